@@ -1,0 +1,163 @@
+/*
+ * Definitions: PCF-compatible YAML (or JSON) particle definitions loaded
+ * into cJSON trees, with every node's file, line and column kept so that a
+ * problem found later (by a flavor's schema, say) still points at the text.
+ *
+ * Knows nothing of AWS or HTTP.
+ *
+ * Ownership: pcf_definitions owns every particle, tree and string in it;
+ * free the whole set with pcf_definitions_free. pcf_diags is caller storage
+ * (init / cleanup).
+ */
+#ifndef PCF_DEFINITIONS_H
+#define PCF_DEFINITIONS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+#include <pcf/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One problem in the input: "file:line:col: message". line/col are 1-based, 0 when unknown. */
+typedef struct pcf_diag {
+	char *file;
+	int line;
+	int column;
+	char *message;
+} pcf_diag;
+
+/* A growing list of problems, so a user sees them all in one run. */
+typedef struct pcf_diags {
+	pcf_diag *items;
+	size_t count;
+	size_t capacity;
+} pcf_diags;
+
+void pcf_diags_init(pcf_diags *diags);
+void pcf_diags_cleanup(pcf_diags *diags);
+/* Appends one problem (printf-style message). Out of memory drops it. */
+void pcf_diags_add(pcf_diags *diags, const char *file, int line, int column, const char *fmt,
+		   ...) __attribute__((format(printf, 5, 6)));
+/* Writes each as "file:line:col: message\n". */
+void pcf_diags_print(const pcf_diags *diags, FILE *to);
+
+typedef enum pcf_desired_state {
+	PCF_DESIRED_RUNNING,
+	PCF_DESIRED_STOPPED,
+	PCF_DESIRED_TERMINATED
+} pcf_desired_state;
+
+/* Where a node came from. */
+typedef struct pcf_source_mark {
+	const char *file;
+	int line;
+	int column;
+} pcf_source_mark;
+
+typedef struct pcf_source_map pcf_source_map;
+
+/* One particle as written. Owned by its pcf_definitions. */
+typedef struct pcf_particle_def {
+	char *name;                   /* pcf_name */
+	char *flavor;                 /* flavor */
+	char *id;                     /* "flavor:name", what parents refer to */
+	pcf_desired_state desired_state;
+	int persist_on_termination;
+	int persist_on_update;
+	char **parents;               /* "flavor:name" each; children: are folded in here */
+	size_t parent_count;
+	cJSON *aws_resource;          /* the resource section, ${VAR} substituted */
+	cJSON *node;                  /* the whole particle as loaded */
+	pcf_source_mark mark;         /* where the particle starts */
+	const pcf_source_map *map;    /* positions of the nodes of `node` */
+} pcf_particle_def;
+
+typedef struct pcf_definitions {
+	pcf_particle_def *particles;
+	size_t count;
+	/* private to definitions/ */
+	void *internal;
+} pcf_definitions;
+
+/*
+ * Loads definitions from paths (files or directories; none: ./pcf.yml,
+ * ./pcf.yaml or ./pcf.json). Checks the particle envelope (pcf_name,
+ * flavor, desired_state, persist_*, parents/children, no callbacks,
+ * duplicate names, parents that exist) but not the flavor schemas.
+ * On problems returns PCF_EDEFINITION with every problem in diags and
+ * *out NULL. Free with pcf_definitions_free.
+ */
+int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t path_count,
+			 pcf_diags *diags);
+/* The same from text already in memory; name is used in messages. */
+int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t len,
+				const char *name, pcf_diags *diags);
+void pcf_definitions_free(pcf_definitions *defs);
+
+/* The particle with this "name" or "flavor:name", or NULL. */
+const pcf_particle_def *pcf_definitions_find(const pcf_definitions *defs, const char *selector);
+
+/*
+ * Position of the node at path inside a particle, e.g.
+ * "aws_resource.KeySchema[0].KeyType". Falls back to the nearest ancestor
+ * that has a position. Always fills *mark.
+ */
+void pcf_particle_def_locate(const pcf_particle_def *def, const char *path, pcf_source_mark *mark);
+
+/* Adds a diag at path inside def (see pcf_particle_def_locate). */
+void pcf_particle_def_report(const pcf_particle_def *def, pcf_diags *diags, const char *path,
+			     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Declarative schemas for a flavor's aws_resource, checked by
+ * pcf_schema_check: unknown fields, wrong types, missing required fields,
+ * values outside an enum; each problem reported at its path.
+ */
+typedef enum pcf_schema_type {
+	PCF_SCHEMA_ANY,
+	PCF_SCHEMA_STRING,   /* a scalar number or bool given here is turned into its text */
+	PCF_SCHEMA_INTEGER,
+	PCF_SCHEMA_NUMBER,
+	PCF_SCHEMA_BOOL,
+	PCF_SCHEMA_OBJECT,   /* fields from `object` */
+	PCF_SCHEMA_LIST,     /* items of item_type (item_object for objects) */
+	PCF_SCHEMA_MAP       /* any keys; values of item_type (item_object for objects) */
+} pcf_schema_type;
+
+#define PCF_SCHEMA_REQUIRED 0x1u
+
+struct pcf_schema;
+
+typedef struct pcf_schema_field {
+	const char *name;
+	pcf_schema_type type;
+	unsigned flags;                       /* PCF_SCHEMA_REQUIRED */
+	const char *const *enum_values;       /* NULL-terminated; strings only */
+	const struct pcf_schema *object;      /* for OBJECT */
+	pcf_schema_type item_type;            /* for LIST and MAP */
+	const struct pcf_schema *item_object; /* when item_type is OBJECT */
+} pcf_schema_field;
+
+typedef struct pcf_schema {
+	const char *name;                     /* used in messages, e.g. "KeySchema element" */
+	const pcf_schema_field *fields;
+	size_t field_count;
+	int allow_unknown;                    /* 1: extra fields pass */
+} pcf_schema;
+
+/*
+ * Checks node (found at path within def; "" for the particle root) against
+ * schema, coercing scalars to strings where the schema wants strings.
+ * Reports every problem into diags. Returns the number of problems added.
+ */
+size_t pcf_schema_check(const pcf_schema *schema, cJSON *node, const char *path,
+			const pcf_particle_def *def, pcf_diags *diags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,137 @@
+/*
+ * The engine: converges a set of particles to their desired states.
+ *
+ * For each selected particle it reads the live state, picks PCF's
+ * transition (terminated->running start, running->terminated terminate,
+ * running->stopped stop, stopped->running start, stopped->terminated
+ * terminate), waits while pending with capped backoff, then runs the
+ * flavor's plan one step at a time until the particle is equivalent to its
+ * definition or the deadline passes. Parents converge before children;
+ * independent particles converge in parallel.
+ *
+ * Ownership: the engine borrows defs, flavors and services for its whole
+ * life; a pcf_run_report is freed with pcf_run_report_free.
+ */
+#ifndef PCF_ENGINE_H
+#define PCF_ENGINE_H
+
+#include <stddef.h>
+
+#include <pcf/common.h>
+#include <pcf/definitions.h>
+#include <pcf/flavor.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pcf_engine pcf_engine;
+
+/* Progress events, e.g. to draw "waiting for orders (CREATING) 12s". */
+typedef enum pcf_event_kind {
+	PCF_EVENT_STATE,     /* a state was read */
+	PCF_EVENT_ACTION,    /* a transition or step is about to run */
+	PCF_EVENT_WAITING,   /* waiting while pending */
+	PCF_EVENT_DONE       /* the particle reached its outcome */
+} pcf_event_kind;
+
+typedef struct pcf_event {
+	pcf_event_kind kind;
+	const char *particle;   /* id "flavor:name" */
+	pcf_state state;
+	const char *detail;     /* action name, or what is pending */
+	long elapsed_ms;
+} pcf_event;
+
+/* MUST be thread-safe: workers call it. */
+typedef void (*pcf_event_fn)(const pcf_event *event, void *payload);
+
+typedef struct pcf_engine_options {
+	const pcf_flavor *const *flavors;  /* the registry: flavors by name */
+	size_t flavor_count;
+	void *services;                    /* handed to flavors (pcf_particle_services) */
+	int parallel;                      /* workers; 0: 8 */
+	long timeout_ms;                   /* per run; 0: 1800000 (30 min) */
+	long poll_initial_ms;              /* first wait while pending; 0: 200 */
+	long poll_max_ms;                  /* backoff cap; 0: 5000 */
+	long state_cache_ttl_ms;           /* reuse a state read this fresh; 0: 1000 */
+	int allow_replace;                 /* --allow-replace */
+	int yes;                           /* --yes: deletions and replacements allowed */
+	pcf_logger logger;
+	pcf_event_fn on_event;
+	void *payload;                     /* for on_event */
+} pcf_engine_options;
+
+#define PCF_ENGINE_OPTIONS_INIT \
+	{NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL}
+
+/* A flavor from a registry by name, or NULL. */
+const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, size_t count,
+				  const char *name);
+
+/*
+ * Checks what needs every particle together and the flavors: known
+ * flavors, each flavor's validate, cycles among parents. Adds problems to
+ * diags; returns PCF_EDEFINITION when there are any. No network.
+ */
+int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *flavors,
+			size_t flavor_count, pcf_diags *diags);
+
+int pcf_engine_new(pcf_engine **out, const pcf_definitions *defs,
+		   const pcf_engine_options *options, pcf_error *err);
+void pcf_engine_free(pcf_engine *engine);
+
+/*
+ * Restricts the run to these selectors ("name" or "flavor:name") and, for
+ * apply, their parents. None selected: all. PCF_ENOTFOUND names the first
+ * unknown selector.
+ */
+int pcf_engine_select(pcf_engine *engine, const char *const *selectors, size_t count,
+		      pcf_error *err);
+
+/* Overrides every selected particle's desired state (run/stop/terminate). */
+void pcf_engine_set_desired(pcf_engine *engine, pcf_desired_state state);
+
+typedef enum pcf_outcome {
+	PCF_OUTCOME_CONVERGED,   /* at desired state and equivalent */
+	PCF_OUTCOME_CHANGES,     /* plan/status: changes pending or drift */
+	PCF_OUTCOME_IN_SYNC,     /* plan/status: nothing to do */
+	PCF_OUTCOME_FAILED,
+	PCF_OUTCOME_TIMED_OUT,
+	PCF_OUTCOME_REFUSED,     /* needed --yes / --allow-replace, or protected */
+	PCF_OUTCOME_SKIPPED      /* a parent failed */
+} pcf_outcome;
+
+const char *pcf_outcome_name(pcf_outcome outcome);
+
+typedef struct pcf_particle_report {
+	const pcf_particle_def *def;
+	pcf_outcome outcome;
+	pcf_state state;               /* last state read */
+	pcf_drift drift;               /* status: what differs */
+	pcf_plan plan;                 /* plan: what apply would do */
+	char **actions;                /* apply: each action run, in order */
+	size_t action_count;
+	pcf_error error;               /* FAILED/TIMED_OUT/REFUSED: why */
+	long elapsed_ms;
+} pcf_particle_report;
+
+typedef struct pcf_run_report {
+	pcf_particle_report *particles; /* in definition order, selected only */
+	size_t count;
+} pcf_run_report;
+
+void pcf_run_report_free(pcf_run_report *report);
+
+/* Converges every selected particle. Returns 0 when all converged, else the
+ * first failure's code (each particle's report says its own). */
+int pcf_engine_apply(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+/* Reads state and computes, per particle, the steps apply would take. */
+int pcf_engine_plan(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+/* Reads state and drift per particle. */
+int pcf_engine_status(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

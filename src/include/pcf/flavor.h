@@ -1,0 +1,175 @@
+/*
+ * The flavor interface: what a kind of resource (a DynamoDB table, a config
+ * store) supplies to the engine. For flavor authors; users of the engine
+ * need only engine.h.
+ *
+ * A flavor is a descriptor pointing to a const operations table. The engine
+ * owns the states, the transition table, waiting, backoff, timeouts, caching
+ * of state reads, the dependency graph and parallelism; operations never
+ * sleep and never loop waiting for the service.
+ *
+ * Every operation may be called from any engine worker thread, but never
+ * for the same particle from two threads at once.
+ */
+#ifndef PCF_FLAVOR_H
+#define PCF_FLAVOR_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+#include <pcf/definitions.h>
+#include <pcf/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Live states, as PCF names them. */
+typedef enum pcf_state {
+	PCF_STATE_RUNNING,
+	PCF_STATE_PENDING,     /* changing; wait */
+	PCF_STATE_STOPPED,
+	PCF_STATE_TERMINATED,
+	PCF_STATE_MISSING,     /* does not exist; counts as terminated */
+	PCF_STATE_UNAVAILABLE  /* exists in a state pcf never acts on */
+} pcf_state;
+
+const char *pcf_state_name(pcf_state state);
+
+/* A particle at run time: its definition, desired tree and flavor context. */
+typedef struct pcf_particle pcf_particle;
+
+const pcf_particle_def *pcf_particle_definition(const pcf_particle *p);
+/* aws_resource with $inherit$ values resolved; borrowed. */
+const cJSON *pcf_particle_desired(const pcf_particle *p);
+/* What the engine's user passed as options.services (a DynamoDB client pool, say). */
+void *pcf_particle_services(const pcf_particle *p);
+/* Per-particle storage for the flavor; freed with ops->release. */
+void *pcf_particle_flavor_data(const pcf_particle *p);
+void pcf_particle_set_flavor_data(pcf_particle *p, void *data);
+/* Logs through the engine's logger, prefixed with the particle id. */
+void pcf_particle_log(const pcf_particle *p, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* One step of a plan: one call the service accepts on its own. */
+#define PCF_STEP_DESTRUCTIVE 0x1u /* deletes data: needs --yes */
+#define PCF_STEP_REPLACE 0x2u     /* cannot be done in place: needs --allow-replace */
+
+typedef struct pcf_step {
+	char *action;     /* e.g. "UpdateTable"; what plan -o json calls "action" */
+	char *summary;    /* one line for a reviewer: "ReadCapacityUnits 5 -> 10" */
+	cJSON *request;   /* flavor-private: what run_step will send */
+	unsigned flags;
+} pcf_step;
+
+typedef struct pcf_plan {
+	pcf_step *steps;
+	size_t count;
+	size_t capacity;
+} pcf_plan;
+
+void pcf_plan_init(pcf_plan *plan);
+void pcf_plan_cleanup(pcf_plan *plan);
+/* Appends a step, taking ownership of request (may be NULL) even on failure. */
+int pcf_plan_add_take(pcf_plan *plan, const char *action, cJSON *request, unsigned flags,
+		      const char *summary_fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* One difference between desired and current. */
+typedef struct pcf_drift_entry {
+	char *path;       /* e.g. "GlobalSecondaryIndexes[by_email].ProvisionedThroughput.ReadCapacityUnits" */
+	cJSON *desired;   /* NULL: absent from the definition */
+	cJSON *current;   /* NULL: absent from the live resource */
+} pcf_drift_entry;
+
+typedef struct pcf_drift {
+	pcf_drift_entry *entries;
+	size_t count;
+	size_t capacity;
+} pcf_drift;
+
+void pcf_drift_init(pcf_drift *drift);
+void pcf_drift_cleanup(pcf_drift *drift);
+/* Copies desired and current (either may be NULL). */
+int pcf_drift_add(pcf_drift *drift, const char *path, const cJSON *desired, const cJSON *current);
+
+/*
+ * The core's structural diff, for flavors to call from ops->diff. Compares
+ * desired against current and records every path where they differ:
+ * - a field absent from desired is never drift (what the user left out);
+ * - keys listed in `ignore` (dotted paths, "*" matches one segment) are skipped;
+ * - lists whose elements are objects with a field named in `list_keys`
+ *   (e.g. "IndexName", "AttributeName", "Key") are compared as sets keyed by
+ *   that field, and paths use "[key]"; other lists compare ignoring order;
+ * - numbers compare by value, strings exactly.
+ */
+typedef struct pcf_diff_options {
+	const char *const *ignore;     /* NULL-terminated, may be NULL */
+	const char *const *list_keys;  /* NULL-terminated, may be NULL */
+} pcf_diff_options;
+
+int pcf_diff(pcf_drift *out, const cJSON *desired, const cJSON *current,
+	     const pcf_diff_options *options);
+
+/*
+ * Parameter filter: a new object holding only the listed top-level keys of
+ * src that are present (PCF's START/UPDATE filters). Caller frees.
+ */
+cJSON *pcf_filter_keys(const cJSON *src, const char *const *keys);
+
+typedef struct pcf_flavor_ops {
+	/* MUST: check def->aws_resource, reporting each problem with
+	 * pcf_particle_def_report / pcf_schema_check. No network. */
+	void (*validate)(const pcf_particle_def *def, pcf_diags *diags);
+
+	/* MUST: read the live resource. Sets *state and *current (the live
+	 * description as a new tree, NULL when missing). Never waits. */
+	int (*sync_state)(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err);
+
+	/* MUST: create the resource from pcf_particle_desired (missing -> running). */
+	int (*start)(pcf_particle *p, pcf_error *err);
+
+	/* MAY: running -> stopped. NULL: stop means terminate. */
+	int (*stop)(pcf_particle *p, pcf_error *err);
+
+	/* MUST: delete the resource (running -> terminated). */
+	int (*terminate)(pcf_particle *p, pcf_error *err);
+
+	/* MUST: the drift between pcf_particle_desired and current (running).
+	 * Empty drift means equivalent. */
+	int (*diff)(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error *err);
+
+	/* MAY: the steps that bring a running resource in line, in the order
+	 * they must run. current NULL: the steps that follow start (TTL after
+	 * CreateTable, say). NULL op: drift can only be reported. */
+	int (*plan)(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_error *err);
+
+	/* MUST if plan is set: run one step from the latest plan. Never waits:
+	 * the engine re-reads the state and waits for running between steps. */
+	int (*run_step)(pcf_particle *p, const pcf_step *step, pcf_error *err);
+
+	/* MAY: a one-line summary of what start will create, for plan output. */
+	char *(*describe_start)(pcf_particle *p);
+
+	/* MAY: a value for $inherit$flavor:name$path, looked up in current
+	 * (NULL: the engine looks path up in current, then in desired).
+	 * Returns a new tree or NULL when there is no such value. */
+	cJSON *(*lookup)(pcf_particle *p, const cJSON *current, const char *path);
+
+	/* MAY: frees what the flavor hung on the particle. */
+	void (*release)(pcf_particle *p);
+} pcf_flavor_ops;
+
+#define PCF_FLAVOR_DELETES_DATA 0x1u /* terminate destroys data: needs --yes */
+
+typedef struct pcf_flavor {
+	const char *name;            /* "dynamodb_table" */
+	unsigned flags;              /* PCF_FLAVOR_... */
+	const char *start_action;    /* shown in plans, e.g. "CreateTable" */
+	const char *terminate_action;/* e.g. "DeleteTable" */
+	const pcf_flavor_ops *ops;
+} pcf_flavor;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

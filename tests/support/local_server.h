@@ -1,0 +1,55 @@
+/*
+ * Local DynamoDB servers for tests, benchmarks and the demo.
+ *
+ * Starts DynamoDB Local (Java) or dynalite (Node) from the project's
+ * git-ignored .servers/ folder (installed by scripts/bootstrap.sh) on a free
+ * loopback port, waits until it answers ListTables, and hands back its
+ * endpoint. The server runs in its own process group and is told to die
+ * with its parent, so a crashed test cannot leave it running;
+ * pcf_local_server_stop ends it and waits for it.
+ */
+#ifndef PCF_TESTS_LOCAL_SERVER_H
+#define PCF_TESTS_LOCAL_SERVER_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef enum pcf_local_server_kind {
+	PCF_LOCAL_DYNAMODB_LOCAL,
+	PCF_LOCAL_DYNALITE
+} pcf_local_server_kind;
+
+typedef struct pcf_local_server_options {
+	/* dynalite only: how long tables stay CREATING / DELETING / UPDATING. */
+	long create_table_ms;
+	long delete_table_ms;
+	long update_table_ms;
+	/* DynamoDB Local only: -delayTransientStatuses (GSI CREATING held). */
+	int delay_transient_statuses;
+	long start_timeout_ms; /* 0: 60000 */
+} pcf_local_server_options;
+
+#define PCF_LOCAL_SERVER_OPTIONS_INIT {0, 0, 0, 0, 0}
+
+typedef struct pcf_local_server {
+	pcf_local_server_kind kind;
+	pid_t pid;
+	int port;
+	char endpoint[64]; /* "http://127.0.0.1:PORT" */
+} pcf_local_server;
+
+/* "dynamodb-local" or "dynalite". */
+const char *pcf_local_server_kind_name(pcf_local_server_kind kind);
+
+/*
+ * Starts a server and waits until it answers. Returns 0, or -1 with a
+ * reason in errbuf (which the caller sizes). Options may be NULL.
+ */
+int pcf_local_server_start(pcf_local_server *server, pcf_local_server_kind kind,
+			   const pcf_local_server_options *options, char *errbuf,
+			   size_t errbuf_size);
+
+/* Stops the server and reaps it. Safe to call twice and on a zeroed struct. */
+void pcf_local_server_stop(pcf_local_server *server);
+
+#endif
