@@ -12,5 +12,6 @@
 #include <pcf/definitions.h>
 #include <pcf/flavor.h>
 #include <pcf/engine.h>
+#include <pcf/particles.h>
 
 #endif
