@@ -39,6 +39,18 @@ const char *pcf_state_name(pcf_state state);
 /* A particle at run time: its definition, desired tree and flavor context. */
 typedef struct pcf_particle pcf_particle;
 
+struct pcf_flavor;
+
+/*
+ * The engine makes particles itself; this is for tests and tools that drive
+ * a flavor's operations directly. def and services are borrowed and must
+ * outlive the particle; desired starts as a copy of def->aws_resource.
+ * Free with pcf_particle_free (which calls the flavor's release).
+ */
+int pcf_particle_new(pcf_particle **out, const pcf_particle_def *def,
+		     const struct pcf_flavor *flavor, void *services, pcf_error *err);
+void pcf_particle_free(pcf_particle *p);
+
 const pcf_particle_def *pcf_particle_definition(const pcf_particle *p);
 /* aws_resource with $inherit$ values resolved; borrowed. */
 const cJSON *pcf_particle_desired(const pcf_particle *p);
