@@ -32,3 +32,9 @@ fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 run_suite build-sanitize -DCMAKE_BUILD_TYPE=Debug -DPCF_SANITIZE=ON -DPCF_BUILD_BENCH=OFF
+if [ -x scripts/fuzz.sh ]; then
+  step "fuzz the definitions loader for a fixed short time"
+  scripts/fuzz.sh 30
+fi
+step "all suites passed"
+# The last ctest summary above is the sanitized run; both runs must pass to get here.
