@@ -2,39 +2,62 @@
 # Bootstraps the machine, builds pcf twice (plain with warnings as errors,
 # then with AddressSanitizer + UndefinedBehaviorSanitizer) and runs every
 # test in both builds: unit tests, integration tests against DynamoDB Local
-# and dynalite, and the short fuzz run. Ends with ctest's summary line.
+# and dynalite, a valgrind leak check of the unit tests and a short fuzz run
+# of the definitions loader. Ends with ctest's summary of the sanitized run
+# and one line totalling both runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 jobs=$(nproc 2>/dev/null || echo 2)
 step() { printf '\n==> %s\n' "$*" >&2; }
+passed=0
+failed=0
 
 step "bootstrap (packages and local DynamoDB servers)"
 scripts/bootstrap.sh
 
-run_suite() {
+build() {
   local dir=$1; shift
   step "configure $dir ($*)"
   cmake -S . -B "$dir" -DPCF_WERROR=ON "$@" >/dev/null
   step "build $dir"
-  cmake --build "$dir" -j"$jobs" 2>&1 | grep -vE '^\[ *[0-9]+%\] (Building|Linking|Built)' || true
-  [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build failed in $dir" >&2; exit 1; }
-  step "test $dir"
-  (cd "$dir" && ctest -j"$jobs" --output-on-failure --timeout 900)
+  if ! cmake --build "$dir" -j"$jobs" >"$dir/build.log" 2>&1; then
+    grep -vE '^\[ *[0-9]+%\] (Building|Linking|Built)' "$dir/build.log" >&2
+    echo "build failed in $dir" >&2
+    exit 1
+  fi
 }
 
-run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-if [ -x scripts/valgrind.sh ]; then
-  step "valgrind: unit tests leak-free"
-  scripts/valgrind.sh build
-fi
-# ASan wants no ptrace-style interference and a clean leak report.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-run_suite build-sanitize -DCMAKE_BUILD_TYPE=Debug -DPCF_SANITIZE=ON -DPCF_BUILD_BENCH=OFF
+run_tests() {
+  local dir=$1 log rc=0
+  step "test $dir"
+  log="$dir/ctest.log"
+  (cd "$dir" && ctest -j"$jobs" --output-on-failure --timeout 900) 2>&1 | tee "$log" || rc=1
+  local total fails
+  total=$(sed -nE 's/.* tests failed out of ([0-9]+).*/\1/p' "$log" | tail -n 1)
+  fails=$(sed -nE 's/.*, ([0-9]+) tests failed out of.*/\1/p' "$log" | tail -n 1)
+  total=${total:-0}
+  fails=${fails:-0}
+  passed=$((passed + total - fails))
+  failed=$((failed + fails))
+  if [ "$rc" -ne 0 ] || [ "$total" -eq 0 ]; then
+    echo "tests: $passed passed, $failed failed"
+    exit 1
+  fi
+}
+
+build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_tests build
+step "valgrind: unit tests leak-free"
+scripts/valgrind.sh build
 if [ -x scripts/fuzz.sh ]; then
   step "fuzz the definitions loader for a fixed short time"
   scripts/fuzz.sh 30
 fi
-step "all suites passed"
-# The last ctest summary above is the sanitized run; both runs must pass to get here.
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+build build-sanitize -DCMAKE_BUILD_TYPE=Debug -DPCF_SANITIZE=ON -DPCF_BUILD_BENCH=OFF
+run_tests build-sanitize
+
+echo "tests: $passed passed, $failed failed"
