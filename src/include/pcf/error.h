@@ -38,6 +38,8 @@ typedef enum pcf_error_code {
 	PCF_ECREDENTIALS = -12,    /* no credential source produced credentials */
 	PCF_ESCHEMA = -13,         /* an existing table's key schema does not match (config store) */
 	PCF_ENOCHANGE = -14,       /* a planned step left the resource unchanged */
+	PCF_ETABLE_NOT_CREATED = -15, /* a config store's table could not be created (TableNotCreated) */
+	PCF_ETABLE_NOT_READY = -16,   /* a config store's table did not become ACTIVE in time (TableNotReady) */
 
 	/* Transport. */
 	PCF_ECONNECT = -100,       /* could not connect (refused, DNS, TLS handshake) */
