@@ -59,6 +59,16 @@ void *pcf_particle_services(const pcf_particle *p);
 /* Per-particle storage for the flavor; freed with ops->release. */
 void *pcf_particle_flavor_data(const pcf_particle *p);
 void pcf_particle_set_flavor_data(pcf_particle *p, void *data);
+/*
+ * What a pending particle waits on, e.g. "table CREATING, index by_email
+ * CREATING". A flavor MAY call this from sync_state; the engine shows it
+ * while waiting and names it when the deadline passes. Cleared by the
+ * engine before each sync_state; fmt NULL clears it.
+ */
+void pcf_particle_set_pending_detail(pcf_particle *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The last detail set, or NULL; borrowed until the next sync_state. */
+const char *pcf_particle_pending_detail(const pcf_particle *p);
 /* Logs through the engine's logger, prefixed with the particle id. */
 void pcf_particle_log(const pcf_particle *p, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -106,17 +116,25 @@ int pcf_drift_add(pcf_drift *drift, const char *path, const cJSON *desired, cons
 
 /*
  * The core's structural diff, for flavors to call from ops->diff. Compares
- * desired against current and records every path where they differ:
+ * desired against current and records every path where they differ
+ * (appending to out, which the caller initialised; 0 or PCF_ENOMEM):
  * - a field absent from desired is never drift (what the user left out);
  * - keys listed in `ignore` (dotted paths, "*" matches one segment) are skipped;
  * - lists whose elements are objects with a field named in `list_keys`
  *   (e.g. "IndexName", "AttributeName", "Key") are compared as sets keyed by
  *   that field, and paths use "[key]"; other lists compare ignoring order;
- * - numbers compare by value, strings exactly.
+ * - numbers compare by value (a string holding a number equals that
+ *   number), strings exactly; an empty list or object in desired equals an
+ *   absent one in current.
  */
 typedef struct pcf_diff_options {
 	const char *const *ignore;     /* NULL-terminated, may be NULL */
 	const char *const *list_keys;  /* NULL-terminated, may be NULL */
+	/* NULL-terminated, may be NULL: keyed lists (paths as in ignore) whose
+	 * elements found only in current are not drift, e.g. indexes made by
+	 * others. Elsewhere a keyed element only in current is drift with
+	 * desired NULL, at "List[key]". */
+	const char *const *open_lists;
 } pcf_diff_options;
 
 int pcf_diff(pcf_drift *out, const cJSON *desired, const cJSON *current,
@@ -124,7 +142,8 @@ int pcf_diff(pcf_drift *out, const cJSON *desired, const cJSON *current,
 
 /*
  * Parameter filter: a new object holding only the listed top-level keys of
- * src that are present (PCF's START/UPDATE filters). Caller frees.
+ * src that are present (PCF's START/UPDATE filters). src NULL or not an
+ * object gives an empty object. Caller frees; NULL only when out of memory.
  */
 cJSON *pcf_filter_keys(const cJSON *src, const char *const *keys);
 

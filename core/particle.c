@@ -1,0 +1,172 @@
+/*
+ * Particles: a definition bound to its flavor, with the desired tree the
+ * flavor reads and a slot for the flavor's own data.
+ *
+ * The desired tree starts as a deep copy of the definition's aws_resource
+ * so the engine can resolve $inherit$ values in it without touching the
+ * loaded definitions, which other particles and threads read.
+ */
+#include "core/particle.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *pcf_core_vformat(const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+	char *out;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return NULL;
+	out = malloc((size_t)n + 1);
+	if (!out)
+		return NULL;
+	vsnprintf(out, (size_t)n + 1, fmt, ap);
+	return out;
+}
+
+char *pcf_core_format(const char *fmt, ...)
+{
+	va_list ap;
+	char *out;
+
+	va_start(ap, fmt);
+	out = pcf_core_vformat(fmt, ap);
+	va_end(ap);
+	return out;
+}
+
+const char *pcf_state_name(pcf_state state)
+{
+	switch (state) {
+	case PCF_STATE_RUNNING:
+		return "running";
+	case PCF_STATE_PENDING:
+		return "pending";
+	case PCF_STATE_STOPPED:
+		return "stopped";
+	case PCF_STATE_TERMINATED:
+		return "terminated";
+	case PCF_STATE_MISSING:
+		return "missing";
+	case PCF_STATE_UNAVAILABLE:
+		return "unavailable";
+	}
+	return "unknown";
+}
+
+int pcf_particle_new(pcf_particle **out, const pcf_particle_def *def,
+		     const struct pcf_flavor *flavor, void *services, pcf_error *err)
+{
+	pcf_particle *p;
+
+	*out = NULL;
+	if (!def || !flavor || !flavor->ops)
+		return pcf_error_set(err, PCF_EINVAL, "a particle needs a definition and a flavor");
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	p->def = def;
+	p->flavor = flavor;
+	p->services = services;
+	p->desired = def->aws_resource ? cJSON_Duplicate(def->aws_resource, 1)
+				       : cJSON_CreateObject();
+	if (!p->desired) {
+		free(p);
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	}
+	*out = p;
+	return 0;
+}
+
+void pcf_particle_free(pcf_particle *p)
+{
+	if (!p)
+		return;
+	if (p->flavor->ops->release)
+		p->flavor->ops->release(p);
+	cJSON_Delete(p->desired);
+	cJSON_Delete(p->cache_current);
+	free(p->pending_detail);
+	free(p);
+}
+
+const pcf_particle_def *pcf_particle_definition(const pcf_particle *p)
+{
+	return p->def;
+}
+
+const cJSON *pcf_particle_desired(const pcf_particle *p)
+{
+	return p->desired;
+}
+
+void *pcf_particle_services(const pcf_particle *p)
+{
+	return p->services;
+}
+
+void *pcf_particle_flavor_data(const pcf_particle *p)
+{
+	return p->flavor_data;
+}
+
+void pcf_particle_set_flavor_data(pcf_particle *p, void *data)
+{
+	p->flavor_data = data;
+}
+
+void pcf_particle_set_pending_detail(pcf_particle *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(p->pending_detail);
+	p->pending_detail = NULL;
+	if (!fmt)
+		return;
+	va_start(ap, fmt);
+	/* Out of memory only loses the detail, never the state. */
+	p->pending_detail = pcf_core_vformat(fmt, ap);
+	va_end(ap);
+}
+
+const char *pcf_particle_pending_detail(const pcf_particle *p)
+{
+	return p->pending_detail;
+}
+
+void pcf_particle_log(const pcf_particle *p, int level, const char *fmt, ...)
+{
+	va_list ap;
+	char *line;
+
+	if (level < PCF_LOG_ERROR || level > PCF_LOG_TRACE ||
+	    !pcf_log_enabled(p->logger, (pcf_log_level)level))
+		return;
+	va_start(ap, fmt);
+	line = pcf_core_vformat(fmt, ap);
+	va_end(ap);
+	if (!line)
+		return;
+	pcf_log(p->logger, (pcf_log_level)level, "%s: %s", p->def->id ? p->def->id : p->def->name,
+		line);
+	free(line);
+}
+
+void pcf_particle_set_desired_take(pcf_particle *p, cJSON *tree)
+{
+	cJSON_Delete(p->desired);
+	p->desired = tree;
+}
+
+void pcf_particle_cache_drop(pcf_particle *p)
+{
+	cJSON_Delete(p->cache_current);
+	p->cache_current = NULL;
+	p->cache_valid = 0;
+}

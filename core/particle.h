@@ -1,0 +1,41 @@
+/*
+ * The particle as the core sees it: the public pcf_particle accessors in
+ * flavor.h read these fields, and the engine (converge.c, engine.c) keeps
+ * its per-particle run state here too.
+ *
+ * A particle belongs to one worker thread at a time, so nothing in it is
+ * locked; the engine hands a particle to a worker only once its parents
+ * are done.
+ */
+#ifndef PCF_CORE_PARTICLE_H
+#define PCF_CORE_PARTICLE_H
+
+#include <pcf/common.h>
+#include <pcf/flavor.h>
+
+struct pcf_particle {
+	const pcf_particle_def *def;
+	const pcf_flavor *flavor;
+	void *services;
+	cJSON *desired;          /* aws_resource with $inherit$ values resolved */
+	void *flavor_data;
+	const pcf_logger *logger; /* borrowed from the engine; NULL: stderr */
+	char *pending_detail;    /* what the flavor last said it waits on */
+
+	/* The state cache: one read reused while it is younger than the TTL. */
+	int cache_valid;
+	long cache_at_ms;
+	pcf_state cache_state;
+	cJSON *cache_current;
+};
+
+/* Replaces desired with tree (taken). */
+void pcf_particle_set_desired_take(pcf_particle *p, cJSON *tree);
+/* Forgets the cached state read. */
+void pcf_particle_cache_drop(pcf_particle *p);
+
+/* A copy of a formatted string (vsnprintf into an exact-size buffer), or NULL. */
+char *pcf_core_vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+char *pcf_core_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
