@@ -13,5 +13,6 @@
 #include <pcf/flavor.h>
 #include <pcf/engine.h>
 #include <pcf/particles.h>
+#include <pcf/config_store.h>
 
 #endif

@@ -1,0 +1,184 @@
+/*
+ * The configuration store: application configuration kept in a DynamoDB
+ * table, after Sebastian Dahlgren's "DynamoDB Config Store".
+ *
+ * One table holds many stores. Each item is one option of one store: the
+ * partition key attribute (default "_store") holds the store name, the sort
+ * key attribute (default "_option") the option name, and every other
+ * attribute is the option's data, handed to callers as a plain JSON object
+ * ({"host": "db.internal", "port": 5432, "tls": true}).
+ *
+ * A pcf_config_store is one store opened in one of two read modes:
+ * - direct: every get goes to DynamoDB with a consistent read;
+ * - time-based: the store's options are loaded once at open, then a
+ *   background thread reloads them every refresh_interval_ms into an
+ *   in-memory snapshot; get never touches the network, and a failed
+ *   refresh keeps the last good snapshot and is reported to on_error.
+ * Writes (set, delete) always go straight to DynamoDB; in time-based mode
+ * they also update the snapshot, so a process reads its own writes.
+ *
+ * Thread-safety: a pcf_config_store may be used from several threads at
+ * once. The pcf_ddb it was opened with is borrowed and must outlive it.
+ *
+ * Ownership: `const cJSON *` parameters are borrowed; a `cJSON **out`
+ * receives a new tree the caller frees with cJSON_Delete (NULL on failure).
+ */
+#ifndef PCF_CONFIG_STORE_H
+#define PCF_CONFIG_STORE_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+#include <pcf/dynamodb.h>
+#include <pcf/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PCF_CONFIG_DEFAULT_STORE_KEY "_store"
+#define PCF_CONFIG_DEFAULT_OPTION_KEY "_option"
+
+/* Where stores live: a table and its two key attribute names. Caller storage. */
+typedef struct pcf_config_table {
+	const char *name;        /* the table name; required */
+	const char *store_key;   /* partition key attribute; NULL: "_store" */
+	const char *option_key;  /* sort key attribute; NULL: "_option" */
+} pcf_config_table;
+
+#define PCF_CONFIG_TABLE_INIT {NULL, NULL, NULL}
+
+/*
+ * Checks that the table exists and that its key schema is exactly
+ * store_key (HASH, type S) + option_key (RANGE, type S). Fails with
+ * PCF_ERESOURCE_NOT_FOUND when the table is missing and PCF_ESCHEMA
+ * ("MisconfiguredSchema: ...") when its keys differ.
+ */
+int pcf_config_table_check(pcf_ddb *db, const pcf_config_table *table, pcf_error *err);
+
+/* How pcf_config_table_ensure creates a missing table. */
+typedef struct pcf_config_create_options {
+	long read_units;         /* 0 with write_units 0: on-demand (PAY_PER_REQUEST) */
+	long write_units;
+	long timeout_ms;         /* wait for ACTIVE at most this long; 0: 300000 */
+	long poll_interval_ms;   /* 0: 500 */
+} pcf_config_create_options;
+
+/* The seed's default: a table with 1 read and 1 write unit. */
+#define PCF_CONFIG_CREATE_OPTIONS_INIT {1, 1, 0, 0}
+
+/*
+ * Makes sure the table exists with the configured keys: creates it when
+ * missing (a concurrent creator counts as success), waits until it is
+ * ACTIVE, then checks its key schema. Fails with PCF_ETABLE_NOT_CREATED
+ * ("TableNotCreated: ...") when CreateTable fails, PCF_ETABLE_NOT_READY
+ * ("TableNotReady: ...") when the table is not ACTIVE within timeout_ms,
+ * and PCF_ESCHEMA ("MisconfiguredSchema: ...") when the keys differ.
+ * options may be NULL (PCF_CONFIG_CREATE_OPTIONS_INIT).
+ */
+int pcf_config_table_ensure(pcf_ddb *db, const pcf_config_table *table,
+			    const pcf_config_create_options *options, pcf_error *err);
+
+/*
+ * Every option of the table, or of one store (store non-NULL), as
+ * {"store": {"option": {data}, ...}, ...}. Reads are consistent; all pages
+ * are followed. A store with no options is absent from *out.
+ */
+int pcf_config_table_read(cJSON **out, pcf_ddb *db, const pcf_config_table *table,
+			  const char *store, pcf_error *err);
+
+typedef enum pcf_config_mode {
+	PCF_CONFIG_DIRECT,      /* every read goes to DynamoDB */
+	PCF_CONFIG_TIME_BASED   /* reads answer from a snapshot refreshed in the background */
+} pcf_config_mode;
+
+/*
+ * Told about each failed background refresh, on the refresh thread. The
+ * snapshot the store answers from is unchanged. MUST be thread-safe.
+ */
+typedef void (*pcf_config_error_fn)(const pcf_error *err, void *payload);
+
+typedef struct pcf_config_store_options {
+	pcf_config_table table;
+	const char *store;             /* the store name; required */
+	pcf_config_mode mode;
+	long refresh_interval_ms;      /* time-based; 0: 300000 (the seed's 300 s) */
+	int create_table;              /* 1: pcf_config_table_ensure at open; 0: only check it */
+	pcf_config_create_options create;
+	pcf_config_error_fn on_error;  /* may be NULL */
+	void *payload;                 /* passed to on_error */
+} pcf_config_store_options;
+
+#define PCF_CONFIG_STORE_OPTIONS_INIT \
+	{PCF_CONFIG_TABLE_INIT, NULL, PCF_CONFIG_DIRECT, 0, 1, PCF_CONFIG_CREATE_OPTIONS_INIT, NULL, NULL}
+
+typedef struct pcf_config_store pcf_config_store;
+
+/*
+ * Opens a store: ensures (or checks) its table, and in time-based mode
+ * loads the first snapshot and starts the refresh thread. db is borrowed
+ * and must outlive the store; options and its strings are copied. Fails
+ * with the table errors above, or with the first load's error. Close with
+ * pcf_config_store_close.
+ */
+int pcf_config_store_open(pcf_config_store **out, pcf_ddb *db,
+			  const pcf_config_store_options *options, pcf_error *err);
+
+/* Stops the refresh thread (waiting for a refresh in flight) and frees the store. Accepts NULL. */
+void pcf_config_store_close(pcf_config_store *store);
+
+/*
+ * Replaces option's data with data (a JSON object whose keys are not the
+ * table's key attributes) in one PutItem.
+ */
+int pcf_config_store_set(pcf_config_store *store, const char *option, const cJSON *data,
+			 pcf_error *err);
+
+/* Option's data as a JSON object; PCF_ENOTFOUND when the store has no such option. */
+int pcf_config_store_get(cJSON **out, pcf_config_store *store, const char *option,
+			 pcf_error *err);
+
+/* Every option of the store as {"option": {data}, ...} ({} when empty). */
+int pcf_config_store_get_all(cJSON **out, pcf_config_store *store, pcf_error *err);
+
+/*
+ * Deletes option in one DeleteItem. Deleting an option that does not exist
+ * succeeds. old (may be NULL) receives the deleted option's data, or NULL
+ * when there was none; the caller frees it.
+ */
+int pcf_config_store_delete(cJSON **old, pcf_config_store *store, const char *option,
+			    pcf_error *err);
+
+/*
+ * Time-based: reloads the snapshot now, on the calling thread, and returns
+ * the outcome (a failure keeps the old snapshot). Direct: does nothing.
+ */
+int pcf_config_store_reload(pcf_config_store *store, pcf_error *err);
+
+/*
+ * key=value typing for option data, as `pcf config set` does it. Each of
+ * args[0..count) is "key=value". Without json_values a value becomes a
+ * number when it is an integer or decimal without a superfluous leading
+ * zero ("42", "-1.5"; "007" stays text), true/false a boolean, null null,
+ * anything else a string. With json_values each value is JSON text. *out
+ * is a new object; a key given twice, an empty key or a missing '=' fail
+ * with PCF_EINVAL naming the argument.
+ */
+int pcf_config_parse_assignments(cJSON **out, const char *const *args, size_t count,
+				 int json_values, pcf_error *err);
+
+/*
+ * Option data <-> DynamoDB items. item_from_data builds the item for
+ * (store, option) from a plain JSON object, refusing (PCF_EINVAL) data that
+ * is not an object or that uses a key attribute's name. data_from_item
+ * turns an item back into its plain data, without the key attributes.
+ */
+int pcf_config_item_from_data(cJSON **out, const pcf_config_table *table, const char *store,
+			      const char *option, const cJSON *data, pcf_error *err);
+int pcf_config_data_from_item(cJSON **out, const pcf_config_table *table, const cJSON *item,
+			      pcf_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
