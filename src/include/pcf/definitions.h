@@ -12,6 +12,7 @@
 #ifndef PCF_DEFINITIONS_H
 #define PCF_DEFINITIONS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -42,8 +43,18 @@ void pcf_diags_cleanup(pcf_diags *diags);
 /* Appends one problem (printf-style message). Out of memory drops it. */
 void pcf_diags_add(pcf_diags *diags, const char *file, int line, int column, const char *fmt,
 		   ...) __attribute__((format(printf, 5, 6)));
-/* Writes each as "file:line:col: message\n". */
+void pcf_diags_vadd(pcf_diags *diags, const char *file, int line, int column, const char *fmt,
+		    va_list ap) __attribute__((format(printf, 5, 0)));
+/*
+ * Writes each as "file:line:col: message\n"; a diag without a line prints
+ * as "file: message", one without a file as "message".
+ */
 void pcf_diags_print(const pcf_diags *diags, FILE *to);
+/* One diag in that form, truncated to size (size > 0). */
+void pcf_diag_format(const pcf_diag *diag, char *buf, size_t size);
+
+/* Files larger than this are refused with a "too large" diag. */
+#define PCF_DEFINITIONS_MAX_FILE_BYTES (16u * 1024u * 1024u)
 
 typedef enum pcf_desired_state {
 	PCF_DESIRED_RUNNING,

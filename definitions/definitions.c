@@ -1,0 +1,299 @@
+/*
+ * pcf_definitions: loading files into particles, finding particles, and
+ * pointing at positions inside them.
+ *
+ * Loading runs in stages, each reporting every problem it finds rather
+ * than stopping: files (which paths, size limits) -> yaml_loader (text to
+ * cJSON documents with node positions) -> particles cut from the documents,
+ * each with a path-keyed source map -> envelope_read (each particle's own
+ * fields) -> envelope_link (names across particles). Only a load that
+ * added no diag returns definitions; otherwise the caller gets every
+ * problem and nothing else.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcf/error.h>
+
+#include "defs_internal.h"
+#include "describe.h"
+#include "files.h"
+#include "yaml_loader.h"
+
+static int defs_new(pcf_definitions **out)
+{
+	pcf_definitions *defs = calloc(1, sizeof(*defs));
+
+	*out = NULL;
+	if (defs == NULL)
+		return PCF_ENOMEM;
+	defs->internal = calloc(1, sizeof(struct defs_internal));
+	if (defs->internal == NULL) {
+		free(defs);
+		return PCF_ENOMEM;
+	}
+	*out = defs;
+	return 0;
+}
+
+void pcf_definitions_free(pcf_definitions *defs)
+{
+	struct defs_internal *in;
+	size_t i, j;
+
+	if (defs == NULL)
+		return;
+	for (i = 0; i < defs->count; i++) {
+		pcf_particle_def *d = &defs->particles[i];
+
+		free(d->name);
+		free(d->flavor);
+		free(d->id);
+		for (j = 0; j < d->parent_count; j++)
+			free(d->parents[j]);
+		free(d->parents);
+		source_map_free((struct pcf_source_map *)d->map);
+	}
+	free(defs->particles);
+	in = defs->internal;
+	if (in != NULL) {
+		for (i = 0; i < in->root_count; i++)
+			cJSON_Delete(in->roots[i]);
+		for (i = 0; i < in->file_count; i++)
+			free(in->files[i]);
+		free(in->roots);
+		free(in->files);
+		free(in);
+	}
+	free(defs);
+}
+
+static int grow(void **items, size_t *capacity, size_t count, size_t size)
+{
+	size_t n;
+	void *grown;
+
+	if (count < *capacity)
+		return 0;
+	n = *capacity ? *capacity * 2 : 8;
+	if ((grown = realloc(*items, n * size)) == NULL)
+		return PCF_ENOMEM;
+	*items = grown;
+	*capacity = n;
+	return 0;
+}
+
+const char *defs_intern_file(pcf_definitions *defs, const char *name)
+{
+	struct defs_internal *in = defs->internal;
+	char *copy;
+
+	if (in->file_count > 0 && strcmp(in->files[in->file_count - 1], name) == 0)
+		return in->files[in->file_count - 1];
+	if (grow((void **)&in->files, &in->file_capacity, in->file_count, sizeof(char *)) < 0 ||
+	    (copy = strdup(name)) == NULL)
+		return NULL;
+	in->files[in->file_count++] = copy;
+	return copy;
+}
+
+int defs_take_root(pcf_definitions *defs, cJSON *root)
+{
+	struct defs_internal *in = defs->internal;
+
+	if (grow((void **)&in->roots, &in->root_capacity, in->root_count, sizeof(cJSON *)) < 0) {
+		cJSON_Delete(root);
+		return PCF_ENOMEM;
+	}
+	in->roots[in->root_count++] = root;
+	return 0;
+}
+
+int defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *marks,
+		      const char *file, pcf_diags *diags)
+{
+	struct defs_internal *in = defs->internal;
+	struct pcf_source_map *map;
+	pcf_particle_def *def;
+	int rc;
+
+	if (grow((void **)&defs->particles, &in->particle_capacity, defs->count,
+		 sizeof(pcf_particle_def)) < 0)
+		return PCF_ENOMEM;
+	if ((rc = source_map_build(&map, node, marks, file)) < 0)
+		return rc;
+	def = &defs->particles[defs->count++];
+	memset(def, 0, sizeof(*def));
+	def->node = node;
+	def->map = map;
+	def->mark.file = file;
+	if (!node_marks_get(marks, node, &def->mark.line, &def->mark.column))
+		def->mark.line = def->mark.column = 0;
+	envelope_read(def, diags);
+	return 0;
+}
+
+static void report_node(pcf_diags *diags, const char *file, const node_marks *marks,
+			const cJSON *node, const char *what)
+{
+	char found[128];
+	int line = 0, column = 0;
+
+	node_marks_get(marks, node, &line, &column);
+	describe_value(node, found, sizeof(found));
+	pcf_diags_add(diags, file, line, column,
+		      "expected %s (a mapping with pcf_name, flavor and aws_resource), found %s",
+		      what, found);
+}
+
+/* Cuts the particles out of one document: a mapping is one, a list holds several. */
+static int add_document(pcf_definitions *defs, cJSON *root, const node_marks *marks,
+			const char *file, pcf_diags *diags)
+{
+	cJSON *item;
+	int rc = 0;
+
+	if (cJSON_IsObject(root))
+		return defs_add_particle(defs, root, marks, file, diags);
+	if (!cJSON_IsArray(root)) {
+		report_node(diags, file, marks, root, "a particle or a list of particles");
+		return 0;
+	}
+	if (root->child == NULL)
+		report_node(diags, file, marks, root, "a list of particles, not an empty one,");
+	cJSON_ArrayForEach(item, root)
+	{
+		if (!cJSON_IsObject(item))
+			report_node(diags, file, marks, item, "a particle");
+		else if ((rc = defs_add_particle(defs, item, marks, file, diags)) < 0)
+			break;
+	}
+	return rc;
+}
+
+static int load_text(pcf_definitions *defs, const char *text, size_t len, const char *name,
+		     pcf_diags *diags)
+{
+	yaml_docs docs;
+	const char *file;
+	size_t i;
+	int rc, syntax;
+
+	if ((file = defs_intern_file(defs, name)) == NULL)
+		return PCF_ENOMEM;
+	yaml_docs_init(&docs);
+	syntax = yaml_load_text(&docs, text, len, file, files_is_json(name), diags);
+	if (syntax == PCF_ENOMEM) {
+		yaml_docs_cleanup(&docs);
+		return PCF_ENOMEM;
+	}
+	if (docs.count == 0 && syntax == 0)
+		pcf_diags_add(diags, file, 0, 0, "expected particle definitions, found %s",
+			      len == 0 ? "an empty file" : "no YAML documents (only comments or "
+							   "blank lines)");
+	rc = 0;
+	for (i = 0; i < docs.count; i++) {
+		cJSON *root = docs.roots[i];
+
+		docs.roots[i] = NULL;
+		if (rc == 0 && (rc = defs_take_root(defs, root)) == 0)
+			rc = add_document(defs, root, docs.marks, file, diags);
+		else if (rc < 0)
+			cJSON_Delete(root);
+	}
+	docs.count = 0;
+	yaml_docs_cleanup(&docs);
+	return rc;
+}
+
+/* The last stage: links particles, and hands defs out only when nothing was reported. */
+static int finish(pcf_definitions **out, pcf_definitions *defs, pcf_diags *diags,
+		  size_t diags_before)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = envelope_link(defs, diags)) < 0)
+		goto fail;
+	if (diags->count > diags_before) {
+		rc = PCF_EDEFINITION;
+		goto fail;
+	}
+	for (i = 0; i < defs->count; i++) {
+		/* Clean but incomplete can only mean a strdup failed. */
+		if (defs->particles[i].id == NULL) {
+			rc = PCF_ENOMEM;
+			goto fail;
+		}
+	}
+	*out = defs;
+	return 0;
+fail:
+	pcf_definitions_free(defs);
+	return rc;
+}
+
+int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t path_count,
+			 pcf_diags *diags)
+{
+	pcf_diags local, *d = diags ? diags : &local;
+	size_t before, i, count = 0, len;
+	pcf_definitions *defs = NULL;
+	char **files = NULL, *text;
+	int rc;
+
+	*out = NULL;
+	pcf_diags_init(&local);
+	before = d->count;
+	if ((rc = defs_new(&defs)) < 0 || (rc = files_expand(&files, &count, paths, path_count, d)) < 0)
+		goto out;
+	for (i = 0; i < count; i++) {
+		rc = files_read(&text, &len, files[i], d);
+		if (rc == PCF_ENOMEM)
+			goto out;
+		if (rc == 0) {
+			rc = load_text(defs, text, len, files[i], d);
+			free(text);
+			if (rc < 0)
+				goto out;
+		}
+	}
+	rc = finish(out, defs, d, before);
+	defs = NULL;
+out:
+	pcf_definitions_free(defs);
+	files_list_free(files, count);
+	pcf_diags_cleanup(&local);
+	return rc;
+}
+
+int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t len,
+				const char *name, pcf_diags *diags)
+{
+	pcf_diags local, *d = diags ? diags : &local;
+	pcf_definitions *defs = NULL;
+	size_t before;
+	int rc;
+
+	*out = NULL;
+	pcf_diags_init(&local);
+	before = d->count;
+	if (name == NULL)
+		name = "<string>";
+	if ((rc = defs_new(&defs)) < 0)
+		goto out;
+	if (len > PCF_DEFINITIONS_MAX_FILE_BYTES) {
+		pcf_diags_add(d, name, 0, 0,
+			      "too large: expected at most %u MiB of definitions, found %zu bytes",
+			      PCF_DEFINITIONS_MAX_FILE_BYTES / (1024u * 1024u), len);
+	} else if ((rc = load_text(defs, text ? text : "", text ? len : 0, name, d)) < 0) {
+		goto out;
+	}
+	rc = finish(out, defs, d, before);
+	defs = NULL;
+out:
+	pcf_definitions_free(defs);
+	pcf_diags_cleanup(&local);
+	return rc;
+}

@@ -1,0 +1,49 @@
+/*
+ * What pcf_definitions keeps behind its `internal` pointer, and the
+ * helpers the loading stages share.
+ */
+#ifndef PCF_DEFINITIONS_DEFS_INTERNAL_H
+#define PCF_DEFINITIONS_DEFS_INTERNAL_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+#include <pcf/definitions.h>
+
+#include "source_map.h"
+
+struct defs_internal {
+	char **files;            /* file names as the user gave them; marks point here */
+	size_t file_count;
+	size_t file_capacity;
+	cJSON **roots;           /* loaded documents; particles' nodes live inside them */
+	size_t root_count;
+	size_t root_capacity;
+	size_t particle_capacity;
+};
+
+/* A stable copy of name owned by defs, or NULL when out of memory. */
+const char *defs_intern_file(pcf_definitions *defs, const char *name);
+
+/* Takes ownership of root. 0 or PCF_ENOMEM (root is then freed). */
+int defs_take_root(pcf_definitions *defs, cJSON *root);
+
+/*
+ * Appends a particle for node (inside a root defs owns) with its source
+ * map, and reads its envelope, reporting problems to diags. 0 or
+ * PCF_ENOMEM.
+ */
+int defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *marks,
+		      const char *file, pcf_diags *diags);
+
+/* Fills def's envelope fields from def->node; reports every problem. */
+void envelope_read(pcf_particle_def *def, pcf_diags *diags);
+
+/*
+ * Checks across particles: duplicate pcf_names, parents and children that
+ * name particles which exist; folds children into the child's parents.
+ * 0 or PCF_ENOMEM.
+ */
+int envelope_link(pcf_definitions *defs, pcf_diags *diags);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * The particle envelope: the PCF fields every particle has, whatever its
+ * flavor.
+ *
+ * envelope_read checks one particle's own fields (types, the desired_state
+ * enum, required fields, unknown fields, the PCF "callbacks" field that pcf
+ * cannot honour) and fills the typed members of pcf_particle_def.
+ * envelope_link then looks across particles: duplicate names, and parents
+ * and children that must name particles in the same definitions. A child
+ * list is folded into the child's parents, so the engine only ever reads
+ * parents. Which flavors exist and whether parents form a cycle is the
+ * engine's business: it knows the flavors and owns the graph.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcf/error.h>
+
+#include "defs_internal.h"
+#include "describe.h"
+
+static const char *const known_fields[] = {
+	"pcf_name", "flavor", "desired_state", "aws_resource", "persist_on_termination",
+	"persist_on_update", "parents", "children", NULL};
+
+static const char *const state_names[] = {"running", "stopped", "terminated", NULL};
+
+static void check_unknown_fields(const pcf_particle_def *def, pcf_diags *diags)
+{
+	const cJSON *item;
+	const char *guess;
+	char choices[256];
+
+	describe_choices(known_fields, choices, sizeof(choices));
+	cJSON_ArrayForEach(item, def->node)
+	{
+		size_t i;
+		int known = 0;
+
+		for (i = 0; known_fields[i] != NULL; i++)
+			known |= strcmp(item->string, known_fields[i]) == 0;
+		if (known)
+			continue;
+		if (strcmp(item->string, "callbacks") == 0) {
+			pcf_particle_def_report(def, diags, "callbacks",
+						"not supported: PCF callbacks name Python functions, "
+						"which pcf cannot run; remove this field");
+			continue;
+		}
+		guess = describe_suggest(item->string, known_fields);
+		pcf_particle_def_report(def, diags, item->string,
+					"unknown particle field: expected one of %s%s%s%s", choices,
+					guess ? " (did you mean \"" : "", guess ? guess : "",
+					guess ? "\"?)" : "");
+	}
+}
+
+/* A required non-empty string field; numbers are taken as their text (pcf_name: 2024). */
+static char *read_name_field(const pcf_particle_def *def, pcf_diags *diags, const char *field,
+			     const char *what)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(def->node, field);
+	char found[128], text[64];
+
+	if (v == NULL) {
+		pcf_particle_def_report(def, diags, field,
+					"expected %s, found no such field (%s is required)", what,
+					field);
+		return NULL;
+	}
+	if (cJSON_IsNumber(v) && strcmp(field, "pcf_name") == 0) {
+		snprintf(text, sizeof(text), "%.17g", v->valuedouble);
+		return strdup(text);
+	}
+	if (!cJSON_IsString(v) || v->valuestring[0] == '\0') {
+		describe_value(v, found, sizeof(found));
+		pcf_particle_def_report(def, diags, field, "expected %s, found %s", what,
+					cJSON_IsString(v) ? "an empty string" : found);
+		return NULL;
+	}
+	return strdup(v->valuestring);
+}
+
+static void read_desired_state(pcf_particle_def *def, pcf_diags *diags)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(def->node, "desired_state");
+	char found[128];
+	const char *guess;
+	size_t i;
+
+	def->desired_state = PCF_DESIRED_RUNNING;
+	if (v == NULL)
+		return;
+	for (i = 0; cJSON_IsString(v) && state_names[i] != NULL; i++) {
+		if (strcmp(v->valuestring, state_names[i]) == 0) {
+			def->desired_state = (pcf_desired_state)i;
+			return;
+		}
+	}
+	describe_value(v, found, sizeof(found));
+	guess = cJSON_IsString(v) ? describe_suggest(v->valuestring, state_names) : NULL;
+	pcf_particle_def_report(def, diags, "desired_state",
+				"expected one of running, stopped, terminated, found %s%s%s%s",
+				found, guess ? " (did you mean \"" : "", guess ? guess : "",
+				guess ? "\"?)" : "");
+}
+
+static int read_bool(const pcf_particle_def *def, pcf_diags *diags, const char *field)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(def->node, field);
+	char found[128];
+
+	if (v == NULL)
+		return 0;
+	if (cJSON_IsBool(v))
+		return cJSON_IsTrue(v);
+	describe_value(v, found, sizeof(found));
+	pcf_particle_def_report(def, diags, field, "expected true or false, found %s", found);
+	return 0;
+}
+
+/* parents / children: a list of non-empty strings. Resolved later by envelope_link. */
+static void check_reference_list(const pcf_particle_def *def, pcf_diags *diags, const char *field)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(def->node, field), *item;
+	char found[128], path[64];
+	int i = 0;
+
+	if (list == NULL)
+		return;
+	if (!cJSON_IsArray(list)) {
+		describe_value(list, found, sizeof(found));
+		pcf_particle_def_report(def, diags, field,
+					"expected a list of particle names (\"name\" or "
+					"\"flavor:name\"), found %s",
+					found);
+		return;
+	}
+	cJSON_ArrayForEach(item, list)
+	{
+		if (!cJSON_IsString(item) || item->valuestring[0] == '\0') {
+			describe_value(item, found, sizeof(found));
+			snprintf(path, sizeof(path), "%s[%d]", field, i);
+			pcf_particle_def_report(def, diags, path,
+						"expected a particle name (\"name\" or "
+						"\"flavor:name\"), found %s",
+						cJSON_IsString(item) ? "an empty string" : found);
+		}
+		i++;
+	}
+}
+
+static void read_aws_resource(pcf_particle_def *def, pcf_diags *diags)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(def->node, "aws_resource");
+	char found[128];
+
+	def->aws_resource = NULL;
+	if (v == NULL) {
+		pcf_particle_def_report(def, diags, "aws_resource",
+					"expected a mapping of the resource's settings, found no "
+					"such field (aws_resource is required)");
+		return;
+	}
+	if (!cJSON_IsObject(v)) {
+		describe_value(v, found, sizeof(found));
+		pcf_particle_def_report(def, diags, "aws_resource",
+					"expected a mapping of the resource's settings, found %s",
+					found);
+		return;
+	}
+	def->aws_resource = v;
+}
+
+static char *join_id(const char *flavor, const char *name)
+{
+	size_t lf = strlen(flavor), ln = strlen(name);
+	char *id = malloc(lf + ln + 2);
+
+	if (id == NULL)
+		return NULL;
+	memcpy(id, flavor, lf);
+	id[lf] = ':';
+	memcpy(id + lf + 1, name, ln + 1);
+	return id;
+}
+
+void envelope_read(pcf_particle_def *def, pcf_diags *diags)
+{
+	check_unknown_fields(def, diags);
+	def->name = read_name_field(def, diags, "pcf_name", "a particle name (a string)");
+	def->flavor = read_name_field(def, diags, "flavor",
+				      "a flavor name such as dynamodb_table (a string)");
+	read_desired_state(def, diags);
+	def->persist_on_termination = read_bool(def, diags, "persist_on_termination");
+	def->persist_on_update = read_bool(def, diags, "persist_on_update");
+	check_reference_list(def, diags, "parents");
+	check_reference_list(def, diags, "children");
+	read_aws_resource(def, diags);
+	if (def->name != NULL && def->flavor != NULL)
+		def->id = join_id(def->flavor, def->name);
+}

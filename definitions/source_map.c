@@ -1,0 +1,302 @@
+/*
+ * Node positions: a pointer-keyed table filled while loading, and the
+ * path-keyed pcf_source_map each particle keeps afterwards.
+ *
+ * Both tables use open addressing with linear probing, a power-of-two
+ * capacity and at most half full, so a lookup is a few probes even for the
+ * large option trees a config store can hold. The path map owns its path
+ * strings; the file name is borrowed from the definitions that own the map.
+ */
+#include "source_map.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcf/definitions.h>
+#include <pcf/error.h>
+
+struct mark_slot {
+	const cJSON *node;
+	int line;
+	int column;
+};
+
+struct node_marks {
+	struct mark_slot *slots;
+	size_t capacity;
+	size_t count;
+};
+
+struct path_slot {
+	char *path;
+	int line;
+	int column;
+};
+
+struct pcf_source_map {
+	struct path_slot *slots;
+	size_t capacity;
+	size_t count;
+	const char *file;
+};
+
+static size_t hash_pointer(const void *p)
+{
+	uint64_t x = (uint64_t)(uintptr_t)p;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)x;
+}
+
+static size_t hash_string(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return (size_t)h;
+}
+
+int node_marks_new(node_marks **out)
+{
+	node_marks *m = calloc(1, sizeof(*m));
+
+	*out = NULL;
+	if (m == NULL)
+		return PCF_ENOMEM;
+	m->capacity = 64;
+	m->slots = calloc(m->capacity, sizeof(*m->slots));
+	if (m->slots == NULL) {
+		free(m);
+		return PCF_ENOMEM;
+	}
+	*out = m;
+	return 0;
+}
+
+void node_marks_free(node_marks *marks)
+{
+	if (marks == NULL)
+		return;
+	free(marks->slots);
+	free(marks);
+}
+
+static struct mark_slot *mark_probe(struct mark_slot *slots, size_t capacity, const cJSON *node)
+{
+	size_t i = hash_pointer(node) & (capacity - 1);
+
+	while (slots[i].node != NULL && slots[i].node != node)
+		i = (i + 1) & (capacity - 1);
+	return &slots[i];
+}
+
+static int marks_grow(node_marks *m)
+{
+	size_t i, capacity = m->capacity * 2;
+	struct mark_slot *slots = calloc(capacity, sizeof(*slots));
+
+	if (slots == NULL)
+		return PCF_ENOMEM;
+	for (i = 0; i < m->capacity; i++)
+		if (m->slots[i].node != NULL)
+			*mark_probe(slots, capacity, m->slots[i].node) = m->slots[i];
+	free(m->slots);
+	m->slots = slots;
+	m->capacity = capacity;
+	return 0;
+}
+
+int node_marks_put(node_marks *marks, const cJSON *node, int line, int column)
+{
+	struct mark_slot *slot;
+
+	if ((marks->count + 1) * 2 > marks->capacity && marks_grow(marks) < 0)
+		return PCF_ENOMEM;
+	slot = mark_probe(marks->slots, marks->capacity, node);
+	if (slot->node == NULL)
+		marks->count++;
+	slot->node = node;
+	slot->line = line;
+	slot->column = column;
+	return 0;
+}
+
+int node_marks_get(const node_marks *marks, const cJSON *node, int *line, int *column)
+{
+	const struct mark_slot *slot;
+
+	if (marks == NULL || node == NULL)
+		return 0;
+	slot = mark_probe(marks->slots, marks->capacity, node);
+	if (slot->node == NULL)
+		return 0;
+	*line = slot->line;
+	*column = slot->column;
+	return 1;
+}
+
+static struct path_slot *path_probe(struct path_slot *slots, size_t capacity, const char *path)
+{
+	size_t i = hash_string(path) & (capacity - 1);
+
+	while (slots[i].path != NULL && strcmp(slots[i].path, path) != 0)
+		i = (i + 1) & (capacity - 1);
+	return &slots[i];
+}
+
+static int map_grow(struct pcf_source_map *map)
+{
+	size_t i, capacity = map->capacity * 2;
+	struct path_slot *slots = calloc(capacity, sizeof(*slots));
+
+	if (slots == NULL)
+		return PCF_ENOMEM;
+	for (i = 0; i < map->capacity; i++)
+		if (map->slots[i].path != NULL)
+			*path_probe(slots, capacity, map->slots[i].path) = map->slots[i];
+	free(map->slots);
+	map->slots = slots;
+	map->capacity = capacity;
+	return 0;
+}
+
+static int map_put(struct pcf_source_map *map, const char *path, int line, int column)
+{
+	struct path_slot *slot;
+
+	if ((map->count + 1) * 2 > map->capacity && map_grow(map) < 0)
+		return PCF_ENOMEM;
+	slot = path_probe(map->slots, map->capacity, path);
+	if (slot->path == NULL) {
+		slot->path = strdup(path);
+		if (slot->path == NULL)
+			return PCF_ENOMEM;
+		map->count++;
+	}
+	slot->line = line;
+	slot->column = column;
+	return 0;
+}
+
+/* A growing path buffer; walk() appends a component and truncates back. */
+struct path_buf {
+	char *text;
+	size_t len;
+	size_t capacity;
+};
+
+static int path_append(struct path_buf *b, const char *a, const char *c, const char *d)
+{
+	size_t la = strlen(a), lc = strlen(c), ld = strlen(d);
+	size_t need = b->len + la + lc + ld + 1;
+
+	if (need > b->capacity) {
+		size_t capacity = b->capacity ? b->capacity : 128;
+		char *text;
+
+		while (capacity < need)
+			capacity *= 2;
+		text = realloc(b->text, capacity);
+		if (text == NULL)
+			return PCF_ENOMEM;
+		b->text = text;
+		b->capacity = capacity;
+	}
+	memcpy(b->text + b->len, a, la);
+	memcpy(b->text + b->len + la, c, lc);
+	memcpy(b->text + b->len + la + lc, d, ld);
+	b->len += la + lc + ld;
+	b->text[b->len] = '\0';
+	return 0;
+}
+
+static int walk(struct pcf_source_map *map, const cJSON *node, const node_marks *marks,
+		struct path_buf *b)
+{
+	const cJSON *child;
+	size_t len = b->len, index = 0;
+	int line, column, rc;
+
+	if (node_marks_get(marks, node, &line, &column) &&
+	    (rc = map_put(map, b->text, line, column)) < 0)
+		return rc;
+	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
+		return 0;
+	for (child = node->child; child != NULL; child = child->next, index++) {
+		char num[32];
+
+		if (cJSON_IsObject(node)) {
+			rc = path_append(b, len ? "." : "", child->string ? child->string : "", "");
+		} else {
+			snprintf(num, sizeof(num), "%zu", index);
+			rc = path_append(b, "[", num, "]");
+		}
+		if (rc < 0 || (rc = walk(map, child, marks, b)) < 0)
+			return rc;
+		b->len = len;
+		b->text[len] = '\0';
+	}
+	return 0;
+}
+
+int source_map_build(struct pcf_source_map **out, const cJSON *root, const node_marks *marks,
+		     const char *file)
+{
+	struct pcf_source_map *map = calloc(1, sizeof(*map));
+	struct path_buf b = {NULL, 0, 0};
+	int rc = PCF_ENOMEM;
+
+	*out = NULL;
+	if (map == NULL)
+		return PCF_ENOMEM;
+	map->file = file;
+	map->capacity = 32;
+	map->slots = calloc(map->capacity, sizeof(*map->slots));
+	if (map->slots == NULL || path_append(&b, "", "", "") < 0)
+		goto out;
+	if ((rc = walk(map, root, marks, &b)) < 0)
+		goto out;
+	*out = map;
+	map = NULL;
+out:
+	free(b.text);
+	source_map_free(map);
+	return rc;
+}
+
+void source_map_free(struct pcf_source_map *map)
+{
+	size_t i;
+
+	if (map == NULL)
+		return;
+	for (i = 0; i < map->capacity && map->slots != NULL; i++)
+		free(map->slots[i].path);
+	free(map->slots);
+	free(map);
+}
+
+int source_map_find(const struct pcf_source_map *map, const char *path, int *line, int *column)
+{
+	const struct path_slot *slot;
+
+	if (map == NULL || path == NULL)
+		return 0;
+	slot = path_probe(map->slots, map->capacity, path);
+	if (slot->path == NULL)
+		return 0;
+	*line = slot->line;
+	*column = slot->column;
+	return 1;
+}
+
+const char *source_map_file(const struct pcf_source_map *map)
+{
+	return map ? map->file : NULL;
+}

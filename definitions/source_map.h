@@ -1,0 +1,42 @@
+/*
+ * Positions of loaded nodes, kept in two forms.
+ *
+ * While a file loads, the loader knows each cJSON node it creates and where
+ * its text starts: a node_marks table keyed by node pointer records that.
+ * Once the particles are cut out of the documents, each gets a
+ * pcf_source_map keyed by path ("aws_resource.KeySchema[0].KeyType"),
+ * built by walking its tree, so later checks can name a position from a
+ * path alone. Both are open-addressing hash tables.
+ */
+#ifndef PCF_DEFINITIONS_SOURCE_MAP_H
+#define PCF_DEFINITIONS_SOURCE_MAP_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+typedef struct node_marks node_marks;
+
+/* 0, or PCF_ENOMEM. Free with node_marks_free. */
+int node_marks_new(node_marks **out);
+void node_marks_free(node_marks *marks);
+/* Records (or replaces) where node starts; line and column 1-based. 0 or PCF_ENOMEM. */
+int node_marks_put(node_marks *marks, const cJSON *node, int line, int column);
+/* 1 and fills line/column when known, else 0. */
+int node_marks_get(const node_marks *marks, const cJSON *node, int *line, int *column);
+
+struct pcf_source_map;
+
+/*
+ * Builds the path map of the tree at root: "" is root itself, object
+ * members append ".key" (no dot at the start), array items "[i]". file is
+ * borrowed and must outlive the map. 0 or PCF_ENOMEM.
+ */
+int source_map_build(struct pcf_source_map **out, const cJSON *root, const node_marks *marks,
+		     const char *file);
+void source_map_free(struct pcf_source_map *map);
+/* 1 and fills line/column when path has a position, else 0. */
+int source_map_find(const struct pcf_source_map *map, const char *path, int *line, int *column);
+const char *source_map_file(const struct pcf_source_map *map);
+
+#endif

@@ -1,0 +1,657 @@
+/*
+ * The YAML loader: libyaml's event parser driving a small tree builder.
+ *
+ * Events arrive in document order; a stack of frames holds the sequences
+ * and mappings still open, and each finished value is attached to the frame
+ * below it. Every node's start mark goes into a node_marks table as it is
+ * made, so positions survive into every later check.
+ *
+ * Defences, because definitions may come from anywhere: nesting is capped
+ * at YAML_LOADER_MAX_DEPTH, and every alias expansion is counted against
+ * YAML_LOADER_MAX_ALIAS_NODES for the file ("billion laughs"). Anchors keep
+ * private copies, so dropping a value (a duplicate key) never leaves an
+ * alias pointing at freed memory. "<<" merge keys work as in YAML 1.1,
+ * which PCF users' PyYAML files rely on: explicit keys win over merged ones.
+ *
+ * A syntax error ends the parse (libyaml cannot resume); problems in
+ * values (unset variables, duplicate keys, bad tags) are reported and the
+ * parse goes on, so a user sees all of them.
+ */
+#include "yaml_loader.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include <pcf/error.h>
+
+#include "scalar.h"
+
+struct frame {
+	cJSON *node;    /* the open sequence or mapping */
+	char *key;      /* pending key of a mapping; NULL when a key comes next */
+	int key_line;
+	int key_is_merge;
+	cJSON *merges;  /* values given to "<<", applied when the mapping ends */
+	char *anchor;
+};
+
+struct anchor {
+	char *name;
+	cJSON *copy;    /* private copy, marks included */
+	size_t nodes;
+	int height;
+};
+
+struct loader {
+	yaml_parser_t parser;
+	const char *file;
+	const char *text;
+	size_t len;
+	pcf_diags *diags;
+	yaml_docs *docs;
+	struct frame stack[YAML_LOADER_MAX_DEPTH + 1];
+	size_t depth;
+	struct anchor *anchors;
+	size_t anchor_count;
+	size_t anchor_capacity;
+	size_t alias_nodes;
+	cJSON *root;
+	int problems;
+	int rc;         /* PCF_ENOMEM once memory ran out */
+	int fatal;      /* stop reading events */
+};
+
+static void report(struct loader *l, const yaml_mark_t *mark, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void report(struct loader *l, const yaml_mark_t *mark, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pcf_diags_vadd(l->diags, l->file, (int)mark->line + 1, (int)mark->column + 1, fmt, ap);
+	va_end(ap);
+	l->problems++;
+}
+
+static void out_of_memory(struct loader *l)
+{
+	l->rc = PCF_ENOMEM;
+	l->fatal = 1;
+}
+
+static int mark_node(struct loader *l, const cJSON *node, const yaml_mark_t *mark)
+{
+	if (node_marks_put(l->docs->marks, node, (int)mark->line + 1, (int)mark->column + 1) < 0) {
+		out_of_memory(l);
+		return -1;
+	}
+	return 0;
+}
+
+static size_t count_nodes(const cJSON *node, int depth, int *height)
+{
+	const cJSON *child;
+	size_t n = 1;
+
+	if (depth > *height)
+		*height = depth;
+	for (child = node->child; child != NULL; child = child->next)
+		n += count_nodes(child, depth + 1, height);
+	return n;
+}
+
+/* A deep copy of src whose nodes carry src's marks. NULL when out of memory. */
+static cJSON *copy_marked(struct loader *l, const cJSON *src)
+{
+	cJSON *copy = cJSON_Duplicate(src, 0), *c;
+	const cJSON *s;
+	int line, column;
+
+	if (copy == NULL)
+		return NULL;
+	if (node_marks_get(l->docs->marks, src, &line, &column) &&
+	    node_marks_put(l->docs->marks, copy, line, column) < 0)
+		goto fail;
+	for (s = src->child; s != NULL; s = s->next) {
+		if ((c = copy_marked(l, s)) == NULL)
+			goto fail;
+		if (cJSON_IsObject(copy))
+			cJSON_AddItemToObject(copy, s->string, c);
+		else
+			cJSON_AddItemToArray(copy, c);
+	}
+	return copy;
+fail:
+	cJSON_Delete(copy);
+	return NULL;
+}
+
+static void anchor_remember(struct loader *l, const char *name, const cJSON *node)
+{
+	struct anchor *a;
+	cJSON *copy;
+
+	if (l->anchor_count == l->anchor_capacity) {
+		size_t capacity = l->anchor_capacity ? l->anchor_capacity * 2 : 8;
+		struct anchor *grown = realloc(l->anchors, capacity * sizeof(*grown));
+
+		if (grown == NULL)
+			return out_of_memory(l);
+		l->anchors = grown;
+		l->anchor_capacity = capacity;
+	}
+	if ((copy = copy_marked(l, node)) == NULL)
+		return out_of_memory(l);
+	a = &l->anchors[l->anchor_count];
+	a->name = strdup(name);
+	if (a->name == NULL) {
+		cJSON_Delete(copy);
+		return out_of_memory(l);
+	}
+	a->copy = copy;
+	a->height = 0;
+	a->nodes = count_nodes(copy, 0, &a->height);
+	l->anchor_count++;
+}
+
+static void anchors_clear(struct loader *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->anchor_count; i++) {
+		free(l->anchors[i].name);
+		cJSON_Delete(l->anchors[i].copy);
+	}
+	l->anchor_count = 0;
+}
+
+/* The latest anchor of that name: YAML lets a later anchor shadow an earlier one. */
+static const struct anchor *anchor_find(const struct loader *l, const char *name)
+{
+	size_t i;
+
+	for (i = l->anchor_count; i > 0; i--)
+		if (strcmp(l->anchors[i - 1].name, name) == 0)
+			return &l->anchors[i - 1];
+	return NULL;
+}
+
+static struct frame *top(struct loader *l)
+{
+	return l->depth ? &l->stack[l->depth - 1] : NULL;
+}
+
+/* Where the node starts, for messages about it. */
+static void node_line(struct loader *l, const cJSON *node, int *line, int *column)
+{
+	if (!node_marks_get(l->docs->marks, node, line, column))
+		*line = *column = 0;
+}
+
+/* Hands a finished value to the open collection (or makes it the document). */
+static void attach(struct loader *l, cJSON *node, const yaml_mark_t *mark)
+{
+	struct frame *f = top(l);
+	cJSON *previous;
+	int line, column;
+
+	if (f == NULL) {
+		l->root = node;
+		return;
+	}
+	if (cJSON_IsArray(f->node)) {
+		cJSON_AddItemToArray(f->node, node);
+		return;
+	}
+	if (f->key_is_merge) {
+		cJSON_AddItemToArray(f->merges, node);
+	} else if ((previous = cJSON_GetObjectItemCaseSensitive(f->node, f->key)) != NULL) {
+		node_line(l, previous, &line, &column);
+		report(l, mark, "duplicate key \"%s\": expected each key once in a mapping, found it "
+				"again (first at line %d, column %d)",
+		       f->key, line, column);
+		cJSON_Delete(node);
+	} else {
+		cJSON_AddItemToObject(f->node, f->key, node);
+	}
+	free(f->key);
+	f->key = NULL;
+	f->key_is_merge = 0;
+}
+
+/* A scalar where a mapping expects a key. */
+static void take_key(struct loader *l, struct frame *f, const char *text, int merge)
+{
+	f->key = strdup(text);
+	if (f->key == NULL)
+		return out_of_memory(l);
+	f->key_is_merge = merge;
+	if (merge && f->merges == NULL && (f->merges = cJSON_CreateArray()) == NULL)
+		out_of_memory(l);
+}
+
+static void on_scalar(struct loader *l, const yaml_event_t *e)
+{
+	const yaml_mark_t *mark = &e->start_mark;
+	struct frame *f = top(l);
+	scalar_text s;
+	char why[512];
+	cJSON *node;
+	int rc;
+
+	s.text = (const char *)e->data.scalar.value;
+	s.len = e->data.scalar.length;
+	s.plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	s.tag = (const char *)e->data.scalar.tag;
+	if (f != NULL && cJSON_IsObject(f->node) && f->key == NULL) {
+		if (memchr(s.text, '\0', s.len) != NULL)
+			report(l, mark, "expected a key, found a NUL character (\\0) in it");
+		take_key(l, f, s.text, s.plain && strcmp(s.text, "<<") == 0);
+		return;
+	}
+	rc = scalar_to_json(&node, &s, why, sizeof(why));
+	if (rc == PCF_ENOMEM || node == NULL)
+		return out_of_memory(l);
+	if (rc < 0)
+		report(l, mark, "%s", why);
+	if (mark_node(l, node, mark) < 0) {
+		cJSON_Delete(node);
+		return;
+	}
+	if (e->data.scalar.anchor != NULL)
+		anchor_remember(l, (const char *)e->data.scalar.anchor, node);
+	attach(l, node, mark);
+}
+
+static void on_alias(struct loader *l, const yaml_event_t *e)
+{
+	const char *name = (const char *)e->data.alias.anchor;
+	const struct anchor *a = anchor_find(l, name);
+	struct frame *f = top(l);
+	cJSON *copy;
+
+	if (a == NULL) {
+		report(l, &e->start_mark, "alias *%s: expected an anchor &%s defined earlier in "
+					  "this document, found none",
+		       name, name);
+		l->fatal = 1;
+		return;
+	}
+	if (f != NULL && cJSON_IsObject(f->node) && f->key == NULL) {
+		if (!cJSON_IsString(a->copy)) {
+			report(l, &e->start_mark, "alias *%s as a key: expected a scalar, found a "
+						  "%s",
+			       name, cJSON_IsArray(a->copy) ? "sequence" : "mapping or non-string");
+			l->fatal = 1;
+			return;
+		}
+		take_key(l, f, a->copy->valuestring, 0);
+		return;
+	}
+	l->alias_nodes += a->nodes;
+	if (l->alias_nodes > YAML_LOADER_MAX_ALIAS_NODES) {
+		report(l, &e->start_mark,
+		       "alias *%s: aliases in this file expand to more than %d nodes; refusing "
+		       "(an alias bomb?)",
+		       name, YAML_LOADER_MAX_ALIAS_NODES);
+		l->fatal = 1;
+		return;
+	}
+	if (l->depth + (size_t)a->height >= YAML_LOADER_MAX_DEPTH) {
+		report(l, &e->start_mark, "alias *%s: expected nesting at most %d levels deep, "
+					  "found deeper",
+		       name, YAML_LOADER_MAX_DEPTH);
+		l->fatal = 1;
+		return;
+	}
+	if ((copy = copy_marked(l, a->copy)) == NULL)
+		return out_of_memory(l);
+	if (mark_node(l, copy, &e->start_mark) < 0) {
+		cJSON_Delete(copy);
+		return;
+	}
+	attach(l, copy, &e->start_mark);
+}
+
+static int collection_tag_ok(struct loader *l, const yaml_event_t *e, const char *tag,
+			     const char *want)
+{
+	if (tag == NULL || strcmp(tag, "!") == 0 || strcmp(tag, want) == 0)
+		return 1;
+	report(l, &e->start_mark, "unsupported tag \"%s\": expected no tag here", tag);
+	return 0;
+}
+
+static void on_start(struct loader *l, const yaml_event_t *e, int mapping)
+{
+	const char *tag, *anchor;
+	struct frame *f = top(l);
+
+	if (f != NULL && cJSON_IsObject(f->node) && f->key == NULL) {
+		report(l, &e->start_mark, "expected a scalar key, found a %s used as a key",
+		       mapping ? "mapping" : "sequence");
+		l->fatal = 1;
+		return;
+	}
+	if (l->depth >= YAML_LOADER_MAX_DEPTH) {
+		report(l, &e->start_mark, "expected nesting at most %d levels deep, found deeper",
+		       YAML_LOADER_MAX_DEPTH);
+		l->fatal = 1;
+		return;
+	}
+	tag = (const char *)(mapping ? e->data.mapping_start.tag : e->data.sequence_start.tag);
+	anchor = (const char *)(mapping ? e->data.mapping_start.anchor
+					: e->data.sequence_start.anchor);
+	collection_tag_ok(l, e, tag, mapping ? "tag:yaml.org,2002:map" : "tag:yaml.org,2002:seq");
+	f = &l->stack[l->depth];
+	memset(f, 0, sizeof(*f));
+	f->node = mapping ? cJSON_CreateObject() : cJSON_CreateArray();
+	if (f->node == NULL || (anchor != NULL && (f->anchor = strdup(anchor)) == NULL)) {
+		cJSON_Delete(f->node);
+		return out_of_memory(l);
+	}
+	l->depth++;
+	if (mark_node(l, f->node, &e->start_mark) < 0)
+		return;
+}
+
+static void merge_report(struct loader *l, const cJSON *source)
+{
+	yaml_mark_t mark = {0, 0, 0};
+	int line, column;
+
+	node_line(l, source, &line, &column);
+	mark.line = (size_t)(line > 0 ? line - 1 : 0);
+	mark.column = (size_t)(column > 0 ? column - 1 : 0);
+	report(l, &mark, "merge key \"<<\": expected a mapping or a list of mappings, found %s",
+	       cJSON_IsArray(source) ? "a list holding something else" : "a scalar");
+}
+
+/* Moves into node the keys of source that node lacks. */
+static void merge_one(cJSON *node, cJSON *source)
+{
+	cJSON *item, *next;
+
+	for (item = source->child; item != NULL; item = next) {
+		next = item->next;
+		if (cJSON_GetObjectItemCaseSensitive(node, item->string) != NULL)
+			continue;
+		cJSON_DetachItemViaPointer(source, item);
+		cJSON_AddItemToObject(node, item->string, item);
+	}
+}
+
+/* Applies "<<" after the mapping's own keys, earlier sources first, as YAML 1.1 says. */
+static void apply_merges(struct loader *l, cJSON *node, cJSON *merges)
+{
+	cJSON *value, *source;
+
+	cJSON_ArrayForEach(value, merges)
+	{
+		if (cJSON_IsObject(value)) {
+			merge_one(node, value);
+			continue;
+		}
+		if (!cJSON_IsArray(value)) {
+			merge_report(l, value);
+			continue;
+		}
+		cJSON_ArrayForEach(source, value)
+		{
+			if (cJSON_IsObject(source))
+				merge_one(node, source);
+			else
+				merge_report(l, value);
+		}
+	}
+}
+
+static void on_end(struct loader *l, const yaml_event_t *e)
+{
+	struct frame f;
+
+	if (l->depth == 0)
+		return;
+	f = l->stack[--l->depth];
+	if (f.merges != NULL)
+		apply_merges(l, f.node, f.merges);
+	cJSON_Delete(f.merges);
+	free(f.key);
+	if (f.anchor != NULL)
+		anchor_remember(l, f.anchor, f.node);
+	free(f.anchor);
+	attach(l, f.node, &e->start_mark);
+}
+
+static void drop_open_frames(struct loader *l)
+{
+	while (l->depth > 0) {
+		struct frame *f = &l->stack[--l->depth];
+
+		cJSON_Delete(f->node);
+		cJSON_Delete(f->merges);
+		free(f->key);
+		free(f->anchor);
+	}
+	cJSON_Delete(l->root);
+	l->root = NULL;
+}
+
+static void on_document_end(struct loader *l)
+{
+	yaml_docs *d = l->docs;
+
+	anchors_clear(l);
+	if (l->root == NULL)
+		return;
+	if (d->count == d->capacity) {
+		size_t capacity = d->capacity ? d->capacity * 2 : 4;
+		cJSON **roots = realloc(d->roots, capacity * sizeof(*roots));
+
+		if (roots == NULL)
+			return out_of_memory(l);
+		d->roots = roots;
+		d->capacity = capacity;
+	}
+	/* An empty document ("---" alone) is a null scalar: nothing to keep. */
+	if (cJSON_IsNull(l->root))
+		cJSON_Delete(l->root);
+	else
+		d->roots[d->count++] = l->root;
+	l->root = NULL;
+}
+
+static void dispatch(struct loader *l, const yaml_event_t *e)
+{
+	switch (e->type) {
+	case YAML_SCALAR_EVENT:
+		on_scalar(l, e);
+		break;
+	case YAML_ALIAS_EVENT:
+		on_alias(l, e);
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		on_start(l, e, 0);
+		break;
+	case YAML_MAPPING_START_EVENT:
+		on_start(l, e, 1);
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		on_end(l, e);
+		break;
+	case YAML_DOCUMENT_END_EVENT:
+		on_document_end(l);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Line and column (1-based) of a byte offset, for reader errors that carry only the offset. */
+static void offset_position(const char *text, size_t len, size_t offset, int *line, int *column)
+{
+	size_t i;
+
+	*line = 1;
+	*column = 1;
+	for (i = 0; i < offset && i < len; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*column = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			(*column)++;
+		}
+	}
+}
+
+static void report_reader_error(struct loader *l)
+{
+	const yaml_parser_t *p = &l->parser;
+	int line, column;
+
+	offset_position(l->text, l->len, p->problem_offset, &line, &column);
+	if (p->problem_value != -1)
+		pcf_diags_add(l->diags, l->file, line, column,
+			      "expected UTF-8 text, found %s (byte 0x%02X); is this a binary file?",
+			      p->problem, (unsigned)p->problem_value & 0xFFu);
+	else
+		pcf_diags_add(l->diags, l->file, line, column, "expected UTF-8 text, found %s",
+			      p->problem);
+	l->problems++;
+}
+
+/* A hint for the syntax errors people make most, judged by the text at the mark. */
+static const char *syntax_hint(const struct loader *l, const yaml_mark_t *mark)
+{
+	const char *problem = l->parser.problem ? l->parser.problem : "";
+
+	if (mark->index < l->len && l->text[mark->index] == '\t')
+		return " (a tab: YAML indents with spaces only)";
+	if (strstr(problem, "end of stream") != NULL && l->parser.context != NULL &&
+	    strstr(l->parser.context, "quoted scalar") != NULL)
+		return " (a quoted string is never closed)";
+	if (strstr(problem, "expected <block end>") != NULL ||
+	    strstr(problem, "expected key") != NULL)
+		return " (check the indentation of this line against the lines above)";
+	return "";
+}
+
+static void report_parser_error(struct loader *l)
+{
+	const yaml_parser_t *p = &l->parser;
+	const yaml_mark_t *mark = &p->problem_mark;
+
+	if (p->error == YAML_MEMORY_ERROR) {
+		out_of_memory(l);
+		return;
+	}
+	if (p->error == YAML_READER_ERROR) {
+		report_reader_error(l);
+		return;
+	}
+	if (p->context != NULL)
+		report(l, mark, "invalid YAML: %s%s (%s that starts at line %d, column %d)",
+		       p->problem ? p->problem : "a syntax error", syntax_hint(l, mark), p->context,
+		       (int)p->context_mark.line + 1, (int)p->context_mark.column + 1);
+	else
+		report(l, mark, "invalid YAML: %s%s",
+		       p->problem ? p->problem : "a syntax error", syntax_hint(l, mark));
+}
+
+/*
+ * JSON allows tabs wherever it allows spaces; YAML does not. A tab outside
+ * a string becomes a space, which keeps every offset, line and column.
+ */
+static char *json_untab(const char *text, size_t len)
+{
+	char *copy = malloc(len ? len : 1);
+	int in_string = 0;
+	size_t i;
+
+	if (copy == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (in_string && c == '\\' && i + 1 < len) {
+			copy[i] = c;
+			copy[i + 1] = text[i + 1];
+			i++;
+			continue;
+		}
+		if (c == '"')
+			in_string = !in_string;
+		copy[i] = (c == '\t' && !in_string) ? ' ' : c;
+	}
+	return copy;
+}
+
+void yaml_docs_init(yaml_docs *docs)
+{
+	memset(docs, 0, sizeof(*docs));
+}
+
+void yaml_docs_cleanup(yaml_docs *docs)
+{
+	size_t i;
+
+	if (docs == NULL)
+		return;
+	for (i = 0; i < docs->count; i++)
+		cJSON_Delete(docs->roots[i]);
+	free(docs->roots);
+	node_marks_free(docs->marks);
+	yaml_docs_init(docs);
+}
+
+static void run(struct loader *l)
+{
+	yaml_event_t event;
+	int done = 0;
+
+	while (!done && !l->fatal) {
+		if (!yaml_parser_parse(&l->parser, &event)) {
+			report_parser_error(l);
+			break;
+		}
+		done = event.type == YAML_STREAM_END_EVENT;
+		dispatch(l, &event);
+		yaml_event_delete(&event);
+	}
+	drop_open_frames(l);
+	anchors_clear(l);
+}
+
+int yaml_load_text(yaml_docs *docs, const char *text, size_t len, const char *file, int is_json,
+		   pcf_diags *diags)
+{
+	struct loader l;
+	char *untabbed = NULL;
+
+	memset(&l, 0, sizeof(l));
+	if (docs->marks == NULL && node_marks_new(&docs->marks) < 0)
+		return PCF_ENOMEM;
+	if (is_json && (untabbed = json_untab(text, len)) == NULL)
+		return PCF_ENOMEM;
+	if (!yaml_parser_initialize(&l.parser)) {
+		free(untabbed);
+		return PCF_ENOMEM;
+	}
+	l.file = file;
+	l.text = untabbed ? untabbed : text;
+	l.len = len;
+	l.diags = diags;
+	l.docs = docs;
+	yaml_parser_set_input_string(&l.parser, (const unsigned char *)l.text, len);
+	run(&l);
+	yaml_parser_delete(&l.parser);
+	free(l.anchors);
+	free(untabbed);
+	if (l.rc < 0)
+		return l.rc;
+	return l.problems ? PCF_EDEFINITION : 0;
+}
