@@ -57,9 +57,14 @@ typedef struct pcf_aws_options {
 	pcf_aws_request_fn on_request;
 	pcf_aws_error_fn on_error;
 	void *payload;              /* passed to on_request and on_error */
+	/* Backoff (full jitter); tests shorten these. */
+	long retry_base_delay_ms;          /* 0: 25 */
+	long retry_throttle_base_delay_ms; /* 0: 500, after a throttling error */
+	long retry_max_delay_ms;           /* 0: 20000, cap on one wait */
 } pcf_aws_options;
 
-#define PCF_AWS_OPTIONS_INIT {NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL, NULL}
+#define PCF_AWS_OPTIONS_INIT                                                                     \
+	{NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL, NULL, 0, 0, 0}
 
 /*
  * Creates a client. Resolves region, endpoint and the credential chain
@@ -110,6 +115,14 @@ typedef struct pcf_aws_call_spec {
  */
 int pcf_aws_call_many(pcf_aws_client *client, pcf_aws_call_spec *calls, size_t count,
 		      int max_in_flight, pcf_error *err);
+
+/*
+ * The pcf code for an AWS error name, with or without its namespace
+ * ("com.amazonaws.dynamodb.v20120810#ResourceNotFoundException" and
+ * "ResourceNotFoundException" both give PCF_ERESOURCE_NOT_FOUND). Unknown
+ * or empty names give PCF_ESERVICE.
+ */
+int pcf_aws_error_code_for_type(const char *type);
 
 #ifdef __cplusplus
 }

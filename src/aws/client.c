@@ -1,0 +1,135 @@
+/*
+ * Creating and freeing a pcf_aws_client: resolving the region, endpoint,
+ * timeouts, attempt limit and connection cap once, up front, so that a bad
+ * setting fails at creation with a clear message instead of on the first
+ * request. Credentials are looked up lazily, on the first request, so a
+ * client that is never used never touches the network or the files.
+ */
+#include "client.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_or(const char *value, const char *fallback)
+{
+	return strdup(value && *value ? value : fallback);
+}
+
+static int max_connections(int *out, int configured, pcf_error *err)
+{
+	const char *v = getenv("DYNAMODB_MAX_CLIENTS");
+	char *end;
+	long n;
+
+	if (configured > 0) {
+		*out = configured;
+		return 0;
+	}
+	if (!v || !*v) {
+		*out = 100;
+		return 0;
+	}
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || n < 1 || n > 10000)
+		return pcf_error_set(err, PCF_ECONFIG,
+				     "DYNAMODB_MAX_CLIENTS=\"%s\" is not a number from 1 to 10000", v);
+	*out = (int)n;
+	return 0;
+}
+
+static int resolve_settings(pcf_aws_client *c, const pcf_aws_options *o, pcf_error *err)
+{
+	int rc;
+
+	if ((rc = pcf_aws_resolve_region(&c->region, o->region, o->profile, err)) < 0)
+		return rc;
+	rc = pcf_aws_resolve_endpoint(&c->endpoint, o->endpoint, c->service, c->region, err);
+	if (rc < 0)
+		return rc;
+	/* A local server needs some region to sign with; any will do. */
+	if (!c->region && !(c->region = strdup("us-east-1")))
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	if ((rc = pcf_aws_retry_max_attempts(&c->retry.max_attempts, o->max_attempts, err)) < 0)
+		return rc;
+	return max_connections(&c->max_connections, o->max_connections, err);
+}
+
+int pcf_aws_client_new(pcf_aws_client **out, const pcf_aws_options *options, pcf_error *err)
+{
+	static const pcf_aws_options defaults = PCF_AWS_OPTIONS_INIT;
+	const pcf_aws_options *o = options ? options : &defaults;
+	pcf_aws_credentials_context ctx = {o->profile, &o->logger, 5000, o->insecure_skip_tls_verify};
+	pcf_aws_client *c = calloc(1, sizeof(*c));
+	int rc;
+
+	*out = NULL;
+	if (!c)
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	c->service = dup_or(o->service, "dynamodb");
+	c->target_prefix = dup_or(o->target_prefix, "DynamoDB_20120810");
+	if (!c->service || !c->target_prefix) {
+		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = resolve_settings(c, o, err)) < 0)
+		goto out;
+	c->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 3000;
+	c->request_timeout_ms = o->request_timeout_ms > 0 ? o->request_timeout_ms : 30000;
+	c->retry.base_delay_ms = o->retry_base_delay_ms > 0 ? o->retry_base_delay_ms
+							    : PCF_AWS_RETRY_BASE_DELAY_MS;
+	c->retry.throttle_base_delay_ms = o->retry_throttle_base_delay_ms > 0
+						  ? o->retry_throttle_base_delay_ms
+						  : PCF_AWS_RETRY_THROTTLE_BASE_DELAY_MS;
+	c->retry.max_delay_ms = o->retry_max_delay_ms > 0 ? o->retry_max_delay_ms
+							  : PCF_AWS_RETRY_MAX_DELAY_MS;
+	c->insecure_skip_tls_verify = o->insecure_skip_tls_verify;
+	c->logger = o->logger;
+	c->on_request = o->on_request;
+	c->on_error = o->on_error;
+	c->payload = o->payload;
+	if ((rc = pcf_aws_pool_new(&c->pool, c->max_connections, err)) < 0)
+		goto out;
+	if ((rc = pcf_aws_credentials_cache_new(&c->credentials, &ctx, NULL, err)) < 0)
+		goto out;
+	pcf_log(&c->logger, PCF_LOG_DEBUG, "endpoint %s (from %s), region %s, %d attempts",
+		c->endpoint.url, c->endpoint.source, c->region, c->retry.max_attempts);
+	*out = c;
+	c = NULL;
+out:
+	pcf_aws_client_free(c);
+	return rc;
+}
+
+void pcf_aws_client_free(pcf_aws_client *client)
+{
+	if (!client)
+		return;
+	pcf_aws_credentials_cache_free(client->credentials);
+	pcf_aws_pool_free(client->pool);
+	pcf_aws_endpoint_cleanup(&client->endpoint);
+	free(client->region);
+	free(client->service);
+	free(client->target_prefix);
+	free(client);
+}
+
+const char *pcf_aws_client_endpoint(const pcf_aws_client *client)
+{
+	return client->endpoint.url;
+}
+
+const char *pcf_aws_client_region(const pcf_aws_client *client)
+{
+	return client->region;
+}
+
+void pcf_aws_response_free(pcf_aws_response *response)
+{
+	if (!response)
+		return;
+	free(response->body);
+	response->body = NULL;
+	response->len = 0;
+}

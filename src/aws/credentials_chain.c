@@ -1,0 +1,143 @@
+/*
+ * The credential chain and its cache.
+ *
+ * Sources are tried in order; "not configured" answers are collected into
+ * one message ("environment: AWS_ACCESS_KEY_ID not set; web identity: ...")
+ * so that a user with no working source sees everything pcf looked at. A
+ * source that is configured but broken ends the search, as in the SDKs.
+ *
+ * The cache holds one set of credentials behind a mutex. Resolution happens
+ * under the lock so that many threads starting together cause one lookup
+ * (one IMDS or STS call), not one each.
+ */
+#include "credentials_chain.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+struct source {
+	const char *name;
+	pcf_aws_credentials_source_fn fn;
+};
+
+static const struct source chain[] = {
+	{"environment", pcf_aws_credentials_from_env},
+};
+
+int pcf_aws_credentials_chain_resolve(pcf_aws_credentials *out,
+				      const pcf_aws_credentials_context *ctx, pcf_error *err)
+{
+	pcf_aws_buf tried = PCF_AWS_BUF_INIT;
+	pcf_error e = PCF_ERROR_INIT;
+	int rc = PCF_ECREDENTIALS;
+
+	for (size_t i = 0; i < sizeof(chain) / sizeof(chain[0]); i++) {
+		pcf_error_clear(&e);
+		rc = chain[i].fn(out, ctx, &e);
+		if (rc == 0) {
+			pcf_log(ctx->logger, PCF_LOG_DEBUG, "credentials from %s", out->source);
+			goto out;
+		}
+		pcf_aws_buf_printf(&tried, "%s%s: %s", tried.len ? "; " : "", chain[i].name,
+				   e.message);
+		if (rc != PCF_ENOTFOUND)
+			break;
+	}
+	if (rc == PCF_ENOTFOUND)
+		rc = PCF_ECREDENTIALS;
+	pcf_error_set(err, rc, "no AWS credentials (%s)",
+		      tried.data && !tried.failed ? tried.data : "out of memory");
+out:
+	pcf_aws_buf_cleanup(&tried);
+	return rc;
+}
+
+struct pcf_aws_credentials_cache {
+	pthread_mutex_t lock;
+	pcf_aws_credentials current;
+	int have;
+	char *profile;
+	pcf_aws_credentials_context ctx;
+	pcf_logger logger;
+	pcf_aws_credentials_source_fn source;
+};
+
+int pcf_aws_credentials_cache_new(pcf_aws_credentials_cache **out,
+				  const pcf_aws_credentials_context *ctx,
+				  pcf_aws_credentials_source_fn source, pcf_error *err)
+{
+	pcf_aws_credentials_cache *c = calloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (!c)
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	c->ctx = *ctx;
+	if (ctx->profile && !(c->profile = strdup(ctx->profile))) {
+		free(c);
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	}
+	c->ctx.profile = c->profile;
+	if (ctx->logger) {
+		c->logger = *ctx->logger;
+		c->ctx.logger = &c->logger;
+	}
+	c->source = source ? source : pcf_aws_credentials_chain_resolve;
+	pthread_mutex_init(&c->lock, NULL);
+	*out = c;
+	return 0;
+}
+
+void pcf_aws_credentials_cache_free(pcf_aws_credentials_cache *cache)
+{
+	if (!cache)
+		return;
+	pcf_aws_credentials_cleanup(&cache->current);
+	pthread_mutex_destroy(&cache->lock);
+	free(cache->profile);
+	free(cache);
+}
+
+static int needs_refresh(const pcf_aws_credentials *c, time_t now)
+{
+	return c->expiration != 0 && now + PCF_AWS_CREDENTIALS_REFRESH_S >= c->expiration;
+}
+
+int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_credentials *out,
+				  pcf_error *err)
+{
+	pcf_aws_credentials fresh = PCF_AWS_CREDENTIALS_INIT;
+	time_t now = time(NULL);
+	int rc = 0;
+
+	pthread_mutex_lock(&cache->lock);
+	if (!cache->have || needs_refresh(&cache->current, now)) {
+		rc = cache->source(&fresh, &cache->ctx, err);
+		if (rc == 0) {
+			pcf_aws_credentials_cleanup(&cache->current);
+			cache->current = fresh;
+			cache->have = 1;
+		} else if (cache->have && cache->current.expiration > now) {
+			pcf_log(cache->ctx.logger, PCF_LOG_WARN,
+				"refreshing credentials failed, using the current ones "
+				"until they expire: %s", err ? err->message : "");
+			pcf_error_clear(err);
+			rc = 0;
+		}
+	}
+	if (rc == 0 && pcf_aws_credentials_copy(out, &cache->current) < 0)
+		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	pthread_mutex_unlock(&cache->lock);
+	return rc;
+}
+
+void pcf_aws_credentials_cache_invalidate(pcf_aws_credentials_cache *cache)
+{
+	pthread_mutex_lock(&cache->lock);
+	pcf_aws_credentials_cleanup(&cache->current);
+	cache->have = 0;
+	pthread_mutex_unlock(&cache->lock);
+}

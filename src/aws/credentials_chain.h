@@ -1,0 +1,45 @@
+/*
+ * The default credential chain and the shared, locked cache in front of it.
+ */
+#ifndef PCF_AWS_CREDENTIALS_CHAIN_H
+#define PCF_AWS_CREDENTIALS_CHAIN_H
+
+#include "credentials.h"
+
+/*
+ * Tries the sources in the SDKs' order: environment, web identity, shared
+ * files (profile, credential_process), container, EC2 instance metadata.
+ * Returns 0 with *out filled, or PCF_ECREDENTIALS (or the broken source's
+ * code) with a message naming every source tried and why it failed.
+ */
+int pcf_aws_credentials_chain_resolve(pcf_aws_credentials *out,
+				      const pcf_aws_credentials_context *ctx, pcf_error *err);
+
+typedef struct pcf_aws_credentials_cache pcf_aws_credentials_cache;
+
+/* How long before expiry temporary credentials are refreshed. */
+#define PCF_AWS_CREDENTIALS_REFRESH_S 300
+
+/*
+ * A cache over resolve (or over a fixed source for tests: pass NULL for
+ * the default chain). ctx is copied (its strings too). Free with _free.
+ */
+int pcf_aws_credentials_cache_new(pcf_aws_credentials_cache **out,
+				  const pcf_aws_credentials_context *ctx,
+				  pcf_aws_credentials_source_fn source, pcf_error *err);
+void pcf_aws_credentials_cache_free(pcf_aws_credentials_cache *cache);
+
+/*
+ * A copy of current credentials in *out (clean up with
+ * pcf_aws_credentials_cleanup), resolving them on first use and again when
+ * they are within PCF_AWS_CREDENTIALS_REFRESH_S of expiring. If a refresh
+ * fails while the old credentials are still valid, the old ones are used.
+ * Thread-safe.
+ */
+int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_credentials *out,
+				  pcf_error *err);
+
+/* Forgets the cached credentials (after the service said they expired). */
+void pcf_aws_credentials_cache_invalidate(pcf_aws_credentials_cache *cache);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * Region and endpoint resolution. URLs are taken apart with libcurl's URL
+ * API so that the Host value pcf signs is the one it sends (pcf sets the
+ * Host header itself rather than trusting two parsers to agree).
+ */
+#include "endpoint.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "config_files.h"
+
+static const char *env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+static int region_is_valid(const char *r)
+{
+	if (!*r)
+		return 0;
+	for (; *r; r++)
+		if (!isalnum((unsigned char)*r) && *r != '-')
+			return 0;
+	return 1;
+}
+
+static int copy_region(char **out, const char *region, const char *source, pcf_error *err)
+{
+	if (!region_is_valid(region))
+		return pcf_error_set(err, PCF_ECONFIG, "invalid region \"%s\" from %s", region,
+				     source);
+	*out = strdup(region);
+	return *out ? 0 : pcf_error_set(err, PCF_ENOMEM, "out of memory");
+}
+
+int pcf_aws_resolve_region(char **out, const char *explicit_region, const char *profile,
+			   pcf_error *err)
+{
+	pcf_aws_config_files files;
+	const char *v;
+	int rc;
+
+	*out = NULL;
+	if (explicit_region && *explicit_region)
+		return copy_region(out, explicit_region, "--region", err);
+	if ((v = env_nonempty("AWS_REGION")))
+		return copy_region(out, v, "AWS_REGION", err);
+	if ((v = env_nonempty("AWS_DEFAULT_REGION")))
+		return copy_region(out, v, "AWS_DEFAULT_REGION", err);
+	rc = pcf_aws_config_files_load(&files, err);
+	if (rc == 0) {
+		const char *name = profile && *profile ? profile : env_nonempty("AWS_PROFILE");
+		v = pcf_aws_config_get_config(&files, name ? name : "default", "region");
+		if (v && *v)
+			rc = copy_region(out, v, files.config_path, err);
+	}
+	pcf_aws_config_files_cleanup(&files);
+	return rc;
+}
+
+static char *url_part(CURLU *u, CURLUPart part)
+{
+	char *v = NULL;
+	char *copy;
+	if (curl_url_get(u, part, &v, 0) != CURLUE_OK)
+		return NULL;
+	copy = strdup(v);
+	curl_free(v);
+	return copy;
+}
+
+static int fill_from_url(pcf_aws_endpoint *out, CURLU *u, const char *url, pcf_error *err)
+{
+	char *scheme = url_part(u, CURLUPART_SCHEME);
+	char *host = url_part(u, CURLUPART_HOST);
+	char *port = url_part(u, CURLUPART_PORT);
+	pcf_aws_buf b = PCF_AWS_BUF_INIT;
+	int rc = 0;
+
+	if (!scheme || !host || (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)) {
+		rc = pcf_error_set(err, PCF_ECONFIG,
+				   "endpoint \"%s\" must be an http:// or https:// URL", url);
+		goto out;
+	}
+	out->https = strcasecmp(scheme, "https") == 0;
+	out->path = url_part(u, CURLUPART_PATH);
+	pcf_aws_buf_puts(&b, host);
+	if (port)
+		pcf_aws_buf_printf(&b, ":%s", port);
+	out->host = pcf_aws_buf_detach(&b);
+	b = (pcf_aws_buf)PCF_AWS_BUF_INIT;
+	pcf_aws_buf_printf(&b, "%s://%s%s", out->https ? "https" : "http", out->host ? out->host : "",
+			   out->path ? out->path : "/");
+	out->url = pcf_aws_buf_detach(&b);
+	if (!out->path || !out->host || !out->url)
+		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
+out:
+	free(scheme);
+	free(host);
+	free(port);
+	return rc;
+}
+
+int pcf_aws_endpoint_parse(pcf_aws_endpoint *out, const char *url, pcf_error *err)
+{
+	CURLU *u = curl_url();
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!u)
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+		rc = pcf_error_set(err, PCF_ECONFIG, "endpoint \"%s\" is not a valid URL", url);
+		goto out;
+	}
+	rc = fill_from_url(out, u, url, err);
+out:
+	curl_url_cleanup(u);
+	if (rc < 0)
+		pcf_aws_endpoint_cleanup(out);
+	return rc;
+}
+
+/* AWS_ENDPOINT_URL_<SERVICE>: the service name upper-cased, '-' and ' ' as '_'. */
+static void service_env_name(char *out, size_t size, const char *service)
+{
+	size_t n = (size_t)snprintf(out, size, "AWS_ENDPOINT_URL_");
+	for (const char *s = service; *s && n + 1 < size; s++)
+		out[n++] = (*s == '-' || *s == ' ') ? '_' : (char)toupper((unsigned char)*s);
+	out[n] = '\0';
+}
+
+int pcf_aws_resolve_endpoint(pcf_aws_endpoint *out, const char *explicit_url, const char *service,
+			     const char *region, pcf_error *err)
+{
+	char env_name[96], built[256];
+	const char *url = NULL, *source = NULL;
+	int rc;
+
+	service_env_name(env_name, sizeof(env_name), service);
+	if (explicit_url && *explicit_url) {
+		url = explicit_url;
+		source = "--endpoint";
+	} else if ((url = env_nonempty(env_name))) {
+		source = env_name;
+	} else if ((url = env_nonempty("AWS_ENDPOINT_URL"))) {
+		source = "AWS_ENDPOINT_URL";
+	} else if (strcmp(service, "dynamodb") == 0 && (url = env_nonempty("DYNAMODB_ENDPOINT"))) {
+		source = "DYNAMODB_ENDPOINT";
+	} else {
+		if (!region || !*region)
+			return pcf_error_set(err, PCF_ECONFIG,
+					     "no region: use --region, AWS_REGION, "
+					     "AWS_DEFAULT_REGION or a profile's region");
+		snprintf(built, sizeof(built), "https://%s.%s.amazonaws.com", service, region);
+		url = built;
+		source = "default";
+	}
+	rc = pcf_aws_endpoint_parse(out, url, err);
+	if (rc < 0)
+		return pcf_error_prefix(err, "%s", source);
+	snprintf(out->source, sizeof(out->source), "%s", source);
+	return 0;
+}
+
+void pcf_aws_endpoint_cleanup(pcf_aws_endpoint *endpoint)
+{
+	if (!endpoint)
+		return;
+	free(endpoint->url);
+	free(endpoint->host);
+	free(endpoint->path);
+	memset(endpoint, 0, sizeof(*endpoint));
+}

@@ -1,0 +1,48 @@
+/*
+ * The retry policy: which failures are retried, how long to wait, and how
+ * many attempts are allowed.
+ */
+#ifndef PCF_AWS_RETRY_H
+#define PCF_AWS_RETRY_H
+
+#include <pcf/error.h>
+
+typedef struct pcf_aws_retry_policy {
+	int max_attempts;          /* >= 1 */
+	long base_delay_ms;        /* first backoff ceiling for ordinary failures */
+	long throttle_base_delay_ms; /* first backoff ceiling after throttling */
+	long max_delay_ms;         /* cap on any one backoff */
+} pcf_aws_retry_policy;
+
+/* DynamoDB SDK defaults: 25 ms, 500 ms after throttling, 20 s cap. */
+#define PCF_AWS_RETRY_BASE_DELAY_MS 25
+#define PCF_AWS_RETRY_THROTTLE_BASE_DELAY_MS 500
+#define PCF_AWS_RETRY_MAX_DELAY_MS 20000
+#define PCF_AWS_RETRY_DEFAULT_ATTEMPTS 10
+
+/*
+ * The attempt limit: configured when > 0, else AWS_MAX_ATTEMPTS, else
+ * DYNAMODB_MAX_RETRIES + 1, else 10. Returns 0 or PCF_ECONFIG when a
+ * variable is not a positive integer.
+ */
+int pcf_aws_retry_max_attempts(int *out, int configured, pcf_error *err);
+
+/*
+ * 1 when a failure with this code (and service message) may succeed if
+ * sent again: throttling, 5xx, connection errors, timeouts, CRC mismatch,
+ * and LimitExceededException for control-plane actions unless the message
+ * says an account quota was reached.
+ */
+int pcf_aws_retry_is_retryable(int code, long http_status, const char *action,
+			       const char *message);
+
+/* 1 for the throttling codes (they back off from a larger base). */
+int pcf_aws_retry_is_throttle(int code);
+
+/*
+ * Full-jitter backoff before attempt number attempts_made + 1: a uniform
+ * random delay in [0, min(cap, base * 2^(attempts_made - 1))] ms.
+ */
+long pcf_aws_retry_delay_ms(const pcf_aws_retry_policy *policy, int attempts_made, int code);
+
+#endif

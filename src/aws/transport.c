@@ -1,0 +1,58 @@
+/*
+ * pcf_aws_call: one request on the calling thread, with retries.
+ *
+ * The thread borrows one easy handle from the client's pool for the whole
+ * request (all attempts), so a retry can reuse the same connection when it
+ * survived, and returns it before reporting, so callbacks never hold a
+ * connection slot.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "exchange.h"
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+int pcf_aws_call(pcf_aws_response *out, pcf_aws_client *client, const char *action,
+		 const char *body, size_t len, pcf_error *err)
+{
+	pcf_error e = PCF_ERROR_INIT;
+	pcf_aws_exchange ex;
+	CURL *easy;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!client || !action)
+		return pcf_error_set(err, PCF_EINVAL, "pcf_aws_call: client and action are required");
+	pcf_aws_exchange_init(&ex, client, action, body, len);
+	easy = pcf_aws_pool_acquire(client->pool);
+	if (!easy) {
+		rc = pcf_error_set(&e, PCF_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (;;) {
+		pcf_error_clear(&e);
+		if ((rc = pcf_aws_exchange_prepare(&ex, easy, &e)) < 0)
+			break;
+		rc = pcf_aws_exchange_finish(&ex, curl_easy_perform(easy), out, &e);
+		if (rc == 0 || !e.retryable)
+			break;
+		long delay = pcf_aws_retry_delay_ms(&client->retry, ex.attempts, rc);
+		pcf_log(&client->logger, PCF_LOG_DEBUG, "%s: %s (%s), retrying in %ld ms", action,
+			pcf_error_code_name(rc), e.message, delay);
+		sleep_ms(delay);
+	}
+	pcf_aws_pool_release(client->pool, easy);
+out:
+	pcf_aws_exchange_report(&ex, rc, rc == 0 ? out->http_status : e.http_status, &e);
+	pcf_aws_exchange_cleanup(&ex);
+	if (rc < 0 && err)
+		*err = e;
+	return rc;
+}
