@@ -1,0 +1,105 @@
+/*
+ * Ensure-exists for a table: create it from a definition when it is
+ * missing, accept a concurrent creator (ResourceInUseException) as
+ * success, and refuse a table of that name whose key does not match,
+ * because items written with one key schema are unreadable with another.
+ */
+#include "ddb_internal.h"
+
+#include <string.h>
+
+#include <pcf/error.h>
+
+#define ENSURE_POLL_MS 250
+
+static const char *str_field(const cJSON *obj, const char *name)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, name);
+	return cJSON_IsString(s) ? s->valuestring : NULL;
+}
+
+/* The attribute with role key_type (HASH or RANGE) in a KeySchema list, or NULL. */
+static const char *key_attribute(const cJSON *def, const char *key_type)
+{
+	const cJSON *k;
+	cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(def, "KeySchema"))
+	{
+		const char *t = str_field(k, "KeyType");
+		if (t && strcmp(t, key_type) == 0)
+			return str_field(k, "AttributeName");
+	}
+	return NULL;
+}
+
+static const char *attribute_type(const cJSON *def, const char *attribute)
+{
+	const cJSON *a;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(def, "AttributeDefinitions"))
+	{
+		const char *n = str_field(a, "AttributeName");
+		if (n && strcmp(n, attribute) == 0)
+			return str_field(a, "AttributeType");
+	}
+	return NULL;
+}
+
+static int same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+int ddb_key_schema_check(const cJSON *table, const cJSON *create_request, pcf_error *err)
+{
+	static const char *const roles[] = {"HASH", "RANGE"};
+	const char *name = str_field(create_request, "TableName");
+	for (int i = 0; i < 2; i++) {
+		const char *want = key_attribute(create_request, roles[i]);
+		const char *have = key_attribute(table, roles[i]);
+		const char *want_type, *have_type;
+		if (!same(want, have))
+			return pcf_error_set(err, PCF_ESCHEMA,
+					     "table %s has %s key %s, the definition wants %s",
+					     name ? name : "?", roles[i], have ? have : "(none)",
+					     want ? want : "(none)");
+		if (!want)
+			continue;
+		want_type = attribute_type(create_request, want);
+		have_type = attribute_type(table, have);
+		if (want_type && !same(want_type, have_type))
+			return pcf_error_set(err, PCF_ESCHEMA,
+					     "table %s has key %s of type %s, the definition wants %s",
+					     name ? name : "?", want, have_type ? have_type : "?",
+					     want_type);
+	}
+	return 0;
+}
+
+int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request,
+			 long timeout_ms, pcf_error *err)
+{
+	const char *name = str_field(create_request, "TableName");
+	cJSON *table = NULL;
+	int rc;
+	if (out)
+		*out = NULL;
+	if (!db || !name || !key_attribute(create_request, "HASH"))
+		return pcf_error_set(err, PCF_EINVAL,
+				     "ensure_table needs a CreateTable request with a TableName and "
+				     "a HASH key");
+	rc = pcf_ddb_describe_table(&table, db, name, err);
+	if (rc == PCF_ERESOURCE_NOT_FOUND) {
+		rc = pcf_ddb_create_table(NULL, db, create_request, err);
+		/* Someone else created it between our look and our create. */
+		if (rc == PCF_ERESOURCE_IN_USE)
+			rc = 0;
+		if (rc == 0)
+			rc = pcf_ddb_describe_table(&table, db, name, err);
+	}
+	if (rc == 0)
+		rc = ddb_key_schema_check(table, create_request, err);
+	cJSON_Delete(table);
+	if (rc < 0)
+		return rc;
+	return pcf_ddb_wait_table(out, db, name, PCF_DDB_TABLE_ACTIVE, ENSURE_POLL_MS,
+				  timeout_ms, err);
+}
