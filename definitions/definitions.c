@@ -111,7 +111,7 @@ int defs_take_root(pcf_definitions *defs, cJSON *root)
 }
 
 int defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *marks,
-		      const char *file, pcf_diags *diags)
+		      const node_marks *key_marks, const char *file, pcf_diags *diags)
 {
 	struct defs_internal *in = defs->internal;
 	struct pcf_source_map *map;
@@ -121,7 +121,7 @@ int defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *mark
 	if (grow((void **)&defs->particles, &in->particle_capacity, defs->count,
 		 sizeof(pcf_particle_def)) < 0)
 		return PCF_ENOMEM;
-	if ((rc = source_map_build(&map, node, marks, file)) < 0)
+	if ((rc = source_map_build(&map, node, marks, key_marks, file)) < 0)
 		return rc;
 	def = &defs->particles[defs->count++];
 	memset(def, 0, sizeof(*def));
@@ -148,14 +148,15 @@ static void report_node(pcf_diags *diags, const char *file, const node_marks *ma
 }
 
 /* Cuts the particles out of one document: a mapping is one, a list holds several. */
-static int add_document(pcf_definitions *defs, cJSON *root, const node_marks *marks,
+static int add_document(pcf_definitions *defs, cJSON *root, const yaml_docs *docs,
 			const char *file, pcf_diags *diags)
 {
+	const node_marks *marks = docs->marks;
 	cJSON *item;
 	int rc = 0;
 
 	if (cJSON_IsObject(root))
-		return defs_add_particle(defs, root, marks, file, diags);
+		return defs_add_particle(defs, root, marks, docs->key_marks, file, diags);
 	if (!cJSON_IsArray(root)) {
 		report_node(diags, file, marks, root, "a particle or a list of particles");
 		return 0;
@@ -166,7 +167,7 @@ static int add_document(pcf_definitions *defs, cJSON *root, const node_marks *ma
 	{
 		if (!cJSON_IsObject(item))
 			report_node(diags, file, marks, item, "a particle");
-		else if ((rc = defs_add_particle(defs, item, marks, file, diags)) < 0)
+		else if ((rc = defs_add_particle(defs, item, marks, docs->key_marks, file, diags)) < 0)
 			break;
 	}
 	return rc;
@@ -198,7 +199,7 @@ static int load_text(pcf_definitions *defs, const char *text, size_t len, const 
 
 		docs.roots[i] = NULL;
 		if (rc == 0 && (rc = defs_take_root(defs, root)) == 0)
-			rc = add_document(defs, root, docs.marks, file, diags);
+			rc = add_document(defs, root, &docs, file, diags);
 		else if (rc < 0)
 			cJSON_Delete(root);
 	}
@@ -217,6 +218,7 @@ static int finish(pcf_definitions **out, pcf_definitions *defs, pcf_diags *diags
 	if ((rc = envelope_link(defs, diags)) < 0)
 		goto fail;
 	if (diags->count > diags_before) {
+		pcf_diags_sort(diags, diags_before);
 		rc = PCF_EDEFINITION;
 		goto fail;
 	}

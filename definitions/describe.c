@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define SHOWN_MAX 60
 
@@ -103,4 +104,17 @@ const char *describe_suggest(const char *word, const char *const *choices)
 		}
 	}
 	return best <= limit ? found : NULL;
+}
+
+const char *describe_bool_hint(const cJSON *value)
+{
+	static const char *const yaml11[] = {"yes", "no", "on", "off", "y", "n", NULL};
+	size_t i;
+
+	if (!cJSON_IsString(value))
+		return "";
+	for (i = 0; yaml11[i] != NULL; i++)
+		if (strcasecmp(value->valuestring, yaml11[i]) == 0)
+			return " (pcf reads YAML 1.2, where only true and false are booleans)";
+	return "";
 }

@@ -18,4 +18,7 @@ void describe_choices(const char *const *choices, char *buf, size_t size);
 /* The choice closest to word when close enough to be a likely typo, else NULL. */
 const char *describe_suggest(const char *word, const char *const *choices);
 
+/* A hint when value is a YAML 1.1 boolean word ("yes", "off") read as a string; else "". */
+const char *describe_bool_hint(const cJSON *value);
+
 #endif

@@ -131,3 +131,56 @@ void pcf_diags_print(const pcf_diags *diags, FILE *to)
 			fprintf(to, "%s:%d:%d: %s\n", d->file, d->line, d->column, d->message);
 	}
 }
+
+struct sort_key {
+	pcf_diag diag;
+	size_t file_rank;
+	size_t index;
+};
+
+static int compare_keys(const void *a, const void *b)
+{
+	const struct sort_key *x = a, *y = b;
+
+	if (x->file_rank != y->file_rank)
+		return x->file_rank < y->file_rank ? -1 : 1;
+	if (x->diag.line != y->diag.line)
+		return x->diag.line < y->diag.line ? -1 : 1;
+	if (x->diag.column != y->diag.column)
+		return x->diag.column < y->diag.column ? -1 : 1;
+	return x->index < y->index ? -1 : (x->index > y->index);
+}
+
+/* Rank of each file by first appearance; diags without a file rank first. */
+static size_t file_rank(const pcf_diags *diags, size_t from, size_t i)
+{
+	size_t j;
+
+	if (diags->items[i].file == NULL)
+		return 0;
+	for (j = from; j < i; j++)
+		if (diags->items[j].file != NULL && strcmp(diags->items[j].file, diags->items[i].file) == 0)
+			return j - from + 1;
+	return i - from + 1;
+}
+
+void pcf_diags_sort(pcf_diags *diags, size_t from)
+{
+	struct sort_key *keys;
+	size_t n, i;
+
+	if (diags == NULL || from >= diags->count || diags->count - from < 2)
+		return;
+	n = diags->count - from;
+	if ((keys = malloc(n * sizeof(*keys))) == NULL)
+		return; /* unsorted is still complete */
+	for (i = 0; i < n; i++) {
+		keys[i].diag = diags->items[from + i];
+		keys[i].file_rank = file_rank(diags, from, from + i);
+		keys[i].index = i;
+	}
+	qsort(keys, n, sizeof(*keys), compare_keys);
+	for (i = 0; i < n; i++)
+		diags->items[from + i] = keys[i].diag;
+	free(keys);
+}

@@ -42,14 +42,14 @@ static void check_unknown_fields(const pcf_particle_def *def, pcf_diags *diags)
 		if (known)
 			continue;
 		if (strcmp(item->string, "callbacks") == 0) {
-			pcf_particle_def_report(def, diags, "callbacks",
+			particle_report_key(def, diags, "callbacks",
 						"not supported: PCF callbacks name Python functions, "
 						"which pcf cannot run; remove this field");
 			continue;
 		}
 		guess = describe_suggest(item->string, known_fields);
-		pcf_particle_def_report(def, diags, item->string,
-					"unknown particle field: expected one of %s%s%s%s", choices,
+		particle_report_key(def, diags, item->string,
+				    "unknown particle field: expected one of %s%s%s%s", choices,
 					guess ? " (did you mean \"" : "", guess ? guess : "",
 					guess ? "\"?)" : "");
 	}
@@ -115,7 +115,8 @@ static int read_bool(const pcf_particle_def *def, pcf_diags *diags, const char *
 	if (cJSON_IsBool(v))
 		return cJSON_IsTrue(v);
 	describe_value(v, found, sizeof(found));
-	pcf_particle_def_report(def, diags, field, "expected true or false, found %s", found);
+	pcf_particle_def_report(def, diags, field, "expected true or false, found %s%s", found,
+				describe_bool_hint(v));
 	return 0;
 }
 

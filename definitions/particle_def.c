@@ -15,6 +15,7 @@
 
 #include <pcf/definitions.h>
 
+#include "defs_internal.h"
 #include "source_map.h"
 
 const pcf_particle_def *pcf_definitions_find(const pcf_definitions *defs, const char *selector)
@@ -53,7 +54,7 @@ static int parent_path(char *path)
 	return 1;
 }
 
-void pcf_particle_def_locate(const pcf_particle_def *def, const char *path, pcf_source_mark *mark)
+static void locate(const pcf_particle_def *def, const char *path, int key, pcf_source_mark *mark)
 {
 	char *copy;
 	int line, column;
@@ -64,39 +65,69 @@ void pcf_particle_def_locate(const pcf_particle_def *def, const char *path, pcf_
 	if (def == NULL || def->map == NULL || path == NULL || (copy = strdup(path)) == NULL)
 		return;
 	do {
-		if (source_map_find(def->map, copy, &line, &column)) {
+		if (source_map_find(def->map, copy, key, &line, &column)) {
 			mark->line = line;
 			mark->column = column;
 			break;
 		}
+		/* An ancestor stands in for a missing node: its value, not its key. */
+		key = 0;
 	} while (parent_path(copy));
 	free(copy);
 }
 
-void pcf_particle_def_report(const pcf_particle_def *def, pcf_diags *diags, const char *path,
-			     const char *fmt, ...)
+void pcf_particle_def_locate(const pcf_particle_def *def, const char *path, pcf_source_mark *mark)
+{
+	locate(def, path, 0, mark);
+}
+
+void pcf_particle_def_locate_key(const pcf_particle_def *def, const char *path,
+				 pcf_source_mark *mark)
+{
+	locate(def, path, 1, mark);
+}
+
+static void vreport(const pcf_particle_def *def, pcf_diags *diags, const char *path, int key,
+		    const char *fmt, va_list ap)
 {
 	pcf_source_mark mark;
-	va_list ap, copy;
+	va_list copy;
 	char *message;
 	int len;
 
 	if (diags == NULL)
 		return;
-	va_start(ap, fmt);
 	va_copy(copy, ap);
 	len = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
 	message = len >= 0 ? malloc((size_t)len + 1) : NULL;
-	if (message != NULL)
-		vsnprintf(message, (size_t)len + 1, fmt, ap);
-	va_end(ap);
 	if (message == NULL)
 		return;
-	pcf_particle_def_locate(def, path, &mark);
+	vsnprintf(message, (size_t)len + 1, fmt, ap);
+	locate(def, path, key, &mark);
 	if (path != NULL && path[0] != '\0')
 		pcf_diags_add(diags, mark.file, mark.line, mark.column, "%s: %s", path, message);
 	else
 		pcf_diags_add(diags, mark.file, mark.line, mark.column, "%s", message);
 	free(message);
+}
+
+void pcf_particle_def_report(const pcf_particle_def *def, pcf_diags *diags, const char *path,
+			     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(def, diags, path, 0, fmt, ap);
+	va_end(ap);
+}
+
+void particle_report_key(const pcf_particle_def *def, pcf_diags *diags, const char *path,
+			 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(def, diags, path, 1, fmt, ap);
+	va_end(ap);
 }

@@ -19,6 +19,7 @@
 
 #include <pcf/definitions.h>
 
+#include "defs_internal.h"
 #include "describe.h"
 
 struct walk {
@@ -27,19 +28,43 @@ struct walk {
 	size_t problems;
 };
 
+static void vproblem(struct walk *w, const char *path, int at_key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static void vproblem(struct walk *w, const char *path, int at_key, const char *fmt, va_list ap)
+{
+	char message[1536];
+
+	vsnprintf(message, sizeof(message), fmt, ap);
+	if (at_key)
+		particle_report_key(w->def, w->diags, path, "%s", message);
+	else
+		pcf_particle_def_report(w->def, w->diags, path, "%s", message);
+	w->problems++;
+}
+
 static void problem(struct walk *w, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static void problem(struct walk *w, const char *path, const char *fmt, ...)
 {
-	char message[1536];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	vproblem(w, path, 0, fmt, ap);
 	va_end(ap);
-	pcf_particle_def_report(w->def, w->diags, path, "%s", message);
-	w->problems++;
+}
+
+static void problem_at_key(struct walk *w, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void problem_at_key(struct walk *w, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(w, path, 1, fmt, ap);
+	va_end(ap);
 }
 
 /* path + ".key" or path + "[i]"; NULL when out of memory. */
@@ -178,7 +203,8 @@ static void check_value(struct walk *w, pcf_schema_type type, const char *const 
 		if (type == PCF_SCHEMA_OBJECT && object != NULL && object->name != NULL)
 			problem(w, path, "expected a mapping (%s), found %s", object->name, found);
 		else
-			problem(w, path, "expected %s, found %s", type_phrase(type), found);
+			problem(w, path, "expected %s, found %s%s", type_phrase(type), found,
+				type == PCF_SCHEMA_BOOL ? describe_bool_hint(node) : "");
 		return;
 	}
 	if (type == PCF_SCHEMA_STRING && enum_values != NULL)
@@ -212,7 +238,7 @@ static void report_unknown(struct walk *w, const pcf_schema *schema, const char 
 	names[n] = NULL;
 	describe_choices(names, choices, sizeof(choices));
 	guess = describe_suggest(key, names);
-	problem(w, path, "unknown field in %s: expected one of %s%s%s%s",
+	problem_at_key(w, path, "unknown field in %s: expected one of %s%s%s%s",
 		schema->name ? schema->name : "this mapping", choices,
 		guess ? " (did you mean \"" : "", guess ? guess : "", guess ? "\"?)" : "");
 }

@@ -32,6 +32,8 @@ struct path_slot {
 	char *path;
 	int line;
 	int column;
+	int key_line;   /* 0 when the node is no mapping member */
+	int key_column;
 };
 
 struct pcf_source_map {
@@ -166,7 +168,7 @@ static int map_grow(struct pcf_source_map *map)
 	return 0;
 }
 
-static int map_put(struct pcf_source_map *map, const char *path, int line, int column)
+static int map_put(struct pcf_source_map *map, const char *path, const int pos[4])
 {
 	struct path_slot *slot;
 
@@ -179,8 +181,10 @@ static int map_put(struct pcf_source_map *map, const char *path, int line, int c
 			return PCF_ENOMEM;
 		map->count++;
 	}
-	slot->line = line;
-	slot->column = column;
+	slot->line = pos[0];
+	slot->column = pos[1];
+	slot->key_line = pos[2];
+	slot->key_column = pos[3];
 	return 0;
 }
 
@@ -216,16 +220,18 @@ static int path_append(struct path_buf *b, const char *a, const char *c, const c
 	return 0;
 }
 
-static int walk(struct pcf_source_map *map, const cJSON *node, const node_marks *marks,
+static int walk(struct pcf_source_map *map, const cJSON *node, const node_marks *const marks[2],
 		struct path_buf *b)
 {
 	const cJSON *child;
 	size_t len = b->len, index = 0;
-	int line, column, rc;
+	int pos[4] = {0, 0, 0, 0}, rc;
 
-	if (node_marks_get(marks, node, &line, &column) &&
-	    (rc = map_put(map, b->text, line, column)) < 0)
-		return rc;
+	if (node_marks_get(marks[0], node, &pos[0], &pos[1])) {
+		node_marks_get(marks[1], node, &pos[2], &pos[3]);
+		if ((rc = map_put(map, b->text, pos)) < 0)
+			return rc;
+	}
 	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
 		return 0;
 	for (child = node->child; child != NULL; child = child->next, index++) {
@@ -246,8 +252,9 @@ static int walk(struct pcf_source_map *map, const cJSON *node, const node_marks 
 }
 
 int source_map_build(struct pcf_source_map **out, const cJSON *root, const node_marks *marks,
-		     const char *file)
+		     const node_marks *key_marks, const char *file)
 {
+	const node_marks *both[2] = {marks, key_marks};
 	struct pcf_source_map *map = calloc(1, sizeof(*map));
 	struct path_buf b = {NULL, 0, 0};
 	int rc = PCF_ENOMEM;
@@ -260,7 +267,7 @@ int source_map_build(struct pcf_source_map **out, const cJSON *root, const node_
 	map->slots = calloc(map->capacity, sizeof(*map->slots));
 	if (map->slots == NULL || path_append(&b, "", "", "") < 0)
 		goto out;
-	if ((rc = walk(map, root, marks, &b)) < 0)
+	if ((rc = walk(map, root, both, &b)) < 0)
 		goto out;
 	*out = map;
 	map = NULL;
@@ -282,7 +289,8 @@ void source_map_free(struct pcf_source_map *map)
 	free(map);
 }
 
-int source_map_find(const struct pcf_source_map *map, const char *path, int *line, int *column)
+int source_map_find(const struct pcf_source_map *map, const char *path, int key, int *line,
+		    int *column)
 {
 	const struct path_slot *slot;
 
@@ -291,8 +299,8 @@ int source_map_find(const struct pcf_source_map *map, const char *path, int *lin
 	slot = path_probe(map->slots, map->capacity, path);
 	if (slot->path == NULL)
 		return 0;
-	*line = slot->line;
-	*column = slot->column;
+	*line = (key && slot->key_line) ? slot->key_line : slot->line;
+	*column = (key && slot->key_line) ? slot->key_column : slot->column;
 	return 1;
 }
 

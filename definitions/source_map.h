@@ -29,14 +29,21 @@ struct pcf_source_map;
 
 /*
  * Builds the path map of the tree at root: "" is root itself, object
- * members append ".key" (no dot at the start), array items "[i]". file is
- * borrowed and must outlive the map. 0 or PCF_ENOMEM.
+ * members append ".key" (no dot at the start), array items "[i]". marks
+ * holds where values start, key_marks (may be NULL) where the keys of
+ * mapping members start. file is borrowed and must outlive the map.
+ * 0 or PCF_ENOMEM.
  */
 int source_map_build(struct pcf_source_map **out, const cJSON *root, const node_marks *marks,
-		     const char *file);
+		     const node_marks *key_marks, const char *file);
 void source_map_free(struct pcf_source_map *map);
-/* 1 and fills line/column when path has a position, else 0. */
-int source_map_find(const struct pcf_source_map *map, const char *path, int *line, int *column);
+/*
+ * 1 and fills line/column when path has a position, else 0. key: the
+ * position of the member's key rather than its value (the value's when
+ * there is no key).
+ */
+int source_map_find(const struct pcf_source_map *map, const char *path, int key, int *line,
+		    int *column);
 const char *source_map_file(const struct pcf_source_map *map);
 
 #endif

@@ -31,7 +31,7 @@
 struct frame {
 	cJSON *node;    /* the open sequence or mapping */
 	char *key;      /* pending key of a mapping; NULL when a key comes next */
-	int key_line;
+	yaml_mark_t key_mark;
 	int key_is_merge;
 	cJSON *merges;  /* values given to "<<", applied when the mapping ends */
 	char *anchor;
@@ -114,6 +114,9 @@ static cJSON *copy_marked(struct loader *l, const cJSON *src)
 		return NULL;
 	if (node_marks_get(l->docs->marks, src, &line, &column) &&
 	    node_marks_put(l->docs->marks, copy, line, column) < 0)
+		goto fail;
+	if (node_marks_get(l->docs->key_marks, src, &line, &column) &&
+	    node_marks_put(l->docs->key_marks, copy, line, column) < 0)
 		goto fail;
 	for (s = src->child; s != NULL; s = s->next) {
 		if ((c = copy_marked(l, s)) == NULL)
@@ -216,6 +219,9 @@ static void attach(struct loader *l, cJSON *node, const yaml_mark_t *mark)
 		cJSON_Delete(node);
 	} else {
 		cJSON_AddItemToObject(f->node, f->key, node);
+		if (node_marks_put(l->docs->key_marks, node, (int)f->key_mark.line + 1,
+				   (int)f->key_mark.column + 1) < 0)
+			out_of_memory(l);
 	}
 	free(f->key);
 	f->key = NULL;
@@ -223,8 +229,10 @@ static void attach(struct loader *l, cJSON *node, const yaml_mark_t *mark)
 }
 
 /* A scalar where a mapping expects a key. */
-static void take_key(struct loader *l, struct frame *f, const char *text, int merge)
+static void take_key(struct loader *l, struct frame *f, const char *text, int merge,
+		     const yaml_mark_t *mark)
 {
+	f->key_mark = *mark;
 	f->key = strdup(text);
 	if (f->key == NULL)
 		return out_of_memory(l);
@@ -249,7 +257,7 @@ static void on_scalar(struct loader *l, const yaml_event_t *e)
 	if (f != NULL && cJSON_IsObject(f->node) && f->key == NULL) {
 		if (memchr(s.text, '\0', s.len) != NULL)
 			report(l, mark, "expected a key, found a NUL character (\\0) in it");
-		take_key(l, f, s.text, s.plain && strcmp(s.text, "<<") == 0);
+		take_key(l, f, s.text, s.plain && strcmp(s.text, "<<") == 0, mark);
 		return;
 	}
 	rc = scalar_to_json(&node, &s, why, sizeof(why));
@@ -288,7 +296,7 @@ static void on_alias(struct loader *l, const yaml_event_t *e)
 			l->fatal = 1;
 			return;
 		}
-		take_key(l, f, a->copy->valuestring, 0);
+		take_key(l, f, a->copy->valuestring, 0, &e->start_mark);
 		return;
 	}
 	l->alias_nodes += a->nodes;
@@ -605,6 +613,7 @@ void yaml_docs_cleanup(yaml_docs *docs)
 		cJSON_Delete(docs->roots[i]);
 	free(docs->roots);
 	node_marks_free(docs->marks);
+	node_marks_free(docs->key_marks);
 	yaml_docs_init(docs);
 }
 
@@ -634,6 +643,8 @@ int yaml_load_text(yaml_docs *docs, const char *text, size_t len, const char *fi
 
 	memset(&l, 0, sizeof(l));
 	if (docs->marks == NULL && node_marks_new(&docs->marks) < 0)
+		return PCF_ENOMEM;
+	if (docs->key_marks == NULL && node_marks_new(&docs->key_marks) < 0)
 		return PCF_ENOMEM;
 	if (is_json && (untabbed = json_untab(text, len)) == NULL)
 		return PCF_ENOMEM;

@@ -22,6 +22,7 @@ typedef struct yaml_docs {
 	size_t count;
 	size_t capacity;
 	node_marks *marks;   /* where every node of every root starts */
+	node_marks *key_marks; /* where the key of every mapping member starts */
 } yaml_docs;
 
 void yaml_docs_init(yaml_docs *docs);

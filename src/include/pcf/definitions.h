@@ -50,6 +50,11 @@ void pcf_diags_vadd(pcf_diags *diags, const char *file, int line, int column, co
  * as "file: message", one without a file as "message".
  */
 void pcf_diags_print(const pcf_diags *diags, FILE *to);
+/*
+ * Orders the diags from index `from` on by file (files in the order they
+ * first appear), then line and column; equal positions keep their order.
+ */
+void pcf_diags_sort(pcf_diags *diags, size_t from);
 /* One diag in that form, truncated to size (size > 0). */
 void pcf_diag_format(const pcf_diag *diag, char *buf, size_t size);
 
@@ -118,8 +123,14 @@ const pcf_particle_def *pcf_definitions_find(const pcf_definitions *defs, const 
  * that has a position. Always fills *mark.
  */
 void pcf_particle_def_locate(const pcf_particle_def *def, const char *path, pcf_source_mark *mark);
+/* The same, but where the member's key starts ("Foo" in "Foo: 1"), for "unknown field". */
+void pcf_particle_def_locate_key(const pcf_particle_def *def, const char *path,
+				 pcf_source_mark *mark);
 
-/* Adds a diag at path inside def (see pcf_particle_def_locate). */
+/*
+ * Adds a diag at path inside def (see pcf_particle_def_locate), its
+ * message prefixed with "path: " when path is not "".
+ */
 void pcf_particle_def_report(const pcf_particle_def *def, pcf_diags *diags, const char *path,
 			     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
