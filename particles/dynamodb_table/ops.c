@@ -1,0 +1,290 @@
+/*
+ * The dynamodb_table operations: read the live table, create it, delete
+ * it, compare it, plan and run the steps that converge it.
+ *
+ * sync_state reads only what the definition talks about: DescribeTable
+ * always, DescribeTimeToLive, DescribeContinuousBackups and
+ * ListTagsOfResource only when the definition names TTL, PITR or tags. A
+ * field the definition omits is never drift, so there is nothing to gain
+ * from reading it, and servers that lack a feature (DynamoDB Local has no
+ * tags or PITR, dynalite no continuous backups) keep working for
+ * definitions that do not use it. When the definition names a feature in
+ * its "off" form and the server does not know the feature, off is what
+ * the table has; when it asks for the feature on, the server's refusal is
+ * the error the user sees. None of these operations waits: the engine
+ * polls and backs off between them.
+ */
+#include "table.h"
+
+#include <string.h>
+
+static const char *const start_keys[] = {
+	"TableName",           "AttributeDefinitions",   "KeySchema",
+	"LocalSecondaryIndexes", "GlobalSecondaryIndexes", "BillingMode",
+	"ProvisionedThroughput", "StreamSpecification",  "SSESpecification",
+	"TableClass",          "DeletionProtectionEnabled", "Tags",
+	NULL};
+
+static int client_of(pcf_ddb **db, pcf_particle *p, pcf_error *err)
+{
+	return pcf_table_client(db, pcf_particle_services(p), pcf_particle_desired(p), err);
+}
+
+static const char *table_of(const pcf_particle *p)
+{
+	return pcf_table_str(pcf_particle_desired(p), "TableName");
+}
+
+/*
+ * Runs one describe call for a feature the definition names. rc is the
+ * call's result; `on` says whether the definition wants the feature on;
+ * `off` is the answer that means "disabled" for a server lacking it.
+ */
+static int feature_answer(cJSON **answer, int rc, int on, const char *off_json,
+			  const char *feature, pcf_error *err)
+{
+	if (rc != PCF_EUNKNOWN_OPERATION)
+		return rc;
+	if (on)
+		return pcf_error_prefix(err, "the server does not support %s, which the "
+					     "definition enables",
+					feature);
+	pcf_error_clear(err);
+	*answer = cJSON_Parse(off_json);
+	return *answer != NULL ? 0 : pcf_error_set(err, PCF_ENOMEM, "out of memory");
+}
+
+static int read_ttl(cJSON **out, pcf_ddb *db, const cJSON *want, pcf_error *err)
+{
+	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(want, "TimeToLiveSpecification");
+	int rc;
+	if (spec == NULL)
+		return 0;
+	rc = pcf_ddb_describe_time_to_live(out, db, pcf_table_str(want, "TableName"), err);
+	return feature_answer(out, rc, pcf_table_bool(spec, "Enabled") == 1,
+			      "{\"TimeToLiveStatus\":\"DISABLED\"}", "time to live", err);
+}
+
+static int read_backups(cJSON **out, pcf_ddb *db, const cJSON *want, pcf_error *err)
+{
+	const cJSON *spec =
+		cJSON_GetObjectItemCaseSensitive(want, "PointInTimeRecoverySpecification");
+	int rc;
+	if (spec == NULL)
+		return 0;
+	rc = pcf_ddb_describe_continuous_backups(out, db, pcf_table_str(want, "TableName"), err);
+	return feature_answer(
+		out, rc, pcf_table_bool(spec, "PointInTimeRecoveryEnabled") == 1,
+		"{\"PointInTimeRecoveryDescription\":{\"PointInTimeRecoveryStatus\":\"DISABLED\"}}",
+		"point-in-time recovery", err);
+}
+
+static int read_tags(cJSON **out, pcf_ddb *db, const cJSON *want, const cJSON *desc,
+		     pcf_error *err)
+{
+	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(want, "Tags");
+	const char *arn = pcf_table_str(desc, "TableArn");
+	int rc;
+	if (tags == NULL)
+		return 0;
+	if (arn == NULL)
+		return pcf_error_set(err, PCF_EBADRESPONSE, "DescribeTable answered no TableArn");
+	rc = pcf_ddb_list_tags_of_resource(out, db, arn, err);
+	return feature_answer(out, rc, cJSON_GetArraySize(tags) > 0, "[]", "tags", err);
+}
+
+static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
+{
+	const cJSON *want = pcf_particle_desired(p);
+	cJSON *desc = NULL, *ttl = NULL, *backups = NULL, *tags = NULL;
+	pcf_ddb *db;
+	char why[256];
+	int rc;
+
+	*current = NULL;
+	if ((rc = client_of(&db, p, err)) < 0)
+		return rc;
+	rc = pcf_ddb_describe_table(&desc, db, table_of(p), err);
+	if (rc == PCF_ERESOURCE_NOT_FOUND) {
+		pcf_error_clear(err);
+		*state = PCF_STATE_MISSING;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	*state = pcf_table_state(desc, why, sizeof(why));
+	if (*state != PCF_STATE_RUNNING)
+		pcf_particle_set_pending_detail(p, "%s", why);
+	else if ((rc = read_ttl(&ttl, db, want, err)) < 0 ||
+		 (rc = read_backups(&backups, db, want, err)) < 0 ||
+		 (rc = read_tags(&tags, db, want, desc, err)) < 0)
+		goto out;
+	*current = pcf_table_normalize(desc, ttl, backups, tags);
+	if (*current == NULL)
+		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
+out:
+	cJSON_Delete(desc);
+	cJSON_Delete(ttl);
+	cJSON_Delete(backups);
+	cJSON_Delete(tags);
+	return rc;
+}
+
+static int start(pcf_particle *p, pcf_error *err)
+{
+	cJSON *request = pcf_filter_keys(pcf_particle_desired(p), start_keys), *answer = NULL;
+	pcf_ddb *db;
+	int rc;
+
+	if (request == NULL)
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	/* An empty tag list means "no tags"; CreateTable wants none then. */
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(request, "Tags")) == 0)
+		cJSON_DeleteItemFromObjectCaseSensitive(request, "Tags");
+	rc = client_of(&db, p, err);
+	if (rc == 0)
+		rc = pcf_ddb_create_table(&answer, db, request, err);
+	if (rc == PCF_ERESOURCE_IN_USE) {
+		/* Someone created it meanwhile: the engine's next read sees it. */
+		pcf_particle_log(p, PCF_LOG_INFO, "table %s already exists", table_of(p));
+		pcf_error_clear(err);
+		rc = 0;
+	}
+	cJSON_Delete(answer);
+	cJSON_Delete(request);
+	return rc;
+}
+
+/* Deletion refused for a table that is protected or in a state pcf leaves alone. */
+static int check_deletable(pcf_particle *p, pcf_ddb *db, int *gone, pcf_error *err)
+{
+	cJSON *desc = NULL;
+	int rc = pcf_ddb_describe_table(&desc, db, table_of(p), err);
+	const char *status;
+
+	*gone = 0;
+	if (rc == PCF_ERESOURCE_NOT_FOUND) {
+		pcf_error_clear(err);
+		*gone = 1;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	status = pcf_table_str(desc, "TableStatus");
+	if (pcf_table_bool(desc, "DeletionProtectionEnabled") == 1)
+		rc = pcf_error_set(err, PCF_EREFUSED,
+				   "table %s has deletion protection enabled: pcf will not delete "
+				   "it (set DeletionProtectionEnabled: false and apply first)",
+				   table_of(p));
+	else if (pcf_table_state(desc, NULL, 0) == PCF_STATE_UNAVAILABLE)
+		rc = pcf_error_set(err, PCF_EUNAVAILABLE, "table %s is %s: pcf does not act on it",
+				   table_of(p), status);
+	else if (status != NULL && !strcmp(status, "DELETING"))
+		*gone = 1;
+	cJSON_Delete(desc);
+	return rc;
+}
+
+static int terminate(pcf_particle *p, pcf_error *err)
+{
+	const pcf_particle_def *def = pcf_particle_definition(p);
+	cJSON *answer = NULL;
+	pcf_ddb *db;
+	int rc, gone;
+
+	if (def->persist_on_termination)
+		return pcf_error_set(err, PCF_EREFUSED,
+				     "table %s has persist_on_termination: true: pcf never deletes it",
+				     table_of(p));
+	if ((rc = client_of(&db, p, err)) < 0 || (rc = check_deletable(p, db, &gone, err)) < 0)
+		return rc;
+	if (gone)
+		return 0;
+	rc = pcf_ddb_delete_table(&answer, db, table_of(p), err);
+	cJSON_Delete(answer);
+	if (rc == PCF_ERESOURCE_NOT_FOUND) {
+		pcf_error_clear(err);
+		rc = 0;
+	}
+	return rc;
+}
+
+static int diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error *err)
+{
+	cJSON *want = pcf_table_canonical(pcf_particle_desired(p));
+	int rc;
+	if (want == NULL)
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	rc = pcf_diff(out, want, current, &pcf_table_diff_options);
+	cJSON_Delete(want);
+	if (rc < 0)
+		return pcf_error_set(err, rc, "out of memory comparing table %s", table_of(p));
+	return 0;
+}
+
+static int plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_error *err)
+{
+	cJSON *want = pcf_table_canonical(pcf_particle_desired(p));
+	int rc;
+	if (want == NULL)
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	rc = pcf_table_plan(out, want, current, err);
+	cJSON_Delete(want);
+	return rc;
+}
+
+static int run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
+{
+	cJSON *answer = NULL;
+	pcf_ddb *db;
+	int rc = client_of(&db, p, err);
+
+	if (rc == 0)
+		rc = pcf_ddb_execute(&answer, db, step->action, step->request, err);
+	cJSON_Delete(answer);
+	if (rc == PCF_ECONTINUOUS_BACKUPS_UNAVAILABLE && err != NULL) {
+		/* Right after CreateTable the service is still setting backups up. */
+		err->retryable = 1;
+	}
+	if (rc == PCF_ERESOURCE_NOT_FOUND && !strcmp(step->action, "DeleteTable")) {
+		pcf_error_clear(err);
+		rc = 0;
+	}
+	if (rc < 0)
+		pcf_error_prefix(err, "%s on table %s", step->action, table_of(p));
+	return rc;
+}
+
+static char *describe_start(pcf_particle *p)
+{
+	const cJSON *want = pcf_particle_desired(p);
+	const char *mode = pcf_table_str(want, "BillingMode");
+	char buf[512];
+	snprintf(buf, sizeof(buf), "create table %s (%s, %d global and %d local indexes)",
+		 table_of(p) != NULL ? table_of(p) : "?", mode != NULL ? mode : "PROVISIONED",
+		 cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(want, "GlobalSecondaryIndexes")),
+		 cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(want, "LocalSecondaryIndexes")));
+	return strdup(buf);
+}
+
+static const pcf_flavor_ops table_ops = {
+	.validate = pcf_table_validate,
+	.sync_state = sync_state,
+	.start = start,
+	.stop = NULL, /* stop means terminate for tables, as in PCF */
+	.terminate = terminate,
+	.diff = diff,
+	.plan = plan,
+	.run_step = run_step,
+	.describe_start = describe_start,
+	.lookup = NULL,
+	.release = NULL,
+};
+
+const pcf_flavor pcf_flavor_dynamodb_table = {
+	.name = "dynamodb_table",
+	.flags = PCF_FLAVOR_DELETES_DATA,
+	.start_action = "CreateTable",
+	.terminate_action = "DeleteTable",
+	.ops = &table_ops,
+};

@@ -1,0 +1,122 @@
+/*
+ * Small helpers shared by the table flavor's files: typed field reads,
+ * keyed lookups in lists, order-blind list equality, and picking the
+ * DynamoDB client for a definition's region.
+ *
+ * Equality ignores list order everywhere because DynamoDB does: it may
+ * answer AttributeDefinitions, KeySchema elements of indexes, NonKeyAttributes
+ * and tags in any order (dynalite and DynamoDB Local already differ).
+ */
+#include "table.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *pcf_table_str(const cJSON *obj, const char *key)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+int pcf_table_bool(const cJSON *obj, const char *key)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (!cJSON_IsBool(item))
+		return -1;
+	return cJSON_IsTrue(item) ? 1 : 0;
+}
+
+cJSON *pcf_table_find_named(const cJSON *array, const char *key, const char *name)
+{
+	cJSON *item;
+	if (name == NULL)
+		return NULL;
+	cJSON_ArrayForEach(item, array) {
+		const char *v = pcf_table_str(item, key);
+		if (v != NULL && !strcmp(v, name))
+			return item;
+	}
+	return NULL;
+}
+
+static int equal(const cJSON *a, const cJSON *b);
+
+/* Multiset equality: every element of a matched by a distinct one of b. */
+static int equal_lists(const cJSON *a, const cJSON *b)
+{
+	int n = cJSON_GetArraySize(a), i, ok = 1;
+	char *used;
+	const cJSON *x, *y;
+
+	if (n != cJSON_GetArraySize(b))
+		return 0;
+	if (n == 0)
+		return 1;
+	used = calloc((size_t)n, 1);
+	if (used == NULL)
+		return 0;
+	cJSON_ArrayForEach(x, a) {
+		int found = 0;
+		i = 0;
+		cJSON_ArrayForEach(y, b) {
+			if (!used[i] && equal(x, y)) {
+				used[i] = 1;
+				found = 1;
+				break;
+			}
+			i++;
+		}
+		if (!found) {
+			ok = 0;
+			break;
+		}
+	}
+	free(used);
+	return ok;
+}
+
+static int equal_objects(const cJSON *a, const cJSON *b)
+{
+	const cJSON *x;
+	if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
+		return 0;
+	cJSON_ArrayForEach(x, a) {
+		const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+		if (y == NULL || !equal(x, y))
+			return 0;
+	}
+	return 1;
+}
+
+static int equal(const cJSON *a, const cJSON *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
+		return fabs(a->valuedouble - b->valuedouble) < 1e-9;
+	if (cJSON_IsBool(a) && cJSON_IsBool(b))
+		return cJSON_IsTrue(a) == cJSON_IsTrue(b);
+	if ((a->type & 0xFF) != (b->type & 0xFF))
+		return 0;
+	if (cJSON_IsArray(a))
+		return equal_lists(a, b);
+	if (cJSON_IsObject(a))
+		return equal_objects(a, b);
+	return cJSON_Compare(a, b, 1);
+}
+
+int pcf_table_same_set(const cJSON *a, const cJSON *b)
+{
+	return equal(a, b);
+}
+
+int pcf_table_client(pcf_ddb **out, pcf_services *services, const cJSON *resource,
+		     pcf_error *err)
+{
+	*out = NULL;
+	if (services == NULL)
+		return pcf_error_set(err, PCF_EINVAL,
+				     "dynamodb_table: no DynamoDB services were given to the engine");
+	return pcf_services_ddb(out, services, pcf_table_str(resource, "region_name"), err);
+}

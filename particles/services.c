@@ -1,0 +1,129 @@
+/*
+ * pcf_services: one DynamoDB client per region, made on first use.
+ *
+ * Particles converge on several engine threads and each may name its own
+ * region (PCF's region_name), so the set of clients grows while the engine
+ * runs. A mutex guards the list; the clients themselves are thread-safe
+ * and live until pcf_services_free, so a pointer handed out stays valid
+ * without holding the lock. Every client shares the base transport
+ * options (endpoint, profile, retries, instrumentation); only the region
+ * differs.
+ */
+#include <pcf/particles.h>
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct region_client {
+	char *region; /* NULL: the default region */
+	pcf_ddb *db;
+} region_client;
+
+struct pcf_services {
+	pcf_aws_options base;
+	char *strings[5]; /* owned copies behind base's string fields */
+	pthread_mutex_t lock;
+	region_client *clients;
+	size_t count;
+	size_t capacity;
+};
+
+static int copy_string(pcf_services *s, int slot, const char **field)
+{
+	if (*field == NULL)
+		return 0;
+	s->strings[slot] = strdup(*field);
+	*field = s->strings[slot];
+	return s->strings[slot] != NULL ? 0 : -1;
+}
+
+int pcf_services_new(pcf_services **out, const pcf_aws_options *base, pcf_error *err)
+{
+	static const pcf_aws_options defaults = PCF_AWS_OPTIONS_INIT;
+	pcf_services *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (s == NULL)
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	s->base = base != NULL ? *base : defaults;
+	if (copy_string(s, 0, &s->base.endpoint) < 0 || copy_string(s, 1, &s->base.region) < 0 ||
+	    copy_string(s, 2, &s->base.profile) < 0 || copy_string(s, 3, &s->base.service) < 0 ||
+	    copy_string(s, 4, &s->base.target_prefix) < 0 ||
+	    pthread_mutex_init(&s->lock, NULL) != 0) {
+		for (int i = 0; i < 5; i++)
+			free(s->strings[i]);
+		free(s);
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	}
+	*out = s;
+	return 0;
+}
+
+void pcf_services_free(pcf_services *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->count; i++) {
+		pcf_ddb_free(s->clients[i].db);
+		free(s->clients[i].region);
+	}
+	free(s->clients);
+	for (int i = 0; i < 5; i++)
+		free(s->strings[i]);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+static int same_region(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && !strcmp(a, b));
+}
+
+/* Called with the lock held. */
+static int add_client(pcf_ddb **out, pcf_services *s, const char *region, pcf_error *err)
+{
+	pcf_aws_options options = s->base;
+	region_client entry = {NULL, NULL};
+	int rc;
+
+	if (s->count == s->capacity) {
+		size_t cap = s->capacity ? s->capacity * 2 : 4;
+		region_client *bigger = realloc(s->clients, cap * sizeof(*bigger));
+		if (bigger == NULL)
+			return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+		s->clients = bigger;
+		s->capacity = cap;
+	}
+	if (region != NULL && (entry.region = strdup(region)) == NULL)
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	if (region != NULL)
+		options.region = region;
+	rc = pcf_ddb_new(&entry.db, &options, err);
+	if (rc < 0) {
+		free(entry.region);
+		return rc;
+	}
+	s->clients[s->count++] = entry;
+	*out = entry.db;
+	return 0;
+}
+
+int pcf_services_ddb(pcf_ddb **out, pcf_services *s, const char *region, pcf_error *err)
+{
+	int rc = 0;
+
+	*out = NULL;
+	if (s == NULL)
+		return pcf_error_set(err, PCF_EINVAL, "no services");
+	if (region != NULL && region[0] == '\0')
+		region = NULL;
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < s->count && *out == NULL; i++)
+		if (same_region(s->clients[i].region, region))
+			*out = s->clients[i].db;
+	if (*out == NULL)
+		rc = add_client(out, s, region, err);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}

@@ -1,0 +1,76 @@
+/*
+ * Table and index statuses -> pcf states, on answers recorded from
+ * DynamoDB Local and dynalite, plus hand-made answers for the statuses no
+ * local server can produce (marked as such below).
+ */
+#include <string.h>
+
+#include "particles/dynamodb_table/table.h"
+#include "table_vectors.h"
+
+static pcf_state state_of(const char *vector, char *why, size_t size)
+{
+	cJSON *t = tv_table(vector);
+	pcf_state s = pcf_table_state(t, why, size);
+	cJSON_Delete(t);
+	return s;
+}
+
+Test(table_status, active_tables_with_active_indexes_are_running)
+{
+	char why[128];
+	cr_assert_eq(state_of("ddblocal_describe_full", why, sizeof(why)), PCF_STATE_RUNNING);
+	cr_assert_str_eq(why, "");
+	cr_assert_eq(state_of("dynalite_describe_full", why, sizeof(why)), PCF_STATE_RUNNING);
+	cr_assert_eq(state_of("dynalite_describe_ondemand", NULL, 0), PCF_STATE_RUNNING);
+	cr_assert_eq(state_of("ddblocal_describe_minimal", NULL, 0), PCF_STATE_RUNNING);
+}
+
+Test(table_status, creating_updating_deleting_tables_are_pending)
+{
+	char why[128];
+	cr_assert_eq(state_of("dynalite_create_full", why, sizeof(why)), PCF_STATE_PENDING);
+	cr_assert_str_eq(why, "table CREATING");
+	cr_assert_eq(state_of("dynalite_describe_updating", why, sizeof(why)), PCF_STATE_PENDING);
+	cr_assert_str_eq(why, "table UPDATING");
+	cr_assert_eq(state_of("dynalite_describe_deleting", why, sizeof(why)), PCF_STATE_PENDING);
+	cr_assert_str_eq(why, "table DELETING");
+}
+
+Test(table_status, an_active_table_with_a_creating_index_is_pending)
+{
+	char why[128];
+	/* DynamoDB Local with -delayTransientStatuses, right after a GSI create. */
+	cr_assert_eq(state_of("ddblocal_describe_gsi_creating", why, sizeof(why)),
+		     PCF_STATE_PENDING);
+	cr_assert_str_eq(why, "index by_g CREATING");
+}
+
+Test(table_status, archived_and_inaccessible_tables_are_unavailable)
+{
+	/* Hand-made: no local server produces these statuses. */
+	static const char *const statuses[] = {"INACCESSIBLE_ENCRYPTION_CREDENTIALS", "ARCHIVING",
+					       "ARCHIVED"};
+	for (size_t i = 0; i < 3; i++) {
+		char text[256], why[128];
+		snprintf(text, sizeof(text),
+			 "{\"TableName\":\"t\",\"TableStatus\":\"%s\",\"GlobalSecondaryIndexes\":"
+			 "[{\"IndexName\":\"g\",\"IndexStatus\":\"CREATING\"}]}",
+			 statuses[i]);
+		cJSON *t = tv_json(text);
+		cr_assert_eq(pcf_table_state(t, why, sizeof(why)), PCF_STATE_UNAVAILABLE);
+		cr_assert(strstr(why, statuses[i]) != NULL);
+		cJSON_Delete(t);
+	}
+}
+
+Test(table_status, unknown_or_absent_status_waits)
+{
+	/* Hand-made. */
+	cJSON *t = tv_json("{\"TableName\":\"t\",\"TableStatus\":\"REPLICATING_SOMEWHERE\"}");
+	cr_assert_eq(pcf_table_state(t, NULL, 0), PCF_STATE_PENDING);
+	cJSON_Delete(t);
+	t = tv_json("{\"TableName\":\"t\"}");
+	cr_assert_eq(pcf_table_state(t, NULL, 0), PCF_STATE_PENDING);
+	cJSON_Delete(t);
+}
