@@ -1,0 +1,308 @@
+/*
+ * Loading definitions: the shapes a file may take (one particle, a list,
+ * several documents, a directory, the default names, JSON), YAML typing,
+ * ${VAR} substitution, anchors and aliases, and where nodes were found.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <pcf/definitions.h>
+#include <pcf/error.h>
+
+#include "defs_test.h"
+
+#define VEC PCF_TEST_DATA_DIR "/definitions/"
+
+TestSuite(definitions_loader);
+
+static pcf_definitions *load_paths(const char *const *paths, size_t n)
+{
+	pcf_definitions *defs = NULL;
+	pcf_diags d;
+	char *text;
+	int rc;
+
+	pcf_diags_init(&d);
+	rc = pcf_definitions_load(&defs, paths, n, &d);
+	text = diags_text(&d);
+	cr_assert_eq(rc, 0, "rc %d:\n%s", rc, text);
+	free(text);
+	pcf_diags_cleanup(&d);
+	return defs;
+}
+
+Test(definitions_loader, one_particle_as_a_mapping)
+{
+	const char *paths[] = {VEC "single.yml"};
+	pcf_definitions *defs = load_paths(paths, 1);
+	const pcf_particle_def *p = &defs->particles[0];
+
+	cr_assert_eq(defs->count, 1);
+	cr_expect_str_eq(p->name, "orders");
+	cr_expect_str_eq(p->flavor, "dynamodb_table");
+	cr_expect_str_eq(p->id, "dynamodb_table:orders");
+	cr_expect_eq(p->desired_state, PCF_DESIRED_RUNNING);
+	cr_expect_eq(p->persist_on_termination, 1);
+	cr_expect_eq(p->persist_on_update, 0);
+	cr_expect_eq(p->parent_count, 0);
+	cr_expect_str_eq(p->mark.file, VEC "single.yml");
+	cr_expect_eq(p->mark.line, 2);
+	cr_expect_eq(p->mark.column, 1);
+	cr_assert_not_null(p->aws_resource);
+	cr_expect_eq(p->aws_resource, cJSON_GetObjectItemCaseSensitive(p->node, "aws_resource"));
+	cr_expect_str_eq(cJSON_GetObjectItem(p->aws_resource, "TableName")->valuestring, "orders");
+	cr_expect_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(p->aws_resource, "ProvisionedThroughput"),
+					 "ReadCapacityUnits")
+			     ->valuedouble,
+		     5);
+	pcf_definitions_free(defs);
+}
+
+Test(definitions_loader, a_list_with_parents_and_children)
+{
+	const char *paths[] = {VEC "list.yml"};
+	pcf_definitions *defs = load_paths(paths, 1);
+	const pcf_particle_def *orders;
+
+	cr_assert_eq(defs->count, 3);
+	orders = pcf_definitions_find(defs, "orders");
+	cr_assert_not_null(orders);
+	cr_expect_eq(orders->desired_state, PCF_DESIRED_TERMINATED);
+	/* "children: [orders]" on users and "parents" on orders name users once. */
+	cr_assert_eq(orders->parent_count, 2);
+	cr_expect_str_eq(orders->parents[0], "dynamodb_table:users");
+	cr_expect_str_eq(orders->parents[1], "dynamodb_config_store:settings");
+	/* $inherit$ values are the engine's: kept as written. */
+	cr_expect_str_eq(cJSON_GetObjectItem(orders->aws_resource, "StreamArnOfParent")->valuestring,
+			 "$inherit$dynamodb_table:users$TableArn");
+	cr_expect_eq(pcf_definitions_find(defs, "dynamodb_config_store:settings"), &defs->particles[2]);
+	cr_expect_eq(defs->particles[2].persist_on_update, 1);
+	cr_expect_null(pcf_definitions_find(defs, "dynamodb_table:settings"));
+	cr_expect_null(pcf_definitions_find(defs, "nobody"));
+	pcf_definitions_free(defs);
+}
+
+Test(definitions_loader, several_documents)
+{
+	const char *paths[] = {VEC "multi.yml"};
+	pcf_definitions *defs = load_paths(paths, 1);
+
+	cr_assert_eq(defs->count, 4);
+	cr_expect_str_eq(defs->particles[0].name, "first");
+	cr_expect_str_eq(defs->particles[1].name, "second");
+	cr_expect_str_eq(defs->particles[2].name, "third");
+	cr_expect_str_eq(defs->particles[3].name, "fourth");
+	cr_expect_eq(defs->particles[3].desired_state, PCF_DESIRED_STOPPED);
+	cr_expect_eq(defs->particles[3].mark.line, 14);
+	pcf_definitions_free(defs);
+}
+
+Test(definitions_loader, a_directory_in_name_order)
+{
+	const char *paths[] = {VEC "tree"};
+	pcf_definitions *defs = load_paths(paths, 1);
+
+	cr_assert_eq(defs->count, 3);
+	cr_expect_str_eq(defs->particles[0].name, "users");
+	cr_expect_str_eq(defs->particles[0].mark.file, VEC "tree/10-users.yml");
+	cr_expect_str_eq(defs->particles[1].name, "orders");
+	cr_expect_str_eq(defs->particles[1].parents[0], "dynamodb_table:users");
+	cr_expect_str_eq(defs->particles[2].name, "settings");
+	cr_expect_str_eq(defs->particles[2].mark.file, VEC "tree/30-settings.json");
+	pcf_definitions_free(defs);
+}
+
+Test(definitions_loader, files_and_directories_together)
+{
+	const char *paths[] = {VEC "single.yml", VEC "multi.yml"};
+	pcf_definitions *defs = load_paths(paths, 2);
+
+	cr_expect_eq(defs->count, 5);
+	cr_expect_str_eq(defs->particles[4].mark.file, VEC "multi.yml");
+	pcf_definitions_free(defs);
+}
+
+Test(definitions_loader, default_names_in_order)
+{
+	pcf_definitions *defs;
+
+	cr_assert_eq(chdir(VEC "defaults"), 0);
+	defs = load_paths(NULL, 0);
+	cr_assert_eq(defs->count, 1);
+	/* No pcf.yml there: pcf.yaml comes before pcf.json. */
+	cr_expect_str_eq(defs->particles[0].name, "from_yaml");
+	cr_expect_str_eq(defs->particles[0].mark.file, "pcf.yaml");
+	pcf_definitions_free(defs);
+}
+
+Test(definitions_loader, a_pcf_users_file_loads_unchanged)
+{
+	const char *paths[] = {VEC "pcf_dynamodb.yml"};
+	pcf_definitions *defs = load_paths(paths, 1);
+	pcf_source_mark m;
+
+	cr_assert_eq(defs->count, 1);
+	cr_expect_str_eq(defs->particles[0].id, "dynamodb_table:pcf_dynamodb");
+	pcf_particle_def_locate(&defs->particles[0],
+				"aws_resource.LocalSecondaryIndexes[0].KeySchema[1].KeyType", &m);
+	cr_expect_eq(m.line, 19);
+	cr_expect_eq(m.column, 20);
+	pcf_definitions_free(defs);
+}
+
+Test(definitions_loader, json_with_tabs_and_positions)
+{
+	const char *json = "{\n\t\"pcf_name\": \"j\",\n\t\"flavor\": \"dynamodb_table\",\n"
+			   "\t\"aws_resource\": {\"TableName\": \"t\", \"N\": [1, 2.5, true, null]}\n}\n";
+	pcf_definitions *defs = expect_load("defs.json", json);
+	const cJSON *n = cJSON_GetObjectItem(defs->particles[0].aws_resource, "N");
+	pcf_source_mark m;
+
+	cr_expect(cJSON_IsNumber(cJSON_GetArrayItem(n, 0)));
+	cr_expect_eq(cJSON_GetArrayItem(n, 1)->valuedouble, 2.5);
+	cr_expect(cJSON_IsTrue(cJSON_GetArrayItem(n, 2)));
+	cr_expect(cJSON_IsNull(cJSON_GetArrayItem(n, 3)));
+	pcf_particle_def_locate(&defs->particles[0], "aws_resource.N[1]", &m);
+	cr_expect_str_eq(m.file, "defs.json");
+	cr_expect_eq(m.line, 4);
+	cr_expect_eq(m.column, 46);
+	pcf_definitions_free(defs);
+}
+
+Test(definitions_loader, plain_scalars_follow_the_yaml_1_2_core_schema)
+{
+	const char *yaml = "pcf_name: typed\nflavor: f\naws_resource:\n"
+			   "  i: 42\n  neg: -7\n  hex: 0x1F\n  oct: 0o17\n  f: 1.5e3\n  dot: .5\n"
+			   "  t: true\n  T: True\n  n: ~\n  empty:\n  yes_word: yes\n  off: off\n"
+			   "  zero_lead: 012\n  inf: .inf\n  quoted: \"42\"\n  single: 'true'\n"
+			   "  tagged: !!str 42\n  tagged_int: !!int \"7\"\n  ver: 1.2.3\n";
+	pcf_definitions *defs = expect_load("typed.yml", yaml);
+	const cJSON *r = defs->particles[0].aws_resource;
+
+	cr_expect_eq(cJSON_GetObjectItem(r, "i")->valuedouble, 42);
+	cr_expect_eq(cJSON_GetObjectItem(r, "neg")->valuedouble, -7);
+	cr_expect_eq(cJSON_GetObjectItem(r, "hex")->valuedouble, 31);
+	cr_expect_eq(cJSON_GetObjectItem(r, "oct")->valuedouble, 15);
+	cr_expect_eq(cJSON_GetObjectItem(r, "f")->valuedouble, 1500);
+	cr_expect_eq(cJSON_GetObjectItem(r, "dot")->valuedouble, 0.5);
+	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(r, "t")));
+	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(r, "T")));
+	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(r, "n")));
+	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(r, "empty")));
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "yes_word")->valuestring, "yes");
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "off")->valuestring, "off");
+	cr_expect_eq(cJSON_GetObjectItem(r, "zero_lead")->valuedouble, 12);
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "inf")->valuestring, ".inf");
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "quoted")->valuestring, "42");
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "single")->valuestring, "true");
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "tagged")->valuestring, "42");
+	cr_expect_eq(cJSON_GetObjectItem(r, "tagged_int")->valuedouble, 7);
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "ver")->valuestring, "1.2.3");
+	pcf_definitions_free(defs);
+}
+
+Test(definitions_loader, environment_substitution_before_typing)
+{
+	const char *yaml = "pcf_name: ${PCF_T_NAME}\nflavor: dynamodb_table\naws_resource:\n"
+			   "  TableName: ${PCF_T_NAME}-${PCF_T_STAGE:-dev}\n"
+			   "  Rcu: ${PCF_T_RCU:-5}\n"
+			   "  Quoted: \"${PCF_T_RCU:-5}\"\n"
+			   "  Empty: ${PCF_T_EMPTY:-fallback}\n"
+			   "  EmptyKept: ${PCF_T_EMPTY-fallback}\n"
+			   "  Nested: ${PCF_T_UNSET:-${PCF_T_NAME}}\n"
+			   "  Escaped: $${PCF_T_NAME}\n"
+			   "  Dollar: cost $5\n"
+			   "  Inherit: $inherit$dynamodb_table:users$TableArn\n";
+	pcf_definitions *defs;
+	const cJSON *r;
+
+	setenv("PCF_T_NAME", "orders", 1);
+	setenv("PCF_T_EMPTY", "", 1);
+	unsetenv("PCF_T_STAGE");
+	unsetenv("PCF_T_RCU");
+	unsetenv("PCF_T_UNSET");
+	defs = expect_load("env.yml", yaml);
+	r = defs->particles[0].aws_resource;
+	cr_expect_str_eq(defs->particles[0].name, "orders");
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "TableName")->valuestring, "orders-dev");
+	cr_expect(cJSON_IsNumber(cJSON_GetObjectItem(r, "Rcu")));
+	cr_expect_eq(cJSON_GetObjectItem(r, "Rcu")->valuedouble, 5);
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "Quoted")->valuestring, "5");
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "Empty")->valuestring, "fallback");
+	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(r, "EmptyKept")));
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "Nested")->valuestring, "orders");
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "Escaped")->valuestring, "${PCF_T_NAME}");
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "Dollar")->valuestring, "cost $5");
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "Inherit")->valuestring,
+			 "$inherit$dynamodb_table:users$TableArn");
+	pcf_definitions_free(defs);
+}
+
+Test(definitions_loader, anchors_aliases_and_merge_keys)
+{
+	const char *yaml = "- pcf_name: a\n  flavor: dynamodb_table\n  aws_resource: &base\n"
+			   "    TableName: a\n    Keys: &keys [{AttributeName: id, KeyType: HASH}]\n"
+			   "- pcf_name: b\n  flavor: dynamodb_table\n  aws_resource:\n"
+			   "    <<: *base\n    TableName: b\n    More: *keys\n";
+	pcf_definitions *defs = expect_load("alias.yml", yaml);
+	const cJSON *b = defs->particles[1].aws_resource;
+	pcf_source_mark m;
+
+	cr_expect_str_eq(cJSON_GetObjectItem(b, "TableName")->valuestring, "b");
+	cr_expect(cJSON_Compare(cJSON_GetObjectItem(b, "Keys"),
+				cJSON_GetObjectItem(defs->particles[0].aws_resource, "Keys"), 1));
+	cr_expect(cJSON_Compare(cJSON_GetObjectItem(b, "More"), cJSON_GetObjectItem(b, "Keys"), 1));
+	/* A copied node points at the text that defined it. */
+	pcf_particle_def_locate(&defs->particles[1], "aws_resource.More[0].KeyType", &m);
+	cr_expect_eq(m.line, 5);
+	cr_expect_eq(m.column, 47);
+	pcf_particle_def_locate(&defs->particles[1], "aws_resource.More", &m);
+	cr_expect_eq(m.line, 11);
+	cr_expect_eq(m.column, 11);
+	pcf_definitions_free(defs);
+}
+
+Test(definitions_loader, locate_falls_back_to_the_nearest_ancestor)
+{
+	const char *yaml = "pcf_name: p\nflavor: f\naws_resource:\n  KeySchema:\n"
+			   "    - {AttributeName: id, KeyType: HASH}\n";
+	pcf_definitions *defs = expect_load("loc.yml", yaml);
+	const pcf_particle_def *p = &defs->particles[0];
+	pcf_source_mark m;
+
+	pcf_particle_def_locate(p, "aws_resource.KeySchema[0].KeyType", &m);
+	cr_expect_eq(m.line, 5);
+	cr_expect_eq(m.column, 36);
+	pcf_particle_def_locate_key(p, "aws_resource.KeySchema[0].KeyType", &m);
+	cr_expect_eq(m.column, 27);
+	pcf_particle_def_locate(p, "aws_resource.KeySchema[0].Missing", &m);
+	cr_expect_eq(m.line, 5);
+	cr_expect_eq(m.column, 7);
+	pcf_particle_def_locate(p, "aws_resource.KeySchema[3]", &m);
+	cr_expect_eq(m.line, 5);
+	cr_expect_eq(m.column, 5);
+	pcf_particle_def_locate(p, "nothing.at.all", &m);
+	cr_expect_str_eq(m.file, "loc.yml");
+	cr_expect_eq(m.line, 1);
+	cr_expect_eq(m.column, 1);
+	pcf_definitions_free(defs);
+}
+
+Test(definitions_loader, report_prefixes_the_path)
+{
+	pcf_definitions *defs = expect_load("rep.yml", "pcf_name: p\nflavor: f\naws_resource:\n"
+						       "  TableName: 5\n");
+	pcf_diags d;
+	char *text;
+
+	pcf_diags_init(&d);
+	pcf_particle_def_report(&defs->particles[0], &d, "aws_resource.TableName", "too %s", "short");
+	pcf_particle_def_report(&defs->particles[0], &d, "", "whole particle");
+	text = diags_text(&d);
+	cr_expect_str_eq(text, "rep.yml:4:14: aws_resource.TableName: too short\n"
+			       "rep.yml:1:1: whole particle");
+	free(text);
+	pcf_diags_cleanup(&d);
+	pcf_definitions_free(defs);
+}
