@@ -161,8 +161,13 @@ static int add_document(pcf_definitions *defs, cJSON *root, const yaml_docs *doc
 		report_node(diags, file, marks, root, "a particle or a list of particles");
 		return 0;
 	}
-	if (root->child == NULL)
-		report_node(diags, file, marks, root, "a list of particles, not an empty one,");
+	if (root->child == NULL) {
+		int line = 0, column = 0;
+
+		node_marks_get(marks, root, &line, &column);
+		pcf_diags_add(diags, file, line, column,
+			      "expected a list of particles, found an empty list");
+	}
 	cJSON_ArrayForEach(item, root)
 	{
 		if (!cJSON_IsObject(item))

@@ -27,6 +27,7 @@
 #include <pcf/error.h>
 
 #include "scalar.h"
+#include "yaml_text.h"
 
 struct frame {
 	cJSON *node;    /* the open sequence or mapping */
@@ -195,7 +196,7 @@ static void node_line(struct loader *l, const cJSON *node, int *line, int *colum
 }
 
 /* Hands a finished value to the open collection (or makes it the document). */
-static void attach(struct loader *l, cJSON *node, const yaml_mark_t *mark)
+static void attach(struct loader *l, cJSON *node)
 {
 	struct frame *f = top(l);
 	cJSON *previous;
@@ -212,9 +213,10 @@ static void attach(struct loader *l, cJSON *node, const yaml_mark_t *mark)
 	if (f->key_is_merge) {
 		cJSON_AddItemToArray(f->merges, node);
 	} else if ((previous = cJSON_GetObjectItemCaseSensitive(f->node, f->key)) != NULL) {
-		node_line(l, previous, &line, &column);
-		report(l, mark, "duplicate key \"%s\": expected each key once in a mapping, found it "
-				"again (first at line %d, column %d)",
+		if (!node_marks_get(l->docs->key_marks, previous, &line, &column))
+			node_line(l, previous, &line, &column);
+		report(l, &f->key_mark, "duplicate key \"%s\": expected each key once in a "
+					"mapping, found it again (first at line %d, column %d)",
 		       f->key, line, column);
 		cJSON_Delete(node);
 	} else {
@@ -271,7 +273,7 @@ static void on_scalar(struct loader *l, const yaml_event_t *e)
 	}
 	if (e->data.scalar.anchor != NULL)
 		anchor_remember(l, (const char *)e->data.scalar.anchor, node);
-	attach(l, node, mark);
+	attach(l, node);
 }
 
 static void on_alias(struct loader *l, const yaml_event_t *e)
@@ -308,9 +310,9 @@ static void on_alias(struct loader *l, const yaml_event_t *e)
 		l->fatal = 1;
 		return;
 	}
-	if (l->depth + (size_t)a->height >= YAML_LOADER_MAX_DEPTH) {
+	if (l->depth + (size_t)a->height > YAML_LOADER_MAX_DEPTH) {
 		report(l, &e->start_mark, "alias *%s: expected nesting at most %d levels deep, "
-					  "found deeper",
+					  "found more",
 		       name, YAML_LOADER_MAX_DEPTH);
 		l->fatal = 1;
 		return;
@@ -321,7 +323,7 @@ static void on_alias(struct loader *l, const yaml_event_t *e)
 		cJSON_Delete(copy);
 		return;
 	}
-	attach(l, copy, &e->start_mark);
+	attach(l, copy);
 }
 
 static int collection_tag_ok(struct loader *l, const yaml_event_t *e, const char *tag,
@@ -329,7 +331,10 @@ static int collection_tag_ok(struct loader *l, const yaml_event_t *e, const char
 {
 	if (tag == NULL || strcmp(tag, "!") == 0 || strcmp(tag, want) == 0)
 		return 1;
-	report(l, &e->start_mark, "unsupported tag \"%s\": expected no tag here", tag);
+	if (strncmp(tag, "tag:yaml.org,2002:", 18) == 0)
+		report(l, &e->start_mark, "unsupported tag \"!!%s\": expected no tag here", tag + 18);
+	else
+		report(l, &e->start_mark, "unsupported tag \"%s\": expected no tag here", tag);
 	return 0;
 }
 
@@ -345,7 +350,7 @@ static void on_start(struct loader *l, const yaml_event_t *e, int mapping)
 		return;
 	}
 	if (l->depth >= YAML_LOADER_MAX_DEPTH) {
-		report(l, &e->start_mark, "expected nesting at most %d levels deep, found deeper",
+		report(l, &e->start_mark, "expected nesting at most %d levels deep, found more",
 		       YAML_LOADER_MAX_DEPTH);
 		l->fatal = 1;
 		return;
@@ -417,7 +422,7 @@ static void apply_merges(struct loader *l, cJSON *node, cJSON *merges)
 	}
 }
 
-static void on_end(struct loader *l, const yaml_event_t *e)
+static void on_end(struct loader *l)
 {
 	struct frame f;
 
@@ -431,7 +436,7 @@ static void on_end(struct loader *l, const yaml_event_t *e)
 	if (f.anchor != NULL)
 		anchor_remember(l, f.anchor, f.node);
 	free(f.anchor);
-	attach(l, f.node, &e->start_mark);
+	attach(l, f.node);
 }
 
 static void drop_open_frames(struct loader *l)
@@ -489,7 +494,7 @@ static void dispatch(struct loader *l, const yaml_event_t *e)
 		break;
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
-		on_end(l, e);
+		on_end(l);
 		break;
 	case YAML_DOCUMENT_END_EVENT:
 		on_document_end(l);
@@ -497,105 +502,6 @@ static void dispatch(struct loader *l, const yaml_event_t *e)
 	default:
 		break;
 	}
-}
-
-/* Line and column (1-based) of a byte offset, for reader errors that carry only the offset. */
-static void offset_position(const char *text, size_t len, size_t offset, int *line, int *column)
-{
-	size_t i;
-
-	*line = 1;
-	*column = 1;
-	for (i = 0; i < offset && i < len; i++) {
-		if (text[i] == '\n') {
-			(*line)++;
-			*column = 1;
-		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-			(*column)++;
-		}
-	}
-}
-
-static void report_reader_error(struct loader *l)
-{
-	const yaml_parser_t *p = &l->parser;
-	int line, column;
-
-	offset_position(l->text, l->len, p->problem_offset, &line, &column);
-	if (p->problem_value != -1)
-		pcf_diags_add(l->diags, l->file, line, column,
-			      "expected UTF-8 text, found %s (byte 0x%02X); is this a binary file?",
-			      p->problem, (unsigned)p->problem_value & 0xFFu);
-	else
-		pcf_diags_add(l->diags, l->file, line, column, "expected UTF-8 text, found %s",
-			      p->problem);
-	l->problems++;
-}
-
-/* A hint for the syntax errors people make most, judged by the text at the mark. */
-static const char *syntax_hint(const struct loader *l, const yaml_mark_t *mark)
-{
-	const char *problem = l->parser.problem ? l->parser.problem : "";
-
-	if (mark->index < l->len && l->text[mark->index] == '\t')
-		return " (a tab: YAML indents with spaces only)";
-	if (strstr(problem, "end of stream") != NULL && l->parser.context != NULL &&
-	    strstr(l->parser.context, "quoted scalar") != NULL)
-		return " (a quoted string is never closed)";
-	if (strstr(problem, "expected <block end>") != NULL ||
-	    strstr(problem, "expected key") != NULL)
-		return " (check the indentation of this line against the lines above)";
-	return "";
-}
-
-static void report_parser_error(struct loader *l)
-{
-	const yaml_parser_t *p = &l->parser;
-	const yaml_mark_t *mark = &p->problem_mark;
-
-	if (p->error == YAML_MEMORY_ERROR) {
-		out_of_memory(l);
-		return;
-	}
-	if (p->error == YAML_READER_ERROR) {
-		report_reader_error(l);
-		return;
-	}
-	if (p->context != NULL)
-		report(l, mark, "invalid YAML: %s%s (%s that starts at line %d, column %d)",
-		       p->problem ? p->problem : "a syntax error", syntax_hint(l, mark), p->context,
-		       (int)p->context_mark.line + 1, (int)p->context_mark.column + 1);
-	else
-		report(l, mark, "invalid YAML: %s%s",
-		       p->problem ? p->problem : "a syntax error", syntax_hint(l, mark));
-}
-
-/*
- * JSON allows tabs wherever it allows spaces; YAML does not. A tab outside
- * a string becomes a space, which keeps every offset, line and column.
- */
-static char *json_untab(const char *text, size_t len)
-{
-	char *copy = malloc(len ? len : 1);
-	int in_string = 0;
-	size_t i;
-
-	if (copy == NULL)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		char c = text[i];
-
-		if (in_string && c == '\\' && i + 1 < len) {
-			copy[i] = c;
-			copy[i + 1] = text[i + 1];
-			i++;
-			continue;
-		}
-		if (c == '"')
-			in_string = !in_string;
-		copy[i] = (c == '\t' && !in_string) ? ' ' : c;
-	}
-	return copy;
 }
 
 void yaml_docs_init(yaml_docs *docs)
@@ -624,7 +530,10 @@ static void run(struct loader *l)
 
 	while (!done && !l->fatal) {
 		if (!yaml_parser_parse(&l->parser, &event)) {
-			report_parser_error(l);
+			if (yaml_text_report_error(&l->parser, l->text, l->len, l->file, l->diags) ==
+			    PCF_ENOMEM)
+				out_of_memory(l);
+			l->problems++;
 			break;
 		}
 		done = event.type == YAML_STREAM_END_EVENT;
@@ -646,7 +555,7 @@ int yaml_load_text(yaml_docs *docs, const char *text, size_t len, const char *fi
 		return PCF_ENOMEM;
 	if (docs->key_marks == NULL && node_marks_new(&docs->key_marks) < 0)
 		return PCF_ENOMEM;
-	if (is_json && (untabbed = json_untab(text, len)) == NULL)
+	if (is_json && (untabbed = yaml_text_untab_json(text, len)) == NULL)
 		return PCF_ENOMEM;
 	if (!yaml_parser_initialize(&l.parser)) {
 		free(untabbed);

@@ -1,0 +1,122 @@
+/*
+ * Where pcf meets libyaml: preparing JSON text for a YAML parser, and
+ * turning libyaml's errors into pcf's messages.
+ *
+ * libyaml says what it found ("did not find expected key") and, often,
+ * what it was inside ("while parsing a block mapping" and where that
+ * started); both go into the message with 1-based positions. Reader errors
+ * (bad UTF-8, control bytes) carry only a byte offset, turned here into a
+ * line and column. A few mistakes get a plain-words hint, judged from the
+ * text at the error.
+ */
+#include "yaml_text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcf/error.h>
+
+/* Line and column (1-based) of a byte offset, for reader errors that carry only the offset. */
+static void offset_position(const char *text, size_t len, size_t offset, int *line, int *column)
+{
+	size_t i;
+
+	*line = 1;
+	*column = 1;
+	for (i = 0; i < offset && i < len; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*column = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			(*column)++;
+		}
+	}
+}
+
+static void report_reader_error(const yaml_parser_t *p, const char *text, size_t len,
+				const char *file, pcf_diags *diags)
+{
+	int line, column;
+
+	offset_position(text, len, p->problem_offset, &line, &column);
+	if (p->problem_value > 0xFF)
+		pcf_diags_add(diags, file, line, column,
+			      "expected UTF-8 text, found character U+%04X (%s)",
+			      (unsigned)p->problem_value, p->problem);
+	else if (p->problem_value != -1)
+		pcf_diags_add(diags, file, line, column,
+			      "expected UTF-8 text, found byte 0x%02X (%s); is this a binary file?",
+			      (unsigned)p->problem_value, p->problem);
+	else
+		pcf_diags_add(diags, file, line, column, "expected UTF-8 text, found %s",
+			      p->problem);
+}
+
+/* A hint for the syntax errors people make most, judged by the text at the mark. */
+static const char *syntax_hint(const yaml_parser_t *p, const char *text, size_t len)
+{
+	const char *problem = p->problem ? p->problem : "";
+	const yaml_mark_t *mark = &p->problem_mark;
+
+	if (mark->index < len && text[mark->index] == '\t')
+		return " (a tab: YAML indents with spaces only)";
+	if (strstr(problem, "end of stream") != NULL && p->context != NULL &&
+	    strstr(p->context, "quoted scalar") != NULL)
+		return " (a quoted string is never closed)";
+	if (strstr(problem, "expected <block end>") != NULL ||
+	    strstr(problem, "expected key") != NULL)
+		return " (check the indentation of this line against the lines above)";
+	return "";
+}
+
+int yaml_text_report_error(const yaml_parser_t *p, const char *text, size_t len, const char *file,
+			   pcf_diags *diags)
+{
+	const yaml_mark_t *mark = &p->problem_mark;
+	const char *problem = p->problem ? p->problem : "a syntax error";
+
+	if (p->error == YAML_MEMORY_ERROR)
+		return PCF_ENOMEM;
+	if (p->error == YAML_READER_ERROR) {
+		report_reader_error(p, text, len, file, diags);
+		return PCF_EDEFINITION;
+	}
+	if (p->context != NULL)
+		pcf_diags_add(diags, file, (int)mark->line + 1, (int)mark->column + 1,
+			      "invalid YAML: %s%s (%s that starts at line %d, column %d)", problem,
+			      syntax_hint(p, text, len), p->context, (int)p->context_mark.line + 1,
+			      (int)p->context_mark.column + 1);
+	else
+		pcf_diags_add(diags, file, (int)mark->line + 1, (int)mark->column + 1,
+			      "invalid YAML: %s%s", problem, syntax_hint(p, text, len));
+	return PCF_EDEFINITION;
+}
+
+/*
+ * JSON allows tabs wherever it allows spaces; YAML does not. A tab outside
+ * a string becomes a space, which keeps every offset, line and column.
+ */
+char *yaml_text_untab_json(const char *text, size_t len)
+{
+	char *copy = malloc(len ? len : 1);
+	int in_string = 0;
+	size_t i;
+
+	if (copy == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (in_string && c == '\\' && i + 1 < len) {
+			copy[i] = c;
+			copy[i + 1] = text[i + 1];
+			i++;
+			continue;
+		}
+		if (c == '"')
+			in_string = !in_string;
+		copy[i] = (c == '\t' && !in_string) ? ' ' : c;
+	}
+	return copy;
+}
+

@@ -1,0 +1,30 @@
+/*
+ * libyaml's edges: text going in (JSON tabs) and errors coming out.
+ */
+#ifndef PCF_DEFINITIONS_YAML_TEXT_H
+#define PCF_DEFINITIONS_YAML_TEXT_H
+
+#include <stddef.h>
+
+#include <yaml.h>
+
+#include <pcf/definitions.h>
+
+/*
+ * Reports the error p stopped on, for the text it was parsing, as one diag
+ * with position, libyaml's words and, for common mistakes (tabs, an
+ * unclosed quote, indentation), a hint. Returns PCF_EDEFINITION, or
+ * PCF_ENOMEM when libyaml ran out of memory (nothing reported).
+ */
+int yaml_text_report_error(const yaml_parser_t *p, const char *text, size_t len, const char *file,
+			   pcf_diags *diags);
+
+/*
+ * A copy of JSON text (len bytes, not NUL-terminated; free with free)
+ * whose tabs outside strings are spaces: JSON allows tabs where YAML does
+ * not, and a space keeps every offset, line and column. NULL when out of
+ * memory.
+ */
+char *yaml_text_untab_json(const char *text, size_t len);
+
+#endif
