@@ -292,7 +292,7 @@ int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t 
 		goto out;
 	if (len > PCF_DEFINITIONS_MAX_FILE_BYTES) {
 		pcf_diags_add(d, name, 0, 0,
-			      "too large: expected at most %u MiB of definitions, found %zu bytes",
+			      "file too large: expected at most %u MiB of definitions, found %zu bytes",
 			      PCF_DEFINITIONS_MAX_FILE_BYTES / (1024u * 1024u), len);
 	} else if ((rc = load_text(defs, text ? text : "", text ? len : 0, name, d)) < 0) {
 		goto out;

@@ -183,7 +183,8 @@ int scalar_to_json(cJSON **out, const scalar_text *s, char *why, size_t why_size
 
 	*out = NULL;
 	if (memchr(s->text, '\0', s->len) != NULL) {
-		*out = cJSON_CreateString("");
+		/* The text before the NUL stands in, so later checks do not pile on. */
+		*out = cJSON_CreateString(s->text);
 		return *out ? why_set(why, why_size,
 				      "expected text, found a NUL character (\\0) in a string")
 			    : PCF_ENOMEM;
