@@ -4,11 +4,15 @@
  */
 #include "credentials.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
+
+#include <cjson/cJSON.h>
 
 static void free_secret(char *s)
 {
@@ -89,4 +93,67 @@ const char *pcf_aws_profile_name(const pcf_aws_credentials_context *ctx)
 	if (env && *env)
 		return env;
 	return "default";
+}
+
+static const char *json_string(const cJSON *obj, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+int pcf_aws_credentials_from_json(pcf_aws_credentials *out, const char *json, size_t len,
+				  const char *token_field, const char *source, pcf_error *err)
+{
+	const char *end = NULL, *id, *secret, *expiration;
+	cJSON *doc = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	time_t expires = 0;
+	int rc;
+
+	if (!doc || !cJSON_IsObject(doc)) {
+		rc = pcf_error_set(err, PCF_EBADRESPONSE, "the answer is not a JSON object");
+		goto out;
+	}
+	id = json_string(doc, "AccessKeyId");
+	secret = json_string(doc, "SecretAccessKey");
+	expiration = json_string(doc, "Expiration");
+	if (!id || !secret) {
+		rc = pcf_error_set(err, PCF_EBADRESPONSE, "the answer has no %s",
+				   id ? "SecretAccessKey" : "AccessKeyId");
+		goto out;
+	}
+	if (expiration && pcf_aws_parse_iso8601(&expires, expiration) < 0) {
+		rc = pcf_error_set(err, PCF_EBADRESPONSE, "Expiration \"%s\" is not an ISO 8601 time",
+				   expiration);
+		goto out;
+	}
+	rc = pcf_aws_credentials_set(out, id, secret, json_string(doc, token_field), expires,
+				     source);
+	if (rc < 0)
+		pcf_error_set(err, rc, "out of memory");
+out:
+	cJSON_Delete(doc);
+	return rc;
+}
+
+int pcf_aws_read_small_file(char **out, const char *path, size_t max_len, pcf_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *text;
+	size_t n;
+
+	*out = NULL;
+	if (!f)
+		return pcf_error_set(err, PCF_EIO, "cannot read %s: %s", path, strerror(errno));
+	text = malloc(max_len + 1);
+	if (!text) {
+		fclose(f);
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	}
+	n = fread(text, 1, max_len, f);
+	fclose(f);
+	while (n > 0 && isspace((unsigned char)text[n - 1]))
+		n--;
+	text[n] = '\0';
+	*out = text;
+	return 0;
 }

@@ -84,6 +84,21 @@ int pcf_aws_credentials_from_process(pcf_aws_credentials *out, const char *comma
  */
 int pcf_aws_parse_iso8601(time_t *out, const char *text);
 
+/*
+ * Fills out from a JSON credentials document with AccessKeyId,
+ * SecretAccessKey, the token under token_field ("Token" or "SessionToken",
+ * optional) and an optional ISO 8601 Expiration. Returns 0 or
+ * PCF_EBADRESPONSE naming the missing field.
+ */
+int pcf_aws_credentials_from_json(pcf_aws_credentials *out, const char *json, size_t len,
+				  const char *token_field, const char *source, pcf_error *err);
+
+/*
+ * Reads a whole small file (at most max_len bytes) into *out (free with
+ * free), trailing whitespace removed. Returns 0 or PCF_EIO naming the path.
+ */
+int pcf_aws_read_small_file(char **out, const char *path, size_t max_len, pcf_error *err);
+
 /* The resolved profile name: ctx->profile, AWS_PROFILE, else "default". */
 const char *pcf_aws_profile_name(const pcf_aws_credentials_context *ctx);
 

@@ -26,6 +26,10 @@ struct source {
 
 static const struct source chain[] = {
 	{"environment", pcf_aws_credentials_from_env},
+	{"web identity", pcf_aws_credentials_from_web_identity},
+	{"shared config files", pcf_aws_credentials_from_profile},
+	{"container", pcf_aws_credentials_from_container},
+	{"instance metadata", pcf_aws_credentials_from_imds},
 };
 
 int pcf_aws_credentials_chain_resolve(pcf_aws_credentials *out,
