@@ -1,0 +1,291 @@
+/*
+ * The dynamodb_config_store flavor driven by the engine against both local
+ * servers: apply creates the table and writes the declared options,
+ * reports which changed, converges to "nothing to do", leaves undeclared
+ * options alone unless the store is Exclusive, and refuses a table whose
+ * key schema does not match (MisconfiguredSchema).
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <pcf/pcf.h>
+
+#include "servers.h"
+
+static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNAMODB_LOCAL, PCF_LOCAL_DYNALITE};
+
+/* The registry the test hands the engine: both built-in flavors. */
+static const pcf_flavor *const flavors[] = {&pcf_flavor_dynamodb_table,
+					    &pcf_flavor_dynamodb_config_store};
+
+static pcf_aws_options aws_options(const char *endpoint)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+	o.endpoint = endpoint;
+	o.region = "us-east-1";
+	return o;
+}
+
+static cJSON *parse(const char *text)
+{
+	cJSON *v = cJSON_Parse(text);
+	cr_assert_not_null(v, "test JSON does not parse: %s", text);
+	return v;
+}
+
+/* Everything one engine run needs, built from YAML text. */
+struct run {
+	pcf_definitions *defs;
+	pcf_services *services;
+	pcf_engine *engine;
+	pcf_run_report *report;
+};
+
+typedef int (*engine_fn)(pcf_engine *, pcf_run_report **, pcf_error *);
+
+static int run_engine(struct run *r, const char *endpoint, const char *yaml, engine_fn fn,
+		      pcf_error *err)
+{
+	pcf_aws_options ao = aws_options(endpoint);
+	pcf_engine_options eo = PCF_ENGINE_OPTIONS_INIT;
+	pcf_diags diags;
+
+	memset(r, 0, sizeof(*r));
+	pcf_diags_init(&diags);
+	cr_assert_eq(pcf_definitions_load_string(&r->defs, yaml, strlen(yaml), "t.yml", &diags), 0);
+	cr_assert_eq(pcf_engine_validate(r->defs, flavors, 2, &diags), 0, "%s",
+		     diags.count ? diags.items[0].message : "");
+	pcf_diags_cleanup(&diags);
+	cr_assert_eq(pcf_services_new(&r->services, &ao, err), 0);
+	eo.flavors = flavors;
+	eo.flavor_count = 2;
+	eo.services = r->services;
+	eo.timeout_ms = 60000;
+	eo.poll_initial_ms = 50;
+	eo.poll_max_ms = 500;
+	eo.yes = 1; /* terminate deletes the table's data */
+	cr_assert_eq(pcf_engine_new(&r->engine, r->defs, &eo, err), 0, "%s", err->message);
+	return fn(r->engine, &r->report, err);
+}
+
+static void run_close(struct run *r)
+{
+	pcf_run_report_free(r->report);
+	pcf_engine_free(r->engine);
+	pcf_services_free(r->services);
+	pcf_definitions_free(r->defs);
+}
+
+static int has_action(const pcf_particle_report *pr, const char *text)
+{
+	for (size_t i = 0; i < pr->action_count; i++)
+		if (strcmp(pr->actions[i], text) == 0)
+			return 1;
+	return 0;
+}
+
+static pcf_config_store *open_store(pcf_ddb **db, const char *endpoint, const char *table,
+				    const char *store)
+{
+	pcf_aws_options ao = aws_options(endpoint);
+	pcf_config_store_options o = PCF_CONFIG_STORE_OPTIONS_INIT;
+	pcf_config_store *s = NULL;
+	pcf_error err = PCF_ERROR_INIT;
+	cr_assert_eq(pcf_ddb_new(db, &ao, &err), 0, "%s", err.message);
+	o.table.name = table;
+	o.store = store;
+	o.create_table = 0;
+	cr_assert_eq(pcf_config_store_open(&s, *db, &o, &err), 0, "%s", err.message);
+	return s;
+}
+
+static void assert_store(pcf_config_store *s, const char *expected)
+{
+	cJSON *all = NULL, *want = parse(expected);
+	char *printed;
+	cr_assert_eq(pcf_config_store_get_all(&all, s, NULL), 0);
+	printed = cJSON_PrintUnformatted(all);
+	cr_assert(cJSON_Compare(all, want, 1), "store holds %s, want %s", printed, expected);
+	cJSON_free(printed);
+	cJSON_Delete(all);
+	cJSON_Delete(want);
+}
+
+#define DEFINITION                                                                   \
+	"pcf_name: settings\n"                                                       \
+	"flavor: dynamodb_config_store\n"                                            \
+	"aws_resource:\n"                                                            \
+	"  TableName: %s\n"                                                          \
+	"  ProvisionedThroughput: {ReadCapacityUnits: 2, WriteCapacityUnits: 2}\n"   \
+	"  Exclusive: %s\n"                                                          \
+	"  Options:\n"                                                               \
+	"    app1:\n"                                                                \
+	"      db: {host: %s, port: 5432, tls: true}\n"                              \
+	"      flags: {beta: false, ratio: 0.25, tags: [a, b]}\n"                    \
+	"    app2:\n"                                                                \
+	"      db: {host: other}\n"
+
+ParameterizedTestParameters(config_store_flavor_it, apply_converges_and_reports_changes)
+{
+	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+}
+
+ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
+		  apply_converges_and_reports_changes)
+{
+	const char *endpoint = pcf_test_endpoint(*kind);
+	char table[64], yaml[1024];
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_config_store *app1;
+	pcf_ddb *db;
+	struct run r;
+	cJSON *extra;
+
+	pcf_test_table_name(table, sizeof(table), "cfg-flavor");
+	snprintf(yaml, sizeof(yaml), DEFINITION, table, "false", "db.internal");
+	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
+	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_CONVERGED, "%s",
+		     r.report->particles[0].error.message);
+	cr_assert(has_action(&r.report->particles[0], "PutItem: app1/db: add"));
+	cr_assert(has_action(&r.report->particles[0], "PutItem: app2/db: add"));
+	run_close(&r);
+
+	app1 = open_store(&db, endpoint, table, "app1");
+	assert_store(app1, "{\"db\":{\"host\":\"db.internal\",\"port\":5432,\"tls\":true},"
+			   "\"flags\":{\"beta\":false,\"ratio\":0.25,\"tags\":[\"a\",\"b\"]}}");
+
+	/* Converged: the plan is empty and status is in sync. */
+	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_plan, &err), 0, "%s", err.message);
+	cr_assert_eq(r.report->particles[0].plan.count, 0);
+	run_close(&r);
+	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_status, &err), 0, "%s", err.message);
+	cr_assert_eq(r.report->particles[0].drift.count, 0);
+	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_IN_SYNC);
+	run_close(&r);
+
+	/* Someone adds an option; a changed definition updates one option only. */
+	extra = parse("{\"by\":\"hand\"}");
+	cr_assert_eq(pcf_config_store_set(app1, "manual", extra, NULL), 0);
+	cJSON_Delete(extra);
+	snprintf(yaml, sizeof(yaml), DEFINITION, table, "false", "db2.internal");
+	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_status, &err), 0, "%s", err.message);
+	cr_assert_eq(r.report->particles[0].drift.count, 1);
+	cr_assert_str_eq(r.report->particles[0].drift.entries[0].path, "Options.app1.db");
+	run_close(&r);
+	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
+	cr_assert_eq(r.report->particles[0].action_count, 1);
+	cr_assert_str_eq(r.report->particles[0].actions[0], "PutItem: app1/db: change host");
+	run_close(&r);
+	assert_store(app1, "{\"db\":{\"host\":\"db2.internal\",\"port\":5432,\"tls\":true},"
+			   "\"flags\":{\"beta\":false,\"ratio\":0.25,\"tags\":[\"a\",\"b\"]},"
+			   "\"manual\":{\"by\":\"hand\"}}");
+
+	/* Exclusive: the undeclared option goes. */
+	snprintf(yaml, sizeof(yaml), DEFINITION, table, "true", "db2.internal");
+	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_plan, &err), 0, "%s", err.message);
+	cr_assert_eq(r.report->particles[0].plan.count, 1);
+	cr_assert_str_eq(r.report->particles[0].plan.steps[0].action, "DeleteItem");
+	run_close(&r);
+	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
+	cr_assert(has_action(&r.report->particles[0],
+			     "DeleteItem: app1/manual: delete (not declared, store is Exclusive)"));
+	run_close(&r);
+	assert_store(app1, "{\"db\":{\"host\":\"db2.internal\",\"port\":5432,\"tls\":true},"
+			   "\"flags\":{\"beta\":false,\"ratio\":0.25,\"tags\":[\"a\",\"b\"]}}");
+
+	pcf_config_store_close(app1);
+	pcf_ddb_free(db);
+}
+
+ParameterizedTestParameters(config_store_flavor_it, mismatched_key_schema_is_refused)
+{
+	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+}
+
+ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
+		  mismatched_key_schema_is_refused)
+{
+	const char *endpoint = pcf_test_endpoint(*kind);
+	char table[64], yaml[1024];
+	pcf_error err = PCF_ERROR_INIT;
+	struct run r;
+
+	/* A config store with other key names owns the table first. */
+	pcf_test_table_name(table, sizeof(table), "cfg-flavor-schema");
+	snprintf(yaml, sizeof(yaml),
+		 "pcf_name: other\nflavor: dynamodb_config_store\naws_resource:\n"
+		 "  TableName: %s\n  StoreKey: app\n  OptionKey: key\n"
+		 "  BillingMode: PAY_PER_REQUEST\n",
+		 table);
+	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
+	run_close(&r);
+
+	snprintf(yaml, sizeof(yaml), DEFINITION, table, "false", "db.internal");
+	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), PCF_ESCHEMA, "%d %s",
+		     err.code, err.message);
+	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_FAILED);
+	cr_assert(strstr(r.report->particles[0].error.message, "MisconfiguredSchema") != NULL,
+		  "%s", r.report->particles[0].error.message);
+	run_close(&r);
+}
+
+Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
+{
+	pcf_local_server_options so = PCF_LOCAL_SERVER_OPTIONS_INIT;
+	pcf_local_server server;
+	char errbuf[256], yaml[1024];
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_config_store *app2;
+	pcf_ddb *db;
+	struct run r;
+
+	/* A dynalite of this test's own that keeps new tables CREATING for a while. */
+	so.create_table_ms = 1500;
+	cr_assert_eq(pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf,
+					    sizeof(errbuf)), 0, "%s", errbuf);
+	snprintf(yaml, sizeof(yaml), DEFINITION, "slow_config", "false", "db.internal");
+	cr_assert_eq(run_engine(&r, server.endpoint, yaml, pcf_engine_apply, &err), 0, "%s",
+		     err.message);
+	cr_assert(has_action(&r.report->particles[0], "PutItem: app2/db: add"));
+	run_close(&r);
+	app2 = open_store(&db, server.endpoint, "slow_config", "app2");
+	assert_store(app2, "{\"db\":{\"host\":\"other\"}}");
+	pcf_config_store_close(app2);
+	pcf_ddb_free(db);
+	pcf_local_server_stop(&server);
+}
+
+ParameterizedTestParameters(config_store_flavor_it, terminate_deletes_the_table)
+{
+	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+}
+
+ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
+		  terminate_deletes_the_table)
+{
+	const char *endpoint = pcf_test_endpoint(*kind);
+	char table[64], yaml[1024];
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_aws_options ao = aws_options(endpoint);
+	pcf_ddb *db;
+	cJSON *desc = NULL;
+	struct run r;
+
+	pcf_test_table_name(table, sizeof(table), "cfg-flavor-term");
+	snprintf(yaml, sizeof(yaml), DEFINITION, table, "false", "db.internal");
+	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
+	run_close(&r);
+	snprintf(yaml, sizeof(yaml),
+		 "pcf_name: settings\nflavor: dynamodb_config_store\ndesired_state: terminated\n"
+		 "aws_resource:\n  TableName: %s\n",
+		 table);
+	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
+	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_CONVERGED, "%s",
+		     r.report->particles[0].error.message);
+	run_close(&r);
+	cr_assert_eq(pcf_ddb_new(&db, &ao, &err), 0);
+	cr_assert_eq(pcf_ddb_describe_table(&desc, db, table, &err), PCF_ERESOURCE_NOT_FOUND);
+	pcf_ddb_free(db);
+}
