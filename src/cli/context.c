@@ -1,0 +1,258 @@
+/*
+ * The context commands share: logging, transport options, definitions,
+ * services, error messages, and the engine session of plan/apply/status.
+ *
+ * Everything a command needs from the library is made here from the
+ * parsed options, so that the flags mean the same thing in every command.
+ * Where the user gave no flag the library resolves the environment itself
+ * (endpoint, region, profile, credentials), which keeps one resolution
+ * order for the CLI and for C programs linking libpcf.
+ */
+#include "src/cli/cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void pcf_cli_context_finish(pcf_cli_context *ctx)
+{
+	const char *no_color = getenv("NO_COLOR");
+	int err_tty = isatty(fileno(ctx->err));
+	int out_tty = isatty(fileno(ctx->out));
+
+	/* https://no-color.org: any non-empty value turns colour off. */
+	ctx->color = (!no_color || !no_color[0]) && out_tty && err_tty &&
+		     ctx->format == PCF_CLI_FORMAT_TEXT;
+	ctx->progress = err_tty && ctx->verbosity >= 0;
+}
+
+static const char *level_name(pcf_log_level level)
+{
+	switch (level) {
+	case PCF_LOG_ERROR:
+		return "error";
+	case PCF_LOG_WARN:
+		return "warning";
+	case PCF_LOG_INFO:
+		return "info";
+	case PCF_LOG_DEBUG:
+		return "debug";
+	case PCF_LOG_TRACE:
+		return "trace";
+	}
+	return "log";
+}
+
+static void log_line(pcf_log_level level, const char *line, void *payload)
+{
+	const pcf_cli_context *ctx = payload;
+
+	/* Erase a progress line first so that the log line stands alone. */
+	fprintf(ctx->err, "%spcf: %s: %s\n", ctx->progress ? "\r\033[K" : "", level_name(level),
+		line);
+}
+
+pcf_logger pcf_cli_logger(const pcf_cli_context *ctx)
+{
+	pcf_logger logger = PCF_LOGGER_INIT;
+
+	logger.fn = log_line;
+	logger.payload = (void *)ctx;
+	if (ctx->verbosity < 0)
+		logger.level = PCF_LOG_ERROR;
+	else if (ctx->verbosity == 0)
+		logger.level = PCF_LOG_WARN;
+	else if (ctx->verbosity == 1)
+		logger.level = PCF_LOG_DEBUG;
+	else
+		logger.level = PCF_LOG_TRACE;
+	return logger;
+}
+
+void pcf_cli_aws_options(pcf_aws_options *out, const pcf_cli_context *ctx)
+{
+	pcf_aws_options defaults = PCF_AWS_OPTIONS_INIT;
+
+	*out = defaults;
+	out->endpoint = ctx->endpoint;
+	out->region = ctx->region;
+	out->profile = ctx->profile;
+	out->logger = pcf_cli_logger(ctx);
+}
+
+const pcf_flavor *const *pcf_cli_flavors(size_t *count)
+{
+	return pcf_particles_flavors(count);
+}
+
+int pcf_cli_load_definitions(pcf_definitions **out, const pcf_cli_context *ctx)
+{
+	pcf_definitions *defs = NULL;
+	pcf_diags diags;
+	size_t flavor_count = 0;
+	const pcf_flavor *const *flavors = pcf_cli_flavors(&flavor_count);
+	int rc;
+
+	*out = NULL;
+	pcf_diags_init(&diags);
+	rc = pcf_definitions_load(&defs, ctx->paths, ctx->path_count, &diags);
+	if (rc == 0)
+		rc = pcf_engine_validate(defs, flavors, flavor_count, &diags);
+	if (diags.count)
+		pcf_diags_print(&diags, ctx->err);
+	if (rc) {
+		if (!diags.count)
+			pcf_cli_fail(ctx, "the definitions could not be loaded: %s",
+				     pcf_error_code_describe(rc));
+		else
+			pcf_cli_fail(ctx, "%zu problem%s in the definitions", diags.count,
+				     diags.count == 1 ? "" : "s");
+		pcf_definitions_free(defs);
+	} else {
+		*out = defs;
+	}
+	pcf_diags_cleanup(&diags);
+	return rc;
+}
+
+int pcf_cli_services_new(pcf_services **out, const pcf_cli_context *ctx, pcf_error *err)
+{
+	pcf_aws_options options;
+
+	pcf_cli_aws_options(&options, ctx);
+	return pcf_services_new(out, &options, err);
+}
+
+int pcf_cli_ddb_new(pcf_ddb **out, const pcf_cli_context *ctx, const char *region,
+		    pcf_error *err)
+{
+	pcf_aws_options options;
+
+	pcf_cli_aws_options(&options, ctx);
+	if (region)
+		options.region = region;
+	return pcf_ddb_new(out, &options, err);
+}
+
+const char *pcf_cli_table_name(const pcf_particle_def *def)
+{
+	const cJSON *name;
+
+	if (!def || !def->aws_resource)
+		return NULL;
+	name = cJSON_GetObjectItemCaseSensitive(def->aws_resource, "TableName");
+	return cJSON_IsString(name) ? name->valuestring : NULL;
+}
+
+static void vprint_message(const pcf_cli_context *ctx, const char *fmt, va_list ap)
+{
+	const char *cmd = ctx->command;
+
+	fprintf(ctx->err, "%s%spcf%s%s: ", ctx->progress ? "\r\033[K" : "",
+		pcf_cli_color_code(ctx, PCF_CLI_COLOR_RED), cmd ? " " : "", cmd ? cmd : "");
+	fputs(pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET), ctx->err);
+	vfprintf(ctx->err, fmt, ap);
+}
+
+int pcf_cli_error(const pcf_cli_context *ctx, const pcf_error *err, const char *what_fmt, ...)
+{
+	va_list ap;
+	int details = 0;
+
+	if (what_fmt) {
+		va_start(ap, what_fmt);
+		vprint_message(ctx, what_fmt, ap);
+		va_end(ap);
+		fputs(": ", ctx->err);
+	} else {
+		fprintf(ctx->err, "pcf %s: ", ctx->command ? ctx->command : "");
+	}
+	if (!err || !err->code) {
+		fputs("failed\n", ctx->err);
+		return PCF_CLI_EXIT_ERROR;
+	}
+	fputs(err->message[0] ? err->message : pcf_error_code_describe(err->code), ctx->err);
+	if (err->aws_type[0])
+		fprintf(ctx->err, "%s%s", details++ ? ", " : " [", err->aws_type);
+	if (err->http_status)
+		fprintf(ctx->err, "%sHTTP %ld", details++ ? ", " : " [", err->http_status);
+	if (err->request_id[0])
+		fprintf(ctx->err, "%srequest id %s", details++ ? ", " : " [", err->request_id);
+	fputs(details ? "]\n" : "\n", ctx->err);
+	return PCF_CLI_EXIT_ERROR;
+}
+
+int pcf_cli_fail(const pcf_cli_context *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint_message(ctx, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->err);
+	return PCF_CLI_EXIT_ERROR;
+}
+
+static int open_engine(pcf_cli_session *s, const pcf_cli_context *ctx, pcf_error *err)
+{
+	pcf_engine_options options = PCF_ENGINE_OPTIONS_INIT;
+	size_t count = 0;
+
+	options.flavors = pcf_cli_flavors(&count);
+	options.flavor_count = count;
+	options.services = s->services;
+	options.parallel = ctx->parallel;
+	options.timeout_ms = ctx->timeout_ms;
+	options.allow_replace = ctx->allow_replace;
+	options.yes = ctx->yes;
+	options.logger = pcf_cli_logger(ctx);
+	options.on_event = pcf_cli_progress_event;
+	options.payload = s->progress;
+	return pcf_engine_new(&s->engine, s->defs, &options, err);
+}
+
+int pcf_cli_session_open(pcf_cli_session *s, const pcf_cli_context *ctx, char *const *names,
+			 size_t count)
+{
+	pcf_error err = PCF_ERROR_INIT;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (pcf_cli_load_definitions(&s->defs, ctx) != 0)
+		return PCF_CLI_EXIT_ERROR;
+	rc = pcf_cli_services_new(&s->services, ctx, &err);
+	if (rc) {
+		pcf_cli_error(ctx, &err, "setting up the DynamoDB client");
+		goto fail;
+	}
+	if (pcf_cli_progress_new(&s->progress, ctx) != 0) {
+		pcf_cli_fail(ctx, "out of memory");
+		goto fail;
+	}
+	rc = open_engine(s, ctx, &err);
+	if (rc) {
+		pcf_cli_error(ctx, &err, "starting the engine");
+		goto fail;
+	}
+	rc = pcf_engine_select(s->engine, (const char *const *)names, count, &err);
+	if (rc) {
+		pcf_cli_error(ctx, &err, "selecting particles");
+		goto fail;
+	}
+	return 0;
+fail:
+	pcf_cli_session_close(s);
+	return PCF_CLI_EXIT_ERROR;
+}
+
+void pcf_cli_session_close(pcf_cli_session *s)
+{
+	if (!s)
+		return;
+	pcf_engine_free(s->engine);
+	pcf_cli_progress_free(s->progress);
+	pcf_services_free(s->services);
+	pcf_definitions_free(s->defs);
+	memset(s, 0, sizeof(*s));
+}

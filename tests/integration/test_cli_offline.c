@@ -1,0 +1,223 @@
+/*
+ * The pcf binary without a server: help for every command, usage errors
+ * and their exit status, and validate (which never touches the network;
+ * the endpoint given here is a closed port to prove it).
+ */
+#include "test_cli_run.h"
+
+static const char good_yaml[] =
+	"pcf_name: orders\n"
+	"flavor: dynamodb_table\n"
+	"desired_state: running\n"
+	"aws_resource:\n"
+	"  TableName: orders\n"
+	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	"  BillingMode: PAY_PER_REQUEST\n";
+
+/* Two problems in the table's schema: an AttributeType and a KeyType outside their enums. */
+static const char bad_yaml[] =
+	"pcf_name: broken\n"
+	"flavor: dynamodb_table\n"
+	"desired_state: running\n"
+	"aws_resource:\n"
+	"  TableName: broken\n"
+	"  AttributeDefinitions: [{AttributeName: id, AttributeType: Q}]\n"
+	"  KeySchema: [{AttributeName: id, KeyType: PRIMARY}]\n";
+
+/* The particle envelope: desired_state is not a state. */
+static const char bad_state_yaml[] =
+	"pcf_name: sleepy\n"
+	"flavor: dynamodb_table\n"
+	"desired_state: sleeping\n"
+	"aws_resource: {TableName: sleepy}\n";
+
+static char dir[256];
+static char good[512], bad[512], bad_state[512];
+
+static void setup(void)
+{
+	cli_tempdir(dir, sizeof(dir));
+	cli_write(good, sizeof(good), dir, "good.yml", good_yaml);
+	cli_write(bad, sizeof(bad), dir, "bad.yml", bad_yaml);
+	cli_write(bad_state, sizeof(bad_state), dir, "state.yml", bad_state_yaml);
+}
+
+static void teardown(void)
+{
+	cli_rmdir(dir);
+}
+
+TestSuite(cli_offline, .init = setup, .fini = teardown);
+
+Test(cli_offline, help_lists_every_command)
+{
+	const char *args[] = {"--help", NULL};
+	static const char *const names[] = {"validate", "plan", "apply", "run", "stop",
+					    "terminate", "status", "export", "tables", "item"};
+	cli_result r;
+	size_t k;
+
+	cli_expect(&r, 0, args);
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		cr_assert_not_null(strstr(r.out, names[k]), "%s missing from:\n%s", names[k], r.out);
+	cli_result_free(&r);
+}
+
+Test(cli_offline, every_command_has_help)
+{
+	static const char *const names[] = {"validate", "plan", "apply", "run", "stop",
+					    "terminate", "status", "export", "tables", "item"};
+	size_t k;
+
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		const char *args[] = {names[k], "--help", NULL};
+		char want[64];
+		cli_result r;
+
+		cli_expect(&r, 0, args);
+		snprintf(want, sizeof(want), " %s ", names[k]);
+		cr_assert(strncmp(r.out, "usage: pcf ", 11) == 0, "%s --help:\n%s", names[k], r.out);
+		cr_assert_not_null(strstr(r.out, want), "%s --help:\n%s", names[k], r.out);
+		cr_assert_not_null(strstr(r.out, "exit status"), "%s --help:\n%s", names[k], r.out);
+		cli_result_free(&r);
+	}
+}
+
+Test(cli_offline, no_command_is_a_usage_error)
+{
+	const char *args[] = {NULL};
+	cli_result r;
+
+	cli_expect(&r, 1, args);
+	cr_assert_not_null(strstr(r.err, "usage: pcf"), "%s", r.err);
+	cr_assert_str_eq(r.out, "");
+	cli_result_free(&r);
+}
+
+Test(cli_offline, version)
+{
+	const char *args[] = {"--version", NULL};
+	cli_result r;
+
+	cli_expect(&r, 0, args);
+	cr_assert(strncmp(r.out, "pcf ", 4) == 0, "%s", r.out);
+	cli_result_free(&r);
+}
+
+Test(cli_offline, unknown_command_and_option)
+{
+	const char *a1[] = {"deploy", NULL};
+	const char *a2[] = {"-f", good, "plan", "--dry", NULL};
+	const char *a3[] = {"-o", "xml", "validate", NULL};
+	cli_result r;
+
+	cli_expect(&r, 1, a1);
+	cr_assert_not_null(strstr(r.err, "unknown command 'deploy'"), "%s", r.err);
+	cli_result_free(&r);
+	cli_expect(&r, 1, a2);
+	cr_assert_not_null(strstr(r.err, "unknown option '--dry'"), "%s", r.err);
+	cli_result_free(&r);
+	cli_expect(&r, 1, a3);
+	cr_assert_not_null(strstr(r.err, "found 'xml'"), "%s", r.err);
+	cli_result_free(&r);
+}
+
+Test(cli_offline, validate_good_definitions)
+{
+	const char *args[] = {"validate", "-f", good, "--endpoint", "http://127.0.0.1:1", NULL};
+	cli_result r;
+
+	cli_expect(&r, 0, args);
+	cr_assert_not_null(strstr(r.out, "dynamodb_table:orders"), "%s", r.out);
+	cli_result_free(&r);
+}
+
+Test(cli_offline, validate_reports_every_problem_with_its_place)
+{
+	const char *args[] = {"-f", bad, "validate", NULL};
+	char where[600];
+	cli_result r;
+
+	cli_expect(&r, 1, args);
+	snprintf(where, sizeof(where), "%s:6:", bad);
+	cr_assert_not_null(strstr(r.err, where), "AttributeType at line 6:\n%s", r.err);
+	snprintf(where, sizeof(where), "%s:7:", bad);
+	cr_assert_not_null(strstr(r.err, where), "KeyType at line 7:\n%s", r.err);
+	cr_assert_str_eq(r.out, "");
+	cli_result_free(&r);
+}
+
+Test(cli_offline, validate_reports_a_bad_desired_state)
+{
+	const char *args[] = {"validate", "-f", bad_state, NULL};
+	char where[600];
+	cli_result r;
+
+	cli_expect(&r, 1, args);
+	snprintf(where, sizeof(where), "%s:3:", bad_state);
+	cr_assert_not_null(strstr(r.err, where), "%s", r.err);
+	cr_assert_not_null(strstr(r.err, "sleeping"), "%s", r.err);
+	cli_result_free(&r);
+}
+
+Test(cli_offline, validate_json_lists_problems)
+{
+	const char *args[] = {"-f", bad, "-f", good, "validate", "-o", "json", NULL};
+	cli_result r;
+	cJSON *doc, *p;
+	int lines_seen = 0;
+
+	cli_expect(&r, 1, args);
+	doc = cli_json(&r);
+	cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(doc, "valid")));
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "problems")) {
+		cr_assert(cJSON_IsString(cJSON_GetObjectItem(p, "file")));
+		cr_assert(cJSON_IsString(cJSON_GetObjectItem(p, "message")));
+		lines_seen |= 1 << (int)cJSON_GetObjectItem(p, "line")->valuedouble;
+	}
+	cr_assert(lines_seen & (1 << 6), "%s", r.out);
+	cr_assert(lines_seen & (1 << 7), "%s", r.out);
+	cJSON_Delete(doc);
+	cli_result_free(&r);
+}
+
+Test(cli_offline, validate_unknown_name)
+{
+	const char *args[] = {"-f", good, "validate", "nosuch", NULL};
+	cli_result r;
+
+	cli_expect(&r, 1, args);
+	cr_assert_not_null(strstr(r.err, "no particle named 'nosuch'"), "%s", r.err);
+	cli_result_free(&r);
+}
+
+Test(cli_offline, missing_definitions_file_is_named)
+{
+	char missing[600];
+	const char *args[] = {"-f", missing, "validate", NULL};
+	cli_result r;
+
+	snprintf(missing, sizeof(missing), "%s/none.yml", dir);
+	cli_expect(&r, 1, args);
+	cr_assert_not_null(strstr(r.err, "none.yml"), "%s", r.err);
+	cli_result_free(&r);
+}
+
+Test(cli_offline, item_usage_errors)
+{
+	const char *a1[] = {"-f", good, "item", "get", "orders", NULL};
+	const char *a2[] = {"-f", good, "item", "fetch", "orders", NULL};
+	const char *a3[] = {"-f", good, "item", "get", "orders", "--key", "{id:1}", NULL};
+	cli_result r;
+
+	cli_expect(&r, 1, a1);
+	cr_assert_not_null(strstr(r.err, "get needs --key"), "%s", r.err);
+	cli_result_free(&r);
+	cli_expect(&r, 1, a2);
+	cr_assert_not_null(strstr(r.err, "found 'fetch'"), "%s", r.err);
+	cli_result_free(&r);
+	cli_expect(&r, 1, a3);
+	cr_assert_not_null(strstr(r.err, "--key: not valid JSON"), "%s", r.err);
+	cli_result_free(&r);
+}

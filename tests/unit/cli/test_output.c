@@ -1,0 +1,246 @@
+/*
+ * Report output: the JSON documents DESIGN.md fixes for status and plan,
+ * the reviewer's text form, and the exit status each report means.
+ * Reports are built by hand here, as the engine would fill them.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/cli/cli.h"
+
+static pcf_particle_def defs[2];
+static pcf_particle_report parts[2];
+static pcf_run_report report;
+static pcf_cli_context ctx;
+static char *out_text;
+static size_t out_len;
+
+static void make_def(pcf_particle_def *def, const char *name, const char *table)
+{
+	memset(def, 0, sizeof(*def));
+	def->name = (char *)name;
+	def->flavor = "dynamodb_table";
+	def->desired_state = PCF_DESIRED_RUNNING;
+	def->aws_resource = cJSON_CreateObject();
+	cJSON_AddStringToObject(def->aws_resource, "TableName", table);
+}
+
+static void setup(void)
+{
+	make_def(&defs[0], "orders", "orders");
+	make_def(&defs[1], "users", "users-prod");
+	memset(parts, 0, sizeof(parts));
+	parts[0].def = &defs[0];
+	parts[1].def = &defs[1];
+	pcf_drift_init(&parts[0].drift);
+	pcf_drift_init(&parts[1].drift);
+	pcf_plan_init(&parts[0].plan);
+	pcf_plan_init(&parts[1].plan);
+	report.particles = parts;
+	report.count = 2;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.out = open_memstream(&out_text, &out_len);
+	ctx.err = stderr;
+	cr_assert_not_null(ctx.out);
+}
+
+static void teardown(void)
+{
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		pcf_drift_cleanup(&parts[k].drift);
+		pcf_plan_cleanup(&parts[k].plan);
+		cJSON_Delete(defs[k].aws_resource);
+	}
+	fclose(ctx.out);
+	free(out_text);
+	out_text = NULL;
+}
+
+TestSuite(cli_output, .init = setup, .fini = teardown);
+
+static const char *output(void)
+{
+	fflush(ctx.out);
+	return out_text ? out_text : "";
+}
+
+/* orders drifted (read units 5 live, 10 defined); users in sync. */
+static void fill_status(void)
+{
+	cJSON *ten = cJSON_CreateNumber(10), *five = cJSON_CreateNumber(5);
+
+	parts[0].outcome = PCF_OUTCOME_CHANGES;
+	parts[0].state = PCF_STATE_RUNNING;
+	cr_assert_eq(pcf_drift_add(&parts[0].drift, "ProvisionedThroughput.ReadCapacityUnits",
+				   ten, five),
+		     0);
+	cJSON_Delete(ten);
+	cJSON_Delete(five);
+	parts[1].outcome = PCF_OUTCOME_IN_SYNC;
+	parts[1].state = PCF_STATE_RUNNING;
+}
+
+Test(cli_output, status_json_has_the_documented_shape)
+{
+	cJSON *doc, *p, *d;
+
+	fill_status();
+	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_STATUS, -1);
+	cr_assert_not_null(doc);
+	p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0);
+	cr_assert_str_eq(cJSON_GetObjectItem(p, "name")->valuestring, "orders");
+	cr_assert_str_eq(cJSON_GetObjectItem(p, "flavor")->valuestring, "dynamodb_table");
+	cr_assert_str_eq(cJSON_GetObjectItem(p, "table")->valuestring, "orders");
+	cr_assert_str_eq(cJSON_GetObjectItem(p, "state")->valuestring, "running");
+	cr_assert_str_eq(cJSON_GetObjectItem(p, "desired_state")->valuestring, "running");
+	cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(p, "in_sync")));
+	d = cJSON_GetArrayItem(cJSON_GetObjectItem(p, "drift"), 0);
+	cr_assert_str_eq(cJSON_GetObjectItem(d, "path")->valuestring,
+			 "ProvisionedThroughput.ReadCapacityUnits");
+	cr_assert_eq(cJSON_GetObjectItem(d, "desired")->valuedouble, 10);
+	cr_assert_eq(cJSON_GetObjectItem(d, "current")->valuedouble, 5);
+	p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 1);
+	cr_assert_str_eq(cJSON_GetObjectItem(p, "table")->valuestring, "users-prod");
+	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(p, "in_sync")));
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(p, "drift")), 0);
+	cJSON_Delete(doc);
+}
+
+Test(cli_output, absent_drift_values_are_null)
+{
+	cJSON *doc, *d;
+	cJSON *on = cJSON_CreateTrue();
+
+	parts[0].outcome = PCF_OUTCOME_CHANGES;
+	pcf_drift_add(&parts[0].drift, "StreamSpecification.StreamEnabled", on, NULL);
+	cJSON_Delete(on);
+	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_STATUS, -1);
+	d = cJSON_GetArrayItem(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0),
+				    "drift"),
+		0);
+	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(d, "desired")));
+	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(d, "current")));
+	cJSON_Delete(doc);
+}
+
+Test(cli_output, status_text_reads_live_to_defined)
+{
+	fill_status();
+	pcf_cli_report_text(&ctx, &report, PCF_CLI_REPORT_STATUS, -1);
+	cr_assert_not_null(strstr(output(), "drift: 1 difference"), "%s", output());
+	cr_assert_not_null(
+		strstr(output(), "ProvisionedThroughput.ReadCapacityUnits: 5 (live) -> 10 (defined)"),
+		"%s", output());
+	cr_assert_not_null(strstr(output(), "(table users-prod)"), "%s", output());
+	cr_assert_not_null(strstr(output(), "in sync"), "%s", output());
+	cr_assert_null(strchr(output(), '\033'), "no colour unless asked");
+}
+
+static void fill_plan(void)
+{
+	parts[0].outcome = PCF_OUTCOME_CHANGES;
+	parts[0].state = PCF_STATE_RUNNING;
+	pcf_plan_add_take(&parts[0].plan, "UpdateTable", NULL, 0,
+			  "ProvisionedThroughput.ReadCapacityUnits 5 -> 10");
+	pcf_plan_add_take(&parts[0].plan, "UpdateTimeToLive", NULL, 0, "enable TTL on %s",
+			  "expires_at");
+	parts[1].outcome = PCF_OUTCOME_IN_SYNC;
+	parts[1].state = PCF_STATE_RUNNING;
+}
+
+Test(cli_output, plan_json_has_the_documented_shape)
+{
+	cJSON *doc, *steps, *s;
+
+	fill_plan();
+	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_PLAN, -1);
+	steps = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0),
+				    "steps");
+	cr_assert_eq(cJSON_GetArraySize(steps), 2);
+	s = cJSON_GetArrayItem(steps, 0);
+	cr_assert_str_eq(cJSON_GetObjectItem(s, "action")->valuestring, "UpdateTable");
+	cr_assert_str_eq(cJSON_GetObjectItem(s, "summary")->valuestring,
+			 "ProvisionedThroughput.ReadCapacityUnits 5 -> 10");
+	steps = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 1),
+				    "steps");
+	cr_assert_eq(cJSON_GetArraySize(steps), 0);
+	cJSON_Delete(doc);
+}
+
+Test(cli_output, plan_text_is_one_line_per_step)
+{
+	fill_plan();
+	pcf_plan_add_take(&parts[1].plan, "DeleteTable", NULL, PCF_STEP_DESTRUCTIVE, "delete");
+	pcf_cli_report_text(&ctx, &report, PCF_CLI_REPORT_PLAN, -1);
+	cr_assert_not_null(
+		strstr(output(), "  ~ UpdateTable: ProvisionedThroughput.ReadCapacityUnits 5 -> 10\n"),
+		"%s", output());
+	cr_assert_not_null(strstr(output(), "  ~ UpdateTimeToLive: enable TTL on expires_at\n"),
+			   "%s", output());
+	cr_assert_not_null(strstr(output(), "  - DeleteTable: delete  (needs --yes)\n"), "%s",
+			   output());
+	cr_assert_not_null(strstr(output(), "Plan: 3 steps for 2 of 2 particles."), "%s",
+			   output());
+}
+
+Test(cli_output, plan_without_steps_says_so)
+{
+	parts[0].outcome = parts[1].outcome = PCF_OUTCOME_IN_SYNC;
+	pcf_cli_report_text(&ctx, &report, PCF_CLI_REPORT_PLAN, -1);
+	cr_assert_not_null(strstr(output(), "No changes"), "%s", output());
+}
+
+Test(cli_output, colour_only_when_asked)
+{
+	fill_status();
+	ctx.color = 1;
+	pcf_cli_report_text(&ctx, &report, PCF_CLI_REPORT_STATUS, -1);
+	cr_assert_not_null(strchr(output(), '\033'));
+}
+
+Test(cli_output, apply_json_carries_actions_and_errors)
+{
+	cJSON *doc, *p;
+
+	parts[0].outcome = PCF_OUTCOME_CONVERGED;
+	parts[0].state = PCF_STATE_RUNNING;
+	parts[1].outcome = PCF_OUTCOME_REFUSED;
+	parts[1].state = PCF_STATE_RUNNING;
+	pcf_error_set(&parts[1].error, PCF_EREFUSED, "deleting users-prod needs --yes");
+	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_APPLY, PCF_DESIRED_TERMINATED);
+	p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 1);
+	cr_assert_str_eq(cJSON_GetObjectItem(p, "desired_state")->valuestring, "terminated");
+	cr_assert_str_eq(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(p, "error"), "message")->valuestring,
+		"deleting users-prod needs --yes");
+	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "error"), "code")->valuestring,
+			 "REFUSED");
+	cJSON_Delete(doc);
+}
+
+Test(cli_output, exit_status_per_command)
+{
+	parts[0].outcome = PCF_OUTCOME_IN_SYNC;
+	parts[1].outcome = PCF_OUTCOME_IN_SYNC;
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_STATUS, 0), 0);
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_PLAN, 0), 0);
+	parts[1].outcome = PCF_OUTCOME_CHANGES;
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_STATUS, 0), 2);
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_PLAN, 0), 2);
+	parts[0].outcome = PCF_OUTCOME_FAILED;
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_STATUS, PCF_EINTERNAL), 1);
+	parts[0].outcome = PCF_OUTCOME_CONVERGED;
+	parts[1].outcome = PCF_OUTCOME_TIMED_OUT;
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, PCF_ETIMEDOUT), 3);
+	parts[1].outcome = PCF_OUTCOME_REFUSED;
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, PCF_EREFUSED), 1);
+	parts[1].outcome = PCF_OUTCOME_CONVERGED;
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, 0), 0);
+	cr_assert_eq(pcf_cli_report_exit(NULL, PCF_CLI_REPORT_APPLY, PCF_ETIMEDOUT), 3);
+	cr_assert_eq(pcf_cli_report_exit(NULL, PCF_CLI_REPORT_STATUS, PCF_EINVAL), 1);
+}
