@@ -114,12 +114,13 @@ int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_cred
 				  pcf_error *err)
 {
 	pcf_aws_credentials fresh = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error e = PCF_ERROR_INIT;
 	time_t now = time(NULL);
 	int rc = 0;
 
 	pthread_mutex_lock(&cache->lock);
 	if (!cache->have || needs_refresh(&cache->current, now)) {
-		rc = cache->source(&fresh, &cache->ctx, err);
+		rc = cache->source(&fresh, &cache->ctx, &e);
 		if (rc == 0) {
 			pcf_aws_credentials_cleanup(&cache->current);
 			cache->current = fresh;
@@ -127,9 +128,10 @@ int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_cred
 		} else if (cache->have && cache->current.expiration > now) {
 			pcf_log(cache->ctx.logger, PCF_LOG_WARN,
 				"refreshing credentials failed, using the current ones "
-				"until they expire: %s", err ? err->message : "");
-			pcf_error_clear(err);
+				"until they expire: %s", e.message);
 			rc = 0;
+		} else if (err) {
+			*err = e;
 		}
 	}
 	if (rc == 0 && pcf_aws_credentials_copy(out, &cache->current) < 0)

@@ -1,0 +1,412 @@
+/*
+ * The credential chain. Every test runs with a temporary HOME and clean
+ * AWS_* variables. The EC2 instance metadata service, the container
+ * credentials endpoint and STS are FAKES on loopback
+ * (tests/support/fake_http.c): no real one can run here.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fake_http.h"
+#include "src/aws/credentials_chain.h"
+
+static char home[256];
+
+static const char *const aws_vars[] = {
+	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+	"AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
+	"AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+	"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+	"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+	"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_REGION", "AWS_DEFAULT_REGION",
+};
+
+static void setup(void)
+{
+	for (size_t i = 0; i < sizeof(aws_vars) / sizeof(aws_vars[0]); i++)
+		unsetenv(aws_vars[i]);
+	/* Never reach a real 169.254.169.254 from a test. */
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	snprintf(home, sizeof(home), "/tmp/pcf-creds-XXXXXX");
+	cr_assert_not_null(mkdtemp(home));
+	setenv("HOME", home, 1);
+}
+
+static void write_file(const char *rel, const char *text, int mode)
+{
+	char path[512], dir[512];
+	snprintf(path, sizeof(path), "%s/%s", home, rel);
+	snprintf(dir, sizeof(dir), "%s/.aws", home);
+	mkdir(dir, 0700);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f, "%s", path);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, (mode_t)mode);
+}
+
+static void teardown(void)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", home);
+	cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(credentials, .init = setup, .fini = teardown);
+
+static int resolve(pcf_aws_credentials *c, const char *profile, pcf_error *err)
+{
+	pcf_aws_credentials_context ctx = {profile, NULL, 2000, 0};
+	return pcf_aws_credentials_chain_resolve(c, &ctx, err);
+}
+
+Test(credentials, environment_keys_and_token)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+	setenv("AWS_SESSION_TOKEN", "envtoken", 1);
+	write_file(".aws/credentials", "[default]\naws_access_key_id = AKIDFILE\n"
+				       "aws_secret_access_key = filesecret\n", 0600);
+	cr_assert_eq(resolve(&c, NULL, NULL), 0);
+	cr_assert_str_eq(c.access_key_id, "AKIDENV", "the environment comes first");
+	cr_assert_str_eq(c.secret_access_key, "envsecret");
+	cr_assert_str_eq(c.session_token, "envtoken");
+	cr_assert_eq(c.expiration, 0);
+	pcf_aws_credentials_cleanup(&c);
+}
+
+Test(credentials, half_an_environment_pair_stops_the_chain)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	write_file(".aws/credentials", "[default]\naws_access_key_id = A\naws_secret_access_key = B\n",
+		   0600);
+	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
+	cr_assert(strstr(err.message, "AWS_SECRET_ACCESS_KEY") != NULL, "%s", err.message);
+}
+
+Test(credentials, default_profile_from_the_credentials_file)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	write_file(".aws/credentials", "# comment\n[default]\naws_access_key_id = AKIDFILE\n"
+				       "aws_secret_access_key = filesecret\n"
+				       "aws_session_token = filetoken\n", 0600);
+	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "AKIDFILE");
+	cr_assert_str_eq(c.session_token, "filetoken");
+	cr_assert_str_eq(c.source, "profile default");
+	pcf_aws_credentials_cleanup(&c);
+}
+
+Test(credentials, named_profile_from_config_and_credentials_file_wins)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	write_file(".aws/config", "[profile dev]\nregion = eu-west-1\naws_access_key_id = AKIDCONF\n"
+				  "aws_secret_access_key = confsecret\n"
+				  "[profile other]\naws_access_key_id = AKIDOTHER\n"
+				  "aws_secret_access_key = othersecret\n", 0600);
+	write_file(".aws/credentials", "[dev]\naws_access_key_id = AKIDCRED\n"
+				       "aws_secret_access_key = credsecret\n", 0600);
+	cr_assert_eq(resolve(&c, "dev", &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "AKIDCRED");
+	setenv("AWS_PROFILE", "other", 1);
+	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "AKIDOTHER", "AWS_PROFILE selects the profile");
+	cr_assert_eq(resolve(&c, "dev", &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "AKIDCRED", "--profile wins over AWS_PROFILE");
+	pcf_aws_credentials_cleanup(&c);
+}
+
+Test(credentials, file_locations_from_the_environment)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	char path[512];
+	write_file("elsewhere", "[default]\naws_access_key_id = AKIDELSE\n"
+				"aws_secret_access_key = elsesecret\n", 0600);
+	snprintf(path, sizeof(path), "%s/elsewhere", home);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
+	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "AKIDELSE");
+	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+	write_file("cfg", "[profile p]\naws_access_key_id = AKIDCFG\naws_secret_access_key = s\n",
+		   0600);
+	snprintf(path, sizeof(path), "%s/cfg", home);
+	setenv("AWS_CONFIG_FILE", path, 1);
+	cr_assert_eq(resolve(&c, "p", &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "AKIDCFG");
+	pcf_aws_credentials_cleanup(&c);
+}
+
+Test(credentials, named_profile_that_does_not_exist_is_an_error)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	write_file(".aws/credentials", "[default]\naws_access_key_id = A\naws_secret_access_key = B\n",
+		   0600);
+	cr_assert_eq(resolve(&c, "nope", &err), PCF_ECREDENTIALS);
+	cr_assert(strstr(err.message, "profile \"nope\" not found") != NULL, "%s", err.message);
+	cr_assert(strstr(err.message, "environment: AWS_ACCESS_KEY_ID not set") != NULL,
+		  "earlier sources are listed too: %s", err.message);
+}
+
+Test(credentials, credential_process_output_is_used)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	char config[1024];
+	write_file("proc.sh", "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", "
+			      "\"SecretAccessKey\": \"procsecret\", \"SessionToken\": \"proctoken\", "
+			      "\"Expiration\": \"2099-01-01T00:00:00Z\"}'\n", 0700);
+	snprintf(config, sizeof(config), "[profile proc]\ncredential_process = %s/proc.sh\n", home);
+	write_file(".aws/config", config, 0600);
+	cr_assert_eq(resolve(&c, "proc", &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "AKIDPROC");
+	cr_assert_str_eq(c.session_token, "proctoken");
+	cr_assert_eq(c.expiration, 4070908800);
+	pcf_aws_credentials_cleanup(&c);
+}
+
+Test(credentials, failing_credential_process_says_why)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	write_file(".aws/config", "[default]\ncredential_process = sh -c 'exit 3'\n", 0600);
+	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
+	cr_assert(strstr(err.message, "credential_process exited with status 3") != NULL, "%s",
+		  err.message);
+	write_file(".aws/config", "[default]\ncredential_process = echo '{\"Version\": 2}'\n", 0600);
+	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
+	cr_assert(strstr(err.message, "Version") != NULL, "%s", err.message);
+}
+
+Test(credentials, nothing_configured_lists_every_source)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
+	const char *expect[] = {"environment: AWS_ACCESS_KEY_ID not set",
+				"web identity: AWS_WEB_IDENTITY_TOKEN_FILE not set",
+				"shared config files: profile \"default\" not found",
+				"container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+				"instance metadata: disabled by AWS_EC2_METADATA_DISABLED"};
+	for (size_t i = 0; i < 5; i++)
+		cr_assert(strstr(err.message, expect[i]) != NULL, "missing \"%s\" in: %s", expect[i],
+			  err.message);
+}
+
+/* --- FAKE STS, container endpoint and IMDS ------------------------------------ */
+
+static void fake_sts(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
+{
+	(void)payload;
+	if (strcmp(req->method, "POST") == 0 &&
+	    strstr(req->body, "Action=AssumeRoleWithWebIdentity") &&
+	    strstr(req->body, "RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fpcf") &&
+	    strstr(req->body, "WebIdentityToken=the-jwt")) {
+		resp->content_type = "text/xml";
+		resp->body = "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>"
+			     "<Credentials><AccessKeyId>ASIASTS</AccessKeyId>"
+			     "<SecretAccessKey>sts&amp;secret</SecretAccessKey>"
+			     "<SessionToken>ststoken</SessionToken>"
+			     "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
+			     "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
+		return;
+	}
+	resp->status = 400;
+	resp->content_type = "text/xml";
+	resp->body = "<ErrorResponse><Error><Code>InvalidIdentityToken</Code>"
+		     "<Message>bad token</Message></Error></ErrorResponse>";
+}
+
+Test(credentials, web_identity_through_a_fake_sts)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_fake_server *sts;
+	char path[512];
+
+	cr_assert_eq(pcf_fake_server_start(&sts, fake_sts, NULL), 0);
+	setenv("AWS_ENDPOINT_URL_STS", pcf_fake_server_url(sts), 1);
+	write_file("token", "the-jwt\n", 0600);
+	snprintf(path, sizeof(path), "%s/token", home);
+	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", path, 1);
+	setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/pcf", 1);
+	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "ASIASTS");
+	cr_assert_str_eq(c.secret_access_key, "sts&secret");
+	cr_assert_str_eq(c.session_token, "ststoken");
+	cr_assert_eq(c.expiration, 4070908800);
+
+	write_file("token", "wrong-jwt\n", 0600);
+	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
+	cr_assert(strstr(err.message, "InvalidIdentityToken") != NULL, "%s", err.message);
+	pcf_aws_credentials_cleanup(&c);
+	pcf_fake_server_stop(sts);
+}
+
+static void fake_container(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
+{
+	(void)payload;
+	resp->content_type = "application/json";
+	if (strcmp(req->path, "/creds") == 0 && strstr(req->headers, "Authorization: Bearer tok42")) {
+		resp->body = "{\"AccessKeyId\":\"ASIACONT\",\"SecretAccessKey\":\"contsecret\","
+			     "\"Token\":\"conttoken\",\"Expiration\":\"2099-01-01T00:00:00Z\"}";
+		return;
+	}
+	resp->status = 401;
+	resp->body = "{\"message\":\"no\"}";
+}
+
+Test(credentials, container_full_uri_with_a_token_file_through_a_fake_endpoint)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_fake_server *fake;
+	char url[128], path[512];
+
+	cr_assert_eq(pcf_fake_server_start(&fake, fake_container, NULL), 0);
+	snprintf(url, sizeof(url), "%s/creds", pcf_fake_server_url(fake));
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+	write_file("ctoken", "Bearer tok42\n", 0600);
+	snprintf(path, sizeof(path), "%s/ctoken", home);
+	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
+	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "ASIACONT");
+	cr_assert_str_eq(c.session_token, "conttoken");
+
+	unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer wrong", 1);
+	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
+	cr_assert(strstr(err.message, "HTTP 401") != NULL, "%s", err.message);
+	pcf_aws_credentials_cleanup(&c);
+	pcf_fake_server_stop(fake);
+}
+
+Test(credentials, container_full_uri_over_http_must_be_local)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://credentials.example.com/x", 1);
+	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
+	cr_assert(strstr(err.message, "neither loopback") != NULL, "%s", err.message);
+}
+
+static void fake_imds(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
+{
+	(void)payload;
+	resp->content_type = "text/plain";
+	if (strcmp(req->method, "PUT") == 0 && strcmp(req->path, "/latest/api/token") == 0 &&
+	    strstr(req->headers, "X-aws-ec2-metadata-token-ttl-seconds: 21600")) {
+		resp->body = "imds-session-token";
+		return;
+	}
+	if (!strstr(req->headers, "X-aws-ec2-metadata-token: imds-session-token")) {
+		resp->status = 401;
+		return;
+	}
+	if (strcmp(req->path, "/latest/meta-data/iam/security-credentials/") == 0) {
+		resp->body = "pcf-role\n";
+		return;
+	}
+	if (strcmp(req->path, "/latest/meta-data/iam/security-credentials/pcf-role") == 0) {
+		resp->body = "{\"Code\":\"Success\",\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"ASIAIMDS\","
+			     "\"SecretAccessKey\":\"imdssecret\",\"Token\":\"imdstoken\","
+			     "\"Expiration\":\"2099-01-01T00:00:00Z\"}";
+		return;
+	}
+	resp->status = 404;
+}
+
+Test(credentials, imdsv2_through_a_fake_metadata_service)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_fake_server *fake;
+
+	cr_assert_eq(pcf_fake_server_start(&fake, fake_imds, NULL), 0);
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", pcf_fake_server_url(fake), 1);
+	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "ASIAIMDS");
+	cr_assert_str_eq(c.session_token, "imdstoken");
+	cr_assert_str_eq(c.source, "instance metadata");
+	cr_assert_eq(pcf_fake_server_request_count(fake), 3);
+	pcf_aws_credentials_cleanup(&c);
+	pcf_fake_server_stop(fake);
+}
+
+Test(credentials, unreachable_metadata_service_counts_as_absent)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_fake_server *fake;
+	char url[64];
+
+	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, NULL), 0);
+	snprintf(url, sizeof(url), "%s", pcf_fake_server_url(fake));
+	pcf_fake_server_stop(fake);
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1);
+	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
+	cr_assert(strstr(err.message, "instance metadata: no instance metadata service") != NULL,
+		  "%s", err.message);
+}
+
+/* --- The cache ------------------------------------------------------------------ */
+
+static int source_calls;
+static time_t source_expiration;
+static int source_fails;
+
+static int counting_source(pcf_aws_credentials *out, const pcf_aws_credentials_context *ctx,
+			   pcf_error *err)
+{
+	(void)ctx;
+	source_calls++;
+	if (source_fails)
+		return pcf_error_set(err, PCF_ECREDENTIALS, "source is down");
+	return pcf_aws_credentials_set(out, source_calls == 1 ? "FIRST" : "LATER", "s", "t",
+				       source_expiration, "test");
+}
+
+Test(credentials, cache_refreshes_credentials_close_to_expiry)
+{
+	pcf_logger quiet = {NULL, PCF_LOG_ERROR, NULL};
+	pcf_aws_credentials_context ctx = {NULL, &quiet, 0, 0};
+	pcf_aws_credentials_cache *cache;
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+
+	source_calls = 0;
+	source_fails = 0;
+	source_expiration = time(NULL) + 3600;
+	cr_assert_eq(pcf_aws_credentials_cache_new(&cache, &ctx, counting_source, NULL), 0);
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
+	cr_assert_eq(source_calls, 1, "an hour of validity left: cached");
+	pcf_aws_credentials_cache_invalidate(cache);
+	source_expiration = time(NULL) + 60;
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
+	cr_assert_eq(source_calls, 3, "a minute left: refreshed on every use");
+
+	source_fails = 1;
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0,
+		     "a failed refresh keeps still-valid credentials");
+	cr_assert_str_eq(c.access_key_id, "LATER");
+	pcf_aws_credentials_cache_invalidate(cache);
+	pcf_error err = PCF_ERROR_INIT;
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, &err), PCF_ECREDENTIALS);
+	cr_assert_str_eq(err.message, "source is down");
+	pcf_aws_credentials_cleanup(&c);
+	pcf_aws_credentials_cache_free(cache);
+}
