@@ -1,0 +1,406 @@
+/*
+ * The converge loop for one particle (apply).
+ *
+ * Each turn reads the live state (through the short-lived cache), asks the
+ * transition table what to do, and does exactly one thing: wait while
+ * pending, run a transition, or run the first step of the flavor's plan.
+ * Then it reads again. Running one step per turn keeps the flavor's plans
+ * simple (they are recomputed from the state each step left behind) and
+ * makes every wait between steps the same wait.
+ *
+ * Waits back off from poll_initial_ms, doubling to poll_max_ms with up to
+ * 10% jitter, and never past the run's deadline. LimitExceeded from the
+ * control plane (too many tables changing at once) is waited out the same
+ * way. A step planned again with the drift it was meant to fix unchanged,
+ * after one more look, fails with PCF_ENOCHANGE instead of looping.
+ */
+#include "core/engine_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct loop {
+	pcf_engine *e;
+	pcf_particle *p;
+	size_t index;
+	pcf_particle_report *r;
+	const pcf_flavor_ops *ops;
+	pcf_desired_state desired;
+	int has_stop;
+	long delay_ms;
+	unsigned seed;
+	/* The step run last and the drift it was meant to fix. */
+	pcf_step last;
+	pcf_drift last_drift;
+	int have_last;
+	int rechecked;
+} loop;
+
+/* Sets the particle's outcome and error; returns code for the caller to pass on. */
+static int conclude(loop *l, pcf_outcome outcome, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int conclude(loop *l, pcf_outcome outcome, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	l->r->outcome = outcome;
+	if (fmt) {
+		va_start(ap, fmt);
+		pcf_error_vset(&l->r->error, code, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+static int retryable(int rc)
+{
+	return rc == PCF_ELIMIT_EXCEEDED || rc == PCF_ECONTINUOUS_BACKUPS_UNAVAILABLE;
+}
+
+static long now_ms(const loop *l)
+{
+	return l->e->clock.now_ms(l->e->clock.ctx);
+}
+
+/* Sleeps one backoff interval, bounded by the deadline; PCF_ETIMEDOUT when none is left. */
+static int backoff(loop *l, pcf_state state, const char *why)
+{
+	long left = l->e->deadline_ms - now_ms(l), d = l->delay_ms;
+
+	if (left <= 0)
+		return PCF_ETIMEDOUT;
+	d += (long)(rand_r(&l->seed) % (unsigned)(d / 10 + 1));
+	if (d > left)
+		d = left;
+	pcf_engine_emit(l->e, PCF_EVENT_WAITING, l->p, state, why);
+	l->e->clock.sleep_ms(d, l->e->clock.ctx);
+	l->delay_ms *= 2;
+	if (l->delay_ms > l->e->options.poll_max_ms)
+		l->delay_ms = l->e->options.poll_max_ms;
+	pcf_particle_cache_drop(l->p);
+	return 0;
+}
+
+static int timed_out(loop *l, pcf_state state, const char *waiting_on)
+{
+	return conclude(l, PCF_OUTCOME_TIMED_OUT, PCF_ETIMEDOUT,
+			"timed out after %ld ms: still %s%s%s", pcf_engine_elapsed_ms(l->e),
+			pcf_state_name(state), waiting_on ? ": " : "",
+			waiting_on ? waiting_on : "");
+}
+
+/* Runs an operation, waiting out LimitExceeded; records the action. */
+typedef int (*op_fn)(loop *l, pcf_error *err);
+
+static int run_op(loop *l, op_fn op, const char *action, const char *summary, pcf_state state)
+{
+	pcf_error err = PCF_ERROR_INIT;
+	int rc;
+
+	pcf_engine_emit(l->e, PCF_EVENT_ACTION, l->p, state, action);
+	for (;;) {
+		pcf_error_clear(&err);
+		rc = op(l, &err);
+		if (!retryable(rc))
+			break;
+		pcf_particle_log(l->p, PCF_LOG_INFO, "%s refused for now (%s); backing off", action,
+				 err.message);
+		if (backoff(l, state, err.message) < 0)
+			return conclude(l, PCF_OUTCOME_TIMED_OUT, PCF_ETIMEDOUT,
+					"timed out after %ld ms: %s still refused: %s",
+					pcf_engine_elapsed_ms(l->e), action, err.message);
+	}
+	if (rc < 0) {
+		l->r->outcome = PCF_OUTCOME_FAILED;
+		l->r->error = err;
+		if (l->r->error.code >= 0)
+			pcf_error_set(&l->r->error, rc, "%s failed", action);
+		pcf_error_prefix(&l->r->error, "%s", action);
+		return rc;
+	}
+	if (summary && summary[0])
+		rc = pcf_report_add_action(l->r, "%s: %s", action, summary);
+	else
+		rc = pcf_report_add_action(l->r, "%s", action);
+	pcf_particle_cache_drop(l->p);
+	l->delay_ms = l->e->options.poll_initial_ms;
+	return rc < 0 ? conclude(l, PCF_OUTCOME_FAILED, rc, "out of memory") : 0;
+}
+
+static int op_start(loop *l, pcf_error *err)
+{
+	return l->ops->start(l->p, err);
+}
+
+static int op_stop(loop *l, pcf_error *err)
+{
+	return l->ops->stop(l->p, err);
+}
+
+static int op_terminate(loop *l, pcf_error *err)
+{
+	return l->ops->terminate(l->p, err);
+}
+
+static int op_step(loop *l, pcf_error *err)
+{
+	return l->ops->run_step(l->p, &l->last, err);
+}
+
+static int terminate(loop *l, pcf_state state)
+{
+	const pcf_flavor *f = l->p->flavor;
+
+	if (l->p->def->persist_on_termination)
+		return conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
+				"persist_on_termination is set: pcf never deletes it");
+	if ((f->flags & PCF_FLAVOR_DELETES_DATA) && !l->e->options.yes)
+		return conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
+				"%s deletes its data: rerun with --yes to allow it",
+				f->terminate_action ? f->terminate_action : "terminate");
+	return run_op(l, op_terminate, f->terminate_action ? f->terminate_action : "terminate",
+		      NULL, state);
+}
+
+static int same_drift(const pcf_drift *a, const pcf_drift *b)
+{
+	if (a->count != b->count)
+		return 0;
+	for (size_t i = 0; i < a->count; i++) {
+		const pcf_drift_entry *x = &a->entries[i], *y = &b->entries[i];
+		if (strcmp(x->path, y->path) != 0 || !cJSON_Compare(x->desired, y->desired, 1) ||
+		    !cJSON_Compare(x->current, y->current, 1))
+			return 0;
+	}
+	return 1;
+}
+
+static int same_step(const pcf_step *a, const pcf_step *b)
+{
+	return strcmp(a->action, b->action) == 0 && strcmp(a->summary, b->summary) == 0 &&
+	       ((!a->request && !b->request) || cJSON_Compare(a->request, b->request, 1));
+}
+
+static void forget_last(loop *l)
+{
+	free(l->last.action);
+	free(l->last.summary);
+	cJSON_Delete(l->last.request);
+	memset(&l->last, 0, sizeof(l->last));
+	pcf_drift_cleanup(&l->last_drift);
+	l->have_last = 0;
+	l->rechecked = 0;
+}
+
+/* Takes step out of plan into l->last, with a copy of the drift it fixes. */
+static int remember(loop *l, pcf_plan *plan, const pcf_drift *drift)
+{
+	forget_last(l);
+	l->last = plan->steps[0];
+	memset(&plan->steps[0], 0, sizeof(plan->steps[0]));
+	l->have_last = 1;
+	for (size_t i = 0; i < drift->count; i++)
+		if (pcf_drift_add(&l->last_drift, drift->entries[i].path, drift->entries[i].desired,
+				  drift->entries[i].current) < 0)
+			return PCF_ENOMEM;
+	return 0;
+}
+
+static int step_allowed(loop *l, const pcf_step *s)
+{
+	const pcf_engine_options *o = &l->e->options;
+
+	if ((s->flags & PCF_STEP_REPLACE) && !o->allow_replace)
+		return conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
+				"%s cannot be done in place (%s): rerun with --allow-replace "
+				"--yes to replace it",
+				s->action, s->summary);
+	if ((s->flags & (PCF_STEP_REPLACE | PCF_STEP_DESTRUCTIVE)) && !o->yes)
+		return conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
+				"%s (%s) destroys data: rerun with --yes to allow it", s->action,
+				s->summary);
+	return 0;
+}
+
+/* A failure of a flavor operation: its error, or a generic one naming what failed. */
+static int failed(loop *l, int rc, const pcf_error *err, const char *what)
+{
+	l->r->outcome = PCF_OUTCOME_FAILED;
+	l->r->error = *err;
+	if (l->r->error.code >= 0)
+		pcf_error_set(&l->r->error, rc, "%s failed", what);
+	return rc;
+}
+
+/* With the drift and the first planned step, runs it or decides it made no change. */
+static int run_first_step(loop *l, pcf_state state, pcf_plan *plan, const pcf_drift *drift)
+{
+	int rc = step_allowed(l, &plan->steps[0]);
+
+	if (rc < 0)
+		return rc;
+	if (l->have_last && same_step(&plan->steps[0], &l->last) &&
+	    same_drift(drift, &l->last_drift)) {
+		if (!l->rechecked) {
+			/* Give a slow read one more look before calling it no change. */
+			l->rechecked = 1;
+			return backoff(l, state, "re-reading after a step") < 0
+				       ? timed_out(l, state, "re-reading after a step")
+				       : 0;
+		}
+		return conclude(l, PCF_OUTCOME_FAILED, PCF_ENOCHANGE,
+				"%s (%s) left %s unchanged; not repeating it", l->last.action,
+				l->last.summary, drift->entries[0].path);
+	}
+	if (now_ms(l) >= l->e->deadline_ms)
+		return timed_out(l, state, plan->steps[0].action);
+	if (remember(l, plan, drift) < 0)
+		return conclude(l, PCF_OUTCOME_FAILED, PCF_ENOMEM, "out of memory");
+	return run_op(l, op_step, l->last.action, l->last.summary, state);
+}
+
+/*
+ * Running and wanted running: compares with the definition and runs the
+ * first step of the plan. 1: equivalent; 0: a step ran; < 0: concluded.
+ */
+static int bring_in_line(loop *l, pcf_state state, const cJSON *current)
+{
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_drift drift;
+	pcf_plan plan;
+	int rc;
+
+	pcf_drift_init(&drift);
+	pcf_plan_init(&plan);
+	rc = l->ops->diff(&drift, l->p, current, &err);
+	if (rc < 0) {
+		rc = failed(l, rc, &err, "comparing with the definition");
+		goto out;
+	}
+	if (drift.count == 0 || l->p->def->persist_on_update) {
+		if (drift.count)
+			pcf_particle_log(l->p, PCF_LOG_INFO,
+					 "differs at %s; left alone (persist_on_update)",
+					 drift.entries[0].path);
+		l->r->drift = drift; /* what persist_on_update left alone, if anything */
+		pcf_drift_init(&drift);
+		rc = 1;
+		goto out;
+	}
+	if (!l->ops->plan || !l->ops->run_step) {
+		rc = conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
+			      "differs at %s, which flavor %s cannot change in place",
+			      drift.entries[0].path, l->p->flavor->name);
+		goto out;
+	}
+	rc = l->ops->plan(&plan, l->p, current, &err);
+	if (rc < 0) {
+		rc = failed(l, rc, &err, "planning");
+		goto out;
+	}
+	if (plan.count == 0) {
+		rc = conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
+			      "differs at %s, and the flavor has no step that changes it",
+			      drift.entries[0].path);
+		goto out;
+	}
+	rc = run_first_step(l, state, &plan, &drift);
+out:
+	pcf_drift_cleanup(&drift);
+	pcf_plan_cleanup(&plan);
+	return rc;
+}
+
+/* One transition from the table; 0 when it ran, < 0 when concluded. */
+static int transition(loop *l, pcf_transition t, pcf_state state)
+{
+	const pcf_flavor *f = l->p->flavor;
+
+	if (now_ms(l) >= l->e->deadline_ms)
+		return timed_out(l, state, pcf_transition_name(t));
+	switch (t) {
+	case PCF_TRANSITION_START:
+		return run_op(l, op_start, f->start_action ? f->start_action : "start", NULL, state);
+	case PCF_TRANSITION_STOP:
+		return run_op(l, op_stop, "stop", NULL, state);
+	case PCF_TRANSITION_TERMINATE:
+		return terminate(l, state);
+	default:
+		return conclude(l, PCF_OUTCOME_FAILED, PCF_EINTERNAL, "no transition %s",
+				pcf_transition_name(t));
+	}
+}
+
+/* Turns until converged (0) or concluded otherwise (< 0). */
+static int converge(loop *l)
+{
+	pcf_error err = PCF_ERROR_INIT;
+	const cJSON *current;
+	pcf_state state;
+	pcf_transition t;
+	int rc;
+
+	for (;;) {
+		pcf_error_clear(&err);
+		rc = pcf_engine_read_state(l->e, l->p, &state, &current, &err);
+		if (rc < 0)
+			return failed(l, rc, &err, "reading the state");
+		l->r->state = state;
+		t = pcf_transition_pick(state, l->desired, l->has_stop);
+		if (t == PCF_TRANSITION_NONE) {
+			if (l->desired != PCF_DESIRED_RUNNING)
+				return 0;
+			rc = bring_in_line(l, state, current);
+			if (rc != 0)
+				return rc > 0 ? 0 : rc;
+		} else if (t == PCF_TRANSITION_UNAVAILABLE) {
+			return conclude(l, PCF_OUTCOME_FAILED, PCF_EUNAVAILABLE,
+					"unavailable%s%s: pcf never acts on it",
+					l->p->pending_detail ? " " : "",
+					l->p->pending_detail ? l->p->pending_detail : "");
+		} else if (t == PCF_TRANSITION_WAIT) {
+			if (backoff(l, state, l->p->pending_detail) < 0)
+				return timed_out(l, state, l->p->pending_detail);
+		} else {
+			forget_last(l);
+			rc = transition(l, t, state);
+			if (rc < 0)
+				return rc;
+		}
+	}
+}
+
+int pcf_converge_task(pcf_engine *engine, size_t index, pcf_particle_report *report)
+{
+	loop l;
+	long start = engine->clock.now_ms(engine->clock.ctx);
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	l.e = engine;
+	l.p = engine->particles[index];
+	l.index = index;
+	l.r = report;
+	l.ops = l.p->flavor->ops;
+	l.desired = engine->desired[index];
+	l.has_stop = l.ops->stop != NULL;
+	l.delay_ms = engine->options.poll_initial_ms;
+	l.seed = (unsigned)(index * 2654435761u) ^ (unsigned)start;
+	pcf_drift_init(&l.last_drift);
+
+	rc = pcf_inherit_resolve(engine, index, 1, &report->error);
+	if (rc < 0)
+		report->outcome = PCF_OUTCOME_FAILED;
+	else
+		rc = converge(&l);
+	if (rc == 0) {
+		report->outcome = PCF_OUTCOME_CONVERGED;
+		pcf_error_clear(&report->error);
+	}
+	forget_last(&l);
+	report->elapsed_ms = engine->clock.now_ms(engine->clock.ctx) - start;
+	pcf_engine_emit(engine, PCF_EVENT_DONE, l.p, report->state,
+			pcf_outcome_name(report->outcome));
+	return report->outcome == PCF_OUTCOME_CONVERGED;
+}

@@ -1,0 +1,387 @@
+/*
+ * A fake, in-memory flavor and a fake clock for the engine's unit tests.
+ *
+ * This is a fake, not a server: each particle's "resource" is a struct in
+ * memory whose pending periods are counted in fake-clock milliseconds, so
+ * the converge loop's waits cost no wall-clock time and no test depends
+ * on machine speed. Knobs on each resource script what the real service
+ * does and the local servers cannot show: LimitExceeded answers, failures,
+ * steps that change nothing, unavailable states.
+ *
+ * The resource's current tree is its properties; the fake's diff is the
+ * core's pcf_diff, and its plan is one "Update" step per drifted top-level
+ * key (flagged REPLACE for "Key", DESTRUCTIVE for "Wipe").
+ */
+#ifndef PCF_TEST_FAKE_FLAVOR_H
+#define PCF_TEST_FAKE_FLAVOR_H
+
+#include <criterion/criterion.h>
+#include <pcf/engine.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/engine_internal.h"
+
+#define FAKE_MAX 128
+
+typedef struct fake_res {
+	char name[64];
+	int exists;
+	pcf_state status;       /* while it exists: RUNNING, PENDING, STOPPED, UNAVAILABLE */
+	int deleting;           /* pending ends with it gone */
+	long pending_until;     /* fake ms */
+	cJSON *props;
+	/* knobs */
+	long create_ms, update_ms, delete_ms;
+	int limit_answers;      /* this many LimitExceeded from the next start/terminate/step */
+	int fail_start;         /* start fails with PCF_EVALIDATION */
+	int noop_steps;         /* steps are accepted and change nothing */
+	/* what happened */
+	int syncs, starts, stops, terminates, steps;
+	long started_at, running_at;
+} fake_res;
+
+static fake_res fake_table[FAKE_MAX];
+static size_t fake_count;
+static long fake_now;
+static int fake_real_sleep_us;        /* parallel tests: let threads overlap */
+static int fake_in_flight, fake_max_in_flight;
+static char fake_log[4096];           /* "start:a terminate:b ..." in call order */
+static pthread_mutex_t fake_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static long fake_clock_now(void *ctx)
+{
+	long t;
+	(void)ctx;
+	pthread_mutex_lock(&fake_lock);
+	t = fake_now;
+	pthread_mutex_unlock(&fake_lock);
+	return t;
+}
+
+static void fake_clock_sleep(long ms, void *ctx)
+{
+	(void)ctx;
+	if (fake_real_sleep_us)
+		usleep((useconds_t)fake_real_sleep_us);
+	pthread_mutex_lock(&fake_lock);
+	fake_now += ms;
+	pthread_mutex_unlock(&fake_lock);
+}
+
+static const pcf_clock fake_clock = {fake_clock_now, fake_clock_sleep, NULL};
+
+static void fake_reset(void)
+{
+	for (size_t i = 0; i < fake_count; i++)
+		cJSON_Delete(fake_table[i].props);
+	memset(fake_table, 0, sizeof(fake_table));
+	fake_count = 0;
+	fake_now = 1000000;
+	fake_real_sleep_us = 0;
+	fake_in_flight = fake_max_in_flight = 0;
+	fake_log[0] = '\0';
+}
+
+/* The resource named name, made (missing, default delays) on first use. */
+static fake_res *fake_get(const char *name)
+{
+	fake_res *r;
+	pthread_mutex_lock(&fake_lock);
+	for (size_t i = 0; i < fake_count; i++)
+		if (strcmp(fake_table[i].name, name) == 0) {
+			pthread_mutex_unlock(&fake_lock);
+			return &fake_table[i];
+		}
+	cr_assert_lt(fake_count, FAKE_MAX);
+	r = &fake_table[fake_count++];
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->create_ms = 2000;
+	r->update_ms = 500;
+	r->delete_ms = 1000;
+	pthread_mutex_unlock(&fake_lock);
+	return r;
+}
+
+/* A resource that already exists, running, with these properties (JSON). */
+static fake_res *fake_existing(const char *name, const char *props_json)
+{
+	fake_res *r = fake_get(name);
+	r->exists = 1;
+	r->status = PCF_STATE_RUNNING;
+	r->props = cJSON_Parse(props_json);
+	cr_assert_not_null(r->props);
+	return r;
+}
+
+static void fake_note(const char *what, const char *name)
+{
+	size_t len;
+	pthread_mutex_lock(&fake_lock);
+	len = strlen(fake_log);
+	snprintf(fake_log + len, sizeof(fake_log) - len, "%s%s:%s", len ? " " : "", what, name);
+	pthread_mutex_unlock(&fake_lock);
+}
+
+static fake_res *fake_of(pcf_particle *p)
+{
+	return fake_get(pcf_particle_definition(p)->name);
+}
+
+static void fake_settle(fake_res *r)
+{
+	long now = fake_clock_now(NULL);
+	if (!r->exists || r->status != PCF_STATE_PENDING || now < r->pending_until)
+		return;
+	if (r->deleting) {
+		r->exists = 0;
+		r->deleting = 0;
+		cJSON_Delete(r->props);
+		r->props = NULL;
+	}
+	r->status = PCF_STATE_RUNNING;
+	if (r->running_at == 0) {
+		r->running_at = now;
+		__atomic_sub_fetch(&fake_in_flight, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+static void fake_pend(fake_res *r, long ms)
+{
+	r->status = PCF_STATE_PENDING;
+	r->pending_until = fake_clock_now(NULL) + ms;
+}
+
+static int fake_limit(fake_res *r, pcf_error *err)
+{
+	if (r->limit_answers <= 0)
+		return 0;
+	r->limit_answers--;
+	return pcf_error_set(err, PCF_ELIMIT_EXCEEDED, "Too many tables are being created");
+}
+
+static int fake_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
+{
+	fake_res *r = fake_of(p);
+	(void)err;
+	r->syncs++;
+	fake_settle(r);
+	*current = NULL;
+	if (!r->exists) {
+		*state = PCF_STATE_MISSING;
+		return 0;
+	}
+	*state = r->status;
+	*current = cJSON_Duplicate(r->props, 1);
+	if (r->status == PCF_STATE_PENDING)
+		pcf_particle_set_pending_detail(p, "resource %s",
+						r->deleting ? "DELETING" : "CREATING");
+	if (r->status == PCF_STATE_UNAVAILABLE)
+		pcf_particle_set_pending_detail(p, "ARCHIVED");
+	return 0;
+}
+
+static int fake_start(pcf_particle *p, pcf_error *err)
+{
+	fake_res *r = fake_of(p);
+	int n;
+	if (fake_limit(r, err) < 0)
+		return PCF_ELIMIT_EXCEEDED;
+	if (r->fail_start)
+		return pcf_error_set(err, PCF_EVALIDATION, "fake start refused");
+	r->starts++;
+	fake_note("start", r->name);
+	r->exists = 1;
+	cJSON_Delete(r->props);
+	r->props = cJSON_Duplicate(pcf_particle_desired(p), 1);
+	r->started_at = fake_clock_now(NULL);
+	r->running_at = 0;
+	n = __atomic_add_fetch(&fake_in_flight, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&fake_lock);
+	if (n > fake_max_in_flight)
+		fake_max_in_flight = n;
+	pthread_mutex_unlock(&fake_lock);
+	fake_pend(r, r->create_ms);
+	return 0;
+}
+
+static int fake_stop(pcf_particle *p, pcf_error *err)
+{
+	fake_res *r = fake_of(p);
+	(void)err;
+	r->stops++;
+	fake_note("stop", r->name);
+	r->status = PCF_STATE_STOPPED;
+	return 0;
+}
+
+static int fake_terminate(pcf_particle *p, pcf_error *err)
+{
+	fake_res *r = fake_of(p);
+	if (fake_limit(r, err) < 0)
+		return PCF_ELIMIT_EXCEEDED;
+	r->terminates++;
+	fake_note("terminate", r->name);
+	r->deleting = 1;
+	r->running_at = 1; /* not counted as in flight */
+	fake_pend(r, r->delete_ms);
+	return 0;
+}
+
+static int fake_diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error *err)
+{
+	static const char *const ignore[] = {"Ignored", NULL};
+	pcf_diff_options o = {ignore, NULL, NULL};
+	(void)err;
+	return pcf_diff(out, pcf_particle_desired(p), current, &o);
+}
+
+static int fake_plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_error *err)
+{
+	pcf_drift drift;
+	int rc = 0;
+	pcf_drift_init(&drift);
+	if (!current)
+		return pcf_plan_add_take(out, "AfterStart", NULL, 0, "follow-up");
+	rc = fake_diff(&drift, p, current, err);
+	for (size_t i = 0; rc == 0 && i < drift.count; i++) {
+		const char *key = drift.entries[i].path;
+		cJSON *req = cJSON_CreateObject();
+		unsigned flags = strcmp(key, "Key") == 0    ? PCF_STEP_REPLACE
+				 : strcmp(key, "Wipe") == 0 ? PCF_STEP_DESTRUCTIVE
+							    : 0;
+		cJSON_AddItemToObject(req, key, cJSON_Duplicate(drift.entries[i].desired, 1));
+		rc = pcf_plan_add_take(out, "Update", req, flags, "%s changes", key);
+	}
+	pcf_drift_cleanup(&drift);
+	return rc;
+}
+
+static int fake_run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
+{
+	fake_res *r = fake_of(p);
+	cJSON *kv;
+	if (fake_limit(r, err) < 0)
+		return PCF_ELIMIT_EXCEEDED;
+	r->steps++;
+	fake_note("step", r->name);
+	if (r->noop_steps)
+		return 0;
+	cJSON_ArrayForEach(kv, step->request) {
+		cJSON_DeleteItemFromObjectCaseSensitive(r->props, kv->string);
+		cJSON_AddItemToObject(r->props, kv->string, cJSON_Duplicate(kv, 1));
+	}
+	fake_pend(r, r->update_ms);
+	return 0;
+}
+
+static char *fake_describe_start(pcf_particle *p)
+{
+	return strdup(pcf_particle_definition(p)->name);
+}
+
+static const pcf_flavor_ops fake_ops = {
+	.sync_state = fake_sync,
+	.start = fake_start,
+	.terminate = fake_terminate,
+	.diff = fake_diff,
+	.plan = fake_plan,
+	.run_step = fake_run_step,
+	.describe_start = fake_describe_start,
+};
+
+static const pcf_flavor_ops fake_stop_ops = {
+	.sync_state = fake_sync,
+	.start = fake_start,
+	.stop = fake_stop,
+	.terminate = fake_terminate,
+	.diff = fake_diff,
+};
+
+/* Deletes data like a table; stopped == terminated. */
+static const pcf_flavor fake_flavor = {"fake", PCF_FLAVOR_DELETES_DATA, "Create", "Delete",
+				       &fake_ops};
+/* Has a stop op and no plan: drift can only be reported. */
+static const pcf_flavor fake_stop_flavor = {"fakestop", 0, "Launch", "Destroy", &fake_stop_ops};
+static const pcf_flavor *const fake_flavors[] = {&fake_flavor, &fake_stop_flavor};
+
+/* Hand-built definitions, so these tests do not depend on the YAML loader. */
+typedef struct fake_spec {
+	const char *id;          /* "flavor:name" */
+	pcf_desired_state desired;
+	const char *resource;    /* JSON */
+	const char *parents;     /* space-separated ids, or NULL */
+	int persist_on_termination;
+	int persist_on_update;
+} fake_spec;
+
+static pcf_definitions *fake_defs(const fake_spec *specs, size_t n)
+{
+	pcf_definitions *defs = calloc(1, sizeof(*defs));
+	defs->particles = calloc(n, sizeof(pcf_particle_def));
+	defs->count = n;
+	for (size_t i = 0; i < n; i++) {
+		pcf_particle_def *d = &defs->particles[i];
+		const char *colon = strchr(specs[i].id, ':');
+		d->id = strdup(specs[i].id);
+		d->flavor = strndup(specs[i].id, (size_t)(colon - specs[i].id));
+		d->name = strdup(colon + 1);
+		d->desired_state = specs[i].desired;
+		d->persist_on_termination = specs[i].persist_on_termination;
+		d->persist_on_update = specs[i].persist_on_update;
+		d->aws_resource = cJSON_Parse(specs[i].resource ? specs[i].resource : "{}");
+		cr_assert_not_null(d->aws_resource, "bad JSON in spec %s", specs[i].id);
+		if (specs[i].parents) {
+			const char *s = specs[i].parents;
+			d->parents = calloc(8, sizeof(char *));
+			while (*s) {
+				size_t len = strcspn(s, " ");
+				d->parents[d->parent_count++] = strndup(s, len);
+				s += len + (s[len] == ' ');
+			}
+		}
+	}
+	return defs;
+}
+
+static void fake_defs_free(pcf_definitions *defs)
+{
+	for (size_t i = 0; i < defs->count; i++) {
+		pcf_particle_def *d = &defs->particles[i];
+		free(d->id);
+		free(d->flavor);
+		free(d->name);
+		cJSON_Delete(d->aws_resource);
+		for (size_t k = 0; k < d->parent_count; k++)
+			free(d->parents[k]);
+		free(d->parents);
+	}
+	free(defs->particles);
+	free(defs);
+}
+
+/* An engine on the fake clock with quiet logging. */
+static pcf_engine *fake_engine(const pcf_definitions *defs, pcf_engine_options *o)
+{
+	pcf_engine *e = NULL;
+	pcf_error err = PCF_ERROR_INIT;
+	o->flavors = fake_flavors;
+	o->flavor_count = 2;
+	o->logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&e, defs, o, &err), 0, "%s", err.message);
+	pcf_engine_set_clock(e, &fake_clock);
+	return e;
+}
+
+static const pcf_particle_report *report_of(const pcf_run_report *rr, const char *name)
+{
+	for (size_t i = 0; i < rr->count; i++)
+		if (strcmp(rr->particles[i].def->name, name) == 0)
+			return &rr->particles[i];
+	cr_assert_fail("no report for %s", name);
+	return NULL;
+}
+
+#endif

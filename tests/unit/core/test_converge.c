@@ -1,0 +1,427 @@
+/*
+ * The converge loop on the fake flavor and the fake clock: creating and
+ * waiting, updating step by step, timeouts, refusals, persist flags,
+ * LimitExceeded, steps that change nothing, unavailable resources, the
+ * state cache and $inherit$ values.
+ */
+#include "fake_flavor.h"
+
+
+/* Reports point into their definitions, so those live until the test ends. */
+static pcf_definitions *kept[8];
+static size_t kept_count;
+
+static void cleanup(void)
+{
+	for (size_t i = 0; i < kept_count; i++)
+		fake_defs_free(kept[i]);
+	kept_count = 0;
+	fake_reset();
+}
+
+TestSuite(converge, .init = fake_reset, .fini = cleanup);
+
+/* Applies one fake particle; returns apply's code and fills *rr. */
+static int apply_one(const fake_spec *spec, pcf_engine_options *o, pcf_run_report **rr)
+{
+	pcf_definitions *defs = fake_defs(spec, 1);
+	pcf_engine *e = fake_engine(defs, o);
+	pcf_error err = PCF_ERROR_INIT;
+	int rc = pcf_engine_apply(e, rr, &err);
+	cr_assert_not_null(*rr);
+	cr_assert_eq(err.code, rc);
+	pcf_engine_free(e);
+	cr_assert_lt(kept_count, 8);
+	kept[kept_count++] = defs;
+	return rc;
+}
+
+Test(converge, creates_missing_and_waits_until_running)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	long t0 = fake_now;
+
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	const pcf_particle_report *r = report_of(rr, "orders");
+	cr_assert_eq(r->outcome, PCF_OUTCOME_CONVERGED, "%s", r->error.message);
+	cr_assert_eq(r->state, PCF_STATE_RUNNING);
+	cr_assert_eq(r->action_count, 1);
+	cr_assert_str_eq(r->actions[0], "Create");
+	fake_res *f = fake_get("orders");
+	cr_assert_eq(f->starts, 1);
+	cr_assert_eq(cJSON_GetObjectItem(f->props, "Size")->valueint, 1);
+	/* Noticed within a poll interval (5 s cap + 10% jitter) of going running. */
+	cr_assert_geq(fake_now - t0, 2000);
+	cr_assert_leq(fake_now - f->running_at, 5500);
+	cr_assert_eq(r->elapsed_ms, fake_now - t0);
+	pcf_run_report_free(rr);
+}
+
+Test(converge, backoff_starts_small_and_is_capped)
+{
+	/* A 60 s creation: polls start at 200 ms, so a short creation is seen early, and
+	 * the cap keeps a long one from being noticed late. */
+	fake_spec s = {"fake:big", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_get("big")->create_ms = 60000;
+
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	fake_res *f = fake_get("big");
+	cr_assert_leq(fake_now - f->running_at, 5500);
+	/* 200, 400, ... 3200 then 5000 each: about 17 reads, not hundreds, not 2. */
+	cr_assert_geq(f->syncs, 12);
+	cr_assert_leq(f->syncs, 25);
+	pcf_run_report_free(rr);
+
+	fake_reset();
+	fake_get("big")->create_ms = 300;
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_leq(fake_now - fake_get("big")->running_at, 900,
+		      "a 300 ms creation is noticed within a fraction of a second");
+	pcf_run_report_free(rr);
+}
+
+Test(converge, converged_particle_is_read_once_and_left_alone)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{\"Size\":1,\"Ignored\":9,\"Extra\":true}");
+
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CONVERGED);
+	cr_assert_eq(report_of(rr, "orders")->action_count, 0);
+	cr_assert_eq(f->syncs, 1);
+	cr_assert_eq(f->starts + f->steps + f->terminates, 0);
+	pcf_run_report_free(rr);
+}
+
+Test(converge, drift_is_brought_in_line_one_step_at_a_time)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2,\"Color\":\"red\"}", NULL,
+		       0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{\"Size\":1,\"Color\":\"blue\"}");
+
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	const pcf_particle_report *r = report_of(rr, "orders");
+	cr_assert_eq(r->outcome, PCF_OUTCOME_CONVERGED, "%s", r->error.message);
+	cr_assert_eq(f->steps, 2);
+	cr_assert_eq(r->action_count, 2);
+	cr_assert_str_eq(r->actions[0], "Update: Size changes");
+	cr_assert_str_eq(r->actions[1], "Update: Color changes");
+	cr_assert_eq(cJSON_GetObjectItem(f->props, "Size")->valueint, 2);
+	cr_assert_str_eq(cJSON_GetObjectItem(f->props, "Color")->valuestring, "red");
+	pcf_run_report_free(rr);
+}
+
+Test(converge, timeout_names_what_was_pending)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	long t0 = fake_now;
+	fake_get("orders")->create_ms = 120000;
+	o.timeout_ms = 30000;
+
+	cr_assert_eq(apply_one(&s, &o, &rr), PCF_ETIMEDOUT);
+	const pcf_particle_report *r = report_of(rr, "orders");
+	cr_assert_eq(r->outcome, PCF_OUTCOME_TIMED_OUT);
+	cr_assert_eq(r->error.code, PCF_ETIMEDOUT);
+	cr_assert_eq(r->state, PCF_STATE_PENDING);
+	cr_assert(strstr(r->error.message, "resource CREATING"), "%s", r->error.message);
+	cr_assert_eq(fake_now - t0, 30000, "waits end exactly at the deadline");
+	pcf_run_report_free(rr);
+}
+
+Test(converge, terminate_needs_yes_for_data_deleting_flavors)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{}");
+
+	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_REFUSED);
+	cr_assert(strstr(report_of(rr, "orders")->error.message, "--yes"));
+	cr_assert_eq(f->terminates, 0);
+	pcf_run_report_free(rr);
+
+	o.yes = 1;
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CONVERGED);
+	cr_assert_eq(report_of(rr, "orders")->state, PCF_STATE_MISSING);
+	cr_assert_str_eq(report_of(rr, "orders")->actions[0], "Delete");
+	cr_assert_eq(f->terminates, 1);
+	cr_assert_eq(f->exists, 0);
+	pcf_run_report_free(rr);
+}
+
+Test(converge, persist_on_termination_is_never_deleted)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_TERMINATED, "{}", NULL, 1, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{}");
+	o.yes = 1;
+	o.allow_replace = 1;
+
+	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_REFUSED);
+	cr_assert(strstr(report_of(rr, "orders")->error.message, "persist_on_termination"));
+	cr_assert_eq(f->terminates, 0);
+	cr_assert_eq(f->exists, 1);
+	pcf_run_report_free(rr);
+}
+
+Test(converge, persist_on_update_leaves_drift_alone)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2}", NULL, 0, 1};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{\"Size\":1}");
+
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	const pcf_particle_report *r = report_of(rr, "orders");
+	cr_assert_eq(r->outcome, PCF_OUTCOME_CONVERGED);
+	cr_assert_eq(f->steps, 0);
+	cr_assert_eq(r->drift.count, 1, "the drift left alone is reported");
+	cr_assert_str_eq(r->drift.entries[0].path, "Size");
+	pcf_run_report_free(rr);
+
+	/* It is still created when missing. */
+	fake_reset();
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(fake_get("orders")->starts, 1);
+	pcf_run_report_free(rr);
+}
+
+Test(converge, replacing_needs_allow_replace_and_yes)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Key\":\"b\"}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{\"Key\":\"a\"}");
+
+	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
+	cr_assert(strstr(report_of(rr, "orders")->error.message, "--allow-replace"));
+	pcf_run_report_free(rr);
+	o.allow_replace = 1;
+	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
+	cr_assert(strstr(report_of(rr, "orders")->error.message, "--yes"));
+	pcf_run_report_free(rr);
+	cr_assert_eq(f->steps, 0);
+	o.yes = 1;
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(f->steps, 1);
+	pcf_run_report_free(rr);
+}
+
+Test(converge, destructive_step_needs_yes)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Wipe\":true}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{\"Wipe\":false}");
+
+	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_REFUSED);
+	cr_assert_eq(f->steps, 0);
+	pcf_run_report_free(rr);
+	o.yes = 1;
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(f->steps, 1);
+	pcf_run_report_free(rr);
+}
+
+Test(converge, limit_exceeded_is_waited_out)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_get("orders");
+	long t0 = fake_now;
+	f->limit_answers = 4;
+
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CONVERGED);
+	cr_assert_eq(f->starts, 1);
+	cr_assert_eq(f->limit_answers, 0);
+	cr_assert_geq(f->started_at - t0, 200 + 400 + 800 + 1600, "backed off between tries");
+	pcf_run_report_free(rr);
+}
+
+Test(converge, limit_exceeded_until_the_deadline_times_out)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_get("orders")->limit_answers = 1000;
+	o.timeout_ms = 20000;
+
+	cr_assert_eq(apply_one(&s, &o, &rr), PCF_ETIMEDOUT);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_TIMED_OUT);
+	cr_assert(strstr(report_of(rr, "orders")->error.message, "Too many tables"));
+	pcf_run_report_free(rr);
+}
+
+Test(converge, step_that_changes_nothing_fails_instead_of_looping)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{\"Size\":1}");
+	f->noop_steps = 1;
+
+	cr_assert_eq(apply_one(&s, &o, &rr), PCF_ENOCHANGE);
+	const pcf_particle_report *r = report_of(rr, "orders");
+	cr_assert_eq(r->outcome, PCF_OUTCOME_FAILED);
+	cr_assert(strstr(r->error.message, "Size"), "%s", r->error.message);
+	cr_assert_eq(f->steps, 1);
+	pcf_run_report_free(rr);
+}
+
+Test(converge, unavailable_is_reported_and_never_acted_on)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{}");
+	f->status = PCF_STATE_UNAVAILABLE;
+	o.yes = 1;
+
+	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EUNAVAILABLE);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_eq(report_of(rr, "orders")->state, PCF_STATE_UNAVAILABLE);
+	cr_assert(strstr(report_of(rr, "orders")->error.message, "ARCHIVED"));
+	cr_assert_eq(f->terminates + f->starts + f->steps, 0);
+	pcf_run_report_free(rr);
+}
+
+Test(converge, failing_start_reports_the_flavor_error)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_get("orders")->fail_start = 1;
+
+	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EVALIDATION);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_str_eq(report_of(rr, "orders")->error.message, "Create: fake start refused");
+	pcf_run_report_free(rr);
+}
+
+Test(converge, stop_uses_the_stop_op_when_there_is_one)
+{
+	fake_spec s = {"fakestop:vm", PCF_DESIRED_STOPPED, "{}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("vm", "{}");
+
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(f->stops, 1);
+	cr_assert_eq(f->terminates, 0);
+	cr_assert_eq(report_of(rr, "vm")->state, PCF_STATE_STOPPED);
+	pcf_run_report_free(rr);
+}
+
+Test(converge, stop_means_terminate_without_a_stop_op)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_STOPPED, "{}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{}");
+	o.yes = 1;
+
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(f->terminates, 1);
+	cr_assert_eq(f->exists, 0);
+	pcf_run_report_free(rr);
+}
+
+Test(converge, drift_without_a_plan_op_is_refused)
+{
+	fake_spec s = {"fakestop:vm", PCF_DESIRED_RUNNING, "{\"Size\":2}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_existing("vm", "{\"Size\":1}");
+
+	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
+	cr_assert(strstr(report_of(rr, "vm")->error.message, "Size"));
+	pcf_run_report_free(rr);
+}
+
+Test(converge, inherit_takes_the_parents_live_value_from_the_cached_read)
+{
+	fake_spec s[] = {
+		{"fake:users", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0},
+		{"fake:orders", PCF_DESIRED_RUNNING,
+		 "{\"UsersArn\":\"$inherit$fake:users$Arn\",\"Nested\":{\"L\":[\"$inherit$fake:users$Size\"]}}",
+		 "fake:users", 0, 0},
+	};
+	pcf_definitions *defs = fake_defs(s, 2);
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = fake_engine(defs, &o);
+	pcf_run_report *rr = NULL;
+	fake_res *users = fake_existing("users", "{\"Size\":1,\"Arn\":\"arn:users\"}");
+
+	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), 0);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CONVERGED,
+		     "%s", report_of(rr, "orders")->error.message);
+	fake_res *orders = fake_get("orders");
+	cr_assert_str_eq(cJSON_GetObjectItem(orders->props, "UsersArn")->valuestring, "arn:users");
+	cr_assert_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(orders->props,
+		     "Nested"), "L"), 0)->valueint, 1);
+	cr_assert_eq(users->syncs, 1, "the child's lookup reused the parent's fresh read");
+	pcf_run_report_free(rr);
+	pcf_engine_free(e);
+	fake_defs_free(defs);
+}
+
+Test(converge, inherit_of_a_missing_value_fails_the_child)
+{
+	fake_spec s[] = {
+		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+		{"fake:orders", PCF_DESIRED_RUNNING, "{\"X\":\"$inherit$fake:users$Nope\"}",
+		 "fake:users", 0, 0},
+	};
+	pcf_definitions *defs = fake_defs(s, 2);
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = fake_engine(defs, &o);
+	pcf_run_report *rr = NULL;
+	fake_existing("users", "{}");
+
+	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), PCF_ENOTFOUND);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert(strstr(report_of(rr, "orders")->error.message, "Nope"));
+	cr_assert_eq(fake_get("orders")->starts, 0);
+	pcf_run_report_free(rr);
+	pcf_engine_free(e);
+	fake_defs_free(defs);
+}
+
+Test(converge, state_reads_are_cached_for_the_ttl)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
+	pcf_definitions *defs = fake_defs(&s, 1);
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = fake_engine(defs, &o);
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{}");
+
+	cr_assert_eq(pcf_engine_status(e, &rr, NULL), 0);
+	pcf_run_report_free(rr);
+	cr_assert_eq(pcf_engine_plan(e, &rr, NULL), 0);
+	pcf_run_report_free(rr);
+	cr_assert_eq(f->syncs, 1, "a second look within the TTL reuses the first");
+	fake_now += 1000;
+	cr_assert_eq(pcf_engine_status(e, &rr, NULL), 0);
+	pcf_run_report_free(rr);
+	cr_assert_eq(f->syncs, 2, "an older read is not reused");
+	pcf_engine_free(e);
+	fake_defs_free(defs);
+}

@@ -1,0 +1,305 @@
+/*
+ * The dependency graph on the fake flavor: parents before children,
+ * children deleted before parents, failures that stop dependents but not
+ * unrelated particles, the parallel bound, selection and validation.
+ */
+#include "fake_flavor.h"
+
+static pcf_definitions *defs;
+static pcf_engine *engine;
+static pcf_run_report *rr;
+
+static void cleanup(void)
+{
+	pcf_run_report_free(rr);
+	rr = NULL;
+	pcf_engine_free(engine);
+	engine = NULL;
+	if (defs)
+		fake_defs_free(defs);
+	defs = NULL;
+	fake_reset();
+}
+
+TestSuite(graph, .init = fake_reset, .fini = cleanup);
+
+static int apply(const fake_spec *s, size_t n, pcf_engine_options *o)
+{
+	pcf_error err = PCF_ERROR_INIT;
+	defs = fake_defs(s, n);
+	engine = fake_engine(defs, o);
+	return pcf_engine_apply(engine, &rr, &err);
+}
+
+/* Position of "what:name" in the fake's call log, or -1. */
+static long logged_at(const char *entry)
+{
+	const char *hit = strstr(fake_log, entry);
+	return hit ? hit - fake_log : -1;
+}
+
+Test(graph, parents_converge_before_children)
+{
+	fake_spec s[] = {
+		{"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users fake:config", 0, 0},
+		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+		{"fake:config", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+
+	cr_assert_eq(apply(s, 3, &o), 0);
+	cr_assert_eq(rr->count, 3);
+	cr_assert_str_eq(rr->particles[0].def->name, "orders", "reports keep definition order");
+	for (size_t i = 0; i < 3; i++)
+		cr_assert_eq(rr->particles[i].outcome, PCF_OUTCOME_CONVERGED);
+	fake_res *users = fake_get("users"), *config = fake_get("config"),
+		 *orders = fake_get("orders");
+	cr_assert_geq(config->started_at, users->running_at);
+	cr_assert_geq(orders->started_at, config->running_at);
+	cr_assert_lt(logged_at("start:users"), logged_at("start:config"));
+	cr_assert_lt(logged_at("start:config"), logged_at("start:orders"));
+}
+
+Test(graph, children_are_deleted_before_parents)
+{
+	fake_spec s[] = {
+		{"fake:users", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0},
+		{"fake:orders", PCF_DESIRED_TERMINATED, "{}", "fake:users", 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	o.yes = 1;
+	fake_existing("users", "{}");
+	fake_existing("orders", "{}");
+
+	cr_assert_eq(apply(s, 2, &o), 0);
+	cr_assert_lt(logged_at("terminate:orders"), logged_at("terminate:users"), "%s", fake_log);
+	cr_assert_eq(fake_get("users")->exists, 0);
+	cr_assert_eq(fake_get("orders")->exists, 0);
+}
+
+Test(graph, failure_skips_dependents_but_not_unrelated_particles)
+{
+	fake_spec s[] = {
+		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+		{"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+		{"fake:lines", PCF_DESIRED_RUNNING, "{}", "fake:orders", 0, 0},
+		{"fake:audit", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	fake_get("users")->fail_start = 1;
+
+	cr_assert_eq(apply(s, 4, &o), PCF_EVALIDATION, "the root cause, not the skips");
+	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_SKIPPED);
+	cr_assert_eq(report_of(rr, "orders")->error.code, PCF_EDEPENDENCY);
+	cr_assert(strstr(report_of(rr, "orders")->error.message, "fake:users"));
+	cr_assert_eq(report_of(rr, "lines")->outcome, PCF_OUTCOME_SKIPPED);
+	cr_assert(strstr(report_of(rr, "lines")->error.message, "fake:orders"));
+	cr_assert_eq(report_of(rr, "audit")->outcome, PCF_OUTCOME_CONVERGED);
+	cr_assert_eq(fake_get("orders")->starts + fake_get("lines")->starts, 0);
+	cr_assert_eq(fake_get("orders")->syncs, 0, "a skipped particle is not even read");
+}
+
+Test(graph, timeout_of_a_parent_skips_its_children)
+{
+	fake_spec s[] = {
+		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+		{"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	o.timeout_ms = 10000;
+	fake_get("users")->create_ms = 60000;
+
+	cr_assert_eq(apply(s, 2, &o), PCF_ETIMEDOUT);
+	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_TIMED_OUT);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_SKIPPED);
+}
+
+Test(graph, independent_particles_run_in_parallel_within_the_bound)
+{
+	fake_spec s[12];
+	char ids[12][32];
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	for (int i = 0; i < 12; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "fake:t%d", i);
+		s[i] = (fake_spec){ids[i], PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
+	}
+	o.parallel = 3;
+	fake_real_sleep_us = 2000; /* waits take a little real time so workers overlap */
+
+	cr_assert_eq(apply(s, 12, &o), 0);
+	for (size_t i = 0; i < rr->count; i++)
+		cr_assert_eq(rr->particles[i].outcome, PCF_OUTCOME_CONVERGED);
+	cr_assert_leq(fake_max_in_flight, 3);
+	cr_assert_geq(fake_max_in_flight, 2, "particles did run side by side");
+}
+
+Test(graph, parallel_one_runs_one_at_a_time)
+{
+	fake_spec s[] = {
+		{"fake:a", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+		{"fake:b", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+		{"fake:c", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	o.parallel = 1;
+	fake_real_sleep_us = 1000;
+
+	cr_assert_eq(apply(s, 3, &o), 0);
+	cr_assert_eq(fake_max_in_flight, 1);
+}
+
+Test(graph, selecting_a_child_applies_its_parents_too)
+{
+	fake_spec s[] = {
+		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+		{"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+		{"fake:audit", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	const char *sel[] = {"orders"};
+	const char *bad[] = {"fake:orders", "nope"};
+	defs = fake_defs(s, 3);
+	engine = fake_engine(defs, &o);
+
+	cr_assert_eq(pcf_engine_select(engine, bad, 2, &err), PCF_ENOTFOUND);
+	cr_assert(strstr(err.message, "nope"));
+	cr_assert_eq(pcf_engine_select(engine, sel, 1, &err), 0);
+	cr_assert_eq(pcf_engine_apply(engine, &rr, &err), 0);
+	cr_assert_eq(rr->count, 2);
+	cr_assert_eq(fake_get("audit")->syncs, 0);
+	cr_assert_eq(fake_get("users")->starts, 1);
+	pcf_run_report_free(rr);
+
+	/* status reports only the selection. */
+	cr_assert_eq(pcf_engine_status(engine, &rr, &err), 0);
+	cr_assert_eq(rr->count, 1);
+	cr_assert_str_eq(rr->particles[0].def->name, "orders");
+}
+
+Test(graph, set_desired_overrides_only_the_selection)
+{
+	fake_spec s[] = {
+		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+		{"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	const char *sel[] = {"fake:orders"};
+	o.yes = 1;
+	fake_existing("users", "{}");
+	fake_existing("orders", "{}");
+	defs = fake_defs(s, 2);
+	engine = fake_engine(defs, &o);
+
+	cr_assert_eq(pcf_engine_select(engine, sel, 1, NULL), 0);
+	pcf_engine_set_desired(engine, PCF_DESIRED_TERMINATED);
+	cr_assert_eq(pcf_engine_apply(engine, &rr, NULL), 0);
+	cr_assert_eq(fake_get("orders")->exists, 0);
+	cr_assert_eq(fake_get("users")->exists, 1);
+	cr_assert_eq(fake_get("users")->terminates, 0);
+}
+
+Test(graph, a_cycle_fails_its_particles_instead_of_hanging)
+{
+	fake_spec s[] = {
+		{"fake:a", PCF_DESIRED_RUNNING, "{}", "fake:b", 0, 0},
+		{"fake:b", PCF_DESIRED_RUNNING, "{}", "fake:a", 0, 0},
+		{"fake:c", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+
+	cr_assert_eq(apply(s, 3, &o), PCF_EDEPENDENCY);
+	cr_assert_eq(report_of(rr, "a")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_eq(report_of(rr, "b")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_eq(report_of(rr, "c")->outcome, PCF_OUTCOME_CONVERGED);
+}
+
+Test(graph, validate_reports_unknown_flavors_cycles_and_bad_inherits)
+{
+	fake_spec s[] = {
+		{"nosuch:x", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+		{"fake:a", PCF_DESIRED_RUNNING, "{}", "fake:b", 0, 0},
+		{"fake:b", PCF_DESIRED_RUNNING, "{}", "fake:a", 0, 0},
+		{"fake:c", PCF_DESIRED_RUNNING,
+		 "{\"P\":\"$inherit$fake:x$Arn\",\"Q\":[\"$inherit$broken\"],\"R\":\"$inherit$fake:a$Arn\"}",
+		 "fake:a", 0, 0},
+		{"fake:d", PCF_DESIRED_RUNNING, "{}", "fake:ghost", 0, 0},
+	};
+	pcf_diags diags;
+	defs = fake_defs(s, 5);
+	pcf_diags_init(&diags);
+
+	cr_assert_eq(pcf_engine_validate(defs, fake_flavors, 2, &diags), PCF_EDEFINITION);
+	char all[4096] = "";
+	for (size_t i = 0; i < diags.count; i++) {
+		size_t len = strlen(all);
+		snprintf(all + len, sizeof(all) - len, "%s\n", diags.items[i].message);
+	}
+	cr_assert(strstr(all, "flavor: expected a known flavor, found nosuch"), "%s", all);
+	cr_assert(strstr(all, "cycle"), "%s", all);
+	cr_assert(strstr(all, "aws_resource.P: expected $inherit$ to name a parent, found fake:x"),
+		  "%s", all);
+	cr_assert(strstr(all, "aws_resource.Q[0]: expected $inherit$flavor:name$path"), "%s", all);
+	cr_assert(strstr(all, "ghost"), "%s", all);
+	cr_assert_null(strstr(all, "aws_resource.R"), "a parent's value is fine: %s", all);
+	pcf_diags_cleanup(&diags);
+}
+
+Test(graph, validate_accepts_a_good_graph)
+{
+	fake_spec s[] = {
+		{"fake:a", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+		{"fake:b", PCF_DESIRED_RUNNING, "{\"X\":\"$inherit$fake:a$Arn\"}", "fake:a", 0, 0},
+	};
+	pcf_diags diags;
+	defs = fake_defs(s, 2);
+	pcf_diags_init(&diags);
+	cr_assert_eq(pcf_engine_validate(defs, fake_flavors, 2, &diags), 0);
+	cr_assert_eq(diags.count, 0);
+	pcf_diags_cleanup(&diags);
+}
+
+Test(graph, unknown_flavor_fails_engine_new)
+{
+	fake_spec s[] = {{"nosuch:x", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0}};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_engine *e = (pcf_engine *)&err;
+	defs = fake_defs(s, 1);
+	o.flavors = fake_flavors;
+	o.flavor_count = 2;
+	cr_assert_eq(pcf_engine_new(&e, defs, &o, &err), PCF_EDEFINITION);
+	cr_assert_null(e);
+	cr_assert(strstr(err.message, "nosuch"));
+}
+
+static int event_kinds[4];
+static pthread_mutex_t event_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void count_event(const pcf_event *ev, void *payload)
+{
+	cr_assert_eq(payload, &event_kinds);
+	cr_assert_not_null(ev->particle);
+	pthread_mutex_lock(&event_lock);
+	event_kinds[ev->kind]++;
+	pthread_mutex_unlock(&event_lock);
+}
+
+Test(graph, events_report_progress)
+{
+	fake_spec s[] = {
+		{"fake:a", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+		{"fake:b", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	memset(event_kinds, 0, sizeof(event_kinds));
+	o.on_event = count_event;
+	o.payload = &event_kinds;
+
+	cr_assert_eq(apply(s, 2, &o), 0);
+	cr_assert_eq(event_kinds[PCF_EVENT_ACTION], 2);
+	cr_assert_eq(event_kinds[PCF_EVENT_DONE], 2);
+	cr_assert_geq(event_kinds[PCF_EVENT_WAITING], 2);
+	cr_assert_geq(event_kinds[PCF_EVENT_STATE], 4);
+}
