@@ -51,6 +51,8 @@ static int grow(pcf_diags *diags)
 	return 0;
 }
 
+static char *format_message(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *format_message(const char *fmt, va_list ap)
 {
 	va_list copy;

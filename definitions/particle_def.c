@@ -88,6 +88,9 @@ void pcf_particle_def_locate_key(const pcf_particle_def *def, const char *path,
 }
 
 static void vreport(const pcf_particle_def *def, pcf_diags *diags, const char *path, int key,
+		    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static void vreport(const pcf_particle_def *def, pcf_diags *diags, const char *path, int key,
 		    const char *fmt, va_list ap)
 {
 	pcf_source_mark mark;
