@@ -1,0 +1,168 @@
+/*
+ * What the transport puts on the wire and in its debug log, observed with
+ * a FAKE loopback server (tests/support/fake_http.c) that records request
+ * headers: no real DynamoDB server here checks signatures.
+ */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcf/aws.h>
+
+#include "fake_http.h"
+
+#define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+#define TOKEN "FQoGZXIvYXdzEXAMPLETOKENVALUE"
+
+static void setup(void)
+{
+	setenv("AWS_ACCESS_KEY_ID", "ASIAEXAMPLE", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
+	setenv("AWS_SESSION_TOKEN", TOKEN, 1);
+	setenv("AWS_REGION", "eu-west-1", 1);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	unsetenv("AWS_MAX_ATTEMPTS");
+	unsetenv("DYNAMODB_MAX_RETRIES");
+}
+
+TestSuite(transport_requests, .init = setup);
+
+struct log_lines {
+	pthread_mutex_t lock;
+	char text[65536];
+	size_t used;
+};
+
+static void collect(pcf_log_level level, const char *line, void *payload)
+{
+	struct log_lines *l = payload;
+	(void)level;
+	pthread_mutex_lock(&l->lock);
+	int n = snprintf(l->text + l->used, sizeof(l->text) - l->used, "%s\n", line);
+	if (n > 0 && l->used + (size_t)n < sizeof(l->text))
+		l->used += (size_t)n;
+	pthread_mutex_unlock(&l->lock);
+}
+
+static pcf_aws_client *client_for(pcf_fake_server *fake, struct log_lines *log)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+	pcf_aws_client *c = NULL;
+	pcf_error err = PCF_ERROR_INIT;
+
+	o.endpoint = pcf_fake_server_url(fake);
+	o.retry_base_delay_ms = 1;
+	if (log) {
+		o.logger.fn = collect;
+		o.logger.level = PCF_LOG_DEBUG;
+		o.logger.payload = log;
+	}
+	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), 0, "%s", err.message);
+	return c;
+}
+
+Test(transport_requests, signed_headers_with_session_token)
+{
+	pcf_fake_server *fake;
+	pcf_aws_response r;
+	pcf_error err = PCF_ERROR_INIT;
+	char v[1024];
+
+	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, NULL), 0);
+	pcf_aws_client *c = client_for(fake, NULL);
+	cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, &err), 0, "%s", err.message);
+	pcf_aws_response_free(&r);
+
+	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "X-Amz-Target", v, sizeof(v)), 0);
+	cr_assert_str_eq(v, "DynamoDB_20120810.ListTables");
+	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "Content-Type", v, sizeof(v)), 0);
+	cr_assert_str_eq(v, "application/x-amz-json-1.0");
+	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "X-Amz-Security-Token", v, sizeof(v)), 0);
+	cr_assert_str_eq(v, TOKEN);
+	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "X-Amz-Date", v, sizeof(v)), 0);
+	cr_assert_eq(strlen(v), 16);
+	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "Authorization", v, sizeof(v)), 0);
+	cr_assert(strncmp(v, "AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE/", 40) == 0, "%s", v);
+	cr_assert(strstr(v, "/eu-west-1/dynamodb/aws4_request, SignedHeaders=content-type;host;"
+			    "x-amz-date;x-amz-security-token;x-amz-target, Signature=") != NULL,
+		  "%s", v);
+	pcf_aws_client_free(c);
+	pcf_fake_server_stop(fake);
+}
+
+Test(transport_requests, debug_log_shows_requests_without_secrets)
+{
+	static struct log_lines log = {PTHREAD_MUTEX_INITIALIZER, "", 0};
+	pcf_fake_server *fake;
+	pcf_aws_response r;
+	pcf_error err = PCF_ERROR_INIT;
+	char auth[1024];
+	const char *body = "{\"TableName\":\"orders\"}";
+
+	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, NULL), 0);
+	pcf_aws_client *c = client_for(fake, &log);
+	cr_assert_eq(pcf_aws_call(&r, c, "DescribeTable", body, strlen(body), &err), 0, "%s",
+		     err.message);
+	pcf_aws_response_free(&r);
+	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "Authorization", auth, sizeof(auth)), 0);
+	const char *signature = strstr(auth, "Signature=") + 10;
+
+	cr_assert(strstr(log.text, "DynamoDB_20120810.DescribeTable") != NULL, "%s", log.text);
+	cr_assert(strstr(log.text, "\"TableName\":\"orders\"") != NULL, "the body is shown");
+	cr_assert(strstr(log.text, "HTTP 200") != NULL, "the response is shown: %s", log.text);
+	cr_assert(strstr(log.text, "Credential=ASIAEXAMPLE/") != NULL, "%s", log.text);
+	cr_assert(strstr(log.text, TOKEN) == NULL, "session token leaked: %s", log.text);
+	cr_assert(strstr(log.text, SECRET) == NULL, "secret leaked");
+	cr_assert(strstr(log.text, signature) == NULL, "signature leaked: %s", log.text);
+	pcf_aws_client_free(c);
+	pcf_fake_server_stop(fake);
+}
+
+Test(transport_requests, expired_token_refreshes_credentials_and_retries_once)
+{
+	static const pcf_fake_response expired = {
+		PCF_FAKE_RESPOND, 400,
+		"{\"__type\":\"com.amazon.coral.service#ExpiredTokenException\","
+		"\"message\":\"The security token included in the request is expired\"}", NULL,
+		NULL};
+	pcf_fake_response script[] = {expired};
+	pcf_fake_server *fake;
+	pcf_aws_response r;
+	pcf_error err = PCF_ERROR_INIT;
+	char v[256];
+
+	cr_assert_eq(pcf_fake_server_start_script(&fake, script, 1, NULL), 0);
+	pcf_aws_client *c = client_for(fake, NULL);
+	setenv("AWS_SESSION_TOKEN", "REFRESHED", 1);
+	cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, &err), 0, "%s", err.message);
+	pcf_aws_response_free(&r);
+	cr_assert_eq(pcf_fake_server_request_header(fake, 1, "X-Amz-Security-Token", v, sizeof(v)), 0);
+	cr_assert_str_eq(v, "REFRESHED", "the retry used newly resolved credentials");
+	pcf_aws_client_free(c);
+	pcf_fake_server_stop(fake);
+}
+
+Test(transport_requests, missing_credentials_fail_before_sending)
+{
+	pcf_fake_server *fake;
+	pcf_aws_response r;
+	pcf_error err = PCF_ERROR_INIT;
+
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+	setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
+	unsetenv("AWS_WEB_IDENTITY_TOKEN_FILE");
+	unsetenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, NULL), 0);
+	pcf_aws_client *c = client_for(fake, NULL);
+	cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, &err), PCF_ECREDENTIALS);
+	cr_assert(strstr(err.message, "environment: AWS_ACCESS_KEY_ID not set") != NULL, "%s",
+		  err.message);
+	cr_assert_eq(pcf_fake_server_request_count(fake), 0);
+	pcf_aws_client_free(c);
+	pcf_fake_server_stop(fake);
+}
