@@ -21,10 +21,10 @@
 
 /* The longest --timeout accepted: a week, in seconds. */
 #define MAX_TIMEOUT_S (7.0 * 24 * 3600)
-#define MAX_PARALLEL 256
+#define MAX_PARALLEL  256
 
 static void say(const pcf_cli_context *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void say(const pcf_cli_context *ctx, const char *fmt, ...)
 {
@@ -63,7 +63,8 @@ static int parse_timeout(const pcf_cli_context *ctx, const char *text, long *out
 	seconds = strtod(text, &end);
 	if (errno || end == text || *end || !isfinite(seconds) || seconds <= 0 ||
 	    seconds > MAX_TIMEOUT_S) {
-		say(ctx, "--timeout: expected a number of seconds above 0 (at most %.0f), found '%s'",
+		say(ctx,
+		    "--timeout: expected a number of seconds above 0 (at most %.0f), found '%s'",
 		    MAX_TIMEOUT_S, text);
 		return PCF_EINVAL;
 	}
@@ -164,9 +165,13 @@ static int apply_value(pcf_cli_context *ctx, const char *name, const char *value
 static const char *value_option(const char *word, size_t len, const char **glued)
 {
 	static const char *const longs[][2] = {
-		{"--file", "-f"}, {"--output", "-o"}, {"--endpoint", "--endpoint"},
-		{"--region", "--region"}, {"--profile", "--profile"},
-		{"--timeout", "--timeout"}, {"--parallel", "--parallel"},
+	    {"--file", "-f"},
+	    {"--output", "-o"},
+	    {"--endpoint", "--endpoint"},
+	    {"--region", "--region"},
+	    {"--profile", "--profile"},
+	    {"--timeout", "--timeout"},
+	    {"--parallel", "--parallel"},
 	};
 	size_t k;
 
@@ -206,8 +211,8 @@ static int push_word(pcf_cli_args *args, char *word)
 	return 0;
 }
 
-static int set_command(const pcf_cli_context *ctx, pcf_cli_args *args,
-		       const pcf_cli_command *table, size_t count, char *word)
+static int set_command(const pcf_cli_context *ctx, pcf_cli_args *args, const pcf_cli_command *table,
+                       size_t count, char *word)
 {
 	size_t k;
 
@@ -247,8 +252,7 @@ static int take_option(pcf_cli_context *ctx, pcf_cli_args *args, int *i, int arg
 		say(ctx, "unknown option '%s'; run 'pcf --help' for the options", word);
 		return PCF_EINVAL;
 	}
-	if (is_command_value_option(args->command, word, len) && !inline_value &&
-	    *i + 1 < argc) {
+	if (is_command_value_option(args->command, word, len) && !inline_value && *i + 1 < argc) {
 		int rc = push_word(args, word);
 
 		return rc ? rc : push_word(args, argv[++*i]);
@@ -257,7 +261,7 @@ static int take_option(pcf_cli_context *ctx, pcf_cli_args *args, int *i, int arg
 }
 
 int pcf_cli_args_parse(pcf_cli_context *ctx, pcf_cli_args *args, const pcf_cli_command *table,
-		       size_t count, int argc, char **argv)
+                       size_t count, int argc, char **argv)
 {
 	int i, rc = 0, only_operands = 0;
 
@@ -290,8 +294,8 @@ void pcf_cli_args_cleanup(pcf_cli_args *args)
 	memset(args, 0, sizeof(*args));
 }
 
-int pcf_cli_take_option(const pcf_cli_context *ctx, const char *name, int *i, int argc,
-			char **argv, const char **value)
+int pcf_cli_take_option(const pcf_cli_context *ctx, const char *name, int *i, int argc, char **argv,
+                        const char **value)
 {
 	const char *word = argv[*i];
 	size_t len = strlen(name);

@@ -26,15 +26,12 @@
 #include <pcf/pcf.h>
 
 /* Process exit statuses, as DESIGN.md fixes them. */
-#define PCF_CLI_EXIT_OK 0
-#define PCF_CLI_EXIT_ERROR 1
-#define PCF_CLI_EXIT_CHANGES 2   /* plan: changes pending; status: drift */
-#define PCF_CLI_EXIT_TIMEOUT 3   /* apply/run/stop/terminate: a wait ran out */
+#define PCF_CLI_EXIT_OK      0
+#define PCF_CLI_EXIT_ERROR   1
+#define PCF_CLI_EXIT_CHANGES 2 /* plan: changes pending; status: drift */
+#define PCF_CLI_EXIT_TIMEOUT 3 /* apply/run/stop/terminate: a wait ran out */
 
-typedef enum pcf_cli_format {
-	PCF_CLI_FORMAT_TEXT,
-	PCF_CLI_FORMAT_JSON
-} pcf_cli_format;
+typedef enum pcf_cli_format { PCF_CLI_FORMAT_TEXT, PCF_CLI_FORMAT_JSON } pcf_cli_format;
 
 /* The most -f paths accepted on one command line. */
 #define PCF_CLI_MAX_PATHS 64
@@ -42,20 +39,20 @@ typedef enum pcf_cli_format {
 typedef struct pcf_cli_context {
 	const char *paths[PCF_CLI_MAX_PATHS]; /* -f, in order; none: ./pcf.yml etc. */
 	size_t path_count;
-	const char *endpoint;   /* --endpoint; NULL: the transport resolves env */
-	const char *region;     /* --region; NULL: env or profile */
-	const char *profile;    /* --profile; NULL: AWS_PROFILE or default */
-	pcf_cli_format format;  /* -o text|json */
-	long timeout_ms;        /* --timeout SECONDS; 0: the engine's default */
-	int parallel;           /* --parallel N; 0: the engine's default */
-	int verbosity;          /* -q: -1, default 0, -v: 1, -vv: 2 */
-	int yes;                /* --yes: deletions and replacements allowed */
-	int allow_replace;      /* --allow-replace */
-	int color;              /* 1: ANSI colour on ctx->out / ctx->err */
-	int progress;           /* 1: ctx->err is a terminal; draw live progress */
-	const char *command;    /* the command word, e.g. "plan" */
-	FILE *out;              /* results (stdout) */
-	FILE *err;              /* messages, logs, progress (stderr) */
+	const char *endpoint;  /* --endpoint; NULL: the transport resolves env */
+	const char *region;    /* --region; NULL: env or profile */
+	const char *profile;   /* --profile; NULL: AWS_PROFILE or default */
+	pcf_cli_format format; /* -o text|json */
+	long timeout_ms;       /* --timeout SECONDS; 0: the engine's default */
+	int parallel;          /* --parallel N; 0: the engine's default */
+	int verbosity;         /* -q: -1, default 0, -v: 1, -vv: 2 */
+	int yes;               /* --yes: deletions and replacements allowed */
+	int allow_replace;     /* --allow-replace */
+	int color;             /* 1: ANSI colour on ctx->out / ctx->err */
+	int progress;          /* 1: ctx->err is a terminal; draw live progress */
+	const char *command;   /* the command word, e.g. "plan" */
+	FILE *out;             /* results (stdout) */
+	FILE *err;             /* messages, logs, progress (stderr) */
 } pcf_cli_context;
 
 /*
@@ -110,7 +107,7 @@ typedef struct pcf_cli_args {
  * Free args with pcf_cli_args_cleanup.
  */
 int pcf_cli_args_parse(pcf_cli_context *ctx, pcf_cli_args *args, const pcf_cli_command *table,
-		       size_t count, int argc, char **argv);
+                       size_t count, int argc, char **argv);
 void pcf_cli_args_cleanup(pcf_cli_args *args);
 
 /*
@@ -119,12 +116,12 @@ void pcf_cli_args_cleanup(pcf_cli_args *args);
  * it and returns 1; returns 0 when argv[*i] is something else, and -1 (with
  * a message on ctx->err) when the value is missing.
  */
-int pcf_cli_take_option(const pcf_cli_context *ctx, const char *name, int *i, int argc,
-			char **argv, const char **value);
+int pcf_cli_take_option(const pcf_cli_context *ctx, const char *name, int *i, int argc, char **argv,
+                        const char **value);
 
 /* Prints "pcf COMMAND: unknown option 'x'; see 'pcf COMMAND --help'" and returns 1. */
 int pcf_cli_usage_error(const pcf_cli_context *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* ---- context and services (context.c) ---- */
 
@@ -159,8 +156,7 @@ int pcf_cli_services_new(pcf_services **out, const pcf_cli_context *ctx, pcf_err
  * A DynamoDB client for one region (NULL: the default) built from the
  * context, for commands that talk to a table directly. Free with pcf_ddb_free.
  */
-int pcf_cli_ddb_new(pcf_ddb **out, const pcf_cli_context *ctx, const char *region,
-		    pcf_error *err);
+int pcf_cli_ddb_new(pcf_ddb **out, const pcf_cli_context *ctx, const char *region, pcf_error *err);
 
 /* The live table name of a particle (aws_resource.TableName), or NULL. */
 const char *pcf_cli_table_name(const pcf_particle_def *def);
@@ -170,11 +166,11 @@ const char *pcf_cli_table_name(const pcf_particle_def *def);
  * id r]" on ctx->err (what may be NULL) and returns PCF_CLI_EXIT_ERROR.
  */
 int pcf_cli_error(const pcf_cli_context *ctx, const pcf_error *err, const char *what_fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Prints "pcf COMMAND: <message>" on ctx->err and returns PCF_CLI_EXIT_ERROR. */
 int pcf_cli_fail(const pcf_cli_context *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* ---- output (output.c) ---- */
 
@@ -215,11 +211,11 @@ typedef enum pcf_cli_report_kind {
  * to use each definition's own. Returns a new tree (cJSON_Delete) or NULL.
  */
 cJSON *pcf_cli_report_json(const pcf_run_report *report, pcf_cli_report_kind kind,
-			   int desired_override);
+                           int desired_override);
 
 /* The text form of a report on ctx->out: one block per particle. */
 void pcf_cli_report_text(const pcf_cli_context *ctx, const pcf_run_report *report,
-			 pcf_cli_report_kind kind, int desired_override);
+                         pcf_cli_report_kind kind, int desired_override);
 
 /* "running" / "stopped" / "terminated". */
 const char *pcf_cli_desired_name(pcf_desired_state state);
@@ -267,8 +263,8 @@ typedef struct pcf_cli_session {
  * prints why and returns PCF_CLI_EXIT_ERROR, leaving *session empty.
  * Close with pcf_cli_session_close.
  */
-int pcf_cli_session_open(pcf_cli_session *session, const pcf_cli_context *ctx,
-			 char *const *names, size_t count);
+int pcf_cli_session_open(pcf_cli_session *session, const pcf_cli_context *ctx, char *const *names,
+                         size_t count);
 void pcf_cli_session_close(pcf_cli_session *session);
 
 #endif

@@ -27,8 +27,8 @@ static int verb_state(const char *verb)
 static int print_report(const pcf_cli_context *ctx, const pcf_run_report *report, int desired)
 {
 	if (ctx->format == PCF_CLI_FORMAT_JSON)
-		return pcf_cli_json_emit_take(ctx,
-					      pcf_cli_report_json(report, PCF_CLI_REPORT_APPLY, desired));
+		return pcf_cli_json_emit_take(
+		    ctx, pcf_cli_report_json(report, PCF_CLI_REPORT_APPLY, desired));
 	pcf_cli_report_text(ctx, report, PCF_CLI_REPORT_APPLY, desired);
 	return 0;
 }

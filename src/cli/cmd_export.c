@@ -11,8 +11,8 @@
 #include "src/cli/cli.h"
 
 /* The tables to export: the operands, or every live table when there are none. */
-static int table_names(cJSON **out, const pcf_cli_context *ctx, pcf_services *services,
-		       int argc, char **argv, pcf_error *err)
+static int table_names(cJSON **out, const pcf_cli_context *ctx, pcf_services *services, int argc,
+                       char **argv, pcf_error *err)
 {
 	pcf_ddb *db = NULL;
 	int rc;
@@ -30,11 +30,12 @@ static int table_names(cJSON **out, const pcf_cli_context *ctx, pcf_services *se
 }
 
 static int export_all(cJSON *particles, const pcf_cli_context *ctx, pcf_services *services,
-		      const cJSON *names)
+                      const cJSON *names)
 {
 	const cJSON *name;
 
-	cJSON_ArrayForEach(name, names) {
+	cJSON_ArrayForEach(name, names)
+	{
 		pcf_error err = PCF_ERROR_INIT;
 		cJSON *particle = NULL;
 
@@ -57,7 +58,7 @@ static int write_yaml(const pcf_cli_context *ctx, const cJSON *particles)
 	if (pcf_cli_yaml_write(ctx->out, doc, &err) != 0)
 		return pcf_cli_error(ctx, &err, "writing the definitions");
 	return fflush(ctx->out) == 0 ? PCF_CLI_EXIT_OK
-				     : pcf_cli_fail(ctx, "could not write the output");
+	                             : pcf_cli_fail(ctx, "could not write the output");
 }
 
 int pcf_cli_export(const pcf_cli_context *ctx, int argc, char **argv)

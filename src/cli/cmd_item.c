@@ -45,10 +45,10 @@ static int parse(item_args *a, const pcf_cli_context *ctx, int argc, char **argv
 			return -1;
 		}
 	}
-	if (!a->verb || (strcmp(a->verb, "get") && strcmp(a->verb, "put") &&
-			 strcmp(a->verb, "delete"))) {
+	if (!a->verb ||
+	    (strcmp(a->verb, "get") && strcmp(a->verb, "put") && strcmp(a->verb, "delete"))) {
 		pcf_cli_usage_error(ctx, "expected get, put or delete, found '%s'",
-				    a->verb ? a->verb : "nothing");
+		                    a->verb ? a->verb : "nothing");
 		return -1;
 	}
 	if (!a->name) {
@@ -57,7 +57,7 @@ static int parse(item_args *a, const pcf_cli_context *ctx, int argc, char **argv
 	}
 	if (!strcmp(a->verb, "put") ? !a->item : !a->key) {
 		pcf_cli_usage_error(ctx, "%s needs %s JSON", a->verb,
-				    !strcmp(a->verb, "put") ? "--item" : "--key");
+		                    !strcmp(a->verb, "put") ? "--item" : "--key");
 		return -1;
 	}
 	return 0;
@@ -74,12 +74,13 @@ static cJSON *parse_object(const pcf_cli_context *ctx, const char *option, const
 		size_t at = end && end >= text ? (size_t)(end - text) : 0;
 
 		pcf_cli_fail(ctx, "%s: not valid JSON (at character %zu of '%s')", option, at + 1,
-			     text);
+		             text);
 		return NULL;
 	}
 	if (!cJSON_IsObject(v)) {
-		pcf_cli_fail(ctx, "%s: expected a JSON object such as '{\"id\":\"a1\"}', found '%s'",
-			     option, text);
+		pcf_cli_fail(ctx,
+		             "%s: expected a JSON object such as '{\"id\":\"a1\"}', found '%s'",
+		             option, text);
 		cJSON_Delete(v);
 		return NULL;
 	}
@@ -111,7 +112,7 @@ static int print_result(const pcf_cli_context *ctx, const char *verb, cJSON *ite
 }
 
 static int run(cJSON **result, const item_args *a, pcf_services *services,
-	       const pcf_particle_def *def, const cJSON *value, pcf_error *err)
+               const pcf_particle_def *def, const cJSON *value, pcf_error *err)
 {
 	pcf_item_format out = a->dynamodb_json ? PCF_ITEM_DYNAMODB : PCF_ITEM_PLAIN;
 
@@ -141,7 +142,7 @@ int pcf_cli_item(const pcf_cli_context *ctx, int argc, char **argv)
 	def = pcf_definitions_find(defs, a.name);
 	if (!def) {
 		pcf_cli_fail(ctx, "item %s: no particle named '%s' in the definitions", a.verb,
-			     a.name);
+		             a.name);
 		goto out;
 	}
 	if (pcf_cli_services_new(&services, ctx, &err) != 0) {
@@ -151,7 +152,7 @@ int pcf_cli_item(const pcf_cli_context *ctx, int argc, char **argv)
 	rc = run(&result, &a, services, def, value, &err);
 	if (rc == PCF_ENOTFOUND && !strcmp(a.verb, "get")) {
 		pcf_cli_fail(ctx, "item get %s: no item with key %s in table '%s'", a.name, a.key,
-			     pcf_cli_table_name(def) ? pcf_cli_table_name(def) : a.name);
+		             pcf_cli_table_name(def) ? pcf_cli_table_name(def) : a.name);
 		goto out;
 	}
 	if (rc) {
@@ -159,8 +160,8 @@ int pcf_cli_item(const pcf_cli_context *ctx, int argc, char **argv)
 		goto out;
 	}
 	exit_code = print_result(ctx, a.verb, result) == 0
-			    ? PCF_CLI_EXIT_OK
-			    : pcf_cli_fail(ctx, "could not write the output");
+	                ? PCF_CLI_EXIT_OK
+	                : pcf_cli_fail(ctx, "could not write the output");
 out:
 	cJSON_Delete(value);
 	pcf_services_free(services);

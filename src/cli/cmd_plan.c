@@ -40,7 +40,8 @@ int pcf_cli_plan(const pcf_cli_context *ctx, int argc, char **argv)
 	}
 	exit_code = pcf_cli_report_exit(report, PCF_CLI_REPORT_PLAN, rc);
 	if (ctx->format == PCF_CLI_FORMAT_JSON) {
-		if (pcf_cli_json_emit_take(ctx, pcf_cli_report_json(report, PCF_CLI_REPORT_PLAN, -1)))
+		if (pcf_cli_json_emit_take(ctx,
+		                           pcf_cli_report_json(report, PCF_CLI_REPORT_PLAN, -1)))
 			exit_code = pcf_cli_fail(ctx, "could not write the JSON output");
 	} else {
 		pcf_cli_report_text(ctx, report, PCF_CLI_REPORT_PLAN, -1);

@@ -24,7 +24,7 @@ int pcf_cli_tables(const pcf_cli_context *ctx, int argc, char **argv)
 		const char *endpoint = pcf_aws_client_endpoint(pcf_ddb_transport(db));
 
 		exit_code = pcf_cli_error(ctx, &err, "listing tables at %s",
-					  endpoint ? endpoint : "the endpoint");
+		                          endpoint ? endpoint : "the endpoint");
 		goto out;
 	}
 	if (ctx->format == PCF_CLI_FORMAT_JSON) {
@@ -38,10 +38,13 @@ int pcf_cli_tables(const pcf_cli_context *ctx, int argc, char **argv)
 			exit_code = pcf_cli_fail(ctx, "could not write the JSON output");
 		goto out;
 	}
-	cJSON_ArrayForEach(name, names) {
+	cJSON_ArrayForEach(name, names)
+	{
 		if (cJSON_IsString(name))
 			fprintf(ctx->out, "%s\n", name->valuestring);
 	}
+	if (cJSON_GetArraySize(names) == 0 && ctx->verbosity >= 0)
+		fputs("pcf tables: the endpoint has no tables\n", ctx->err);
 out:
 	cJSON_Delete(names);
 	pcf_ddb_free(db);

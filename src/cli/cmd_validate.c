@@ -47,7 +47,8 @@ static cJSON *particles_json(const pcf_definitions *defs)
 		cJSON_AddStringToObject(o, "flavor", def->flavor);
 		if (table)
 			cJSON_AddStringToObject(o, "table", table);
-		cJSON_AddStringToObject(o, "desired_state", pcf_cli_desired_name(def->desired_state));
+		cJSON_AddStringToObject(o, "desired_state",
+		                        pcf_cli_desired_name(def->desired_state));
 		if (def->mark.file)
 			cJSON_AddStringToObject(o, "file", def->mark.file);
 		cJSON_AddNumberToObject(o, "line", def->mark.line);
@@ -64,18 +65,18 @@ static void check_names(const pcf_definitions *defs, int argc, char **argv, pcf_
 	for (i = 1; i < argc; i++)
 		if (!pcf_definitions_find(defs, argv[i]))
 			pcf_diags_add(diags, "<command line>", 0, 0,
-				      "no particle named '%s' in the definitions", argv[i]);
+			              "no particle named '%s' in the definitions", argv[i]);
 }
 
 static void print_text(const pcf_cli_context *ctx, const pcf_definitions *defs,
-		       const pcf_diags *diags)
+                       const pcf_diags *diags)
 {
 	size_t k;
 
 	if (diags->count) {
 		pcf_diags_print(diags, ctx->err);
 		pcf_cli_fail(ctx, "%zu problem%s found", diags->count,
-			     diags->count == 1 ? "" : "s");
+		             diags->count == 1 ? "" : "s");
 		return;
 	}
 	for (k = 0; k < defs->count; k++) {
@@ -87,9 +88,9 @@ static void print_text(const pcf_cli_context *ctx, const pcf_definitions *defs,
 			fprintf(ctx->out, "  (table %s)", table);
 		fputc('\n', ctx->out);
 	}
-	fprintf(ctx->out, "%s%zu particle%s valid%s\n", pcf_cli_color_code(ctx, PCF_CLI_COLOR_GREEN),
-		defs->count, defs->count == 1 ? "" : "s",
-		pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
+	fprintf(ctx->out, "%s%zu particle%s valid%s\n",
+	        pcf_cli_color_code(ctx, PCF_CLI_COLOR_GREEN), defs->count,
+	        defs->count == 1 ? "" : "s", pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
 }
 
 int pcf_cli_validate(const pcf_cli_context *ctx, int argc, char **argv)
@@ -110,7 +111,7 @@ int pcf_cli_validate(const pcf_cli_context *ctx, int argc, char **argv)
 		check_names(defs, argc, argv, &diags);
 	} else if (diags.count == 0) {
 		pcf_diags_add(&diags, ctx->path_count ? ctx->paths[0] : "pcf.yml", 0, 0,
-			      "could not be loaded: %s", pcf_error_code_describe(rc));
+		              "could not be loaded: %s", pcf_error_code_describe(rc));
 	}
 	exit_code = diags.count ? PCF_CLI_EXIT_ERROR : PCF_CLI_EXIT_OK;
 	if (ctx->format == PCF_CLI_FORMAT_JSON) {

@@ -22,8 +22,8 @@ void pcf_cli_context_finish(pcf_cli_context *ctx)
 	int out_tty = isatty(fileno(ctx->out));
 
 	/* https://no-color.org: any non-empty value turns colour off. */
-	ctx->color = (!no_color || !no_color[0]) && out_tty && err_tty &&
-		     ctx->format == PCF_CLI_FORMAT_TEXT;
+	ctx->color =
+	    (!no_color || !no_color[0]) && out_tty && err_tty && ctx->format == PCF_CLI_FORMAT_TEXT;
 	ctx->progress = err_tty && ctx->verbosity >= 0;
 }
 
@@ -50,7 +50,7 @@ static void log_line(pcf_log_level level, const char *line, void *payload)
 
 	/* Erase a progress line first so that the log line stands alone. */
 	fprintf(ctx->err, "%spcf: %s: %s\n", ctx->progress ? "\r\033[K" : "", level_name(level),
-		line);
+	        line);
 }
 
 pcf_logger pcf_cli_logger(const pcf_cli_context *ctx)
@@ -104,10 +104,10 @@ int pcf_cli_load_definitions(pcf_definitions **out, const pcf_cli_context *ctx)
 	if (rc) {
 		if (!diags.count)
 			pcf_cli_fail(ctx, "the definitions could not be loaded: %s",
-				     pcf_error_code_describe(rc));
+			             pcf_error_code_describe(rc));
 		else
 			pcf_cli_fail(ctx, "%zu problem%s in the definitions", diags.count,
-				     diags.count == 1 ? "" : "s");
+			             diags.count == 1 ? "" : "s");
 		pcf_definitions_free(defs);
 	} else {
 		*out = defs;
@@ -124,8 +124,7 @@ int pcf_cli_services_new(pcf_services **out, const pcf_cli_context *ctx, pcf_err
 	return pcf_services_new(out, &options, err);
 }
 
-int pcf_cli_ddb_new(pcf_ddb **out, const pcf_cli_context *ctx, const char *region,
-		    pcf_error *err)
+int pcf_cli_ddb_new(pcf_ddb **out, const pcf_cli_context *ctx, const char *region, pcf_error *err)
 {
 	pcf_aws_options options;
 
@@ -150,7 +149,7 @@ static void vprint_message(const pcf_cli_context *ctx, const char *fmt, va_list 
 	const char *cmd = ctx->command;
 
 	fprintf(ctx->err, "%s%spcf%s%s: ", ctx->progress ? "\r\033[K" : "",
-		pcf_cli_color_code(ctx, PCF_CLI_COLOR_RED), cmd ? " " : "", cmd ? cmd : "");
+	        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RED), cmd ? " " : "", cmd ? cmd : "");
 	fputs(pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET), ctx->err);
 	vfprintf(ctx->err, fmt, ap);
 }
@@ -213,7 +212,7 @@ static int open_engine(pcf_cli_session *s, const pcf_cli_context *ctx, pcf_error
 }
 
 int pcf_cli_session_open(pcf_cli_session *s, const pcf_cli_context *ctx, char *const *names,
-			 size_t count)
+                         size_t count)
 {
 	pcf_error err = PCF_ERROR_INIT;
 	int rc;

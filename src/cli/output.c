@@ -14,10 +14,10 @@
 #include <string.h>
 
 static const char *const ansi[] = {
-	[PCF_CLI_COLOR_RESET] = "\033[0m",  [PCF_CLI_COLOR_BOLD] = "\033[1m",
-	[PCF_CLI_COLOR_RED] = "\033[31m",   [PCF_CLI_COLOR_GREEN] = "\033[32m",
-	[PCF_CLI_COLOR_YELLOW] = "\033[33m", [PCF_CLI_COLOR_CYAN] = "\033[36m",
-	[PCF_CLI_COLOR_DIM] = "\033[2m",
+    [PCF_CLI_COLOR_RESET] = "\033[0m",   [PCF_CLI_COLOR_BOLD] = "\033[1m",
+    [PCF_CLI_COLOR_RED] = "\033[31m",    [PCF_CLI_COLOR_GREEN] = "\033[32m",
+    [PCF_CLI_COLOR_YELLOW] = "\033[33m", [PCF_CLI_COLOR_CYAN] = "\033[36m",
+    [PCF_CLI_COLOR_DIM] = "\033[2m",
 };
 
 const char *pcf_cli_color_code(const pcf_cli_context *ctx, pcf_cli_color c)
@@ -38,8 +38,7 @@ int pcf_cli_json_emit_take(const pcf_cli_context *ctx, cJSON *doc)
 	cJSON_Delete(doc);
 	if (!text)
 		return PCF_ENOMEM;
-	if (fputs(text, ctx->out) == EOF || fputc('\n', ctx->out) == EOF ||
-	    fflush(ctx->out) == EOF)
+	if (fputs(text, ctx->out) == EOF || fputc('\n', ctx->out) == EOF || fflush(ctx->out) == EOF)
 		rc = PCF_EIO;
 	cJSON_free(text);
 	return rc;
@@ -163,7 +162,7 @@ static void add_actions(cJSON *o, const pcf_particle_report *p)
 }
 
 static cJSON *particle_json(const pcf_particle_report *p, pcf_cli_report_kind kind,
-			    int desired_override)
+                            int desired_override)
 {
 	cJSON *o = cJSON_CreateObject();
 	const char *table = pcf_cli_table_name(p->def);
@@ -195,7 +194,7 @@ static cJSON *particle_json(const pcf_particle_report *p, pcf_cli_report_kind ki
 }
 
 cJSON *pcf_cli_report_json(const pcf_run_report *report, pcf_cli_report_kind kind,
-			   int desired_override)
+                           int desired_override)
 {
 	cJSON *doc = cJSON_CreateObject();
 	cJSON *list = doc ? cJSON_AddArrayToObject(doc, "particles") : NULL;

@@ -42,12 +42,12 @@ static void print_head(const pcf_cli_context *ctx, const pcf_particle_report *p,
 
 	head_text(buf, sizeof(buf), p->def);
 	fprintf(ctx->out, "%s%-*s%s", pcf_cli_color_code(ctx, PCF_CLI_COLOR_BOLD), width, buf,
-		pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
+	        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
 }
 
 /* One line per drifted path: "path: old -> new" (live -> defined). */
 static void print_drift(const pcf_cli_context *ctx, const pcf_drift *drift, const char *indent,
-			int label)
+                        int label)
 {
 	size_t k;
 
@@ -67,12 +67,13 @@ static void print_error(const pcf_cli_context *ctx, const pcf_particle_report *p
 	const pcf_error *e = &p->error;
 
 	fprintf(ctx->out, "    %serror:%s %s", pcf_cli_color_code(ctx, PCF_CLI_COLOR_RED),
-		pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET),
-		e->message[0] ? e->message : pcf_error_code_describe(e->code));
+	        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET),
+	        e->message[0] ? e->message : pcf_error_code_describe(e->code));
 	if (e->aws_type[0])
 		fprintf(ctx->out, " [%s]", e->aws_type);
 	fputc('\n', ctx->out);
-	if (p->outcome == PCF_OUTCOME_REFUSED && !ctx->yes)
+	/* Say how to proceed unless the message already does. */
+	if (p->outcome == PCF_OUTCOME_REFUSED && !ctx->yes && !strstr(e->message, "--yes"))
 		fputs("    (pass --yes to allow deletions; replacements also need "
 		      "--allow-replace)\n",
 		      ctx->out);
@@ -110,7 +111,7 @@ static void plan_particle(const pcf_cli_context *ctx, const pcf_particle_report 
 	fprintf(ctx->out, "  %s", pcf_state_name(p->state));
 	if (p->plan.count == 0 && !p->error.code) {
 		fputs(p->drift.count ? ": no steps (persist_on_update leaves this drift)\n"
-				     : ": no changes\n",
+		                     : ": no changes\n",
 		      ctx->out);
 		print_drift(ctx, &p->drift, "    ", 1);
 		return;
@@ -121,7 +122,7 @@ static void plan_particle(const pcf_cli_context *ctx, const pcf_particle_report 
 		char mark = step_mark(s);
 
 		fprintf(ctx->out, "  %s%c %s%s", pcf_cli_color_code(ctx, mark_color(mark)), mark,
-			s->action, pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
+		        s->action, pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
 		if (s->summary && s->summary[0])
 			fprintf(ctx->out, ": %s", s->summary);
 		if ((s->flags & PCF_STEP_REPLACE) && !ctx->allow_replace)
@@ -136,7 +137,7 @@ static void plan_particle(const pcf_cli_context *ctx, const pcf_particle_report 
 }
 
 static void status_particle(const pcf_cli_context *ctx, const pcf_particle_report *p, int width,
-			    const char *desired)
+                            const char *desired)
 {
 	int in_sync = p->outcome == PCF_OUTCOME_IN_SYNC || p->outcome == PCF_OUTCOME_CONVERGED;
 	const char *state = pcf_state_name(p->state);
@@ -144,29 +145,30 @@ static void status_particle(const pcf_cli_context *ctx, const pcf_particle_repor
 	print_head(ctx, p, width);
 	fprintf(ctx->out, "  %-10s ", state);
 	if (p->outcome == PCF_OUTCOME_FAILED) {
-		fprintf(ctx->out, "%scould not read%s\n", pcf_cli_color_code(ctx, PCF_CLI_COLOR_RED),
-			pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
+		fprintf(ctx->out, "%scould not read%s\n",
+		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RED),
+		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
 		print_error(ctx, p);
 		return;
 	}
 	if (in_sync) {
 		fprintf(ctx->out, "%sin sync%s\n", pcf_cli_color_code(ctx, PCF_CLI_COLOR_GREEN),
-			pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
+		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
 		return;
 	}
 	fputs(pcf_cli_color_code(ctx, PCF_CLI_COLOR_YELLOW), ctx->out);
 	if (p->drift.count)
 		fprintf(ctx->out, "drift: %zu difference%s", p->drift.count,
-			p->drift.count == 1 ? "" : "s");
+		        p->drift.count == 1 ? "" : "s");
 	else
 		fputs("not at desired state", ctx->out);
 	fprintf(ctx->out, "%s (desired %s)\n", pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET),
-		desired);
+	        desired);
 	print_drift(ctx, &p->drift, "    ", 1);
 }
 
 static void apply_particle(const pcf_cli_context *ctx, const pcf_particle_report *p, int width,
-			   const char *desired)
+                           const char *desired)
 {
 	size_t k;
 
@@ -174,19 +176,19 @@ static void apply_particle(const pcf_cli_context *ctx, const pcf_particle_report
 	switch (p->outcome) {
 	case PCF_OUTCOME_CONVERGED:
 	case PCF_OUTCOME_IN_SYNC:
-		fprintf(ctx->out, "  %s%s%s", pcf_cli_color_code(ctx, PCF_CLI_COLOR_GREEN),
-			desired, pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
+		fprintf(ctx->out, "  %s%s%s", pcf_cli_color_code(ctx, PCF_CLI_COLOR_GREEN), desired,
+		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
 		if (p->action_count == 0)
 			fputs(", nothing to do\n", ctx->out);
 		else
 			fprintf(ctx->out, " after %zu action%s in %.1fs\n", p->action_count,
-				p->action_count == 1 ? "" : "s", (double)p->elapsed_ms / 1000.0);
+			        p->action_count == 1 ? "" : "s", (double)p->elapsed_ms / 1000.0);
 		break;
 	default:
 		fprintf(ctx->out, "  %s%s%s (state %s, desired %s)\n",
-			pcf_cli_color_code(ctx, PCF_CLI_COLOR_RED), pcf_outcome_name(p->outcome),
-			pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET), pcf_state_name(p->state),
-			desired);
+		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RED), pcf_outcome_name(p->outcome),
+		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET), pcf_state_name(p->state),
+		        desired);
 		break;
 	}
 	for (k = 0; k < p->action_count; k++)
@@ -207,12 +209,12 @@ static void plan_footer(const pcf_cli_context *ctx, const pcf_run_report *report
 		fputs("\nNo changes: every selected particle matches its definition.\n", ctx->out);
 	else
 		fprintf(ctx->out, "\nPlan: %zu step%s for %zu of %zu particle%s.\n", steps,
-			steps == 1 ? "" : "s", changed, report->count,
-			report->count == 1 ? "" : "s");
+		        steps == 1 ? "" : "s", changed, report->count,
+		        report->count == 1 ? "" : "s");
 }
 
 void pcf_cli_report_text(const pcf_cli_context *ctx, const pcf_run_report *report,
-			 pcf_cli_report_kind kind, int desired_override)
+                         pcf_cli_report_kind kind, int desired_override)
 {
 	int width;
 	size_t k;
@@ -224,9 +226,10 @@ void pcf_cli_report_text(const pcf_cli_context *ctx, const pcf_run_report *repor
 	width = head_width(report);
 	for (k = 0; k < report->count; k++) {
 		const pcf_particle_report *p = &report->particles[k];
-		const char *desired = desired_override >= 0
-					      ? pcf_cli_desired_name((pcf_desired_state)desired_override)
-					      : pcf_cli_desired_name(p->def->desired_state);
+		const char *desired =
+		    desired_override >= 0
+		        ? pcf_cli_desired_name((pcf_desired_state)desired_override)
+		        : pcf_cli_desired_name(p->def->desired_state);
 
 		if (kind == PCF_CLI_REPORT_PLAN)
 			plan_particle(ctx, p, width);

@@ -62,8 +62,8 @@ static void print_action(pcf_cli_progress *p, const pcf_event *ev)
 
 	clear_status_line(p);
 	fprintf(ctx->err, "%s%s:%s %s\n", pcf_cli_color_code(ctx, PCF_CLI_COLOR_CYAN),
-		short_name(ev->particle), pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET),
-		ev->detail ? ev->detail : "working");
+	        short_name(ev->particle), pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET),
+	        ev->detail ? ev->detail : "working");
 }
 
 static void print_waiting(pcf_cli_progress *p, const pcf_event *ev)
@@ -73,12 +73,12 @@ static void print_waiting(pcf_cli_progress *p, const pcf_event *ev)
 
 	if (ctx->progress) {
 		fprintf(ctx->err, "\r\033[K%swaiting for %s (%s) %lds%s",
-			pcf_cli_color_code(ctx, PCF_CLI_COLOR_DIM), short_name(ev->particle), what,
-			ev->elapsed_ms / 1000, pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
+		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_DIM), short_name(ev->particle), what,
+		        ev->elapsed_ms / 1000, pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
 		p->status_line_shown = 1;
 	} else if (ctx->verbosity > 0) {
 		fprintf(ctx->err, "%s: waiting (%s) %lds\n", short_name(ev->particle), what,
-			ev->elapsed_ms / 1000);
+		        ev->elapsed_ms / 1000);
 	}
 }
 
@@ -102,7 +102,7 @@ void pcf_cli_progress_event(const pcf_event *ev, void *payload)
 	case PCF_EVENT_STATE:
 		if (p->ctx->verbosity > 0 && !p->ctx->progress)
 			fprintf(p->ctx->err, "%s: %s\n", short_name(ev->particle),
-				pcf_state_name(ev->state));
+			        pcf_state_name(ev->state));
 		break;
 	}
 	fflush(p->ctx->err);

@@ -31,7 +31,8 @@ static int use_flow(const cJSON *v)
 	const cJSON *child;
 	int n = 0;
 
-	cJSON_ArrayForEach(child, v) {
+	cJSON_ArrayForEach(child, v)
+	{
 		if (!is_scalar(child) || ++n > FLOW_MAX_MEMBERS)
 			return 0;
 	}
@@ -41,8 +42,8 @@ static int use_flow(const cJSON *v)
 /* Whether a plain scalar with this text would load as something other than a string. */
 static int looks_typed(const char *s)
 {
-	static const char *const words[] = {"true", "false", "yes", "no", "on", "off", "y", "n",
-					    "null", "~"};
+	static const char *const words[] = {"true", "false", "yes", "no",   "on",
+	                                    "off",  "y",     "n",   "null", "~"};
 	char *end = NULL;
 	size_t k;
 
@@ -70,7 +71,7 @@ static int emit_text(yaml_emitter_t *em, const char *text, yaml_scalar_style_t s
 	yaml_event_t ev;
 
 	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text, (int)strlen(text),
-					  1, 1, style))
+	                                  1, 1, style))
 		return PCF_ENOMEM;
 	return emit(em, &ev);
 }
@@ -89,8 +90,8 @@ static int emit_scalar(yaml_emitter_t *em, const cJSON *v)
 
 	if (cJSON_IsString(v))
 		return emit_text(em, v->valuestring,
-				 looks_typed(v->valuestring) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
-							     : YAML_ANY_SCALAR_STYLE);
+		                 looks_typed(v->valuestring) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
+		                                             : YAML_ANY_SCALAR_STYLE);
 	if (cJSON_IsNumber(v)) {
 		number_text(num, sizeof(num), v->valuedouble);
 		return emit_text(em, num, YAML_PLAIN_SCALAR_STYLE);
@@ -109,17 +110,18 @@ static int emit_mapping(yaml_emitter_t *em, const cJSON *v, int depth)
 	int rc;
 
 	if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-						 use_flow(v) ? YAML_FLOW_MAPPING_STYLE
-							     : YAML_BLOCK_MAPPING_STYLE))
+	                                         use_flow(v) ? YAML_FLOW_MAPPING_STYLE
+	                                                     : YAML_BLOCK_MAPPING_STYLE))
 		return PCF_ENOMEM;
 	if ((rc = emit(em, &ev)) != 0)
 		return rc;
-	cJSON_ArrayForEach(child, v) {
+	cJSON_ArrayForEach(child, v)
+	{
 		const char *key = child->string ? child->string : "";
 
 		rc = emit_text(em, key,
-			       looks_typed(key) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
-						: YAML_ANY_SCALAR_STYLE);
+		               looks_typed(key) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
+		                                : YAML_ANY_SCALAR_STYLE);
 		if (rc || (rc = emit_node(em, child, depth + 1)) != 0)
 			return rc;
 	}
@@ -133,14 +135,14 @@ static int emit_sequence(yaml_emitter_t *em, const cJSON *v, int depth)
 	const cJSON *child;
 	int rc;
 
-	if (!yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-						  use_flow(v) || !v->child
-							  ? YAML_FLOW_SEQUENCE_STYLE
-							  : YAML_BLOCK_SEQUENCE_STYLE))
+	if (!yaml_sequence_start_event_initialize(
+	        &ev, NULL, NULL, 1,
+	        use_flow(v) || !v->child ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE))
 		return PCF_ENOMEM;
 	if ((rc = emit(em, &ev)) != 0)
 		return rc;
-	cJSON_ArrayForEach(child, v) {
+	cJSON_ArrayForEach(child, v)
+	{
 		if ((rc = emit_node(em, child, depth + 1)) != 0)
 			return rc;
 	}
@@ -197,7 +199,7 @@ int pcf_cli_yaml_write(FILE *to, const cJSON *value, pcf_error *err)
 	rc = emit_document(&em, value);
 	if (rc == PCF_EIO)
 		pcf_error_set(err, rc, "writing YAML: %s",
-			      em.problem ? em.problem : "the output could not be written");
+		              em.problem ? em.problem : "the output could not be written");
 	else if (rc)
 		pcf_error_set(err, rc, "writing YAML: %s", pcf_error_code_describe(rc));
 	yaml_emitter_delete(&em);

@@ -15,25 +15,25 @@
 #include <pcf/pcf.h>
 
 static const char gsi_yaml[] =
-	"pcf_name: %s\n"
-	"flavor: dynamodb_table\n"
-	"aws_resource:\n"
-	"  TableName: %s\n"
-	"  AttributeDefinitions:\n"
-	"    - {AttributeName: id, AttributeType: S}\n"
-	"    - {AttributeName: email, AttributeType: S}\n"
-	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-	"  BillingMode: PROVISIONED\n"
-	"  ProvisionedThroughput: {ReadCapacityUnits: 3, WriteCapacityUnits: 2}\n"
-	"  GlobalSecondaryIndexes:\n"
-	"    - IndexName: by_email\n"
-	"      KeySchema: [{AttributeName: email, KeyType: HASH}]\n"
-	"      Projection: {ProjectionType: ALL}\n"
-	"      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
-	"%s";
+    "pcf_name: %s\n"
+    "flavor: dynamodb_table\n"
+    "aws_resource:\n"
+    "  TableName: %s\n"
+    "  AttributeDefinitions:\n"
+    "    - {AttributeName: id, AttributeType: S}\n"
+    "    - {AttributeName: email, AttributeType: S}\n"
+    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+    "  BillingMode: PROVISIONED\n"
+    "  ProvisionedThroughput: {ReadCapacityUnits: 3, WriteCapacityUnits: 2}\n"
+    "  GlobalSecondaryIndexes:\n"
+    "    - IndexName: by_email\n"
+    "      KeySchema: [{AttributeName: email, KeyType: HASH}]\n"
+    "      Projection: {ProjectionType: ALL}\n"
+    "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
+    "%s";
 
 static const char ttl_yaml[] =
-	"  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n";
+    "  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n";
 
 /* Replaces every occurrence of from with to (same length) in text. */
 static void rename_in(char *text, const char *from, const char *to)
@@ -47,7 +47,7 @@ static void rename_in(char *text, const char *from, const char *to)
 }
 
 static void run_in(cli_result *r, int status, const char *endpoint, const char *path,
-		   const char *w1, const char *w2, const char *w3)
+                   const char *w1, const char *w2, const char *w3)
 {
 	const char *with_file[] = {"--endpoint", endpoint, "-f", path, w1, w2, w3, NULL};
 	const char *without[] = {"--endpoint", endpoint, w1, w2, w3, NULL};
@@ -74,7 +74,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_export, round_trip)
 	snprintf(t2, sizeof(t2), "%s", t1);
 	t2[4] = 'X'; /* "cli-Xxp-...": same length, another table */
 	snprintf(text, sizeof(text), gsi_yaml, t1, t1,
-		 *kind == PCF_LOCAL_DYNAMODB_LOCAL ? ttl_yaml : "");
+	         *kind == PCF_LOCAL_DYNAMODB_LOCAL ? ttl_yaml : "");
 	cli_write(path, sizeof(path), dir, "pcf.yml", text);
 	run_in(&r, 0, endpoint, path, "apply", NULL, NULL);
 	cli_result_free(&r);
@@ -136,12 +136,15 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_export, items)
 	run_in(&r, 0, endpoint, path, "apply", NULL, NULL);
 	cli_result_free(&r);
 	{
-		const char *put[] = {"--endpoint", endpoint, "-f", path, "item", "put", "store",
-				     "--item", item, NULL};
-		const char *get[] = {"--endpoint", endpoint, "-f", path, "item", "get", "store",
-				     "--key", "{\"id\":{\"S\":\"a1\"}}", NULL};
-		const char *del[] = {"--endpoint", endpoint, "-f", path, "item", "delete", "store",
-				     "--key={\"id\":\"a1\"}", "-o", "json", NULL};
+		const char *put[] = {"--endpoint", endpoint, "-f",     path, "item",
+		                     "put",        "store",  "--item", item, NULL};
+		const char *get[] = {"--endpoint", endpoint, "-f",
+		                     path,         "item",   "get",
+		                     "store",      "--key",  "{\"id\":{\"S\":\"a1\"}}",
+		                     NULL};
+		const char *del[] = {"--endpoint", endpoint, "-f",    path,
+		                     "item",       "delete", "store", "--key={\"id\":\"a1\"}",
+		                     "-o",         "json",   NULL};
 
 		cli_expect(&r, 0, put);
 		cr_assert_str_eq(r.out, "");
@@ -155,9 +158,9 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_export, items)
 		cli_result_free(&r);
 		cli_expect(&r, 0, del);
 		doc = cli_json(&r);
-		cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "old_item"), "id")
-					 ->valuestring,
-				 "a1", "%s", r.out);
+		cr_assert_str_eq(
+		    cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "old_item"), "id")->valuestring,
+		    "a1", "%s", r.out);
 		cJSON_Delete(doc);
 		cli_result_free(&r);
 		cli_expect(&r, 1, get);
@@ -172,7 +175,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_export, items)
 Test(cli_export, missing_table_is_named)
 {
 	const char *args[] = {"--endpoint", pcf_test_endpoint(PCF_LOCAL_DYNAMODB_LOCAL), "export",
-			      "cli-no-such-table", NULL};
+	                      "cli-no-such-table", NULL};
 	cli_result r;
 
 	cli_expect(&r, 1, args);
@@ -194,9 +197,9 @@ Test(cli_export, timeout_and_export_everything)
 	cli_result r;
 
 	o.create_table_ms = 4000;
-	cr_assert_eq(pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &o, errbuf,
-					    sizeof(errbuf)),
-		     0, "%s", errbuf);
+	cr_assert_eq(
+	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &o, errbuf, sizeof(errbuf)), 0,
+	    "%s", errbuf);
 	cli_tempdir(dir, sizeof(dir));
 	pcf_test_table_name(table, sizeof(table), "cli-slow");
 	snprintf(text, sizeof(text), gsi_yaml, table, table, "");

@@ -15,16 +15,16 @@
 #include <pcf/pcf.h>
 
 static const char table_yaml[] =
-	"pcf_name: %s\n"
-	"flavor: dynamodb_table\n"
-	"desired_state: running\n"
-	"persist_on_termination: %s\n"
-	"aws_resource:\n"
-	"  TableName: %s\n"
-	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-	"  BillingMode: PROVISIONED\n"
-	"  ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: 5}\n";
+    "pcf_name: %s\n"
+    "flavor: dynamodb_table\n"
+    "desired_state: running\n"
+    "persist_on_termination: %s\n"
+    "aws_resource:\n"
+    "  TableName: %s\n"
+    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+    "  BillingMode: PROVISIONED\n"
+    "  ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: 5}\n";
 
 typedef struct fixture {
 	const char *endpoint;
@@ -38,7 +38,7 @@ static void write_defs(fixture *f, int read_units, int persist)
 	char text[1024];
 
 	snprintf(text, sizeof(text), table_yaml, f->table, persist ? "true" : "false", f->table,
-		 read_units);
+	         read_units);
 	cli_write(f->path, sizeof(f->path), f->dir, "pcf.yml", text);
 }
 
@@ -51,8 +51,8 @@ static void fixture_init(fixture *f, pcf_local_server_kind kind, const char *pre
 }
 
 /* Runs `pcf --endpoint E -f PATH <words...>` and expects an exit status. */
-static void run_pcf(cli_result *r, const fixture *f, int status, const char *w1,
-		    const char *w2, const char *w3, const char *w4)
+static void run_pcf(cli_result *r, const fixture *f, int status, const char *w1, const char *w2,
+                    const char *w3, const char *w4)
 {
 	const char *args[] = {"--endpoint", f->endpoint, "-f", f->path, w1, w2, w3, w4, NULL};
 
@@ -98,7 +98,7 @@ static void change_out_of_band(const fixture *f, int read_units)
 	cr_assert_eq(pcf_ddb_update_table(&out, db, req, &err), 0, "%s", err.message);
 	cJSON_Delete(out);
 	cr_assert_eq(pcf_ddb_wait_table(NULL, db, f->table, PCF_DDB_TABLE_ACTIVE, 100, 30000, &err),
-		     0, "%s", err.message);
+	             0, "%s", err.message);
 	cJSON_Delete(req);
 	pcf_ddb_free(db);
 }
@@ -171,7 +171,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle, apply_change_drift
 	p = only_particle(doc, &f);
 	step = cJSON_GetArrayItem(cJSON_GetObjectItem(p, "steps"), 0);
 	cr_assert_str_eq(cJSON_GetObjectItem(step, "action")->valuestring, "UpdateTable", "%s",
-			 r.out);
+	                 r.out);
 	cr_assert(cJSON_IsString(cJSON_GetObjectItem(step, "summary")));
 	cJSON_Delete(doc);
 	cli_result_free(&r);
@@ -187,14 +187,14 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle, apply_change_drift
 	cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(p, "in_sync")));
 	drift = cJSON_GetArrayItem(cJSON_GetObjectItem(p, "drift"), 0);
 	cr_assert_str_eq(cJSON_GetObjectItem(drift, "path")->valuestring,
-			 "ProvisionedThroughput.ReadCapacityUnits", "%s", r.out);
+	                 "ProvisionedThroughput.ReadCapacityUnits", "%s", r.out);
 	cr_assert_eq(cJSON_GetObjectItem(drift, "desired")->valuedouble, 10);
 	cr_assert_eq(cJSON_GetObjectItem(drift, "current")->valuedouble, 7);
 	cJSON_Delete(doc);
 	cli_result_free(&r);
 	run_pcf(&r, &f, 2, "status", NULL, NULL, NULL);
 	cr_assert_not_null(strstr(r.out, "ProvisionedThroughput.ReadCapacityUnits: 7 (live) -> 10"),
-			   "%s", r.out);
+	                   "%s", r.out);
 	cli_result_free(&r);
 	run_pcf(&r, &f, 0, "apply", NULL, NULL, NULL);
 	cli_result_free(&r);
@@ -212,6 +212,14 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle, apply_change_drift
 	cJSON_Delete(doc);
 	cli_result_free(&r);
 	cr_assert_not(table_exists(&f));
+
+	/* run and stop override desired_state the same way (stop deletes a table). */
+	run_pcf(&r, &f, 0, "run", f.table, NULL, NULL);
+	cli_result_free(&r);
+	cr_assert(table_exists(&f));
+	run_pcf(&r, &f, 0, "stop", "--yes", NULL, NULL);
+	cli_result_free(&r);
+	cr_assert_not(table_exists(&f));
 	cli_rmdir(f.dir);
 }
 
@@ -223,7 +231,7 @@ ParameterizedTestParameters(cli_lifecycle, persist_on_termination_keeps_the_tabl
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
-		  persist_on_termination_keeps_the_table)
+                  persist_on_termination_keeps_the_table)
 {
 	fixture f;
 	cli_result r;

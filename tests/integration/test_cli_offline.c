@@ -5,32 +5,29 @@
  */
 #include "test_cli_run.h"
 
-static const char good_yaml[] =
-	"pcf_name: orders\n"
-	"flavor: dynamodb_table\n"
-	"desired_state: running\n"
-	"aws_resource:\n"
-	"  TableName: orders\n"
-	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-	"  BillingMode: PAY_PER_REQUEST\n";
+static const char good_yaml[] = "pcf_name: orders\n"
+                                "flavor: dynamodb_table\n"
+                                "desired_state: running\n"
+                                "aws_resource:\n"
+                                "  TableName: orders\n"
+                                "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+                                "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+                                "  BillingMode: PAY_PER_REQUEST\n";
 
 /* Two problems in the table's schema: an AttributeType and a KeyType outside their enums. */
-static const char bad_yaml[] =
-	"pcf_name: broken\n"
-	"flavor: dynamodb_table\n"
-	"desired_state: running\n"
-	"aws_resource:\n"
-	"  TableName: broken\n"
-	"  AttributeDefinitions: [{AttributeName: id, AttributeType: Q}]\n"
-	"  KeySchema: [{AttributeName: id, KeyType: PRIMARY}]\n";
+static const char bad_yaml[] = "pcf_name: broken\n"
+                               "flavor: dynamodb_table\n"
+                               "desired_state: running\n"
+                               "aws_resource:\n"
+                               "  TableName: broken\n"
+                               "  AttributeDefinitions: [{AttributeName: id, AttributeType: Q}]\n"
+                               "  KeySchema: [{AttributeName: id, KeyType: PRIMARY}]\n";
 
 /* The particle envelope: desired_state is not a state. */
-static const char bad_state_yaml[] =
-	"pcf_name: sleepy\n"
-	"flavor: dynamodb_table\n"
-	"desired_state: sleeping\n"
-	"aws_resource: {TableName: sleepy}\n";
+static const char bad_state_yaml[] = "pcf_name: sleepy\n"
+                                     "flavor: dynamodb_table\n"
+                                     "desired_state: sleeping\n"
+                                     "aws_resource: {TableName: sleepy}\n";
 
 static char dir[256];
 static char good[512], bad[512], bad_state[512];
@@ -53,21 +50,22 @@ TestSuite(cli_offline, .init = setup, .fini = teardown);
 Test(cli_offline, help_lists_every_command)
 {
 	const char *args[] = {"--help", NULL};
-	static const char *const names[] = {"validate", "plan", "apply", "run", "stop",
-					    "terminate", "status", "export", "tables", "item"};
+	static const char *const names[] = {"validate",  "plan",   "apply",  "run",    "stop",
+	                                    "terminate", "status", "export", "tables", "item"};
 	cli_result r;
 	size_t k;
 
 	cli_expect(&r, 0, args);
 	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-		cr_assert_not_null(strstr(r.out, names[k]), "%s missing from:\n%s", names[k], r.out);
+		cr_assert_not_null(strstr(r.out, names[k]), "%s missing from:\n%s", names[k],
+		                   r.out);
 	cli_result_free(&r);
 }
 
 Test(cli_offline, every_command_has_help)
 {
-	static const char *const names[] = {"validate", "plan", "apply", "run", "stop",
-					    "terminate", "status", "export", "tables", "item"};
+	static const char *const names[] = {"validate",  "plan",   "apply",  "run",    "stop",
+	                                    "terminate", "status", "export", "tables", "item"};
 	size_t k;
 
 	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
@@ -77,7 +75,8 @@ Test(cli_offline, every_command_has_help)
 
 		cli_expect(&r, 0, args);
 		snprintf(want, sizeof(want), " %s ", names[k]);
-		cr_assert(strncmp(r.out, "usage: pcf ", 11) == 0, "%s --help:\n%s", names[k], r.out);
+		cr_assert(strncmp(r.out, "usage: pcf ", 11) == 0, "%s --help:\n%s", names[k],
+		          r.out);
 		cr_assert_not_null(strstr(r.out, want), "%s --help:\n%s", names[k], r.out);
 		cr_assert_not_null(strstr(r.out, "exit status"), "%s --help:\n%s", names[k], r.out);
 		cli_result_free(&r);
@@ -171,7 +170,8 @@ Test(cli_offline, validate_json_lists_problems)
 	cli_expect(&r, 1, args);
 	doc = cli_json(&r);
 	cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(doc, "valid")));
-	cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "problems")) {
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "problems"))
+	{
 		cr_assert(cJSON_IsString(cJSON_GetObjectItem(p, "file")));
 		cr_assert(cJSON_IsString(cJSON_GetObjectItem(p, "message")));
 		lines_seen |= 1 << (int)cJSON_GetObjectItem(p, "line")->valuedouble;

@@ -3,7 +3,7 @@
  * tests: a child process with its stdout and stderr captured (both pipes
  * drained together, so a chatty child cannot block), its exit status, and
  * temporary definition directories. Included by the test_cli_*.c files;
- * everything here is static.
+ * everything here is static inline.
  */
 #ifndef PCF_TEST_CLI_RUN_H
 #define PCF_TEST_CLI_RUN_H
@@ -32,7 +32,7 @@ typedef struct cli_buf {
 	size_t len;
 } cli_buf;
 
-static void cli_buf_append(cli_buf *b, const char *data, size_t n)
+static inline void cli_buf_append(cli_buf *b, const char *data, size_t n)
 {
 	char *grown = realloc(b->data, b->len + n + 1);
 
@@ -43,7 +43,7 @@ static void cli_buf_append(cli_buf *b, const char *data, size_t n)
 	b->data[b->len] = '\0';
 }
 
-static void cli_child(int out_fd, int err_fd, char **argv)
+static inline void cli_child(int out_fd, int err_fd, char **argv)
 {
 	int devnull = open("/dev/null", O_RDONLY);
 
@@ -55,7 +55,7 @@ static void cli_child(int out_fd, int err_fd, char **argv)
 	_exit(127);
 }
 
-static void cli_drain(int out_fd, int err_fd, cli_buf *out, cli_buf *err)
+static inline void cli_drain(int out_fd, int err_fd, cli_buf *out, cli_buf *err)
 {
 	struct pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
 	cli_buf *bufs[2] = {out, err};
@@ -87,7 +87,7 @@ static void cli_drain(int out_fd, int err_fd, cli_buf *out, cli_buf *err)
 }
 
 /* Runs pcf with the NULL-terminated args (without the program name). */
-static void cli_run(cli_result *r, const char *const *args)
+static inline void cli_run(cli_result *r, const char *const *args)
 {
 	char *argv[64];
 	int out_pipe[2], err_pipe[2], n = 0, wstatus = 0;
@@ -119,7 +119,7 @@ static void cli_run(cli_result *r, const char *const *args)
 	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 }
 
-static void cli_result_free(cli_result *r)
+static inline void cli_result_free(cli_result *r)
 {
 	free(r->out);
 	free(r->err);
@@ -127,15 +127,16 @@ static void cli_result_free(cli_result *r)
 }
 
 /* Runs and checks the exit status, showing both streams when it differs. */
-static void cli_expect(cli_result *r, int status, const char *const *args)
+static inline void cli_expect(cli_result *r, int status, const char *const *args)
 {
 	cli_run(r, args);
-	cr_assert_eq(r->status, status, "pcf %s ... exited %d, expected %d\nstdout:\n%s\nstderr:\n%s",
-		     args[0], r->status, status, r->out, r->err);
+	cr_assert_eq(r->status, status,
+	             "pcf %s ... exited %d, expected %d\nstdout:\n%s\nstderr:\n%s",
+	             args[0] ? args[0] : "", r->status, status, r->out, r->err);
 }
 
 /* stdout as the one JSON document it must be; the caller frees it. */
-static cJSON *cli_json(const cli_result *r)
+static inline cJSON *cli_json(const cli_result *r)
 {
 	const char *end = NULL;
 	/* The length counts the NUL: cJSON looks for it to refuse trailing text. */
@@ -146,7 +147,7 @@ static cJSON *cli_json(const cli_result *r)
 }
 
 /* A new empty directory under TMPDIR; the caller removes it with cli_rmdir. */
-static void cli_tempdir(char *buf, size_t size)
+static inline void cli_tempdir(char *buf, size_t size)
 {
 	const char *tmp = getenv("TMPDIR");
 
@@ -155,8 +156,8 @@ static void cli_tempdir(char *buf, size_t size)
 }
 
 /* Writes dir/name with text; returns the path in path (size bytes). */
-static void cli_write(char *path, size_t size, const char *dir, const char *name,
-		      const char *text)
+static inline void cli_write(char *path, size_t size, const char *dir, const char *name,
+                             const char *text)
 {
 	FILE *f;
 
@@ -168,7 +169,7 @@ static void cli_write(char *path, size_t size, const char *dir, const char *name
 }
 
 /* Removes the files of a flat directory and the directory. */
-static void cli_rmdir(const char *dir)
+static inline void cli_rmdir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;

@@ -21,8 +21,8 @@ static int fake_command(const pcf_cli_context *ctx, int argc, char **argv)
 static const char *const item_values[] = {"--key", "--item", NULL};
 
 static const pcf_cli_command table[] = {
-	{"plan", fake_command, "plan", "help", NULL},
-	{"item", fake_command, "item", "help", item_values},
+    {"plan", fake_command, "plan", "help", NULL},
+    {"item", fake_command, "item", "help", item_values},
 };
 
 static pcf_cli_context ctx;
@@ -69,8 +69,9 @@ static const char *errors(void)
 
 Test(cli_args, global_options_before_and_after_the_command)
 {
-	char *words[] = {"-f", "a.yml", "--region", "eu-west-1", "plan", "orders",
-			 "--endpoint", "http://127.0.0.1:1", "-o", "json", "users", NULL};
+	char *words[] = {"-f",   "a.yml",  "--region",   "eu-west-1",
+	                 "plan", "orders", "--endpoint", "http://127.0.0.1:1",
+	                 "-o",   "json",   "users",      NULL};
 
 	cr_assert_eq(parse_words(words), 0, "%s", errors());
 	cr_assert_eq(ctx.path_count, 1);
@@ -88,8 +89,8 @@ Test(cli_args, global_options_before_and_after_the_command)
 
 Test(cli_args, every_spelling_of_file_and_output)
 {
-	char *words[] = {"-fone.yml", "--file", "two", "--file=three", "-ojson", "plan",
-			 "--output=text", "-f", "four", NULL};
+	char *words[] = {"-fone.yml", "--file",        "two", "--file=three", "-ojson",
+	                 "plan",      "--output=text", "-f",  "four",         NULL};
 
 	cr_assert_eq(parse_words(words), 0, "%s", errors());
 	cr_assert_eq(ctx.path_count, 4);
@@ -153,7 +154,7 @@ Test(cli_args, bad_output_format_is_named)
 
 	cr_assert_eq(parse_words(words), PCF_EINVAL);
 	cr_assert_not_null(strstr(errors(), "-o: expected 'text' or 'json', found 'yaml'"), "%s",
-			   errors());
+	                   errors());
 }
 
 Test(cli_args, missing_value_is_reported)

@@ -75,9 +75,9 @@ static void fill_status(void)
 
 	parts[0].outcome = PCF_OUTCOME_CHANGES;
 	parts[0].state = PCF_STATE_RUNNING;
-	cr_assert_eq(pcf_drift_add(&parts[0].drift, "ProvisionedThroughput.ReadCapacityUnits",
-				   ten, five),
-		     0);
+	cr_assert_eq(
+	    pcf_drift_add(&parts[0].drift, "ProvisionedThroughput.ReadCapacityUnits", ten, five),
+	    0);
 	cJSON_Delete(ten);
 	cJSON_Delete(five);
 	parts[1].outcome = PCF_OUTCOME_IN_SYNC;
@@ -100,7 +100,7 @@ Test(cli_output, status_json_has_the_documented_shape)
 	cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(p, "in_sync")));
 	d = cJSON_GetArrayItem(cJSON_GetObjectItem(p, "drift"), 0);
 	cr_assert_str_eq(cJSON_GetObjectItem(d, "path")->valuestring,
-			 "ProvisionedThroughput.ReadCapacityUnits");
+	                 "ProvisionedThroughput.ReadCapacityUnits");
 	cr_assert_eq(cJSON_GetObjectItem(d, "desired")->valuedouble, 10);
 	cr_assert_eq(cJSON_GetObjectItem(d, "current")->valuedouble, 5);
 	p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 1);
@@ -120,9 +120,9 @@ Test(cli_output, absent_drift_values_are_null)
 	cJSON_Delete(on);
 	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_STATUS, -1);
 	d = cJSON_GetArrayItem(
-		cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0),
-				    "drift"),
-		0);
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0),
+	                        "drift"),
+	    0);
 	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(d, "desired")));
 	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(d, "current")));
 	cJSON_Delete(doc);
@@ -134,8 +134,8 @@ Test(cli_output, status_text_reads_live_to_defined)
 	pcf_cli_report_text(&ctx, &report, PCF_CLI_REPORT_STATUS, -1);
 	cr_assert_not_null(strstr(output(), "drift: 1 difference"), "%s", output());
 	cr_assert_not_null(
-		strstr(output(), "ProvisionedThroughput.ReadCapacityUnits: 5 (live) -> 10 (defined)"),
-		"%s", output());
+	    strstr(output(), "ProvisionedThroughput.ReadCapacityUnits: 5 (live) -> 10 (defined)"),
+	    "%s", output());
 	cr_assert_not_null(strstr(output(), "(table users-prod)"), "%s", output());
 	cr_assert_not_null(strstr(output(), "in sync"), "%s", output());
 	cr_assert_null(strchr(output(), '\033'), "no colour unless asked");
@@ -146,9 +146,9 @@ static void fill_plan(void)
 	parts[0].outcome = PCF_OUTCOME_CHANGES;
 	parts[0].state = PCF_STATE_RUNNING;
 	pcf_plan_add_take(&parts[0].plan, "UpdateTable", NULL, 0,
-			  "ProvisionedThroughput.ReadCapacityUnits 5 -> 10");
+	                  "ProvisionedThroughput.ReadCapacityUnits 5 -> 10");
 	pcf_plan_add_take(&parts[0].plan, "UpdateTimeToLive", NULL, 0, "enable TTL on %s",
-			  "expires_at");
+	                  "expires_at");
 	parts[1].outcome = PCF_OUTCOME_IN_SYNC;
 	parts[1].state = PCF_STATE_RUNNING;
 }
@@ -160,14 +160,14 @@ Test(cli_output, plan_json_has_the_documented_shape)
 	fill_plan();
 	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_PLAN, -1);
 	steps = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0),
-				    "steps");
+	                            "steps");
 	cr_assert_eq(cJSON_GetArraySize(steps), 2);
 	s = cJSON_GetArrayItem(steps, 0);
 	cr_assert_str_eq(cJSON_GetObjectItem(s, "action")->valuestring, "UpdateTable");
 	cr_assert_str_eq(cJSON_GetObjectItem(s, "summary")->valuestring,
-			 "ProvisionedThroughput.ReadCapacityUnits 5 -> 10");
+	                 "ProvisionedThroughput.ReadCapacityUnits 5 -> 10");
 	steps = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 1),
-				    "steps");
+	                            "steps");
 	cr_assert_eq(cJSON_GetArraySize(steps), 0);
 	cJSON_Delete(doc);
 }
@@ -178,14 +178,13 @@ Test(cli_output, plan_text_is_one_line_per_step)
 	pcf_plan_add_take(&parts[1].plan, "DeleteTable", NULL, PCF_STEP_DESTRUCTIVE, "delete");
 	pcf_cli_report_text(&ctx, &report, PCF_CLI_REPORT_PLAN, -1);
 	cr_assert_not_null(
-		strstr(output(), "  ~ UpdateTable: ProvisionedThroughput.ReadCapacityUnits 5 -> 10\n"),
-		"%s", output());
+	    strstr(output(), "  ~ UpdateTable: ProvisionedThroughput.ReadCapacityUnits 5 -> 10\n"),
+	    "%s", output());
 	cr_assert_not_null(strstr(output(), "  ~ UpdateTimeToLive: enable TTL on expires_at\n"),
-			   "%s", output());
+	                   "%s", output());
 	cr_assert_not_null(strstr(output(), "  - DeleteTable: delete  (needs --yes)\n"), "%s",
-			   output());
-	cr_assert_not_null(strstr(output(), "Plan: 3 steps for 2 of 2 particles."), "%s",
-			   output());
+	                   output());
+	cr_assert_not_null(strstr(output(), "Plan: 3 steps for 2 of 2 particles."), "%s", output());
 }
 
 Test(cli_output, plan_without_steps_says_so)
@@ -216,10 +215,10 @@ Test(cli_output, apply_json_carries_actions_and_errors)
 	p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 1);
 	cr_assert_str_eq(cJSON_GetObjectItem(p, "desired_state")->valuestring, "terminated");
 	cr_assert_str_eq(
-		cJSON_GetObjectItem(cJSON_GetObjectItem(p, "error"), "message")->valuestring,
-		"deleting users-prod needs --yes");
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(p, "error"), "message")->valuestring,
+	    "deleting users-prod needs --yes");
 	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "error"), "code")->valuestring,
-			 "REFUSED");
+	                 "REFUSED");
 	cJSON_Delete(doc);
 }
 

@@ -24,19 +24,19 @@ static char *write_yaml(const cJSON *tree)
 }
 
 static const char particle_json[] =
-	"{\"pcf_name\":\"orders\",\"flavor\":\"dynamodb_table\",\"desired_state\":\"running\","
-	"\"aws_resource\":{\"TableName\":\"orders\","
-	"\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
-	"{\"AttributeName\":\"email\",\"AttributeType\":\"S\"}],"
-	"\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
-	"\"BillingMode\":\"PROVISIONED\","
-	"\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":5},"
-	"\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\","
-	"\"KeySchema\":[{\"AttributeName\":\"email\",\"KeyType\":\"HASH\"}],"
-	"\"Projection\":{\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"yes\",\"123\",\"\"]},"
-	"\"ProvisionedThroughput\":{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}],"
-	"\"TimeToLiveSpecification\":{\"Enabled\":true,\"AttributeName\":\"expires_at\"},"
-	"\"DeletionProtectionEnabled\":false}}";
+    "{\"pcf_name\":\"orders\",\"flavor\":\"dynamodb_table\",\"desired_state\":\"running\","
+    "\"aws_resource\":{\"TableName\":\"orders\","
+    "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
+    "{\"AttributeName\":\"email\",\"AttributeType\":\"S\"}],"
+    "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
+    "\"BillingMode\":\"PROVISIONED\","
+    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":5},"
+    "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\","
+    "\"KeySchema\":[{\"AttributeName\":\"email\",\"KeyType\":\"HASH\"}],"
+    "\"Projection\":{\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"yes\",\"123\",\"\"]},"
+    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}],"
+    "\"TimeToLiveSpecification\":{\"Enabled\":true,\"AttributeName\":\"expires_at\"},"
+    "\"DeletionProtectionEnabled\":false}}";
 
 Test(cli_yaml, particle_round_trips_through_the_loader)
 {
@@ -49,12 +49,12 @@ Test(cli_yaml, particle_round_trips_through_the_loader)
 	text = write_yaml(tree);
 	pcf_diags_init(&diags);
 	cr_assert_eq(pcf_definitions_load_string(&defs, text, strlen(text), "export.yml", &diags),
-		     0, "%s", text);
+	             0, "%s", text);
 	cr_assert_eq(defs->count, 1);
 	cr_assert_str_eq(defs->particles[0].name, "orders");
 	cr_assert(cJSON_Compare(defs->particles[0].aws_resource,
-				cJSON_GetObjectItem(tree, "aws_resource"), 1),
-		  "YAML:\n%s", text);
+	                        cJSON_GetObjectItem(tree, "aws_resource"), 1),
+	          "YAML:\n%s", text);
 	pcf_definitions_free(defs);
 	pcf_diags_cleanup(&diags);
 	free(text);
@@ -89,7 +89,7 @@ Test(cli_yaml, short_scalar_maps_are_one_line)
 	char *text = write_yaml(tree);
 
 	cr_assert_not_null(strstr(text, "{ReadCapacityUnits: 5, WriteCapacityUnits: 5}"), "%s",
-			   text);
+	                   text);
 	free(text);
 	cJSON_Delete(tree);
 }
