@@ -118,7 +118,8 @@ static int expand_directory(struct list *out, const char *dir, pcf_diags *diags)
 	if (rc == 0 && names.count == 0)
 		pcf_diags_add(diags, dir, 0, 0,
 			      "expected *.yml, *.yaml or *.json files in this directory, found none");
-	qsort(names.items, names.count, sizeof(char *), compare_names);
+	if (names.count > 1)
+		qsort(names.items, names.count, sizeof(char *), compare_names);
 	for (i = 0; i < names.count; i++) {
 		if (rc == 0)
 			rc = list_push(out, names.items[i]);
