@@ -111,7 +111,7 @@ int defs_take_root(pcf_definitions *defs, cJSON *root)
 }
 
 int defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *marks,
-		      const node_marks *key_marks, const char *file, pcf_diags *diags)
+                      const node_marks *key_marks, const char *file, pcf_diags *diags)
 {
 	struct defs_internal *in = defs->internal;
 	struct pcf_source_map *map;
@@ -119,7 +119,7 @@ int defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *mark
 	int rc;
 
 	if (grow((void **)&defs->particles, &in->particle_capacity, defs->count,
-		 sizeof(pcf_particle_def)) < 0)
+	         sizeof(pcf_particle_def)) < 0)
 		return PCF_ENOMEM;
 	if ((rc = source_map_build(&map, node, marks, key_marks, file)) < 0)
 		return rc;
@@ -135,7 +135,7 @@ int defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *mark
 }
 
 static void report_node(pcf_diags *diags, const char *file, const node_marks *marks,
-			const cJSON *node, const char *what)
+                        const cJSON *node, const char *what)
 {
 	char found[128];
 	int line = 0, column = 0;
@@ -143,13 +143,13 @@ static void report_node(pcf_diags *diags, const char *file, const node_marks *ma
 	node_marks_get(marks, node, &line, &column);
 	describe_value(node, found, sizeof(found));
 	pcf_diags_add(diags, file, line, column,
-		      "expected %s (a mapping with pcf_name, flavor and aws_resource), found %s",
-		      what, found);
+	              "expected %s (a mapping with pcf_name, flavor and aws_resource), found %s",
+	              what, found);
 }
 
 /* Cuts the particles out of one document: a mapping is one, a list holds several. */
-static int add_document(pcf_definitions *defs, cJSON *root, const yaml_docs *docs,
-			const char *file, pcf_diags *diags)
+static int add_document(pcf_definitions *defs, cJSON *root, const yaml_docs *docs, const char *file,
+                        pcf_diags *diags)
 {
 	const node_marks *marks = docs->marks;
 	cJSON *item;
@@ -166,20 +166,21 @@ static int add_document(pcf_definitions *defs, cJSON *root, const yaml_docs *doc
 
 		node_marks_get(marks, root, &line, &column);
 		pcf_diags_add(diags, file, line, column,
-			      "expected a list of particles, found an empty list");
+		              "expected a list of particles, found an empty list");
 	}
 	cJSON_ArrayForEach(item, root)
 	{
 		if (!cJSON_IsObject(item))
 			report_node(diags, file, marks, item, "a particle");
-		else if ((rc = defs_add_particle(defs, item, marks, docs->key_marks, file, diags)) < 0)
+		else if ((rc = defs_add_particle(defs, item, marks, docs->key_marks, file, diags)) <
+		         0)
 			break;
 	}
 	return rc;
 }
 
 static int load_text(pcf_definitions *defs, const char *text, size_t len, const char *name,
-		     pcf_diags *diags)
+                     pcf_diags *diags)
 {
 	yaml_docs docs;
 	const char *file;
@@ -196,8 +197,9 @@ static int load_text(pcf_definitions *defs, const char *text, size_t len, const 
 	}
 	if (docs.count == 0 && syntax == 0)
 		pcf_diags_add(diags, file, 0, 0, "expected particle definitions, found %s",
-			      len == 0 ? "an empty file" : "no YAML documents (only comments or "
-							   "blank lines)");
+		              len == 0 ? "an empty file"
+		                       : "no YAML documents (only comments or "
+		                         "blank lines)");
 	rc = 0;
 	for (i = 0; i < docs.count; i++) {
 		cJSON *root = docs.roots[i];
@@ -215,7 +217,7 @@ static int load_text(pcf_definitions *defs, const char *text, size_t len, const 
 
 /* The last stage: links particles, and hands defs out only when nothing was reported. */
 static int finish(pcf_definitions **out, pcf_definitions *defs, pcf_diags *diags,
-		  size_t diags_before)
+                  size_t diags_before)
 {
 	size_t i;
 	int rc;
@@ -242,7 +244,7 @@ fail:
 }
 
 int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t path_count,
-			 pcf_diags *diags)
+                         pcf_diags *diags)
 {
 	pcf_diags local, *d = diags ? diags : &local;
 	size_t before, i, count = 0, len;
@@ -253,7 +255,8 @@ int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t
 	*out = NULL;
 	pcf_diags_init(&local);
 	before = d->count;
-	if ((rc = defs_new(&defs)) < 0 || (rc = files_expand(&files, &count, paths, path_count, d)) < 0)
+	if ((rc = defs_new(&defs)) < 0 ||
+	    (rc = files_expand(&files, &count, paths, path_count, d)) < 0)
 		goto out;
 	for (i = 0; i < count; i++) {
 		rc = files_read(&text, &len, files[i], d);
@@ -276,7 +279,7 @@ out:
 }
 
 int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t len,
-				const char *name, pcf_diags *diags)
+                                const char *name, pcf_diags *diags)
 {
 	pcf_diags local, *d = diags ? diags : &local;
 	pcf_definitions *defs = NULL;
@@ -291,9 +294,10 @@ int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t 
 	if ((rc = defs_new(&defs)) < 0)
 		goto out;
 	if (len > PCF_DEFINITIONS_MAX_FILE_BYTES) {
-		pcf_diags_add(d, name, 0, 0,
-			      "file too large: expected at most %u MiB of definitions, found %zu bytes",
-			      PCF_DEFINITIONS_MAX_FILE_BYTES / (1024u * 1024u), len);
+		pcf_diags_add(
+		    d, name, 0, 0,
+		    "file too large: expected at most %u MiB of definitions, found %zu bytes",
+		    PCF_DEFINITIONS_MAX_FILE_BYTES / (1024u * 1024u), len);
 	} else if ((rc = load_text(defs, text ? text : "", text ? len : 0, name, d)) < 0) {
 		goto out;
 	}

@@ -13,10 +13,10 @@
 #include "source_map.h"
 
 struct defs_internal {
-	char **files;            /* file names as the user gave them; marks point here */
+	char **files; /* file names as the user gave them; marks point here */
 	size_t file_count;
 	size_t file_capacity;
-	cJSON **roots;           /* loaded documents; particles' nodes live inside them */
+	cJSON **roots; /* loaded documents; particles' nodes live inside them */
 	size_t root_count;
 	size_t root_capacity;
 	size_t particle_capacity;
@@ -34,14 +34,14 @@ int defs_take_root(pcf_definitions *defs, cJSON *root);
  * PCF_ENOMEM.
  */
 int defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *marks,
-		      const node_marks *key_marks, const char *file, pcf_diags *diags);
+                      const node_marks *key_marks, const char *file, pcf_diags *diags);
 
 /*
  * pcf_particle_def_report, pointing at the key of the member at path
  * (for "unknown field" and the like) rather than at its value.
  */
 void particle_report_key(const pcf_particle_def *def, pcf_diags *diags, const char *path,
-			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+                         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Fills def's envelope fields from def->node; reports every problem. */
 void envelope_read(pcf_particle_def *def, pcf_diags *diags);

@@ -71,7 +71,7 @@ static char *format_message(const char *fmt, va_list ap)
 }
 
 void pcf_diags_vadd(pcf_diags *diags, const char *file, int line, int column, const char *fmt,
-		    va_list ap)
+                    va_list ap)
 {
 	pcf_diag *d;
 	char *message, *file_copy = NULL;
@@ -161,7 +161,8 @@ static size_t file_rank(const pcf_diags *diags, size_t from, size_t i)
 	if (diags->items[i].file == NULL)
 		return 0;
 	for (j = from; j < i; j++)
-		if (diags->items[j].file != NULL && strcmp(diags->items[j].file, diags->items[i].file) == 0)
+		if (diags->items[j].file != NULL &&
+		    strcmp(diags->items[j].file, diags->items[i].file) == 0)
 			return j - from + 1;
 	return i - from + 1;
 }

@@ -19,9 +19,15 @@
 #include "defs_internal.h"
 #include "describe.h"
 
-static const char *const known_fields[] = {
-	"pcf_name", "flavor", "desired_state", "aws_resource", "persist_on_termination",
-	"persist_on_update", "parents", "children", NULL};
+static const char *const known_fields[] = {"pcf_name",
+                                           "flavor",
+                                           "desired_state",
+                                           "aws_resource",
+                                           "persist_on_termination",
+                                           "persist_on_update",
+                                           "parents",
+                                           "children",
+                                           NULL};
 
 static const char *const state_names[] = {"running", "stopped", "terminated", NULL};
 
@@ -43,29 +49,29 @@ static void check_unknown_fields(const pcf_particle_def *def, pcf_diags *diags)
 			continue;
 		if (strcmp(item->string, "callbacks") == 0) {
 			particle_report_key(def, diags, "callbacks",
-						"not supported: PCF callbacks name Python functions, "
-						"which pcf cannot run; remove this field");
+			                    "not supported: PCF callbacks name Python functions, "
+			                    "which pcf cannot run; remove this field");
 			continue;
 		}
 		guess = describe_suggest(item->string, known_fields);
 		particle_report_key(def, diags, item->string,
-				    "unknown particle field: expected one of %s%s%s%s", choices,
-					guess ? " (did you mean \"" : "", guess ? guess : "",
-					guess ? "\"?)" : "");
+		                    "unknown particle field: expected one of %s%s%s%s", choices,
+		                    guess ? " (did you mean \"" : "", guess ? guess : "",
+		                    guess ? "\"?)" : "");
 	}
 }
 
 /* A required non-empty string field; numbers are taken as their text (pcf_name: 2024). */
 static char *read_name_field(const pcf_particle_def *def, pcf_diags *diags, const char *field,
-			     const char *what)
+                             const char *what)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(def->node, field);
 	char found[128], text[64];
 
 	if (v == NULL) {
 		pcf_particle_def_report(def, diags, field,
-					"expected %s, found no such field (%s is required)", what,
-					field);
+		                        "expected %s, found no such field (%s is required)", what,
+		                        field);
 		return NULL;
 	}
 	if (cJSON_IsNumber(v) && strcmp(field, "pcf_name") == 0) {
@@ -75,7 +81,7 @@ static char *read_name_field(const pcf_particle_def *def, pcf_diags *diags, cons
 	if (!cJSON_IsString(v) || v->valuestring[0] == '\0') {
 		describe_value(v, found, sizeof(found));
 		pcf_particle_def_report(def, diags, field, "expected %s, found %s", what,
-					cJSON_IsString(v) ? "an empty string" : found);
+		                        cJSON_IsString(v) ? "an empty string" : found);
 		return NULL;
 	}
 	return strdup(v->valuestring);
@@ -100,9 +106,9 @@ static void read_desired_state(pcf_particle_def *def, pcf_diags *diags)
 	describe_value(v, found, sizeof(found));
 	guess = cJSON_IsString(v) ? describe_suggest(v->valuestring, state_names) : NULL;
 	pcf_particle_def_report(def, diags, "desired_state",
-				"expected one of running, stopped, terminated, found %s%s%s%s",
-				found, guess ? " (did you mean \"" : "", guess ? guess : "",
-				guess ? "\"?)" : "");
+	                        "expected one of running, stopped, terminated, found %s%s%s%s",
+	                        found, guess ? " (did you mean \"" : "", guess ? guess : "",
+	                        guess ? "\"?)" : "");
 }
 
 static int read_bool(const pcf_particle_def *def, pcf_diags *diags, const char *field)
@@ -116,7 +122,7 @@ static int read_bool(const pcf_particle_def *def, pcf_diags *diags, const char *
 		return cJSON_IsTrue(v);
 	describe_value(v, found, sizeof(found));
 	pcf_particle_def_report(def, diags, field, "expected true or false, found %s%s", found,
-				describe_bool_hint(v));
+	                        describe_bool_hint(v));
 	return 0;
 }
 
@@ -132,9 +138,9 @@ static void check_reference_list(const pcf_particle_def *def, pcf_diags *diags, 
 	if (!cJSON_IsArray(list)) {
 		describe_value(list, found, sizeof(found));
 		pcf_particle_def_report(def, diags, field,
-					"expected a list of particle names (\"name\" or "
-					"\"flavor:name\"), found %s",
-					found);
+		                        "expected a list of particle names (\"name\" or "
+		                        "\"flavor:name\"), found %s",
+		                        found);
 		return;
 	}
 	cJSON_ArrayForEach(item, list)
@@ -143,9 +149,9 @@ static void check_reference_list(const pcf_particle_def *def, pcf_diags *diags, 
 			describe_value(item, found, sizeof(found));
 			snprintf(path, sizeof(path), "%s[%d]", field, i);
 			pcf_particle_def_report(def, diags, path,
-						"expected a particle name (\"name\" or "
-						"\"flavor:name\"), found %s",
-						cJSON_IsString(item) ? "an empty string" : found);
+			                        "expected a particle name (\"name\" or "
+			                        "\"flavor:name\"), found %s",
+			                        cJSON_IsString(item) ? "an empty string" : found);
 		}
 		i++;
 	}
@@ -159,15 +165,15 @@ static void read_aws_resource(pcf_particle_def *def, pcf_diags *diags)
 	def->aws_resource = NULL;
 	if (v == NULL) {
 		pcf_particle_def_report(def, diags, "aws_resource",
-					"expected a mapping of the resource's settings, found no "
-					"such field (aws_resource is required)");
+		                        "expected a mapping of the resource's settings, found no "
+		                        "such field (aws_resource is required)");
 		return;
 	}
 	if (!cJSON_IsObject(v)) {
 		describe_value(v, found, sizeof(found));
 		pcf_particle_def_report(def, diags, "aws_resource",
-					"expected a mapping of the resource's settings, found %s",
-					found);
+		                        "expected a mapping of the resource's settings, found %s",
+		                        found);
 		return;
 	}
 	def->aws_resource = v;
@@ -191,7 +197,7 @@ void envelope_read(pcf_particle_def *def, pcf_diags *diags)
 	check_unknown_fields(def, diags);
 	def->name = read_name_field(def, diags, "pcf_name", "a particle name (a string)");
 	def->flavor = read_name_field(def, diags, "flavor",
-				      "a flavor name such as dynamodb_table (a string)");
+	                              "a flavor name such as dynamodb_table (a string)");
 	read_desired_state(def, diags);
 	def->persist_on_termination = read_bool(def, diags, "persist_on_termination");
 	def->persist_on_update = read_bool(def, diags, "persist_on_update");

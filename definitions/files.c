@@ -96,7 +96,7 @@ static int expand_directory(struct list *out, const char *dir, pcf_diags *diags)
 
 	if (d == NULL) {
 		pcf_diags_add(diags, dir, 0, 0, "expected a readable directory, found: %s",
-			      strerror(errno));
+		              strerror(errno));
 		return 0;
 	}
 	while (rc == 0 && (entry = readdir(d)) != NULL) {
@@ -116,8 +116,9 @@ static int expand_directory(struct list *out, const char *dir, pcf_diags *diags)
 	}
 	closedir(d);
 	if (rc == 0 && names.count == 0)
-		pcf_diags_add(diags, dir, 0, 0,
-			      "expected *.yml, *.yaml or *.json files in this directory, found none");
+		pcf_diags_add(
+		    diags, dir, 0, 0,
+		    "expected *.yml, *.yaml or *.json files in this directory, found none");
 	if (names.count > 1)
 		qsort(names.items, names.count, sizeof(char *), compare_names);
 	for (i = 0; i < names.count; i++) {
@@ -139,13 +140,13 @@ static int expand_defaults(struct list *out, pcf_diags *diags)
 		if (stat(default_files[i], &st) == 0)
 			return list_push(out, strdup(default_files[i]));
 	pcf_diags_add(diags, NULL, 0, 0,
-		      "no definitions found: expected ./pcf.yml, ./pcf.yaml or ./pcf.json in the "
-		      "current directory, found none (or name files and directories with -f)");
+	              "no definitions found: expected ./pcf.yml, ./pcf.yaml or ./pcf.json in the "
+	              "current directory, found none (or name files and directories with -f)");
 	return 0;
 }
 
 int files_expand(char ***out, size_t *count, const char *const *paths, size_t path_count,
-		 pcf_diags *diags)
+                 pcf_diags *diags)
 {
 	struct list l = {NULL, 0, 0};
 	struct stat st;
@@ -159,8 +160,8 @@ int files_expand(char ***out, size_t *count, const char *const *paths, size_t pa
 	for (i = 0; i < path_count && rc == 0; i++) {
 		if (stat(paths[i], &st) != 0)
 			pcf_diags_add(diags, paths[i], 0, 0,
-				      "expected a definitions file or directory, found: %s",
-				      strerror(errno));
+			              "expected a definitions file or directory, found: %s",
+			              strerror(errno));
 		else if (S_ISDIR(st.st_mode))
 			rc = expand_directory(&l, paths[i], diags);
 		else
@@ -187,9 +188,9 @@ void files_list_free(char **list, size_t count)
 static void report_too_large(pcf_diags *diags, const char *path, unsigned long long size)
 {
 	pcf_diags_add(diags, path, 0, 0,
-		      "file too large: expected at most %u MiB of definitions, found %s%llu bytes",
-		      PCF_DEFINITIONS_MAX_FILE_BYTES / (1024u * 1024u), size ? "" : "more than ",
-		      size ? size : (unsigned long long)PCF_DEFINITIONS_MAX_FILE_BYTES);
+	              "file too large: expected at most %u MiB of definitions, found %s%llu bytes",
+	              PCF_DEFINITIONS_MAX_FILE_BYTES / (1024u * 1024u), size ? "" : "more than ",
+	              size ? size : (unsigned long long)PCF_DEFINITIONS_MAX_FILE_BYTES);
 }
 
 /* Reads f to its end, refusing more than the limit. */
@@ -218,7 +219,7 @@ static int read_stream(char **text, size_t *len, FILE *f, const char *path, pcf_
 	}
 	if (ferror(f)) {
 		pcf_diags_add(diags, path, 0, 0, "expected a readable file, found: %s",
-			      strerror(errno));
+		              strerror(errno));
 		free(buf);
 		return PCF_EDEFINITION;
 	}
@@ -238,7 +239,7 @@ int files_read(char **text, size_t *len, const char *path, pcf_diags *diags)
 	*len = 0;
 	if ((f = fopen(path, "rb")) == NULL) {
 		pcf_diags_add(diags, path, 0, 0, "expected a readable file, found: %s",
-			      strerror(errno));
+		              strerror(errno));
 		return PCF_EDEFINITION;
 	}
 	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&

@@ -18,7 +18,7 @@
  * PCF_ENOMEM.
  */
 int files_expand(char ***out, size_t *count, const char *const *paths, size_t path_count,
-		 pcf_diags *diags);
+                 pcf_diags *diags);
 void files_list_free(char **list, size_t count);
 
 /*

@@ -82,16 +82,16 @@ void pcf_particle_def_locate(const pcf_particle_def *def, const char *path, pcf_
 }
 
 void pcf_particle_def_locate_key(const pcf_particle_def *def, const char *path,
-				 pcf_source_mark *mark)
+                                 pcf_source_mark *mark)
 {
 	locate(def, path, 1, mark);
 }
 
 static void vreport(const pcf_particle_def *def, pcf_diags *diags, const char *path, int key,
-		    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+                    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 static void vreport(const pcf_particle_def *def, pcf_diags *diags, const char *path, int key,
-		    const char *fmt, va_list ap)
+                    const char *fmt, va_list ap)
 {
 	pcf_source_mark mark;
 	va_list copy;
@@ -116,7 +116,7 @@ static void vreport(const pcf_particle_def *def, pcf_diags *diags, const char *p
 }
 
 void pcf_particle_def_report(const pcf_particle_def *def, pcf_diags *diags, const char *path,
-			     const char *fmt, ...)
+                             const char *fmt, ...)
 {
 	va_list ap;
 
@@ -126,7 +126,7 @@ void pcf_particle_def_report(const pcf_particle_def *def, pcf_diags *diags, cons
 }
 
 void particle_report_key(const pcf_particle_def *def, pcf_diags *diags, const char *path,
-			 const char *fmt, ...)
+                         const char *fmt, ...)
 {
 	va_list ap;
 

@@ -33,9 +33,9 @@ static void report_duplicates(pcf_definitions *defs, pcf_diags *diags)
 				continue;
 			pcf_particle_def_locate(e, "pcf_name", &first);
 			pcf_particle_def_report(d, diags, "pcf_name",
-						"duplicate particle name \"%s\": expected each "
-						"pcf_name once, found it again (first at %s:%d:%d)",
-						d->name, first.file, first.line, first.column);
+			                        "duplicate particle name \"%s\": expected each "
+			                        "pcf_name once, found it again (first at %s:%d:%d)",
+			                        d->name, first.file, first.line, first.column);
 			break;
 		}
 	}
@@ -92,17 +92,17 @@ static const char **all_names(const pcf_definitions *defs)
 }
 
 static void report_unknown(const pcf_particle_def *def, pcf_diags *diags, const char *field,
-			   int index, const char *ref, const char *const *names)
+                           int index, const char *ref, const char *const *names)
 {
 	const char *guess = names ? describe_suggest(ref, names) : NULL;
 	char path[64];
 
 	snprintf(path, sizeof(path), "%s[%d]", field, index);
 	pcf_particle_def_report(def, diags, path,
-				"expected the name of a particle in these definitions (\"name\" or "
-				"\"flavor:name\"), found \"%s\"%s%s%s",
-				ref, guess ? " (did you mean \"" : "", guess ? guess : "",
-				guess ? "\"?)" : "");
+	                        "expected the name of a particle in these definitions (\"name\" or "
+	                        "\"flavor:name\"), found \"%s\"%s%s%s",
+	                        ref, guess ? " (did you mean \"" : "", guess ? guess : "",
+	                        guess ? "\"?)" : "");
 }
 
 /* Resolves one particle's parents and children lists. 0 or PCF_ENOMEM. */
@@ -129,11 +129,11 @@ static int link_one(pcf_definitions *defs, size_t i, const char *const *names, p
 			found = resolve(defs, item->valuestring);
 			if (found < 0)
 				report_unknown(def, diags, fields[f], index, item->valuestring,
-					       names);
+				               names);
 			else if (f == 0 && (rc = add_parent(def, defs->particles[found].id)) < 0)
 				return rc;
 			else if (f == 1 && def->id != NULL &&
-				 (rc = add_parent(&defs->particles[found], def->id)) < 0)
+			         (rc = add_parent(&defs->particles[found], def->id)) < 0)
 				return rc;
 			index++;
 		}

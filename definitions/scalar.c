@@ -81,7 +81,8 @@ static int is_int_text(const char *text)
 	       (strncmp(text, "0o", 2) == 0 && is_digits(text + 2, "01234567"));
 }
 
-/* text is known to be an integer or float form; base 8/16 digits summed as doubles never overflow. */
+/* text is known to be an integer or float form; base 8/16 digits summed as doubles never overflow.
+ */
 static cJSON *number_from(const char *text)
 {
 	const char *p;
@@ -123,14 +124,13 @@ int scalar_resolve_plain(cJSON **out, const char *text)
 			*out = NULL;
 			return 0;
 		}
-	}
-	else
+	} else
 		return 0;
 	return 1;
 }
 
 static int why_set(char *why, size_t why_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int why_set(char *why, size_t why_size, const char *fmt, ...)
 {
@@ -155,25 +155,25 @@ static int apply_tag(cJSON **out, const char *tag, const char *text, char *why, 
 		if (strcmp(tag, "!") == 0 || strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)) == 0)
 			return *out ? 0 : PCF_ENOMEM;
 		return *out ? why_set(why, why_size,
-				      "unsupported tag \"%s\": expected no tag or one of !!str, "
-				      "!!int, !!float, !!bool, !!null",
-				      tag)
-			    : PCF_ENOMEM;
+		                      "unsupported tag \"%s\": expected no tag or one of !!str, "
+		                      "!!int, !!float, !!bool, !!null",
+		                      tag)
+		            : PCF_ENOMEM;
 	}
 	typed = scalar_resolve_plain(out, text);
 	if (typed && *out == NULL)
 		return PCF_ENOMEM;
 	if (typed && ((strcmp(kind, "int") == 0 && is_int_text(text)) ||
-		      (strcmp(kind, "float") == 0 && cJSON_IsNumber(*out)) ||
-		      (strcmp(kind, "bool") == 0 && cJSON_IsBool(*out)) ||
-		      (strcmp(kind, "null") == 0 && cJSON_IsNull(*out))))
+	              (strcmp(kind, "float") == 0 && cJSON_IsNumber(*out)) ||
+	              (strcmp(kind, "bool") == 0 && cJSON_IsBool(*out)) ||
+	              (strcmp(kind, "null") == 0 && cJSON_IsNull(*out))))
 		return 0;
 	cJSON_Delete(*out);
 	*out = cJSON_CreateString(text);
 	if (*out == NULL)
 		return PCF_ENOMEM;
 	return why_set(why, why_size, "tag !!%s: expected %s %s, found \"%s\"", kind,
-		       kind[0] == 'i' ? "an" : "a", kind, text);
+	               kind[0] == 'i' ? "an" : "a", kind, text);
 }
 
 int scalar_to_json(cJSON **out, const scalar_text *s, char *why, size_t why_size)
@@ -186,8 +186,8 @@ int scalar_to_json(cJSON **out, const scalar_text *s, char *why, size_t why_size
 		/* The text before the NUL stands in, so later checks do not pile on. */
 		*out = cJSON_CreateString(s->text);
 		return *out ? why_set(why, why_size,
-				      "expected text, found a NUL character (\\0) in a string")
-			    : PCF_ENOMEM;
+		                      "expected text, found a NUL character (\\0) in a string")
+		            : PCF_ENOMEM;
 	}
 	rc = substitute_env(&text, s->text, s->len, why, why_size);
 	if (rc == PCF_EDEFINITION) {

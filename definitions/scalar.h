@@ -12,8 +12,8 @@
 typedef struct scalar_text {
 	const char *text; /* not NUL-terminated necessarily; len bytes */
 	size_t len;
-	int plain;        /* 1: unquoted, not a block scalar */
-	const char *tag;  /* explicit tag as libyaml resolved it, or NULL */
+	int plain;       /* 1: unquoted, not a block scalar */
+	const char *tag; /* explicit tag as libyaml resolved it, or NULL */
 } scalar_text;
 
 /*

@@ -29,7 +29,7 @@ struct walk {
 };
 
 static void vproblem(struct walk *w, const char *path, int at_key, const char *fmt, va_list ap)
-	__attribute__((format(printf, 4, 0)));
+    __attribute__((format(printf, 4, 0)));
 
 static void vproblem(struct walk *w, const char *path, int at_key, const char *fmt, va_list ap)
 {
@@ -44,7 +44,7 @@ static void vproblem(struct walk *w, const char *path, int at_key, const char *f
 }
 
 static void problem(struct walk *w, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void problem(struct walk *w, const char *path, const char *fmt, ...)
 {
@@ -56,7 +56,7 @@ static void problem(struct walk *w, const char *path, const char *fmt, ...)
 }
 
 static void problem_at_key(struct walk *w, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void problem_at_key(struct walk *w, const char *path, const char *fmt, ...)
 {
@@ -121,7 +121,7 @@ static int coerce_to_string(cJSON *node)
 }
 
 static void check_enum(struct walk *w, const char *const *values, const cJSON *node,
-		       const char *path)
+                       const char *path)
 {
 	char choices[1024], found[128];
 	size_t i, used = 0;
@@ -132,7 +132,7 @@ static void check_enum(struct walk *w, const char *const *values, const cJSON *n
 	choices[0] = '\0';
 	for (i = 0; values[i] != NULL && used < sizeof(choices); i++) {
 		int n = snprintf(choices + used, sizeof(choices) - used, "%s%s", i ? ", " : "",
-				 values[i]);
+		                 values[i]);
 		if (n < 0)
 			break;
 		used += (size_t)n;
@@ -144,8 +144,8 @@ static void check_enum(struct walk *w, const char *const *values, const cJSON *n
 static void check_object(struct walk *w, const pcf_schema *schema, cJSON *node, const char *path);
 
 static void check_value(struct walk *w, pcf_schema_type type, const char *const *enum_values,
-			const pcf_schema *object, pcf_schema_type item_type,
-			const pcf_schema *item_object, cJSON *node, const char *path);
+                        const pcf_schema *object, pcf_schema_type item_type,
+                        const pcf_schema *item_object, cJSON *node, const char *path);
 
 static int type_matches(pcf_schema_type type, const cJSON *node)
 {
@@ -172,7 +172,7 @@ static int type_matches(pcf_schema_type type, const cJSON *node)
 
 /* Items of a list or values of a map. */
 static void check_items(struct walk *w, pcf_schema_type item_type, const char *const *enum_values,
-			const pcf_schema *item_object, cJSON *node, const char *path)
+                        const pcf_schema *item_object, cJSON *node, const char *path)
 {
 	cJSON *item;
 	size_t i = 0;
@@ -184,14 +184,14 @@ static void check_items(struct walk *w, pcf_schema_type item_type, const char *c
 		if (sub == NULL)
 			return;
 		check_value(w, item_type, enum_values, item_object, PCF_SCHEMA_ANY, NULL, item,
-			    sub);
+		            sub);
 		free(sub);
 	}
 }
 
 static void check_value(struct walk *w, pcf_schema_type type, const char *const *enum_values,
-			const pcf_schema *object, pcf_schema_type item_type,
-			const pcf_schema *item_object, cJSON *node, const char *path)
+                        const pcf_schema *object, pcf_schema_type item_type,
+                        const pcf_schema *item_object, cJSON *node, const char *path)
 {
 	char found[128];
 
@@ -204,7 +204,7 @@ static void check_value(struct walk *w, pcf_schema_type type, const char *const 
 			problem(w, path, "expected a mapping (%s), found %s", object->name, found);
 		else
 			problem(w, path, "expected %s, found %s%s", type_phrase(type), found,
-				type == PCF_SCHEMA_BOOL ? describe_bool_hint(node) : "");
+			        type == PCF_SCHEMA_BOOL ? describe_bool_hint(node) : "");
 		return;
 	}
 	if (type == PCF_SCHEMA_STRING && enum_values != NULL)
@@ -226,7 +226,7 @@ static const pcf_schema_field *find_field(const pcf_schema *schema, const char *
 }
 
 static void report_unknown(struct walk *w, const pcf_schema *schema, const char *key,
-			   const char *path)
+                           const char *path)
 {
 	const char *names[128];
 	char choices[2048];
@@ -239,8 +239,8 @@ static void report_unknown(struct walk *w, const pcf_schema *schema, const char 
 	describe_choices(names, choices, sizeof(choices));
 	guess = describe_suggest(key, names);
 	problem_at_key(w, path, "unknown field in %s: expected one of %s%s%s%s",
-		schema->name ? schema->name : "this mapping", choices,
-		guess ? " (did you mean \"" : "", guess ? guess : "", guess ? "\"?)" : "");
+	               schema->name ? schema->name : "this mapping", choices,
+	               guess ? " (did you mean \"" : "", guess ? guess : "", guess ? "\"?)" : "");
 }
 
 static void check_object(struct walk *w, const pcf_schema *schema, cJSON *node, const char *path)
@@ -260,7 +260,7 @@ static void check_object(struct walk *w, const pcf_schema *schema, cJSON *node, 
 			report_unknown(w, schema, item->string, sub);
 		else if (field != NULL)
 			check_value(w, field->type, field->enum_values, field->object,
-				    field->item_type, field->item_object, item, sub);
+			            field->item_type, field->item_object, item, sub);
 		free(sub);
 	}
 	for (i = 0; i < schema->field_count; i++) {
@@ -268,13 +268,13 @@ static void check_object(struct walk *w, const pcf_schema *schema, cJSON *node, 
 		if ((field->flags & PCF_SCHEMA_REQUIRED) &&
 		    cJSON_GetObjectItemCaseSensitive(node, field->name) == NULL)
 			problem(w, path, "expected required field \"%s\" (%s) in %s, found none",
-				field->name, type_phrase(field->type),
-				schema->name ? schema->name : "this mapping");
+			        field->name, type_phrase(field->type),
+			        schema->name ? schema->name : "this mapping");
 	}
 }
 
 size_t pcf_schema_check(const pcf_schema *schema, cJSON *node, const char *path,
-			const pcf_particle_def *def, pcf_diags *diags)
+                        const pcf_particle_def *def, pcf_diags *diags)
 {
 	struct walk w = {def, diags, 0};
 	char found[128];
@@ -284,7 +284,7 @@ size_t pcf_schema_check(const pcf_schema *schema, cJSON *node, const char *path,
 	if (!cJSON_IsObject(node)) {
 		describe_value(node, found, sizeof(found));
 		problem(&w, path, "expected a mapping (%s), found %s",
-			schema->name ? schema->name : "settings", found);
+		        schema->name ? schema->name : "settings", found);
 		return w.problems;
 	}
 	check_object(&w, schema, node, path);

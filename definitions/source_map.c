@@ -32,7 +32,7 @@ struct path_slot {
 	char *path;
 	int line;
 	int column;
-	int key_line;   /* 0 when the node is no mapping member */
+	int key_line; /* 0 when the node is no mapping member */
 	int key_column;
 };
 
@@ -221,7 +221,7 @@ static int path_append(struct path_buf *b, const char *a, const char *c, const c
 }
 
 static int walk(struct pcf_source_map *map, const cJSON *node, const node_marks *const marks[2],
-		struct path_buf *b)
+                struct path_buf *b)
 {
 	const cJSON *child;
 	size_t len = b->len, index = 0;
@@ -252,7 +252,7 @@ static int walk(struct pcf_source_map *map, const cJSON *node, const node_marks 
 }
 
 int source_map_build(struct pcf_source_map **out, const cJSON *root, const node_marks *marks,
-		     const node_marks *key_marks, const char *file)
+                     const node_marks *key_marks, const char *file)
 {
 	const node_marks *both[2] = {marks, key_marks};
 	struct pcf_source_map *map = calloc(1, sizeof(*map));
@@ -290,7 +290,7 @@ void source_map_free(struct pcf_source_map *map)
 }
 
 int source_map_find(const struct pcf_source_map *map, const char *path, int key, int *line,
-		    int *column)
+                    int *column)
 {
 	const struct path_slot *slot;
 

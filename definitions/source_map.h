@@ -35,7 +35,7 @@ struct pcf_source_map;
  * 0 or PCF_ENOMEM.
  */
 int source_map_build(struct pcf_source_map **out, const cJSON *root, const node_marks *marks,
-		     const node_marks *key_marks, const char *file);
+                     const node_marks *key_marks, const char *file);
 void source_map_free(struct pcf_source_map *map);
 /*
  * 1 and fills line/column when path has a position, else 0. key: the
@@ -43,7 +43,7 @@ void source_map_free(struct pcf_source_map *map);
  * there is no key).
  */
 int source_map_find(const struct pcf_source_map *map, const char *path, int key, int *line,
-		    int *column);
+                    int *column);
 const char *source_map_file(const struct pcf_source_map *map);
 
 #endif

@@ -48,7 +48,7 @@ static int put(struct out_buf *b, const char *s, size_t n)
 }
 
 static int fail(char *why, size_t why_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(char *why, size_t why_size, const char *fmt, ...)
 {
@@ -79,11 +79,11 @@ static size_t closing_brace(const char *text, size_t len)
 }
 
 static int expand(struct out_buf *b, const char *text, size_t len, int nesting, char *why,
-		  size_t why_size);
+                  size_t why_size);
 
 /* Expands one "${...}" whose body (between the braces) is body[0..n). */
 static int expand_one(struct out_buf *b, const char *body, size_t n, int nesting, char *why,
-		      size_t why_size)
+                      size_t why_size)
 {
 	size_t name_len = 0;
 	char name[256];
@@ -94,7 +94,7 @@ static int expand_one(struct out_buf *b, const char *body, size_t n, int nesting
 		name_len++;
 	if (name_len == 0 || isdigit((unsigned char)body[0]))
 		return fail(why, why_size, "\"${%.*s}\": expected a variable name after \"${\"",
-			    (int)n, body);
+		            (int)n, body);
 	if (name_len >= sizeof(name))
 		return fail(why, why_size, "\"${%.*s...}\": variable name too long", 32, body);
 	memcpy(name, body, name_len);
@@ -103,18 +103,19 @@ static int expand_one(struct out_buf *b, const char *body, size_t n, int nesting
 	if (name_len == n) {
 		if (value == NULL)
 			return fail(why, why_size,
-				    "environment variable %s is not set (write ${%s:-default} "
-				    "to give a default)",
-				    name, name);
+			            "environment variable %s is not set (write ${%s:-default} "
+			            "to give a default)",
+			            name, name);
 		return put(b, value, strlen(value));
 	}
 	if (body[name_len] == ':' && name_len + 1 < n && body[name_len + 1] == '-')
 		colon = 1;
 	else if (body[name_len] != '-')
-		return fail(why, why_size,
-			    "\"${%.*s}\": expected \"}\", \":-default}\" or \"-default}\" after the "
-			    "variable name",
-			    (int)n, body);
+		return fail(
+		    why, why_size,
+		    "\"${%.*s}\": expected \"}\", \":-default}\" or \"-default}\" after the "
+		    "variable name",
+		    (int)n, body);
 	if (value != NULL && !(colon && value[0] == '\0'))
 		return put(b, value, strlen(value));
 	name_len += colon ? 2 : 1;
@@ -122,7 +123,7 @@ static int expand_one(struct out_buf *b, const char *body, size_t n, int nesting
 }
 
 static int expand(struct out_buf *b, const char *text, size_t len, int nesting, char *why,
-		  size_t why_size)
+                  size_t why_size)
 {
 	size_t i = 0, start = 0, end;
 	int rc;
@@ -148,7 +149,7 @@ static int expand(struct out_buf *b, const char *text, size_t len, int nesting, 
 		}
 		if ((end = closing_brace(text + i, len - i)) == 0)
 			return fail(why, why_size, "\"%.*s\": \"${\" without a closing \"}\"",
-				    (int)(len - i > 40 ? 40 : len - i), text + i);
+			            (int)(len - i > 40 ? 40 : len - i), text + i);
 		if ((rc = put(b, text + start, i - start)) < 0 ||
 		    (rc = expand_one(b, text + i + 2, end - 3, nesting, why, why_size)) < 0)
 			return rc;

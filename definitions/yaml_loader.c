@@ -30,17 +30,17 @@
 #include "yaml_text.h"
 
 struct frame {
-	cJSON *node;    /* the open sequence or mapping */
-	char *key;      /* pending key of a mapping; NULL when a key comes next */
+	cJSON *node; /* the open sequence or mapping */
+	char *key;   /* pending key of a mapping; NULL when a key comes next */
 	yaml_mark_t key_mark;
 	int key_is_merge;
-	cJSON *merges;  /* values given to "<<", applied when the mapping ends */
+	cJSON *merges; /* values given to "<<", applied when the mapping ends */
 	char *anchor;
 };
 
 struct anchor {
 	char *name;
-	cJSON *copy;    /* private copy, marks included */
+	cJSON *copy; /* private copy, marks included */
 	size_t nodes;
 	int height;
 };
@@ -60,12 +60,12 @@ struct loader {
 	size_t alias_nodes;
 	cJSON *root;
 	int problems;
-	int rc;         /* PCF_ENOMEM once memory ran out */
-	int fatal;      /* stop reading events */
+	int rc;    /* PCF_ENOMEM once memory ran out */
+	int fatal; /* stop reading events */
 };
 
 static void report(struct loader *l, const yaml_mark_t *mark, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void report(struct loader *l, const yaml_mark_t *mark, const char *fmt, ...)
 {
@@ -215,14 +215,15 @@ static void attach(struct loader *l, cJSON *node)
 	} else if ((previous = cJSON_GetObjectItemCaseSensitive(f->node, f->key)) != NULL) {
 		if (!node_marks_get(l->docs->key_marks, previous, &line, &column))
 			node_line(l, previous, &line, &column);
-		report(l, &f->key_mark, "duplicate key \"%s\": expected each key once in a "
-					"mapping, found it again (first at line %d, column %d)",
+		report(l, &f->key_mark,
+		       "duplicate key \"%s\": expected each key once in a "
+		       "mapping, found it again (first at line %d, column %d)",
 		       f->key, line, column);
 		cJSON_Delete(node);
 	} else {
 		cJSON_AddItemToObject(f->node, f->key, node);
 		if (node_marks_put(l->docs->key_marks, node, (int)f->key_mark.line + 1,
-				   (int)f->key_mark.column + 1) < 0)
+		                   (int)f->key_mark.column + 1) < 0)
 			out_of_memory(l);
 	}
 	free(f->key);
@@ -232,7 +233,7 @@ static void attach(struct loader *l, cJSON *node)
 
 /* A scalar where a mapping expects a key. */
 static void take_key(struct loader *l, struct frame *f, const char *text, int merge,
-		     const yaml_mark_t *mark)
+                     const yaml_mark_t *mark)
 {
 	f->key_mark = *mark;
 	f->key = strdup(text);
@@ -284,16 +285,18 @@ static void on_alias(struct loader *l, const yaml_event_t *e)
 	cJSON *copy;
 
 	if (a == NULL) {
-		report(l, &e->start_mark, "alias *%s: expected an anchor &%s defined earlier in "
-					  "this document, found none",
+		report(l, &e->start_mark,
+		       "alias *%s: expected an anchor &%s defined earlier in "
+		       "this document, found none",
 		       name, name);
 		l->fatal = 1;
 		return;
 	}
 	if (f != NULL && cJSON_IsObject(f->node) && f->key == NULL) {
 		if (!cJSON_IsString(a->copy)) {
-			report(l, &e->start_mark, "alias *%s as a key: expected a scalar, found a "
-						  "%s",
+			report(l, &e->start_mark,
+			       "alias *%s as a key: expected a scalar, found a "
+			       "%s",
 			       name, cJSON_IsArray(a->copy) ? "sequence" : "mapping or non-string");
 			l->fatal = 1;
 			return;
@@ -311,8 +314,9 @@ static void on_alias(struct loader *l, const yaml_event_t *e)
 		return;
 	}
 	if (l->depth + (size_t)a->height > YAML_LOADER_MAX_DEPTH) {
-		report(l, &e->start_mark, "alias *%s: expected nesting at most %d levels deep, "
-					  "found more",
+		report(l, &e->start_mark,
+		       "alias *%s: expected nesting at most %d levels deep, "
+		       "found more",
 		       name, YAML_LOADER_MAX_DEPTH);
 		l->fatal = 1;
 		return;
@@ -327,12 +331,13 @@ static void on_alias(struct loader *l, const yaml_event_t *e)
 }
 
 static int collection_tag_ok(struct loader *l, const yaml_event_t *e, const char *tag,
-			     const char *want)
+                             const char *want)
 {
 	if (tag == NULL || strcmp(tag, "!") == 0 || strcmp(tag, want) == 0)
 		return 1;
 	if (strncmp(tag, "tag:yaml.org,2002:", 18) == 0)
-		report(l, &e->start_mark, "unsupported tag \"!!%s\": expected no tag here", tag + 18);
+		report(l, &e->start_mark, "unsupported tag \"!!%s\": expected no tag here",
+		       tag + 18);
 	else
 		report(l, &e->start_mark, "unsupported tag \"%s\": expected no tag here", tag);
 	return 0;
@@ -356,8 +361,8 @@ static void on_start(struct loader *l, const yaml_event_t *e, int mapping)
 		return;
 	}
 	tag = (const char *)(mapping ? e->data.mapping_start.tag : e->data.sequence_start.tag);
-	anchor = (const char *)(mapping ? e->data.mapping_start.anchor
-					: e->data.sequence_start.anchor);
+	anchor =
+	    (const char *)(mapping ? e->data.mapping_start.anchor : e->data.sequence_start.anchor);
 	collection_tag_ok(l, e, tag, mapping ? "tag:yaml.org,2002:map" : "tag:yaml.org,2002:seq");
 	f = &l->stack[l->depth];
 	memset(f, 0, sizeof(*f));
@@ -530,8 +535,8 @@ static void run(struct loader *l)
 
 	while (!done && !l->fatal) {
 		if (!yaml_parser_parse(&l->parser, &event)) {
-			if (yaml_text_report_error(&l->parser, l->text, l->len, l->file, l->diags) ==
-			    PCF_ENOMEM)
+			if (yaml_text_report_error(&l->parser, l->text, l->len, l->file,
+			                           l->diags) == PCF_ENOMEM)
 				out_of_memory(l);
 			l->problems++;
 			break;
@@ -545,7 +550,7 @@ static void run(struct loader *l)
 }
 
 int yaml_load_text(yaml_docs *docs, const char *text, size_t len, const char *file, int is_json,
-		   pcf_diags *diags)
+                   pcf_diags *diags)
 {
 	struct loader l;
 	char *untabbed = NULL;

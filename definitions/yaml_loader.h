@@ -18,10 +18,10 @@
 
 /* The documents of one file; caller storage, yaml_docs_init / yaml_docs_cleanup. */
 typedef struct yaml_docs {
-	cJSON **roots;       /* one per non-empty document, in order */
+	cJSON **roots; /* one per non-empty document, in order */
 	size_t count;
 	size_t capacity;
-	node_marks *marks;   /* where every node of every root starts */
+	node_marks *marks;     /* where every node of every root starts */
 	node_marks *key_marks; /* where the key of every mapping member starts */
 } yaml_docs;
 
@@ -36,6 +36,6 @@ void yaml_docs_cleanup(yaml_docs *docs);
  * PCF_EDEFINITION when problems were reported, PCF_ENOMEM.
  */
 int yaml_load_text(yaml_docs *docs, const char *text, size_t len, const char *file, int is_json,
-		   pcf_diags *diags);
+                   pcf_diags *diags);
 
 #endif

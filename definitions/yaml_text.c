@@ -34,22 +34,22 @@ static void offset_position(const char *text, size_t len, size_t offset, int *li
 }
 
 static void report_reader_error(const yaml_parser_t *p, const char *text, size_t len,
-				const char *file, pcf_diags *diags)
+                                const char *file, pcf_diags *diags)
 {
 	int line, column;
 
 	offset_position(text, len, p->problem_offset, &line, &column);
 	if (p->problem_value > 0xFF)
 		pcf_diags_add(diags, file, line, column,
-			      "expected UTF-8 text, found character U+%04X (%s)",
-			      (unsigned)p->problem_value, p->problem);
+		              "expected UTF-8 text, found character U+%04X (%s)",
+		              (unsigned)p->problem_value, p->problem);
 	else if (p->problem_value != -1)
 		pcf_diags_add(diags, file, line, column,
-			      "expected UTF-8 text, found byte 0x%02X (%s); is this a binary file?",
-			      (unsigned)p->problem_value, p->problem);
+		              "expected UTF-8 text, found byte 0x%02X (%s); is this a binary file?",
+		              (unsigned)p->problem_value, p->problem);
 	else
 		pcf_diags_add(diags, file, line, column, "expected UTF-8 text, found %s",
-			      p->problem);
+		              p->problem);
 }
 
 /* A hint for the syntax errors people make most, judged by the text at the mark. */
@@ -70,7 +70,7 @@ static const char *syntax_hint(const yaml_parser_t *p, const char *text, size_t 
 }
 
 int yaml_text_report_error(const yaml_parser_t *p, const char *text, size_t len, const char *file,
-			   pcf_diags *diags)
+                           pcf_diags *diags)
 {
 	const yaml_mark_t *mark = &p->problem_mark;
 	const char *problem = p->problem ? p->problem : "a syntax error";
@@ -83,12 +83,12 @@ int yaml_text_report_error(const yaml_parser_t *p, const char *text, size_t len,
 	}
 	if (p->context != NULL)
 		pcf_diags_add(diags, file, (int)mark->line + 1, (int)mark->column + 1,
-			      "invalid YAML: %s%s (%s that starts at line %d, column %d)", problem,
-			      syntax_hint(p, text, len), p->context, (int)p->context_mark.line + 1,
-			      (int)p->context_mark.column + 1);
+		              "invalid YAML: %s%s (%s that starts at line %d, column %d)", problem,
+		              syntax_hint(p, text, len), p->context, (int)p->context_mark.line + 1,
+		              (int)p->context_mark.column + 1);
 	else
 		pcf_diags_add(diags, file, (int)mark->line + 1, (int)mark->column + 1,
-			      "invalid YAML: %s%s", problem, syntax_hint(p, text, len));
+		              "invalid YAML: %s%s", problem, syntax_hint(p, text, len));
 	return PCF_EDEFINITION;
 }
 
@@ -119,4 +119,3 @@ char *yaml_text_untab_json(const char *text, size_t len)
 	}
 	return copy;
 }
-

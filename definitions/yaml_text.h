@@ -17,7 +17,7 @@
  * PCF_ENOMEM when libyaml ran out of memory (nothing reported).
  */
 int yaml_text_report_error(const yaml_parser_t *p, const char *text, size_t len, const char *file,
-			   pcf_diags *diags);
+                           pcf_diags *diags);
 
 /*
  * A copy of JSON text (len bytes, not NUL-terminated; free with free)

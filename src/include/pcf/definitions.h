@@ -41,10 +41,10 @@ typedef struct pcf_diags {
 void pcf_diags_init(pcf_diags *diags);
 void pcf_diags_cleanup(pcf_diags *diags);
 /* Appends one problem (printf-style message). Out of memory drops it. */
-void pcf_diags_add(pcf_diags *diags, const char *file, int line, int column, const char *fmt,
-		   ...) __attribute__((format(printf, 5, 6)));
+void pcf_diags_add(pcf_diags *diags, const char *file, int line, int column, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 void pcf_diags_vadd(pcf_diags *diags, const char *file, int line, int column, const char *fmt,
-		    va_list ap) __attribute__((format(printf, 5, 0)));
+                    va_list ap) __attribute__((format(printf, 5, 0)));
 /*
  * Writes each as "file:line:col: message\n"; a diag without a line prints
  * as "file: message", one without a file as "message".
@@ -78,18 +78,18 @@ typedef struct pcf_source_map pcf_source_map;
 
 /* One particle as written. Owned by its pcf_definitions. */
 typedef struct pcf_particle_def {
-	char *name;                   /* pcf_name */
-	char *flavor;                 /* flavor */
-	char *id;                     /* "flavor:name", what parents refer to */
+	char *name;   /* pcf_name */
+	char *flavor; /* flavor */
+	char *id;     /* "flavor:name", what parents refer to */
 	pcf_desired_state desired_state;
 	int persist_on_termination;
 	int persist_on_update;
-	char **parents;               /* "flavor:name" each; children: are folded in here */
+	char **parents; /* "flavor:name" each; children: are folded in here */
 	size_t parent_count;
-	cJSON *aws_resource;          /* the resource section, ${VAR} substituted */
-	cJSON *node;                  /* the whole particle as loaded */
-	pcf_source_mark mark;         /* where the particle starts */
-	const pcf_source_map *map;    /* positions of the nodes of `node` */
+	cJSON *aws_resource;       /* the resource section, ${VAR} substituted */
+	cJSON *node;               /* the whole particle as loaded */
+	pcf_source_mark mark;      /* where the particle starts */
+	const pcf_source_map *map; /* positions of the nodes of `node` */
 } pcf_particle_def;
 
 typedef struct pcf_definitions {
@@ -108,10 +108,10 @@ typedef struct pcf_definitions {
  * *out NULL. Free with pcf_definitions_free.
  */
 int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t path_count,
-			 pcf_diags *diags);
+                         pcf_diags *diags);
 /* The same from text already in memory; name is used in messages. */
 int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t len,
-				const char *name, pcf_diags *diags);
+                                const char *name, pcf_diags *diags);
 void pcf_definitions_free(pcf_definitions *defs);
 
 /* The particle with this "name" or "flavor:name", or NULL. */
@@ -125,14 +125,14 @@ const pcf_particle_def *pcf_definitions_find(const pcf_definitions *defs, const 
 void pcf_particle_def_locate(const pcf_particle_def *def, const char *path, pcf_source_mark *mark);
 /* The same, but where the member's key starts ("Foo" in "Foo: 1"), for "unknown field". */
 void pcf_particle_def_locate_key(const pcf_particle_def *def, const char *path,
-				 pcf_source_mark *mark);
+                                 pcf_source_mark *mark);
 
 /*
  * Adds a diag at path inside def (see pcf_particle_def_locate), its
  * message prefixed with "path: " when path is not "".
  */
 void pcf_particle_def_report(const pcf_particle_def *def, pcf_diags *diags, const char *path,
-			     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
  * Declarative schemas for a flavor's aws_resource, checked by
@@ -141,13 +141,13 @@ void pcf_particle_def_report(const pcf_particle_def *def, pcf_diags *diags, cons
  */
 typedef enum pcf_schema_type {
 	PCF_SCHEMA_ANY,
-	PCF_SCHEMA_STRING,   /* a scalar number or bool given here is turned into its text */
+	PCF_SCHEMA_STRING, /* a scalar number or bool given here is turned into its text */
 	PCF_SCHEMA_INTEGER,
 	PCF_SCHEMA_NUMBER,
 	PCF_SCHEMA_BOOL,
-	PCF_SCHEMA_OBJECT,   /* fields from `object` */
-	PCF_SCHEMA_LIST,     /* items of item_type (item_object for objects) */
-	PCF_SCHEMA_MAP       /* any keys; values of item_type (item_object for objects) */
+	PCF_SCHEMA_OBJECT, /* fields from `object` */
+	PCF_SCHEMA_LIST,   /* items of item_type (item_object for objects) */
+	PCF_SCHEMA_MAP     /* any keys; values of item_type (item_object for objects) */
 } pcf_schema_type;
 
 #define PCF_SCHEMA_REQUIRED 0x1u
@@ -165,10 +165,10 @@ typedef struct pcf_schema_field {
 } pcf_schema_field;
 
 typedef struct pcf_schema {
-	const char *name;                     /* used in messages, e.g. "KeySchema element" */
+	const char *name; /* used in messages, e.g. "KeySchema element" */
 	const pcf_schema_field *fields;
 	size_t field_count;
-	int allow_unknown;                    /* 1: extra fields pass */
+	int allow_unknown; /* 1: extra fields pass */
 } pcf_schema;
 
 /*
@@ -177,7 +177,7 @@ typedef struct pcf_schema {
  * Reports every problem into diags. Returns the number of problems added.
  */
 size_t pcf_schema_check(const pcf_schema *schema, cJSON *node, const char *path,
-			const pcf_particle_def *def, pcf_diags *diags);
+                        const pcf_particle_def *def, pcf_diags *diags);
 
 #ifdef __cplusplus
 }

@@ -31,7 +31,7 @@ static inline char *diags_text(const pcf_diags *d)
 
 /* Loads text named name; returns the rc, fills *defs (may be NULL) and *diags_out. */
 static inline int load_text(pcf_definitions **defs, const char *name, const char *text,
-			    char **diags_out)
+                            char **diags_out)
 {
 	pcf_diags d;
 	int rc;

@@ -52,10 +52,11 @@ Test(definitions_loader, one_particle_as_a_mapping)
 	cr_assert_not_null(p->aws_resource);
 	cr_expect_eq(p->aws_resource, cJSON_GetObjectItemCaseSensitive(p->node, "aws_resource"));
 	cr_expect_str_eq(cJSON_GetObjectItem(p->aws_resource, "TableName")->valuestring, "orders");
-	cr_expect_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(p->aws_resource, "ProvisionedThroughput"),
-					 "ReadCapacityUnits")
-			     ->valuedouble,
-		     5);
+	cr_expect_eq(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(p->aws_resource, "ProvisionedThroughput"),
+	                        "ReadCapacityUnits")
+	        ->valuedouble,
+	    5);
 	pcf_definitions_free(defs);
 }
 
@@ -74,9 +75,11 @@ Test(definitions_loader, a_list_with_parents_and_children)
 	cr_expect_str_eq(orders->parents[0], "dynamodb_table:users");
 	cr_expect_str_eq(orders->parents[1], "dynamodb_config_store:settings");
 	/* $inherit$ values are the engine's: kept as written. */
-	cr_expect_str_eq(cJSON_GetObjectItem(orders->aws_resource, "StreamArnOfParent")->valuestring,
-			 "$inherit$dynamodb_table:users$TableArn");
-	cr_expect_eq(pcf_definitions_find(defs, "dynamodb_config_store:settings"), &defs->particles[2]);
+	cr_expect_str_eq(
+	    cJSON_GetObjectItem(orders->aws_resource, "StreamArnOfParent")->valuestring,
+	    "$inherit$dynamodb_table:users$TableArn");
+	cr_expect_eq(pcf_definitions_find(defs, "dynamodb_config_store:settings"),
+	             &defs->particles[2]);
 	cr_expect_eq(defs->particles[2].persist_on_update, 1);
 	cr_expect_null(pcf_definitions_find(defs, "dynamodb_table:settings"));
 	cr_expect_null(pcf_definitions_find(defs, "nobody"));
@@ -145,7 +148,7 @@ Test(definitions_loader, a_pcf_users_file_loads_unchanged)
 	cr_assert_eq(defs->count, 1);
 	cr_expect_str_eq(defs->particles[0].id, "dynamodb_table:pcf_dynamodb");
 	pcf_particle_def_locate(&defs->particles[0],
-				"aws_resource.LocalSecondaryIndexes[0].KeySchema[1].KeyType", &m);
+	                        "aws_resource.LocalSecondaryIndexes[0].KeySchema[1].KeyType", &m);
 	cr_expect_eq(m.line, 19);
 	cr_expect_eq(m.column, 20);
 	pcf_definitions_free(defs);
@@ -153,8 +156,9 @@ Test(definitions_loader, a_pcf_users_file_loads_unchanged)
 
 Test(definitions_loader, json_with_tabs_and_positions)
 {
-	const char *json = "{\n\t\"pcf_name\": \"j\",\n\t\"flavor\": \"dynamodb_table\",\n"
-			   "\t\"aws_resource\": {\"TableName\": \"t\", \"N\": [1, 2.5, true, null]}\n}\n";
+	const char *json =
+	    "{\n\t\"pcf_name\": \"j\",\n\t\"flavor\": \"dynamodb_table\",\n"
+	    "\t\"aws_resource\": {\"TableName\": \"t\", \"N\": [1, 2.5, true, null]}\n}\n";
 	pcf_definitions *defs = expect_load("defs.json", json);
 	const cJSON *n = cJSON_GetObjectItem(defs->particles[0].aws_resource, "N");
 	pcf_source_mark m;
@@ -173,10 +177,10 @@ Test(definitions_loader, json_with_tabs_and_positions)
 Test(definitions_loader, plain_scalars_follow_the_yaml_1_2_core_schema)
 {
 	const char *yaml = "pcf_name: typed\nflavor: f\naws_resource:\n"
-			   "  i: 42\n  neg: -7\n  hex: 0x1F\n  oct: 0o17\n  f: 1.5e3\n  dot: .5\n"
-			   "  t: true\n  T: True\n  n: ~\n  empty:\n  yes_word: yes\n  off: off\n"
-			   "  zero_lead: 012\n  inf: .inf\n  quoted: \"42\"\n  single: 'true'\n"
-			   "  tagged: !!str 42\n  tagged_int: !!int \"7\"\n  ver: 1.2.3\n";
+	                   "  i: 42\n  neg: -7\n  hex: 0x1F\n  oct: 0o17\n  f: 1.5e3\n  dot: .5\n"
+	                   "  t: true\n  T: True\n  n: ~\n  empty:\n  yes_word: yes\n  off: off\n"
+	                   "  zero_lead: 012\n  inf: .inf\n  quoted: \"42\"\n  single: 'true'\n"
+	                   "  tagged: !!str 42\n  tagged_int: !!int \"7\"\n  ver: 1.2.3\n";
 	pcf_definitions *defs = expect_load("typed.yml", yaml);
 	const cJSON *r = defs->particles[0].aws_resource;
 
@@ -205,15 +209,15 @@ Test(definitions_loader, plain_scalars_follow_the_yaml_1_2_core_schema)
 Test(definitions_loader, environment_substitution_before_typing)
 {
 	const char *yaml = "pcf_name: ${PCF_T_NAME}\nflavor: dynamodb_table\naws_resource:\n"
-			   "  TableName: ${PCF_T_NAME}-${PCF_T_STAGE:-dev}\n"
-			   "  Rcu: ${PCF_T_RCU:-5}\n"
-			   "  Quoted: \"${PCF_T_RCU:-5}\"\n"
-			   "  Empty: ${PCF_T_EMPTY:-fallback}\n"
-			   "  EmptyKept: ${PCF_T_EMPTY-fallback}\n"
-			   "  Nested: ${PCF_T_UNSET:-${PCF_T_NAME}}\n"
-			   "  Escaped: $${PCF_T_NAME}\n"
-			   "  Dollar: cost $5\n"
-			   "  Inherit: $inherit$dynamodb_table:users$TableArn\n";
+	                   "  TableName: ${PCF_T_NAME}-${PCF_T_STAGE:-dev}\n"
+	                   "  Rcu: ${PCF_T_RCU:-5}\n"
+	                   "  Quoted: \"${PCF_T_RCU:-5}\"\n"
+	                   "  Empty: ${PCF_T_EMPTY:-fallback}\n"
+	                   "  EmptyKept: ${PCF_T_EMPTY-fallback}\n"
+	                   "  Nested: ${PCF_T_UNSET:-${PCF_T_NAME}}\n"
+	                   "  Escaped: $${PCF_T_NAME}\n"
+	                   "  Dollar: cost $5\n"
+	                   "  Inherit: $inherit$dynamodb_table:users$TableArn\n";
 	pcf_definitions *defs;
 	const cJSON *r;
 
@@ -235,23 +239,24 @@ Test(definitions_loader, environment_substitution_before_typing)
 	cr_expect_str_eq(cJSON_GetObjectItem(r, "Escaped")->valuestring, "${PCF_T_NAME}");
 	cr_expect_str_eq(cJSON_GetObjectItem(r, "Dollar")->valuestring, "cost $5");
 	cr_expect_str_eq(cJSON_GetObjectItem(r, "Inherit")->valuestring,
-			 "$inherit$dynamodb_table:users$TableArn");
+	                 "$inherit$dynamodb_table:users$TableArn");
 	pcf_definitions_free(defs);
 }
 
 Test(definitions_loader, anchors_aliases_and_merge_keys)
 {
-	const char *yaml = "- pcf_name: a\n  flavor: dynamodb_table\n  aws_resource: &base\n"
-			   "    TableName: a\n    Keys: &keys [{AttributeName: id, KeyType: HASH}]\n"
-			   "- pcf_name: b\n  flavor: dynamodb_table\n  aws_resource:\n"
-			   "    <<: *base\n    TableName: b\n    More: *keys\n";
+	const char *yaml =
+	    "- pcf_name: a\n  flavor: dynamodb_table\n  aws_resource: &base\n"
+	    "    TableName: a\n    Keys: &keys [{AttributeName: id, KeyType: HASH}]\n"
+	    "- pcf_name: b\n  flavor: dynamodb_table\n  aws_resource:\n"
+	    "    <<: *base\n    TableName: b\n    More: *keys\n";
 	pcf_definitions *defs = expect_load("alias.yml", yaml);
 	const cJSON *b = defs->particles[1].aws_resource;
 	pcf_source_mark m;
 
 	cr_expect_str_eq(cJSON_GetObjectItem(b, "TableName")->valuestring, "b");
 	cr_expect(cJSON_Compare(cJSON_GetObjectItem(b, "Keys"),
-				cJSON_GetObjectItem(defs->particles[0].aws_resource, "Keys"), 1));
+	                        cJSON_GetObjectItem(defs->particles[0].aws_resource, "Keys"), 1));
 	cr_expect(cJSON_Compare(cJSON_GetObjectItem(b, "More"), cJSON_GetObjectItem(b, "Keys"), 1));
 	/* A copied node points at the text that defined it. */
 	pcf_particle_def_locate(&defs->particles[1], "aws_resource.More[0].KeyType", &m);
@@ -266,7 +271,7 @@ Test(definitions_loader, anchors_aliases_and_merge_keys)
 Test(definitions_loader, locate_falls_back_to_the_nearest_ancestor)
 {
 	const char *yaml = "pcf_name: p\nflavor: f\naws_resource:\n  KeySchema:\n"
-			   "    - {AttributeName: id, KeyType: HASH}\n";
+	                   "    - {AttributeName: id, KeyType: HASH}\n";
 	pcf_definitions *defs = expect_load("loc.yml", yaml);
 	const pcf_particle_def *p = &defs->particles[0];
 	pcf_source_mark m;
@@ -292,16 +297,17 @@ Test(definitions_loader, locate_falls_back_to_the_nearest_ancestor)
 Test(definitions_loader, report_prefixes_the_path)
 {
 	pcf_definitions *defs = expect_load("rep.yml", "pcf_name: p\nflavor: f\naws_resource:\n"
-						       "  TableName: 5\n");
+	                                               "  TableName: 5\n");
 	pcf_diags d;
 	char *text;
 
 	pcf_diags_init(&d);
-	pcf_particle_def_report(&defs->particles[0], &d, "aws_resource.TableName", "too %s", "short");
+	pcf_particle_def_report(&defs->particles[0], &d, "aws_resource.TableName", "too %s",
+	                        "short");
 	pcf_particle_def_report(&defs->particles[0], &d, "", "whole particle");
 	text = diags_text(&d);
 	cr_expect_str_eq(text, "rep.yml:4:14: aws_resource.TableName: too short\n"
-			       "rep.yml:1:1: whole particle");
+	                       "rep.yml:1:1: whole particle");
 	free(text);
 	pcf_diags_cleanup(&d);
 	pcf_definitions_free(defs);

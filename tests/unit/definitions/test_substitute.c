@@ -32,8 +32,8 @@ static void expect_fail(const char *in, const char *reason)
 {
 	char *got = NULL, why[256];
 
-	cr_expect_eq(substitute_env(&got, in, strlen(in), why, sizeof(why)), PCF_EDEFINITION,
-		     "%s", in);
+	cr_expect_eq(substitute_env(&got, in, strlen(in), why, sizeof(why)), PCF_EDEFINITION, "%s",
+	             in);
 	cr_expect_null(got);
 	cr_expect_str_eq(why, reason, "for %s", in);
 }
@@ -56,7 +56,8 @@ Test(definitions_substitute, forms)
 
 Test(definitions_substitute, dollars_that_are_not_substitutions)
 {
-	expect_sub("$inherit$dynamodb_table:users$TableArn", "$inherit$dynamodb_table:users$TableArn");
+	expect_sub("$inherit$dynamodb_table:users$TableArn",
+	           "$inherit$dynamodb_table:users$TableArn");
 	expect_sub("$$${PCF_S_A}", "$${PCF_S_A}");
 	expect_sub("$${PCF_S_A}", "${PCF_S_A}");
 	expect_sub("cost $5 $", "cost $5 $");
@@ -68,15 +69,15 @@ Test(definitions_substitute, dollars_that_are_not_substitutions)
 Test(definitions_substitute, mistakes)
 {
 	expect_fail("${PCF_S_UNSET}",
-		    "environment variable PCF_S_UNSET is not set (write ${PCF_S_UNSET:-default} "
-		    "to give a default)");
+	            "environment variable PCF_S_UNSET is not set (write ${PCF_S_UNSET:-default} "
+	            "to give a default)");
 	expect_fail("a ${PCF_S_A", "\"${PCF_S_A\": \"${\" without a closing \"}\"");
 	expect_fail("${}", "\"${}\": expected a variable name after \"${\"");
 	expect_fail("${9A}", "\"${9A}\": expected a variable name after \"${\"");
 	expect_fail("${PCF_S_A?x}", "\"${PCF_S_A?x}\": expected \"}\", \":-default}\" or "
-				    "\"-default}\" after the variable name");
+	                            "\"-default}\" after the variable name");
 	expect_fail("${PCF_S_UNSET:-${PCF_S_UNSET:-${PCF_S_UNSET:-${PCF_S_UNSET:-${PCF_S_UNSET:-"
-		    "${PCF_S_UNSET:-${PCF_S_UNSET:-${PCF_S_UNSET:-${PCF_S_UNSET:-${PCF_S_UNSET:-x"
-		    "}}}}}}}}}}",
-		    "defaults nested more than 8 levels deep");
+	            "${PCF_S_UNSET:-${PCF_S_UNSET:-${PCF_S_UNSET:-${PCF_S_UNSET:-${PCF_S_UNSET:-x"
+	            "}}}}}}}}}}",
+	            "defaults nested more than 8 levels deep");
 }
