@@ -81,10 +81,52 @@ static int wait_for_burst(pcf_config_store *timed)
 	return 0;
 }
 
+/* Opens the store time-based, changes limits through direct, waits for the snapshot. */
+static int watch_snapshot(pcf_ddb *db, pcf_config_store_options o, pcf_config_store *direct)
+{
+	pcf_config_store *timed = NULL;
+	pcf_error err = PCF_ERROR_INIT;
+	cJSON *value = NULL;
+	int status = 1;
+
+	o.mode = PCF_CONFIG_TIME_BASED;
+	o.refresh_interval_ms = 1000;
+	o.on_error = refresh_failed;
+	if (pcf_config_store_open(&timed, db, &o, &err) != 0)
+		return fail("opening the time-based store", &err);
+	if (pcf_config_store_get_all(&value, timed, &err) != 0) {
+		fail("reading the snapshot", &err);
+		goto out;
+	}
+	show("time-based get_all():", value);
+	value = cJSON_Parse("{\"requests_per_second\":100,\"burst\":50}");
+	if (!value || pcf_config_store_set(direct, "limits", value, &err) != 0) {
+		fail("changing limits", &err);
+		goto out;
+	}
+	if (!wait_for_burst(timed)) {
+		fprintf(stderr, "config_store_example: the snapshot never saw the change\n");
+		goto out;
+	}
+	cJSON_Delete(value);
+	value = NULL;
+	if (pcf_config_store_get(&value, timed, "limits", &err) != 0) {
+		fail("reading limits", &err);
+		goto out;
+	}
+	show("after a refresh, get(limits):", value);
+	value = NULL;
+	status = 0;
+out:
+	cJSON_Delete(value);
+	pcf_config_store_close(timed);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	pcf_config_store_options o = PCF_CONFIG_STORE_OPTIONS_INIT;
-	pcf_config_store *direct = NULL, *timed = NULL;
+	pcf_config_store *direct = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_ddb *db = NULL;
 	cJSON *value = NULL;
@@ -114,39 +156,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	show("direct get(db):", value);
-
-	o.mode = PCF_CONFIG_TIME_BASED;
-	o.refresh_interval_ms = 1000;
-	o.on_error = refresh_failed;
-	if (pcf_config_store_open(&timed, db, &o, &err) != 0) {
-		fail("opening the time-based store", &err);
-		goto out;
-	}
-	if (pcf_config_store_get_all(&value, timed, &err) != 0) {
-		fail("reading the snapshot", &err);
-		goto out;
-	}
-	show("time-based get_all():", value);
-
-	value = cJSON_Parse("{\"requests_per_second\":100,\"burst\":50}");
-	if (!value || pcf_config_store_set(direct, "limits", value, &err) != 0) {
-		cJSON_Delete(value);
-		fail("changing limits", &err);
-		goto out;
-	}
-	cJSON_Delete(value);
-	if (!wait_for_burst(timed)) {
-		fprintf(stderr, "config_store_example: the snapshot never saw the change\n");
-		goto out;
-	}
-	if (pcf_config_store_get(&value, timed, "limits", &err) != 0) {
-		fail("reading limits", &err);
-		goto out;
-	}
-	show("after a refresh, get(limits):", value);
-	status = 0;
+	status = watch_snapshot(db, o, direct);
 out:
-	pcf_config_store_close(timed);
 	pcf_config_store_close(direct);
 	pcf_ddb_free(db);
 	pcf_global_cleanup();
