@@ -217,6 +217,12 @@ cJSON *pcf_cli_report_json(const pcf_run_report *report, pcf_cli_report_kind kin
 void pcf_cli_report_text(const pcf_cli_context *ctx, const pcf_run_report *report,
                          pcf_cli_report_kind kind, int desired_override);
 
+/*
+ * The live state to show for a report: its state name, or "unknown" when
+ * a plan or status failed, since the engine then may not have read one.
+ */
+const char *pcf_cli_state_name(const pcf_particle_report *p, pcf_cli_report_kind kind);
+
 /* "running" / "stopped" / "terminated". */
 const char *pcf_cli_desired_name(pcf_desired_state state);
 

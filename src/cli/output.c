@@ -70,6 +70,13 @@ const char *pcf_cli_desired_name(pcf_desired_state state)
 	return "unknown";
 }
 
+const char *pcf_cli_state_name(const pcf_particle_report *p, pcf_cli_report_kind kind)
+{
+	if (kind != PCF_CLI_REPORT_APPLY && p->outcome == PCF_OUTCOME_FAILED)
+		return "unknown";
+	return pcf_state_name(p->state);
+}
+
 static const char *desired_of(const pcf_particle_report *p, int desired_override)
 {
 	if (desired_override >= 0)
@@ -175,7 +182,7 @@ static cJSON *particle_json(const pcf_particle_report *p, pcf_cli_report_kind ki
 		cJSON_AddStringToObject(o, "table", table);
 	else
 		cJSON_AddNullToObject(o, "table");
-	cJSON_AddStringToObject(o, "state", pcf_state_name(p->state));
+	cJSON_AddStringToObject(o, "state", pcf_cli_state_name(p, kind));
 	cJSON_AddStringToObject(o, "desired_state", desired_of(p, desired_override));
 	cJSON_AddStringToObject(o, "outcome", pcf_outcome_name(p->outcome));
 	if (kind == PCF_CLI_REPORT_STATUS) {

@@ -108,7 +108,7 @@ static void plan_particle(const pcf_cli_context *ctx, const pcf_particle_report 
 	size_t k;
 
 	print_head(ctx, p, width);
-	fprintf(ctx->out, "  %s", pcf_state_name(p->state));
+	fprintf(ctx->out, "  %s", pcf_cli_state_name(p, PCF_CLI_REPORT_PLAN));
 	if (p->plan.count == 0 && !p->error.code) {
 		fputs(p->drift.count ? ": no steps (persist_on_update leaves this drift)\n"
 		                     : ": no changes\n",
@@ -140,7 +140,7 @@ static void status_particle(const pcf_cli_context *ctx, const pcf_particle_repor
                             const char *desired)
 {
 	int in_sync = p->outcome == PCF_OUTCOME_IN_SYNC || p->outcome == PCF_OUTCOME_CONVERGED;
-	const char *state = pcf_state_name(p->state);
+	const char *state = pcf_cli_state_name(p, PCF_CLI_REPORT_STATUS);
 
 	print_head(ctx, p, width);
 	fprintf(ctx->out, "  %-10s ", state);
