@@ -8,8 +8,11 @@
  * simple (they are recomputed from the state each step left behind) and
  * makes every wait between steps the same wait.
  *
- * Waits back off from poll_initial_ms, doubling to poll_max_ms with up to
- * 10% jitter, and never past the run's deadline. LimitExceeded from the
+ * Waits back off from poll_initial_ms, growing by half each time up to
+ * poll_max_ms, with up to 10% jitter, and never past the run's deadline.
+ * Growing by half rather than doubling bounds how late a change is seen
+ * to about half the time already waited: a table that takes 2 s to
+ * create is noticed within about 2.6 s, not 3. LimitExceeded from the
  * control plane (too many tables changing at once) is waited out the same
  * way. A step planned again with the drift it was meant to fix unchanged,
  * after one more look, fails with PCF_ENOCHANGE instead of looping.
@@ -75,7 +78,7 @@ static int backoff(loop *l, pcf_state state, const char *why)
 		d = left;
 	pcf_engine_emit(l->e, PCF_EVENT_WAITING, l->p, state, why);
 	l->e->clock.sleep_ms(d, l->e->clock.ctx);
-	l->delay_ms *= 2;
+	l->delay_ms += l->delay_ms / 2;
 	if (l->delay_ms > l->e->options.poll_max_ms)
 		l->delay_ms = l->e->options.poll_max_ms;
 	pcf_particle_cache_drop(l->p);

@@ -52,9 +52,9 @@ typedef struct pcf_engine_options {
 	void *services;                    /* handed to flavors (pcf_particle_services) */
 	int parallel;                      /* workers; 0: 8 */
 	long timeout_ms;                   /* per run; 0: 1800000 (30 min) */
-	long poll_initial_ms;              /* first wait while pending; 0: 200 */
+	long poll_initial_ms;              /* first wait while pending; 0: 200 (grows by half) */
 	long poll_max_ms;                  /* backoff cap; 0: 5000 */
-	long state_cache_ttl_ms;           /* reuse a state read this fresh; 0: 1000 */
+	long state_cache_ttl_ms;           /* reuse a state read this fresh; 0: 1000, < 0: never */
 	int allow_replace;                 /* --allow-replace */
 	int yes;                           /* --yes: deletions and replacements allowed */
 	pcf_logger logger;
@@ -92,6 +92,12 @@ int pcf_engine_select(pcf_engine *engine, const char *const *selectors, size_t c
 /* Overrides every selected particle's desired state (run/stop/terminate). */
 void pcf_engine_set_desired(pcf_engine *engine, pcf_desired_state state);
 
+/*
+ * persist_on_termination: terminate is REFUSED (PCF_EREFUSED), like
+ * Terraform's prevent_destroy, even with --yes. persist_on_update: drift
+ * is left alone; apply reports CONVERGED (with the drift in the report),
+ * status IN_SYNC (drift listed), plan no steps.
+ */
 typedef enum pcf_outcome {
 	PCF_OUTCOME_CONVERGED,   /* at desired state and equivalent */
 	PCF_OUTCOME_CHANGES,     /* plan/status: changes pending or drift */
@@ -107,8 +113,9 @@ const char *pcf_outcome_name(pcf_outcome outcome);
 typedef struct pcf_particle_report {
 	const pcf_particle_def *def;
 	pcf_outcome outcome;
-	pcf_state state;               /* last state read */
-	pcf_drift drift;               /* status: what differs */
+	pcf_state state;               /* last state read (not meaningful when SKIPPED) */
+	pcf_drift drift;               /* status, plan: what differs; apply: what
+					* persist_on_update left alone */
 	pcf_plan plan;                 /* plan: what apply would do */
 	char **actions;                /* apply: each action run, in order */
 	size_t action_count;
@@ -123,12 +130,24 @@ typedef struct pcf_run_report {
 
 void pcf_run_report_free(pcf_run_report *report);
 
-/* Converges every selected particle. Returns 0 when all converged, else the
- * first failure's code (each particle's report says its own). */
+/*
+ * Converges every selected particle and its ancestors. Returns 0 when all
+ * converged, else the code of the first particle (in definition order)
+ * that failed, timed out (PCF_ETIMEDOUT) or was refused, a root cause
+ * before a SKIPPED one; err receives that particle's error. *out is set
+ * whenever the run took place, failures included; each particle's report
+ * says its own outcome. Not thread-safe: one run per engine at a time.
+ */
 int pcf_engine_apply(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
-/* Reads state and computes, per particle, the steps apply would take. */
+/*
+ * Reads state and computes, per selected particle, the steps apply would
+ * take (outcome CHANGES or IN_SYNC); changes nothing. Returns as apply
+ * does: a particle whose state cannot be read (FAILED) or whose plan
+ * would be refused (REFUSED) makes it non-zero.
+ */
 int pcf_engine_plan(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
-/* Reads state and drift per particle. */
+/* Reads state and drift per selected particle: IN_SYNC when at the desired
+ * state without drift, else CHANGES; FAILED when unreadable. */
 int pcf_engine_status(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
 
 #ifdef __cplusplus
