@@ -164,6 +164,11 @@ int pcf_aws_call_many(pcf_aws_client *client, pcf_aws_call_spec *calls, size_t c
 		b.slots[i].spec = &calls[i];
 		pcf_aws_exchange_init(&b.slots[i].ex, client, calls[i].action, calls[i].body,
 				      calls[i].len);
+		if (!calls[i].action) {
+			calls[i].rc = pcf_error_set(&calls[i].error, PCF_EINVAL, "call %zu has no action", i);
+			b.slots[i].state = SLOT_DONE;
+			b.done++;
+		}
 	}
 	rc = run_batch(&b, err);
 out:

@@ -276,6 +276,16 @@ int pcf_fake_server_start_script(pcf_fake_server **out, const pcf_fake_response 
 	return rc;
 }
 
+int pcf_fake_server_connection_count(const pcf_fake_server *server)
+{
+	pcf_fake_server *s = (pcf_fake_server *)server;
+	int n;
+	pthread_mutex_lock(&s->lock);
+	n = s->conn_count;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
 const char *pcf_fake_server_url(const pcf_fake_server *server)
 {
 	return server->url;

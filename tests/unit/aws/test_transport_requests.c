@@ -166,3 +166,89 @@ Test(transport_requests, missing_credentials_fail_before_sending)
 	pcf_aws_client_free(c);
 	pcf_fake_server_stop(fake);
 }
+
+struct thread_arg {
+	pcf_aws_client *client;
+	int failures;
+};
+
+static void *call_many_times(void *p)
+{
+	struct thread_arg *a = p;
+	for (int i = 0; i < 20; i++) {
+		pcf_aws_response r;
+		pcf_error err = PCF_ERROR_INIT;
+		if (pcf_aws_call(&r, a->client, "GetItem", "{}", 2, &err) < 0)
+			a->failures++;
+		else
+			pcf_aws_response_free(&r);
+	}
+	return NULL;
+}
+
+Test(transport_requests, connections_are_reused_across_requests_and_threads)
+{
+	pcf_fake_server *fake;
+	pthread_t threads[4];
+	struct thread_arg args[4];
+
+	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, NULL), 0);
+	pcf_aws_client *c = client_for(fake, NULL);
+	for (int i = 0; i < 5; i++) {
+		pcf_aws_response r;
+		cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, NULL), 0);
+		pcf_aws_response_free(&r);
+	}
+	cr_assert_eq(pcf_fake_server_connection_count(fake), 1, "one connection for 5 requests");
+
+	for (int i = 0; i < 4; i++) {
+		args[i].client = c;
+		args[i].failures = 0;
+		cr_assert_eq(pthread_create(&threads[i], NULL, call_many_times, &args[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(threads[i], NULL);
+		cr_assert_eq(args[i].failures, 0);
+	}
+	cr_assert_eq(pcf_fake_server_request_count(fake), 85);
+	cr_assert_leq(pcf_fake_server_connection_count(fake), 5,
+		      "at most one connection per thread, plus the first");
+	pcf_aws_client_free(c);
+	pcf_fake_server_stop(fake);
+}
+
+Test(transport_requests, connection_cap_limits_connections)
+{
+	pcf_fake_server *fake;
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+	pcf_aws_client *c = NULL;
+	pcf_aws_call_spec calls[12];
+	pthread_t threads[3];
+	struct thread_arg args[3];
+
+	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, NULL), 0);
+	o.endpoint = pcf_fake_server_url(fake);
+	o.max_connections = 2;
+	cr_assert_eq(pcf_aws_client_new(&c, &o, NULL), 0);
+	memset(calls, 0, sizeof(calls));
+	for (int i = 0; i < 12; i++) {
+		calls[i].action = "GetItem";
+		calls[i].body = "{}";
+		calls[i].len = 2;
+	}
+	cr_assert_eq(pcf_aws_call_many(c, calls, 12, 0, NULL), 0);
+	for (int i = 0; i < 12; i++) {
+		cr_assert_eq(calls[i].rc, 0);
+		pcf_aws_response_free(&calls[i].response);
+	}
+	for (int i = 0; i < 3; i++) {
+		args[i].client = c;
+		args[i].failures = 0;
+		cr_assert_eq(pthread_create(&threads[i], NULL, call_many_times, &args[i]), 0);
+	}
+	for (int i = 0; i < 3; i++)
+		pthread_join(threads[i], NULL);
+	cr_assert_leq(pcf_fake_server_connection_count(fake), 2, "DYNAMODB_MAX_CLIENTS-style cap");
+	pcf_aws_client_free(c);
+	pcf_fake_server_stop(fake);
+}
