@@ -377,10 +377,7 @@ int config_plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_error 
 {
 	struct resource r;
 	struct plan_walk w;
-	/* Right after CreateTable the table cannot take writes yet; the
-	 * options are planned once it is running and current can be read. */
-	if (!current)
-		return 0;
+	/* current NULL (the steps after CreateTable): every declared option is an add. */
 	resource_read(&r, pcf_particle_desired(p));
 	w.plan = out;
 	w.table = &r.table;

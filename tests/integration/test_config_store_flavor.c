@@ -145,6 +145,13 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 
 	pcf_test_table_name(table, sizeof(table), "cfg-flavor");
 	snprintf(yaml, sizeof(yaml), DEFINITION, table, "false", "db.internal");
+	/* The plan for a missing table: create it, then add every declared option. */
+	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_plan, &err), 0, "%s", err.message);
+	cr_assert_eq(r.report->particles[0].plan.count, 4);
+	cr_assert_str_eq(r.report->particles[0].plan.steps[0].action, "CreateTable");
+	cr_assert_str_eq(r.report->particles[0].plan.steps[3].summary, "app2/db: add");
+	run_close(&r);
+
 	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
 	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_CONVERGED, "%s",
 		     r.report->particles[0].error.message);

@@ -124,7 +124,10 @@ typedef struct pcf_config_store pcf_config_store;
 int pcf_config_store_open(pcf_config_store **out, pcf_ddb *db,
 			  const pcf_config_store_options *options, pcf_error *err);
 
-/* Stops the refresh thread (waiting for a refresh in flight) and frees the store. Accepts NULL. */
+/*
+ * Stops the refresh thread (waiting for a refresh in flight) and frees the
+ * store. No other thread may be using the store any more. Accepts NULL.
+ */
 void pcf_config_store_close(pcf_config_store *store);
 
 /*
