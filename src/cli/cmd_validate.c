@@ -71,7 +71,7 @@ static void check_names(const pcf_definitions *defs, int argc, char **argv, pcf_
 static void print_text(const pcf_cli_context *ctx, const pcf_definitions *defs,
                        const pcf_diags *diags)
 {
-	size_t k;
+	size_t k, width = 0;
 
 	if (diags->count) {
 		pcf_diags_print(diags, ctx->err);
@@ -79,11 +79,15 @@ static void print_text(const pcf_cli_context *ctx, const pcf_definitions *defs,
 		             diags->count == 1 ? "" : "s");
 		return;
 	}
+	for (k = 0; k < defs->count; k++)
+		if (strlen(defs->particles[k].id) > width)
+			width = strlen(defs->particles[k].id);
 	for (k = 0; k < defs->count; k++) {
 		const pcf_particle_def *def = &defs->particles[k];
 		const char *table = pcf_cli_table_name(def);
 
-		fprintf(ctx->out, "%s  %s", def->id, pcf_cli_desired_name(def->desired_state));
+		fprintf(ctx->out, "%-*s  %s", (int)width, def->id,
+		        pcf_cli_desired_name(def->desired_state));
 		if (table && strcmp(table, def->name) != 0)
 			fprintf(ctx->out, "  (table %s)", table);
 		fputc('\n', ctx->out);

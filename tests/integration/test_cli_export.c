@@ -218,3 +218,26 @@ Test(cli_export, timeout_and_export_everything)
 	pcf_local_server_stop(&server);
 	cli_rmdir(dir);
 }
+
+/* -vv logs every request and response on stderr, with the secrets masked; -q logs nothing. */
+Test(cli_export, verbose_logs_are_redacted_and_quiet_is_quiet)
+{
+	const char *verbose[] = {"--endpoint", pcf_test_endpoint(PCF_LOCAL_DYNALITE), "-vv",
+	                         "tables", NULL};
+	const char *quiet[] = {"--endpoint", pcf_test_endpoint(PCF_LOCAL_DYNALITE), "-q", "tables",
+	                       NULL};
+	cli_result r;
+
+	/* Inherited by pcf; this test runs in a process of its own. */
+	setenv("AWS_SECRET_ACCESS_KEY", "SECRETKEYdoNotPrint", 1);
+	setenv("AWS_SESSION_TOKEN", "SESSIONdoNotPrint", 1);
+	cli_expect(&r, 0, verbose);
+	cr_assert_not_null(strstr(r.err, "debug:"), "%s", r.err);
+	cr_assert_not_null(strstr(r.err, "ListTables"), "%s", r.err);
+	cr_assert_null(strstr(r.err, "doNotPrint"), "a secret in the log:\n%s", r.err);
+	cr_assert_null(strstr(r.out, "doNotPrint"));
+	cli_result_free(&r);
+	cli_expect(&r, 0, quiet);
+	cr_assert_str_eq(r.err, "");
+	cli_result_free(&r);
+}

@@ -221,3 +221,16 @@ Test(cli_offline, item_usage_errors)
 	cr_assert_not_null(strstr(r.err, "--key: not valid JSON"), "%s", r.err);
 	cli_result_free(&r);
 }
+
+/* The shipped examples stay valid. */
+Test(cli_offline, examples_validate)
+{
+	const char *args[] = {"-f",       PCF_SOURCE_DIR "/examples/pcf.yml",
+	                      "-f",       PCF_SOURCE_DIR "/examples/demo/definitions",
+	                      "validate", NULL};
+	cli_result r;
+
+	cli_expect(&r, 0, args);
+	cr_assert_not_null(strstr(r.out, "5 particles valid"), "%s", r.out);
+	cli_result_free(&r);
+}
