@@ -22,8 +22,8 @@ static double cpu_seconds(void)
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       ru.ru_stime.tv_usec / 1e6;
 }
 
 static double wall_seconds(void)
@@ -43,16 +43,17 @@ static int request(pcf_aws_client *c, const char *table, long i)
 
 	if (i % 2 == 0)
 		snprintf(body, sizeof(body),
-			 "{\"TableName\":\"%s\",\"Item\":{\"pk\":{\"S\":\"key-%ld\"},"
-			 "\"n\":{\"N\":\"%ld\"},\"s\":{\"S\":\"some value\"}}}",
-			 table, i % 100, i);
+		         "{\"TableName\":\"%s\",\"Item\":{\"pk\":{\"S\":\"key-%ld\"},"
+		         "\"n\":{\"N\":\"%ld\"},\"s\":{\"S\":\"some value\"}}}",
+		         table, i % 100, i);
 	else
-		snprintf(body, sizeof(body), "{\"TableName\":\"%s\",\"Key\":{\"pk\":{\"S\":\"key-%ld\"}}}",
-			 table, (i - 1) % 100);
+		snprintf(body, sizeof(body),
+		         "{\"TableName\":\"%s\",\"Key\":{\"pk\":{\"S\":\"key-%ld\"}}}", table,
+		         (i - 1) % 100);
 	rc = pcf_aws_call(&r, c, action, body, strlen(body), &err);
 	if (rc < 0) {
 		fprintf(stderr, "bench_aws_transport: %s: %s %s\n", action, pcf_error_code_name(rc),
-			err.message);
+		        err.message);
 		return rc;
 	}
 	pcf_aws_response_free(&r);
@@ -67,10 +68,10 @@ static int create_table(pcf_aws_client *c, const char *table)
 	int rc;
 
 	snprintf(body, sizeof(body),
-		 "{\"TableName\":\"%s\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\","
-		 "\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":"
-		 "\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}",
-		 table);
+	         "{\"TableName\":\"%s\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\","
+	         "\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":"
+	         "\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}",
+	         table);
 	rc = pcf_aws_call(&r, c, "CreateTable", body, strlen(body), &err);
 	if (rc == PCF_ERESOURCE_IN_USE)
 		return 0;

@@ -12,19 +12,22 @@
 #include <stddef.h>
 
 typedef struct pcf_aws_buf {
-	char *data;    /* NUL-terminated; NULL until the first append */
+	char *data; /* NUL-terminated; NULL until the first append */
 	size_t len;
 	size_t cap;
-	int failed;    /* 1 after an allocation failed */
+	int failed; /* 1 after an allocation failed */
 } pcf_aws_buf;
 
-#define PCF_AWS_BUF_INIT {NULL, 0, 0, 0}
+#define PCF_AWS_BUF_INIT                                                                           \
+	{                                                                                          \
+		NULL, 0, 0, 0                                                                      \
+	}
 
 void pcf_aws_buf_append(pcf_aws_buf *buf, const void *data, size_t len);
 void pcf_aws_buf_puts(pcf_aws_buf *buf, const char *text);
 void pcf_aws_buf_putc(pcf_aws_buf *buf, char c);
 void pcf_aws_buf_printf(pcf_aws_buf *buf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Empties the buffer, keeping its memory. */
 void pcf_aws_buf_reset(pcf_aws_buf *buf);
 int pcf_aws_buf_failed(const pcf_aws_buf *buf);

@@ -49,7 +49,7 @@ static int start_slot(struct batch *b, struct slot *s)
 {
 	pcf_error e = PCF_ERROR_INIT;
 	CURL *easy = b->in_flight == 0 ? pcf_aws_pool_acquire(b->client->pool)
-				       : pcf_aws_pool_try_acquire(b->client->pool);
+	                               : pcf_aws_pool_try_acquire(b->client->pool);
 	int rc;
 
 	if (!easy)
@@ -114,9 +114,9 @@ static void collect_done(struct batch *b)
 			continue;
 		}
 		s->state = SLOT_WAITING;
-		s->ready_at_us = pcf_aws_now_us() +
-				 1000u * (uint64_t)pcf_aws_retry_delay_ms(&b->client->retry,
-									 s->ex.attempts, rc);
+		s->ready_at_us =
+		    pcf_aws_now_us() +
+		    1000u * (uint64_t)pcf_aws_retry_delay_ms(&b->client->retry, s->ex.attempts, rc);
 	}
 }
 
@@ -132,25 +132,28 @@ static int run_batch(struct batch *b, pcf_error *err)
 		collect_done(b);
 		if (b->done == b->count)
 			break;
-		if (timeout_ms > 0 && curl_multi_poll(b->multi, NULL, 0, (int)timeout_ms, NULL) != CURLM_OK)
+		if (timeout_ms > 0 &&
+		    curl_multi_poll(b->multi, NULL, 0, (int)timeout_ms, NULL) != CURLM_OK)
 			return pcf_error_set(err, PCF_EINTERNAL, "curl_multi_poll failed");
 	}
 	return 0;
 }
 
 int pcf_aws_call_many(pcf_aws_client *client, pcf_aws_call_spec *calls, size_t count,
-		      int max_in_flight, pcf_error *err)
+                      int max_in_flight, pcf_error *err)
 {
 	struct batch b;
 	int rc;
 
 	if (!client || (!calls && count))
-		return pcf_error_set(err, PCF_EINVAL, "pcf_aws_call_many: client and calls required");
+		return pcf_error_set(err, PCF_EINVAL,
+		                     "pcf_aws_call_many: client and calls required");
 	memset(&b, 0, sizeof(b));
 	b.client = client;
 	b.count = count;
-	b.cap = max_in_flight > 0 && max_in_flight < client->max_connections ? max_in_flight
-									     : client->max_connections;
+	b.cap = max_in_flight > 0 && max_in_flight < client->max_connections
+	            ? max_in_flight
+	            : client->max_connections;
 	b.slots = calloc(count ? count : 1, sizeof(*b.slots));
 	b.multi = curl_multi_init();
 	if (!b.slots || !b.multi) {
@@ -163,9 +166,10 @@ int pcf_aws_call_many(pcf_aws_client *client, pcf_aws_call_spec *calls, size_t c
 		pcf_error_clear(&calls[i].error);
 		b.slots[i].spec = &calls[i];
 		pcf_aws_exchange_init(&b.slots[i].ex, client, calls[i].action, calls[i].body,
-				      calls[i].len);
+		                      calls[i].len);
 		if (!calls[i].action) {
-			calls[i].rc = pcf_error_set(&calls[i].error, PCF_EINVAL, "call %zu has no action", i);
+			calls[i].rc =
+			    pcf_error_set(&calls[i].error, PCF_EINVAL, "call %zu has no action", i);
 			b.slots[i].state = SLOT_DONE;
 			b.done++;
 		}

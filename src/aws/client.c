@@ -34,7 +34,8 @@ static int max_connections(int *out, int configured, pcf_error *err)
 	n = strtol(v, &end, 10);
 	if (errno || *end || n < 1 || n > 10000)
 		return pcf_error_set(err, PCF_ECONFIG,
-				     "DYNAMODB_MAX_CLIENTS=\"%s\" is not a number from 1 to 10000", v);
+		                     "DYNAMODB_MAX_CLIENTS=\"%s\" is not a number from 1 to 10000",
+		                     v);
 	*out = (int)n;
 	return 0;
 }
@@ -60,7 +61,8 @@ int pcf_aws_client_new(pcf_aws_client **out, const pcf_aws_options *options, pcf
 {
 	static const pcf_aws_options defaults = PCF_AWS_OPTIONS_INIT;
 	const pcf_aws_options *o = options ? options : &defaults;
-	pcf_aws_credentials_context ctx = {o->profile, &o->logger, 5000, o->insecure_skip_tls_verify};
+	pcf_aws_credentials_context ctx = {o->profile, &o->logger, 5000,
+	                                   o->insecure_skip_tls_verify};
 	pcf_aws_client *c = calloc(1, sizeof(*c));
 	int rc;
 
@@ -77,13 +79,13 @@ int pcf_aws_client_new(pcf_aws_client **out, const pcf_aws_options *options, pcf
 		goto out;
 	c->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 3000;
 	c->request_timeout_ms = o->request_timeout_ms > 0 ? o->request_timeout_ms : 30000;
-	c->retry.base_delay_ms = o->retry_base_delay_ms > 0 ? o->retry_base_delay_ms
-							    : PCF_AWS_RETRY_BASE_DELAY_MS;
+	c->retry.base_delay_ms =
+	    o->retry_base_delay_ms > 0 ? o->retry_base_delay_ms : PCF_AWS_RETRY_BASE_DELAY_MS;
 	c->retry.throttle_base_delay_ms = o->retry_throttle_base_delay_ms > 0
-						  ? o->retry_throttle_base_delay_ms
-						  : PCF_AWS_RETRY_THROTTLE_BASE_DELAY_MS;
-	c->retry.max_delay_ms = o->retry_max_delay_ms > 0 ? o->retry_max_delay_ms
-							  : PCF_AWS_RETRY_MAX_DELAY_MS;
+	                                      ? o->retry_throttle_base_delay_ms
+	                                      : PCF_AWS_RETRY_THROTTLE_BASE_DELAY_MS;
+	c->retry.max_delay_ms =
+	    o->retry_max_delay_ms > 0 ? o->retry_max_delay_ms : PCF_AWS_RETRY_MAX_DELAY_MS;
 	c->insecure_skip_tls_verify = o->insecure_skip_tls_verify;
 	c->logger = o->logger;
 	c->on_request = o->on_request;
@@ -94,7 +96,7 @@ int pcf_aws_client_new(pcf_aws_client **out, const pcf_aws_options *options, pcf
 	if ((rc = pcf_aws_credentials_cache_new(&c->credentials, &ctx, NULL, err)) < 0)
 		goto out;
 	pcf_log(&c->logger, PCF_LOG_DEBUG, "endpoint %s (from %s), region %s, %d attempts",
-		c->endpoint.url, c->endpoint.source, c->region, c->retry.max_attempts);
+	        c->endpoint.url, c->endpoint.source, c->region, c->retry.max_attempts);
 	*out = c;
 	c = NULL;
 out:

@@ -70,7 +70,7 @@ static void config_section(char *out, size_t size, const char *profile)
 }
 
 const char *pcf_aws_config_get_config(const pcf_aws_config_files *files, const char *profile,
-				      const char *key)
+                                      const char *key)
 {
 	char section[512];
 	const char *v;
@@ -83,7 +83,7 @@ const char *pcf_aws_config_get_config(const pcf_aws_config_files *files, const c
 }
 
 const char *pcf_aws_config_get(const pcf_aws_config_files *files, const char *profile,
-			       const char *key)
+                               const char *key)
 {
 	const char *v = pcf_aws_ini_get(files->credentials, profile, key);
 	return v ? v : pcf_aws_config_get_config(files, profile, key);

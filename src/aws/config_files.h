@@ -28,11 +28,11 @@ void pcf_aws_config_files_cleanup(pcf_aws_config_files *files);
 
 /* key in profile: the credentials file first, then the config file. Borrowed. */
 const char *pcf_aws_config_get(const pcf_aws_config_files *files, const char *profile,
-			       const char *key);
+                               const char *key);
 
 /* key in profile, config file only (region, role_arn, ...). Borrowed. */
 const char *pcf_aws_config_get_config(const pcf_aws_config_files *files, const char *profile,
-				      const char *key);
+                                      const char *key);
 
 /* 1 when either file has the profile. */
 int pcf_aws_config_has_profile(const pcf_aws_config_files *files, const char *profile);

@@ -7,13 +7,13 @@
  */
 #include "crc32.h"
 
-#define P 0xEDB88320u
-#define B1(c) (((c) & 1u) ? (P ^ ((c) >> 1)) : ((c) >> 1))
-#define B2(c) B1(B1(c))
-#define B4(c) B2(B2(c))
-#define B8(c) B4(B4(c))
-#define R1(n) B8((uint32_t)(n))
-#define R4(n) R1(n), R1((n) + 1), R1((n) + 2), R1((n) + 3)
+#define P      0xEDB88320u
+#define B1(c)  (((c)&1u) ? (P ^ ((c) >> 1)) : ((c) >> 1))
+#define B2(c)  B1(B1(c))
+#define B4(c)  B2(B2(c))
+#define B8(c)  B4(B4(c))
+#define R1(n)  B8((uint32_t)(n))
+#define R4(n)  R1(n), R1((n) + 1), R1((n) + 2), R1((n) + 3)
 #define R16(n) R4(n), R4((n) + 4), R4((n) + 8), R4((n) + 12)
 #define R64(n) R16(n), R16((n) + 16), R16((n) + 32), R16((n) + 48)
 

@@ -33,8 +33,8 @@ void pcf_aws_credentials_cleanup(pcf_aws_credentials *creds)
 }
 
 int pcf_aws_credentials_set(pcf_aws_credentials *out, const char *access_key_id,
-			    const char *secret_access_key, const char *session_token,
-			    time_t expiration, const char *source)
+                            const char *secret_access_key, const char *session_token,
+                            time_t expiration, const char *source)
 {
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 
@@ -56,7 +56,7 @@ int pcf_aws_credentials_set(pcf_aws_credentials *out, const char *access_key_id,
 int pcf_aws_credentials_copy(pcf_aws_credentials *out, const pcf_aws_credentials *src)
 {
 	return pcf_aws_credentials_set(out, src->access_key_id, src->secret_access_key,
-				       src->session_token, src->expiration, src->source);
+	                               src->session_token, src->expiration, src->source);
 }
 
 int pcf_aws_parse_iso8601(time_t *out, const char *text)
@@ -69,7 +69,8 @@ int pcf_aws_parse_iso8601(time_t *out, const char *text)
 		return PCF_EBADRESPONSE;
 	memset(&tm, 0, sizeof(tm));
 	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6 || used == 0)
+	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6 ||
+	    used == 0)
 		return PCF_EBADRESPONSE;
 	rest = text + used;
 	if (*rest == '.')
@@ -102,7 +103,7 @@ static const char *json_string(const cJSON *obj, const char *name)
 }
 
 int pcf_aws_credentials_from_json(pcf_aws_credentials *out, const char *json, size_t len,
-				  const char *token_field, const char *source, pcf_error *err)
+                                  const char *token_field, const char *source, pcf_error *err)
 {
 	const char *end = NULL, *id, *secret, *expiration;
 	cJSON *doc = cJSON_ParseWithLengthOpts(json, len, &end, 0);
@@ -118,16 +119,16 @@ int pcf_aws_credentials_from_json(pcf_aws_credentials *out, const char *json, si
 	expiration = json_string(doc, "Expiration");
 	if (!id || !secret) {
 		rc = pcf_error_set(err, PCF_EBADRESPONSE, "the answer has no %s",
-				   id ? "SecretAccessKey" : "AccessKeyId");
+		                   id ? "SecretAccessKey" : "AccessKeyId");
 		goto out;
 	}
 	if (expiration && pcf_aws_parse_iso8601(&expires, expiration) < 0) {
-		rc = pcf_error_set(err, PCF_EBADRESPONSE, "Expiration \"%s\" is not an ISO 8601 time",
-				   expiration);
+		rc = pcf_error_set(err, PCF_EBADRESPONSE,
+		                   "Expiration \"%s\" is not an ISO 8601 time", expiration);
 		goto out;
 	}
 	rc = pcf_aws_credentials_set(out, id, secret, json_string(doc, token_field), expires,
-				     source);
+	                             source);
 	if (rc < 0)
 		pcf_error_set(err, rc, "out of memory");
 out:

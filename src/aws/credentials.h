@@ -25,12 +25,15 @@
 typedef struct pcf_aws_credentials {
 	char *access_key_id;
 	char *secret_access_key;
-	char *session_token;     /* NULL for long-term keys */
-	time_t expiration;       /* 0: does not expire */
-	char source[64];         /* where they came from, for logs ("environment") */
+	char *session_token; /* NULL for long-term keys */
+	time_t expiration;   /* 0: does not expire */
+	char source[64];     /* where they came from, for logs ("environment") */
 } pcf_aws_credentials;
 
-#define PCF_AWS_CREDENTIALS_INIT {NULL, NULL, NULL, 0, ""}
+#define PCF_AWS_CREDENTIALS_INIT                                                                   \
+	{                                                                                          \
+		NULL, NULL, NULL, 0, ""                                                            \
+	}
 
 /* Frees the strings and zeroes the struct (secrets are wiped first). Accepts NULL. */
 void pcf_aws_credentials_cleanup(pcf_aws_credentials *creds);
@@ -40,8 +43,8 @@ void pcf_aws_credentials_cleanup(pcf_aws_credentials *creds);
  * or PCF_ENOMEM. On failure out is left clean.
  */
 int pcf_aws_credentials_set(pcf_aws_credentials *out, const char *access_key_id,
-			    const char *secret_access_key, const char *session_token,
-			    time_t expiration, const char *source);
+                            const char *secret_access_key, const char *session_token,
+                            time_t expiration, const char *source);
 
 /* Deep copy of src into out (cleaned first). Returns 0 or PCF_ENOMEM. */
 int pcf_aws_credentials_copy(pcf_aws_credentials *out, const pcf_aws_credentials *src);
@@ -55,20 +58,20 @@ typedef struct pcf_aws_credentials_context {
 } pcf_aws_credentials_context;
 
 typedef int (*pcf_aws_credentials_source_fn)(pcf_aws_credentials *out,
-					     const pcf_aws_credentials_context *ctx,
-					     pcf_error *err);
+                                             const pcf_aws_credentials_context *ctx,
+                                             pcf_error *err);
 
 /* The sources, in chain order. */
 int pcf_aws_credentials_from_env(pcf_aws_credentials *out, const pcf_aws_credentials_context *ctx,
-				 pcf_error *err);
+                                 pcf_error *err);
 int pcf_aws_credentials_from_web_identity(pcf_aws_credentials *out,
-					  const pcf_aws_credentials_context *ctx, pcf_error *err);
+                                          const pcf_aws_credentials_context *ctx, pcf_error *err);
 int pcf_aws_credentials_from_profile(pcf_aws_credentials *out,
-				     const pcf_aws_credentials_context *ctx, pcf_error *err);
+                                     const pcf_aws_credentials_context *ctx, pcf_error *err);
 int pcf_aws_credentials_from_container(pcf_aws_credentials *out,
-				       const pcf_aws_credentials_context *ctx, pcf_error *err);
+                                       const pcf_aws_credentials_context *ctx, pcf_error *err);
 int pcf_aws_credentials_from_imds(pcf_aws_credentials *out, const pcf_aws_credentials_context *ctx,
-				  pcf_error *err);
+                                  pcf_error *err);
 
 /*
  * Runs a credential_process command line (through /bin/sh) and reads the
@@ -76,7 +79,7 @@ int pcf_aws_credentials_from_imds(pcf_aws_credentials *out, const pcf_aws_creden
  * a reason. Used by the profile source.
  */
 int pcf_aws_credentials_from_process(pcf_aws_credentials *out, const char *command,
-				     const char *source, pcf_error *err);
+                                     const char *source, pcf_error *err);
 
 /*
  * Parses an ISO 8601 UTC time such as "2026-11-23T20:15:00Z" (fractional
@@ -91,7 +94,7 @@ int pcf_aws_parse_iso8601(time_t *out, const char *text);
  * PCF_EBADRESPONSE naming the missing field.
  */
 int pcf_aws_credentials_from_json(pcf_aws_credentials *out, const char *json, size_t len,
-				  const char *token_field, const char *source, pcf_error *err);
+                                  const char *token_field, const char *source, pcf_error *err);
 
 /*
  * Reads a whole small file (at most max_len bytes) into *out (free with

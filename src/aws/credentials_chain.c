@@ -25,15 +25,15 @@ struct source {
 };
 
 static const struct source chain[] = {
-	{"environment", pcf_aws_credentials_from_env},
-	{"web identity", pcf_aws_credentials_from_web_identity},
-	{"shared config files", pcf_aws_credentials_from_profile},
-	{"container", pcf_aws_credentials_from_container},
-	{"instance metadata", pcf_aws_credentials_from_imds},
+    {"environment", pcf_aws_credentials_from_env},
+    {"web identity", pcf_aws_credentials_from_web_identity},
+    {"shared config files", pcf_aws_credentials_from_profile},
+    {"container", pcf_aws_credentials_from_container},
+    {"instance metadata", pcf_aws_credentials_from_imds},
 };
 
 int pcf_aws_credentials_chain_resolve(pcf_aws_credentials *out,
-				      const pcf_aws_credentials_context *ctx, pcf_error *err)
+                                      const pcf_aws_credentials_context *ctx, pcf_error *err)
 {
 	pcf_aws_buf tried = PCF_AWS_BUF_INIT;
 	pcf_error e = PCF_ERROR_INIT;
@@ -47,14 +47,14 @@ int pcf_aws_credentials_chain_resolve(pcf_aws_credentials *out,
 			goto out;
 		}
 		pcf_aws_buf_printf(&tried, "%s%s: %s", tried.len ? "; " : "", chain[i].name,
-				   e.message);
+		                   e.message);
 		if (rc != PCF_ENOTFOUND)
 			break;
 	}
 	if (rc == PCF_ENOTFOUND)
 		rc = PCF_ECREDENTIALS;
 	pcf_error_set(err, rc, "no AWS credentials (%s)",
-		      tried.data && !tried.failed ? tried.data : "out of memory");
+	              tried.data && !tried.failed ? tried.data : "out of memory");
 out:
 	pcf_aws_buf_cleanup(&tried);
 	return rc;
@@ -71,8 +71,8 @@ struct pcf_aws_credentials_cache {
 };
 
 int pcf_aws_credentials_cache_new(pcf_aws_credentials_cache **out,
-				  const pcf_aws_credentials_context *ctx,
-				  pcf_aws_credentials_source_fn source, pcf_error *err)
+                                  const pcf_aws_credentials_context *ctx,
+                                  pcf_aws_credentials_source_fn source, pcf_error *err)
 {
 	pcf_aws_credentials_cache *c = calloc(1, sizeof(*c));
 
@@ -111,7 +111,7 @@ static int needs_refresh(const pcf_aws_credentials *c, time_t now)
 }
 
 int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_credentials *out,
-				  pcf_error *err)
+                                  pcf_error *err)
 {
 	pcf_aws_credentials fresh = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error e = PCF_ERROR_INIT;
@@ -127,8 +127,9 @@ int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_cred
 			cache->have = 1;
 		} else if (cache->have && cache->current.expiration > now) {
 			pcf_log(cache->ctx.logger, PCF_LOG_WARN,
-				"refreshing credentials failed, using the current ones "
-				"until they expire: %s", e.message);
+			        "refreshing credentials failed, using the current ones "
+			        "until they expire: %s",
+			        e.message);
 			rc = 0;
 		} else if (err) {
 			*err = e;

@@ -13,7 +13,7 @@
  * code) with a message naming every source tried and why it failed.
  */
 int pcf_aws_credentials_chain_resolve(pcf_aws_credentials *out,
-				      const pcf_aws_credentials_context *ctx, pcf_error *err);
+                                      const pcf_aws_credentials_context *ctx, pcf_error *err);
 
 typedef struct pcf_aws_credentials_cache pcf_aws_credentials_cache;
 
@@ -25,8 +25,8 @@ typedef struct pcf_aws_credentials_cache pcf_aws_credentials_cache;
  * the default chain). ctx is copied (its strings too). Free with _free.
  */
 int pcf_aws_credentials_cache_new(pcf_aws_credentials_cache **out,
-				  const pcf_aws_credentials_context *ctx,
-				  pcf_aws_credentials_source_fn source, pcf_error *err);
+                                  const pcf_aws_credentials_context *ctx,
+                                  pcf_aws_credentials_source_fn source, pcf_error *err);
 void pcf_aws_credentials_cache_free(pcf_aws_credentials_cache *cache);
 
 /*
@@ -37,7 +37,7 @@ void pcf_aws_credentials_cache_free(pcf_aws_credentials_cache *cache);
  * Thread-safe.
  */
 int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_credentials *out,
-				  pcf_error *err);
+                                  pcf_error *err);
 
 /* Forgets the cached credentials (after the service said they expired). */
 void pcf_aws_credentials_cache_invalidate(pcf_aws_credentials_cache *cache);

@@ -28,8 +28,8 @@ static const char *env_nonempty(const char *name)
 
 static int host_allowed_for_http(const char *host)
 {
-	static const char *const allowed[] = {"127.0.0.1", "localhost", "[::1]",
-					      "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]"};
+	static const char *const allowed[] = {"127.0.0.1",     "localhost",      "[::1]",
+	                                      "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]"};
 	size_t len = strcspn(host, ":");
 	if (host[0] == '[')
 		len = strcspn(host, "]") + 1;
@@ -70,9 +70,10 @@ static int resolve_url(pcf_aws_endpoint *ep, pcf_error *err)
 	int rc;
 
 	if (relative) {
-		pcf_aws_buf_printf(&b, "%s%s%s", ECS_AGENT, relative[0] == '/' ? "" : "/", relative);
+		pcf_aws_buf_printf(&b, "%s%s%s", ECS_AGENT, relative[0] == '/' ? "" : "/",
+		                   relative);
 		rc = b.data ? pcf_aws_endpoint_parse(ep, b.data, err)
-			    : pcf_error_set(err, PCF_ENOMEM, "out of memory");
+		            : pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		pcf_aws_buf_cleanup(&b);
 		return rc;
 	}
@@ -80,13 +81,14 @@ static int resolve_url(pcf_aws_endpoint *ep, pcf_error *err)
 		return rc;
 	if (!ep->https && !host_allowed_for_http(ep->host))
 		return pcf_error_set(err, PCF_ECREDENTIALS,
-				     "AWS_CONTAINER_CREDENTIALS_FULL_URI %s uses http:// on a host "
-				     "that is neither loopback nor a container agent", full);
+		                     "AWS_CONTAINER_CREDENTIALS_FULL_URI %s uses http:// on a host "
+		                     "that is neither loopback nor a container agent",
+		                     full);
 	return 0;
 }
 
 int pcf_aws_credentials_from_container(pcf_aws_credentials *out,
-				       const pcf_aws_credentials_context *ctx, pcf_error *err)
+                                       const pcf_aws_credentials_context *ctx, pcf_error *err)
 {
 	pcf_aws_endpoint ep;
 	pcf_aws_http_response r;
@@ -96,16 +98,21 @@ int pcf_aws_credentials_from_container(pcf_aws_credentials *out,
 
 	if (!env_nonempty("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") &&
 	    !env_nonempty("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
-		return pcf_error_set(err, PCF_ENOTFOUND,
-				     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI not set");
+		return pcf_error_set(
+		    err, PCF_ENOTFOUND,
+		    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI not set");
 	memset(&ep, 0, sizeof(ep));
 	memset(&r, 0, sizeof(r));
 	if ((rc = resolve_url(&ep, err)) < 0 || (rc = auth_header(&auth, err)) < 0)
 		goto fail;
 	headers[1] = auth;
-	pcf_aws_http_request req = {"GET", ep.url, headers, NULL, 0,
-				    ctx->http_timeout_ms > 0 ? ctx->http_timeout_ms : 5000,
-				    ctx->insecure_skip_tls_verify};
+	pcf_aws_http_request req = {"GET",
+	                            ep.url,
+	                            headers,
+	                            NULL,
+	                            0,
+	                            ctx->http_timeout_ms > 0 ? ctx->http_timeout_ms : 5000,
+	                            ctx->insecure_skip_tls_verify};
 	if ((rc = pcf_aws_http_send(&r, &req, err)) < 0)
 		goto fail;
 	if (r.status != 200) {

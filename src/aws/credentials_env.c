@@ -15,7 +15,7 @@ static const char *env_nonempty(const char *name)
 }
 
 int pcf_aws_credentials_from_env(pcf_aws_credentials *out, const pcf_aws_credentials_context *ctx,
-				 pcf_error *err)
+                                 pcf_error *err)
 {
 	const char *id = env_nonempty("AWS_ACCESS_KEY_ID");
 	const char *secret = env_nonempty("AWS_SECRET_ACCESS_KEY");
@@ -25,12 +25,12 @@ int pcf_aws_credentials_from_env(pcf_aws_credentials *out, const pcf_aws_credent
 		return pcf_error_set(err, PCF_ENOTFOUND, "AWS_ACCESS_KEY_ID not set");
 	if (!id)
 		return pcf_error_set(err, PCF_ECREDENTIALS,
-				     "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
+		                     "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
 	if (!secret)
 		return pcf_error_set(err, PCF_ECREDENTIALS,
-				     "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
+		                     "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
 	if (pcf_aws_credentials_set(out, id, secret, env_nonempty("AWS_SESSION_TOKEN"), 0,
-				    "environment") < 0)
+	                            "environment") < 0)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	return 0;
 }

@@ -20,12 +20,12 @@
 #include "buf.h"
 #include "http.h"
 
-#define IMDS_DEFAULT "http://169.254.169.254"
+#define IMDS_DEFAULT    "http://169.254.169.254"
 #define IMDS_TIMEOUT_MS 1000
-#define CREDS_PATH "/latest/meta-data/iam/security-credentials/"
+#define CREDS_PATH      "/latest/meta-data/iam/security-credentials/"
 
 static int imds_request(pcf_aws_http_response *r, const char *method, const char *base,
-			const char *path, const char *header, pcf_error *err)
+                        const char *path, const char *header, pcf_error *err)
 {
 	pcf_aws_buf url = PCF_AWS_BUF_INIT;
 	const char *headers[2] = {header, NULL};
@@ -33,7 +33,7 @@ static int imds_request(pcf_aws_http_response *r, const char *method, const char
 	int rc;
 
 	pcf_aws_buf_printf(&url, "%.*s%s", (int)(blen && base[blen - 1] == '/' ? blen - 1 : blen),
-			   base, path);
+	                   base, path);
 	if (pcf_aws_buf_failed(&url))
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	pcf_aws_http_request req = {method, url.data, headers, NULL, 0, IMDS_TIMEOUT_MS, 0};
@@ -46,18 +46,18 @@ static int fetch_token(char **out, const char *base, pcf_error *err)
 {
 	pcf_aws_http_response r;
 	int rc = imds_request(&r, "PUT", base, "/latest/api/token",
-			      "X-aws-ec2-metadata-token-ttl-seconds: 21600", err);
+	                      "X-aws-ec2-metadata-token-ttl-seconds: 21600", err);
 
 	*out = NULL;
 	if (rc < 0) {
 		if (rc != PCF_ENOMEM)
 			rc = pcf_error_set(err, PCF_ENOTFOUND, "no instance metadata service at %s",
-					   base);
+			                   base);
 		return rc;
 	}
 	if (r.status != 200 || r.len == 0) {
 		rc = pcf_error_set(err, PCF_ECREDENTIALS, "IMDSv2 token request answered HTTP %ld",
-				   r.status);
+		                   r.status);
 	} else {
 		pcf_aws_buf b = PCF_AWS_BUF_INIT;
 		pcf_aws_buf_printf(&b, "X-aws-ec2-metadata-token: %s", r.body);
@@ -70,7 +70,7 @@ static int fetch_token(char **out, const char *base, pcf_error *err)
 
 /* GET base+path with the token; the body on HTTP 200. */
 static int get_text(pcf_aws_http_response *r, const char *base, const char *path,
-		    const char *token_header, pcf_error *err)
+                    const char *token_header, pcf_error *err)
 {
 	int rc = imds_request(r, "GET", base, path, token_header, err);
 	if (rc < 0) {
@@ -81,14 +81,14 @@ static int get_text(pcf_aws_http_response *r, const char *base, const char *path
 	}
 	if (r->status != 200) {
 		rc = pcf_error_set(err, PCF_ECREDENTIALS, "GET %s answered HTTP %ld%s", path,
-				   r->status, r->status == 404 ? " (no IAM role attached?)" : "");
+		                   r->status, r->status == 404 ? " (no IAM role attached?)" : "");
 		pcf_aws_http_response_cleanup(r);
 	}
 	return rc;
 }
 
 static int fetch_credentials(pcf_aws_credentials *out, const char *base, const char *token,
-			     pcf_error *err)
+                             pcf_error *err)
 {
 	pcf_aws_http_response role, creds;
 	pcf_aws_buf path = PCF_AWS_BUF_INIT;
@@ -105,8 +105,8 @@ static int fetch_credentials(pcf_aws_credentials *out, const char *base, const c
 	}
 	if ((rc = get_text(&creds, base, path.data, token, err)) < 0)
 		goto out;
-	rc = pcf_aws_credentials_from_json(out, creds.body, creds.len, "Token",
-					   "instance metadata", err);
+	rc = pcf_aws_credentials_from_json(out, creds.body, creds.len, "Token", "instance metadata",
+	                                   err);
 	if (rc < 0) {
 		pcf_error_prefix(err, "instance metadata role %s", role.body);
 		if (err)
@@ -120,7 +120,7 @@ out:
 }
 
 int pcf_aws_credentials_from_imds(pcf_aws_credentials *out, const pcf_aws_credentials_context *ctx,
-				  pcf_error *err)
+                                  pcf_error *err)
 {
 	const char *disabled = getenv("AWS_EC2_METADATA_DISABLED");
 	const char *base = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");

@@ -46,11 +46,11 @@ static int check_version(const char *text, size_t len, pcf_error *err)
 	if (ok)
 		return 0;
 	return pcf_error_set(err, PCF_ECREDENTIALS,
-			     "credential_process output is not JSON with \"Version\": 1");
+	                     "credential_process output is not JSON with \"Version\": 1");
 }
 
 int pcf_aws_credentials_from_process(pcf_aws_credentials *out, const char *command,
-				     const char *source, pcf_error *err)
+                                     const char *source, pcf_error *err)
 {
 	pcf_aws_buf output = PCF_AWS_BUF_INIT;
 	int status = 0, rc;
@@ -58,14 +58,15 @@ int pcf_aws_credentials_from_process(pcf_aws_credentials *out, const char *comma
 	if ((rc = read_output(&output, command, &status, err)) < 0)
 		goto out;
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		rc = pcf_error_set(err, PCF_ECREDENTIALS, "credential_process exited with status %d",
-				   WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		rc =
+		    pcf_error_set(err, PCF_ECREDENTIALS, "credential_process exited with status %d",
+		                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		goto out;
 	}
 	if ((rc = check_version(output.data ? output.data : "", output.len, err)) < 0)
 		goto out;
 	rc = pcf_aws_credentials_from_json(out, output.data, output.len, "SessionToken", source,
-					   err);
+	                                   err);
 	if (rc < 0) {
 		pcf_error_prefix(err, "credential_process");
 		rc = PCF_ECREDENTIALS;

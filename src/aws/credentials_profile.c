@@ -16,24 +16,24 @@
 #include "config_files.h"
 
 static int from_keys(pcf_aws_credentials *out, const pcf_aws_config_files *files,
-		     const char *profile, const char *source, pcf_error *err)
+                     const char *profile, const char *source, pcf_error *err)
 {
 	const char *id = pcf_aws_config_get(files, profile, "aws_access_key_id");
 	const char *secret = pcf_aws_config_get(files, profile, "aws_secret_access_key");
 	const char *token = pcf_aws_config_get(files, profile, "aws_session_token");
 
 	if (!id || !*id || !secret || !*secret)
-		return pcf_error_set(err, PCF_ECREDENTIALS,
-				     "profile \"%s\" has %s but not %s", profile,
-				     id && *id ? "aws_access_key_id" : "aws_secret_access_key",
-				     id && *id ? "aws_secret_access_key" : "aws_access_key_id");
+		return pcf_error_set(err, PCF_ECREDENTIALS, "profile \"%s\" has %s but not %s",
+		                     profile,
+		                     id && *id ? "aws_access_key_id" : "aws_secret_access_key",
+		                     id && *id ? "aws_secret_access_key" : "aws_access_key_id");
 	if (pcf_aws_credentials_set(out, id, secret, token, 0, source) < 0)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	return 0;
 }
 
 int pcf_aws_credentials_from_profile(pcf_aws_credentials *out,
-				     const pcf_aws_credentials_context *ctx, pcf_error *err)
+                                     const pcf_aws_credentials_context *ctx, pcf_error *err)
 {
 	const char *profile = pcf_aws_profile_name(ctx);
 	int named = strcmp(profile, "default") != 0;
@@ -47,8 +47,8 @@ int pcf_aws_credentials_from_profile(pcf_aws_credentials *out,
 		goto out;
 	if (!pcf_aws_config_has_profile(&files, profile)) {
 		rc = pcf_error_set(err, named ? PCF_ECREDENTIALS : PCF_ENOTFOUND,
-				   "profile \"%s\" not found in %s or %s", profile,
-				   files.credentials_path, files.config_path);
+		                   "profile \"%s\" not found in %s or %s", profile,
+		                   files.credentials_path, files.config_path);
 		goto out;
 	}
 	if (pcf_aws_config_get(&files, profile, "aws_access_key_id") ||
@@ -64,8 +64,8 @@ int pcf_aws_credentials_from_profile(pcf_aws_credentials *out,
 		goto out;
 	}
 	rc = pcf_error_set(err, named ? PCF_ECREDENTIALS : PCF_ENOTFOUND,
-			   "profile \"%s\" has neither aws_access_key_id nor credential_process",
-			   profile);
+	                   "profile \"%s\" has neither aws_access_key_id nor credential_process",
+	                   profile);
 out:
 	pcf_aws_config_files_cleanup(&files);
 	return rc;

@@ -37,7 +37,7 @@ static void put_param(pcf_aws_buf *b, const char *name, const char *value)
 }
 
 static int parse_answer(pcf_aws_credentials *out, const pcf_aws_http_response *r,
-			const char *role_arn, pcf_error *err)
+                        const char *role_arn, pcf_error *err)
 {
 	char *id = NULL, *secret = NULL, *token = NULL, *expiration = NULL;
 	time_t expires = 0;
@@ -47,8 +47,8 @@ static int parse_answer(pcf_aws_credentials *out, const pcf_aws_http_response *r
 		char *code = pcf_aws_xml_text(r->body, "Code");
 		char *message = pcf_aws_xml_text(r->body, "Message");
 		rc = pcf_error_set(err, PCF_ECREDENTIALS,
-				   "STS AssumeRoleWithWebIdentity for %s failed: HTTP %ld %s %s",
-				   role_arn, r->status, code ? code : "", message ? message : "");
+		                   "STS AssumeRoleWithWebIdentity for %s failed: HTTP %ld %s %s",
+		                   role_arn, r->status, code ? code : "", message ? message : "");
 		free(code);
 		free(message);
 		return rc;
@@ -60,7 +60,7 @@ static int parse_answer(pcf_aws_credentials *out, const pcf_aws_http_response *r
 	if (!id || !secret || !token || !expiration ||
 	    pcf_aws_parse_iso8601(&expires, expiration) < 0) {
 		rc = pcf_error_set(err, PCF_EBADRESPONSE,
-				   "STS AssumeRoleWithWebIdentity answer lacks credentials");
+		                   "STS AssumeRoleWithWebIdentity answer lacks credentials");
 		goto out;
 	}
 	rc = pcf_aws_credentials_set(out, id, secret, token, expires, "web identity");
@@ -90,7 +90,7 @@ static char *request_body(const char *role_arn, const char *token)
 }
 
 int pcf_aws_credentials_from_web_identity(pcf_aws_credentials *out,
-					  const pcf_aws_credentials_context *ctx, pcf_error *err)
+                                          const pcf_aws_credentials_context *ctx, pcf_error *err)
 {
 	const char *token_file = env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE");
 	const char *role_arn = env_nonempty("AWS_ROLE_ARN");
@@ -103,26 +103,30 @@ int pcf_aws_credentials_from_web_identity(pcf_aws_credentials *out,
 		return pcf_error_set(err, PCF_ENOTFOUND, "AWS_WEB_IDENTITY_TOKEN_FILE not set");
 	if (!role_arn)
 		return pcf_error_set(err, PCF_ECREDENTIALS,
-				     "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
+		                     "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
 	memset(&sts, 0, sizeof(sts));
 	memset(&r, 0, sizeof(r));
 	if ((rc = pcf_aws_read_small_file(&token, token_file, 16384, err)) < 0)
 		goto out;
 	if ((rc = pcf_aws_resolve_region(&region, NULL, ctx->profile, err)) < 0)
 		goto out;
-	if ((rc = pcf_aws_resolve_endpoint(&sts, NULL, "sts", region ? region : "us-east-1",
-					   err)) < 0)
+	if ((rc = pcf_aws_resolve_endpoint(&sts, NULL, "sts", region ? region : "us-east-1", err)) <
+	    0)
 		goto out;
 	if (!(body = request_body(role_arn, token))) {
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		goto out;
 	}
 	static const char *const headers[] = {
-		"Content-Type: application/x-www-form-urlencoded; charset=utf-8",
-		"Accept: text/xml", NULL};
-	pcf_aws_http_request req = {"POST", sts.url, headers, body, strlen(body),
-				    ctx->http_timeout_ms > 0 ? ctx->http_timeout_ms : 5000,
-				    ctx->insecure_skip_tls_verify};
+	    "Content-Type: application/x-www-form-urlencoded; charset=utf-8", "Accept: text/xml",
+	    NULL};
+	pcf_aws_http_request req = {"POST",
+	                            sts.url,
+	                            headers,
+	                            body,
+	                            strlen(body),
+	                            ctx->http_timeout_ms > 0 ? ctx->http_timeout_ms : 5000,
+	                            ctx->insecure_skip_tls_verify};
 	if ((rc = pcf_aws_http_send(&r, &req, err)) < 0) {
 		pcf_error_prefix(err, "STS AssumeRoleWithWebIdentity");
 		rc = PCF_ECREDENTIALS;

@@ -36,13 +36,13 @@ static int copy_region(char **out, const char *region, const char *source, pcf_e
 {
 	if (!region_is_valid(region))
 		return pcf_error_set(err, PCF_ECONFIG, "invalid region \"%s\" from %s", region,
-				     source);
+		                     source);
 	*out = strdup(region);
 	return *out ? 0 : pcf_error_set(err, PCF_ENOMEM, "out of memory");
 }
 
 int pcf_aws_resolve_region(char **out, const char *explicit_region, const char *profile,
-			   pcf_error *err)
+                           pcf_error *err)
 {
 	pcf_aws_config_files files;
 	const char *v;
@@ -85,9 +85,10 @@ static int fill_from_url(pcf_aws_endpoint *out, CURLU *u, const char *url, pcf_e
 	pcf_aws_buf b = PCF_AWS_BUF_INIT;
 	int rc = 0;
 
-	if (!scheme || !host || (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)) {
+	if (!scheme || !host ||
+	    (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)) {
 		rc = pcf_error_set(err, PCF_ECONFIG,
-				   "endpoint \"%s\" must be an http:// or https:// URL", url);
+		                   "endpoint \"%s\" must be an http:// or https:// URL", url);
 		goto out;
 	}
 	out->https = strcasecmp(scheme, "https") == 0;
@@ -97,8 +98,8 @@ static int fill_from_url(pcf_aws_endpoint *out, CURLU *u, const char *url, pcf_e
 		pcf_aws_buf_printf(&b, ":%s", port);
 	out->host = pcf_aws_buf_detach(&b);
 	b = (pcf_aws_buf)PCF_AWS_BUF_INIT;
-	pcf_aws_buf_printf(&b, "%s://%s%s", out->https ? "https" : "http", out->host ? out->host : "",
-			   out->path ? out->path : "/");
+	pcf_aws_buf_printf(&b, "%s://%s%s", out->https ? "https" : "http",
+	                   out->host ? out->host : "", out->path ? out->path : "/");
 	out->url = pcf_aws_buf_detach(&b);
 	if (!out->path || !out->host || !out->url)
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
@@ -139,7 +140,7 @@ static void service_env_name(char *out, size_t size, const char *service)
 }
 
 int pcf_aws_resolve_endpoint(pcf_aws_endpoint *out, const char *explicit_url, const char *service,
-			     const char *region, pcf_error *err)
+                             const char *region, pcf_error *err)
 {
 	char env_name[96], built[256];
 	const char *url = NULL, *source = NULL;
@@ -158,8 +159,8 @@ int pcf_aws_resolve_endpoint(pcf_aws_endpoint *out, const char *explicit_url, co
 	} else {
 		if (!region || !*region)
 			return pcf_error_set(err, PCF_ECONFIG,
-					     "no region: use --region, AWS_REGION, "
-					     "AWS_DEFAULT_REGION or a profile's region");
+			                     "no region: use --region, AWS_REGION, "
+			                     "AWS_DEFAULT_REGION or a profile's region");
 		snprintf(built, sizeof(built), "https://%s.%s.amazonaws.com", service, region);
 		url = built;
 		source = "default";

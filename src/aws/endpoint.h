@@ -13,11 +13,11 @@
 #include <pcf/error.h>
 
 typedef struct pcf_aws_endpoint {
-	char *url;        /* scheme://host[:port]/path, as requests are sent */
-	char *host;       /* the Host header value (with the port when one was given) */
-	char *path;       /* "/" when the URL has none */
-	int https;        /* 1 for https:// */
-	char source[96];  /* where it came from: "--endpoint", "AWS_ENDPOINT_URL", "default" */
+	char *url;       /* scheme://host[:port]/path, as requests are sent */
+	char *host;      /* the Host header value (with the port when one was given) */
+	char *path;      /* "/" when the URL has none */
+	int https;       /* 1 for https:// */
+	char source[96]; /* where it came from: "--endpoint", "AWS_ENDPOINT_URL", "default" */
 } pcf_aws_endpoint;
 
 /*
@@ -26,7 +26,7 @@ typedef struct pcf_aws_endpoint {
  * PCF_EIO when a config file cannot be read.
  */
 int pcf_aws_resolve_region(char **out, const char *explicit_region, const char *profile,
-			   pcf_error *err);
+                           pcf_error *err);
 
 /*
  * Resolves and parses the endpoint for service ("dynamodb", "sts"). region
@@ -34,7 +34,7 @@ int pcf_aws_resolve_region(char **out, const char *explicit_region, const char *
  * Returns 0 or PCF_ECONFIG. Clean up with pcf_aws_endpoint_cleanup.
  */
 int pcf_aws_resolve_endpoint(pcf_aws_endpoint *out, const char *explicit_url, const char *service,
-			     const char *region, pcf_error *err);
+                             const char *region, pcf_error *err);
 
 /* Parses url into out (source left empty). Returns 0 or PCF_ECONFIG. */
 int pcf_aws_endpoint_parse(pcf_aws_endpoint *out, const char *url, pcf_error *err);

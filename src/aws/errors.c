@@ -22,49 +22,49 @@ struct type_entry {
 };
 
 static const struct type_entry types[] = {
-	{"ResourceNotFoundException", PCF_ERESOURCE_NOT_FOUND},
-	{"ResourceInUseException", PCF_ERESOURCE_IN_USE},
-	{"ConditionalCheckFailedException", PCF_ECONDITIONAL_CHECK_FAILED},
-	{"ValidationException", PCF_EVALIDATION},
-	{"ThrottlingException", PCF_ETHROTTLING},
-	{"Throttling", PCF_ETHROTTLING},
-	{"ProvisionedThroughputExceededException", PCF_EPROVISIONED_THROUGHPUT_EXCEEDED},
-	{"RequestLimitExceeded", PCF_EREQUEST_LIMIT_EXCEEDED},
-	{"LimitExceededException", PCF_ELIMIT_EXCEEDED},
-	{"TransactionCanceledException", PCF_ETRANSACTION_CANCELED},
-	{"TransactionConflictException", PCF_ETRANSACTION_CONFLICT},
-	{"TransactionInProgressException", PCF_ETRANSACTION_IN_PROGRESS},
-	{"IdempotentParameterMismatchException", PCF_EIDEMPOTENT_PARAMETER_MISMATCH},
-	{"ItemCollectionSizeLimitExceededException", PCF_EITEM_COLLECTION_SIZE_LIMIT},
-	{"ContinuousBackupsUnavailableException", PCF_ECONTINUOUS_BACKUPS_UNAVAILABLE},
-	{"InternalServerError", PCF_EINTERNAL_SERVER},
-	{"InternalFailure", PCF_EINTERNAL_SERVER},
-	{"ServiceUnavailable", PCF_ESERVICE_UNAVAILABLE},
-	{"ServiceUnavailableException", PCF_ESERVICE_UNAVAILABLE},
-	{"AccessDeniedException", PCF_EACCESS_DENIED},
-	{"UnrecognizedClientException", PCF_EUNRECOGNIZED_CLIENT},
-	{"InvalidSignatureException", PCF_EINVALID_SIGNATURE},
-	{"ExpiredTokenException", PCF_EEXPIRED_TOKEN},
-	{"MissingAuthenticationTokenException", PCF_EMISSING_AUTHENTICATION_TOKEN},
-	{"IncompleteSignatureException", PCF_EINCOMPLETE_SIGNATURE},
-	{"SerializationException", PCF_ESERIALIZATION},
-	{"UnknownOperationException", PCF_EUNKNOWN_OPERATION},
-	{"TableNotFoundException", PCF_ETABLE_NOT_FOUND},
-	{"TableInUseException", PCF_ETABLE_IN_USE},
-	{"TableAlreadyExistsException", PCF_ERESOURCE_IN_USE},
-	{"IndexNotFoundException", PCF_EINDEX_NOT_FOUND},
-	{"ReplicaNotFoundException", PCF_EREPLICA_NOT_FOUND},
-	{"ReplicaAlreadyExistsException", PCF_ERESOURCE_IN_USE},
-	{"GlobalTableNotFoundException", PCF_ERESOURCE_NOT_FOUND},
-	{"GlobalTableAlreadyExistsException", PCF_ERESOURCE_IN_USE},
-	{"PolicyNotFoundException", PCF_EPOLICY_NOT_FOUND},
-	{"BackupNotFoundException", PCF_EBACKUP_NOT_FOUND},
-	{"BackupInUseException", PCF_EBACKUP_IN_USE},
-	{"InvalidRestoreTimeException", PCF_EINVALID_RESTORE_TIME},
-	{"PointInTimeRecoveryUnavailableException", PCF_EPOINT_IN_TIME_RECOVERY_UNAVAILABLE},
-	{"DuplicateItemException", PCF_EDUPLICATE_ITEM},
-	{"ReplicatedWriteConflictException", PCF_EREPLICATED_WRITE_CONFLICT},
-	{"InvalidEndpointException", PCF_EINVALID_ENDPOINT},
+    {"ResourceNotFoundException", PCF_ERESOURCE_NOT_FOUND},
+    {"ResourceInUseException", PCF_ERESOURCE_IN_USE},
+    {"ConditionalCheckFailedException", PCF_ECONDITIONAL_CHECK_FAILED},
+    {"ValidationException", PCF_EVALIDATION},
+    {"ThrottlingException", PCF_ETHROTTLING},
+    {"Throttling", PCF_ETHROTTLING},
+    {"ProvisionedThroughputExceededException", PCF_EPROVISIONED_THROUGHPUT_EXCEEDED},
+    {"RequestLimitExceeded", PCF_EREQUEST_LIMIT_EXCEEDED},
+    {"LimitExceededException", PCF_ELIMIT_EXCEEDED},
+    {"TransactionCanceledException", PCF_ETRANSACTION_CANCELED},
+    {"TransactionConflictException", PCF_ETRANSACTION_CONFLICT},
+    {"TransactionInProgressException", PCF_ETRANSACTION_IN_PROGRESS},
+    {"IdempotentParameterMismatchException", PCF_EIDEMPOTENT_PARAMETER_MISMATCH},
+    {"ItemCollectionSizeLimitExceededException", PCF_EITEM_COLLECTION_SIZE_LIMIT},
+    {"ContinuousBackupsUnavailableException", PCF_ECONTINUOUS_BACKUPS_UNAVAILABLE},
+    {"InternalServerError", PCF_EINTERNAL_SERVER},
+    {"InternalFailure", PCF_EINTERNAL_SERVER},
+    {"ServiceUnavailable", PCF_ESERVICE_UNAVAILABLE},
+    {"ServiceUnavailableException", PCF_ESERVICE_UNAVAILABLE},
+    {"AccessDeniedException", PCF_EACCESS_DENIED},
+    {"UnrecognizedClientException", PCF_EUNRECOGNIZED_CLIENT},
+    {"InvalidSignatureException", PCF_EINVALID_SIGNATURE},
+    {"ExpiredTokenException", PCF_EEXPIRED_TOKEN},
+    {"MissingAuthenticationTokenException", PCF_EMISSING_AUTHENTICATION_TOKEN},
+    {"IncompleteSignatureException", PCF_EINCOMPLETE_SIGNATURE},
+    {"SerializationException", PCF_ESERIALIZATION},
+    {"UnknownOperationException", PCF_EUNKNOWN_OPERATION},
+    {"TableNotFoundException", PCF_ETABLE_NOT_FOUND},
+    {"TableInUseException", PCF_ETABLE_IN_USE},
+    {"TableAlreadyExistsException", PCF_ERESOURCE_IN_USE},
+    {"IndexNotFoundException", PCF_EINDEX_NOT_FOUND},
+    {"ReplicaNotFoundException", PCF_EREPLICA_NOT_FOUND},
+    {"ReplicaAlreadyExistsException", PCF_ERESOURCE_IN_USE},
+    {"GlobalTableNotFoundException", PCF_ERESOURCE_NOT_FOUND},
+    {"GlobalTableAlreadyExistsException", PCF_ERESOURCE_IN_USE},
+    {"PolicyNotFoundException", PCF_EPOLICY_NOT_FOUND},
+    {"BackupNotFoundException", PCF_EBACKUP_NOT_FOUND},
+    {"BackupInUseException", PCF_EBACKUP_IN_USE},
+    {"InvalidRestoreTimeException", PCF_EINVALID_RESTORE_TIME},
+    {"PointInTimeRecoveryUnavailableException", PCF_EPOINT_IN_TIME_RECOVERY_UNAVAILABLE},
+    {"DuplicateItemException", PCF_EDUPLICATE_ITEM},
+    {"ReplicatedWriteConflictException", PCF_EREPLICATED_WRITE_CONFLICT},
+    {"InvalidEndpointException", PCF_EINVALID_ENDPOINT},
 };
 
 /* Start and length of the bare name inside a namespaced or suffixed type. */
@@ -111,7 +111,7 @@ static void fill_type(pcf_error *err, const char *type)
 }
 
 int pcf_aws_error_from_response(pcf_error *err, long http_status, const char *body, size_t len,
-				const char *header_type, const char *request_id)
+                                const char *header_type, const char *request_id)
 {
 	const char *end = NULL;
 	cJSON *json = body && len ? cJSON_ParseWithLengthOpts(body, len, &end, 0) : NULL;
@@ -129,12 +129,12 @@ int pcf_aws_error_from_response(pcf_error *err, long http_status, const char *bo
 		}
 	} else {
 		code = pcf_error_set(err, PCF_EHTTP, "HTTP %ld without an AWS error body",
-				     http_status);
+		                     http_status);
 	}
 	if (err) {
 		err->http_status = http_status;
 		snprintf(err->request_id, sizeof(err->request_id), "%s",
-			 request_id ? request_id : "");
+		         request_id ? request_id : "");
 	}
 	cJSON_Delete(json);
 	return code;

@@ -15,6 +15,6 @@
  * that is not an AWS error gives PCF_EHTTP. Returns the code.
  */
 int pcf_aws_error_from_response(pcf_error *err, long http_status, const char *body, size_t len,
-				const char *header_type, const char *request_id);
+                                const char *header_type, const char *request_id);
 
 #endif

@@ -26,7 +26,7 @@ uint64_t pcf_aws_now_us(void)
 }
 
 void pcf_aws_exchange_init(pcf_aws_exchange *ex, pcf_aws_client *client, const char *action,
-			   const char *body, size_t len)
+                           const char *body, size_t len)
 {
 	memset(ex, 0, sizeof(*ex));
 	ex->client = client;
@@ -54,7 +54,8 @@ static void header_value(char *out, size_t size, const char *line, size_t len, c
 	while (start < len && (line[start] == ' ' || line[start] == '\t'))
 		start++;
 	end = len;
-	while (end > start && (line[end - 1] == '\r' || line[end - 1] == '\n' || line[end - 1] == ' '))
+	while (end > start &&
+	       (line[end - 1] == '\r' || line[end - 1] == '\n' || line[end - 1] == ' '))
 		end--;
 	if (end - start >= size)
 		end = start + size - 1;
@@ -139,7 +140,8 @@ static int build_headers(pcf_aws_exchange *ex, const pcf_aws_credentials *creds,
 	    add_header(ex, "Content-Type", "application/x-amz-json-1.0") < 0 ||
 	    add_header(ex, "X-Amz-Target", target) < 0 ||
 	    add_header(ex, "X-Amz-Date", sig.amz_date) < 0 ||
-	    (creds->session_token && add_header(ex, "X-Amz-Security-Token", creds->session_token) < 0) ||
+	    (creds->session_token &&
+	     add_header(ex, "X-Amz-Security-Token", creds->session_token) < 0) ||
 	    add_header(ex, "Authorization", sig.authorization) < 0 ||
 	    add_header(ex, "Accept-Encoding", "identity") < 0 || add_header(ex, "Expect", "") < 0)
 		pcf_error_set(err, PCF_ENOMEM, "out of memory");

@@ -26,11 +26,11 @@ typedef struct pcf_aws_exchange {
 	struct curl_slist *headers;
 	pcf_aws_buf response;
 	char request_id[PCF_ERROR_REQUEST_ID_MAX];
-	char error_type[PCF_ERROR_TYPE_MAX];   /* x-amzn-ErrorType */
-	char crc32[16];                        /* x-amz-crc32, "" when absent */
+	char error_type[PCF_ERROR_TYPE_MAX]; /* x-amzn-ErrorType */
+	char crc32[16];                      /* x-amz-crc32, "" when absent */
 	char curl_error[CURL_ERROR_SIZE];
 	int attempts;
-	int refreshed_credentials;             /* 1 after an ExpiredToken refresh */
+	int refreshed_credentials; /* 1 after an ExpiredToken refresh */
 	size_t bytes_sent;
 	size_t bytes_received;
 	uint64_t started_us;
@@ -40,7 +40,7 @@ typedef struct pcf_aws_exchange {
 uint64_t pcf_aws_now_us(void);
 
 void pcf_aws_exchange_init(pcf_aws_exchange *ex, pcf_aws_client *client, const char *action,
-			   const char *body, size_t len);
+                           const char *body, size_t len);
 
 /*
  * Signs the request with current credentials and sets every option of easy
@@ -55,7 +55,7 @@ int pcf_aws_exchange_prepare(pcf_aws_exchange *ex, CURL *easy, pcf_error *err);
  * when another attempt may succeed (and attempts remain).
  */
 int pcf_aws_exchange_finish(pcf_aws_exchange *ex, CURLcode result, pcf_aws_response *out,
-			    pcf_error *err);
+                            pcf_error *err);
 
 /* Calls on_request (and on_error for a failure); sets err->attempts. */
 void pcf_aws_exchange_report(pcf_aws_exchange *ex, int rc, long http_status, pcf_error *err);

@@ -51,8 +51,8 @@ static int check_crc32(pcf_aws_exchange *ex, pcf_error *err)
 	if (errno == 0 && *end == '\0' && expected == actual)
 		return 0;
 	return pcf_error_set(err, PCF_ECRC32,
-			     "response body CRC32 %lu does not match x-amz-crc32 %s (%zu bytes)",
-			     (unsigned long)actual, ex->crc32, ex->response.len);
+	                     "response body CRC32 %lu does not match x-amz-crc32 %s (%zu bytes)",
+	                     (unsigned long)actual, ex->crc32, ex->response.len);
 }
 
 static void log_response(pcf_aws_exchange *ex, long status)
@@ -62,7 +62,7 @@ static void log_response(pcf_aws_exchange *ex, long status)
 	char *clean;
 
 	pcf_aws_buf_printf(&b, "HTTP %ld request-id %s attempt %d | ", status,
-			   ex->request_id[0] ? ex->request_id : "-", ex->attempts);
+	                   ex->request_id[0] ? ex->request_id : "-", ex->attempts);
 	pcf_aws_buf_append(&b, ex->response.data ? ex->response.data : "", ex->response.len);
 	if (pcf_aws_buf_failed(&b))
 		goto out;
@@ -94,15 +94,16 @@ static int take_body(pcf_aws_exchange *ex, pcf_aws_response *out, long status, p
 }
 
 int pcf_aws_exchange_finish(pcf_aws_exchange *ex, CURLcode result, pcf_aws_response *out,
-			    pcf_error *err)
+                            pcf_error *err)
 {
 	long status = 0;
 	int rc;
 
 	ex->bytes_received += ex->response.len;
 	if (result != CURLE_OK) {
-		rc = pcf_error_set(err, transport_code(result), "%s: %s", curl_easy_strerror(result),
-				   ex->curl_error[0] ? ex->curl_error : "no detail");
+		rc =
+		    pcf_error_set(err, transport_code(result), "%s: %s", curl_easy_strerror(result),
+		                  ex->curl_error[0] ? ex->curl_error : "no detail");
 		goto verdict;
 	}
 	curl_easy_getinfo(ex->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -113,7 +114,7 @@ int pcf_aws_exchange_finish(pcf_aws_exchange *ex, CURLcode result, pcf_aws_respo
 	if (status >= 200 && status < 300)
 		return take_body(ex, out, status, err);
 	rc = pcf_aws_error_from_response(err, status, ex->response.data, ex->response.len,
-					 ex->error_type, ex->request_id);
+	                                 ex->error_type, ex->request_id);
 	if (rc == PCF_EEXPIRED_TOKEN && !ex->refreshed_credentials) {
 		/* Our cached temporary credentials went stale early: fetch new ones once. */
 		pcf_aws_credentials_cache_invalidate(ex->client->credentials);
@@ -125,7 +126,7 @@ int pcf_aws_exchange_finish(pcf_aws_exchange *ex, CURLcode result, pcf_aws_respo
 verdict:
 	if (err)
 		err->retryable = pcf_aws_retry_is_retryable(rc, status, ex->action, err->message) &&
-				 ex->attempts < ex->client->retry.max_attempts;
+		                 ex->attempts < ex->client->retry.max_attempts;
 fill:
 	if (err) {
 		err->http_status = status;
@@ -142,8 +143,8 @@ void pcf_aws_exchange_report(pcf_aws_exchange *ex, int rc, long http_status, pcf
 
 	if (err && rc < 0) {
 		err->attempts = ex->attempts;
-		err->retryable = pcf_aws_retry_is_retryable(rc, err->http_status, ex->action,
-							    err->message);
+		err->retryable =
+		    pcf_aws_retry_is_retryable(rc, err->http_status, ex->action, err->message);
 	}
 	if (c->on_request) {
 		pcf_aws_request_info info;
@@ -159,8 +160,8 @@ void pcf_aws_exchange_report(pcf_aws_exchange *ex, int rc, long http_status, pcf
 	if (rc < 0 && c->on_error && err)
 		c->on_error(ex->action, err, c->payload);
 	if (rc < 0 && err)
-		pcf_log(&c->logger, PCF_LOG_DEBUG, "%s failed after %d attempt(s): %s %s", ex->action,
-			ex->attempts, pcf_error_code_name(rc), err->message);
+		pcf_log(&c->logger, PCF_LOG_DEBUG, "%s failed after %d attempt(s): %s %s",
+		        ex->action, ex->attempts, pcf_error_code_name(rc), err->message);
 }
 
 void pcf_aws_exchange_cleanup(pcf_aws_exchange *ex)

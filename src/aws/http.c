@@ -39,8 +39,7 @@ static int code_for(CURLcode cc)
 	}
 }
 
-int pcf_aws_http_send(pcf_aws_http_response *out, const pcf_aws_http_request *req,
-		      pcf_error *err)
+int pcf_aws_http_send(pcf_aws_http_response *out, const pcf_aws_http_request *req, pcf_error *err)
 {
 	CURL *easy = curl_easy_init();
 	struct curl_slist *headers = NULL;
@@ -81,7 +80,7 @@ int pcf_aws_http_send(pcf_aws_http_response *out, const pcf_aws_http_request *re
 	cc = curl_easy_perform(easy);
 	if (cc != CURLE_OK) {
 		rc = pcf_error_set(err, code_for(cc), "%s %s: %s", req->method, req->url,
-				   errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		                   errbuf[0] ? errbuf : curl_easy_strerror(cc));
 		goto out;
 	}
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &out->status);

@@ -12,18 +12,18 @@
 #include <pcf/error.h>
 
 typedef struct pcf_aws_http_request {
-	const char *method;         /* "GET", "PUT" or "POST" */
+	const char *method; /* "GET", "PUT" or "POST" */
 	const char *url;
 	const char *const *headers; /* "Name: value" strings, NULL-terminated; may be NULL */
 	const char *body;           /* may be NULL */
 	size_t body_len;
-	long timeout_ms;            /* whole request; connect is bounded by it too */
+	long timeout_ms; /* whole request; connect is bounded by it too */
 	int insecure_skip_tls_verify;
 } pcf_aws_http_request;
 
 typedef struct pcf_aws_http_response {
 	long status;
-	char *body;  /* NUL-terminated; free with pcf_aws_http_response_cleanup */
+	char *body; /* NUL-terminated; free with pcf_aws_http_response_cleanup */
 	size_t len;
 } pcf_aws_http_response;
 
@@ -31,8 +31,7 @@ typedef struct pcf_aws_http_response {
  * Sends req. Returns 0 when any HTTP response arrived (check out->status),
  * or PCF_ECONNECT / PCF_EHTTP_TIMEOUT / PCF_ENETWORK / PCF_ENOMEM.
  */
-int pcf_aws_http_send(pcf_aws_http_response *out, const pcf_aws_http_request *req,
-		      pcf_error *err);
+int pcf_aws_http_send(pcf_aws_http_response *out, const pcf_aws_http_request *req, pcf_error *err);
 void pcf_aws_http_response_cleanup(pcf_aws_http_response *response);
 
 /*

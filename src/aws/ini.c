@@ -14,7 +14,7 @@
 
 struct entry {
 	char *section;
-	char *key;   /* NULL: a bare section header */
+	char *key; /* NULL: a bare section header */
 	char *value;
 };
 

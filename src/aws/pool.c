@@ -17,7 +17,7 @@ struct pcf_aws_pool {
 	pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
 	CURL **idle;
 	int idle_count;
-	int out;        /* handles handed out */
+	int out; /* handles handed out */
 	int max_handles;
 };
 

@@ -19,7 +19,8 @@ int pcf_aws_pool_new(pcf_aws_pool **out, int max_handles, pcf_error *err);
 
 /*
  * A handle attached to the shared caches; it may carry a previous request's
- * options, so the caller sets every option it relies on. Blocks while max_handles are out. NULL only when out of memory.
+ * options, so the caller sets every option it relies on. Blocks while max_handles are out. NULL
+ * only when out of memory.
  */
 CURL *pcf_aws_pool_acquire(pcf_aws_pool *pool);
 

@@ -40,14 +40,15 @@ int pcf_aws_retry_max_attempts(int *out, int configured, pcf_error *err)
 	if ((v = getenv("AWS_MAX_ATTEMPTS")) && *v) {
 		if (parse_positive(&n, v) < 0 || n < 1)
 			return pcf_error_set(err, PCF_ECONFIG,
-					     "AWS_MAX_ATTEMPTS=\"%s\" is not a positive integer", v);
+			                     "AWS_MAX_ATTEMPTS=\"%s\" is not a positive integer",
+			                     v);
 		*out = n;
 		return 0;
 	}
 	if ((v = getenv("DYNAMODB_MAX_RETRIES")) && *v) {
 		if (parse_positive(&n, v) < 0)
 			return pcf_error_set(err, PCF_ECONFIG,
-					     "DYNAMODB_MAX_RETRIES=\"%s\" is not a number >= 0", v);
+			                     "DYNAMODB_MAX_RETRIES=\"%s\" is not a number >= 0", v);
 		*out = n + 1;
 		return 0;
 	}
@@ -66,14 +67,28 @@ int pcf_aws_retry_is_throttle(int code)
 static int is_control_plane(const char *action)
 {
 	static const char *const actions[] = {
-		"CreateTable", "UpdateTable", "DeleteTable", "UpdateTimeToLive",
-		"UpdateContinuousBackups", "TagResource", "UntagResource", "CreateBackup",
-		"DeleteBackup", "CreateGlobalTable", "UpdateGlobalTable",
-		"UpdateContributorInsights", "UpdateKinesisStreamingDestination",
-		"EnableKinesisStreamingDestination", "DisableKinesisStreamingDestination",
-		"RestoreTableFromBackup", "RestoreTableToPointInTime", "ImportTable",
-		"ExportTableToPointInTime", "PutResourcePolicy", "DeleteResourcePolicy",
-		"UpdateTableReplicaAutoScaling",
+	    "CreateTable",
+	    "UpdateTable",
+	    "DeleteTable",
+	    "UpdateTimeToLive",
+	    "UpdateContinuousBackups",
+	    "TagResource",
+	    "UntagResource",
+	    "CreateBackup",
+	    "DeleteBackup",
+	    "CreateGlobalTable",
+	    "UpdateGlobalTable",
+	    "UpdateContributorInsights",
+	    "UpdateKinesisStreamingDestination",
+	    "EnableKinesisStreamingDestination",
+	    "DisableKinesisStreamingDestination",
+	    "RestoreTableFromBackup",
+	    "RestoreTableToPointInTime",
+	    "ImportTable",
+	    "ExportTableToPointInTime",
+	    "PutResourcePolicy",
+	    "DeleteResourcePolicy",
+	    "UpdateTableReplicaAutoScaling",
 	};
 	if (!action)
 		return 0;
@@ -83,8 +98,7 @@ static int is_control_plane(const char *action)
 	return 0;
 }
 
-int pcf_aws_retry_is_retryable(int code, long http_status, const char *action,
-			       const char *message)
+int pcf_aws_retry_is_retryable(int code, long http_status, const char *action, const char *message)
 {
 	switch (code) {
 	case PCF_ETHROTTLING:
@@ -113,7 +127,7 @@ int pcf_aws_retry_is_retryable(int code, long http_status, const char *action,
 long pcf_aws_retry_delay_ms(const pcf_aws_retry_policy *policy, int attempts_made, int code)
 {
 	long base = pcf_aws_retry_is_throttle(code) ? policy->throttle_base_delay_ms
-						     : policy->base_delay_ms;
+	                                            : policy->base_delay_ms;
 	long ceiling = base;
 	uint32_t r = 0;
 

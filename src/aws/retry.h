@@ -8,17 +8,17 @@
 #include <pcf/error.h>
 
 typedef struct pcf_aws_retry_policy {
-	int max_attempts;          /* >= 1 */
-	long base_delay_ms;        /* first backoff ceiling for ordinary failures */
+	int max_attempts;            /* >= 1 */
+	long base_delay_ms;          /* first backoff ceiling for ordinary failures */
 	long throttle_base_delay_ms; /* first backoff ceiling after throttling */
-	long max_delay_ms;         /* cap on any one backoff */
+	long max_delay_ms;           /* cap on any one backoff */
 } pcf_aws_retry_policy;
 
 /* DynamoDB SDK defaults: 25 ms, 500 ms after throttling, 20 s cap. */
-#define PCF_AWS_RETRY_BASE_DELAY_MS 25
+#define PCF_AWS_RETRY_BASE_DELAY_MS          25
 #define PCF_AWS_RETRY_THROTTLE_BASE_DELAY_MS 500
-#define PCF_AWS_RETRY_MAX_DELAY_MS 20000
-#define PCF_AWS_RETRY_DEFAULT_ATTEMPTS 10
+#define PCF_AWS_RETRY_MAX_DELAY_MS           20000
+#define PCF_AWS_RETRY_DEFAULT_ATTEMPTS       10
 
 /*
  * The attempt limit: configured when > 0, else AWS_MAX_ATTEMPTS, else
@@ -33,8 +33,7 @@ int pcf_aws_retry_max_attempts(int *out, int configured, pcf_error *err);
  * and LimitExceededException for control-plane actions unless the message
  * says an account quota was reached.
  */
-int pcf_aws_retry_is_retryable(int code, long http_status, const char *action,
-			       const char *message);
+int pcf_aws_retry_is_retryable(int code, long http_status, const char *action, const char *message);
 
 /* 1 for the throttling codes (they back off from a larger base). */
 int pcf_aws_retry_is_throttle(int code);

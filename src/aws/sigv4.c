@@ -181,7 +181,8 @@ static int put_canonical_query(pcf_aws_buf *buf, const char *query)
 		size_t klen = eq ? (size_t)(eq - p) : len;
 		if (len > 0) {
 			params[n].key = encoded_copy(p, klen);
-			params[n].value = eq ? encoded_copy(eq + 1, len - klen - 1) : encoded_copy("", 0);
+			params[n].value =
+			    eq ? encoded_copy(eq + 1, len - klen - 1) : encoded_copy("", 0);
 			if (!params[n].key || !params[n].value) {
 				n++;
 				rc = PCF_ENOMEM;
@@ -206,9 +207,9 @@ out:
 }
 
 struct canon_header {
-	char *name;      /* lowercase */
+	char *name; /* lowercase */
 	const char *value;
-	size_t order;    /* position in the request, for a stable sort */
+	size_t order; /* position in the request, for a stable sort */
 };
 
 static int compare_headers(const void *a, const void *b)
@@ -243,8 +244,8 @@ static void put_trimmed_value(pcf_aws_buf *buf, const char *value)
  * the signed header list to signed_list.
  */
 static int put_canonical_headers(pcf_aws_buf *buf, pcf_aws_buf *signed_list,
-				 const pcf_sigv4_header *extra, size_t extra_count,
-				 const pcf_sigv4_request *req)
+                                 const pcf_sigv4_header *extra, size_t extra_count,
+                                 const pcf_sigv4_request *req)
 {
 	size_t total = req->header_count + extra_count, n = 0;
 	struct canon_header *hs = calloc(total ? total : 1, sizeof(*hs));
@@ -254,7 +255,7 @@ static int put_canonical_headers(pcf_aws_buf *buf, pcf_aws_buf *signed_list,
 		return PCF_ENOMEM;
 	for (size_t i = 0; i < total; i++, n++) {
 		const pcf_sigv4_header *h =
-			i < req->header_count ? &req->headers[i] : &extra[i - req->header_count];
+		    i < req->header_count ? &req->headers[i] : &extra[i - req->header_count];
 		hs[n].name = strdup(h->name);
 		if (!hs[n].name) {
 			rc = PCF_ENOMEM;
@@ -304,7 +305,7 @@ static void hmac_sha256(unsigned char out[32], const void *key, size_t key_len, 
 
 /* kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request") */
 static int signing_key(unsigned char out[32], const char *secret, const char *date,
-		       const char *region, const char *service)
+                       const char *region, const char *service)
 {
 	size_t slen = strlen(secret);
 	char *k = malloc(slen + 5);
@@ -326,8 +327,8 @@ static int signing_key(unsigned char out[32], const char *secret, const char *da
 }
 
 static int build_canonical_request(pcf_aws_buf *creq, pcf_aws_buf *signed_list,
-				   const pcf_sigv4_request *req, const pcf_sigv4_header *extra,
-				   size_t extra_count)
+                                   const pcf_sigv4_request *req, const pcf_sigv4_header *extra,
+                                   size_t extra_count)
 {
 	char payload_hash[65];
 	int rc;
@@ -342,13 +343,13 @@ static int build_canonical_request(pcf_aws_buf *creq, pcf_aws_buf *signed_list,
 		return rc;
 	pcf_sigv4_sha256_hex(payload_hash, req->payload, req->payload_len);
 	pcf_aws_buf_printf(creq, "\n%s\n%s", signed_list->data ? signed_list->data : "",
-			   payload_hash);
+	                   payload_hash);
 	return 0;
 }
 
 int pcf_sigv4_sign(pcf_sigv4_result *out, const pcf_sigv4_request *req,
-		   const pcf_aws_credentials *creds, const char *region, const char *service,
-		   time_t now, pcf_error *err)
+                   const pcf_aws_credentials *creds, const char *region, const char *service,
+                   time_t now, pcf_error *err)
 {
 	pcf_aws_buf creq = PCF_AWS_BUF_INIT, signed_list = PCF_AWS_BUF_INIT, sts = PCF_AWS_BUF_INIT;
 	pcf_sigv4_header extra[2];
@@ -360,8 +361,9 @@ int pcf_sigv4_sign(pcf_sigv4_result *out, const pcf_sigv4_request *req,
 	memset(out, 0, sizeof(*out));
 	if (!req->method || !creds || !creds->access_key_id || !creds->secret_access_key ||
 	    !region || !service || !has_host_header(req))
-		return pcf_error_set(err, PCF_EINVAL, "sigv4: request, credentials, region, "
-				     "service and a host header are required");
+		return pcf_error_set(err, PCF_EINVAL,
+		                     "sigv4: request, credentials, region, "
+		                     "service and a host header are required");
 	if (!gmtime_r(&now, &tm))
 		return pcf_error_set(err, PCF_EINVAL, "sigv4: time out of range");
 	strftime(out->amz_date, sizeof(out->amz_date), "%Y%m%dT%H%M%SZ", &tm);
@@ -377,18 +379,20 @@ int pcf_sigv4_sign(pcf_sigv4_result *out, const pcf_sigv4_request *req,
 		goto nomem;
 	pcf_sigv4_sha256_hex(creq_hash, creq.data, creq.len);
 	pcf_aws_buf_printf(&sts, "%s\n%s\n%s/%s/%s/aws4_request\n%s", SIGV4_ALGORITHM,
-			   out->amz_date, date, region, service, creq_hash);
-	if (pcf_aws_buf_failed(&sts) || signing_key(key, creds->secret_access_key, date, region,
-						    service) < 0)
+	                   out->amz_date, date, region, service, creq_hash);
+	if (pcf_aws_buf_failed(&sts) ||
+	    signing_key(key, creds->secret_access_key, date, region, service) < 0)
 		goto nomem;
 	hmac_sha256(sig, key, sizeof(key), sts.data);
 	OPENSSL_cleanse(key, sizeof(key));
 	hex_encode(out->signature, sig, sizeof(sig));
 
 	pcf_aws_buf auth = PCF_AWS_BUF_INIT;
-	pcf_aws_buf_printf(&auth, "%s Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=%s, "
-			   "Signature=%s", SIGV4_ALGORITHM, creds->access_key_id, date, region,
-			   service, signed_list.data, out->signature);
+	pcf_aws_buf_printf(&auth,
+	                   "%s Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=%s, "
+	                   "Signature=%s",
+	                   SIGV4_ALGORITHM, creds->access_key_id, date, region, service,
+	                   signed_list.data, out->signature);
 	out->authorization = pcf_aws_buf_detach(&auth);
 	out->canonical_request = pcf_aws_buf_detach(&creq);
 	out->string_to_sign = pcf_aws_buf_detach(&sts);

@@ -24,22 +24,22 @@ typedef struct pcf_sigv4_header {
 } pcf_sigv4_header;
 
 typedef struct pcf_sigv4_request {
-	const char *method;               /* "POST" */
-	const char *path;                 /* as sent, e.g. "/"; NULL means "/" */
-	const char *query;                /* after '?', NULL or "" when none */
-	const pcf_sigv4_header *headers;  /* every header to sign; must include host */
+	const char *method;              /* "POST" */
+	const char *path;                /* as sent, e.g. "/"; NULL means "/" */
+	const char *query;               /* after '?', NULL or "" when none */
+	const pcf_sigv4_header *headers; /* every header to sign; must include host */
 	size_t header_count;
 	const void *payload;
 	size_t payload_len;
-	int normalize_path;               /* 1: drop "." and ".." segments and empty segments */
+	int normalize_path; /* 1: drop "." and ".." segments and empty segments */
 } pcf_sigv4_request;
 
 typedef struct pcf_sigv4_result {
-	char amz_date[17];          /* "20150830T123600Z": send as X-Amz-Date */
-	char signature[65];         /* lowercase hex */
-	char *canonical_request;    /* heap; kept for tests and trace logs */
-	char *string_to_sign;       /* heap */
-	char *authorization;        /* heap: the Authorization header value */
+	char amz_date[17];       /* "20150830T123600Z": send as X-Amz-Date */
+	char signature[65];      /* lowercase hex */
+	char *canonical_request; /* heap; kept for tests and trace logs */
+	char *string_to_sign;    /* heap */
+	char *authorization;     /* heap: the Authorization header value */
 } pcf_sigv4_result;
 
 /*
@@ -48,8 +48,8 @@ typedef struct pcf_sigv4_result {
  * PCF_EINVAL (no host header, bad input) or PCF_ENOMEM.
  */
 int pcf_sigv4_sign(pcf_sigv4_result *out, const pcf_sigv4_request *req,
-		   const pcf_aws_credentials *creds, const char *region, const char *service,
-		   time_t now, pcf_error *err);
+                   const pcf_aws_credentials *creds, const char *region, const char *service,
+                   time_t now, pcf_error *err);
 void pcf_sigv4_result_cleanup(pcf_sigv4_result *result);
 
 /* Lowercase hex SHA-256 of data into out (65 bytes). */

@@ -20,7 +20,7 @@ static void sleep_ms(long ms)
 }
 
 int pcf_aws_call(pcf_aws_response *out, pcf_aws_client *client, const char *action,
-		 const char *body, size_t len, pcf_error *err)
+                 const char *body, size_t len, pcf_error *err)
 {
 	pcf_error e = PCF_ERROR_INIT;
 	pcf_aws_exchange ex;
@@ -29,7 +29,8 @@ int pcf_aws_call(pcf_aws_response *out, pcf_aws_client *client, const char *acti
 
 	memset(out, 0, sizeof(*out));
 	if (!client || !action)
-		return pcf_error_set(err, PCF_EINVAL, "pcf_aws_call: client and action are required");
+		return pcf_error_set(err, PCF_EINVAL,
+		                     "pcf_aws_call: client and action are required");
 	pcf_aws_exchange_init(&ex, client, action, body, len);
 	easy = pcf_aws_pool_acquire(client->pool);
 	if (!easy) {
@@ -45,7 +46,7 @@ int pcf_aws_call(pcf_aws_response *out, pcf_aws_client *client, const char *acti
 			break;
 		long delay = pcf_aws_retry_delay_ms(&client->retry, ex.attempts, rc);
 		pcf_log(&client->logger, PCF_LOG_DEBUG, "%s: %s (%s), retrying in %ld ms", action,
-			pcf_error_code_name(rc), e.message, delay);
+		        pcf_error_code_name(rc), e.message, delay);
 		sleep_ms(delay);
 	}
 	pcf_aws_pool_release(client->pool, easy);

@@ -29,7 +29,7 @@ static void assert_lists_tables(pcf_local_server_kind kind)
 	const char *end = NULL;
 
 	cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, &err), 0, "%s: %s",
-		     pcf_error_code_name(err.code), err.message);
+	             pcf_error_code_name(err.code), err.message);
 	cr_assert_eq(r.http_status, 200);
 	cJSON *json = cJSON_ParseWithLengthOpts(r.body, r.len, &end, 0);
 	cr_assert_not_null(json, "ListTables answered JSON: %s", r.body);
@@ -59,7 +59,7 @@ static void assert_missing_table_maps(pcf_local_server_kind kind)
 
 	int rc = pcf_aws_call(&r, c, "DescribeTable", body, strlen(body), &err);
 	cr_assert_eq(rc, PCF_ERESOURCE_NOT_FOUND, "got %s: %s", pcf_error_code_name(rc),
-		     err.message);
+	             err.message);
 	cr_assert_eq(err.code, PCF_ERESOURCE_NOT_FOUND);
 	cr_assert_str_eq(err.aws_type, "ResourceNotFoundException");
 	cr_assert_eq(err.http_status, 400);

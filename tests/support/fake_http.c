@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #define MAX_CONNECTIONS 256
-#define MAX_KEPT 64
+#define MAX_KEPT        64
 
 struct pcf_fake_server {
 	int listen_fd;
@@ -78,7 +78,8 @@ static int read_request(pcf_fake_server *s, int fd, pcf_fake_request *req)
 	}
 	*end = '\0';
 	sscanf(buf, "%15s %1023s", req->method, req->path);
-	snprintf(req->headers, sizeof(req->headers), "%s", strchr(buf, '\n') ? strchr(buf, '\n') + 1 : "");
+	snprintf(req->headers, sizeof(req->headers), "%s",
+	         strchr(buf, '\n') ? strchr(buf, '\n') + 1 : "");
 	for (const char *h = buf; (h = strchr(h, '\n')); h++)
 		if (strncasecmp(h + 1, "content-length:", 15) == 0)
 			content_length = strtol(h + 16, NULL, 10);
@@ -118,11 +119,11 @@ static void respond(int fd, const pcf_fake_response *r, int index)
 	char head[4096];
 	const char *body = r->body ? r->body : "";
 	int n = snprintf(head, sizeof(head),
-			 "HTTP/1.1 %d Fake\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-			 "x-amzn-RequestId: fake-%d\r\n%s\r\n",
-			 r->status ? r->status : 200,
-			 r->content_type ? r->content_type : "application/x-amz-json-1.0",
-			 strlen(body), index, r->extra_headers ? r->extra_headers : "");
+	                 "HTTP/1.1 %d Fake\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+	                 "x-amzn-RequestId: fake-%d\r\n%s\r\n",
+	                 r->status ? r->status : 200,
+	                 r->content_type ? r->content_type : "application/x-amz-json-1.0",
+	                 strlen(body), index, r->extra_headers ? r->extra_headers : "");
 	send_all(fd, head, (size_t)n);
 	send_all(fd, body, strlen(body));
 }
@@ -264,7 +265,7 @@ int pcf_fake_server_start(pcf_fake_server **out, pcf_fake_handler handler, void 
 }
 
 int pcf_fake_server_start_script(pcf_fake_server **out, const pcf_fake_response *script,
-				 size_t count, const pcf_fake_response *otherwise)
+                                 size_t count, const pcf_fake_response *otherwise)
 {
 	int rc = pcf_fake_server_start(out, script_handler, NULL);
 	if (rc == 0) {
@@ -302,7 +303,7 @@ int pcf_fake_server_request_count(const pcf_fake_server *server)
 }
 
 int pcf_fake_server_request_header(const pcf_fake_server *server, int index, const char *name,
-				   char *out, size_t size)
+                                   char *out, size_t size)
 {
 	pcf_fake_server *s = (pcf_fake_server *)server;
 	size_t nlen = strlen(name);
@@ -310,7 +311,8 @@ int pcf_fake_server_request_header(const pcf_fake_server *server, int index, con
 
 	pthread_mutex_lock(&s->lock);
 	const char *h = index >= 0 && index < MAX_KEPT ? s->kept[index] : NULL;
-	for (const char *line = h; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+	for (const char *line = h; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		if (strncasecmp(line, name, nlen) == 0 && line[nlen] == ':') {
 			const char *v = line + nlen + 1;
 			size_t vlen = strcspn(v, "\r\n");

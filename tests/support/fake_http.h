@@ -34,12 +34,12 @@ typedef struct pcf_fake_request {
 	char headers[8192]; /* raw header block */
 	char *body;         /* NUL-terminated */
 	size_t body_len;
-	int index;          /* 0 for the first request the server saw */
+	int index; /* 0 for the first request the server saw */
 } pcf_fake_request;
 
 /* Fills *resp for req. Runs on a connection thread; MUST be thread-safe. */
 typedef void (*pcf_fake_handler)(const pcf_fake_request *req, pcf_fake_response *resp,
-				 void *payload);
+                                 void *payload);
 
 typedef struct pcf_fake_server pcf_fake_server;
 
@@ -51,7 +51,7 @@ int pcf_fake_server_start(pcf_fake_server **out, pcf_fake_handler handler, void 
  * (or 200 "{}" when NULL). script and otherwise must outlive the server.
  */
 int pcf_fake_server_start_script(pcf_fake_server **out, const pcf_fake_response *script,
-				 size_t count, const pcf_fake_response *otherwise);
+                                 size_t count, const pcf_fake_response *otherwise);
 
 /* "http://127.0.0.1:PORT" */
 const char *pcf_fake_server_url(const pcf_fake_server *server);
@@ -64,7 +64,7 @@ int pcf_fake_server_connection_count(const pcf_fake_server *server);
 
 /* The value of header name in the request numbered index (copied into out), or -1. */
 int pcf_fake_server_request_header(const pcf_fake_server *server, int index, const char *name,
-				   char *out, size_t size);
+                                   char *out, size_t size);
 
 /* Stops, joins every thread and frees. Accepts NULL. */
 void pcf_fake_server_stop(pcf_fake_server *server);

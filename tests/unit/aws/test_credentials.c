@@ -18,12 +18,24 @@
 static char home[256];
 
 static const char *const aws_vars[] = {
-	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-	"AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
-	"AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-	"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-	"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-	"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_REGION", "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONFIG_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
 };
 
 static void setup(void)
@@ -71,8 +83,10 @@ Test(credentials, environment_keys_and_token)
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
 	setenv("AWS_SESSION_TOKEN", "envtoken", 1);
-	write_file(".aws/credentials", "[default]\naws_access_key_id = AKIDFILE\n"
-				       "aws_secret_access_key = filesecret\n", 0600);
+	write_file(".aws/credentials",
+	           "[default]\naws_access_key_id = AKIDFILE\n"
+	           "aws_secret_access_key = filesecret\n",
+	           0600);
 	cr_assert_eq(resolve(&c, NULL, NULL), 0);
 	cr_assert_str_eq(c.access_key_id, "AKIDENV", "the environment comes first");
 	cr_assert_str_eq(c.secret_access_key, "envsecret");
@@ -86,8 +100,8 @@ Test(credentials, half_an_environment_pair_stops_the_chain)
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
-	write_file(".aws/credentials", "[default]\naws_access_key_id = A\naws_secret_access_key = B\n",
-		   0600);
+	write_file(".aws/credentials",
+	           "[default]\naws_access_key_id = A\naws_secret_access_key = B\n", 0600);
 	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
 	cr_assert(strstr(err.message, "AWS_SECRET_ACCESS_KEY") != NULL, "%s", err.message);
 }
@@ -96,9 +110,11 @@ Test(credentials, default_profile_from_the_credentials_file)
 {
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	write_file(".aws/credentials", "# comment\n[default]\naws_access_key_id = AKIDFILE\n"
-				       "aws_secret_access_key = filesecret\n"
-				       "aws_session_token = filetoken\n", 0600);
+	write_file(".aws/credentials",
+	           "# comment\n[default]\naws_access_key_id = AKIDFILE\n"
+	           "aws_secret_access_key = filesecret\n"
+	           "aws_session_token = filetoken\n",
+	           0600);
 	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
 	cr_assert_str_eq(c.access_key_id, "AKIDFILE");
 	cr_assert_str_eq(c.session_token, "filetoken");
@@ -110,12 +126,16 @@ Test(credentials, named_profile_from_config_and_credentials_file_wins)
 {
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	write_file(".aws/config", "[profile dev]\nregion = eu-west-1\naws_access_key_id = AKIDCONF\n"
-				  "aws_secret_access_key = confsecret\n"
-				  "[profile other]\naws_access_key_id = AKIDOTHER\n"
-				  "aws_secret_access_key = othersecret\n", 0600);
-	write_file(".aws/credentials", "[dev]\naws_access_key_id = AKIDCRED\n"
-				       "aws_secret_access_key = credsecret\n", 0600);
+	write_file(".aws/config",
+	           "[profile dev]\nregion = eu-west-1\naws_access_key_id = AKIDCONF\n"
+	           "aws_secret_access_key = confsecret\n"
+	           "[profile other]\naws_access_key_id = AKIDOTHER\n"
+	           "aws_secret_access_key = othersecret\n",
+	           0600);
+	write_file(".aws/credentials",
+	           "[dev]\naws_access_key_id = AKIDCRED\n"
+	           "aws_secret_access_key = credsecret\n",
+	           0600);
 	cr_assert_eq(resolve(&c, "dev", &err), 0, "%s", err.message);
 	cr_assert_str_eq(c.access_key_id, "AKIDCRED");
 	setenv("AWS_PROFILE", "other", 1);
@@ -131,15 +151,17 @@ Test(credentials, file_locations_from_the_environment)
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
 	char path[512];
-	write_file("elsewhere", "[default]\naws_access_key_id = AKIDELSE\n"
-				"aws_secret_access_key = elsesecret\n", 0600);
+	write_file("elsewhere",
+	           "[default]\naws_access_key_id = AKIDELSE\n"
+	           "aws_secret_access_key = elsesecret\n",
+	           0600);
 	snprintf(path, sizeof(path), "%s/elsewhere", home);
 	setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
 	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
 	cr_assert_str_eq(c.access_key_id, "AKIDELSE");
 	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
 	write_file("cfg", "[profile p]\naws_access_key_id = AKIDCFG\naws_secret_access_key = s\n",
-		   0600);
+	           0600);
 	snprintf(path, sizeof(path), "%s/cfg", home);
 	setenv("AWS_CONFIG_FILE", path, 1);
 	cr_assert_eq(resolve(&c, "p", &err), 0, "%s", err.message);
@@ -151,12 +173,12 @@ Test(credentials, named_profile_that_does_not_exist_is_an_error)
 {
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	write_file(".aws/credentials", "[default]\naws_access_key_id = A\naws_secret_access_key = B\n",
-		   0600);
+	write_file(".aws/credentials",
+	           "[default]\naws_access_key_id = A\naws_secret_access_key = B\n", 0600);
 	cr_assert_eq(resolve(&c, "nope", &err), PCF_ECREDENTIALS);
 	cr_assert(strstr(err.message, "profile \"nope\" not found") != NULL, "%s", err.message);
 	cr_assert(strstr(err.message, "environment: AWS_ACCESS_KEY_ID not set") != NULL,
-		  "earlier sources are listed too: %s", err.message);
+	          "earlier sources are listed too: %s", err.message);
 }
 
 Test(credentials, credential_process_output_is_used)
@@ -164,9 +186,11 @@ Test(credentials, credential_process_output_is_used)
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
 	char config[1024];
-	write_file("proc.sh", "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", "
-			      "\"SecretAccessKey\": \"procsecret\", \"SessionToken\": \"proctoken\", "
-			      "\"Expiration\": \"2099-01-01T00:00:00Z\"}'\n", 0700);
+	write_file("proc.sh",
+	           "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", "
+	           "\"SecretAccessKey\": \"procsecret\", \"SessionToken\": \"proctoken\", "
+	           "\"Expiration\": \"2099-01-01T00:00:00Z\"}'\n",
+	           0700);
 	snprintf(config, sizeof(config), "[profile proc]\ncredential_process = %s/proc.sh\n", home);
 	write_file(".aws/config", config, 0600);
 	cr_assert_eq(resolve(&c, "proc", &err), 0, "%s", err.message);
@@ -183,8 +207,9 @@ Test(credentials, failing_credential_process_says_why)
 	write_file(".aws/config", "[default]\ncredential_process = sh -c 'exit 3'\n", 0600);
 	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
 	cr_assert(strstr(err.message, "credential_process exited with status 3") != NULL, "%s",
-		  err.message);
-	write_file(".aws/config", "[default]\ncredential_process = echo '{\"Version\": 2}'\n", 0600);
+	          err.message);
+	write_file(".aws/config", "[default]\ncredential_process = echo '{\"Version\": 2}'\n",
+	           0600);
 	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
 	cr_assert(strstr(err.message, "Version") != NULL, "%s", err.message);
 }
@@ -195,13 +220,13 @@ Test(credentials, nothing_configured_lists_every_source)
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
 	const char *expect[] = {"environment: AWS_ACCESS_KEY_ID not set",
-				"web identity: AWS_WEB_IDENTITY_TOKEN_FILE not set",
-				"shared config files: profile \"default\" not found",
-				"container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-				"instance metadata: disabled by AWS_EC2_METADATA_DISABLED"};
+	                        "web identity: AWS_WEB_IDENTITY_TOKEN_FILE not set",
+	                        "shared config files: profile \"default\" not found",
+	                        "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+	                        "instance metadata: disabled by AWS_EC2_METADATA_DISABLED"};
 	for (size_t i = 0; i < 5; i++)
-		cr_assert(strstr(err.message, expect[i]) != NULL, "missing \"%s\" in: %s", expect[i],
-			  err.message);
+		cr_assert(strstr(err.message, expect[i]) != NULL, "missing \"%s\" in: %s",
+		          expect[i], err.message);
 }
 
 /* --- FAKE STS, container endpoint and IMDS ------------------------------------ */
@@ -214,18 +239,19 @@ static void fake_sts(const pcf_fake_request *req, pcf_fake_response *resp, void 
 	    strstr(req->body, "RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fpcf") &&
 	    strstr(req->body, "WebIdentityToken=the-jwt")) {
 		resp->content_type = "text/xml";
-		resp->body = "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>"
-			     "<Credentials><AccessKeyId>ASIASTS</AccessKeyId>"
-			     "<SecretAccessKey>sts&amp;secret</SecretAccessKey>"
-			     "<SessionToken>ststoken</SessionToken>"
-			     "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
-			     "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
+		resp->body =
+		    "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>"
+		    "<Credentials><AccessKeyId>ASIASTS</AccessKeyId>"
+		    "<SecretAccessKey>sts&amp;secret</SecretAccessKey>"
+		    "<SessionToken>ststoken</SessionToken>"
+		    "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
+		    "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
 		return;
 	}
 	resp->status = 400;
 	resp->content_type = "text/xml";
 	resp->body = "<ErrorResponse><Error><Code>InvalidIdentityToken</Code>"
-		     "<Message>bad token</Message></Error></ErrorResponse>";
+	             "<Message>bad token</Message></Error></ErrorResponse>";
 }
 
 Test(credentials, web_identity_through_a_fake_sts)
@@ -258,9 +284,10 @@ static void fake_container(const pcf_fake_request *req, pcf_fake_response *resp,
 {
 	(void)payload;
 	resp->content_type = "application/json";
-	if (strcmp(req->path, "/creds") == 0 && strstr(req->headers, "Authorization: Bearer tok42")) {
+	if (strcmp(req->path, "/creds") == 0 &&
+	    strstr(req->headers, "Authorization: Bearer tok42")) {
 		resp->body = "{\"AccessKeyId\":\"ASIACONT\",\"SecretAccessKey\":\"contsecret\","
-			     "\"Token\":\"conttoken\",\"Expiration\":\"2099-01-01T00:00:00Z\"}";
+		             "\"Token\":\"conttoken\",\"Expiration\":\"2099-01-01T00:00:00Z\"}";
 		return;
 	}
 	resp->status = 401;
@@ -319,9 +346,10 @@ static void fake_imds(const pcf_fake_request *req, pcf_fake_response *resp, void
 		return;
 	}
 	if (strcmp(req->path, "/latest/meta-data/iam/security-credentials/pcf-role") == 0) {
-		resp->body = "{\"Code\":\"Success\",\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"ASIAIMDS\","
-			     "\"SecretAccessKey\":\"imdssecret\",\"Token\":\"imdstoken\","
-			     "\"Expiration\":\"2099-01-01T00:00:00Z\"}";
+		resp->body =
+		    "{\"Code\":\"Success\",\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"ASIAIMDS\","
+		    "\"SecretAccessKey\":\"imdssecret\",\"Token\":\"imdstoken\","
+		    "\"Expiration\":\"2099-01-01T00:00:00Z\"}";
 		return;
 	}
 	resp->status = 404;
@@ -359,7 +387,7 @@ Test(credentials, unreachable_metadata_service_counts_as_absent)
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1);
 	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
 	cr_assert(strstr(err.message, "instance metadata: no instance metadata service") != NULL,
-		  "%s", err.message);
+	          "%s", err.message);
 }
 
 /* --- The cache ------------------------------------------------------------------ */
@@ -369,14 +397,14 @@ static time_t source_expiration;
 static int source_fails;
 
 static int counting_source(pcf_aws_credentials *out, const pcf_aws_credentials_context *ctx,
-			   pcf_error *err)
+                           pcf_error *err)
 {
 	(void)ctx;
 	source_calls++;
 	if (source_fails)
 		return pcf_error_set(err, PCF_ECREDENTIALS, "source is down");
 	return pcf_aws_credentials_set(out, source_calls == 1 ? "FIRST" : "LATER", "s", "t",
-				       source_expiration, "test");
+	                               source_expiration, "test");
 }
 
 Test(credentials, cache_refreshes_credentials_close_to_expiry)
@@ -401,7 +429,7 @@ Test(credentials, cache_refreshes_credentials_close_to_expiry)
 
 	source_fails = 1;
 	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0,
-		     "a failed refresh keeps still-valid credentials");
+	             "a failed refresh keeps still-valid credentials");
 	cr_assert_str_eq(c.access_key_id, "LATER");
 	pcf_aws_credentials_cache_invalidate(cache);
 	pcf_error err = PCF_ERROR_INIT;

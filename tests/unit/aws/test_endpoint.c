@@ -17,10 +17,17 @@ static char home[256];
 
 static void setup(void)
 {
-	const char *vars[] = {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE",
-			      "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL",
-			      "AWS_ENDPOINT_URL_DYNAMODB", "DYNAMODB_ENDPOINT", "AWS_MAX_ATTEMPTS",
-			      "DYNAMODB_MAX_RETRIES", "DYNAMODB_MAX_CLIENTS"};
+	const char *vars[] = {"AWS_REGION",
+	                      "AWS_DEFAULT_REGION",
+	                      "AWS_PROFILE",
+	                      "AWS_CONFIG_FILE",
+	                      "AWS_SHARED_CREDENTIALS_FILE",
+	                      "AWS_ENDPOINT_URL",
+	                      "AWS_ENDPOINT_URL_DYNAMODB",
+	                      "DYNAMODB_ENDPOINT",
+	                      "AWS_MAX_ATTEMPTS",
+	                      "DYNAMODB_MAX_RETRIES",
+	                      "DYNAMODB_MAX_CLIENTS"};
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 		unsetenv(vars[i]);
 	snprintf(home, sizeof(home), "/tmp/pcf-endpoint-XXXXXX");
@@ -85,12 +92,12 @@ Test(endpoint, malformed_region_is_a_config_error)
 }
 
 static void expect_endpoint(const char *explicit_url, const char *want_url, const char *want_host,
-			    const char *want_source)
+                            const char *want_source)
 {
 	pcf_aws_endpoint ep;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_aws_resolve_endpoint(&ep, explicit_url, "dynamodb", "eu-west-1", &err), 0,
-		     "%s", err.message);
+	             "%s", err.message);
 	cr_assert_str_eq(ep.url, want_url);
 	cr_assert_str_eq(ep.host, want_host);
 	cr_assert_str_eq(ep.source, want_source);
@@ -100,14 +107,14 @@ static void expect_endpoint(const char *explicit_url, const char *want_url, cons
 Test(endpoint, endpoint_order)
 {
 	expect_endpoint(NULL, "https://dynamodb.eu-west-1.amazonaws.com/",
-			"dynamodb.eu-west-1.amazonaws.com", "default");
+	                "dynamodb.eu-west-1.amazonaws.com", "default");
 	setenv("DYNAMODB_ENDPOINT", "http://localhost:8001", 1);
 	expect_endpoint(NULL, "http://localhost:8001/", "localhost:8001", "DYNAMODB_ENDPOINT");
 	setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:8002", 1);
 	expect_endpoint(NULL, "http://127.0.0.1:8002/", "127.0.0.1:8002", "AWS_ENDPOINT_URL");
 	setenv("AWS_ENDPOINT_URL_DYNAMODB", "https://ddb.example.test", 1);
 	expect_endpoint(NULL, "https://ddb.example.test/", "ddb.example.test",
-			"AWS_ENDPOINT_URL_DYNAMODB");
+	                "AWS_ENDPOINT_URL_DYNAMODB");
 	expect_endpoint("http://[::1]:8000", "http://[::1]:8000/", "[::1]:8000", "--endpoint");
 }
 
@@ -115,8 +122,9 @@ Test(endpoint, bad_endpoints_are_config_errors)
 {
 	pcf_aws_endpoint ep;
 	pcf_error err = PCF_ERROR_INIT;
-	cr_assert_eq(pcf_aws_resolve_endpoint(&ep, "ftp://example.com", "dynamodb", "us-east-1",
-					      &err), PCF_ECONFIG);
+	cr_assert_eq(
+	    pcf_aws_resolve_endpoint(&ep, "ftp://example.com", "dynamodb", "us-east-1", &err),
+	    PCF_ECONFIG);
 	cr_assert(strstr(err.message, "http:// or https://") != NULL, "%s", err.message);
 	cr_assert_eq(pcf_aws_resolve_endpoint(&ep, NULL, "dynamodb", NULL, &err), PCF_ECONFIG);
 	cr_assert(strstr(err.message, "no region") != NULL, "%s", err.message);
@@ -131,7 +139,8 @@ Test(endpoint, client_resolves_once_and_reports)
 	o.endpoint = "http://127.0.0.1:9";
 	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), 0, "%s", err.message);
 	cr_assert_str_eq(pcf_aws_client_endpoint(c), "http://127.0.0.1:9/");
-	cr_assert_str_eq(pcf_aws_client_region(c), "us-east-1", "a local server signs with any region");
+	cr_assert_str_eq(pcf_aws_client_region(c), "us-east-1",
+	                 "a local server signs with any region");
 	pcf_aws_client_free(c);
 
 	o.endpoint = NULL;

@@ -9,9 +9,15 @@
 
 Test(retry, retryable_failures)
 {
-	int yes[] = {PCF_ETHROTTLING, PCF_EPROVISIONED_THROUGHPUT_EXCEEDED,
-		     PCF_EREQUEST_LIMIT_EXCEEDED, PCF_EINTERNAL_SERVER, PCF_ESERVICE_UNAVAILABLE,
-		     PCF_ECONNECT, PCF_ENETWORK, PCF_EHTTP_TIMEOUT, PCF_ECRC32};
+	int yes[] = {PCF_ETHROTTLING,
+	             PCF_EPROVISIONED_THROUGHPUT_EXCEEDED,
+	             PCF_EREQUEST_LIMIT_EXCEEDED,
+	             PCF_EINTERNAL_SERVER,
+	             PCF_ESERVICE_UNAVAILABLE,
+	             PCF_ECONNECT,
+	             PCF_ENETWORK,
+	             PCF_EHTTP_TIMEOUT,
+	             PCF_ECRC32};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		cr_assert(pcf_aws_retry_is_retryable(yes[i], 400, "GetItem", ""), "%d", yes[i]);
 	cr_assert(pcf_aws_retry_is_retryable(PCF_EHTTP, 502, "GetItem", ""), "any 5xx");
@@ -20,23 +26,28 @@ Test(retry, retryable_failures)
 
 Test(retry, never_retried)
 {
-	int no[] = {PCF_EVALIDATION, PCF_ECONDITIONAL_CHECK_FAILED, PCF_ERESOURCE_NOT_FOUND,
-		    PCF_EACCESS_DENIED, PCF_ETLS, PCF_ETRANSACTION_CANCELED};
+	int no[] = {PCF_EVALIDATION,
+	            PCF_ECONDITIONAL_CHECK_FAILED,
+	            PCF_ERESOURCE_NOT_FOUND,
+	            PCF_EACCESS_DENIED,
+	            PCF_ETLS,
+	            PCF_ETRANSACTION_CANCELED};
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-		cr_assert_not(pcf_aws_retry_is_retryable(no[i], 400, "CreateTable", ""), "%d", no[i]);
+		cr_assert_not(pcf_aws_retry_is_retryable(no[i], 400, "CreateTable", ""), "%d",
+		              no[i]);
 	cr_assert_not(pcf_aws_retry_is_retryable(PCF_EVALIDATION, 500, "GetItem", ""),
-		      "validation is never retried, whatever the status");
+	              "validation is never retried, whatever the status");
 }
 
 Test(retry, limit_exceeded_only_for_control_plane_and_not_quotas)
 {
 	cr_assert(pcf_aws_retry_is_retryable(PCF_ELIMIT_EXCEEDED, 400, "CreateTable",
-					     "Too many tables created simultaneously"));
+	                                     "Too many tables created simultaneously"));
 	cr_assert(pcf_aws_retry_is_retryable(PCF_ELIMIT_EXCEEDED, 400, "UpdateTimeToLive", ""));
 	cr_assert_not(pcf_aws_retry_is_retryable(PCF_ELIMIT_EXCEEDED, 400, "PutItem", ""));
 	cr_assert_not(pcf_aws_retry_is_retryable(
-		PCF_ELIMIT_EXCEEDED, 400, "CreateTable",
-		"You have reached the maximum number of tables for this account"));
+	    PCF_ELIMIT_EXCEEDED, 400, "CreateTable",
+	    "You have reached the maximum number of tables for this account"));
 }
 
 Test(retry, full_jitter_stays_under_the_exponential_ceiling_and_cap)

@@ -123,23 +123,27 @@ static void run_case(const char *name)
 
 	cr_assert_not_null(context);
 	cr_assert_eq(pcf_aws_parse_iso8601(&now, json_string(context, "timestamp")), 0);
-	int omit_token = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(context, "omit_session_token"));
+	int omit_token =
+	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(context, "omit_session_token"));
 	cr_assert_eq(pcf_aws_credentials_set(&creds, json_string(cj, "access_key_id"),
-					     json_string(cj, "secret_access_key"),
-					     omit_token ? NULL : json_string(cj, "token"), 0, "test"),
-		     0);
+	                                     json_string(cj, "secret_access_key"),
+	                                     omit_token ? NULL : json_string(cj, "token"), 0,
+	                                     "test"),
+	             0);
 	parse_request(&r, read_text(name, "request.txt"));
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(context, "sign_body"))) {
 		/* "sign_body" means the caller sends and signs x-amz-content-sha256. */
 		pcf_sigv4_sha256_hex(body_hash, r.body, strlen(r.body));
 		r.headers[r.count++] = (pcf_sigv4_header){"X-Amz-Content-Sha256", body_hash};
 	}
-	pcf_sigv4_request req = {r.method, r.path, r.query, r.headers, r.count, r.body,
-				 strlen(r.body),
-				 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(context, "normalize"))};
+	pcf_sigv4_request req = {
+	    r.method,       r.path,
+	    r.query,        r.headers,
+	    r.count,        r.body,
+	    strlen(r.body), cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(context, "normalize"))};
 	cr_assert_eq(pcf_sigv4_sign(&sig, &req, &creds, json_string(context, "region"),
-				    json_string(context, "service"), now, &err),
-		     0, "%s", err.message);
+	                            json_string(context, "service"), now, &err),
+	             0, "%s", err.message);
 
 	char *creq = read_text(name, "header-canonical-request.txt");
 	char *sts = read_text(name, "header-string-to-sign.txt");
@@ -168,22 +172,46 @@ struct vector_case {
 };
 
 static struct vector_case cases[] = {
-	{"get-header-key-duplicate"}, {"get-header-value-multiline"}, {"get-header-value-order"},
-	{"get-header-value-trim"}, {"get-relative-normalized"}, {"get-relative-relative-normalized"},
-	{"get-relative-relative-unnormalized"}, {"get-relative-unnormalized"},
-	{"get-slash-dot-slash-normalized"}, {"get-slash-dot-slash-unnormalized"},
-	{"get-slash-normalized"}, {"get-slash-pointless-dot-normalized"},
-	{"get-slash-pointless-dot-unnormalized"}, {"get-slash-unnormalized"},
-	{"get-slashes-normalized"}, {"get-slashes-unnormalized"}, {"get-space-normalized"},
-	{"get-space-unnormalized"}, {"get-unreserved"}, {"get-utf8"}, {"get-vanilla"},
-	{"get-vanilla-empty-query-key"}, {"get-vanilla-query"}, {"get-vanilla-query-order-encoded"},
-	{"get-vanilla-query-order-key-case"}, {"get-vanilla-query-unreserved"},
-	{"get-vanilla-utf8-query"}, {"get-vanilla-with-session-token"}, {"post-header-key-case"},
-	{"post-header-key-sort"}, {"post-header-value-case"}, {"post-sts-header-after"},
-	{"post-sts-header-before"}, {"post-vanilla"}, {"post-vanilla-empty-query-value"},
-	{"post-vanilla-query"}, {"post-x-www-form-urlencoded"},
-	{"post-x-www-form-urlencoded-parameters"}, {"dynamodb/list-tables"},
-	{"dynamodb/describe-table-session-token"},
+    {"get-header-key-duplicate"},
+    {"get-header-value-multiline"},
+    {"get-header-value-order"},
+    {"get-header-value-trim"},
+    {"get-relative-normalized"},
+    {"get-relative-relative-normalized"},
+    {"get-relative-relative-unnormalized"},
+    {"get-relative-unnormalized"},
+    {"get-slash-dot-slash-normalized"},
+    {"get-slash-dot-slash-unnormalized"},
+    {"get-slash-normalized"},
+    {"get-slash-pointless-dot-normalized"},
+    {"get-slash-pointless-dot-unnormalized"},
+    {"get-slash-unnormalized"},
+    {"get-slashes-normalized"},
+    {"get-slashes-unnormalized"},
+    {"get-space-normalized"},
+    {"get-space-unnormalized"},
+    {"get-unreserved"},
+    {"get-utf8"},
+    {"get-vanilla"},
+    {"get-vanilla-empty-query-key"},
+    {"get-vanilla-query"},
+    {"get-vanilla-query-order-encoded"},
+    {"get-vanilla-query-order-key-case"},
+    {"get-vanilla-query-unreserved"},
+    {"get-vanilla-utf8-query"},
+    {"get-vanilla-with-session-token"},
+    {"post-header-key-case"},
+    {"post-header-key-sort"},
+    {"post-header-value-case"},
+    {"post-sts-header-after"},
+    {"post-sts-header-before"},
+    {"post-vanilla"},
+    {"post-vanilla-empty-query-value"},
+    {"post-vanilla-query"},
+    {"post-x-www-form-urlencoded"},
+    {"post-x-www-form-urlencoded-parameters"},
+    {"dynamodb/list-tables"},
+    {"dynamodb/describe-table-session-token"},
 };
 
 ParameterizedTestParameters(sigv4, vectors)
@@ -206,7 +234,7 @@ Test(sigv4, refuses_a_request_without_host)
 
 	cr_assert_eq(pcf_aws_credentials_set(&creds, "AKID", "SECRET", NULL, 0, "test"), 0);
 	cr_assert_eq(pcf_sigv4_sign(&sig, &req, &creds, "us-east-1", "dynamodb", 0, &err),
-		     PCF_EINVAL);
+	             PCF_EINVAL);
 	pcf_sigv4_result_cleanup(&sig);
 	pcf_aws_credentials_cleanup(&creds);
 }
@@ -214,7 +242,8 @@ Test(sigv4, refuses_a_request_without_host)
 Test(sigv4, authorization_names_key_scope_and_signed_headers)
 {
 	pcf_aws_credentials creds = PCF_AWS_CREDENTIALS_INIT;
-	pcf_sigv4_header h[] = {{"Host", "localhost:8000"}, {"X-Amz-Target", "DynamoDB_20120810.ListTables"}};
+	pcf_sigv4_header h[] = {{"Host", "localhost:8000"},
+	                        {"X-Amz-Target", "DynamoDB_20120810.ListTables"}};
 	pcf_sigv4_request req = {"POST", "/", NULL, h, 2, "{}", 2, 1};
 	pcf_sigv4_result sig;
 
@@ -222,8 +251,8 @@ Test(sigv4, authorization_names_key_scope_and_signed_headers)
 	cr_assert_eq(pcf_sigv4_sign(&sig, &req, &creds, "eu-west-1", "dynamodb", 86400, NULL), 0);
 	cr_assert_str_eq(sig.amz_date, "19700102T000000Z");
 	const char *prefix =
-		"AWS4-HMAC-SHA256 Credential=AKID/19700102/eu-west-1/dynamodb/aws4_request, "
-		"SignedHeaders=host;x-amz-date;x-amz-security-token;x-amz-target, Signature=";
+	    "AWS4-HMAC-SHA256 Credential=AKID/19700102/eu-west-1/dynamodb/aws4_request, "
+	    "SignedHeaders=host;x-amz-date;x-amz-security-token;x-amz-target, Signature=";
 	cr_assert(strncmp(sig.authorization, prefix, strlen(prefix)) == 0, "%s", sig.authorization);
 	cr_assert_eq(strlen(sig.authorization), strlen(prefix) + 64);
 	cr_assert(strstr(sig.authorization, "SECRET") == NULL);

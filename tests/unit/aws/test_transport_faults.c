@@ -85,31 +85,36 @@ static int call(pcf_aws_client *c, const char *action, pcf_error *err)
 
 static const pcf_fake_response ok = {PCF_FAKE_RESPOND, 200, OK_BODY, NULL, NULL};
 static const pcf_fake_response e500 = {
-	PCF_FAKE_RESPOND, 500,
-	"{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
-	"\"message\":\"Internal server error\"}", NULL, NULL};
+    PCF_FAKE_RESPOND, 500,
+    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+    "\"message\":\"Internal server error\"}",
+    NULL, NULL};
 static const pcf_fake_response e503 = {PCF_FAKE_RESPOND, 503, "", "text/plain", NULL};
 static const pcf_fake_response throttled = {
-	PCF_FAKE_RESPOND, 400,
-	"{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\","
-	"\"message\":\"Rate of requests exceeds the allowed throughput.\"}", NULL, NULL};
+    PCF_FAKE_RESPOND, 400,
+    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\","
+    "\"message\":\"Rate of requests exceeds the allowed throughput.\"}",
+    NULL, NULL};
 static const pcf_fake_response pt_exceeded = {
-	PCF_FAKE_RESPOND, 400,
-	"{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
-	"\"message\":\"The level of configured provisioned throughput for the table was exceeded.\"}",
-	NULL, NULL};
+    PCF_FAKE_RESPOND, 400,
+    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
+    "\"message\":\"The level of configured provisioned throughput for the table was exceeded.\"}",
+    NULL, NULL};
 static const pcf_fake_response validation = {
-	PCF_FAKE_RESPOND, 400,
-	"{\"__type\":\"com.amazon.coral.validate#ValidationException\","
-	"\"message\":\"1 validation error detected\"}", NULL, NULL};
+    PCF_FAKE_RESPOND, 400,
+    "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
+    "\"message\":\"1 validation error detected\"}",
+    NULL, NULL};
 static const pcf_fake_response conditional = {
-	PCF_FAKE_RESPOND, 400,
-	"{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
-	"\"message\":\"The conditional request failed\"}", NULL, NULL};
+    PCF_FAKE_RESPOND, 400,
+    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+    "\"message\":\"The conditional request failed\"}",
+    NULL, NULL};
 static const pcf_fake_response limit_busy = {
-	PCF_FAKE_RESPOND, 400,
-	"{\"__type\":\"com.amazonaws.dynamodb.v20120810#LimitExceededException\","
-	"\"message\":\"Too many tables created/updated/deleted simultaneously\"}", NULL, NULL};
+    PCF_FAKE_RESPOND, 400,
+    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#LimitExceededException\","
+    "\"message\":\"Too many tables created/updated/deleted simultaneously\"}",
+    NULL, NULL};
 static const pcf_fake_response reset = {PCF_FAKE_RESET, 0, NULL, NULL, NULL};
 static const pcf_fake_response hung = {PCF_FAKE_HANG, 0, NULL, NULL, NULL};
 
@@ -299,9 +304,9 @@ static char good_crc[64], bad_crc[64];
 static void make_crc_headers(void)
 {
 	snprintf(good_crc, sizeof(good_crc), "x-amz-crc32: %u\r\n",
-		 (unsigned)pcf_aws_crc32(OK_BODY, strlen(OK_BODY)));
+	         (unsigned)pcf_aws_crc32(OK_BODY, strlen(OK_BODY)));
 	snprintf(bad_crc, sizeof(bad_crc), "x-amz-crc32: %u\r\n",
-		 (unsigned)pcf_aws_crc32(OK_BODY, strlen(OK_BODY)) ^ 1u);
+	         (unsigned)pcf_aws_crc32(OK_BODY, strlen(OK_BODY)) ^ 1u);
 }
 
 Test(transport_faults, retries_a_bad_crc32_and_accepts_a_good_one)

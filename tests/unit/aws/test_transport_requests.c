@@ -14,7 +14,7 @@
 #include "fake_http.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-#define TOKEN "FQoGZXIvYXdzEXAMPLETOKENVALUE"
+#define TOKEN  "FQoGZXIvYXdzEXAMPLETOKENVALUE"
 
 static void setup(void)
 {
@@ -79,15 +79,16 @@ Test(transport_requests, signed_headers_with_session_token)
 	cr_assert_str_eq(v, "DynamoDB_20120810.ListTables");
 	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "Content-Type", v, sizeof(v)), 0);
 	cr_assert_str_eq(v, "application/x-amz-json-1.0");
-	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "X-Amz-Security-Token", v, sizeof(v)), 0);
+	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "X-Amz-Security-Token", v, sizeof(v)),
+	             0);
 	cr_assert_str_eq(v, TOKEN);
 	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "X-Amz-Date", v, sizeof(v)), 0);
 	cr_assert_eq(strlen(v), 16);
 	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "Authorization", v, sizeof(v)), 0);
 	cr_assert(strncmp(v, "AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE/", 40) == 0, "%s", v);
 	cr_assert(strstr(v, "/eu-west-1/dynamodb/aws4_request, SignedHeaders=content-type;host;"
-			    "x-amz-date;x-amz-security-token;x-amz-target, Signature=") != NULL,
-		  "%s", v);
+	                    "x-amz-date;x-amz-security-token;x-amz-target, Signature=") != NULL,
+	          "%s", v);
 	pcf_aws_client_free(c);
 	pcf_fake_server_stop(fake);
 }
@@ -104,9 +105,10 @@ Test(transport_requests, debug_log_shows_requests_without_secrets)
 	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, NULL), 0);
 	pcf_aws_client *c = client_for(fake, &log);
 	cr_assert_eq(pcf_aws_call(&r, c, "DescribeTable", body, strlen(body), &err), 0, "%s",
-		     err.message);
+	             err.message);
 	pcf_aws_response_free(&r);
-	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "Authorization", auth, sizeof(auth)), 0);
+	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "Authorization", auth, sizeof(auth)),
+	             0);
 	const char *signature = strstr(auth, "Signature=") + 10;
 
 	cr_assert(strstr(log.text, "DynamoDB_20120810.DescribeTable") != NULL, "%s", log.text);
@@ -123,10 +125,10 @@ Test(transport_requests, debug_log_shows_requests_without_secrets)
 Test(transport_requests, expired_token_refreshes_credentials_and_retries_once)
 {
 	static const pcf_fake_response expired = {
-		PCF_FAKE_RESPOND, 400,
-		"{\"__type\":\"com.amazon.coral.service#ExpiredTokenException\","
-		"\"message\":\"The security token included in the request is expired\"}", NULL,
-		NULL};
+	    PCF_FAKE_RESPOND, 400,
+	    "{\"__type\":\"com.amazon.coral.service#ExpiredTokenException\","
+	    "\"message\":\"The security token included in the request is expired\"}",
+	    NULL, NULL};
 	pcf_fake_response script[] = {expired};
 	pcf_fake_server *fake;
 	pcf_aws_response r;
@@ -138,7 +140,8 @@ Test(transport_requests, expired_token_refreshes_credentials_and_retries_once)
 	setenv("AWS_SESSION_TOKEN", "REFRESHED", 1);
 	cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, &err), 0, "%s", err.message);
 	pcf_aws_response_free(&r);
-	cr_assert_eq(pcf_fake_server_request_header(fake, 1, "X-Amz-Security-Token", v, sizeof(v)), 0);
+	cr_assert_eq(pcf_fake_server_request_header(fake, 1, "X-Amz-Security-Token", v, sizeof(v)),
+	             0);
 	cr_assert_str_eq(v, "REFRESHED", "the retry used newly resolved credentials");
 	pcf_aws_client_free(c);
 	pcf_fake_server_stop(fake);
@@ -161,7 +164,7 @@ Test(transport_requests, missing_credentials_fail_before_sending)
 	pcf_aws_client *c = client_for(fake, NULL);
 	cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, &err), PCF_ECREDENTIALS);
 	cr_assert(strstr(err.message, "environment: AWS_ACCESS_KEY_ID not set") != NULL, "%s",
-		  err.message);
+	          err.message);
 	cr_assert_eq(pcf_fake_server_request_count(fake), 0);
 	pcf_aws_client_free(c);
 	pcf_fake_server_stop(fake);
@@ -212,7 +215,7 @@ Test(transport_requests, connections_are_reused_across_requests_and_threads)
 	}
 	cr_assert_eq(pcf_fake_server_request_count(fake), 85);
 	cr_assert_leq(pcf_fake_server_connection_count(fake), 5,
-		      "at most one connection per thread, plus the first");
+	              "at most one connection per thread, plus the first");
 	pcf_aws_client_free(c);
 	pcf_fake_server_stop(fake);
 }
