@@ -161,6 +161,12 @@ int config_sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 	if ((rc = config_key_schema_check(desc, &r.table, err)) < 0)
 		goto out;
 	*state = table_state(desc);
+	if (*state != PCF_STATE_RUNNING)
+		/* The seed's name for a table that cannot take options yet. */
+		pcf_particle_set_pending_detail(p, "table %s is %s (TableNotReady)", r.table.name,
+						string_field(desc, "TableStatus")
+							? string_field(desc, "TableStatus")
+							: "in an unknown state");
 	if (current_new(&cur, &r, desc) < 0) {
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		goto out;

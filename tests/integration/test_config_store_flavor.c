@@ -43,6 +43,9 @@ struct run {
 	pcf_run_report *report;
 };
 
+/* The engine's deadline for the next run_engine; tests that want a timeout lower it. */
+static long engine_timeout_ms = 60000;
+
 typedef int (*engine_fn)(pcf_engine *, pcf_run_report **, pcf_error *);
 
 static int run_engine(struct run *r, const char *endpoint, const char *yaml, engine_fn fn,
@@ -62,7 +65,7 @@ static int run_engine(struct run *r, const char *endpoint, const char *yaml, eng
 	eo.flavors = flavors;
 	eo.flavor_count = 2;
 	eo.services = r->services;
-	eo.timeout_ms = 60000;
+	eo.timeout_ms = engine_timeout_ms;
 	eo.poll_initial_ms = 50;
 	eo.poll_max_ms = 500;
 	eo.yes = 1; /* terminate deletes the table's data */
@@ -261,6 +264,31 @@ Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
 	assert_store(app2, "{\"db\":{\"host\":\"other\"}}");
 	pcf_config_store_close(app2);
 	pcf_ddb_free(db);
+	pcf_local_server_stop(&server);
+}
+
+Test(config_store_flavor_it, table_never_ready_times_out_naming_table_not_ready)
+{
+	pcf_local_server_options so = PCF_LOCAL_SERVER_OPTIONS_INIT;
+	pcf_local_server server;
+	char errbuf[256], yaml[1024];
+	pcf_error err = PCF_ERROR_INIT;
+	struct run r;
+
+	/* A dynalite of this test's own that keeps new tables CREATING past the deadline. */
+	so.create_table_ms = 60000;
+	cr_assert_eq(pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf,
+					    sizeof(errbuf)), 0, "%s", errbuf);
+	snprintf(yaml, sizeof(yaml), DEFINITION, "stuck_config", "false", "db.internal");
+	engine_timeout_ms = 1000;
+	cr_assert_eq(run_engine(&r, server.endpoint, yaml, pcf_engine_apply, &err), PCF_ETIMEDOUT,
+		     "%d %s", err.code, err.message);
+	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_TIMED_OUT);
+	cr_assert(strstr(r.report->particles[0].error.message, "TableNotReady") != NULL, "%s",
+		  r.report->particles[0].error.message);
+	cr_assert(strstr(r.report->particles[0].error.message, "CREATING") != NULL, "%s",
+		  r.report->particles[0].error.message);
+	run_close(&r);
 	pcf_local_server_stop(&server);
 }
 
