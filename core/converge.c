@@ -56,9 +56,22 @@ static int conclude(loop *l, pcf_outcome outcome, int code, const char *fmt, ...
 	return code;
 }
 
-static int retryable(int rc)
+/*
+ * LimitExceededException means two things: too many tables changing at
+ * once ("... created, updated, or deleted simultaneously", "Only 1 online
+ * index can be created or deleted simultaneously"), which passes, and the
+ * account's table quota ("Subscriber limit exceeded: There is a limit of
+ * 256 tables per subscriber"), which does not. Only the message tells
+ * them apart, as Terraform's AWS provider also found.
+ */
+static int retryable(int rc, const pcf_error *err)
 {
-	return rc == PCF_ELIMIT_EXCEEDED || rc == PCF_ECONTINUOUS_BACKUPS_UNAVAILABLE;
+	if (rc == PCF_ECONTINUOUS_BACKUPS_UNAVAILABLE)
+		return 1;
+	if (rc != PCF_ELIMIT_EXCEEDED)
+		return 0;
+	return strstr(err->message, "simultaneous") ||
+	       !strstr(err->message, "Subscriber limit exceeded");
 }
 
 static long now_ms(const loop *l)
@@ -105,7 +118,7 @@ static int run_op(loop *l, op_fn op, const char *action, const char *summary, pc
 	for (;;) {
 		pcf_error_clear(&err);
 		rc = op(l, &err);
-		if (!retryable(rc))
+		if (!retryable(rc, &err))
 			break;
 		pcf_particle_log(l->p, PCF_LOG_INFO, "%s refused for now (%s); backing off", action,
 				 err.message);

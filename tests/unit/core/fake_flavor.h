@@ -36,6 +36,7 @@ typedef struct fake_res {
 	/* knobs */
 	long create_ms, update_ms, delete_ms;
 	int limit_answers;      /* this many LimitExceeded from the next start/terminate/step */
+	int quota_reached;      /* ... and they say the account's table quota is reached */
 	int fail_start;         /* start fails with PCF_EVALIDATION */
 	int noop_steps;         /* steps are accepted and change nothing */
 	/* what happened */
@@ -159,7 +160,12 @@ static int fake_limit(fake_res *r, pcf_error *err)
 	if (r->limit_answers <= 0)
 		return 0;
 	r->limit_answers--;
-	return pcf_error_set(err, PCF_ELIMIT_EXCEEDED, "Too many tables are being created");
+	/* Messages as the service words them (quoted in Terraform AWS provider PR #2274). */
+	if (r->quota_reached)
+		return pcf_error_set(err, PCF_ELIMIT_EXCEEDED, "Subscriber limit exceeded: There "
+				     "is a limit of 256 tables per subscriber");
+	return pcf_error_set(err, PCF_ELIMIT_EXCEEDED, "Subscriber limit exceeded: Only 10 "
+			     "tables can be created, updated, or deleted simultaneously");
 }
 
 static int fake_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)

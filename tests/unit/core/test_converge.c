@@ -265,7 +265,24 @@ Test(converge, limit_exceeded_until_the_deadline_times_out)
 
 	cr_assert_eq(apply_one(&s, &o, &rr), PCF_ETIMEDOUT);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_TIMED_OUT);
-	cr_assert(strstr(report_of(rr, "orders")->error.message, "Too many tables"));
+	cr_assert(strstr(report_of(rr, "orders")->error.message, "simultaneously"));
+	pcf_run_report_free(rr);
+}
+
+Test(converge, the_accounts_table_quota_is_not_waited_out)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	long t0 = fake_now;
+	fake_get("orders")->limit_answers = 1000;
+	fake_get("orders")->quota_reached = 1;
+
+	cr_assert_eq(apply_one(&s, &o, &rr), PCF_ELIMIT_EXCEEDED);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert(strstr(report_of(rr, "orders")->error.message, "256 tables"));
+	cr_assert_eq(fake_get("orders")->limit_answers, 999, "asked once");
+	cr_assert_eq(fake_now, t0, "no waiting");
 	pcf_run_report_free(rr);
 }
 
