@@ -231,8 +231,8 @@ int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request,
  * A marker is an object with exactly one member named "$" + a type; any
  * other object is a map. A JSON number becomes its shortest exact text:
  * integers below 2^53 as digits, other values with 15 or, when needed, 17
- * significant digits. Numbers whose text a double would change (more than
- * 15 digits, trailing zeros, exponents) come back from DynamoDB as
+ * significant digits. A number whose text a double would change (more
+ * than 15-17 significant digits; DynamoDB keeps 38) comes back as
  * {"$N":"text"} and should be written that way (pcf_ddb_number). Going
  * back, B and sets come out as markers and a map whose only key looks like
  * a marker as {"$M":{...}}, so plain -> attribute value -> plain and
