@@ -15,44 +15,59 @@
 
 #include "defs_internal.h"
 #include "describe.h"
+#include "strmap.h"
 
-static void report_duplicates(pcf_definitions *defs, pcf_diags *diags)
+/* Indexes of the particles by id and by name; the first of duplicates wins. */
+struct index {
+	strmap by_id;
+	strmap by_name;
+};
+
+static void index_cleanup(struct index *x)
 {
-	size_t i, j;
+	strmap_cleanup(&x->by_id);
+	strmap_cleanup(&x->by_name);
+}
 
+/* Builds the index and reports duplicate names on the way. 0 or PCF_ENOMEM. */
+static int index_build(struct index *x, const pcf_definitions *defs, pcf_diags *diags)
+{
+	size_t i;
+	int rc;
+
+	strmap_init(&x->by_id);
+	strmap_init(&x->by_name);
 	for (i = 0; i < defs->count; i++) {
-		const pcf_particle_def *d = &defs->particles[i];
-		pcf_source_mark first;
+		const pcf_particle_def *d = &defs->particles[i], *first;
+		pcf_source_mark mark;
 
 		if (d->name == NULL)
 			continue;
-		for (j = 0; j < i; j++) {
-			const pcf_particle_def *e = &defs->particles[j];
-
-			if (e->name == NULL || strcmp(e->name, d->name) != 0)
-				continue;
-			pcf_particle_def_locate(e, "pcf_name", &first);
-			pcf_particle_def_report(d, diags, "pcf_name",
-			                        "duplicate particle name \"%s\": expected each "
-			                        "pcf_name once, found it again (first at %s:%d:%d)",
-			                        d->name, first.file, first.line, first.column);
-			break;
-		}
+		if (d->id != NULL && (rc = strmap_put(&x->by_id, d->id, d)) < 0)
+			return rc;
+		if ((rc = strmap_put(&x->by_name, d->name, d)) < 0)
+			return rc;
+		if (rc == 1)
+			continue;
+		first = strmap_get(&x->by_name, d->name);
+		pcf_particle_def_locate(first, "pcf_name", &mark);
+		pcf_particle_def_report(d, diags, "pcf_name",
+		                        "duplicate particle name \"%s\": expected each pcf_name "
+		                        "once, found it again (first at %s:%d:%d)",
+		                        d->name, mark.file, mark.line, mark.column);
 	}
+	return 0;
 }
 
-/* Index of the particle ref names ("flavor:name" or "name"), or -1. */
-static long resolve(const pcf_definitions *defs, const char *ref)
+/* The particle ref names ("flavor:name" or "name"), or NULL. */
+static pcf_particle_def *resolve(const struct index *x, const char *ref)
 {
-	size_t i;
+	const pcf_particle_def *d = strmap_get(&x->by_id, ref);
 
-	for (i = 0; i < defs->count; i++)
-		if (defs->particles[i].id != NULL && strcmp(defs->particles[i].id, ref) == 0)
-			return (long)i;
-	for (i = 0; i < defs->count; i++)
-		if (defs->particles[i].id != NULL && strcmp(defs->particles[i].name, ref) == 0)
-			return (long)i;
-	return -1;
+	if (d == NULL)
+		d = strmap_get(&x->by_name, ref);
+	/* A particle whose own envelope failed has no id and cannot be a parent. */
+	return (d != NULL && d->id != NULL) ? (pcf_particle_def *)d : NULL;
 }
 
 /* Adds id to def's parents unless already there. 0 or PCF_ENOMEM. */
@@ -106,13 +121,14 @@ static void report_unknown(const pcf_particle_def *def, pcf_diags *diags, const 
 }
 
 /* Resolves one particle's parents and children lists. 0 or PCF_ENOMEM. */
-static int link_one(pcf_definitions *defs, size_t i, const char *const *names, pcf_diags *diags)
+static int link_one(pcf_definitions *defs, const struct index *x, size_t i,
+                    const char *const *names, pcf_diags *diags)
 {
 	pcf_particle_def *def = &defs->particles[i];
 	static const char *const fields[] = {"parents", "children"};
 	const cJSON *item, *list;
 	size_t f;
-	long found;
+	pcf_particle_def *found;
 	int index, rc;
 
 	for (f = 0; f < 2; f++) {
@@ -126,14 +142,13 @@ static int link_one(pcf_definitions *defs, size_t i, const char *const *names, p
 				index++;
 				continue; /* already reported by envelope_read */
 			}
-			found = resolve(defs, item->valuestring);
-			if (found < 0)
+			found = resolve(x, item->valuestring);
+			if (found == NULL)
 				report_unknown(def, diags, fields[f], index, item->valuestring,
 				               names);
-			else if (f == 0 && (rc = add_parent(def, defs->particles[found].id)) < 0)
+			else if (f == 0 && (rc = add_parent(def, found->id)) < 0)
 				return rc;
-			else if (f == 1 && def->id != NULL &&
-			         (rc = add_parent(&defs->particles[found], def->id)) < 0)
+			else if (f == 1 && def->id != NULL && (rc = add_parent(found, def->id)) < 0)
 				return rc;
 			index++;
 		}
@@ -143,16 +158,22 @@ static int link_one(pcf_definitions *defs, size_t i, const char *const *names, p
 
 int envelope_link(pcf_definitions *defs, pcf_diags *diags)
 {
-	const char **names;
+	const char **names = NULL;
+	struct index x;
 	size_t i;
-	int rc = 0;
+	int rc;
 
-	report_duplicates(defs, diags);
-	names = all_names(defs);
-	if (names == NULL)
-		return PCF_ENOMEM;
+	if ((rc = index_build(&x, defs, diags)) < 0)
+		goto out;
+	/* Suggestions compare a bad name with every name: only for sets of a sane size. */
+	if (defs->count <= 1000 && (names = all_names(defs)) == NULL) {
+		rc = PCF_ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < defs->count && rc == 0; i++)
-		rc = link_one(defs, i, names, diags);
+		rc = link_one(defs, &x, i, names, diags);
+out:
 	free(names);
+	index_cleanup(&x);
 	return rc;
 }

@@ -27,6 +27,7 @@
 #include <pcf/error.h>
 
 #include "scalar.h"
+#include "strmap.h"
 #include "yaml_text.h"
 
 struct frame {
@@ -35,6 +36,7 @@ struct frame {
 	yaml_mark_t key_mark;
 	int key_is_merge;
 	cJSON *merges; /* values given to "<<", applied when the mapping ends */
+	strmap keys;   /* the mapping's keys so far: duplicates found in linear time */
 	char *anchor;
 };
 
@@ -54,7 +56,8 @@ struct loader {
 	yaml_docs *docs;
 	struct frame stack[YAML_LOADER_MAX_DEPTH + 1];
 	size_t depth;
-	struct anchor *anchors;
+	struct anchor **anchors;
+	strmap anchor_names; /* name -> the latest anchor of that name */
 	size_t anchor_count;
 	size_t anchor_capacity;
 	size_t alias_nodes;
@@ -136,29 +139,27 @@ fail:
 static void anchor_remember(struct loader *l, const char *name, const cJSON *node)
 {
 	struct anchor *a;
-	cJSON *copy;
 
 	if (l->anchor_count == l->anchor_capacity) {
 		size_t capacity = l->anchor_capacity ? l->anchor_capacity * 2 : 8;
-		struct anchor *grown = realloc(l->anchors, capacity * sizeof(*grown));
+		struct anchor **grown = realloc(l->anchors, capacity * sizeof(*grown));
 
 		if (grown == NULL)
 			return out_of_memory(l);
 		l->anchors = grown;
 		l->anchor_capacity = capacity;
 	}
-	if ((copy = copy_marked(l, node)) == NULL)
+	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return out_of_memory(l);
-	a = &l->anchors[l->anchor_count];
 	a->name = strdup(name);
-	if (a->name == NULL) {
-		cJSON_Delete(copy);
+	a->copy = copy_marked(l, node);
+	l->anchors[l->anchor_count++] = a;
+	if (a->name == NULL || a->copy == NULL)
 		return out_of_memory(l);
-	}
-	a->copy = copy;
-	a->height = 0;
-	a->nodes = count_nodes(copy, 0, &a->height);
-	l->anchor_count++;
+	a->nodes = count_nodes(a->copy, 0, &a->height);
+	/* A later anchor of the same name shadows the earlier one. */
+	if (strmap_set(&l->anchor_names, a->name, a) < 0)
+		out_of_memory(l);
 }
 
 static void anchors_clear(struct loader *l)
@@ -166,21 +167,17 @@ static void anchors_clear(struct loader *l)
 	size_t i;
 
 	for (i = 0; i < l->anchor_count; i++) {
-		free(l->anchors[i].name);
-		cJSON_Delete(l->anchors[i].copy);
+		free(l->anchors[i]->name);
+		cJSON_Delete(l->anchors[i]->copy);
+		free(l->anchors[i]);
 	}
 	l->anchor_count = 0;
+	strmap_cleanup(&l->anchor_names);
 }
 
-/* The latest anchor of that name: YAML lets a later anchor shadow an earlier one. */
 static const struct anchor *anchor_find(const struct loader *l, const char *name)
 {
-	size_t i;
-
-	for (i = l->anchor_count; i > 0; i--)
-		if (strcmp(l->anchors[i - 1].name, name) == 0)
-			return &l->anchors[i - 1];
-	return NULL;
+	return strmap_get(&l->anchor_names, name);
 }
 
 static struct frame *top(struct loader *l)
@@ -199,7 +196,7 @@ static void node_line(struct loader *l, const cJSON *node, int *line, int *colum
 static void attach(struct loader *l, cJSON *node)
 {
 	struct frame *f = top(l);
-	cJSON *previous;
+	const cJSON *previous;
 	int line, column;
 
 	if (f == NULL) {
@@ -212,17 +209,18 @@ static void attach(struct loader *l, cJSON *node)
 	}
 	if (f->key_is_merge) {
 		cJSON_AddItemToArray(f->merges, node);
-	} else if ((previous = cJSON_GetObjectItemCaseSensitive(f->node, f->key)) != NULL) {
+	} else if ((previous = strmap_get(&f->keys, f->key)) != NULL) {
 		if (!node_marks_get(l->docs->key_marks, previous, &line, &column))
 			node_line(l, previous, &line, &column);
 		report(l, &f->key_mark,
-		       "duplicate key \"%s\": expected each key once in a "
-		       "mapping, found it again (first at line %d, column %d)",
+		       "duplicate key \"%s\": expected each key once in a mapping, found it again "
+		       "(first at line %d, column %d)",
 		       f->key, line, column);
 		cJSON_Delete(node);
 	} else {
 		cJSON_AddItemToObject(f->node, f->key, node);
-		if (node_marks_put(l->docs->key_marks, node, (int)f->key_mark.line + 1,
+		if (strmap_put(&f->keys, node->string, node) < 0 ||
+		    node_marks_put(l->docs->key_marks, node, (int)f->key_mark.line + 1,
 		                   (int)f->key_mark.column + 1) < 0)
 			out_of_memory(l);
 	}
@@ -388,29 +386,31 @@ static void merge_report(struct loader *l, const cJSON *source)
 	       cJSON_IsArray(source) ? "a list holding something else" : "a scalar");
 }
 
-/* Moves into node the keys of source that node lacks. */
-static void merge_one(cJSON *node, cJSON *source)
+/* Moves into f's mapping the keys of source that it lacks. */
+static void merge_one(struct loader *l, struct frame *f, cJSON *source)
 {
 	cJSON *item, *next;
 
 	for (item = source->child; item != NULL; item = next) {
 		next = item->next;
-		if (cJSON_GetObjectItemCaseSensitive(node, item->string) != NULL)
+		if (strmap_get(&f->keys, item->string) != NULL)
 			continue;
 		cJSON_DetachItemViaPointer(source, item);
-		cJSON_AddItemToObject(node, item->string, item);
+		cJSON_AddItemToObject(f->node, item->string, item);
+		if (strmap_put(&f->keys, item->string, item) < 0)
+			out_of_memory(l);
 	}
 }
 
 /* Applies "<<" after the mapping's own keys, earlier sources first, as YAML 1.1 says. */
-static void apply_merges(struct loader *l, cJSON *node, cJSON *merges)
+static void apply_merges(struct loader *l, struct frame *f)
 {
 	cJSON *value, *source;
 
-	cJSON_ArrayForEach(value, merges)
+	cJSON_ArrayForEach(value, f->merges)
 	{
 		if (cJSON_IsObject(value)) {
-			merge_one(node, value);
+			merge_one(l, f, value);
 			continue;
 		}
 		if (!cJSON_IsArray(value)) {
@@ -420,7 +420,7 @@ static void apply_merges(struct loader *l, cJSON *node, cJSON *merges)
 		cJSON_ArrayForEach(source, value)
 		{
 			if (cJSON_IsObject(source))
-				merge_one(node, source);
+				merge_one(l, f, source);
 			else
 				merge_report(l, value);
 		}
@@ -435,8 +435,9 @@ static void on_end(struct loader *l)
 		return;
 	f = l->stack[--l->depth];
 	if (f.merges != NULL)
-		apply_merges(l, f.node, f.merges);
+		apply_merges(l, &f);
 	cJSON_Delete(f.merges);
+	strmap_cleanup(&f.keys);
 	free(f.key);
 	if (f.anchor != NULL)
 		anchor_remember(l, f.anchor, f.node);
@@ -451,6 +452,7 @@ static void drop_open_frames(struct loader *l)
 
 		cJSON_Delete(f->node);
 		cJSON_Delete(f->merges);
+		strmap_cleanup(&f->keys);
 		free(f->key);
 		free(f->anchor);
 	}

@@ -312,3 +312,14 @@ Test(definitions_loader, report_prefixes_the_path)
 	pcf_diags_cleanup(&d);
 	pcf_definitions_free(defs);
 }
+
+Test(definitions_loader, a_later_anchor_shadows_an_earlier_one)
+{
+	pcf_definitions *defs = expect_load("shadow.yml", "pcf_name: p\nflavor: f\naws_resource:\n"
+	                                                  "  a: &x 1\n  b: &x [2]\n  c: *x\n");
+	const cJSON *c = cJSON_GetObjectItem(defs->particles[0].aws_resource, "c");
+
+	cr_expect(cJSON_IsArray(c));
+	cr_expect_eq(cJSON_GetArrayItem(c, 0)->valuedouble, 2);
+	pcf_definitions_free(defs);
+}
