@@ -106,6 +106,20 @@ typedef struct pcf_definitions {
  * duplicate names, parents that exist) but not the flavor schemas.
  * On problems returns PCF_EDEFINITION with every problem in diags and
  * *out NULL. Free with pcf_definitions_free.
+ *
+ * What it accepts: a file holds one particle (a mapping), a list of them,
+ * or several YAML documents; a directory means its *.yml, *.yaml and
+ * *.json files in name order (hidden files skipped); JSON is read as YAML,
+ * tabs allowed. Plain scalars are typed by the YAML 1.2 core schema
+ * (true/false, null/~, integers incl. 0x/0o, floats); quoted scalars stay
+ * strings. ${VAR}, ${VAR:-default} and ${VAR-default} in scalar values are
+ * replaced from the environment before typing ("$${" is a literal "${");
+ * PCF's "$inherit$flavor:name$path" strings are kept as written. Anchors,
+ * aliases and "<<" merge keys work. Limits: PCF_DEFINITIONS_MAX_FILE_BYTES
+ * a file, 64 levels of nesting, 100000 nodes added by aliases a file.
+ * Diags added by one call are sorted by file, line and column; file names
+ * in them are the paths as given. diags may be NULL. Safe to call from
+ * several threads while nothing changes the environment.
  */
 int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t path_count,
                          pcf_diags *diags);
