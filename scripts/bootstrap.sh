@@ -22,6 +22,7 @@ packages=(
   default-jre-headless nodejs npm
   python3 python3-boto3
   valgrind clang libclang-rt-14-dev
+  openssl
 )
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
