@@ -57,6 +57,9 @@ int config_item_key(cJSON **out, const pcf_config_table *table, const char *stor
 int config_items_group(cJSON **into, const pcf_config_table *table, const cJSON *items,
 		       pcf_error *err);
 
+/* Orders obj's members by name (a Scan returns stores in hash order). */
+int config_sort_members(cJSON *obj, pcf_error *err);
+
 /* The CreateTable request for a config table. */
 int config_create_request(cJSON **out, const pcf_config_table *table, long read_units,
 			  long write_units, pcf_error *err);

@@ -231,6 +231,8 @@ int pcf_config_table_read(cJSON **out, pcf_ddb *db, const pcf_config_table *tabl
 		goto out;
 	rc = config_items_group(&grouped, table, cJSON_GetObjectItemCaseSensitive(resp, "Items"),
 				err);
+	if (rc == 0 && !store)
+		rc = config_sort_members(grouped, err);
 	if (rc < 0)
 		goto out;
 	*out = grouped;

@@ -285,3 +285,30 @@ int config_items_group(cJSON **into, const pcf_config_table *table, const cJSON 
 	}
 	return 0;
 }
+
+static int compare_names(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	return strcmp(x->string, y->string);
+}
+
+int config_sort_members(cJSON *obj, pcf_error *err)
+{
+	size_t n = (size_t)cJSON_GetArraySize(obj), i = 0;
+	cJSON **members, *m;
+	if (n < 2)
+		return 0;
+	if (!(members = malloc(n * sizeof(*members))))
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	for (m = obj->child; m; m = m->next)
+		members[i++] = m;
+	qsort(members, n, sizeof(*members), compare_names);
+	/* Relink in order: cJSON keeps a doubly linked list whose head's prev is the tail. */
+	for (i = 0; i < n; i++) {
+		members[i]->prev = i > 0 ? members[i - 1] : members[n - 1];
+		members[i]->next = i + 1 < n ? members[i + 1] : NULL;
+	}
+	obj->child = members[0];
+	free(members);
+	return 0;
+}

@@ -81,8 +81,9 @@ int pcf_config_table_ensure(pcf_ddb *db, const pcf_config_table *table,
 
 /*
  * Every option of the table, or of one store (store non-NULL), as
- * {"store": {"option": {data}, ...}, ...}. Reads are consistent; all pages
- * are followed. A store with no options is absent from *out.
+ * {"store": {"option": {data}, ...}, ...}, stores in name order and each
+ * store's options in sort-key order. Reads are consistent; all pages are
+ * followed. A store with no options is absent from *out.
  */
 int pcf_config_table_read(cJSON **out, pcf_ddb *db, const pcf_config_table *table,
 			  const char *store, pcf_error *err);

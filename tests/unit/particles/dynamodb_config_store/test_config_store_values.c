@@ -276,3 +276,17 @@ ParameterizedTest(struct schema_case *c, config_store_values, key_schema)
 		cr_assert(strncmp(err.message, "MisconfiguredSchema:", 20) == 0, "%s", err.message);
 	cJSON_Delete(desc);
 }
+
+Test(config_store_values, sort_members_orders_by_name_and_keeps_appending)
+{
+	cJSON *obj = parse("{\"web\":1,\"api\":2,\"db\":3,\"cache\":4}");
+	cr_assert_eq(config_sort_members(obj, NULL), 0);
+	assert_json(obj, "{\"api\":2,\"cache\":4,\"db\":3,\"web\":1}");
+	cr_assert_str_eq(obj->child->string, "api");
+	cr_assert_str_eq(obj->child->next->next->next->string, "web");
+	/* The list stays well formed: appending lands at the end. */
+	cJSON_AddNumberToObject(obj, "zzz", 5);
+	cr_assert_str_eq(obj->child->next->next->next->next->string, "zzz");
+	cr_assert_str_eq(cJSON_GetArrayItem(obj, 4)->string, "zzz");
+	cJSON_Delete(obj);
+}
