@@ -241,11 +241,14 @@ static void check_throughput(check_ctx *c, const cJSON *owner, const char *path,
 					"expected ProvisionedThroughput for %s (BillingMode "
 					"PROVISIONED, the default), found none",
 					what);
-	if (!provisioned(c->resource) && has)
-		pcf_particle_def_report(c->def, c->diags, path,
+	if (!provisioned(c->resource) && has) {
+		char at[320];
+		snprintf(at, sizeof(at), "%s.ProvisionedThroughput", path);
+		pcf_particle_def_report(c->def, c->diags, at,
 					"expected no ProvisionedThroughput for %s with BillingMode "
 					"PAY_PER_REQUEST, found one",
 					what);
+	}
 }
 
 static int same_name(const char *a, const char *b)

@@ -1,0 +1,366 @@
+/*
+ * The planner: desired (a definition) vs current (a normalised description,
+ * from answers recorded on DynamoDB Local / dynalite or written inline in
+ * normalised form) -> the ordered steps, each one call DynamoDB accepts on
+ * its own.
+ */
+#include <string.h>
+
+#include "particles/dynamodb_table/table.h"
+#include "table_vectors.h"
+
+/* A provisioned table with one GSI, as pcf_table_normalize shapes it. */
+#define LIVE                                                                                   \
+	"{\"TableName\":\"t\",\"TableArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\"," \
+	"\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"        \
+	"{\"AttributeName\":\"g\",\"AttributeType\":\"S\"}],"                                  \
+	"\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"                     \
+	"\"BillingMode\":\"%s\",%s"                                                            \
+	"\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_g\",\"KeySchema\":["                  \
+	"{\"AttributeName\":\"g\",\"KeyType\":\"HASH\"}],\"Projection\":"                      \
+	"{\"ProjectionType\":\"ALL\"}%s}],"                                                    \
+	"\"StreamSpecification\":{\"StreamEnabled\":true,\"StreamViewType\":\"NEW_IMAGE\"},"   \
+	"\"SSESpecification\":{\"Enabled\":false},\"TableClass\":\"STANDARD\","                \
+	"\"DeletionProtectionEnabled\":false,"                                                 \
+	"\"TimeToLiveSpecification\":{\"Enabled\":true,\"AttributeName\":\"exp\"},"            \
+	"\"PointInTimeRecoverySpecification\":{\"PointInTimeRecoveryEnabled\":false},"         \
+	"\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"},{\"Key\":\"old\",\"Value\":\"x\"}]}"
+
+#define PT(r, w) "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":" #r ",\"WriteCapacityUnits\":" #w "}"
+
+static cJSON *live(int provisioned)
+{
+	char text[4096];
+	if (provisioned)
+		snprintf(text, sizeof(text), LIVE, "PROVISIONED", PT(5, 5) ",", "," PT(1, 1));
+	else
+		snprintf(text, sizeof(text), LIVE, "PAY_PER_REQUEST", "", "");
+	return tv_json(text);
+}
+
+/* The live table as a definition: every field equal. */
+static cJSON *same_as(const cJSON *current)
+{
+	cJSON *d = cJSON_Duplicate(current, 1);
+	cJSON_DeleteItemFromObject(d, "TableArn");
+	return d;
+}
+
+static void set(cJSON *obj, const char *key, const char *json)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+	cJSON_AddItemToObject(obj, key, tv_json(json));
+}
+
+static pcf_plan plan_of(const cJSON *desired, const cJSON *current)
+{
+	pcf_plan p;
+	pcf_error err = PCF_ERROR_INIT;
+	cJSON *want = pcf_table_canonical(desired);
+	pcf_plan_init(&p);
+	cr_assert_eq(pcf_table_plan(&p, want, current, &err), 0, "%s", err.message);
+	for (size_t i = 0; i < p.count; i++) {
+		char *r = tv_print(p.steps[i].request);
+		cr_log_info("step %zu %s: %s %s", i, p.steps[i].action, p.steps[i].summary, r);
+		cJSON_free(r);
+	}
+	cJSON_Delete(want);
+	return p;
+}
+
+/* Asserts step i is action and its request equals json (lists in any order). */
+static void assert_step(const pcf_plan *p, size_t i, const char *action, const char *json)
+{
+	cJSON *want = tv_json(json);
+	char *got;
+	cr_assert_lt(i, p->count, "no step %zu (plan has %zu)", i, p->count);
+	cr_assert_str_eq(p->steps[i].action, action, "step %zu", i);
+	got = tv_print(p->steps[i].request);
+	cr_assert(pcf_table_same_set(want, p->steps[i].request), "step %zu: %s, expected %s", i,
+		  got, json);
+	cJSON_free(got);
+	cJSON_Delete(want);
+}
+
+Test(table_planner, an_equal_table_needs_no_step)
+{
+	for (int provisioned = 0; provisioned < 2; provisioned++) {
+		cJSON *cur = live(provisioned), *want = same_as(cur);
+		pcf_plan p = plan_of(want, cur);
+		cr_assert_eq(p.count, 0);
+		pcf_plan_cleanup(&p);
+		cJSON_Delete(want);
+		cJSON_Delete(cur);
+	}
+}
+
+Test(table_planner, a_recorded_table_against_its_definition_needs_no_step)
+{
+	cJSON *t = tv_table("ddblocal_describe_full");
+	cJSON *cur = pcf_table_normalize(t, NULL, NULL, NULL);
+	cJSON *def = tv_json(
+		"{\"TableName\":\"full\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\","
+		"\"AttributeType\":\"S\"},{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"},"
+		"{\"AttributeName\":\"email\",\"AttributeType\":\"S\"},{\"AttributeName\":\"lsk\","
+		"\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":"
+		"\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],\"ProvisionedThroughput\":"
+		"{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":4},\"GlobalSecondaryIndexes\":[{"
+		"\"IndexName\":\"by_email\",\"KeySchema\":[{\"AttributeName\":\"email\",\"KeyType\":"
+		"\"HASH\"}],\"Projection\":{\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"b\","
+		"\"a\"]},\"ProvisionedThroughput\":{\"ReadCapacityUnits\":2,\"WriteCapacityUnits\":3}}],"
+		"\"LocalSecondaryIndexes\":[{\"IndexName\":\"by_lsk\",\"KeySchema\":[{\"AttributeName\":"
+		"\"id\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"lsk\",\"KeyType\":\"RANGE\"}],"
+		"\"Projection\":{\"ProjectionType\":\"KEYS_ONLY\"}}],\"StreamSpecification\":{"
+		"\"StreamEnabled\":true,\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},\"TableClass\":"
+		"\"STANDARD\",\"DeletionProtectionEnabled\":false}");
+	pcf_plan p = plan_of(def, cur);
+	cr_assert_eq(p.count, 0);
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(def);
+	cJSON_Delete(cur);
+	cJSON_Delete(t);
+}
+
+Test(table_planner, table_throughput_alone)
+{
+	cJSON *cur = live(1), *want = same_as(cur);
+	set(want, "ProvisionedThroughput", "{\"ReadCapacityUnits\":10,\"WriteCapacityUnits\":5}");
+	pcf_plan p = plan_of(want, cur);
+	cr_assert_eq(p.count, 1);
+	assert_step(&p, 0, "UpdateTable",
+		    "{\"TableName\":\"t\",\"ProvisionedThroughput\":{\"ReadCapacityUnits\":10,"
+		    "\"WriteCapacityUnits\":5}}");
+	cr_assert_eq(p.steps[0].flags, 0u);
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(cur);
+}
+
+Test(table_planner, to_provisioned_carries_every_index_throughput_in_one_call)
+{
+	cJSON *cur = live(0), *prov = live(1), *want = same_as(prov);
+	pcf_plan p = plan_of(want, cur);
+	cr_assert_eq(p.count, 1, "no separate index throughput step");
+	assert_step(&p, 0, "UpdateTable",
+		    "{\"TableName\":\"t\",\"BillingMode\":\"PROVISIONED\"," PT(5, 5) ","
+		    "\"GlobalSecondaryIndexUpdates\":[{\"Update\":{\"IndexName\":\"by_g\"," PT(1, 1)
+		    "}}]}");
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(prov);
+	cJSON_Delete(cur);
+}
+
+Test(table_planner, to_on_demand_sends_no_throughput)
+{
+	cJSON *cur = live(1), *ppr = live(0), *want = same_as(ppr);
+	/* A user who leaves the old throughput in the definition: dropped. */
+	set(want, "ProvisionedThroughput", "{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":5}");
+	pcf_plan p = plan_of(want, cur);
+	cr_assert_eq(p.count, 1);
+	assert_step(&p, 0, "UpdateTable",
+		    "{\"TableName\":\"t\",\"BillingMode\":\"PAY_PER_REQUEST\"}");
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(ppr);
+	cJSON_Delete(cur);
+}
+
+Test(table_planner, index_throughput_alone)
+{
+	cJSON *cur = live(1), *want = same_as(cur);
+	cJSON *gsi = cJSON_GetArrayItem(cJSON_GetObjectItem(want, "GlobalSecondaryIndexes"), 0);
+	set(gsi, "ProvisionedThroughput", "{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":7}");
+	pcf_plan p = plan_of(want, cur);
+	cr_assert_eq(p.count, 1);
+	assert_step(&p, 0, "UpdateTable",
+		    "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":[{\"Update\":{"
+		    "\"IndexName\":\"by_g\"," PT(1, 7) "}}]}");
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(cur);
+}
+
+Test(table_planner, a_new_index_is_one_create_with_its_attributes)
+{
+	cJSON *cur = live(1), *want = same_as(cur);
+	cJSON_AddItemToArray(cJSON_GetObjectItem(want, "GlobalSecondaryIndexes"),
+			     tv_json("{\"IndexName\":\"by_n\",\"KeySchema\":[{\"AttributeName\":"
+				     "\"n\",\"KeyType\":\"HASH\"}],\"Projection\":{\"ProjectionType\":"
+				     "\"KEYS_ONLY\"}," PT(2, 2) "}"));
+	cJSON_AddItemToArray(cJSON_GetObjectItem(want, "AttributeDefinitions"),
+			     tv_json("{\"AttributeName\":\"n\",\"AttributeType\":\"N\"}"));
+	pcf_plan p = plan_of(want, cur);
+	cr_assert_eq(p.count, 1);
+	assert_step(&p, 0, "UpdateTable",
+		    "{\"TableName\":\"t\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\","
+		    "\"AttributeType\":\"S\"},{\"AttributeName\":\"g\",\"AttributeType\":\"S\"},"
+		    "{\"AttributeName\":\"n\",\"AttributeType\":\"N\"}],"
+		    "\"GlobalSecondaryIndexUpdates\":[{\"Create\":{\"IndexName\":\"by_n\","
+		    "\"KeySchema\":[{\"AttributeName\":\"n\",\"KeyType\":\"HASH\"}],"
+		    "\"Projection\":{\"ProjectionType\":\"KEYS_ONLY\"}," PT(2, 2) "}}]}");
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(cur);
+}
+
+Test(table_planner, indexes_the_definition_does_not_list_are_left_alone)
+{
+	cJSON *cur = live(1), *want = same_as(cur);
+	set(want, "GlobalSecondaryIndexes", "[]");
+	pcf_plan p = plan_of(want, cur);
+	cr_assert_eq(p.count, 0);
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(cur);
+}
+
+Test(table_planner, stream_view_change_is_disable_then_enable)
+{
+	cJSON *cur = live(1), *want = same_as(cur);
+	set(want, "StreamSpecification", "{\"StreamEnabled\":true,\"StreamViewType\":\"KEYS_ONLY\"}");
+	pcf_plan p = plan_of(want, cur);
+	cr_assert_eq(p.count, 2);
+	assert_step(&p, 0, "UpdateTable",
+		    "{\"TableName\":\"t\",\"StreamSpecification\":{\"StreamEnabled\":false}}");
+	assert_step(&p, 1, "UpdateTable",
+		    "{\"TableName\":\"t\",\"StreamSpecification\":{\"StreamEnabled\":true,"
+		    "\"StreamViewType\":\"KEYS_ONLY\"}}");
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(cur);
+}
+
+Test(table_planner, ttl_changes_only_when_they_differ)
+{
+	cJSON *cur = live(1), *want = same_as(cur);
+	pcf_plan p;
+	set(want, "TimeToLiveSpecification", "{\"Enabled\":false}");
+	p = plan_of(want, cur);
+	cr_assert_eq(p.count, 1);
+	assert_step(&p, 0, "UpdateTimeToLive",
+		    "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":false,"
+		    "\"AttributeName\":\"exp\"}}");
+	pcf_plan_cleanup(&p);
+	set(want, "TimeToLiveSpecification", "{\"Enabled\":true,\"AttributeName\":\"gone_at\"}");
+	p = plan_of(want, cur);
+	cr_assert_eq(p.count, 2, "another attribute: disable the old one, enable the new");
+	assert_step(&p, 0, "UpdateTimeToLive",
+		    "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":false,"
+		    "\"AttributeName\":\"exp\"}}");
+	assert_step(&p, 1, "UpdateTimeToLive",
+		    "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":true,"
+		    "\"AttributeName\":\"gone_at\"}}");
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(cur);
+}
+
+Test(table_planner, pitr_and_tags)
+{
+	cJSON *cur = live(1), *want = same_as(cur);
+	set(want, "PointInTimeRecoverySpecification", "{\"PointInTimeRecoveryEnabled\":true}");
+	set(want, "Tags", "[{\"Key\":\"team\",\"Value\":\"data\"},{\"Key\":\"env\",\"Value\":\"dev\"}]");
+	pcf_plan p = plan_of(want, cur);
+	cr_assert_eq(p.count, 3);
+	assert_step(&p, 0, "UpdateContinuousBackups",
+		    "{\"TableName\":\"t\",\"PointInTimeRecoverySpecification\":"
+		    "{\"PointInTimeRecoveryEnabled\":true}}");
+	assert_step(&p, 1, "TagResource",
+		    "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\","
+		    "\"Tags\":[{\"Key\":\"env\",\"Value\":\"dev\"},{\"Key\":\"team\",\"Value\":\"data\"}]}");
+	assert_step(&p, 2, "UntagResource",
+		    "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\","
+		    "\"TagKeys\":[\"old\"]}");
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(cur);
+}
+
+Test(table_planner, several_changes_run_in_dynamodb_order)
+{
+	cJSON *cur = live(1), *want = same_as(cur);
+	cJSON *gsi = cJSON_GetArrayItem(cJSON_GetObjectItem(want, "GlobalSecondaryIndexes"), 0);
+	set(gsi, "Projection", "{\"ProjectionType\":\"KEYS_ONLY\"}");
+	set(want, "ProvisionedThroughput", "{\"ReadCapacityUnits\":6,\"WriteCapacityUnits\":5}");
+	set(want, "TableClass", "\"STANDARD_INFREQUENT_ACCESS\"");
+	set(want, "DeletionProtectionEnabled", "true");
+	set(want, "StreamSpecification", "{\"StreamEnabled\":false}");
+	set(want, "TimeToLiveSpecification", "{\"Enabled\":false}");
+	set(want, "Tags", "[{\"Key\":\"team\",\"Value\":\"core\"}]");
+	pcf_plan p = plan_of(want, cur);
+	static const char *const summaries[] = {"delete index by_g", "ProvisionedThroughput",
+						"TableClass", "DeletionProtectionEnabled",
+						"create index by_g", "disable stream", "disable TTL",
+						"remove tags old"};
+	cr_assert_eq(p.count, 8);
+	for (size_t i = 0; i < 8; i++)
+		cr_assert(strncmp(p.steps[i].summary, summaries[i], strlen(summaries[i])) == 0,
+			  "step %zu is \"%s\", expected \"%s...\"", i, p.steps[i].summary,
+			  summaries[i]);
+	assert_step(&p, 0, "UpdateTable",
+		    "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":[{\"Delete\":"
+		    "{\"IndexName\":\"by_g\"}}]}");
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(cur);
+}
+
+Test(table_planner, key_schema_lsi_and_key_type_changes_need_replacement)
+{
+	static const char *const changes[][2] = {
+		{"KeySchema", "[{\"AttributeName\":\"g\",\"KeyType\":\"HASH\"}]"},
+		{"AttributeDefinitions", "[{\"AttributeName\":\"id\",\"AttributeType\":\"N\"},"
+					 "{\"AttributeName\":\"g\",\"AttributeType\":\"S\"}]"},
+		{"LocalSecondaryIndexes", "[{\"IndexName\":\"l\",\"KeySchema\":[{\"AttributeName\":"
+					  "\"id\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"g\","
+					  "\"KeyType\":\"RANGE\"}],\"Projection\":{\"ProjectionType\":"
+					  "\"ALL\"}}]"},
+	};
+	for (size_t i = 0; i < 3; i++) {
+		cJSON *cur = live(1), *want = same_as(cur);
+		set(want, changes[i][0], changes[i][1]);
+		set(want, "ProvisionedThroughput", "{\"ReadCapacityUnits\":9,\"WriteCapacityUnits\":9}");
+		pcf_plan p = plan_of(want, cur);
+		cr_assert_eq(p.count, 1, "only the replacement, nothing else (%s)", changes[i][0]);
+		assert_step(&p, 0, "DeleteTable", "{\"TableName\":\"t\"}");
+		cr_assert_eq(p.steps[0].flags, PCF_STEP_REPLACE | PCF_STEP_DESTRUCTIVE);
+		pcf_plan_cleanup(&p);
+		cJSON_Delete(want);
+		cJSON_Delete(cur);
+	}
+}
+
+Test(table_planner, after_create_only_ttl_and_pitr_need_calls)
+{
+	cJSON *cur = live(1), *want = same_as(cur);
+	set(want, "PointInTimeRecoverySpecification", "{\"PointInTimeRecoveryEnabled\":true}");
+	pcf_plan p = plan_of(want, NULL);
+	cr_assert_eq(p.count, 2);
+	assert_step(&p, 0, "UpdateTimeToLive",
+		    "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":true,"
+		    "\"AttributeName\":\"exp\"}}");
+	assert_step(&p, 1, "UpdateContinuousBackups",
+		    "{\"TableName\":\"t\",\"PointInTimeRecoverySpecification\":"
+		    "{\"PointInTimeRecoveryEnabled\":true}}");
+	pcf_plan_cleanup(&p);
+	set(want, "PointInTimeRecoverySpecification", "{\"PointInTimeRecoveryEnabled\":false}");
+	set(want, "TimeToLiveSpecification", "{\"Enabled\":false}");
+	p = plan_of(want, NULL);
+	cr_assert_eq(p.count, 0, "disabled features need no call after create");
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(cur);
+}
+
+Test(table_planner, on_demand_tables_never_get_a_throughput_step)
+{
+	cJSON *cur = live(0), *want = same_as(cur);
+	cJSON *gsi = cJSON_GetArrayItem(cJSON_GetObjectItem(want, "GlobalSecondaryIndexes"), 0);
+	set(gsi, "ProvisionedThroughput", "{\"ReadCapacityUnits\":3,\"WriteCapacityUnits\":3}");
+	pcf_plan p = plan_of(want, cur);
+	cr_assert_eq(p.count, 0);
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(cur);
+}
