@@ -143,6 +143,46 @@ int node_marks_get(const node_marks *marks, const cJSON *node, int *line, int *c
 	return 1;
 }
 
+size_t node_marks_count_tree(const cJSON *node, int depth, int *height)
+{
+	const cJSON *child;
+	size_t n = 1;
+
+	if (depth > *height)
+		*height = depth;
+	for (child = node->child; child != NULL; child = child->next)
+		n += node_marks_count_tree(child, depth + 1, height);
+	return n;
+}
+
+cJSON *node_marks_copy_tree(node_marks *marks, node_marks *key_marks, const cJSON *src)
+{
+	cJSON *copy = cJSON_Duplicate(src, 0), *c;
+	const cJSON *s;
+	int line, column;
+
+	if (copy == NULL)
+		return NULL;
+	if (node_marks_get(marks, src, &line, &column) &&
+	    node_marks_put(marks, copy, line, column) < 0)
+		goto fail;
+	if (node_marks_get(key_marks, src, &line, &column) &&
+	    node_marks_put(key_marks, copy, line, column) < 0)
+		goto fail;
+	for (s = src->child; s != NULL; s = s->next) {
+		if ((c = node_marks_copy_tree(marks, key_marks, s)) == NULL)
+			goto fail;
+		if (cJSON_IsObject(copy))
+			cJSON_AddItemToObject(copy, s->string, c);
+		else
+			cJSON_AddItemToArray(copy, c);
+	}
+	return copy;
+fail:
+	cJSON_Delete(copy);
+	return NULL;
+}
+
 static struct path_slot *path_probe(struct path_slot *slots, size_t capacity, const char *path)
 {
 	size_t i = hash_string(path) & (capacity - 1);

@@ -25,6 +25,16 @@ int node_marks_put(node_marks *marks, const cJSON *node, int line, int column);
 /* 1 and fills line/column when known, else 0. */
 int node_marks_get(const node_marks *marks, const cJSON *node, int *line, int *column);
 
+/*
+ * A deep copy of src (free with cJSON_Delete) whose nodes carry the value
+ * and key marks of src's nodes, for aliases: an error inside an aliased
+ * value points at the text that defined it. NULL when out of memory.
+ */
+cJSON *node_marks_copy_tree(node_marks *marks, node_marks *key_marks, const cJSON *src);
+
+/* Nodes in the tree at node; *height becomes the deepest depth seen (start at depth 0). */
+size_t node_marks_count_tree(const cJSON *node, int depth, int *height);
+
 struct pcf_source_map;
 
 /*

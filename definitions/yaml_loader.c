@@ -19,6 +19,7 @@
  */
 #include "yaml_loader.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,47 +96,6 @@ static int mark_node(struct loader *l, const cJSON *node, const yaml_mark_t *mar
 	return 0;
 }
 
-static size_t count_nodes(const cJSON *node, int depth, int *height)
-{
-	const cJSON *child;
-	size_t n = 1;
-
-	if (depth > *height)
-		*height = depth;
-	for (child = node->child; child != NULL; child = child->next)
-		n += count_nodes(child, depth + 1, height);
-	return n;
-}
-
-/* A deep copy of src whose nodes carry src's marks. NULL when out of memory. */
-static cJSON *copy_marked(struct loader *l, const cJSON *src)
-{
-	cJSON *copy = cJSON_Duplicate(src, 0), *c;
-	const cJSON *s;
-	int line, column;
-
-	if (copy == NULL)
-		return NULL;
-	if (node_marks_get(l->docs->marks, src, &line, &column) &&
-	    node_marks_put(l->docs->marks, copy, line, column) < 0)
-		goto fail;
-	if (node_marks_get(l->docs->key_marks, src, &line, &column) &&
-	    node_marks_put(l->docs->key_marks, copy, line, column) < 0)
-		goto fail;
-	for (s = src->child; s != NULL; s = s->next) {
-		if ((c = copy_marked(l, s)) == NULL)
-			goto fail;
-		if (cJSON_IsObject(copy))
-			cJSON_AddItemToObject(copy, s->string, c);
-		else
-			cJSON_AddItemToArray(copy, c);
-	}
-	return copy;
-fail:
-	cJSON_Delete(copy);
-	return NULL;
-}
-
 static void anchor_remember(struct loader *l, const char *name, const cJSON *node)
 {
 	struct anchor *a;
@@ -152,11 +112,11 @@ static void anchor_remember(struct loader *l, const char *name, const cJSON *nod
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return out_of_memory(l);
 	a->name = strdup(name);
-	a->copy = copy_marked(l, node);
+	a->copy = node_marks_copy_tree(l->docs->marks, l->docs->key_marks, node);
 	l->anchors[l->anchor_count++] = a;
 	if (a->name == NULL || a->copy == NULL)
 		return out_of_memory(l);
-	a->nodes = count_nodes(a->copy, 0, &a->height);
+	a->nodes = node_marks_count_tree(a->copy, 0, &a->height);
 	/* A later anchor of the same name shadows the earlier one. */
 	if (strmap_set(&l->anchor_names, a->name, a) < 0)
 		out_of_memory(l);
@@ -242,6 +202,19 @@ static void take_key(struct loader *l, struct frame *f, const char *text, int me
 		out_of_memory(l);
 }
 
+/* "&k name: v": the key's text can be aliased later, as a key or a value. */
+static void anchor_key(struct loader *l, const char *anchor, const char *text,
+                       const yaml_mark_t *mark)
+{
+	cJSON *node = cJSON_CreateString(text);
+
+	if (node == NULL)
+		return out_of_memory(l);
+	if (mark_node(l, node, mark) == 0)
+		anchor_remember(l, anchor, node);
+	cJSON_Delete(node);
+}
+
 static void on_scalar(struct loader *l, const yaml_event_t *e)
 {
 	const yaml_mark_t *mark = &e->start_mark;
@@ -259,6 +232,8 @@ static void on_scalar(struct loader *l, const yaml_event_t *e)
 		if (memchr(s.text, '\0', s.len) != NULL)
 			report(l, mark, "expected a key, found a NUL character (\\0) in it");
 		take_key(l, f, s.text, s.plain && strcmp(s.text, "<<") == 0, mark);
+		if (e->data.scalar.anchor != NULL)
+			anchor_key(l, (const char *)e->data.scalar.anchor, s.text, mark);
 		return;
 	}
 	rc = scalar_to_json(&node, &s, why, sizeof(why));
@@ -273,6 +248,33 @@ static void on_scalar(struct loader *l, const yaml_event_t *e)
 	if (e->data.scalar.anchor != NULL)
 		anchor_remember(l, (const char *)e->data.scalar.anchor, node);
 	attach(l, node);
+}
+
+/* An alias where a key is due: a scalar anchor gives its text, a collection cannot be a key. */
+static void alias_as_key(struct loader *l, struct frame *f, const struct anchor *a,
+                         const yaml_event_t *e)
+{
+	char text[64];
+
+	if (cJSON_IsString(a->copy)) {
+		take_key(l, f, a->copy->valuestring, 0, &e->start_mark);
+		return;
+	}
+	if (cJSON_IsArray(a->copy) || cJSON_IsObject(a->copy)) {
+		report(l, &e->start_mark, "alias *%s as a key: expected a scalar, found a %s",
+		       (const char *)e->data.alias.anchor,
+		       cJSON_IsArray(a->copy) ? "sequence" : "mapping");
+		l->fatal = 1;
+		return;
+	}
+	if (cJSON_IsNumber(a->copy))
+		snprintf(text, sizeof(text), "%.17g", a->copy->valuedouble);
+	else
+		snprintf(text, sizeof(text), "%s",
+		         cJSON_IsTrue(a->copy)    ? "true"
+		         : cJSON_IsFalse(a->copy) ? "false"
+		                                  : "null");
+	take_key(l, f, text, 0, &e->start_mark);
 }
 
 static void on_alias(struct loader *l, const yaml_event_t *e)
@@ -291,15 +293,7 @@ static void on_alias(struct loader *l, const yaml_event_t *e)
 		return;
 	}
 	if (f != NULL && cJSON_IsObject(f->node) && f->key == NULL) {
-		if (!cJSON_IsString(a->copy)) {
-			report(l, &e->start_mark,
-			       "alias *%s as a key: expected a scalar, found a "
-			       "%s",
-			       name, cJSON_IsArray(a->copy) ? "sequence" : "mapping or non-string");
-			l->fatal = 1;
-			return;
-		}
-		take_key(l, f, a->copy->valuestring, 0, &e->start_mark);
+		alias_as_key(l, f, a, e);
 		return;
 	}
 	l->alias_nodes += a->nodes;
@@ -319,7 +313,7 @@ static void on_alias(struct loader *l, const yaml_event_t *e)
 		l->fatal = 1;
 		return;
 	}
-	if ((copy = copy_marked(l, a->copy)) == NULL)
+	if ((copy = node_marks_copy_tree(l->docs->marks, l->docs->key_marks, a->copy)) == NULL)
 		return out_of_memory(l);
 	if (mark_node(l, copy, &e->start_mark) < 0) {
 		cJSON_Delete(copy);

@@ -62,6 +62,8 @@ static struct bad_input malformed[] = {
      "!!bool, !!null"},
     {"seqtag.yml", "pcf_name: a\nflavor: f\naws_resource: !!seq {x: 1}\n",
      "seqtag.yml:3:15: unsupported tag \"!!seq\": expected no tag here"},
+    {"aliaskey.yml", "m: &m [1]\n*m : z\n",
+     "aliaskey.yml:2:1: alias *m as a key: expected a scalar, found a sequence"},
     {"complexkey.yml", "? [a]\n: b\n",
      "complexkey.yml:1:3: expected a scalar key, found a sequence used as a key"},
     {"merge.yml", "pcf_name: a\nflavor: f\naws_resource:\n  <<: 5\n",

@@ -323,3 +323,15 @@ Test(definitions_loader, a_later_anchor_shadows_an_earlier_one)
 	cr_expect_eq(cJSON_GetArrayItem(c, 0)->valuedouble, 2);
 	pcf_definitions_free(defs);
 }
+
+Test(definitions_loader, scalar_aliases_as_keys)
+{
+	pcf_definitions *defs =
+	    expect_load("keys.yml", "- &k pcf_name : p\n  flavor: f\n  aws_resource:\n"
+	                            "    n: &n 5\n    *n : five\n    *k : again\n");
+	const cJSON *r = defs->particles[0].aws_resource;
+
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "5")->valuestring, "five");
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "pcf_name")->valuestring, "again");
+	pcf_definitions_free(defs);
+}
