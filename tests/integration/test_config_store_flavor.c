@@ -267,6 +267,33 @@ Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
 	pcf_local_server_stop(&server);
 }
 
+ParameterizedTestParameters(config_store_flavor_it, failed_create_is_table_not_created)
+{
+	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+}
+
+ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
+		  failed_create_is_table_not_created)
+{
+	char table[64], yaml[512];
+	pcf_error err = PCF_ERROR_INIT;
+	struct run r;
+
+	/* Both servers refuse ten trillion read units in CreateTable. */
+	pcf_test_table_name(table, sizeof(table), "cfg-flavor-notcreated");
+	snprintf(yaml, sizeof(yaml),
+		 "pcf_name: settings\nflavor: dynamodb_config_store\naws_resource:\n"
+		 "  TableName: %s\n"
+		 "  ProvisionedThroughput: {ReadCapacityUnits: 10000000000000, WriteCapacityUnits: 1}\n",
+		 table);
+	cr_assert_eq(run_engine(&r, pcf_test_endpoint(*kind), yaml, pcf_engine_apply, &err),
+		     PCF_ETABLE_NOT_CREATED, "%d %s", err.code, err.message);
+	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_FAILED);
+	cr_assert(strstr(r.report->particles[0].error.message, "TableNotCreated") != NULL, "%s",
+		  r.report->particles[0].error.message);
+	run_close(&r);
+}
+
 Test(config_store_flavor_it, table_never_ready_times_out_naming_table_not_ready)
 {
 	pcf_local_server_options so = PCF_LOCAL_SERVER_OPTIONS_INIT;
