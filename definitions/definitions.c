@@ -263,7 +263,8 @@ int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t
 		if (rc == PCF_ENOMEM)
 			goto out;
 		if (rc == 0) {
-			rc = load_text(defs, text, len, files[i], d);
+			rc = load_text(defs, text, len,
+			               strcmp(files[i], "-") ? files[i] : FILES_STDIN_NAME, d);
 			free(text);
 			if (rc < 0)
 				goto out;

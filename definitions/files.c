@@ -158,7 +158,9 @@ int files_expand(char ***out, size_t *count, const char *const *paths, size_t pa
 	if (path_count == 0)
 		rc = expand_defaults(&l, diags);
 	for (i = 0; i < path_count && rc == 0; i++) {
-		if (stat(paths[i], &st) != 0)
+		if (strcmp(paths[i], "-") == 0)
+			rc = list_push(&l, strdup(paths[i]));
+		else if (stat(paths[i], &st) != 0)
 			pcf_diags_add(diags, paths[i], 0, 0,
 			              "expected a definitions file or directory, found: %s",
 			              strerror(errno));
@@ -237,6 +239,8 @@ int files_read(char **text, size_t *len, const char *path, pcf_diags *diags)
 
 	*text = NULL;
 	*len = 0;
+	if (strcmp(path, "-") == 0)
+		return read_stream(text, len, stdin, FILES_STDIN_NAME, diags);
 	if ((f = fopen(path, "rb")) == NULL) {
 		pcf_diags_add(diags, path, 0, 0, "expected a readable file, found: %s",
 		              strerror(errno));

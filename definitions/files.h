@@ -8,8 +8,11 @@
 
 #include <pcf/definitions.h>
 
+/* How standard input, given as the path "-", is named in messages. */
+#define FILES_STDIN_NAME "<stdin>"
+
 /*
- * The files to load for paths: a file as given; a directory as its
+ * The files to load for paths: "-" for standard input; a file as given; a directory as its
  * *.yml, *.yaml and *.json entries sorted by name (joined to the path as
  * given); no paths as the first of pcf.yml, pcf.yaml, pcf.json that exists
  * in the working directory. Problems (missing path, empty directory, no

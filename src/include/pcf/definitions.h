@@ -100,8 +100,9 @@ typedef struct pcf_definitions {
 } pcf_definitions;
 
 /*
- * Loads definitions from paths (files or directories; none: ./pcf.yml,
- * ./pcf.yaml or ./pcf.json). Checks the particle envelope (pcf_name,
+ * Loads definitions from paths (files, directories, or "-" for standard
+ * input, named "<stdin>" in messages; none: ./pcf.yml, ./pcf.yaml or
+ * ./pcf.json). Checks the particle envelope (pcf_name,
  * flavor, desired_state, persist_*, parents/children, no callbacks,
  * duplicate names, parents that exist) but not the flavor schemas.
  * On problems returns PCF_EDEFINITION with every problem in diags and

@@ -335,3 +335,15 @@ Test(definitions_loader, scalar_aliases_as_keys)
 	cr_expect_str_eq(cJSON_GetObjectItem(r, "pcf_name")->valuestring, "again");
 	pcf_definitions_free(defs);
 }
+
+Test(definitions_loader, standard_input_as_dash)
+{
+	const char *paths[] = {"-"};
+	pcf_definitions *defs;
+
+	cr_assert_not_null(freopen(VEC "single.yml", "r", stdin));
+	defs = load_paths(paths, 1);
+	cr_assert_eq(defs->count, 1);
+	cr_expect_str_eq(defs->particles[0].mark.file, "<stdin>");
+	pcf_definitions_free(defs);
+}
