@@ -160,13 +160,32 @@ static void print_usage(FILE *to, const pcf_cli_command *table, size_t count)
 	for (k = 0; k < count; k++)
 		fprintf(to, "  %-10s %s\n", table[k].name, table[k].summary);
 	fputs(global_help, to);
-	fputs("\nRun 'pcf COMMAND --help' for a command's own help.\n", to);
+	fputs("\nRun 'pcf COMMAND --help' or 'pcf help COMMAND' for a command's own help.\n", to);
 }
 
 static void print_command_help(FILE *to, const pcf_cli_command *cmd)
 {
 	fputs(cmd->help, to);
 	fputs(global_help, to);
+}
+
+/* `pcf help [COMMAND]`, the spelling many tools accept for --help. */
+static int help_command(int argc, char **argv)
+{
+	size_t k;
+
+	if (argc < 3) {
+		print_usage(stdout, commands, sizeof(commands) / sizeof(commands[0]));
+		return PCF_CLI_EXIT_OK;
+	}
+	for (k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
+		if (!strcmp(commands[k].name, argv[2])) {
+			print_command_help(stdout, &commands[k]);
+			return PCF_CLI_EXIT_OK;
+		}
+	}
+	fprintf(stderr, "pcf: unknown command '%s'; run 'pcf --help' for the list\n", argv[2]);
+	return PCF_CLI_EXIT_ERROR;
 }
 
 int main(int argc, char **argv)
@@ -177,6 +196,8 @@ int main(int argc, char **argv)
 	size_t count = sizeof(commands) / sizeof(commands[0]);
 	int rc;
 
+	if (argc >= 2 && !strcmp(argv[1], "help"))
+		return help_command(argc, argv);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.out = stdout;
 	ctx.err = stderr;

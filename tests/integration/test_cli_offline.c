@@ -83,6 +83,20 @@ Test(cli_offline, every_command_has_help)
 	}
 }
 
+Test(cli_offline, help_command_spelling)
+{
+	const char *a1[] = {"help", "status", NULL};
+	const char *a2[] = {"help", "nosuch", NULL};
+	cli_result r;
+
+	cli_expect(&r, 0, a1);
+	cr_assert(strncmp(r.out, "usage: pcf status", 17) == 0, "%s", r.out);
+	cli_result_free(&r);
+	cli_expect(&r, 1, a2);
+	cr_assert_not_null(strstr(r.err, "unknown command 'nosuch'"), "%s", r.err);
+	cli_result_free(&r);
+}
+
 Test(cli_offline, no_command_is_a_usage_error)
 {
 	const char *args[] = {NULL};
