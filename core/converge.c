@@ -8,11 +8,12 @@
  * simple (they are recomputed from the state each step left behind) and
  * makes every wait between steps the same wait.
  *
- * Waits back off from poll_initial_ms, growing by half each time up to
- * poll_max_ms, with up to 10% jitter, and never past the run's deadline.
- * Growing by half rather than doubling bounds how late a change is seen
- * to about half the time already waited: a table that takes 2 s to
- * create is noticed within about 2.6 s, not 3. LimitExceeded from the
+ * Waits back off from poll_initial_ms, growing by a quarter each time up
+ * to poll_max_ms, with 10% jitter either way, and never past the run's
+ * deadline. Growing by a quarter rather than doubling bounds how late a
+ * change is seen to about a quarter of the time already waited (a table
+ * that takes 2 s to create is noticed at about 2.3 s, not 3.0) for a
+ * handful more DescribeTable calls before the cap. LimitExceeded from the
  * control plane (too many tables changing at once) is waited out the same
  * way. A step planned again with the drift it was meant to fix unchanged,
  * after one more look, fails with PCF_ENOCHANGE instead of looping.
@@ -86,12 +87,13 @@ static int backoff(loop *l, pcf_state state, const char *why)
 
 	if (left <= 0)
 		return PCF_ETIMEDOUT;
-	d += (long)(rand_r(&l->seed) % (unsigned)(d / 10 + 1));
+	/* +-10%, so that particles started together do not poll in lockstep. */
+	d += (long)(rand_r(&l->seed) % (unsigned)(d / 5 + 1)) - d / 10;
 	if (d > left)
 		d = left;
 	pcf_engine_emit(l->e, PCF_EVENT_WAITING, l->p, state, why);
 	l->e->clock.sleep_ms(d, l->e->clock.ctx);
-	l->delay_ms += l->delay_ms / 2;
+	l->delay_ms += l->delay_ms / 4;
 	if (l->delay_ms > l->e->options.poll_max_ms)
 		l->delay_ms = l->e->options.poll_max_ms;
 	pcf_particle_cache_drop(l->p);

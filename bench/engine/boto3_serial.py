@@ -6,6 +6,7 @@ a careful user's script). Prints seconds=<wall time>.
 
 usage: boto3_serial.py ENDPOINT N PREFIX
 """
+import os
 import sys
 import time
 
@@ -14,7 +15,8 @@ import boto3
 
 def main():
     endpoint, n, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    client = boto3.client("dynamodb", endpoint_url=endpoint)
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=region)
     waiter = client.get_waiter("table_exists")
     start = time.monotonic()
     for i in range(n):

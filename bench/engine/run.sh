@@ -29,7 +29,12 @@ fi
 counts="1 10 100"
 [ "${BENCH_QUICK:-0}" = 1 ] && counts="1 10"
 bench="$PCF_BUILD/bench/engine/engine_bench"
-seconds() { printf '%s\n' "$1" | sed -n 's/^seconds=//p'; }
+seconds() {
+  local v
+  v=$(printf '%s\n' "$1" | sed -n 's/^seconds=//p')
+  [ -n "$v" ] || { echo "bench/engine: a run printed no time" >&2; exit 1; }
+  printf '%s\n' "$v"
+}
 run=$$
 
 for n in $counts; do
