@@ -163,12 +163,11 @@ static void attach(struct loader *l, cJSON *node)
 		l->root = node;
 		return;
 	}
-	if (cJSON_IsArray(f->node)) {
-		cJSON_AddItemToArray(f->node, node);
-		return;
-	}
-	if (f->key_is_merge) {
-		cJSON_AddItemToArray(f->merges, node);
+	if (cJSON_IsArray(f->node) || f->key_is_merge) {
+		if (!cJSON_AddItemToArray(f->key_is_merge ? f->merges : f->node, node)) {
+			cJSON_Delete(node);
+			out_of_memory(l);
+		}
 	} else if ((previous = strmap_get(&f->keys, f->key)) != NULL) {
 		if (!node_marks_get(l->docs->key_marks, previous, &line, &column))
 			node_line(l, previous, &line, &column);
@@ -177,8 +176,10 @@ static void attach(struct loader *l, cJSON *node)
 		       "(first at line %d, column %d)",
 		       f->key, line, column);
 		cJSON_Delete(node);
+	} else if (!cJSON_AddItemToObject(f->node, f->key, node)) {
+		cJSON_Delete(node);
+		out_of_memory(l);
 	} else {
-		cJSON_AddItemToObject(f->node, f->key, node);
 		if (strmap_put(&f->keys, node->string, node) < 0 ||
 		    node_marks_put(l->docs->key_marks, node, (int)f->key_mark.line + 1,
 		                   (int)f->key_mark.column + 1) < 0)
@@ -390,9 +391,12 @@ static void merge_one(struct loader *l, struct frame *f, cJSON *source)
 		if (strmap_get(&f->keys, item->string) != NULL)
 			continue;
 		cJSON_DetachItemViaPointer(source, item);
-		cJSON_AddItemToObject(f->node, item->string, item);
+		if (!cJSON_AddItemToObject(f->node, item->string, item)) {
+			cJSON_Delete(item);
+			return out_of_memory(l);
+		}
 		if (strmap_put(&f->keys, item->string, item) < 0)
-			out_of_memory(l);
+			return out_of_memory(l);
 	}
 }
 
