@@ -103,6 +103,17 @@ static pcf_cli_color mark_color(char mark)
 	}
 }
 
+/* What a step needs from the command line, unless its summary says so already. */
+static void print_step_needs(const pcf_cli_context *ctx, const pcf_step *s)
+{
+	int said = s->summary && strstr(s->summary, "--yes");
+
+	if ((s->flags & PCF_STEP_REPLACE) && !ctx->allow_replace && !said)
+		fputs("  (needs --allow-replace and --yes)", ctx->out);
+	else if ((s->flags & PCF_STEP_DESTRUCTIVE) && !ctx->yes && !said)
+		fputs("  (needs --yes)", ctx->out);
+}
+
 static void plan_particle(const pcf_cli_context *ctx, const pcf_particle_report *p, int width)
 {
 	size_t k;
@@ -125,10 +136,7 @@ static void plan_particle(const pcf_cli_context *ctx, const pcf_particle_report 
 		        s->action, pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
 		if (s->summary && s->summary[0])
 			fprintf(ctx->out, ": %s", s->summary);
-		if ((s->flags & PCF_STEP_REPLACE) && !ctx->allow_replace)
-			fputs("  (needs --allow-replace and --yes)", ctx->out);
-		else if ((s->flags & PCF_STEP_DESTRUCTIVE) && !ctx->yes)
-			fputs("  (needs --yes)", ctx->out);
+		print_step_needs(ctx, s);
 		fputc('\n', ctx->out);
 	}
 	print_drift(ctx, &p->drift, "      ", 0);

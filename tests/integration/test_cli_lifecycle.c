@@ -250,6 +250,47 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
 	cli_rmdir(f.dir);
 }
 
+ParameterizedTestParameters(cli_lifecycle, replacement_needs_allow_replace_and_yes)
+{
+	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNAMODB_LOCAL, PCF_LOCAL_DYNALITE};
+
+	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+}
+
+/* A key attribute changing type cannot be done in place. */
+ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
+                  replacement_needs_allow_replace_and_yes)
+{
+	fixture f;
+	cli_result r;
+	char text[1024], *at;
+
+	fixture_init(&f, *kind, "cli-replace");
+	run_pcf(&r, &f, 0, "apply", NULL, NULL, NULL);
+	cli_result_free(&r);
+	snprintf(text, sizeof(text), table_yaml, f.table, "false", f.table, 5);
+	at = strstr(text, "AttributeType: S");
+	cr_assert_not_null(at);
+	at[strlen("AttributeType: ")] = 'N';
+	cli_write(f.path, sizeof(f.path), f.dir, "pcf.yml", text);
+
+	run_pcf(&r, &f, 2, "plan", NULL, NULL, NULL);
+	cr_assert_not_null(strstr(r.out, "  ! "), "a replacement is marked '!':\n%s", r.out);
+	cli_result_free(&r);
+	run_pcf(&r, &f, 1, "apply", NULL, NULL, NULL);
+	cr_assert_not_null(strstr(r.out, "--allow-replace"), "%s", r.out);
+	cli_result_free(&r);
+	run_pcf(&r, &f, 1, "apply", "--allow-replace", NULL, NULL);
+	cr_assert_not_null(strstr(r.out, "--yes"), "%s", r.out);
+	cli_result_free(&r);
+	run_pcf(&r, &f, 0, "apply", "--allow-replace", "--yes", NULL);
+	cli_result_free(&r);
+	expect_in_sync(&f);
+	run_pcf(&r, &f, 0, "terminate", "--yes", NULL, NULL);
+	cli_result_free(&r);
+	cli_rmdir(f.dir);
+}
+
 Test(cli_lifecycle, unknown_particle_name_is_an_error)
 {
 	fixture f;
