@@ -99,8 +99,10 @@ static int watch_snapshot(pcf_ddb *db, pcf_config_store_options o, pcf_config_st
 		goto out;
 	}
 	show("time-based get_all():", value);
-	value = cJSON_Parse("{\"requests_per_second\":100,\"burst\":50}");
-	if (!value || pcf_config_store_set(direct, "limits", value, &err) != 0) {
+	value = cJSON_CreateObject();
+	cJSON_AddNumberToObject(value, "requests_per_second", 100);
+	cJSON_AddNumberToObject(value, "burst", 50);
+	if (pcf_config_store_set(direct, "limits", value, &err) != 0) {
 		fail("changing limits", &err);
 		goto out;
 	}
