@@ -2,9 +2,9 @@
  * pcf export, tables and item against DynamoDB Local and dynalite, and the
  * timed-out exit status against a dynalite that holds tables CREATING.
  *
- * The export round trip: a table made from hand-written definitions (GSI,
- * and TTL where the server supports it) is exported; the export validates,
- * shows in sync against the live table, and applied under a new name makes
+ * The export round trip: a table made from hand-written definitions
+ * (composite key, LSI, GSI, and TTL and a stream where the server has
+ * them) is exported; the export validates, shows in sync against the live table, and applied under a new name makes
  * a table whose own export is the same text apart from the name. That is
  * "identical tables" as far as DescribeTable can tell.
  */
@@ -32,8 +32,33 @@ static const char gsi_yaml[] =
     "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
     "%s";
 
-static const char ttl_yaml[] =
-    "  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n";
+/* The round trip's table: composite key, an LSI with INCLUDE, a GSI, on demand. */
+static const char rich_yaml[] =
+    "pcf_name: %s\n"
+    "flavor: dynamodb_table\n"
+    "aws_resource:\n"
+    "  TableName: %s\n"
+    "  AttributeDefinitions:\n"
+    "    - {AttributeName: pk, AttributeType: S}\n"
+    "    - {AttributeName: sk, AttributeType: S}\n"
+    "    - {AttributeName: rank, AttributeType: N}\n"
+    "    - {AttributeName: tag, AttributeType: B}\n"
+    "  KeySchema: [{AttributeName: pk, KeyType: HASH}, {AttributeName: sk, KeyType: RANGE}]\n"
+    "  BillingMode: PAY_PER_REQUEST\n"
+    "  LocalSecondaryIndexes:\n"
+    "    - IndexName: by_rank\n"
+    "      KeySchema: [{AttributeName: pk, KeyType: HASH}, {AttributeName: rank, KeyType: RANGE}]\n"
+    "      Projection: {ProjectionType: INCLUDE, NonKeyAttributes: [title, price]}\n"
+    "  GlobalSecondaryIndexes:\n"
+    "    - IndexName: by_tag\n"
+    "      KeySchema: [{AttributeName: tag, KeyType: HASH}]\n"
+    "      Projection: {ProjectionType: KEYS_ONLY}\n"
+    "%s";
+
+/* What only DynamoDB Local can show: TTL and streams. */
+static const char local_only_yaml[] =
+    "  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n"
+    "  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_IMAGE}\n";
 
 /* Replaces every occurrence of from with to (same length) in text. */
 static void rename_in(char *text, const char *from, const char *to)
@@ -73,16 +98,19 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_export, round_trip)
 	pcf_test_table_name(t1, sizeof(t1), "cli-exp");
 	snprintf(t2, sizeof(t2), "%s", t1);
 	t2[4] = 'X'; /* "cli-Xxp-...": same length, another table */
-	snprintf(text, sizeof(text), gsi_yaml, t1, t1,
-	         *kind == PCF_LOCAL_DYNAMODB_LOCAL ? ttl_yaml : "");
+	snprintf(text, sizeof(text), rich_yaml, t1, t1,
+	         *kind == PCF_LOCAL_DYNAMODB_LOCAL ? local_only_yaml : "");
 	cli_write(path, sizeof(path), dir, "pcf.yml", text);
 	run_in(&r, 0, endpoint, path, "apply", NULL, NULL);
 	cli_result_free(&r);
 
 	run_in(&r, 0, endpoint, NULL, "export", t1, NULL);
-	cr_assert_not_null(strstr(r.out, "by_email"), "%s", r.out);
-	if (*kind == PCF_LOCAL_DYNAMODB_LOCAL)
+	cr_assert_not_null(strstr(r.out, "by_tag"), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "by_rank"), "%s", r.out);
+	if (*kind == PCF_LOCAL_DYNAMODB_LOCAL) {
 		cr_assert_not_null(strstr(r.out, "expires_at"), "%s", r.out);
+		cr_assert_not_null(strstr(r.out, "NEW_IMAGE"), "%s", r.out);
+	}
 	first_export = r.out;
 	r.out = NULL;
 	cli_result_free(&r);
