@@ -4,9 +4,10 @@
  *
  * The export round trip: a table made from hand-written definitions
  * (composite key, LSI, GSI, and TTL and a stream where the server has
- * them) is exported; the export validates, shows in sync against the live table, and applied under a new name makes
- * a table whose own export is the same text apart from the name. That is
- * "identical tables" as far as DescribeTable can tell.
+ * them) is exported; the export validates, shows in sync against the
+ * live table, and applied under a new name makes a table whose own export
+ * is the same text apart from the name. That is "identical tables" as far
+ * as DescribeTable can tell.
  */
 #include "test_cli_run.h"
 #include <criterion/parameterized.h>
