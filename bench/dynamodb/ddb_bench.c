@@ -19,7 +19,7 @@
 
 #include <pcf/pcf.h>
 
-#define KEYS 100
+#define KEYS       100
 #define MANY_BATCH 1000
 
 static double now_s(void)
@@ -71,11 +71,12 @@ static int setup(pcf_ddb *db, const char *table)
 	list = cJSON_AddArrayToObject(ri, table);
 	for (int i = 0; rc == 0 && i < KEYS; i++) {
 		cJSON *w = cJSON_CreateObject();
-		cJSON *item = cJSON_AddObjectToObject(cJSON_AddObjectToObject(w, "PutRequest"), "Item");
+		cJSON *item =
+		    cJSON_AddObjectToObject(cJSON_AddObjectToObject(w, "PutRequest"), "Item");
 		cJSON *key = key_of(i);
 		cJSON_AddItemToObject(item, "pk", cJSON_DetachItemFromObject(key, "pk"));
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(item, "payload"), "S",
-					"a modest value of some sixty bytes, like a config entry");
+		                        "a modest value of some sixty bytes, like a config entry");
 		cJSON_AddItemToArray(list, w);
 		cJSON_Delete(key);
 	}
@@ -155,7 +156,8 @@ int main(int argc, char **argv)
 	long n = -1;
 	int rc = 1;
 	if (argc < 3 || (strcmp(argv[1], "setup") != 0 && seconds <= 0)) {
-		fprintf(stderr, "usage: ddb_bench setup|get|put|many TABLE [SECONDS [IN_FLIGHT]]\n");
+		fprintf(stderr,
+		        "usage: ddb_bench setup|get|put|many TABLE [SECONDS [IN_FLIGHT]]\n");
 		return 2;
 	}
 	if (pcf_global_init() < 0)

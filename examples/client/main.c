@@ -16,7 +16,7 @@
 static int report(const char *what, const pcf_error *err)
 {
 	fprintf(stderr, "pcf-example-client: %s: %s (%s)\n", what, err->message,
-		pcf_error_code_name(err->code));
+	        pcf_error_code_name(err->code));
 	return 1;
 }
 
@@ -40,13 +40,15 @@ static int run(pcf_ddb *db, const char *table, int drop)
 	cJSON *req = NULL, *item = NULL, *key = NULL, *got = NULL, *scan = NULL;
 	int rc = 1;
 	snprintf(create, sizeof(create),
-		 "{\"TableName\":\"%s\",\"BillingMode\":\"PAY_PER_REQUEST\","
-		 "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
-		 "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}]}", table);
+	         "{\"TableName\":\"%s\",\"BillingMode\":\"PAY_PER_REQUEST\","
+	         "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
+	         "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}]}",
+	         table);
 	req = parse(create);
 	/* Plain JSON; sets and exact numbers use the $-markers documented in dynamodb.h. */
-	item = parse("{\"id\":\"a1\",\"n\":3,\"balance\":{\"$N\":\"123456789012345678901234567890\"},"
-		     "\"tags\":{\"$SS\":[\"new\",\"blue\"]},\"dims\":{\"w\":2.5,\"h\":4}}");
+	item =
+	    parse("{\"id\":\"a1\",\"n\":3,\"balance\":{\"$N\":\"123456789012345678901234567890\"},"
+	          "\"tags\":{\"$SS\":[\"new\",\"blue\"]},\"dims\":{\"w\":2.5,\"h\":4}}");
 	key = parse("{\"id\":\"a1\"}");
 	if (!req || !item || !key) {
 		fprintf(stderr, "pcf-example-client: out of memory\n");

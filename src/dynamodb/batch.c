@@ -63,7 +63,7 @@ static int collect_items(batch_run *r, const cJSON *response)
 
 /* Takes one chunk's outcome into the run's state. */
 static int take_outcome(batch_run *r, const cJSON *chunk, cJSON *response, int rc,
-			const pcf_error *chunk_err, pcf_error *err)
+                        const pcf_error *chunk_err, pcf_error *err)
 {
 	const char *left = r->is_get ? "UnprocessedKeys" : "UnprocessedItems";
 	if (rc < 0) {
@@ -77,7 +77,7 @@ static int take_outcome(batch_run *r, const cJSON *chunk, cJSON *response, int r
 	if (r->is_get && collect_items(r, response) < 0)
 		return PCF_ENOMEM;
 	return ddb_batch_merge(r->pending, cJSON_GetObjectItemCaseSensitive(response, left),
-			       r->is_get);
+	                       r->is_get);
 }
 
 static int wrap_requests(cJSON **requests, const cJSON *chunks, size_t n)
@@ -100,7 +100,7 @@ static int batch_round(batch_run *r, pcf_error *err)
 	int *rcs = NULL, rc;
 	size_t n;
 	rc = r->is_get ? ddb_batch_get_chunks(&chunks, r->pending, err)
-		       : ddb_batch_write_chunks(&chunks, r->pending, err);
+	               : ddb_batch_write_chunks(&chunks, r->pending, err);
 	if (rc < 0)
 		return rc;
 	cJSON_Delete(r->pending);
@@ -119,7 +119,7 @@ static int batch_round(batch_run *r, pcf_error *err)
 		goto out;
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = take_outcome(r, cJSON_GetArrayItem(chunks, (int)i), responses[i], rcs[i],
-				  &errors[i], err);
+		                  &errors[i], err);
 out:
 	for (size_t i = 0; i < n; i++) {
 		cJSON_Delete(requests ? requests[i] : NULL);
@@ -142,13 +142,13 @@ static int batch_finish(batch_run *r, cJSON **unprocessed, int resends, pcf_erro
 	left = ddb_batch_count(r->failed, r->is_get);
 	if (left > 0 && rc == 0) {
 		rc = pcf_error_set(err, PCF_EPROVISIONED_THROUGHPUT_EXCEEDED,
-				   "%s: %d %s still unprocessed after %d resends", r->action, left,
-				   r->is_get ? "keys" : "write requests", resends);
+		                   "%s: %d %s still unprocessed after %d resends", r->action, left,
+		                   r->is_get ? "keys" : "write requests", resends);
 		if (err)
 			err->retryable = 1;
 	} else if (rc < 0) {
 		pcf_error_prefix(err, "%s: %d %s not processed", r->action, left,
-				 r->is_get ? "keys" : "write requests");
+		                 r->is_get ? "keys" : "write requests");
 	}
 	if (unprocessed && left > 0) {
 		*unprocessed = r->failed;
@@ -158,7 +158,7 @@ static int batch_finish(batch_run *r, cJSON **unprocessed, int resends, pcf_erro
 }
 
 static int batch_run_all(batch_run *r, cJSON **unprocessed, const cJSON *request_items,
-			 pcf_error *err)
+                         pcf_error *err)
 {
 	int round = 0, rc;
 	if (unprocessed)
@@ -181,8 +181,8 @@ static int batch_run_all(batch_run *r, cJSON **unprocessed, const cJSON *request
 	return batch_finish(r, unprocessed, round, err);
 }
 
-int ddb_batch_write_run(cJSON **unprocessed, const pcf_ddb *db, ddb_sender_fn send,
-			void *payload, const cJSON *request_items, pcf_error *err)
+int ddb_batch_write_run(cJSON **unprocessed, const pcf_ddb *db, ddb_sender_fn send, void *payload,
+                        const cJSON *request_items, pcf_error *err)
 {
 	batch_run r;
 	int rc;
@@ -197,9 +197,8 @@ int ddb_batch_write_run(cJSON **unprocessed, const pcf_ddb *db, ddb_sender_fn se
 	return rc;
 }
 
-int ddb_batch_get_run(cJSON **out, cJSON **unprocessed, const pcf_ddb *db,
-		      ddb_sender_fn send, void *payload, const cJSON *request_items,
-		      pcf_error *err)
+int ddb_batch_get_run(cJSON **out, cJSON **unprocessed, const pcf_ddb *db, ddb_sender_fn send,
+                      void *payload, const cJSON *request_items, pcf_error *err)
 {
 	batch_run r;
 	cJSON *result = NULL;
@@ -229,13 +228,13 @@ int ddb_batch_get_run(cJSON **out, cJSON **unprocessed, const pcf_ddb *db,
 }
 
 int pcf_ddb_batch_write_item(cJSON **unprocessed, pcf_ddb *db, const cJSON *request_items,
-			     pcf_error *err)
+                             pcf_error *err)
 {
 	return ddb_batch_write_run(unprocessed, db, ddb_send_many, db, request_items, err);
 }
 
 int pcf_ddb_batch_get_item(cJSON **out, cJSON **unprocessed, pcf_ddb *db,
-			   const cJSON *request_items, pcf_error *err)
+                           const cJSON *request_items, pcf_error *err)
 {
 	return ddb_batch_get_run(out, unprocessed, db, ddb_send_many, db, request_items, err);
 }

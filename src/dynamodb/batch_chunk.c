@@ -15,10 +15,10 @@
 #define ENVELOPE_BYTES 1024
 
 typedef struct chunker {
-	cJSON *chunks;     /* the array being built */
-	cJSON *current;    /* its last RequestItems map */
-	int count;         /* entries in current */
-	long bytes;        /* estimated body size of current */
+	cJSON *chunks;  /* the array being built */
+	cJSON *current; /* its last RequestItems map */
+	int count;      /* entries in current */
+	long bytes;     /* estimated body size of current */
 	int max_count;
 	int is_get;
 } chunker;
@@ -64,8 +64,8 @@ static cJSON *table_list(chunker *c, const char *table, const cJSON *table_entry
 	return cJSON_AddArrayToObject(copy, "Keys");
 }
 
-static int chunk_add(chunker *c, const char *table, const cJSON *table_entry,
-		     const cJSON *entry, pcf_error *err)
+static int chunk_add(chunker *c, const char *table, const cJSON *table_entry, const cJSON *entry,
+                     pcf_error *err)
 {
 	long size = printed_size(entry);
 	cJSON *list;
@@ -74,7 +74,7 @@ static int chunk_add(chunker *c, const char *table, const cJSON *table_entry,
 	size += (long)strlen(table) + 16;
 	if (size + ENVELOPE_BYTES > DDB_BATCH_BYTES_MAX)
 		return pcf_error_set(err, PCF_EINVAL, "a request for table %s is larger than 16 MB",
-				     table);
+		                     table);
 	if (!c->current || c->count >= c->max_count || c->bytes + size > DDB_BATCH_BYTES_MAX) {
 		if (start_chunk(c) < 0)
 			return pcf_error_set(err, PCF_ENOMEM, "out of memory");
@@ -99,18 +99,19 @@ static int chunk_all(cJSON **out, const cJSON *request_items, int is_get, pcf_er
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	cJSON_ArrayForEach(table, request_items)
 	{
-		const cJSON *list = is_get ? cJSON_GetObjectItemCaseSensitive(table, "Keys") : table;
+		const cJSON *list =
+		    is_get ? cJSON_GetObjectItemCaseSensitive(table, "Keys") : table;
 		if (!cJSON_IsArray(list)) {
 			rc = pcf_error_set(err, PCF_EINVAL, "RequestItems.%s%s must be a list",
-					   table->string, is_get ? ".Keys" : "");
+			                   table->string, is_get ? ".Keys" : "");
 			goto out;
 		}
 		cJSON_ArrayForEach(entry, list)
 		{
 			if (!cJSON_IsObject(entry)) {
 				rc = pcf_error_set(err, PCF_EINVAL,
-						   "RequestItems.%s holds a non-object",
-						   table->string);
+				                   "RequestItems.%s holds a non-object",
+				                   table->string);
 				goto out;
 			}
 			if ((rc = chunk_add(&c, table->string, table, entry, err)) < 0)
@@ -141,7 +142,8 @@ int ddb_batch_merge(cJSON *dst, const cJSON *src, int is_get)
 	cJSON_ArrayForEach(table, src)
 	{
 		cJSON *slot = cJSON_GetObjectItemCaseSensitive(dst, table->string);
-		const cJSON *from = is_get ? cJSON_GetObjectItemCaseSensitive(table, "Keys") : table;
+		const cJSON *from =
+		    is_get ? cJSON_GetObjectItemCaseSensitive(table, "Keys") : table;
 		cJSON *to;
 		if (!slot) {
 			cJSON *copy = cJSON_Duplicate(table, 1);
@@ -171,7 +173,7 @@ int ddb_batch_count(const cJSON *request_items, int is_get)
 	cJSON_ArrayForEach(table, request_items)
 	{
 		n += cJSON_GetArraySize(is_get ? cJSON_GetObjectItemCaseSensitive(table, "Keys")
-					       : table);
+		                               : table);
 	}
 	return n;
 }

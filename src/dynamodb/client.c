@@ -51,8 +51,8 @@ pcf_aws_client *pcf_ddb_transport(pcf_ddb *db)
 	return db ? db->transport : NULL;
 }
 
-int pcf_ddb_set_batch_retry(pcf_ddb *db, int max_resends, long base_delay_ms,
-			    long max_delay_ms, pcf_error *err)
+int pcf_ddb_set_batch_retry(pcf_ddb *db, int max_resends, long base_delay_ms, long max_delay_ms,
+                            pcf_error *err)
 {
 	if (!db || max_resends < 0 || base_delay_ms < 0 || max_delay_ms < base_delay_ms)
 		return pcf_error_set(err, PCF_EINVAL, "invalid batch retry policy");
@@ -80,14 +80,13 @@ int ddb_parse_body(cJSON **out, const char *body, size_t len, pcf_error *err)
 		cJSON_Delete(*out);
 		*out = NULL;
 		return pcf_error_set(err, PCF_EBADRESPONSE,
-				     "response is not a JSON object (error at byte %zu of %zu)",
-				     at, len);
+		                     "response is not a JSON object (error at byte %zu of %zu)", at,
+		                     len);
 	}
 	return 0;
 }
 
-int ddb_call(cJSON **out, pcf_ddb *db, const char *action, const cJSON *request,
-	     pcf_error *err)
+int ddb_call(cJSON **out, pcf_ddb *db, const char *action, const cJSON *request, pcf_error *err)
 {
 	pcf_aws_response resp;
 	char *body = NULL;
@@ -98,13 +97,13 @@ int ddb_call(cJSON **out, pcf_ddb *db, const char *action, const cJSON *request,
 		return pcf_error_set(err, PCF_EINVAL, "a client and an action are required");
 	if (request && !cJSON_IsObject(request))
 		return pcf_error_set(err, PCF_EINVAL, "%s: the request must be a JSON object",
-				     action);
+		                     action);
 	body = request ? cJSON_PrintUnformatted(request) : NULL;
 	if (request && !body)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	memset(&resp, 0, sizeof(resp));
-	rc = pcf_aws_call(&resp, db->transport, action, body ? body : "{}",
-			  body ? strlen(body) : 2, err);
+	rc = pcf_aws_call(&resp, db->transport, action, body ? body : "{}", body ? strlen(body) : 2,
+	                  err);
 	cJSON_free(body);
 	if (rc < 0)
 		return rc;
@@ -117,8 +116,7 @@ int ddb_call(cJSON **out, pcf_ddb *db, const char *action, const cJSON *request,
 	return rc;
 }
 
-int ddb_call_take(cJSON **out, pcf_ddb *db, const char *action, cJSON *request,
-		  pcf_error *err)
+int ddb_call_take(cJSON **out, pcf_ddb *db, const char *action, cJSON *request, pcf_error *err)
 {
 	int rc = ddb_call(out, db, action, request, err);
 	cJSON_Delete(request);
@@ -126,18 +124,18 @@ int ddb_call_take(cJSON **out, pcf_ddb *db, const char *action, cJSON *request,
 }
 
 int ddb_take_field(cJSON **out, cJSON *response, const char *field, const char *action,
-		   pcf_error *err)
+                   pcf_error *err)
 {
 	*out = cJSON_DetachItemFromObjectCaseSensitive(response, field);
 	cJSON_Delete(response);
 	if (!*out)
 		return pcf_error_set(err, PCF_EBADRESPONSE, "%s: the response has no %s", action,
-				     field);
+		                     field);
 	return 0;
 }
 
 int pcf_ddb_execute(cJSON **out, pcf_ddb *db, const char *action, const cJSON *request,
-		    pcf_error *err)
+                    pcf_error *err)
 {
 	if (!out)
 		return pcf_error_set(err, PCF_EINVAL, "out is NULL");
@@ -154,7 +152,7 @@ static void call_reset(pcf_ddb_call *calls, size_t count)
 }
 
 int pcf_ddb_execute_many(pcf_ddb *db, pcf_ddb_call *calls, size_t count, int max_in_flight,
-			 pcf_error *err)
+                         pcf_error *err)
 {
 	pcf_aws_call_spec *specs = NULL;
 	char **bodies = NULL;
@@ -174,7 +172,7 @@ int pcf_ddb_execute_many(pcf_ddb *db, pcf_ddb_call *calls, size_t count, int max
 		bodies[i] = calls[i].request ? cJSON_PrintUnformatted(calls[i].request) : NULL;
 		if (!calls[i].action || (calls[i].request && !bodies[i])) {
 			rc = pcf_error_set(err, calls[i].action ? PCF_ENOMEM : PCF_EINVAL,
-					   "call %zu could not be prepared", i);
+			                   "call %zu could not be prepared", i);
 			goto out;
 		}
 		specs[i].action = calls[i].action;
@@ -189,7 +187,7 @@ int pcf_ddb_execute_many(pcf_ddb *db, pcf_ddb_call *calls, size_t count, int max
 		calls[i].error = specs[i].error;
 		if (specs[i].rc == 0)
 			calls[i].rc = ddb_parse_body(&calls[i].response, specs[i].response.body,
-						     specs[i].response.len, &calls[i].error);
+			                             specs[i].response.len, &calls[i].error);
 		pcf_aws_response_free(&specs[i].response);
 	}
 out:
@@ -201,7 +199,7 @@ out:
 }
 
 int ddb_send_many(cJSON **responses, int *rcs, pcf_error *errors, const char *action,
-		  cJSON *const *requests, size_t count, void *payload)
+                  cJSON *const *requests, size_t count, void *payload)
 {
 	pcf_ddb_call *calls = calloc(count ? count : 1, sizeof(*calls));
 	pcf_error err = PCF_ERROR_INIT;

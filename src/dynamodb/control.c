@@ -11,7 +11,7 @@
 
 /* Sends request (consumed) and hands back response[field]. */
 static int call_field(cJSON **out, pcf_ddb *db, const char *action, cJSON *request,
-		      const char *field, pcf_error *err)
+                      const char *field, pcf_error *err)
 {
 	cJSON *response = NULL;
 	int rc;
@@ -37,7 +37,7 @@ int pcf_ddb_create_table(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_err
 	if (!cJSON_IsObject(request))
 		return pcf_error_set(err, PCF_EINVAL, "CreateTable needs a request object");
 	return call_field(out, db, "CreateTable", cJSON_Duplicate(request, 1), "TableDescription",
-			  err);
+	                  err);
 }
 
 int pcf_ddb_update_table(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err)
@@ -45,7 +45,7 @@ int pcf_ddb_update_table(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_err
 	if (!cJSON_IsObject(request))
 		return pcf_error_set(err, PCF_EINVAL, "UpdateTable needs a request object");
 	return call_field(out, db, "UpdateTable", cJSON_Duplicate(request, 1), "TableDescription",
-			  err);
+	                  err);
 }
 
 int pcf_ddb_describe_table(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err)
@@ -76,7 +76,7 @@ int pcf_ddb_describe_time_to_live(cJSON **out, pcf_ddb *db, const char *table, p
 }
 
 int pcf_ddb_update_time_to_live(cJSON **out, pcf_ddb *db, const char *table, const cJSON *spec,
-				pcf_error *err)
+                                pcf_error *err)
 {
 	cJSON *req = NULL;
 	int rc = ddb_request_table(&req, table, "TimeToLiveSpecification", spec, NULL, err);
@@ -85,27 +85,26 @@ int pcf_ddb_update_time_to_live(cJSON **out, pcf_ddb *db, const char *table, con
 	return call_field(out, db, "UpdateTimeToLive", req, "TimeToLiveSpecification", err);
 }
 
-int pcf_ddb_describe_continuous_backups(cJSON **out, pcf_ddb *db, const char *table,
-					pcf_error *err)
+int pcf_ddb_describe_continuous_backups(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err)
 {
 	cJSON *req = NULL;
 	int rc = table_request(&req, table, err);
 	if (rc < 0)
 		return rc;
-	return call_field(out, db, "DescribeContinuousBackups", req,
-			  "ContinuousBackupsDescription", err);
+	return call_field(out, db, "DescribeContinuousBackups", req, "ContinuousBackupsDescription",
+	                  err);
 }
 
 int pcf_ddb_update_continuous_backups(cJSON **out, pcf_ddb *db, const char *table,
-				      const cJSON *spec, pcf_error *err)
+                                      const cJSON *spec, pcf_error *err)
 {
 	cJSON *req = NULL;
-	int rc = ddb_request_table(&req, table, "PointInTimeRecoverySpecification", spec, NULL,
-				   err);
+	int rc =
+	    ddb_request_table(&req, table, "PointInTimeRecoverySpecification", spec, NULL, err);
 	if (rc < 0)
 		return rc;
 	return call_field(out, db, "UpdateContinuousBackups", req, "ContinuousBackupsDescription",
-			  err);
+	                  err);
 }
 
 int pcf_ddb_describe_limits(cJSON **out, pcf_ddb *db, pcf_error *err)
@@ -124,7 +123,7 @@ int pcf_ddb_describe_endpoints(cJSON **out, pcf_ddb *db, pcf_error *err)
 
 /* {"ResourceArn": arn, name: copy of list}. */
 static int arn_request(cJSON **out, const char *arn, const char *name, const cJSON *list,
-		       pcf_error *err)
+                       pcf_error *err)
 {
 	cJSON *req;
 	*out = NULL;
@@ -162,7 +161,7 @@ int pcf_ddb_untag_resource(pcf_ddb *db, const char *arn, const cJSON *tag_keys, 
 
 /* Runs a paged action to the end and hands back its merged list field. */
 static int all_pages_list(cJSON **out, pcf_ddb *db, const char *action, cJSON *request,
-			  const char *field, pcf_error *err)
+                          const char *field, pcf_error *err)
 {
 	cJSON *total = NULL;
 	int rc;

@@ -58,24 +58,24 @@ int ddb_key_schema_check(const cJSON *table, const cJSON *create_request, pcf_er
 		const char *want_type, *have_type;
 		if (!same(want, have))
 			return pcf_error_set(err, PCF_ESCHEMA,
-					     "table %s has %s key %s, the definition wants %s",
-					     name ? name : "?", roles[i], have ? have : "(none)",
-					     want ? want : "(none)");
+			                     "table %s has %s key %s, the definition wants %s",
+			                     name ? name : "?", roles[i], have ? have : "(none)",
+			                     want ? want : "(none)");
 		if (!want)
 			continue;
 		want_type = attribute_type(create_request, want);
 		have_type = attribute_type(table, have);
 		if (want_type && !same(want_type, have_type))
-			return pcf_error_set(err, PCF_ESCHEMA,
-					     "table %s has key %s of type %s, the definition wants %s",
-					     name ? name : "?", want, have_type ? have_type : "?",
-					     want_type);
+			return pcf_error_set(
+			    err, PCF_ESCHEMA,
+			    "table %s has key %s of type %s, the definition wants %s",
+			    name ? name : "?", want, have_type ? have_type : "?", want_type);
 	}
 	return 0;
 }
 
-int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request,
-			 long timeout_ms, pcf_error *err)
+int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request, long timeout_ms,
+                         pcf_error *err)
 {
 	const char *name = str_field(create_request, "TableName");
 	cJSON *table = NULL;
@@ -83,9 +83,10 @@ int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request,
 	if (out)
 		*out = NULL;
 	if (!db || !name || !key_attribute(create_request, "HASH"))
-		return pcf_error_set(err, PCF_EINVAL,
-				     "ensure_table needs a CreateTable request with a TableName and "
-				     "a HASH key");
+		return pcf_error_set(
+		    err, PCF_EINVAL,
+		    "ensure_table needs a CreateTable request with a TableName and "
+		    "a HASH key");
 	rc = pcf_ddb_describe_table(&table, db, name, err);
 	if (rc == PCF_ERESOURCE_NOT_FOUND) {
 		rc = pcf_ddb_create_table(NULL, db, create_request, err);
@@ -100,6 +101,6 @@ int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request,
 	cJSON_Delete(table);
 	if (rc < 0)
 		return rc;
-	return pcf_ddb_wait_table(out, db, name, PCF_DDB_TABLE_ACTIVE, ENSURE_POLL_MS,
-				  timeout_ms, err);
+	return pcf_ddb_wait_table(out, db, name, PCF_DDB_TABLE_ACTIVE, ENSURE_POLL_MS, timeout_ms,
+	                          err);
 }

@@ -10,8 +10,7 @@
 #include <pcf/error.h>
 
 static int item_action(cJSON **out, pcf_ddb *db, const char *action, const char *table,
-		       const char *field, const cJSON *value, const cJSON *params,
-		       pcf_error *err)
+                       const char *field, const cJSON *value, const cJSON *params, pcf_error *err)
 {
 	cJSON *req = NULL;
 	int rc;
@@ -24,38 +23,38 @@ static int item_action(cJSON **out, pcf_ddb *db, const char *action, const char 
 }
 
 int pcf_ddb_get_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *key,
-		     const cJSON *params, pcf_error *err)
+                     const cJSON *params, pcf_error *err)
 {
 	return item_action(out, db, "GetItem", table, "Key", key, params, err);
 }
 
 int pcf_ddb_put_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *item,
-		     const cJSON *params, pcf_error *err)
+                     const cJSON *params, pcf_error *err)
 {
 	return item_action(out, db, "PutItem", table, "Item", item, params, err);
 }
 
 int pcf_ddb_update_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *key,
-			const cJSON *params, pcf_error *err)
+                        const cJSON *params, pcf_error *err)
 {
 	return item_action(out, db, "UpdateItem", table, "Key", key, params, err);
 }
 
 int pcf_ddb_delete_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *key,
-			const cJSON *params, pcf_error *err)
+                        const cJSON *params, pcf_error *err)
 {
 	return item_action(out, db, "DeleteItem", table, "Key", key, params, err);
 }
 
 static int whole_request(cJSON **out, pcf_ddb *db, const char *action, const cJSON *request,
-			 const char *required, pcf_error *err)
+                         const char *required, pcf_error *err)
 {
 	if (out)
 		*out = NULL;
-	if (!cJSON_IsObject(request) || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(
-						request, required)))
-		return pcf_error_set(err, PCF_EINVAL, "%s needs a request with a %s array",
-				     action, required);
+	if (!cJSON_IsObject(request) ||
+	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(request, required)))
+		return pcf_error_set(err, PCF_EINVAL, "%s needs a request with a %s array", action,
+		                     required);
 	return ddb_call(out, db, action, request, err);
 }
 
@@ -64,14 +63,13 @@ int pcf_ddb_transact_get_items(cJSON **out, pcf_ddb *db, const cJSON *request, p
 	return whole_request(out, db, "TransactGetItems", request, "TransactItems", err);
 }
 
-int pcf_ddb_transact_write_items(cJSON **out, pcf_ddb *db, const cJSON *request,
-				 pcf_error *err)
+int pcf_ddb_transact_write_items(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err)
 {
 	return whole_request(out, db, "TransactWriteItems", request, "TransactItems", err);
 }
 
 int pcf_ddb_get_item_json(cJSON **out, pcf_ddb *db, const char *table, const cJSON *plain_key,
-			  const cJSON *params, pcf_error *err)
+                          const cJSON *params, pcf_error *err)
 {
 	cJSON *key = NULL, *response = NULL;
 	const cJSON *item;
@@ -93,7 +91,7 @@ int pcf_ddb_get_item_json(cJSON **out, pcf_ddb *db, const char *table, const cJS
 }
 
 int pcf_ddb_put_item_json(pcf_ddb *db, const char *table, const cJSON *plain_item,
-			  const cJSON *params, pcf_error *err)
+                          const cJSON *params, pcf_error *err)
 {
 	cJSON *item = NULL;
 	int rc;

@@ -15,10 +15,10 @@
 #include <pcf/error.h>
 
 static const ddb_page_keys page_keys[] = {
-	{"Query", "LastEvaluatedKey", "ExclusiveStartKey", "Items"},
-	{"Scan", "LastEvaluatedKey", "ExclusiveStartKey", "Items"},
-	{"ListTables", "LastEvaluatedTableName", "ExclusiveStartTableName", "TableNames"},
-	{"ListTagsOfResource", "NextToken", "NextToken", "Tags"},
+    {"Query", "LastEvaluatedKey", "ExclusiveStartKey", "Items"},
+    {"Scan", "LastEvaluatedKey", "ExclusiveStartKey", "Items"},
+    {"ListTables", "LastEvaluatedTableName", "ExclusiveStartTableName", "TableNames"},
+    {"ListTagsOfResource", "NextToken", "NextToken", "Tags"},
 };
 
 struct pcf_ddb_pager {
@@ -36,8 +36,7 @@ const ddb_page_keys *ddb_page_keys_find(const char *action)
 	return NULL;
 }
 
-int ddb_page_advance(cJSON *request, const cJSON *page, const ddb_page_keys *keys,
-		     pcf_error *err)
+int ddb_page_advance(cJSON *request, const cJSON *page, const ddb_page_keys *keys, pcf_error *err)
 {
 	const cJSON *next = cJSON_GetObjectItemCaseSensitive(page, keys->next_in_response);
 	cJSON *copy;
@@ -87,15 +86,14 @@ static int add_capacity(cJSON *total, const cJSON *page)
 	return 0;
 }
 
-int ddb_page_accumulate(cJSON *total, const cJSON *page, const ddb_page_keys *keys,
-			pcf_error *err)
+int ddb_page_accumulate(cJSON *total, const cJSON *page, const ddb_page_keys *keys, pcf_error *err)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(page, keys->list_field);
 	cJSON *all = cJSON_GetObjectItemCaseSensitive(total, keys->list_field);
 	const cJSON *el;
 	if (list && !cJSON_IsArray(list))
 		return pcf_error_set(err, PCF_EBADRESPONSE, "%s: %s is not a list", keys->action,
-				     keys->list_field);
+		                     keys->list_field);
 	if (!all && !(all = cJSON_AddArrayToObject(total, keys->list_field)))
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	cJSON_ArrayForEach(el, list)
@@ -110,8 +108,8 @@ int ddb_page_accumulate(cJSON *total, const cJSON *page, const ddb_page_keys *ke
 	return 0;
 }
 
-int pcf_ddb_pager_new(pcf_ddb_pager **out, pcf_ddb *db, const char *action,
-		      const cJSON *request, pcf_error *err)
+int pcf_ddb_pager_new(pcf_ddb_pager **out, pcf_ddb *db, const char *action, const cJSON *request,
+                      pcf_error *err)
 {
 	const ddb_page_keys *keys = ddb_page_keys_find(action);
 	pcf_ddb_pager *p;
@@ -119,10 +117,11 @@ int pcf_ddb_pager_new(pcf_ddb_pager **out, pcf_ddb *db, const char *action,
 		return pcf_error_set(err, PCF_EINVAL, "out is NULL");
 	*out = NULL;
 	if (!db || !keys)
-		return pcf_error_set(err, PCF_EINVAL, "%s cannot be paged", action ? action : "NULL");
+		return pcf_error_set(err, PCF_EINVAL, "%s cannot be paged",
+		                     action ? action : "NULL");
 	if (request && !cJSON_IsObject(request))
 		return pcf_error_set(err, PCF_EINVAL, "%s: the request must be a JSON object",
-				     action);
+		                     action);
 	if (!(p = calloc(1, sizeof(*p))))
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	p->request = request ? cJSON_Duplicate(request, 1) : cJSON_CreateObject();
@@ -166,7 +165,7 @@ void pcf_ddb_pager_free(pcf_ddb_pager *pager)
 }
 
 int pcf_ddb_paginate_all(cJSON **out, pcf_ddb *db, const char *action, const cJSON *request,
-			 pcf_error *err)
+                         pcf_error *err)
 {
 	pcf_ddb_pager *pager = NULL;
 	cJSON *total = NULL, *page = NULL;
@@ -207,7 +206,7 @@ static int items_request(const char *action, const cJSON *request, pcf_error *er
 	if (!cJSON_IsObject(request) ||
 	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(request, "TableName")))
 		return pcf_error_set(err, PCF_EINVAL, "%s needs a request with a TableName",
-				     action);
+		                     action);
 	return 0;
 }
 

@@ -15,8 +15,7 @@
 /* DynamoDB's limit on TotalSegments. */
 #define MAX_SEGMENTS 1000000
 
-static int segment_requests(cJSON **requests, const cJSON *request, int segments,
-			    pcf_error *err)
+static int segment_requests(cJSON **requests, const cJSON *request, int segments, pcf_error *err)
 {
 	for (int i = 0; i < segments; i++) {
 		requests[i] = cJSON_Duplicate(request, 1);
@@ -33,7 +32,7 @@ static int segment_requests(cJSON **requests, const cJSON *request, int segments
 
 /* Sends one page of every live segment; finished segments get their request freed. */
 static int scan_round(cJSON *total, pcf_ddb *db, cJSON **requests, int segments,
-		      pcf_ddb_call *calls, pcf_error *err)
+                      pcf_ddb_call *calls, pcf_error *err)
 {
 	const ddb_page_keys *keys = ddb_page_keys_find("Scan");
 	size_t n = 0;
@@ -56,7 +55,8 @@ static int scan_round(cJSON *total, pcf_ddb *db, cJSON **requests, int segments,
 				*err = calls[c].error;
 			rc = pcf_error_prefix(err, "segment %zu", i);
 		}
-		if (rc == 0 && (rc = ddb_page_accumulate(total, calls[c].response, keys, err)) == 0) {
+		if (rc == 0 &&
+		    (rc = ddb_page_accumulate(total, calls[c].response, keys, err)) == 0) {
 			rc = ddb_page_advance(requests[i], calls[c].response, keys, err);
 			if (rc == 0) {
 				cJSON_Delete(requests[i]);
@@ -78,7 +78,7 @@ static int any_live(cJSON *const *requests, int segments)
 }
 
 int pcf_ddb_parallel_scan(cJSON **out, pcf_ddb *db, const cJSON *request, int segments,
-			  pcf_error *err)
+                          pcf_error *err)
 {
 	cJSON **requests = NULL, *total = NULL;
 	pcf_ddb_call *calls = NULL;

@@ -31,8 +31,8 @@ int ddb_request_merge(cJSON **out, cJSON *base, const cJSON *params, pcf_error *
 		}
 		if (cJSON_GetObjectItemCaseSensitive(base, member->string)) {
 			rc = pcf_error_set(err, PCF_EINVAL,
-					   "params.%s repeats an argument given directly",
-					   member->string);
+			                   "params.%s repeats an argument given directly",
+			                   member->string);
 			goto out;
 		}
 		copy = cJSON_Duplicate(member, 1);
@@ -50,8 +50,8 @@ out:
 }
 
 /* {"TableName": table} plus, when key_name is given, a copy of value under it. */
-int ddb_request_table(cJSON **out, const char *table, const char *key_name,
-		      const cJSON *value, const cJSON *params, pcf_error *err)
+int ddb_request_table(cJSON **out, const char *table, const char *key_name, const cJSON *value,
+                      const cJSON *params, pcf_error *err)
 {
 	cJSON *base;
 	*out = NULL;
@@ -64,8 +64,7 @@ int ddb_request_table(cJSON **out, const char *table, const char *key_name,
 		cJSON_Delete(base);
 		base = NULL;
 	}
-	if (base && key_name &&
-	    !cJSON_AddItemToObject(base, key_name, cJSON_Duplicate(value, 1))) {
+	if (base && key_name && !cJSON_AddItemToObject(base, key_name, cJSON_Duplicate(value, 1))) {
 		cJSON_Delete(base);
 		base = NULL;
 	}

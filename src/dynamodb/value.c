@@ -19,10 +19,10 @@
 #include <pcf/error.h>
 
 #define NUMBER_TEXT_MAX 64
-#define MAX_DEPTH 64
+#define MAX_DEPTH       64
 
-static const char *const marker_names[] = {"$S", "$N", "$B", "$BOOL", "$NULL", "$L",
-					   "$M", "$SS", "$NS", "$BS", NULL};
+static const char *const marker_names[] = {"$S", "$N",  "$B",  "$BOOL", "$NULL", "$L",
+                                           "$M", "$SS", "$NS", "$BS",   NULL};
 
 static int is_marker_name(const char *name)
 {
@@ -48,7 +48,7 @@ static int base64_valid(const char *s)
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
 		int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-			    (c >= '0' && c <= '9') || c == '+' || c == '/';
+		            (c >= '0' && c <= '9') || c == '+' || c == '/';
 		if (c == '=') {
 			pad++;
 			continue;
@@ -65,7 +65,7 @@ static int number_text(char *buf, size_t size, const cJSON *node, pcf_error *err
 	if (cJSON_IsNumber(node)) {
 		if (ddb_number_format(buf, size, node->valuedouble) < 0)
 			return pcf_error_set(err, PCF_EINVAL,
-					     "DynamoDB numbers cannot be NaN or infinite");
+			                     "DynamoDB numbers cannot be NaN or infinite");
 		return 0;
 	}
 	if (cJSON_IsString(node) && ddb_number_text_valid(node->valuestring) &&
@@ -74,7 +74,7 @@ static int number_text(char *buf, size_t size, const cJSON *node, pcf_error *err
 		return 0;
 	}
 	return pcf_error_set(err, PCF_EINVAL, "not a DynamoDB number: %s",
-			     cJSON_IsString(node) ? node->valuestring : "(not a string)");
+	                     cJSON_IsString(node) ? node->valuestring : "(not a string)");
 }
 
 static int add_string(cJSON *obj, const char *type, const char *text)
@@ -101,7 +101,7 @@ static int set_from_marker(cJSON *av, const char *type, const cJSON *content, pc
 			text = num;
 		} else if (!cJSON_IsString(el) || (type[0] == 'B' && !base64_valid(text))) {
 			return pcf_error_set(err, PCF_EINVAL, "$%s holds only %s", type,
-					     type[0] == 'B' ? "base64 strings" : "strings");
+			                     type[0] == 'B' ? "base64 strings" : "strings");
 		}
 		if (!cJSON_AddItemToArray(arr, cJSON_CreateString(text)))
 			return pcf_error_set(err, PCF_ENOMEM, "out of memory");
@@ -125,7 +125,8 @@ static int container_from_plain(cJSON *av, const cJSON *plain, int depth, pcf_er
 		int rc = from_plain(&v, el, depth + 1, err);
 		if (rc < 0)
 			return rc;
-		if (!(is_list ? cJSON_AddItemToArray(dst, v) : cJSON_AddItemToObject(dst, el->string, v))) {
+		if (!(is_list ? cJSON_AddItemToArray(dst, v)
+		              : cJSON_AddItemToObject(dst, el->string, v))) {
 			cJSON_Delete(v);
 			return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		}
@@ -134,7 +135,7 @@ static int container_from_plain(cJSON *av, const cJSON *plain, int depth, pcf_er
 }
 
 static int from_marker(cJSON *av, const char *marker, const cJSON *content, int depth,
-		       pcf_error *err)
+                       pcf_error *err)
 {
 	const char *type = marker + 1;
 	char num[NUMBER_TEXT_MAX];
@@ -169,12 +170,13 @@ static int from_plain(cJSON **out, const cJSON *plain, int depth, pcf_error *err
 	if (!av)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	if (depth > MAX_DEPTH)
-		rc = pcf_error_set(err, PCF_EINVAL, "value nested deeper than %d levels", MAX_DEPTH);
+		rc =
+		    pcf_error_set(err, PCF_EINVAL, "value nested deeper than %d levels", MAX_DEPTH);
 	else if (cJSON_IsString(plain))
 		rc = add_string(av, "S", plain->valuestring);
 	else if (cJSON_IsNumber(plain))
 		rc = number_text(num, sizeof(num), plain, err) < 0 ? PCF_EINVAL
-								   : add_string(av, "N", num);
+		                                                   : add_string(av, "N", num);
 	else if (cJSON_IsBool(plain))
 		rc = cJSON_AddBoolToObject(av, "BOOL", cJSON_IsTrue(plain)) ? 0 : PCF_ENOMEM;
 	else if (cJSON_IsNull(plain))

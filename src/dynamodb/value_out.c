@@ -16,7 +16,7 @@
 #include <pcf/error.h>
 
 #define NUMBER_TEXT_MAX 64
-#define MAX_DEPTH 64
+#define MAX_DEPTH       64
 /* 2^53: every integer below it is exact in a double. */
 #define EXACT_INT_LIMIT 9007199254740992.0
 
@@ -101,8 +101,7 @@ static int number_to_plain(cJSON **out, const char *text)
 
 static int to_plain(cJSON **out, const cJSON *av, int depth, pcf_error *err);
 
-static int container_to_plain(cJSON **out, const cJSON *src, int is_list, int depth,
-			      pcf_error *err)
+static int container_to_plain(cJSON **out, const cJSON *src, int is_list, int depth, pcf_error *err)
 {
 	const cJSON *el;
 	cJSON *dst = is_list ? cJSON_CreateArray() : cJSON_CreateObject();
@@ -113,7 +112,7 @@ static int container_to_plain(cJSON **out, const cJSON *src, int is_list, int de
 		cJSON *v = NULL;
 		int rc = to_plain(&v, el, depth + 1, err);
 		if (rc == 0 && !(is_list ? cJSON_AddItemToArray(dst, v)
-					 : cJSON_AddItemToObject(dst, el->string, v))) {
+		                         : cJSON_AddItemToObject(dst, el->string, v))) {
 			cJSON_Delete(v);
 			rc = PCF_ENOMEM;
 		}
@@ -123,10 +122,10 @@ static int container_to_plain(cJSON **out, const cJSON *src, int is_list, int de
 		}
 	}
 	/* A map that would read back as a marker is escaped. */
-	if (!is_list && dst->child && !dst->child->next &&
-	    dst->child->string[0] == '$' && src->child) {
-		static const char *const names[] = {"$S", "$N", "$B", "$BOOL", "$NULL", "$L",
-						    "$M", "$SS", "$NS", "$BS", NULL};
+	if (!is_list && dst->child && !dst->child->next && dst->child->string[0] == '$' &&
+	    src->child) {
+		static const char *const names[] = {"$S", "$N",  "$B",  "$BOOL", "$NULL", "$L",
+		                                    "$M", "$SS", "$NS", "$BS",   NULL};
 		for (int i = 0; names[i]; i++)
 			if (strcmp(dst->child->string, names[i]) == 0)
 				return make_marker(out, "M", dst);
@@ -153,7 +152,7 @@ static int to_plain(cJSON **out, const cJSON *av, int depth, pcf_error *err)
 	*out = NULL;
 	if (depth > MAX_DEPTH)
 		return pcf_error_set(err, PCF_EINVAL, "value nested deeper than %d levels",
-				     MAX_DEPTH);
+		                     MAX_DEPTH);
 	if (!cJSON_IsObject(av) || !v || v->next || !t)
 		return pcf_error_set(err, PCF_EINVAL, "not an attribute value");
 	if (strcmp(t, "S") == 0 && cJSON_IsString(v))

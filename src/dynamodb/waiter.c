@@ -30,7 +30,7 @@ static int indexes_active(const cJSON *table, char *pending, size_t pending_size
 		const char *st = status_of(gsi, "IndexStatus");
 		if (strcmp(st, "ACTIVE") != 0) {
 			snprintf(pending, pending_size, "index %s is %s",
-				 status_of(gsi, "IndexName"), *st ? st : "not ACTIVE");
+			         status_of(gsi, "IndexName"), *st ? st : "not ACTIVE");
 			return 0;
 		}
 	}
@@ -38,7 +38,7 @@ static int indexes_active(const cJSON *table, char *pending, size_t pending_size
 }
 
 int ddb_wait_classify(int rc, const cJSON *table, pcf_ddb_table_target target, char *pending,
-		      size_t pending_size, pcf_error *err)
+                      size_t pending_size, pcf_error *err)
 {
 	const char *name = status_of(table, "TableName");
 	const char *st;
@@ -47,7 +47,8 @@ int ddb_wait_classify(int rc, const cJSON *table, pcf_ddb_table_target target, c
 			return DDB_WAIT_DONE;
 		if (rc < 0)
 			return rc;
-		snprintf(pending, pending_size, "table %s is %s", name, status_of(table, "TableStatus"));
+		snprintf(pending, pending_size, "table %s is %s", name,
+		         status_of(table, "TableStatus"));
 		return DDB_WAIT_PENDING;
 	}
 	if (rc == PCF_ERESOURCE_NOT_FOUND)
@@ -68,7 +69,7 @@ int ddb_wait_classify(int rc, const cJSON *table, pcf_ddb_table_target target, c
 }
 
 int ddb_wait_run(cJSON **out, ddb_describe_fn describe, void *payload, const char *table,
-		 pcf_ddb_table_target target, long interval_ms, long timeout_ms, pcf_error *err)
+                 pcf_ddb_table_target target, long interval_ms, long timeout_ms, pcf_error *err)
 {
 	long long deadline = ddb_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	char pending[256] = "";
@@ -90,7 +91,7 @@ int ddb_wait_run(cJSON **out, ddb_describe_fn describe, void *payload, const cha
 			break;
 		if (ddb_now_ms() + interval_ms > deadline) {
 			state = pcf_error_set(err, PCF_ETIMEDOUT, "gave up after %ld ms: %s",
-					      timeout_ms, pending);
+			                      timeout_ms, pending);
 			break;
 		}
 		ddb_sleep_ms(interval_ms);
@@ -111,7 +112,7 @@ static int describe_real(cJSON **table, const char *name, pcf_error *err, void *
 }
 
 int pcf_ddb_wait_table(cJSON **out, pcf_ddb *db, const char *table, pcf_ddb_table_target target,
-		       long interval_ms, long timeout_ms, pcf_error *err)
+                       long interval_ms, long timeout_ms, pcf_error *err)
 {
 	if (!db)
 		return pcf_error_set(err, PCF_EINVAL, "db is NULL");

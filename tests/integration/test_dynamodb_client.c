@@ -36,19 +36,24 @@ static void control_plane(pcf_ddb *db, pcf_local_server_kind kind)
 	cJSON_Delete(desc);
 
 	IT_OK(pcf_ddb_list_tables(&names, db, &err), err);
-	cJSON_ArrayForEach(n, names) found += strcmp(n->valuestring, name) == 0;
+	cJSON_ArrayForEach(n, names)
+	{
+		found += strcmp(n->valuestring, name) == 0;
+	}
 	cr_assert_eq(found, 1, "%s lists the new table once", pcf_local_server_kind_name(kind));
 	cJSON_Delete(names);
 
 	spec = it_json("{\"ProvisionedThroughput\":{\"ReadCapacityUnits\":7,"
-		       "\"WriteCapacityUnits\":3}}");
+	               "\"WriteCapacityUnits\":3}}");
 	cJSON_AddStringToObject(spec, "TableName", name);
 	IT_OK(pcf_ddb_update_table(&desc, db, spec, &err), err);
 	cJSON_Delete(desc);
 	cJSON_Delete(spec);
 	IT_OK(pcf_ddb_wait_table(&desc, db, name, PCF_DDB_TABLE_ACTIVE, 50, 30000, &err), err);
 	cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(desc, "ProvisionedThroughput"),
-					 "ReadCapacityUnits")->valueint, 7);
+	                                 "ReadCapacityUnits")
+	                 ->valueint,
+	             7);
 	cJSON_Delete(desc);
 
 	IT_OK(pcf_ddb_describe_time_to_live(&ttl, db, name, &err), err);
@@ -93,7 +98,7 @@ Test(ddb_client, tags_on_dynalite)
 	pcf_ddb *db = it_client(PCF_LOCAL_DYNALITE);
 	char name[128];
 	cJSON *desc = NULL, *tags = it_json("[{\"Key\":\"team\",\"Value\":\"core\"},"
-					    "{\"Key\":\"env\",\"Value\":\"test\"}]");
+	                                    "{\"Key\":\"env\",\"Value\":\"test\"}]");
 	cJSON *keys = it_json("[\"env\"]"), *list = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	const char *arn;
@@ -105,7 +110,7 @@ Test(ddb_client, tags_on_dynalite)
 	IT_OK(pcf_ddb_list_tags_of_resource(&list, db, arn, &err), err);
 	cr_assert_eq(cJSON_GetArraySize(list), 1);
 	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "Key")->valuestring,
-			 "team");
+	                 "team");
 	cJSON_Delete(list);
 	cJSON_Delete(desc);
 	cJSON_Delete(tags);

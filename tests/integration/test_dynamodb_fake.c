@@ -42,11 +42,11 @@ static char *answer(fake *f, const char *target, const char *body)
 	if (strcmp(action, "DescribeContinuousBackups") == 0 ||
 	    strcmp(action, "UpdateContinuousBackups") == 0)
 		return strdup("{\"ContinuousBackupsDescription\":{\"ContinuousBackupsStatus\":"
-			      "\"ENABLED\",\"PointInTimeRecoveryDescription\":"
-			      "{\"PointInTimeRecoveryStatus\":\"ENABLED\"}}}");
+		              "\"ENABLED\",\"PointInTimeRecoveryDescription\":"
+		              "{\"PointInTimeRecoveryStatus\":\"ENABLED\"}}}");
 	if (strcmp(action, "DescribeEndpoints") == 0)
 		return strdup("{\"Endpoints\":[{\"Address\":\"dynamodb.us-east-1.amazonaws.com\","
-			      "\"CachePeriodInMinutes\":1440}]}");
+		              "\"CachePeriodInMinutes\":1440}]}");
 	if (strcmp(action, "DescribeTable") == 0 && strstr(body, "\"broken\""))
 		return strdup("{\"Table\":{\"TableName\":");
 	if (strcmp(action, "DescribeTable") == 0)
@@ -64,7 +64,7 @@ static char *answer(fake *f, const char *target, const char *body)
 		if (leave) {
 			cJSON *t = ri->child;
 			cJSON_AddItemToArray(cJSON_AddArrayToObject(left, t->string),
-					     cJSON_Duplicate(cJSON_GetArrayItem(t, 0), 1));
+			                     cJSON_Duplicate(cJSON_GetArrayItem(t, 0), 1));
 		}
 		text = cJSON_PrintUnformatted(resp);
 		cJSON_Delete(req);
@@ -122,9 +122,9 @@ static void serve(fake *f, int fd)
 		pthread_mutex_unlock(&f->lock);
 		text = answer(f, target, body);
 		snprintf(head, sizeof(head),
-			 "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\n"
-			 "x-amzn-RequestId: fake-request\r\nContent-Length: %zu\r\n\r\n",
-			 strlen(text));
+		         "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\n"
+		         "x-amzn-RequestId: fake-request\r\nContent-Length: %zu\r\n\r\n",
+		         strlen(text));
 		if (write(fd, head, strlen(head)) < 0 || write(fd, text, strlen(text)) < 0) {
 			free(text);
 			break;
@@ -203,12 +203,13 @@ Test(ddb_fake, continuous_backups_and_endpoints)
 	fake_start(&f);
 	db = it_client_at(f.endpoint);
 	IT_OK(pcf_ddb_describe_continuous_backups(&out, db, "t", &err), err);
-	cr_assert_str_eq(cJSON_GetObjectItem(out, "ContinuousBackupsStatus")->valuestring, "ENABLED");
+	cr_assert_str_eq(cJSON_GetObjectItem(out, "ContinuousBackupsStatus")->valuestring,
+	                 "ENABLED");
 	cJSON_Delete(out);
 	IT_OK(pcf_ddb_update_continuous_backups(&out, db, "t", spec, &err), err);
 	cr_assert_not_null(strstr(f.last_body, "\"PointInTimeRecoverySpecification\":"
-					       "{\"PointInTimeRecoveryEnabled\":true}"),
-			   "%s", f.last_body);
+	                                       "{\"PointInTimeRecoveryEnabled\":true}"),
+	                   "%s", f.last_body);
 	cJSON_Delete(out);
 	IT_OK(pcf_ddb_describe_endpoints(&out, db, &err), err);
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(out, "Endpoints")), 1);
@@ -223,7 +224,8 @@ static cJSON *thirty_puts(void)
 	cJSON *ri = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(ri, "t");
 	for (int i = 0; i < 30; i++) {
 		char text[96];
-		snprintf(text, sizeof(text), "{\"PutRequest\":{\"Item\":{\"pk\":{\"S\":\"k%d\"}}}}", i);
+		snprintf(text, sizeof(text), "{\"PutRequest\":{\"Item\":{\"pk\":{\"S\":\"k%d\"}}}}",
+		         i);
 		cJSON_AddItemToArray(list, it_json(text));
 	}
 	return ri;
@@ -247,7 +249,7 @@ Test(ddb_fake, unprocessed_items_are_resent_then_reported)
 	f.batch_calls = 0;
 	f.leave_rounds = 1000;
 	cr_assert_eq(pcf_ddb_batch_write_item(&left, db, ri, &err),
-		     PCF_EPROVISIONED_THROUGHPUT_EXCEEDED);
+	             PCF_EPROVISIONED_THROUGHPUT_EXCEEDED);
 	cr_assert_eq(f.batch_calls, 2 + 1 + 1);
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(left, "t")), 1);
 	cJSON_Delete(left);
@@ -265,7 +267,7 @@ Test(ddb_fake, archived_table_and_malformed_body)
 	fake_start(&f);
 	db = it_client_at(f.endpoint);
 	cr_assert_eq(pcf_ddb_wait_table(&out, db, "old", PCF_DDB_TABLE_ACTIVE, 10, 60000, &err),
-		     PCF_EUNAVAILABLE);
+	             PCF_EUNAVAILABLE);
 	cr_assert_not_null(strstr(err.message, "ARCHIVED"), "%s", err.message);
 	cJSON_Delete(out);
 	cr_assert_eq(pcf_ddb_describe_table(&out, db, "broken", &err), PCF_EBADRESPONSE);

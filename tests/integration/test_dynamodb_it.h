@@ -15,11 +15,11 @@
 #include "servers.h"
 
 /* Asserts rc == 0, printing the error's detail otherwise. */
-#define IT_OK(expr, err)                                                                   \
-	do {                                                                               \
-		int it_rc_ = (expr);                                                       \
-		cr_assert_eq(it_rc_, 0, "%s: rc %d (%s) %s: %s", #expr, it_rc_,            \
-			     pcf_error_code_name(it_rc_), (err).aws_type, (err).message);   \
+#define IT_OK(expr, err)                                                                           \
+	do {                                                                                       \
+		int it_rc_ = (expr);                                                               \
+		cr_assert_eq(it_rc_, 0, "%s: rc %d (%s) %s: %s", #expr, it_rc_,                    \
+		             pcf_error_code_name(it_rc_), (err).aws_type, (err).message);          \
 	} while (0)
 
 static inline cJSON *it_json(const char *text)
@@ -49,22 +49,23 @@ static inline pcf_ddb *it_client(int kind)
 /* A CreateTable request: key "pk" (S), plus sort key "sk" (N) when with_sort. */
 static inline cJSON *it_table_request(const char *name, int with_sort)
 {
-	cJSON *req = it_json(with_sort
-		? "{\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"},"
-		  "{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"}],\"KeySchema\":["
-		  "{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\","
-		  "\"KeyType\":\"RANGE\"}],\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,"
-		  "\"WriteCapacityUnits\":5}}"
-		: "{\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
-		  "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],"
-		  "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":5}}");
+	cJSON *req = it_json(
+	    with_sort
+	        ? "{\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"},"
+	          "{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"}],\"KeySchema\":["
+	          "{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\","
+	          "\"KeyType\":\"RANGE\"}],\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,"
+	          "\"WriteCapacityUnits\":5}}"
+	        : "{\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
+	          "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],"
+	          "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":5}}");
 	cJSON_AddStringToObject(req, "TableName", name);
 	return req;
 }
 
 /* Creates a uniquely named table and waits until it is ACTIVE. */
 static inline void it_create_table(pcf_ddb *db, char *name, size_t size, const char *prefix,
-				   int with_sort)
+                                   int with_sort)
 {
 	pcf_error err = PCF_ERROR_INIT;
 	cJSON *req, *desc = NULL;

@@ -3,6 +3,7 @@
  * scan against DynamoDB Local and dynalite (both support all of these).
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,9 +27,9 @@ static void items_crud(pcf_ddb *db, pcf_local_server_kind kind)
 	cJSON *item = it_json("{\"pk\":{\"S\":\"a1\"},\"n\":{\"N\":\"3\"}}");
 	cJSON *key = it_json("{\"pk\":{\"S\":\"a1\"}}"), *out = NULL;
 	cJSON *upd = it_json("{\"UpdateExpression\":\"SET #n = #n + :one\","
-			     "\"ExpressionAttributeNames\":{\"#n\":\"n\"},"
-			     "\"ExpressionAttributeValues\":{\":one\":{\"N\":\"1\"}},"
-			     "\"ReturnValues\":\"UPDATED_NEW\"}");
+	                     "\"ExpressionAttributeNames\":{\"#n\":\"n\"},"
+	                     "\"ExpressionAttributeValues\":{\":one\":{\"N\":\"1\"}},"
+	                     "\"ReturnValues\":\"UPDATED_NEW\"}");
 	cJSON *cond = it_json("{\"ConditionExpression\":\"attribute_not_exists(pk)\"}");
 	cJSON *consistent = it_json("{\"ConsistentRead\":true}");
 	pcf_error err = PCF_ERROR_INIT;
@@ -37,23 +38,25 @@ static void items_crud(pcf_ddb *db, pcf_local_server_kind kind)
 	cJSON_Delete(out);
 	IT_OK(pcf_ddb_get_item(&out, db, name, key, consistent, &err), err);
 	cr_assert(cJSON_Compare(cJSON_GetObjectItem(out, "Item"), item, 1), "%s",
-		  pcf_local_server_kind_name(kind));
+	          pcf_local_server_kind_name(kind));
 	cJSON_Delete(out);
 	IT_OK(pcf_ddb_update_item(&out, db, name, key, upd, &err), err);
-	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(out,
-			 "Attributes"), "n"), "N")->valuestring, "4");
+	cr_assert_str_eq(cJSON_GetObjectItem(
+	                     cJSON_GetObjectItem(cJSON_GetObjectItem(out, "Attributes"), "n"), "N")
+	                     ->valuestring,
+	                 "4");
 	cJSON_Delete(out);
 
 	/* A failed condition is its own error, with the server's name kept. */
 	cr_assert_eq(pcf_ddb_put_item(&out, db, name, item, cond, &err),
-		     PCF_ECONDITIONAL_CHECK_FAILED);
+	             PCF_ECONDITIONAL_CHECK_FAILED);
 	cr_assert_null(out);
 	cr_assert_str_eq(err.aws_type, "ConditionalCheckFailedException");
 	cJSON_Delete(cond);
 	cond = it_json("{\"ConditionExpression\":\"n = :x\","
-		       "\"ExpressionAttributeValues\":{\":x\":{\"N\":\"99\"}}}");
+	               "\"ExpressionAttributeValues\":{\":x\":{\"N\":\"99\"}}}");
 	cr_assert_eq(pcf_ddb_delete_item(NULL, db, name, key, cond, &err),
-		     PCF_ECONDITIONAL_CHECK_FAILED);
+	             PCF_ECONDITIONAL_CHECK_FAILED);
 
 	IT_OK(pcf_ddb_delete_item(NULL, db, name, key, NULL, &err), err);
 	IT_OK(pcf_ddb_get_item(&out, db, name, key, NULL, &err), err);
@@ -77,19 +80,20 @@ static void plain_values(pcf_ddb *db, pcf_local_server_kind kind)
 	char name[128];
 	/* Every kind of value, including what plain JSON needs markers for. */
 	cJSON *plain = it_json("{\"pk\":\"v1\",\"s\":\"x\",\"i\":42,\"d\":-1.5,\"t\":true,"
-			       "\"z\":null,\"l\":[1,\"two\",[false]],\"m\":{\"a\":{\"b\":\"c\"}},"
-			       "\"big\":{\"$N\":\"123456789012345678901234567890\"},"
-			       "\"exact\":{\"$N\":\"0.1000000000000000000000000001\"},"
-			       "\"bin\":{\"$B\":\"aGVsbG8=\"},\"ss\":{\"$SS\":[\"a\",\"b\"]},"
-			       "\"ns\":{\"$NS\":[\"1\",\"2.5\"]},\"bs\":{\"$BS\":[\"AAE=\"]},"
-			       "\"esc\":{\"$M\":{\"$S\":\"not a marker\"}}}");
+	                       "\"z\":null,\"l\":[1,\"two\",[false]],\"m\":{\"a\":{\"b\":\"c\"}},"
+	                       "\"big\":{\"$N\":\"123456789012345678901234567890\"},"
+	                       "\"exact\":{\"$N\":\"0.1000000000000000000000000001\"},"
+	                       "\"bin\":{\"$B\":\"aGVsbG8=\"},\"ss\":{\"$SS\":[\"a\",\"b\"]},"
+	                       "\"ns\":{\"$NS\":[\"1\",\"2.5\"]},\"bs\":{\"$BS\":[\"AAE=\"]},"
+	                       "\"esc\":{\"$M\":{\"$S\":\"not a marker\"}}}");
 	cJSON *key = it_json("{\"pk\":\"v1\"}"), *back = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	it_create_table(db, name, sizeof(name), "values", 0);
 	IT_OK(pcf_ddb_put_item_json(db, name, plain, NULL, &err), err);
 	IT_OK(pcf_ddb_get_item_json(&back, db, name, key, NULL, &err), err);
 	/* Sets come back in the server's order; compare them as sets. */
-	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(back, "ss"), "$SS")), 2);
+	cr_assert_eq(
+	    cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(back, "ss"), "$SS")), 2);
 	cJSON_DeleteItemFromObject(back, "ss");
 	cJSON_DeleteItemFromObject(plain, "ss");
 	cJSON_DeleteItemFromObject(back, "ns");
@@ -97,7 +101,7 @@ static void plain_values(pcf_ddb *db, pcf_local_server_kind kind)
 	{
 		char *got = cJSON_PrintUnformatted(back);
 		cr_assert(cJSON_Compare(back, plain, 1), "%s: %s", pcf_local_server_kind_name(kind),
-			  got);
+		          got);
 		cJSON_free(got);
 	}
 	cJSON_Delete(back);
@@ -123,24 +127,30 @@ static void transactions(pcf_ddb *db, pcf_local_server_kind kind)
 	pcf_error err = PCF_ERROR_INIT;
 	(void)kind;
 	it_create_table(db, name, sizeof(name), "tx", 0);
-	snprintf(text, sizeof(text),
-		 "{\"TransactItems\":[{\"Put\":{\"TableName\":\"%s\",\"Item\":{\"pk\":{\"S\":\"x\"}}}},"
-		 "{\"Put\":{\"TableName\":\"%s\",\"Item\":{\"pk\":{\"S\":\"y\"}}}}]}", name, name);
+	snprintf(
+	    text, sizeof(text),
+	    "{\"TransactItems\":[{\"Put\":{\"TableName\":\"%s\",\"Item\":{\"pk\":{\"S\":\"x\"}}}},"
+	    "{\"Put\":{\"TableName\":\"%s\",\"Item\":{\"pk\":{\"S\":\"y\"}}}}]}",
+	    name, name);
 	req = it_json(text);
 	IT_OK(pcf_ddb_transact_write_items(&out, db, req, &err), err);
 	cJSON_Delete(out);
 	cJSON_Delete(req);
-	snprintf(text, sizeof(text),
-		 "{\"TransactItems\":[{\"Get\":{\"TableName\":\"%s\",\"Key\":{\"pk\":{\"S\":\"x\"}}}},"
-		 "{\"Get\":{\"TableName\":\"%s\",\"Key\":{\"pk\":{\"S\":\"y\"}}}}]}", name, name);
+	snprintf(
+	    text, sizeof(text),
+	    "{\"TransactItems\":[{\"Get\":{\"TableName\":\"%s\",\"Key\":{\"pk\":{\"S\":\"x\"}}}},"
+	    "{\"Get\":{\"TableName\":\"%s\",\"Key\":{\"pk\":{\"S\":\"y\"}}}}]}",
+	    name, name);
 	req = it_json(text);
 	IT_OK(pcf_ddb_transact_get_items(&out, db, req, &err), err);
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(out, "Responses")), 2);
 	cJSON_Delete(out);
 	cJSON_Delete(req);
-	snprintf(text, sizeof(text),
-		 "{\"TransactItems\":[{\"Put\":{\"TableName\":\"%s\",\"Item\":{\"pk\":{\"S\":\"x\"}},"
-		 "\"ConditionExpression\":\"attribute_not_exists(pk)\"}}]}", name);
+	snprintf(
+	    text, sizeof(text),
+	    "{\"TransactItems\":[{\"Put\":{\"TableName\":\"%s\",\"Item\":{\"pk\":{\"S\":\"x\"}},"
+	    "\"ConditionExpression\":\"attribute_not_exists(pk)\"}}]}",
+	    name);
 	req = it_json(text);
 	cr_assert_eq(pcf_ddb_transact_write_items(&out, db, req, &err), PCF_ETRANSACTION_CANCELED);
 	cr_assert_null(out);
@@ -164,8 +174,9 @@ static void fill(pcf_ddb *db, const char *name, int n)
 	for (int i = 0; i < n; i++) {
 		char text[160];
 		snprintf(text, sizeof(text),
-			 "{\"PutRequest\":{\"Item\":{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"%d\"},"
-			 "\"v\":{\"S\":\"value %d\"}}}}", i, i);
+		         "{\"PutRequest\":{\"Item\":{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"%d\"},"
+		         "\"v\":{\"S\":\"value %d\"}}}}",
+		         i, i);
 		cJSON_AddItemToArray(list, it_json(text));
 	}
 	IT_OK(pcf_ddb_batch_write_item(&left, db, ri, &err), err);
@@ -190,9 +201,9 @@ static void batches(pcf_ddb *db, pcf_local_server_kind kind)
 	}
 	IT_OK(pcf_ddb_batch_get_item(&out, &left, db, ri, &err), err);
 	cr_assert_null(left);
-	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(out, "Responses"),
-							    name)),
-		     130, "%s", pcf_local_server_kind_name(kind));
+	cr_assert_eq(
+	    cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(out, "Responses"), name)),
+	    130, "%s", pcf_local_server_kind_name(kind));
 	cJSON_Delete(out);
 	cJSON_Delete(ri);
 	/* A malformed write fails outright and is reported as not processed. */
@@ -220,16 +231,21 @@ static void paging(pcf_ddb *db, pcf_local_server_kind kind)
 	it_create_table(db, name, sizeof(name), "pages", 1);
 	fill(db, name, 23);
 	snprintf(text, sizeof(text),
-		 "{\"TableName\":\"%s\",\"KeyConditionExpression\":\"pk = :p\","
-		 "\"ExpressionAttributeValues\":{\":p\":{\"S\":\"p\"}},\"Limit\":5}", name);
+	         "{\"TableName\":\"%s\",\"KeyConditionExpression\":\"pk = :p\","
+	         "\"ExpressionAttributeValues\":{\":p\":{\"S\":\"p\"}},\"Limit\":5}",
+	         name);
 	req = it_json(text);
 	IT_OK(pcf_ddb_query(&out, db, req, &err), err);
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(out, "Items")), 23, "%s",
-		     pcf_local_server_kind_name(kind));
+	             pcf_local_server_kind_name(kind));
 	cr_assert_eq(cJSON_GetObjectItem(out, "Count")->valueint, 23);
 	/* In key order across pages. */
-	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(
-				out, "Items"), 22), "sk"), "N")->valuestring, "22");
+	cr_assert_str_eq(cJSON_GetObjectItem(
+	                     cJSON_GetObjectItem(
+	                         cJSON_GetArrayItem(cJSON_GetObjectItem(out, "Items"), 22), "sk"),
+	                     "N")
+	                     ->valuestring,
+	                 "22");
 	cJSON_Delete(out);
 
 	IT_OK(pcf_ddb_pager_new(&pager, db, "Query", req, &err), err);
@@ -276,8 +292,10 @@ static void list_tables_paging(pcf_ddb *db, pcf_local_server_kind kind)
 		const cJSON *n;
 		pages++;
 		cJSON_ArrayForEach(n, cJSON_GetObjectItem(page, "TableNames"))
-		for (int i = 0; i < 3; i++)
-			seen += strcmp(n->valuestring, names[i]) == 0;
+		{
+			for (int i = 0; i < 3; i++)
+				seen += strcmp(n->valuestring, names[i]) == 0;
+		}
 		cJSON_Delete(page);
 	}
 	cr_assert_eq(seen, 3, "%s", pcf_local_server_kind_name(kind));
@@ -305,9 +323,10 @@ static void many_in_flight(pcf_ddb *db, pcf_local_server_kind kind)
 	it_create_table(db, name, sizeof(name), "many", 1);
 	fill(db, name, 50);
 	for (int i = 0; i < 60; i++) {
-		snprintf(text, sizeof(text),
-			 "{\"TableName\":\"%s\",\"Key\":{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"%d\"}}}",
-			 name, i);
+		snprintf(
+		    text, sizeof(text),
+		    "{\"TableName\":\"%s\",\"Key\":{\"pk\":{\"S\":\"p\"},\"sk\":{\"N\":\"%d\"}}}",
+		    name, i);
 		reqs[i] = it_json(text);
 		calls[i].action = "GetItem";
 		calls[i].request = reqs[i];
@@ -315,7 +334,7 @@ static void many_in_flight(pcf_ddb *db, pcf_local_server_kind kind)
 	IT_OK(pcf_ddb_execute_many(db, calls, 60, 8, &err), err);
 	for (int i = 0; i < 60; i++) {
 		cr_assert_eq(calls[i].rc, 0, "%s call %d: %s", pcf_local_server_kind_name(kind), i,
-			     calls[i].error.message);
+		             calls[i].error.message);
 		cr_assert_eq(cJSON_GetObjectItem(calls[i].response, "Item") != NULL, i < 50);
 		cJSON_Delete(calls[i].response);
 		cJSON_Delete(reqs[i]);
@@ -326,4 +345,60 @@ static void many_in_flight(pcf_ddb *db, pcf_local_server_kind kind)
 Test(ddb_items, many_requests_in_flight_from_one_thread)
 {
 	each_server(many_in_flight);
+}
+
+struct worker {
+	pcf_ddb *db;
+	const char *table;
+	int id;
+	int failures;
+	pcf_error err;
+};
+
+/* Puts and reads back its own items through the shared client. */
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	for (int i = 0; i < 40; i++) {
+		char text[96];
+		cJSON *item, *key, *got = NULL;
+		snprintf(text, sizeof(text), "{\"pk\":\"w%d-%d\",\"n\":%d}", w->id, i, i);
+		item = it_json(text);
+		snprintf(text, sizeof(text), "{\"pk\":\"w%d-%d\"}", w->id, i);
+		key = it_json(text);
+		if (pcf_ddb_put_item_json(w->db, w->table, item, NULL, &w->err) < 0 ||
+		    pcf_ddb_get_item_json(&got, w->db, w->table, key, NULL, &w->err) < 0 ||
+		    !cJSON_Compare(got, item, 1))
+			w->failures++;
+		cJSON_Delete(item);
+		cJSON_Delete(key);
+		cJSON_Delete(got);
+	}
+	return NULL;
+}
+
+static void shared_by_threads(pcf_ddb *db, pcf_local_server_kind kind)
+{
+	char name[128];
+	struct worker w[4];
+	pthread_t th[4];
+	it_create_table(db, name, sizeof(name), "threads", 0);
+	for (int i = 0; i < 4; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].db = db;
+		w[i].table = name;
+		w[i].id = i;
+		cr_assert_eq(pthread_create(&th[i], NULL, work, &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		cr_assert_eq(w[i].failures, 0, "%s thread %d: %s", pcf_local_server_kind_name(kind),
+		             i, w[i].err.message);
+	}
+	it_drop_table(db, name);
+}
+
+Test(ddb_items, one_client_shared_by_threads)
+{
+	each_server(shared_by_threads);
 }

@@ -24,7 +24,7 @@ static void slow_up(void)
 	o.delete_table_ms = 600;
 	o.update_table_ms = 600;
 	cr_assert_eq(pcf_local_server_start(&slow, PCF_LOCAL_DYNALITE, &o, errbuf, sizeof(errbuf)),
-		     0, "%s", errbuf);
+	             0, "%s", errbuf);
 }
 
 static void slow_down(void)
@@ -48,7 +48,7 @@ Test(ddb_wait, through_creating_and_deleting_with_a_distinct_error_each_way)
 
 	/* No time to wait at all: still CREATING. */
 	cr_assert_eq(pcf_ddb_wait_table(&desc, db, name, PCF_DDB_TABLE_ACTIVE, 50, 0, &err),
-		     PCF_ETIMEDOUT);
+	             PCF_ETIMEDOUT);
 	cr_assert_not_null(strstr(err.message, "CREATING"), "%s", err.message);
 	cr_assert_str_eq(cJSON_GetObjectItem(desc, "TableStatus")->valuestring, "CREATING");
 	cJSON_Delete(desc);
@@ -59,10 +59,10 @@ Test(ddb_wait, through_creating_and_deleting_with_a_distinct_error_each_way)
 
 	IT_OK(pcf_ddb_delete_table(NULL, db, name, &err), err);
 	cr_assert_eq(pcf_ddb_wait_table(NULL, db, name, PCF_DDB_TABLE_ACTIVE, 50, 60000, &err),
-		     PCF_EREFUSED);
+	             PCF_EREFUSED);
 	IT_OK(pcf_ddb_wait_table(NULL, db, name, PCF_DDB_TABLE_DELETED, 50, 60000, &err), err);
 	cr_assert_eq(pcf_ddb_wait_table(NULL, db, name, PCF_DDB_TABLE_ACTIVE, 50, 60000, &err),
-		     PCF_ERESOURCE_NOT_FOUND);
+	             PCF_ERESOURCE_NOT_FOUND);
 	cJSON_Delete(req);
 	pcf_ddb_free(db);
 }

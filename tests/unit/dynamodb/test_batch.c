@@ -22,12 +22,13 @@ static cJSON *write_items(const char *const *tables, int ntables, int n, size_t 
 		for (int i = 0; i < n; i++) {
 			char id[64];
 			cJSON *req = cJSON_CreateObject();
-			cJSON *item = cJSON_AddObjectToObject(cJSON_AddObjectToObject(req, "PutRequest"),
-							      "Item");
+			cJSON *item = cJSON_AddObjectToObject(
+			    cJSON_AddObjectToObject(req, "PutRequest"), "Item");
 			snprintf(id, sizeof(id), "%s-%d", tables[t], i);
 			cJSON_AddStringToObject(cJSON_AddObjectToObject(item, "id"), "S", id);
 			if (pad)
-				cJSON_AddStringToObject(cJSON_AddObjectToObject(item, "pad"), "S", filler);
+				cJSON_AddStringToObject(cJSON_AddObjectToObject(item, "pad"), "S",
+				                        filler);
 			cJSON_AddItemToArray(list, req);
 		}
 	}
@@ -57,7 +58,9 @@ static int count_entries(const cJSON *chunk, int is_get)
 	int n = 0;
 	const cJSON *t;
 	cJSON_ArrayForEach(t, chunk)
-	n += cJSON_GetArraySize(is_get ? cJSON_GetObjectItem(t, "Keys") : t);
+	{
+		n += cJSON_GetArraySize(is_get ? cJSON_GetObjectItem(t, "Keys") : t);
+	}
 	return n;
 }
 
@@ -71,8 +74,10 @@ Test(batch, writes_split_into_chunks_of_25_in_order)
 	cr_assert_eq(count_entries(cJSON_GetArrayItem(chunks, 1), 0), 25);
 	cr_assert_eq(count_entries(cJSON_GetArrayItem(chunks, 2), 0), 10);
 	/* The second chunk holds the last 5 of a and the first 20 of b. */
-	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(chunks, 1), "a")), 5);
-	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(chunks, 1), "b")), 20);
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(chunks, 1), "a")),
+	             5);
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(chunks, 1), "b")),
+	             20);
 	cJSON_Delete(ri);
 	cJSON_Delete(chunks);
 }
@@ -118,12 +123,12 @@ Test(batch, malformed_request_items_are_einval)
 
 /* The scripted sender. */
 struct script {
-	int calls;            /* requests seen */
-	int rounds;           /* sender invocations */
-	int leave_last;       /* each request leaves its last entry unprocessed this many rounds */
-	int fail_table_b;     /* requests holding table "b" fail with ValidationException */
+	int calls;        /* requests seen */
+	int rounds;       /* sender invocations */
+	int leave_last;   /* each request leaves its last entry unprocessed this many rounds */
+	int fail_table_b; /* requests holding table "b" fail with ValidationException */
 	int get;
-	cJSON *sent_ids;      /* every id sent, in order */
+	cJSON *sent_ids; /* every id sent, in order */
 };
 
 static void note_ids(struct script *s, const cJSON *ri)
@@ -134,9 +139,15 @@ static void note_ids(struct script *s, const cJSON *ri)
 		const cJSON *list = s->get ? cJSON_GetObjectItem(t, "Keys") : t;
 		cJSON_ArrayForEach(e, list)
 		{
-			const cJSON *item = s->get ? e : cJSON_GetObjectItem(cJSON_GetObjectItem(e, "PutRequest"), "Item");
-			cJSON_AddItemToArray(s->sent_ids, cJSON_CreateString(
-				cJSON_GetObjectItem(cJSON_GetObjectItem(item, "id"), "S")->valuestring));
+			const cJSON *item =
+			    s->get
+			        ? e
+			        : cJSON_GetObjectItem(cJSON_GetObjectItem(e, "PutRequest"), "Item");
+			cJSON_AddItemToArray(
+			    s->sent_ids,
+			    cJSON_CreateString(
+			        cJSON_GetObjectItem(cJSON_GetObjectItem(item, "id"), "S")
+			            ->valuestring));
 		}
 	}
 }
@@ -144,7 +155,8 @@ static void note_ids(struct script *s, const cJSON *ri)
 static cJSON *answer(struct script *s, const cJSON *ri)
 {
 	cJSON *resp = cJSON_CreateObject();
-	cJSON *left = cJSON_AddObjectToObject(resp, s->get ? "UnprocessedKeys" : "UnprocessedItems");
+	cJSON *left =
+	    cJSON_AddObjectToObject(resp, s->get ? "UnprocessedKeys" : "UnprocessedItems");
 	const cJSON *t;
 	if (s->get) {
 		cJSON *r = cJSON_AddObjectToObject(resp, "Responses");
@@ -158,7 +170,8 @@ static cJSON *answer(struct script *s, const cJSON *ri)
 				if (s->rounds <= s->leave_last && ++i == n) {
 					cJSON *entry = cJSON_Duplicate(t, 1);
 					cJSON_DeleteItemFromObject(entry, "Keys");
-					cJSON_AddItemToArray(cJSON_AddArrayToObject(entry, "Keys"), cJSON_Duplicate(k, 1));
+					cJSON_AddItemToArray(cJSON_AddArrayToObject(entry, "Keys"),
+					                     cJSON_Duplicate(k, 1));
 					cJSON_AddItemToObject(left, t->string, entry);
 				} else {
 					cJSON_AddItemToArray(items, cJSON_Duplicate(k, 1));
@@ -171,14 +184,16 @@ static cJSON *answer(struct script *s, const cJSON *ri)
 	{
 		if (s->rounds <= s->leave_last) {
 			cJSON *list = cJSON_AddArrayToObject(left, t->string);
-			cJSON_AddItemToArray(list, cJSON_Duplicate(cJSON_GetArrayItem(t, cJSON_GetArraySize(t) - 1), 1));
+			cJSON_AddItemToArray(
+			    list,
+			    cJSON_Duplicate(cJSON_GetArrayItem(t, cJSON_GetArraySize(t) - 1), 1));
 		}
 	}
 	return resp;
 }
 
 static int scripted(cJSON **responses, int *rcs, pcf_error *errors, const char *action,
-		    cJSON *const *requests, size_t count, void *payload)
+                    cJSON *const *requests, size_t count, void *payload)
 {
 	struct script *s = payload;
 	s->rounds++;
@@ -234,15 +249,23 @@ Test(batch, budget_spent_reports_exactly_what_is_left)
 	cJSON *ri = write_items(tables, 1, 30, 0), *left = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(ddb_batch_write_run(&left, &db, scripted, &s, ri, &err),
-		     PCF_EPROVISIONED_THROUGHPUT_EXCEEDED);
+	             PCF_EPROVISIONED_THROUGHPUT_EXCEEDED);
 	cr_assert(err.retryable);
 	cr_assert_eq(s.rounds, 3);
 	/* The one entry the script always leaves: a-29, the last of the last request. */
 	cr_assert_not_null(left);
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(left, "a")), 1);
-	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
-				cJSON_GetArrayItem(cJSON_GetObjectItem(left, "a"), 0), "PutRequest"), "Item"), "id"), "S")->valuestring,
-		         "a-29");
+	cr_assert_str_eq(
+	    cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(
+	            cJSON_GetObjectItem(
+	                cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(left, "a"), 0),
+	                                    "PutRequest"),
+	                "Item"),
+	            "id"),
+	        "S")
+	        ->valuestring,
+	    "a-29");
 	cJSON_Delete(left);
 	cJSON_Delete(ri);
 	cJSON_Delete(s.sent_ids);
@@ -272,9 +295,12 @@ Test(batch, get_collects_responses_and_resends_keys)
 	pcf_ddb db = policy(4);
 	cJSON *ri = get_items("t", 230), *out = NULL, *left = NULL;
 	pcf_error err = PCF_ERROR_INIT;
-	cr_assert_eq(ddb_batch_get_run(&out, &left, &db, scripted, &s, ri, &err), 0, "%s", err.message);
+	cr_assert_eq(ddb_batch_get_run(&out, &left, &db, scripted, &s, ri, &err), 0, "%s",
+	             err.message);
 	cr_assert_null(left);
-	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(out, "Responses"), "t")), 230);
+	cr_assert_eq(
+	    cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(out, "Responses"), "t")),
+	    230);
 	cr_assert_eq(s.rounds, 2);
 	cJSON_Delete(out);
 	cJSON_Delete(ri);

@@ -20,12 +20,13 @@ static cJSON *parse(const char *text)
 Test(request, params_are_merged_as_given)
 {
 	cJSON *key = parse("{\"id\":{\"S\":\"a\"}}");
-	cJSON *params = parse("{\"ConditionExpression\":\"attribute_exists(#n)\","
-			      "\"ExpressionAttributeNames\":{\"#n\":\"id\"},\"ReturnValues\":\"ALL_OLD\"}");
+	cJSON *params =
+	    parse("{\"ConditionExpression\":\"attribute_exists(#n)\","
+	          "\"ExpressionAttributeNames\":{\"#n\":\"id\"},\"ReturnValues\":\"ALL_OLD\"}");
 	cJSON *req = NULL, *want = parse("{\"TableName\":\"t\",\"Key\":{\"id\":{\"S\":\"a\"}},"
-					 "\"ConditionExpression\":\"attribute_exists(#n)\","
-					 "\"ExpressionAttributeNames\":{\"#n\":\"id\"},"
-					 "\"ReturnValues\":\"ALL_OLD\"}");
+	                                 "\"ConditionExpression\":\"attribute_exists(#n)\","
+	                                 "\"ExpressionAttributeNames\":{\"#n\":\"id\"},"
+	                                 "\"ReturnValues\":\"ALL_OLD\"}");
 	cr_assert_eq(ddb_request_table(&req, "t", "Key", key, params, NULL), 0);
 	cr_assert(cJSON_Compare(req, want, 1));
 	cJSON_Delete(key);
@@ -77,8 +78,11 @@ Test(paging, each_action_carries_its_own_marker)
 	cJSON *page = parse("{\"Items\":[],\"LastEvaluatedKey\":{\"id\":{\"S\":\"b\"}}}");
 	cr_assert_null(ddb_page_keys_find("GetItem"));
 	cr_assert_eq(ddb_page_advance(req, page, q, NULL), 1);
-	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(req,
-		"ExclusiveStartKey"), "id"), "S")->valuestring, "b");
+	cr_assert_str_eq(
+	    cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(cJSON_GetObjectItem(req, "ExclusiveStartKey"), "id"), "S")
+	        ->valuestring,
+	    "b");
 	cJSON_Delete(page);
 	page = parse("{\"Items\":[]}");
 	cr_assert_eq(ddb_page_advance(req, page, q, NULL), 0);
@@ -102,9 +106,9 @@ Test(paging, pages_merge_items_counts_and_capacity)
 	const ddb_page_keys *s = ddb_page_keys_find("Scan");
 	cJSON *total = parse("{\"Items\":[]}");
 	cJSON *p1 = parse("{\"Items\":[{\"a\":{\"N\":\"1\"}}],\"Count\":1,\"ScannedCount\":3,"
-			  "\"ConsumedCapacity\":{\"TableName\":\"t\",\"CapacityUnits\":0.5}}");
+	                  "\"ConsumedCapacity\":{\"TableName\":\"t\",\"CapacityUnits\":0.5}}");
 	cJSON *p2 = parse("{\"Items\":[{\"a\":{\"N\":\"2\"}},{\"a\":{\"N\":\"3\"}}],\"Count\":2,"
-			  "\"ScannedCount\":2,\"ConsumedCapacity\":{\"TableName\":\"t\"}}");
+	                  "\"ScannedCount\":2,\"ConsumedCapacity\":{\"TableName\":\"t\"}}");
 	cJSON *bad = parse("{\"Items\":{}}");
 	cr_assert_eq(ddb_page_accumulate(total, p1, s, NULL), 0);
 	cr_assert_eq(ddb_page_accumulate(total, p2, s, NULL), 0);

@@ -40,42 +40,42 @@ struct text {
 
 /* Each case converts plain -> av exactly, and back to the same plain. */
 static const struct pair exact_pairs[] = {
-	{"\"a1\"", "{\"S\":\"a1\"}"},
-	{"\"\"", "{\"S\":\"\"}"},
-	{"3", "{\"N\":\"3\"}"},
-	{"-17", "{\"N\":\"-17\"}"},
-	{"0", "{\"N\":\"0\"}"},
-	{"1.5", "{\"N\":\"1.5\"}"},
-	{"0.1", "{\"N\":\"0.1\"}"},
-	{"123456789012", "{\"N\":\"123456789012\"}"},
-	{"4503599627370496", "{\"N\":\"4503599627370496\"}"},
-	{"true", "{\"BOOL\":true}"},
-	{"false", "{\"BOOL\":false}"},
-	{"null", "{\"NULL\":true}"},
-	{"[1,\"x\",null]", "{\"L\":[{\"N\":\"1\"},{\"S\":\"x\"},{\"NULL\":true}]}"},
-	{"[]", "{\"L\":[]}"},
-	{"{\"a\":{\"b\":[true]}}", "{\"M\":{\"a\":{\"M\":{\"b\":{\"L\":[{\"BOOL\":true}]}}}}}"},
-	{"{}", "{\"M\":{}}"},
-	{"{\"$B\":\"aGVsbG8=\"}", "{\"B\":\"aGVsbG8=\"}"},
-	{"{\"$SS\":[\"a\",\"b\"]}", "{\"SS\":[\"a\",\"b\"]}"},
-	{"{\"$NS\":[\"1\",\"2.50\"]}", "{\"NS\":[\"1\",\"2.50\"]}"},
-	{"{\"$BS\":[\"aGk=\",\"AA==\"]}", "{\"BS\":[\"aGk=\",\"AA==\"]}"},
-	{"{\"$N\":\"12345678901234567890123\"}", "{\"N\":\"12345678901234567890123\"}"},
-	{"{\"$N\":\"1.10\"}", "{\"N\":\"1.10\"}"},
-	{"{\"$N\":\"-0.000000000000000000000000000000000001\"}",
-	 "{\"N\":\"-0.000000000000000000000000000000000001\"}"},
-	{"{\"$N\":\"9007199254740993\"}", "{\"N\":\"9007199254740993\"}"},
-	/* A map whose only key looks like a marker is escaped. */
-	{"{\"$M\":{\"$S\":\"x\"}}", "{\"M\":{\"$S\":{\"S\":\"x\"}}}"},
-	/* Other $-keys and several keys are plain maps. */
-	{"{\"$foo\":1}", "{\"M\":{\"$foo\":{\"N\":\"1\"}}}"},
-	{"{\"$S\":\"x\",\"y\":1}", "{\"M\":{\"$S\":{\"S\":\"x\"},\"y\":{\"N\":\"1\"}}}"},
+    {"\"a1\"", "{\"S\":\"a1\"}"},
+    {"\"\"", "{\"S\":\"\"}"},
+    {"3", "{\"N\":\"3\"}"},
+    {"-17", "{\"N\":\"-17\"}"},
+    {"0", "{\"N\":\"0\"}"},
+    {"1.5", "{\"N\":\"1.5\"}"},
+    {"0.1", "{\"N\":\"0.1\"}"},
+    {"123456789012", "{\"N\":\"123456789012\"}"},
+    {"4503599627370496", "{\"N\":\"4503599627370496\"}"},
+    {"true", "{\"BOOL\":true}"},
+    {"false", "{\"BOOL\":false}"},
+    {"null", "{\"NULL\":true}"},
+    {"[1,\"x\",null]", "{\"L\":[{\"N\":\"1\"},{\"S\":\"x\"},{\"NULL\":true}]}"},
+    {"[]", "{\"L\":[]}"},
+    {"{\"a\":{\"b\":[true]}}", "{\"M\":{\"a\":{\"M\":{\"b\":{\"L\":[{\"BOOL\":true}]}}}}}"},
+    {"{}", "{\"M\":{}}"},
+    {"{\"$B\":\"aGVsbG8=\"}", "{\"B\":\"aGVsbG8=\"}"},
+    {"{\"$SS\":[\"a\",\"b\"]}", "{\"SS\":[\"a\",\"b\"]}"},
+    {"{\"$NS\":[\"1\",\"2.50\"]}", "{\"NS\":[\"1\",\"2.50\"]}"},
+    {"{\"$BS\":[\"aGk=\",\"AA==\"]}", "{\"BS\":[\"aGk=\",\"AA==\"]}"},
+    {"{\"$N\":\"12345678901234567890123\"}", "{\"N\":\"12345678901234567890123\"}"},
+    {"{\"$N\":\"1.10\"}", "{\"N\":\"1.10\"}"},
+    {"{\"$N\":\"-0.000000000000000000000000000000000001\"}",
+     "{\"N\":\"-0.000000000000000000000000000000000001\"}"},
+    {"{\"$N\":\"9007199254740993\"}", "{\"N\":\"9007199254740993\"}"},
+    /* A map whose only key looks like a marker is escaped. */
+    {"{\"$M\":{\"$S\":\"x\"}}", "{\"M\":{\"$S\":{\"S\":\"x\"}}}"},
+    /* Other $-keys and several keys are plain maps. */
+    {"{\"$foo\":1}", "{\"M\":{\"$foo\":{\"N\":\"1\"}}}"},
+    {"{\"$S\":\"x\",\"y\":1}", "{\"M\":{\"$S\":{\"S\":\"x\"},\"y\":{\"N\":\"1\"}}}"},
 };
 
 ParameterizedTestParameters(value, exact_round_trip)
 {
 	return cr_make_param_array(struct pair, exact_pairs,
-				   sizeof(exact_pairs) / sizeof(exact_pairs[0]));
+	                           sizeof(exact_pairs) / sizeof(exact_pairs[0]));
 }
 
 ParameterizedTest(const struct pair *p, value, exact_round_trip)
@@ -94,16 +94,16 @@ ParameterizedTest(const struct pair *p, value, exact_round_trip)
 
 /* Spelled-out markers and number forms that normalise on the way in. */
 static const struct pair one_way[] = {
-	{"{\"$S\":\"x\"}", "{\"S\":\"x\"}"},
-	{"{\"$BOOL\":true}", "{\"BOOL\":true}"},
-	{"{\"$NULL\":true}", "{\"NULL\":true}"},
-	{"{\"$L\":[1]}", "{\"L\":[{\"N\":\"1\"}]}"},
-	{"{\"$N\":42}", "{\"N\":\"42\"}"},
-	{"{\"$NS\":[1,2.5]}", "{\"NS\":[\"1\",\"2.5\"]}"},
-	{"-0.0", "{\"N\":\"0\"}"},
-	{"1e21", "{\"N\":\"1e+21\"}"},
-	{"9007199254740992", "{\"N\":\"9007199254740992\"}"},
-	{"0.30000000000000004", "{\"N\":\"0.30000000000000004\"}"},
+    {"{\"$S\":\"x\"}", "{\"S\":\"x\"}"},
+    {"{\"$BOOL\":true}", "{\"BOOL\":true}"},
+    {"{\"$NULL\":true}", "{\"NULL\":true}"},
+    {"{\"$L\":[1]}", "{\"L\":[{\"N\":\"1\"}]}"},
+    {"{\"$N\":42}", "{\"N\":\"42\"}"},
+    {"{\"$NS\":[1,2.5]}", "{\"NS\":[\"1\",\"2.5\"]}"},
+    {"-0.0", "{\"N\":\"0\"}"},
+    {"1e21", "{\"N\":\"1e+21\"}"},
+    {"9007199254740992", "{\"N\":\"9007199254740992\"}"},
+    {"0.30000000000000004", "{\"N\":\"0.30000000000000004\"}"},
 };
 
 ParameterizedTestParameters(value, plain_to_attribute_value)
@@ -122,15 +122,24 @@ ParameterizedTest(const struct pair *p, value, plain_to_attribute_value)
 }
 
 static const struct text bad_plain[] = {
-	{"{\"$B\":\"not base64!\"}"}, {"{\"$B\":\"abc\"}"},	 {"{\"$SS\":[]}"},
-	{"{\"$SS\":[1]}"},	     {"{\"$NS\":[\"x\"]}"},	 {"{\"$N\":\"1.2.3\"}"},
-	{"{\"$N\":\"\"}"},	     {"{\"$NULL\":false}"},	 {"{\"$BOOL\":\"yes\"}"},
-	{"{\"$L\":{}}"},		     {"{\"$M\":[]}"},		 {"[{\"$BS\":[\"@@@@\"]}]"},
+    {"{\"$B\":\"not base64!\"}"},
+    {"{\"$B\":\"abc\"}"},
+    {"{\"$SS\":[]}"},
+    {"{\"$SS\":[1]}"},
+    {"{\"$NS\":[\"x\"]}"},
+    {"{\"$N\":\"1.2.3\"}"},
+    {"{\"$N\":\"\"}"},
+    {"{\"$NULL\":false}"},
+    {"{\"$BOOL\":\"yes\"}"},
+    {"{\"$L\":{}}"},
+    {"{\"$M\":[]}"},
+    {"[{\"$BS\":[\"@@@@\"]}]"},
 };
 
 ParameterizedTestParameters(value, malformed_plain_is_einval)
 {
-	return cr_make_param_array(struct text, bad_plain, sizeof(bad_plain) / sizeof(bad_plain[0]));
+	return cr_make_param_array(struct text, bad_plain,
+	                           sizeof(bad_plain) / sizeof(bad_plain[0]));
 }
 
 ParameterizedTest(const struct text *text, value, malformed_plain_is_einval)
@@ -145,8 +154,9 @@ ParameterizedTest(const struct text *text, value, malformed_plain_is_einval)
 }
 
 static const struct text bad_av[] = {
-	{"{}"}, {"{\"X\":\"1\"}"}, {"{\"S\":\"a\",\"N\":\"1\"}"}, {"{\"S\":1}"}, {"{\"SS\":[1]}"},
-	{"{\"L\":[{\"Q\":1}]}"}, {"\"S\""}, {"{\"M\":[]}"},
+    {"{}"},        {"{\"X\":\"1\"}"}, {"{\"S\":\"a\",\"N\":\"1\"}"},
+    {"{\"S\":1}"}, {"{\"SS\":[1]}"},  {"{\"L\":[{\"Q\":1}]}"},
+    {"\"S\""},     {"{\"M\":[]}"},
 };
 
 ParameterizedTestParameters(value, malformed_attribute_value_is_einval)
@@ -216,14 +226,15 @@ struct numtext {
 };
 
 static const struct numtext numtexts[] = {
-	{"0", 1},   {"-1", 1},	 {"+2", 1},   {"1.5", 1},  {".5", 1},  {"5.", 1},
-	{"1e10", 1}, {"1E-130", 1}, {"", 0},     {"-", 0},    {"e5", 0}, {"1e", 0},
-	{"1.2.3", 0}, {"0x10", 0},  {" 1", 0},   {"1 ", 0},   {"NaN", 0}, {"1e+", 0},
+    {"0", 1},     {"-1", 1},     {"+2", 1}, {"1.5", 1}, {".5", 1},  {"5.", 1},
+    {"1e10", 1},  {"1E-130", 1}, {"", 0},   {"-", 0},   {"e5", 0},  {"1e", 0},
+    {"1.2.3", 0}, {"0x10", 0},   {" 1", 0}, {"1 ", 0},  {"NaN", 0}, {"1e+", 0},
 };
 
 ParameterizedTestParameters(value, number_text_rules)
 {
-	return cr_make_param_array(struct numtext, numtexts, sizeof(numtexts) / sizeof(numtexts[0]));
+	return cr_make_param_array(struct numtext, numtexts,
+	                           sizeof(numtexts) / sizeof(numtexts[0]));
 }
 
 ParameterizedTest(const struct numtext *c, value, number_text_rules)

@@ -39,21 +39,22 @@ static int scripted(cJSON **table, const char *name, pcf_error *err, void *paylo
 }
 
 #define CREATING "{\"TableName\":\"t\",\"TableStatus\":\"CREATING\"}"
-#define ACTIVE "{\"TableName\":\"t\",\"TableStatus\":\"ACTIVE\"}"
+#define ACTIVE   "{\"TableName\":\"t\",\"TableStatus\":\"ACTIVE\"}"
 #define DELETING "{\"TableName\":\"t\",\"TableStatus\":\"DELETING\"}"
-#define GSI_CREATING                                                                        \
-	"{\"TableName\":\"t\",\"TableStatus\":\"ACTIVE\",\"GlobalSecondaryIndexes\":"         \
-	"[{\"IndexName\":\"g1\",\"IndexStatus\":\"ACTIVE\"},{\"IndexName\":\"g2\","         \
+#define GSI_CREATING                                                                               \
+	"{\"TableName\":\"t\",\"TableStatus\":\"ACTIVE\",\"GlobalSecondaryIndexes\":"              \
+	"[{\"IndexName\":\"g1\",\"IndexStatus\":\"ACTIVE\"},{\"IndexName\":\"g2\","                \
 	"\"IndexStatus\":\"CREATING\"}]}"
-#define GSI_ACTIVE                                                                          \
-	"{\"TableName\":\"t\",\"TableStatus\":\"ACTIVE\",\"GlobalSecondaryIndexes\":"         \
+#define GSI_ACTIVE                                                                                 \
+	"{\"TableName\":\"t\",\"TableStatus\":\"ACTIVE\",\"GlobalSecondaryIndexes\":"              \
 	"[{\"IndexName\":\"g1\",\"IndexStatus\":\"ACTIVE\"}]}"
 
 Test(waiter, active_after_creating_and_index_backfill)
 {
 	struct script s = {{CREATING, CREATING, GSI_CREATING, GSI_ACTIVE}, 4, 0};
 	cJSON *last = NULL;
-	cr_assert_eq(ddb_wait_run(&last, scripted, &s, "t", PCF_DDB_TABLE_ACTIVE, 1, 60000, NULL), 0);
+	cr_assert_eq(ddb_wait_run(&last, scripted, &s, "t", PCF_DDB_TABLE_ACTIVE, 1, 60000, NULL),
+	             0);
 	cr_assert_eq(s.polls, 4);
 	cr_assert_not_null(cJSON_GetObjectItem(last, "GlobalSecondaryIndexes"));
 	cJSON_Delete(last);
@@ -64,7 +65,7 @@ Test(waiter, table_gone_while_waiting_for_active)
 	struct script s = {{CREATING, "gone"}, 2, 0};
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(ddb_wait_run(NULL, scripted, &s, "t", PCF_DDB_TABLE_ACTIVE, 1, 60000, &err),
-		     PCF_ERESOURCE_NOT_FOUND);
+	             PCF_ERESOURCE_NOT_FOUND);
 	cr_assert_eq(err.code, PCF_ERESOURCE_NOT_FOUND);
 }
 
@@ -73,7 +74,7 @@ Test(waiter, deleting_is_refused_when_waiting_for_active)
 	struct script s = {{DELETING}, 1, 0};
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(ddb_wait_run(NULL, scripted, &s, "t", PCF_DDB_TABLE_ACTIVE, 1, 60000, &err),
-		     PCF_EREFUSED);
+	             PCF_EREFUSED);
 	cr_assert_not_null(strstr(err.message, "deleted"), "%s", err.message);
 }
 
@@ -81,7 +82,7 @@ Test(waiter, archived_is_unavailable)
 {
 	struct script s = {{"{\"TableName\":\"t\",\"TableStatus\":\"ARCHIVED\"}"}, 1, 0};
 	cr_assert_eq(ddb_wait_run(NULL, scripted, &s, "t", PCF_DDB_TABLE_ACTIVE, 1, 60000, NULL),
-		     PCF_EUNAVAILABLE);
+	             PCF_EUNAVAILABLE);
 }
 
 Test(waiter, timeout_names_what_is_pending)
@@ -89,7 +90,7 @@ Test(waiter, timeout_names_what_is_pending)
 	struct script s = {{GSI_CREATING}, 1, 0};
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(ddb_wait_run(NULL, scripted, &s, "t", PCF_DDB_TABLE_ACTIVE, 5, 20, &err),
-		     PCF_ETIMEDOUT);
+	             PCF_ETIMEDOUT);
 	cr_assert_not_null(strstr(err.message, "index g2 is CREATING"), "%s", err.message);
 	cr_assert_geq(s.polls, 1);
 }
@@ -98,7 +99,8 @@ Test(waiter, deleted_target_waits_through_deleting)
 {
 	struct script s = {{DELETING, DELETING, "gone"}, 3, 0};
 	pcf_error err = PCF_ERROR_INIT;
-	cr_assert_eq(ddb_wait_run(NULL, scripted, &s, "t", PCF_DDB_TABLE_DELETED, 1, 60000, &err), 0);
+	cr_assert_eq(ddb_wait_run(NULL, scripted, &s, "t", PCF_DDB_TABLE_DELETED, 1, 60000, &err),
+	             0);
 	cr_assert_eq(err.code, 0);
 	cr_assert_eq(s.polls, 3);
 }
@@ -107,13 +109,13 @@ Test(waiter, other_describe_errors_pass_through)
 {
 	struct script s = {{"boom"}, 1, 0};
 	cr_assert_eq(ddb_wait_run(NULL, scripted, &s, "t", PCF_DDB_TABLE_DELETED, 1, 60000, NULL),
-		     PCF_EINTERNAL_SERVER);
+	             PCF_EINTERNAL_SERVER);
 }
 
-#define DEF                                                                                \
-	"{\"TableName\":\"t\",\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},"  \
-	"{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],\"AttributeDefinitions\":["          \
-	"{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"},{\"AttributeName\":\"sk\","         \
+#define DEF                                                                                        \
+	"{\"TableName\":\"t\",\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},"     \
+	"{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],\"AttributeDefinitions\":["             \
+	"{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"},{\"AttributeName\":\"sk\","            \
 	"\"AttributeType\":\"N\"}]}"
 
 struct schema_case {
@@ -122,22 +124,22 @@ struct schema_case {
 };
 
 static const struct schema_case schema_cases[] = {
-	{DEF, 0},
-	/* Order of KeySchema entries does not matter; roles do. */
-	{"{\"KeySchema\":[{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"},{\"AttributeName\":"
-	 "\"pk\",\"KeyType\":\"HASH\"}],\"AttributeDefinitions\":[{\"AttributeName\":\"sk\","
-	 "\"AttributeType\":\"N\"},{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}]}",
-	 0},
-	{"{\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],"
-	 "\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}]}",
-	 PCF_ESCHEMA},
-	{"{\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"},{\"AttributeName\":"
-	 "\"sk\",\"KeyType\":\"RANGE\"}],\"AttributeDefinitions\":[]}",
-	 PCF_ESCHEMA},
-	{"{\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":"
-	 "\"sk\",\"KeyType\":\"RANGE\"}],\"AttributeDefinitions\":[{\"AttributeName\":\"pk\","
-	 "\"AttributeType\":\"S\"},{\"AttributeName\":\"sk\",\"AttributeType\":\"S\"}]}",
-	 PCF_ESCHEMA},
+    {DEF, 0},
+    /* Order of KeySchema entries does not matter; roles do. */
+    {"{\"KeySchema\":[{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"},{\"AttributeName\":"
+     "\"pk\",\"KeyType\":\"HASH\"}],\"AttributeDefinitions\":[{\"AttributeName\":\"sk\","
+     "\"AttributeType\":\"N\"},{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}]}",
+     0},
+    {"{\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],"
+     "\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}]}",
+     PCF_ESCHEMA},
+    {"{\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"},{\"AttributeName\":"
+     "\"sk\",\"KeyType\":\"RANGE\"}],\"AttributeDefinitions\":[]}",
+     PCF_ESCHEMA},
+    {"{\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":"
+     "\"sk\",\"KeyType\":\"RANGE\"}],\"AttributeDefinitions\":[{\"AttributeName\":\"pk\","
+     "\"AttributeType\":\"S\"},{\"AttributeName\":\"sk\",\"AttributeType\":\"S\"}]}",
+     PCF_ESCHEMA},
 };
 
 #include <criterion/parameterized.h>
@@ -145,7 +147,7 @@ static const struct schema_case schema_cases[] = {
 ParameterizedTestParameters(waiter, key_schema_check)
 {
 	return cr_make_param_array(struct schema_case, schema_cases,
-				   sizeof(schema_cases) / sizeof(schema_cases[0]));
+	                           sizeof(schema_cases) / sizeof(schema_cases[0]));
 }
 
 ParameterizedTest(const struct schema_case *c, waiter, key_schema_check)
