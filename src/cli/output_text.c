@@ -160,8 +160,14 @@ static void status_particle(const pcf_cli_context *ctx, const pcf_particle_repor
 		return;
 	}
 	if (in_sync) {
-		fprintf(ctx->out, "%sin sync%s\n", pcf_cli_color_code(ctx, PCF_CLI_COLOR_GREEN),
+		fprintf(ctx->out, "%sin sync%s", pcf_cli_color_code(ctx, PCF_CLI_COLOR_GREEN),
 		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
+		/* persist_on_update: differences are reported but never acted on. */
+		if (p->drift.count)
+			fprintf(ctx->out, " (persist_on_update leaves %zu difference%s)",
+			        p->drift.count, p->drift.count == 1 ? "" : "s");
+		fputc('\n', ctx->out);
+		print_drift(ctx, &p->drift, "    ", 1);
 		return;
 	}
 	fputs(pcf_cli_color_code(ctx, PCF_CLI_COLOR_YELLOW), ctx->out);
@@ -214,7 +220,7 @@ static void plan_footer(const pcf_cli_context *ctx, const pcf_run_report *report
 		changed += report->particles[k].plan.count > 0;
 	}
 	if (steps == 0)
-		fputs("\nNo changes: every selected particle matches its definition.\n", ctx->out);
+		fputs("\nNo changes: apply would do nothing.\n", ctx->out);
 	else
 		fprintf(ctx->out, "\nPlan: %zu step%s for %zu of %zu particle%s.\n", steps,
 		        steps == 1 ? "" : "s", changed, report->count,
