@@ -5,8 +5,8 @@
  * Loading runs in stages, each reporting every problem it finds rather
  * than stopping: files (which paths, size limits) -> yaml_loader (text to
  * cJSON documents with node positions) -> particles cut from the documents,
- * each with a path-keyed source map -> envelope_read (each particle's own
- * fields) -> envelope_link (names across particles). Only a load that
+ * each with a path-keyed source map -> pcf_defs_envelope_read (each particle's own
+ * fields) -> pcf_defs_envelope_link (names across particles). Only a load that
  * added no diag returns definitions; otherwise the caller gets every
  * problem and nothing else.
  */
@@ -53,7 +53,7 @@ void pcf_definitions_free(pcf_definitions *defs)
 		for (j = 0; j < d->parent_count; j++)
 			free(d->parents[j]);
 		free(d->parents);
-		source_map_free((struct pcf_source_map *)d->map);
+		pcf_defs_source_map_free((struct pcf_source_map *)d->map);
 	}
 	free(defs->particles);
 	in = defs->internal;
@@ -84,7 +84,7 @@ static int grow(void **items, size_t *capacity, size_t count, size_t size)
 	return 0;
 }
 
-const char *defs_intern_file(pcf_definitions *defs, const char *name)
+const char *pcf_defs_intern_file(pcf_definitions *defs, const char *name)
 {
 	struct defs_internal *in = defs->internal;
 	char *copy;
@@ -98,7 +98,7 @@ const char *defs_intern_file(pcf_definitions *defs, const char *name)
 	return copy;
 }
 
-int defs_take_root(pcf_definitions *defs, cJSON *root)
+int pcf_defs_take_root(pcf_definitions *defs, cJSON *root)
 {
 	struct defs_internal *in = defs->internal;
 
@@ -110,8 +110,8 @@ int defs_take_root(pcf_definitions *defs, cJSON *root)
 	return 0;
 }
 
-int defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *marks,
-                      const node_marks *key_marks, const char *file, pcf_diags *diags)
+int pcf_defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *marks,
+                          const node_marks *key_marks, const char *file, pcf_diags *diags)
 {
 	struct defs_internal *in = defs->internal;
 	struct pcf_source_map *map;
@@ -121,16 +121,16 @@ int defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *mark
 	if (grow((void **)&defs->particles, &in->particle_capacity, defs->count,
 	         sizeof(pcf_particle_def)) < 0)
 		return PCF_ENOMEM;
-	if ((rc = source_map_build(&map, node, marks, key_marks, file)) < 0)
+	if ((rc = pcf_defs_source_map_build(&map, node, marks, key_marks, file)) < 0)
 		return rc;
 	def = &defs->particles[defs->count++];
 	memset(def, 0, sizeof(*def));
 	def->node = node;
 	def->map = map;
 	def->mark.file = file;
-	if (!node_marks_get(marks, node, &def->mark.line, &def->mark.column))
+	if (!pcf_defs_node_marks_get(marks, node, &def->mark.line, &def->mark.column))
 		def->mark.line = def->mark.column = 0;
-	envelope_read(def, diags);
+	pcf_defs_envelope_read(def, diags);
 	return 0;
 }
 
@@ -140,8 +140,8 @@ static void report_node(pcf_diags *diags, const char *file, const node_marks *ma
 	char found[128];
 	int line = 0, column = 0;
 
-	node_marks_get(marks, node, &line, &column);
-	describe_value(node, found, sizeof(found));
+	pcf_defs_node_marks_get(marks, node, &line, &column);
+	pcf_defs_describe_value(node, found, sizeof(found));
 	pcf_diags_add(diags, file, line, column,
 	              "expected %s (a mapping with pcf_name, flavor and aws_resource), found %s",
 	              what, found);
@@ -156,7 +156,7 @@ static int add_document(pcf_definitions *defs, cJSON *root, const yaml_docs *doc
 	int rc = 0;
 
 	if (cJSON_IsObject(root))
-		return defs_add_particle(defs, root, marks, docs->key_marks, file, diags);
+		return pcf_defs_add_particle(defs, root, marks, docs->key_marks, file, diags);
 	if (!cJSON_IsArray(root)) {
 		report_node(diags, file, marks, root, "a particle or a list of particles");
 		return 0;
@@ -164,7 +164,7 @@ static int add_document(pcf_definitions *defs, cJSON *root, const yaml_docs *doc
 	if (root->child == NULL) {
 		int line = 0, column = 0;
 
-		node_marks_get(marks, root, &line, &column);
+		pcf_defs_node_marks_get(marks, root, &line, &column);
 		pcf_diags_add(diags, file, line, column,
 		              "expected a list of particles, found an empty list");
 	}
@@ -172,8 +172,8 @@ static int add_document(pcf_definitions *defs, cJSON *root, const yaml_docs *doc
 	{
 		if (!cJSON_IsObject(item))
 			report_node(diags, file, marks, item, "a particle");
-		else if ((rc = defs_add_particle(defs, item, marks, docs->key_marks, file, diags)) <
-		         0)
+		else if ((rc = pcf_defs_add_particle(defs, item, marks, docs->key_marks, file,
+		                                     diags)) < 0)
 			break;
 	}
 	return rc;
@@ -187,12 +187,13 @@ static int load_text(pcf_definitions *defs, const char *text, size_t len, const 
 	size_t i;
 	int rc, syntax;
 
-	if ((file = defs_intern_file(defs, name)) == NULL)
+	if ((file = pcf_defs_intern_file(defs, name)) == NULL)
 		return PCF_ENOMEM;
-	yaml_docs_init(&docs);
-	syntax = yaml_load_text(&docs, text, len, file, files_is_json(name), diags);
+	pcf_defs_yaml_docs_init(&docs);
+	syntax =
+	    pcf_defs_yaml_load_text(&docs, text, len, file, pcf_defs_files_is_json(name), diags);
 	if (syntax == PCF_ENOMEM) {
-		yaml_docs_cleanup(&docs);
+		pcf_defs_yaml_docs_cleanup(&docs);
 		return PCF_ENOMEM;
 	}
 	if (docs.count == 0 && syntax == 0)
@@ -205,13 +206,13 @@ static int load_text(pcf_definitions *defs, const char *text, size_t len, const 
 		cJSON *root = docs.roots[i];
 
 		docs.roots[i] = NULL;
-		if (rc == 0 && (rc = defs_take_root(defs, root)) == 0)
+		if (rc == 0 && (rc = pcf_defs_take_root(defs, root)) == 0)
 			rc = add_document(defs, root, &docs, file, diags);
 		else if (rc < 0)
 			cJSON_Delete(root);
 	}
 	docs.count = 0;
-	yaml_docs_cleanup(&docs);
+	pcf_defs_yaml_docs_cleanup(&docs);
 	return rc;
 }
 
@@ -222,7 +223,7 @@ static int finish(pcf_definitions **out, pcf_definitions *defs, pcf_diags *diags
 	size_t i;
 	int rc;
 
-	if ((rc = envelope_link(defs, diags)) < 0)
+	if ((rc = pcf_defs_envelope_link(defs, diags)) < 0)
 		goto fail;
 	if (diags->count > diags_before) {
 		pcf_diags_sort(diags, diags_before);
@@ -256,10 +257,10 @@ int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t
 	pcf_diags_init(&local);
 	before = d->count;
 	if ((rc = defs_new(&defs)) < 0 ||
-	    (rc = files_expand(&files, &count, paths, path_count, d)) < 0)
+	    (rc = pcf_defs_files_expand(&files, &count, paths, path_count, d)) < 0)
 		goto out;
 	for (i = 0; i < count; i++) {
-		rc = files_read(&text, &len, files[i], d);
+		rc = pcf_defs_files_read(&text, &len, files[i], d);
 		if (rc == PCF_ENOMEM)
 			goto out;
 		if (rc == 0) {
@@ -274,7 +275,7 @@ int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t
 	defs = NULL;
 out:
 	pcf_definitions_free(defs);
-	files_list_free(files, count);
+	pcf_defs_files_list_free(files, count);
 	pcf_diags_cleanup(&local);
 	return rc;
 }

@@ -23,34 +23,34 @@ struct defs_internal {
 };
 
 /* A stable copy of name owned by defs, or NULL when out of memory. */
-const char *defs_intern_file(pcf_definitions *defs, const char *name);
+const char *pcf_defs_intern_file(pcf_definitions *defs, const char *name);
 
 /* Takes ownership of root. 0 or PCF_ENOMEM (root is then freed). */
-int defs_take_root(pcf_definitions *defs, cJSON *root);
+int pcf_defs_take_root(pcf_definitions *defs, cJSON *root);
 
 /*
  * Appends a particle for node (inside a root defs owns) with its source
  * map, and reads its envelope, reporting problems to diags. 0 or
  * PCF_ENOMEM.
  */
-int defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *marks,
-                      const node_marks *key_marks, const char *file, pcf_diags *diags);
+int pcf_defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *marks,
+                          const node_marks *key_marks, const char *file, pcf_diags *diags);
 
 /*
  * pcf_particle_def_report, pointing at the key of the member at path
  * (for "unknown field" and the like) rather than at its value.
  */
-void particle_report_key(const pcf_particle_def *def, pcf_diags *diags, const char *path,
+void pcf_defs_report_key(const pcf_particle_def *def, pcf_diags *diags, const char *path,
                          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Fills def's envelope fields from def->node; reports every problem. */
-void envelope_read(pcf_particle_def *def, pcf_diags *diags);
+void pcf_defs_envelope_read(pcf_particle_def *def, pcf_diags *diags);
 
 /*
  * Checks across particles: duplicate pcf_names, parents and children that
  * name particles which exist; folds children into the child's parents.
  * 0 or PCF_ENOMEM.
  */
-int envelope_link(pcf_definitions *defs, pcf_diags *diags);
+int pcf_defs_envelope_link(pcf_definitions *defs, pcf_diags *diags);
 
 #endif

@@ -15,7 +15,7 @@
 
 #define SHOWN_MAX 60
 
-void describe_value(const cJSON *value, char *buf, size_t size)
+void pcf_defs_describe_value(const cJSON *value, char *buf, size_t size)
 {
 	if (value == NULL)
 		snprintf(buf, size, "nothing");
@@ -39,7 +39,7 @@ void describe_value(const cJSON *value, char *buf, size_t size)
 		snprintf(buf, size, "an unknown value");
 }
 
-void describe_choices(const char *const *choices, char *buf, size_t size)
+void pcf_defs_describe_choices(const char *const *choices, char *buf, size_t size)
 {
 	size_t n = 0, i, used = 0;
 
@@ -87,7 +87,7 @@ static size_t distance(const char *a, const char *b)
 	return row[lb];
 }
 
-const char *describe_suggest(const char *word, const char *const *choices)
+const char *pcf_defs_describe_suggest(const char *word, const char *const *choices)
 {
 	size_t best = (size_t)-1, limit = strlen(word) / 3, d;
 	const char *found = NULL;
@@ -106,7 +106,7 @@ const char *describe_suggest(const char *word, const char *const *choices)
 	return best <= limit ? found : NULL;
 }
 
-const char *describe_bool_hint(const cJSON *value)
+const char *pcf_defs_describe_bool_hint(const cJSON *value)
 {
 	static const char *const yaml11[] = {"yes", "no", "on", "off", "y", "n", NULL};
 	size_t i;

@@ -10,15 +10,15 @@
 #include <cjson/cJSON.h>
 
 /* The value as a message shows it: "HASHH" (quoted), 5, true, null, a mapping, a list. */
-void describe_value(const cJSON *value, char *buf, size_t size);
+void pcf_defs_describe_value(const cJSON *value, char *buf, size_t size);
 
 /* "a, b or c" from a NULL-terminated list, into buf. */
-void describe_choices(const char *const *choices, char *buf, size_t size);
+void pcf_defs_describe_choices(const char *const *choices, char *buf, size_t size);
 
 /* The choice closest to word when close enough to be a likely typo, else NULL. */
-const char *describe_suggest(const char *word, const char *const *choices);
+const char *pcf_defs_describe_suggest(const char *word, const char *const *choices);
 
 /* A hint when value is a YAML 1.1 boolean word ("yes", "off") read as a string; else "". */
-const char *describe_bool_hint(const cJSON *value);
+const char *pcf_defs_describe_bool_hint(const cJSON *value);
 
 #endif

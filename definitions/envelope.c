@@ -2,10 +2,10 @@
  * The particle envelope: the PCF fields every particle has, whatever its
  * flavor.
  *
- * envelope_read checks one particle's own fields (types, the desired_state
+ * pcf_defs_envelope_read checks one particle's own fields (types, the desired_state
  * enum, required fields, unknown fields, the PCF "callbacks" field that pcf
  * cannot honour) and fills the typed members of pcf_particle_def.
- * envelope_link then looks across particles: duplicate names, and parents
+ * pcf_defs_envelope_link then looks across particles: duplicate names, and parents
  * and children that must name particles in the same definitions. A child
  * list is folded into the child's parents, so the engine only ever reads
  * parents. Which flavors exist and whether parents form a cycle is the
@@ -37,7 +37,7 @@ static void check_unknown_fields(const pcf_particle_def *def, pcf_diags *diags)
 	const char *guess;
 	char choices[256];
 
-	describe_choices(known_fields, choices, sizeof(choices));
+	pcf_defs_describe_choices(known_fields, choices, sizeof(choices));
 	cJSON_ArrayForEach(item, def->node)
 	{
 		size_t i;
@@ -48,13 +48,13 @@ static void check_unknown_fields(const pcf_particle_def *def, pcf_diags *diags)
 		if (known)
 			continue;
 		if (strcmp(item->string, "callbacks") == 0) {
-			particle_report_key(def, diags, "callbacks",
+			pcf_defs_report_key(def, diags, "callbacks",
 			                    "not supported: PCF callbacks name Python functions, "
 			                    "which pcf cannot run; remove this field");
 			continue;
 		}
-		guess = describe_suggest(item->string, known_fields);
-		particle_report_key(def, diags, item->string,
+		guess = pcf_defs_describe_suggest(item->string, known_fields);
+		pcf_defs_report_key(def, diags, item->string,
 		                    "unknown particle field: expected one of %s%s%s%s", choices,
 		                    guess ? " (did you mean \"" : "", guess ? guess : "",
 		                    guess ? "\"?)" : "");
@@ -79,7 +79,7 @@ static char *read_name_field(const pcf_particle_def *def, pcf_diags *diags, cons
 		return strdup(text);
 	}
 	if (!cJSON_IsString(v) || v->valuestring[0] == '\0') {
-		describe_value(v, found, sizeof(found));
+		pcf_defs_describe_value(v, found, sizeof(found));
 		pcf_particle_def_report(def, diags, field, "expected %s, found %s", what,
 		                        cJSON_IsString(v) ? "an empty string" : found);
 		return NULL;
@@ -103,8 +103,8 @@ static void read_desired_state(pcf_particle_def *def, pcf_diags *diags)
 			return;
 		}
 	}
-	describe_value(v, found, sizeof(found));
-	guess = cJSON_IsString(v) ? describe_suggest(v->valuestring, state_names) : NULL;
+	pcf_defs_describe_value(v, found, sizeof(found));
+	guess = cJSON_IsString(v) ? pcf_defs_describe_suggest(v->valuestring, state_names) : NULL;
 	pcf_particle_def_report(def, diags, "desired_state",
 	                        "expected one of running, stopped, terminated, found %s%s%s%s",
 	                        found, guess ? " (did you mean \"" : "", guess ? guess : "",
@@ -120,13 +120,13 @@ static int read_bool(const pcf_particle_def *def, pcf_diags *diags, const char *
 		return 0;
 	if (cJSON_IsBool(v))
 		return cJSON_IsTrue(v);
-	describe_value(v, found, sizeof(found));
+	pcf_defs_describe_value(v, found, sizeof(found));
 	pcf_particle_def_report(def, diags, field, "expected true or false, found %s%s", found,
-	                        describe_bool_hint(v));
+	                        pcf_defs_describe_bool_hint(v));
 	return 0;
 }
 
-/* parents / children: a list of non-empty strings. Resolved later by envelope_link. */
+/* parents / children: a list of non-empty strings. Resolved later by pcf_defs_envelope_link. */
 static void check_reference_list(const pcf_particle_def *def, pcf_diags *diags, const char *field)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(def->node, field), *item;
@@ -136,7 +136,7 @@ static void check_reference_list(const pcf_particle_def *def, pcf_diags *diags, 
 	if (list == NULL)
 		return;
 	if (!cJSON_IsArray(list)) {
-		describe_value(list, found, sizeof(found));
+		pcf_defs_describe_value(list, found, sizeof(found));
 		pcf_particle_def_report(def, diags, field,
 		                        "expected a list of particle names (\"name\" or "
 		                        "\"flavor:name\"), found %s",
@@ -146,7 +146,7 @@ static void check_reference_list(const pcf_particle_def *def, pcf_diags *diags, 
 	cJSON_ArrayForEach(item, list)
 	{
 		if (!cJSON_IsString(item) || item->valuestring[0] == '\0') {
-			describe_value(item, found, sizeof(found));
+			pcf_defs_describe_value(item, found, sizeof(found));
 			snprintf(path, sizeof(path), "%s[%d]", field, i);
 			pcf_particle_def_report(def, diags, path,
 			                        "expected a particle name (\"name\" or "
@@ -170,7 +170,7 @@ static void read_aws_resource(pcf_particle_def *def, pcf_diags *diags)
 		return;
 	}
 	if (!cJSON_IsObject(v)) {
-		describe_value(v, found, sizeof(found));
+		pcf_defs_describe_value(v, found, sizeof(found));
 		pcf_particle_def_report(def, diags, "aws_resource",
 		                        "expected a mapping of the resource's settings, found %s",
 		                        found);
@@ -192,7 +192,7 @@ static char *join_id(const char *flavor, const char *name)
 	return id;
 }
 
-void envelope_read(pcf_particle_def *def, pcf_diags *diags)
+void pcf_defs_envelope_read(pcf_particle_def *def, pcf_diags *diags)
 {
 	check_unknown_fields(def, diags);
 	def->name = read_name_field(def, diags, "pcf_name", "a particle name (a string)");

@@ -28,7 +28,7 @@ static int has_suffix(const char *name, const char *suffix)
 	return ln > ls && strcmp(name + ln - ls, suffix) == 0;
 }
 
-int files_is_json(const char *path)
+int pcf_defs_files_is_json(const char *path)
 {
 	return has_suffix(path, ".json");
 }
@@ -145,8 +145,8 @@ static int expand_defaults(struct list *out, pcf_diags *diags)
 	return 0;
 }
 
-int files_expand(char ***out, size_t *count, const char *const *paths, size_t path_count,
-                 pcf_diags *diags)
+int pcf_defs_files_expand(char ***out, size_t *count, const char *const *paths, size_t path_count,
+                          pcf_diags *diags)
 {
 	struct list l = {NULL, 0, 0};
 	struct stat st;
@@ -170,7 +170,7 @@ int files_expand(char ***out, size_t *count, const char *const *paths, size_t pa
 			rc = list_push(&l, strdup(paths[i]));
 	}
 	if (rc < 0) {
-		files_list_free(l.items, l.count);
+		pcf_defs_files_list_free(l.items, l.count);
 		return rc;
 	}
 	*out = l.items;
@@ -178,7 +178,7 @@ int files_expand(char ***out, size_t *count, const char *const *paths, size_t pa
 	return 0;
 }
 
-void files_list_free(char **list, size_t count)
+void pcf_defs_files_list_free(char **list, size_t count)
 {
 	size_t i;
 
@@ -231,7 +231,7 @@ static int read_stream(char **text, size_t *len, FILE *f, const char *path, pcf_
 	return 0;
 }
 
-int files_read(char **text, size_t *len, const char *path, pcf_diags *diags)
+int pcf_defs_files_read(char **text, size_t *len, const char *path, pcf_diags *diags)
 {
 	struct stat st;
 	FILE *f;

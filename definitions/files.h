@@ -17,21 +17,21 @@
  * given); no paths as the first of pcf.yml, pcf.yaml, pcf.json that exists
  * in the working directory. Problems (missing path, empty directory, no
  * default file) go to diags and those paths are skipped. *out is a new
- * array of new strings, free with files_list_free. Returns 0, or
+ * array of new strings, free with pcf_defs_files_list_free. Returns 0, or
  * PCF_ENOMEM.
  */
-int files_expand(char ***out, size_t *count, const char *const *paths, size_t path_count,
-                 pcf_diags *diags);
-void files_list_free(char **list, size_t count);
+int pcf_defs_files_expand(char ***out, size_t *count, const char *const *paths, size_t path_count,
+                          pcf_diags *diags);
+void pcf_defs_files_list_free(char **list, size_t count);
 
 /*
  * Reads the whole file at path into *text (free with free; NUL added
  * after len bytes). Files over PCF_DEFINITIONS_MAX_FILE_BYTES are refused
  * before reading. Returns 0, PCF_EDEFINITION (reported), or PCF_ENOMEM.
  */
-int files_read(char **text, size_t *len, const char *path, pcf_diags *diags);
+int pcf_defs_files_read(char **text, size_t *len, const char *path, pcf_diags *diags);
 
 /* 1 when path names a JSON file (by its extension). */
-int files_is_json(const char *path);
+int pcf_defs_files_is_json(const char *path);
 
 #endif

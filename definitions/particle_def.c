@@ -65,7 +65,7 @@ static void locate(const pcf_particle_def *def, const char *path, int key, pcf_s
 	if (def == NULL || def->map == NULL || path == NULL || (copy = strdup(path)) == NULL)
 		return;
 	do {
-		if (source_map_find(def->map, copy, key, &line, &column)) {
+		if (pcf_defs_source_map_find(def->map, copy, key, &line, &column)) {
 			mark->line = line;
 			mark->column = column;
 			break;
@@ -125,7 +125,7 @@ void pcf_particle_def_report(const pcf_particle_def *def, pcf_diags *diags, cons
 	va_end(ap);
 }
 
-void particle_report_key(const pcf_particle_def *def, pcf_diags *diags, const char *path,
+void pcf_defs_report_key(const pcf_particle_def *def, pcf_diags *diags, const char *path,
                          const char *fmt, ...)
 {
 	va_list ap;

@@ -25,8 +25,8 @@ struct index {
 
 static void index_cleanup(struct index *x)
 {
-	strmap_cleanup(&x->by_id);
-	strmap_cleanup(&x->by_name);
+	pcf_defs_strmap_cleanup(&x->by_id);
+	pcf_defs_strmap_cleanup(&x->by_name);
 }
 
 /* Builds the index and reports duplicate names on the way. 0 or PCF_ENOMEM. */
@@ -35,21 +35,21 @@ static int index_build(struct index *x, const pcf_definitions *defs, pcf_diags *
 	size_t i;
 	int rc;
 
-	strmap_init(&x->by_id);
-	strmap_init(&x->by_name);
+	pcf_defs_strmap_init(&x->by_id);
+	pcf_defs_strmap_init(&x->by_name);
 	for (i = 0; i < defs->count; i++) {
 		const pcf_particle_def *d = &defs->particles[i], *first;
 		pcf_source_mark mark;
 
 		if (d->name == NULL)
 			continue;
-		if (d->id != NULL && (rc = strmap_put(&x->by_id, d->id, d)) < 0)
+		if (d->id != NULL && (rc = pcf_defs_strmap_put(&x->by_id, d->id, d)) < 0)
 			return rc;
-		if ((rc = strmap_put(&x->by_name, d->name, d)) < 0)
+		if ((rc = pcf_defs_strmap_put(&x->by_name, d->name, d)) < 0)
 			return rc;
 		if (rc == 1)
 			continue;
-		first = strmap_get(&x->by_name, d->name);
+		first = pcf_defs_strmap_get(&x->by_name, d->name);
 		pcf_particle_def_locate(first, "pcf_name", &mark);
 		pcf_particle_def_report(d, diags, "pcf_name",
 		                        "duplicate particle name \"%s\": expected each pcf_name "
@@ -62,10 +62,10 @@ static int index_build(struct index *x, const pcf_definitions *defs, pcf_diags *
 /* The particle ref names ("flavor:name" or "name"), or NULL. */
 static pcf_particle_def *resolve(const struct index *x, const char *ref)
 {
-	const pcf_particle_def *d = strmap_get(&x->by_id, ref);
+	const pcf_particle_def *d = pcf_defs_strmap_get(&x->by_id, ref);
 
 	if (d == NULL)
-		d = strmap_get(&x->by_name, ref);
+		d = pcf_defs_strmap_get(&x->by_name, ref);
 	/* A particle whose own envelope failed has no id and cannot be a parent. */
 	return (d != NULL && d->id != NULL) ? (pcf_particle_def *)d : NULL;
 }
@@ -109,7 +109,7 @@ static const char **all_names(const pcf_definitions *defs)
 static void report_unknown(const pcf_particle_def *def, pcf_diags *diags, const char *field,
                            int index, const char *ref, const char *const *names)
 {
-	const char *guess = names ? describe_suggest(ref, names) : NULL;
+	const char *guess = names ? pcf_defs_describe_suggest(ref, names) : NULL;
 	char path[64];
 
 	snprintf(path, sizeof(path), "%s[%d]", field, index);
@@ -135,12 +135,12 @@ static int link_one(pcf_definitions *defs, const struct index *x, size_t i,
 		index = 0;
 		list = cJSON_GetObjectItemCaseSensitive(def->node, fields[f]);
 		if (!cJSON_IsArray(list))
-			continue; /* reported by envelope_read */
+			continue; /* reported by pcf_defs_envelope_read */
 		cJSON_ArrayForEach(item, list)
 		{
 			if (!cJSON_IsString(item) || item->valuestring[0] == '\0') {
 				index++;
-				continue; /* already reported by envelope_read */
+				continue; /* already reported by pcf_defs_envelope_read */
 			}
 			found = resolve(x, item->valuestring);
 			if (found == NULL)
@@ -156,7 +156,7 @@ static int link_one(pcf_definitions *defs, const struct index *x, size_t i,
 	return 0;
 }
 
-int envelope_link(pcf_definitions *defs, pcf_diags *diags)
+int pcf_defs_envelope_link(pcf_definitions *defs, pcf_diags *diags)
 {
 	const char **names = NULL;
 	struct index x;

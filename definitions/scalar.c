@@ -103,7 +103,7 @@ static cJSON *number_from(const char *text)
 	return cJSON_CreateNumber(value);
 }
 
-int scalar_resolve_plain(cJSON **out, const char *text)
+int pcf_defs_scalar_resolve_plain(cJSON **out, const char *text)
 {
 	static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
 	static const char *const trues[] = {"true", "True", "TRUE", NULL};
@@ -160,7 +160,7 @@ static int apply_tag(cJSON **out, const char *tag, const char *text, char *why, 
 		                      tag)
 		            : PCF_ENOMEM;
 	}
-	typed = scalar_resolve_plain(out, text);
+	typed = pcf_defs_scalar_resolve_plain(out, text);
 	if (typed && *out == NULL)
 		return PCF_ENOMEM;
 	if (typed && ((strcmp(kind, "int") == 0 && is_int_text(text)) ||
@@ -176,7 +176,7 @@ static int apply_tag(cJSON **out, const char *tag, const char *text, char *why, 
 	               kind[0] == 'i' ? "an" : "a", kind, text);
 }
 
-int scalar_to_json(cJSON **out, const scalar_text *s, char *why, size_t why_size)
+int pcf_defs_scalar_to_json(cJSON **out, const scalar_text *s, char *why, size_t why_size)
 {
 	char *text = NULL;
 	int rc, typed;
@@ -189,7 +189,7 @@ int scalar_to_json(cJSON **out, const scalar_text *s, char *why, size_t why_size
 		                      "expected text, found a NUL character (\\0) in a string")
 		            : PCF_ENOMEM;
 	}
-	rc = substitute_env(&text, s->text, s->len, why, why_size);
+	rc = pcf_defs_substitute_env(&text, s->text, s->len, why, why_size);
 	if (rc == PCF_EDEFINITION) {
 		/* Keep the raw text so later checks still see a string here. */
 		text = strndup(s->text, s->len);
@@ -202,7 +202,7 @@ int scalar_to_json(cJSON **out, const scalar_text *s, char *why, size_t why_size
 		int tag_rc = apply_tag(out, s->tag, text, why, why_size);
 
 		rc = (rc == 0 || tag_rc == PCF_ENOMEM) ? tag_rc : rc;
-	} else if (s->plain && rc == 0 && (typed = scalar_resolve_plain(out, text)) != 0) {
+	} else if (s->plain && rc == 0 && (typed = pcf_defs_scalar_resolve_plain(out, text)) != 0) {
 		if (*out == NULL)
 			rc = PCF_ENOMEM;
 	} else {

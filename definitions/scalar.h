@@ -25,7 +25,7 @@ typedef struct scalar_text {
  * PCF_EDEFINITION with a reason in why and *out still set to the best
  * value (a string) so loading can go on and report more.
  */
-int scalar_to_json(cJSON **out, const scalar_text *s, char *why, size_t why_size);
+int pcf_defs_scalar_to_json(cJSON **out, const scalar_text *s, char *why, size_t why_size);
 
 /*
  * The core-schema value of plain text: 1 and a new node in *out when text
@@ -33,6 +33,6 @@ int scalar_to_json(cJSON **out, const scalar_text *s, char *why, size_t why_size
  * of memory, which the caller notices from the NULL *out on a 1). Exposed
  * for tests.
  */
-int scalar_resolve_plain(cJSON **out, const char *text);
+int pcf_defs_scalar_resolve_plain(cJSON **out, const char *text);
 
 #endif

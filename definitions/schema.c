@@ -37,7 +37,7 @@ static void vproblem(struct walk *w, const char *path, int at_key, const char *f
 
 	vsnprintf(message, sizeof(message), fmt, ap);
 	if (at_key)
-		particle_report_key(w->def, w->diags, path, "%s", message);
+		pcf_defs_report_key(w->def, w->diags, path, "%s", message);
 	else
 		pcf_particle_def_report(w->def, w->diags, path, "%s", message);
 	w->problems++;
@@ -137,7 +137,7 @@ static void check_enum(struct walk *w, const char *const *values, const cJSON *n
 			break;
 		used += (size_t)n;
 	}
-	describe_value(node, found, sizeof(found));
+	pcf_defs_describe_value(node, found, sizeof(found));
 	problem(w, path, "expected one of %s, found %s", choices, found);
 }
 
@@ -199,12 +199,12 @@ static void check_value(struct walk *w, pcf_schema_type type, const char *const 
 	    coerce_to_string(node) < 0)
 		return;
 	if (!type_matches(type, node)) {
-		describe_value(node, found, sizeof(found));
+		pcf_defs_describe_value(node, found, sizeof(found));
 		if (type == PCF_SCHEMA_OBJECT && object != NULL && object->name != NULL)
 			problem(w, path, "expected a mapping (%s), found %s", object->name, found);
 		else
 			problem(w, path, "expected %s, found %s%s", type_phrase(type), found,
-			        type == PCF_SCHEMA_BOOL ? describe_bool_hint(node) : "");
+			        type == PCF_SCHEMA_BOOL ? pcf_defs_describe_bool_hint(node) : "");
 		return;
 	}
 	if (type == PCF_SCHEMA_STRING && enum_values != NULL)
@@ -236,8 +236,8 @@ static void report_unknown(struct walk *w, const pcf_schema *schema, const char 
 	for (i = 0; i < schema->field_count && n + 1 < sizeof(names) / sizeof(names[0]); i++)
 		names[n++] = schema->fields[i].name;
 	names[n] = NULL;
-	describe_choices(names, choices, sizeof(choices));
-	guess = describe_suggest(key, names);
+	pcf_defs_describe_choices(names, choices, sizeof(choices));
+	guess = pcf_defs_describe_suggest(key, names);
 	problem_at_key(w, path, "unknown field in %s: expected one of %s%s%s%s",
 	               schema->name ? schema->name : "this mapping", choices,
 	               guess ? " (did you mean \"" : "", guess ? guess : "", guess ? "\"?)" : "");
@@ -282,7 +282,7 @@ size_t pcf_schema_check(const pcf_schema *schema, cJSON *node, const char *path,
 	if (path == NULL)
 		path = "";
 	if (!cJSON_IsObject(node)) {
-		describe_value(node, found, sizeof(found));
+		pcf_defs_describe_value(node, found, sizeof(found));
 		problem(&w, path, "expected a mapping (%s), found %s",
 		        schema->name ? schema->name : "settings", found);
 		return w.problems;

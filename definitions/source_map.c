@@ -64,7 +64,7 @@ static size_t hash_string(const char *s)
 	return (size_t)h;
 }
 
-int node_marks_new(node_marks **out)
+int pcf_defs_node_marks_new(node_marks **out)
 {
 	node_marks *m = calloc(1, sizeof(*m));
 
@@ -81,7 +81,7 @@ int node_marks_new(node_marks **out)
 	return 0;
 }
 
-void node_marks_free(node_marks *marks)
+void pcf_defs_node_marks_free(node_marks *marks)
 {
 	if (marks == NULL)
 		return;
@@ -114,7 +114,7 @@ static int marks_grow(node_marks *m)
 	return 0;
 }
 
-int node_marks_put(node_marks *marks, const cJSON *node, int line, int column)
+int pcf_defs_node_marks_put(node_marks *marks, const cJSON *node, int line, int column)
 {
 	struct mark_slot *slot;
 
@@ -129,7 +129,7 @@ int node_marks_put(node_marks *marks, const cJSON *node, int line, int column)
 	return 0;
 }
 
-int node_marks_get(const node_marks *marks, const cJSON *node, int *line, int *column)
+int pcf_defs_node_marks_get(const node_marks *marks, const cJSON *node, int *line, int *column)
 {
 	const struct mark_slot *slot;
 
@@ -143,7 +143,7 @@ int node_marks_get(const node_marks *marks, const cJSON *node, int *line, int *c
 	return 1;
 }
 
-size_t node_marks_count_tree(const cJSON *node, int depth, int *height)
+size_t pcf_defs_node_marks_count_tree(const cJSON *node, int depth, int *height)
 {
 	const cJSON *child;
 	size_t n = 1;
@@ -151,11 +151,11 @@ size_t node_marks_count_tree(const cJSON *node, int depth, int *height)
 	if (depth > *height)
 		*height = depth;
 	for (child = node->child; child != NULL; child = child->next)
-		n += node_marks_count_tree(child, depth + 1, height);
+		n += pcf_defs_node_marks_count_tree(child, depth + 1, height);
 	return n;
 }
 
-cJSON *node_marks_copy_tree(node_marks *marks, node_marks *key_marks, const cJSON *src)
+cJSON *pcf_defs_node_marks_copy_tree(node_marks *marks, node_marks *key_marks, const cJSON *src)
 {
 	cJSON *copy = cJSON_Duplicate(src, 0), *c;
 	const cJSON *s;
@@ -163,14 +163,14 @@ cJSON *node_marks_copy_tree(node_marks *marks, node_marks *key_marks, const cJSO
 
 	if (copy == NULL)
 		return NULL;
-	if (node_marks_get(marks, src, &line, &column) &&
-	    node_marks_put(marks, copy, line, column) < 0)
+	if (pcf_defs_node_marks_get(marks, src, &line, &column) &&
+	    pcf_defs_node_marks_put(marks, copy, line, column) < 0)
 		goto fail;
-	if (node_marks_get(key_marks, src, &line, &column) &&
-	    node_marks_put(key_marks, copy, line, column) < 0)
+	if (pcf_defs_node_marks_get(key_marks, src, &line, &column) &&
+	    pcf_defs_node_marks_put(key_marks, copy, line, column) < 0)
 		goto fail;
 	for (s = src->child; s != NULL; s = s->next) {
-		if ((c = node_marks_copy_tree(marks, key_marks, s)) == NULL)
+		if ((c = pcf_defs_node_marks_copy_tree(marks, key_marks, s)) == NULL)
 			goto fail;
 		if (cJSON_IsObject(copy))
 			cJSON_AddItemToObject(copy, s->string, c);
@@ -267,8 +267,8 @@ static int walk(struct pcf_source_map *map, const cJSON *node, const node_marks 
 	size_t len = b->len, index = 0;
 	int pos[4] = {0, 0, 0, 0}, rc;
 
-	if (node_marks_get(marks[0], node, &pos[0], &pos[1])) {
-		node_marks_get(marks[1], node, &pos[2], &pos[3]);
+	if (pcf_defs_node_marks_get(marks[0], node, &pos[0], &pos[1])) {
+		pcf_defs_node_marks_get(marks[1], node, &pos[2], &pos[3]);
 		if ((rc = map_put(map, b->text, pos)) < 0)
 			return rc;
 	}
@@ -291,8 +291,9 @@ static int walk(struct pcf_source_map *map, const cJSON *node, const node_marks 
 	return 0;
 }
 
-int source_map_build(struct pcf_source_map **out, const cJSON *root, const node_marks *marks,
-                     const node_marks *key_marks, const char *file)
+int pcf_defs_source_map_build(struct pcf_source_map **out, const cJSON *root,
+                              const node_marks *marks, const node_marks *key_marks,
+                              const char *file)
 {
 	const node_marks *both[2] = {marks, key_marks};
 	struct pcf_source_map *map = calloc(1, sizeof(*map));
@@ -313,11 +314,11 @@ int source_map_build(struct pcf_source_map **out, const cJSON *root, const node_
 	map = NULL;
 out:
 	free(b.text);
-	source_map_free(map);
+	pcf_defs_source_map_free(map);
 	return rc;
 }
 
-void source_map_free(struct pcf_source_map *map)
+void pcf_defs_source_map_free(struct pcf_source_map *map)
 {
 	size_t i;
 
@@ -329,8 +330,8 @@ void source_map_free(struct pcf_source_map *map)
 	free(map);
 }
 
-int source_map_find(const struct pcf_source_map *map, const char *path, int key, int *line,
-                    int *column)
+int pcf_defs_source_map_find(const struct pcf_source_map *map, const char *path, int key, int *line,
+                             int *column)
 {
 	const struct path_slot *slot;
 
@@ -344,7 +345,7 @@ int source_map_find(const struct pcf_source_map *map, const char *path, int key,
 	return 1;
 }
 
-const char *source_map_file(const struct pcf_source_map *map)
+const char *pcf_defs_source_map_file(const struct pcf_source_map *map)
 {
 	return map ? map->file : NULL;
 }

@@ -17,23 +17,23 @@
 
 typedef struct node_marks node_marks;
 
-/* 0, or PCF_ENOMEM. Free with node_marks_free. */
-int node_marks_new(node_marks **out);
-void node_marks_free(node_marks *marks);
+/* 0, or PCF_ENOMEM. Free with pcf_defs_node_marks_free. */
+int pcf_defs_node_marks_new(node_marks **out);
+void pcf_defs_node_marks_free(node_marks *marks);
 /* Records (or replaces) where node starts; line and column 1-based. 0 or PCF_ENOMEM. */
-int node_marks_put(node_marks *marks, const cJSON *node, int line, int column);
+int pcf_defs_node_marks_put(node_marks *marks, const cJSON *node, int line, int column);
 /* 1 and fills line/column when known, else 0. */
-int node_marks_get(const node_marks *marks, const cJSON *node, int *line, int *column);
+int pcf_defs_node_marks_get(const node_marks *marks, const cJSON *node, int *line, int *column);
 
 /*
  * A deep copy of src (free with cJSON_Delete) whose nodes carry the value
  * and key marks of src's nodes, for aliases: an error inside an aliased
  * value points at the text that defined it. NULL when out of memory.
  */
-cJSON *node_marks_copy_tree(node_marks *marks, node_marks *key_marks, const cJSON *src);
+cJSON *pcf_defs_node_marks_copy_tree(node_marks *marks, node_marks *key_marks, const cJSON *src);
 
 /* Nodes in the tree at node; *height becomes the deepest depth seen (start at depth 0). */
-size_t node_marks_count_tree(const cJSON *node, int depth, int *height);
+size_t pcf_defs_node_marks_count_tree(const cJSON *node, int depth, int *height);
 
 struct pcf_source_map;
 
@@ -44,16 +44,17 @@ struct pcf_source_map;
  * mapping members start. file is borrowed and must outlive the map.
  * 0 or PCF_ENOMEM.
  */
-int source_map_build(struct pcf_source_map **out, const cJSON *root, const node_marks *marks,
-                     const node_marks *key_marks, const char *file);
-void source_map_free(struct pcf_source_map *map);
+int pcf_defs_source_map_build(struct pcf_source_map **out, const cJSON *root,
+                              const node_marks *marks, const node_marks *key_marks,
+                              const char *file);
+void pcf_defs_source_map_free(struct pcf_source_map *map);
 /*
  * 1 and fills line/column when path has a position, else 0. key: the
  * position of the member's key rather than its value (the value's when
  * there is no key).
  */
-int source_map_find(const struct pcf_source_map *map, const char *path, int key, int *line,
-                    int *column);
-const char *source_map_file(const struct pcf_source_map *map);
+int pcf_defs_source_map_find(const struct pcf_source_map *map, const char *path, int key, int *line,
+                             int *column);
+const char *pcf_defs_source_map_file(const struct pcf_source_map *map);
 
 #endif

@@ -17,19 +17,19 @@ struct strmap_slot {
 	const void *value;
 };
 
-void strmap_init(strmap *m)
+void pcf_defs_strmap_init(strmap *m)
 {
 	m->slots = NULL;
 	m->capacity = 0;
 	m->count = 0;
 }
 
-void strmap_cleanup(strmap *m)
+void pcf_defs_strmap_cleanup(strmap *m)
 {
 	if (m == NULL)
 		return;
 	free(m->slots);
-	strmap_init(m);
+	pcf_defs_strmap_init(m);
 }
 
 static size_t hash(const char *s)
@@ -68,7 +68,7 @@ static int grow(strmap *m)
 	return 0;
 }
 
-int strmap_put(strmap *m, const char *key, const void *value)
+int pcf_defs_strmap_put(strmap *m, const char *key, const void *value)
 {
 	struct strmap_slot *slot;
 
@@ -83,7 +83,7 @@ int strmap_put(strmap *m, const char *key, const void *value)
 	return 1;
 }
 
-int strmap_set(strmap *m, const char *key, const void *value)
+int pcf_defs_strmap_set(strmap *m, const char *key, const void *value)
 {
 	struct strmap_slot *slot;
 
@@ -97,7 +97,7 @@ int strmap_set(strmap *m, const char *key, const void *value)
 	return 0;
 }
 
-const void *strmap_get(const strmap *m, const char *key)
+const void *pcf_defs_strmap_get(const strmap *m, const char *key)
 {
 	if (m->capacity == 0)
 		return NULL;

@@ -159,7 +159,7 @@ static int expand(struct out_buf *b, const char *text, size_t len, int nesting, 
 	return put(b, text + start, len - start);
 }
 
-int substitute_env(char **out, const char *text, size_t len, char *why, size_t why_size)
+int pcf_defs_substitute_env(char **out, const char *text, size_t len, char *why, size_t why_size)
 {
 	struct out_buf b = {NULL, 0, 0};
 	int rc;
@@ -178,7 +178,7 @@ int substitute_env(char **out, const char *text, size_t len, char *why, size_t w
 	return 0;
 }
 
-int substitute_needed(const char *text, size_t len)
+int pcf_defs_substitute_needed(const char *text, size_t len)
 {
 	size_t i;
 

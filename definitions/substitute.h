@@ -17,9 +17,9 @@
  * untouched. Returns 0, PCF_ENOMEM, or PCF_EDEFINITION with a one-line
  * reason in why (why may be NULL).
  */
-int substitute_env(char **out, const char *text, size_t len, char *why, size_t why_size);
+int pcf_defs_substitute_env(char **out, const char *text, size_t len, char *why, size_t why_size);
 
-/* 1 when text holds something substitute_env would change. */
-int substitute_needed(const char *text, size_t len);
+/* 1 when text holds something pcf_defs_substitute_env would change. */
+int pcf_defs_substitute_needed(const char *text, size_t len);
 
 #endif

@@ -89,7 +89,8 @@ static void out_of_memory(struct loader *l)
 
 static int mark_node(struct loader *l, const cJSON *node, const yaml_mark_t *mark)
 {
-	if (node_marks_put(l->docs->marks, node, (int)mark->line + 1, (int)mark->column + 1) < 0) {
+	if (pcf_defs_node_marks_put(l->docs->marks, node, (int)mark->line + 1,
+	                            (int)mark->column + 1) < 0) {
 		out_of_memory(l);
 		return -1;
 	}
@@ -112,13 +113,13 @@ static void anchor_remember(struct loader *l, const char *name, const cJSON *nod
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return out_of_memory(l);
 	a->name = strdup(name);
-	a->copy = node_marks_copy_tree(l->docs->marks, l->docs->key_marks, node);
+	a->copy = pcf_defs_node_marks_copy_tree(l->docs->marks, l->docs->key_marks, node);
 	l->anchors[l->anchor_count++] = a;
 	if (a->name == NULL || a->copy == NULL)
 		return out_of_memory(l);
-	a->nodes = node_marks_count_tree(a->copy, 0, &a->height);
+	a->nodes = pcf_defs_node_marks_count_tree(a->copy, 0, &a->height);
 	/* A later anchor of the same name shadows the earlier one. */
-	if (strmap_set(&l->anchor_names, a->name, a) < 0)
+	if (pcf_defs_strmap_set(&l->anchor_names, a->name, a) < 0)
 		out_of_memory(l);
 }
 
@@ -132,12 +133,12 @@ static void anchors_clear(struct loader *l)
 		free(l->anchors[i]);
 	}
 	l->anchor_count = 0;
-	strmap_cleanup(&l->anchor_names);
+	pcf_defs_strmap_cleanup(&l->anchor_names);
 }
 
 static const struct anchor *anchor_find(const struct loader *l, const char *name)
 {
-	return strmap_get(&l->anchor_names, name);
+	return pcf_defs_strmap_get(&l->anchor_names, name);
 }
 
 static struct frame *top(struct loader *l)
@@ -148,7 +149,7 @@ static struct frame *top(struct loader *l)
 /* Where the node starts, for messages about it. */
 static void node_line(struct loader *l, const cJSON *node, int *line, int *column)
 {
-	if (!node_marks_get(l->docs->marks, node, line, column))
+	if (!pcf_defs_node_marks_get(l->docs->marks, node, line, column))
 		*line = *column = 0;
 }
 
@@ -168,8 +169,8 @@ static void attach(struct loader *l, cJSON *node)
 			cJSON_Delete(node);
 			out_of_memory(l);
 		}
-	} else if ((previous = strmap_get(&f->keys, f->key)) != NULL) {
-		if (!node_marks_get(l->docs->key_marks, previous, &line, &column))
+	} else if ((previous = pcf_defs_strmap_get(&f->keys, f->key)) != NULL) {
+		if (!pcf_defs_node_marks_get(l->docs->key_marks, previous, &line, &column))
 			node_line(l, previous, &line, &column);
 		report(l, &f->key_mark,
 		       "duplicate key \"%s\": expected each key once in a mapping, found it again "
@@ -180,9 +181,9 @@ static void attach(struct loader *l, cJSON *node)
 		cJSON_Delete(node);
 		out_of_memory(l);
 	} else {
-		if (strmap_put(&f->keys, node->string, node) < 0 ||
-		    node_marks_put(l->docs->key_marks, node, (int)f->key_mark.line + 1,
-		                   (int)f->key_mark.column + 1) < 0)
+		if (pcf_defs_strmap_put(&f->keys, node->string, node) < 0 ||
+		    pcf_defs_node_marks_put(l->docs->key_marks, node, (int)f->key_mark.line + 1,
+		                            (int)f->key_mark.column + 1) < 0)
 			out_of_memory(l);
 	}
 	free(f->key);
@@ -237,7 +238,7 @@ static void on_scalar(struct loader *l, const yaml_event_t *e)
 			anchor_key(l, (const char *)e->data.scalar.anchor, s.text, mark);
 		return;
 	}
-	rc = scalar_to_json(&node, &s, why, sizeof(why));
+	rc = pcf_defs_scalar_to_json(&node, &s, why, sizeof(why));
 	if (rc == PCF_ENOMEM || node == NULL)
 		return out_of_memory(l);
 	if (rc < 0)
@@ -314,7 +315,8 @@ static void on_alias(struct loader *l, const yaml_event_t *e)
 		l->fatal = 1;
 		return;
 	}
-	if ((copy = node_marks_copy_tree(l->docs->marks, l->docs->key_marks, a->copy)) == NULL)
+	if ((copy = pcf_defs_node_marks_copy_tree(l->docs->marks, l->docs->key_marks, a->copy)) ==
+	    NULL)
 		return out_of_memory(l);
 	if (mark_node(l, copy, &e->start_mark) < 0) {
 		cJSON_Delete(copy);
@@ -388,14 +390,14 @@ static void merge_one(struct loader *l, struct frame *f, cJSON *source)
 
 	for (item = source->child; item != NULL; item = next) {
 		next = item->next;
-		if (strmap_get(&f->keys, item->string) != NULL)
+		if (pcf_defs_strmap_get(&f->keys, item->string) != NULL)
 			continue;
 		cJSON_DetachItemViaPointer(source, item);
 		if (!cJSON_AddItemToObject(f->node, item->string, item)) {
 			cJSON_Delete(item);
 			return out_of_memory(l);
 		}
-		if (strmap_put(&f->keys, item->string, item) < 0)
+		if (pcf_defs_strmap_put(&f->keys, item->string, item) < 0)
 			return out_of_memory(l);
 	}
 }
@@ -435,7 +437,7 @@ static void on_end(struct loader *l)
 	if (f.merges != NULL)
 		apply_merges(l, &f);
 	cJSON_Delete(f.merges);
-	strmap_cleanup(&f.keys);
+	pcf_defs_strmap_cleanup(&f.keys);
 	free(f.key);
 	if (f.anchor != NULL)
 		anchor_remember(l, f.anchor, f.node);
@@ -450,7 +452,7 @@ static void drop_open_frames(struct loader *l)
 
 		cJSON_Delete(f->node);
 		cJSON_Delete(f->merges);
-		strmap_cleanup(&f->keys);
+		pcf_defs_strmap_cleanup(&f->keys);
 		free(f->key);
 		free(f->anchor);
 	}
@@ -509,12 +511,12 @@ static void dispatch(struct loader *l, const yaml_event_t *e)
 	}
 }
 
-void yaml_docs_init(yaml_docs *docs)
+void pcf_defs_yaml_docs_init(yaml_docs *docs)
 {
 	memset(docs, 0, sizeof(*docs));
 }
 
-void yaml_docs_cleanup(yaml_docs *docs)
+void pcf_defs_yaml_docs_cleanup(yaml_docs *docs)
 {
 	size_t i;
 
@@ -523,9 +525,9 @@ void yaml_docs_cleanup(yaml_docs *docs)
 	for (i = 0; i < docs->count; i++)
 		cJSON_Delete(docs->roots[i]);
 	free(docs->roots);
-	node_marks_free(docs->marks);
-	node_marks_free(docs->key_marks);
-	yaml_docs_init(docs);
+	pcf_defs_node_marks_free(docs->marks);
+	pcf_defs_node_marks_free(docs->key_marks);
+	pcf_defs_yaml_docs_init(docs);
 }
 
 static void run(struct loader *l)
@@ -535,8 +537,8 @@ static void run(struct loader *l)
 
 	while (!done && !l->fatal) {
 		if (!yaml_parser_parse(&l->parser, &event)) {
-			if (yaml_text_report_error(&l->parser, l->text, l->len, l->file,
-			                           l->diags) == PCF_ENOMEM)
+			if (pcf_defs_yaml_text_report_error(&l->parser, l->text, l->len, l->file,
+			                                    l->diags) == PCF_ENOMEM)
 				out_of_memory(l);
 			l->problems++;
 			break;
@@ -549,18 +551,18 @@ static void run(struct loader *l)
 	anchors_clear(l);
 }
 
-int yaml_load_text(yaml_docs *docs, const char *text, size_t len, const char *file, int is_json,
-                   pcf_diags *diags)
+int pcf_defs_yaml_load_text(yaml_docs *docs, const char *text, size_t len, const char *file,
+                            int is_json, pcf_diags *diags)
 {
 	struct loader l;
 	char *untabbed = NULL;
 
 	memset(&l, 0, sizeof(l));
-	if (docs->marks == NULL && node_marks_new(&docs->marks) < 0)
+	if (docs->marks == NULL && pcf_defs_node_marks_new(&docs->marks) < 0)
 		return PCF_ENOMEM;
-	if (docs->key_marks == NULL && node_marks_new(&docs->key_marks) < 0)
+	if (docs->key_marks == NULL && pcf_defs_node_marks_new(&docs->key_marks) < 0)
 		return PCF_ENOMEM;
-	if (is_json && (untabbed = yaml_text_untab_json(text, len)) == NULL)
+	if (is_json && (untabbed = pcf_defs_yaml_text_untab_json(text, len)) == NULL)
 		return PCF_ENOMEM;
 	if (!yaml_parser_initialize(&l.parser)) {
 		free(untabbed);

@@ -16,7 +16,8 @@
 /* Nodes that aliases may add to one file, against "billion laughs". */
 #define YAML_LOADER_MAX_ALIAS_NODES 100000
 
-/* The documents of one file; caller storage, yaml_docs_init / yaml_docs_cleanup. */
+/* The documents of one file; caller storage, pcf_defs_yaml_docs_init / pcf_defs_yaml_docs_cleanup.
+ */
 typedef struct yaml_docs {
 	cJSON **roots; /* one per non-empty document, in order */
 	size_t count;
@@ -25,8 +26,8 @@ typedef struct yaml_docs {
 	node_marks *key_marks; /* where the key of every mapping member starts */
 } yaml_docs;
 
-void yaml_docs_init(yaml_docs *docs);
-void yaml_docs_cleanup(yaml_docs *docs);
+void pcf_defs_yaml_docs_init(yaml_docs *docs);
+void pcf_defs_yaml_docs_cleanup(yaml_docs *docs);
 
 /*
  * Parses len bytes of text (named file in diags) and appends its
@@ -35,7 +36,7 @@ void yaml_docs_cleanup(yaml_docs *docs);
  * the file there, keeping the documents before it. Returns 0 when clean,
  * PCF_EDEFINITION when problems were reported, PCF_ENOMEM.
  */
-int yaml_load_text(yaml_docs *docs, const char *text, size_t len, const char *file, int is_json,
-                   pcf_diags *diags);
+int pcf_defs_yaml_load_text(yaml_docs *docs, const char *text, size_t len, const char *file,
+                            int is_json, pcf_diags *diags);
 
 #endif

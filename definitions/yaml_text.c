@@ -69,8 +69,8 @@ static const char *syntax_hint(const yaml_parser_t *p, const char *text, size_t 
 	return "";
 }
 
-int yaml_text_report_error(const yaml_parser_t *p, const char *text, size_t len, const char *file,
-                           pcf_diags *diags)
+int pcf_defs_yaml_text_report_error(const yaml_parser_t *p, const char *text, size_t len,
+                                    const char *file, pcf_diags *diags)
 {
 	const yaml_mark_t *mark = &p->problem_mark;
 	const char *problem = p->problem ? p->problem : "a syntax error";
@@ -96,7 +96,7 @@ int yaml_text_report_error(const yaml_parser_t *p, const char *text, size_t len,
  * JSON allows tabs wherever it allows spaces; YAML does not. A tab outside
  * a string becomes a space, which keeps every offset, line and column.
  */
-char *yaml_text_untab_json(const char *text, size_t len)
+char *pcf_defs_yaml_text_untab_json(const char *text, size_t len)
 {
 	char *copy = malloc(len ? len : 1);
 	int in_string = 0;

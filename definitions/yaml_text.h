@@ -16,8 +16,8 @@
  * unclosed quote, indentation), a hint. Returns PCF_EDEFINITION, or
  * PCF_ENOMEM when libyaml ran out of memory (nothing reported).
  */
-int yaml_text_report_error(const yaml_parser_t *p, const char *text, size_t len, const char *file,
-                           pcf_diags *diags);
+int pcf_defs_yaml_text_report_error(const yaml_parser_t *p, const char *text, size_t len,
+                                    const char *file, pcf_diags *diags);
 
 /*
  * A copy of JSON text (len bytes, not NUL-terminated; free with free)
@@ -25,6 +25,6 @@ int yaml_text_report_error(const yaml_parser_t *p, const char *text, size_t len,
  * not, and a space keeps every offset, line and column. NULL when out of
  * memory.
  */
-char *yaml_text_untab_json(const char *text, size_t len);
+char *pcf_defs_yaml_text_untab_json(const char *text, size_t len);
 
 #endif

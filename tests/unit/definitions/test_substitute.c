@@ -23,7 +23,8 @@ static void expect_sub(const char *in, const char *out)
 {
 	char *got = NULL, why[256];
 
-	cr_assert_eq(substitute_env(&got, in, strlen(in), why, sizeof(why)), 0, "%s: %s", in, why);
+	cr_assert_eq(pcf_defs_substitute_env(&got, in, strlen(in), why, sizeof(why)), 0, "%s: %s",
+	             in, why);
 	cr_expect_str_eq(got, out, "for %s", in);
 	free(got);
 }
@@ -32,8 +33,8 @@ static void expect_fail(const char *in, const char *reason)
 {
 	char *got = NULL, why[256];
 
-	cr_expect_eq(substitute_env(&got, in, strlen(in), why, sizeof(why)), PCF_EDEFINITION, "%s",
-	             in);
+	cr_expect_eq(pcf_defs_substitute_env(&got, in, strlen(in), why, sizeof(why)),
+	             PCF_EDEFINITION, "%s", in);
 	cr_expect_null(got);
 	cr_expect_str_eq(why, reason, "for %s", in);
 }
@@ -62,8 +63,8 @@ Test(definitions_substitute, dollars_that_are_not_substitutions)
 	expect_sub("$${PCF_S_A}", "${PCF_S_A}");
 	expect_sub("cost $5 $", "cost $5 $");
 	expect_sub("$$", "$$");
-	cr_expect(substitute_needed("a${b}", 5));
-	cr_expect_not(substitute_needed("$inherit$x", 10));
+	cr_expect(pcf_defs_substitute_needed("a${b}", 5));
+	cr_expect_not(pcf_defs_substitute_needed("$inherit$x", 10));
 }
 
 Test(definitions_substitute, mistakes)
