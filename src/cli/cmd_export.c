@@ -29,8 +29,13 @@ static int table_names(cJSON **out, const pcf_cli_context *ctx, pcf_services *se
 	return rc;
 }
 
+/*
+ * Exports each named table. listed: the names came from ListTables, so a
+ * table deleted since then is skipped with a warning rather than failing
+ * the whole export.
+ */
 static int export_all(cJSON *particles, const pcf_cli_context *ctx, pcf_services *services,
-                      const cJSON *names)
+                      const cJSON *names, int listed)
 {
 	const cJSON *name;
 
@@ -41,9 +46,16 @@ static int export_all(cJSON *particles, const pcf_cli_context *ctx, pcf_services
 
 		if (!cJSON_IsString(name))
 			continue;
-		if (pcf_table_export(&particle, services, name->valuestring, NULL, &err) != 0)
+		if (pcf_table_export(&particle, services, name->valuestring, NULL, &err) == 0) {
+			cJSON_AddItemToArray(particles, particle);
+			continue;
+		}
+		if (!listed || err.code != PCF_ERESOURCE_NOT_FOUND)
 			return pcf_cli_error(ctx, &err, "exporting table '%s'", name->valuestring);
-		cJSON_AddItemToArray(particles, particle);
+		if (ctx->verbosity >= 0)
+			fprintf(ctx->err,
+			        "pcf export: warning: table '%s' was deleted while exporting\n",
+			        name->valuestring);
 	}
 	return PCF_CLI_EXIT_OK;
 }
@@ -82,7 +94,7 @@ int pcf_cli_export(const pcf_cli_context *ctx, int argc, char **argv)
 		exit_code = pcf_cli_fail(ctx, "out of memory");
 		goto out;
 	}
-	exit_code = export_all(particles, ctx, services, names);
+	exit_code = export_all(particles, ctx, services, names, argc == 1);
 	if (exit_code != PCF_CLI_EXIT_OK)
 		goto out;
 	if (ctx->format == PCF_CLI_FORMAT_JSON) {
