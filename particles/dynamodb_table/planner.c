@@ -7,10 +7,11 @@
  * its own; the engine waits for ACTIVE between them. The order is the one
  * that cannot trip over itself: GSI deletes first (they free the names and
  * attribute definitions that a recreated index needs), then table-level
- * settings (billing and throughput, table class, deletion protection, SSE),
- * then GSI throughput, then GSI creates (an index created on a table about
- * to change billing mode would need throughput it is about to lose), then
- * stream, TTL, point-in-time recovery and tags, which never block UpdateTable.
+ * settings (billing and throughput, table class, SSE), then GSI throughput,
+ * then GSI creates (an index created on a table about to change billing
+ * mode would need throughput it is about to lose), then the stream and
+ * deletion protection, then TTL, point-in-time recovery and tags, which
+ * never block UpdateTable.
  *
  * A step is planned only for a real difference: unchanged throughput is
  * never re-sent (the service rejects it), TTL is only touched when its
@@ -502,13 +503,15 @@ static int plan_in_place(plan_ctx *c)
 	int rc;
 
 	if ((rc = plan_gsi_deletes(c)) < 0 || (rc = plan_billing(c)) < 0 ||
-	    (rc = plan_table_class(c)) < 0 || (rc = plan_protection(c)) < 0 ||
-	    (rc = plan_sse(c)) < 0)
+	    (rc = plan_table_class(c)) < 0 || (rc = plan_sse(c)) < 0)
 		return rc;
 	rc = plan_gsi_throughput(c, before != NULL && c->mode != NULL && strcmp(before, c->mode));
 	if (rc < 0 || (rc = plan_gsi_creates(c)) < 0 || (rc = plan_stream(c)) < 0)
 		return rc;
-	return 0;
+	/* Last of the UpdateTable steps: DynamoDB Local 1.25 resets deletion
+	 * protection on any other UpdateTable (seen in the integration tests);
+	 * the service itself does not care about the order. */
+	return plan_protection(c);
 }
 
 int pcf_table_plan(pcf_plan *out, const cJSON *desired, const cJSON *current, pcf_error *err)

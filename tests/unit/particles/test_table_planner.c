@@ -290,8 +290,8 @@ Test(table_planner, several_changes_run_in_dynamodb_order)
 	set(want, "Tags", "[{\"Key\":\"team\",\"Value\":\"core\"}]");
 	pcf_plan p = plan_of(want, cur);
 	static const char *const summaries[] = {"delete index by_g", "ProvisionedThroughput",
-						"TableClass", "DeletionProtectionEnabled",
-						"create index by_g", "disable stream", "disable TTL",
+						"TableClass", "create index by_g", "disable stream",
+						"DeletionProtectionEnabled", "disable TTL",
 						"remove tags old"};
 	cr_assert_eq(p.count, 8);
 	for (size_t i = 0; i < 8; i++)
