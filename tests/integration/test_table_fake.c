@@ -1,0 +1,205 @@
+/*
+ * dynamodb_table against a FAKE DynamoDB (tests/support/fake_http): only
+ * for what neither local server can show - point-in-time recovery and the
+ * ContinuousBackupsUnavailableException the service answers right after
+ * CreateTable, ARCHIVED tables (never acted on), and KMS encryption
+ * descriptions. The fake keeps one table's state and answers the few
+ * actions these tests need the way the DynamoDB API reference shows.
+ */
+#include <criterion/criterion.h>
+#include <pcf/engine.h>
+#include <pcf/particles.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_http.h"
+
+typedef struct fake_table {
+	pthread_mutex_t lock;
+	const char *status;      /* TableStatus answered */
+	const char *sse;         /* SSEDescription JSON or "" */
+	int pitr;                /* PITR enabled */
+	int refuse_backups;      /* UpdateContinuousBackups refusals still to answer */
+	int backups_calls;
+	int mutating;
+} fake_table;
+
+static void target(const pcf_fake_request *req, char *out, size_t size)
+{
+	const char *h = strstr(req->headers, "X-Amz-Target: DynamoDB_20120810.");
+	size_t n;
+	out[0] = '\0';
+	if (h == NULL)
+		return;
+	h += strlen("X-Amz-Target: DynamoDB_20120810.");
+	n = strcspn(h, "\r\n");
+	snprintf(out, size, "%.*s", (int)n, h);
+}
+
+static void answer(pcf_fake_response *resp, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void answer(pcf_fake_response *resp, int status, const char *fmt, ...)
+{
+	static _Thread_local char body[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+	resp->status = status;
+	resp->body = body;
+}
+
+static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
+{
+	fake_table *t = payload;
+	char action[64];
+
+	target(req, action, sizeof(action));
+	pthread_mutex_lock(&t->lock);
+	if (strncmp(action, "Describe", 8) != 0 && strncmp(action, "List", 4) != 0)
+		t->mutating++;
+	if (!strcmp(action, "DescribeTable")) {
+		answer(resp, 200,
+		       "{\"Table\":{\"TableName\":\"t\",\"TableStatus\":\"%s\","
+		       "\"TableArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/t\","
+		       "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
+		       "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
+		       "\"BillingModeSummary\":{\"BillingMode\":\"PAY_PER_REQUEST\"},"
+		       "\"ProvisionedThroughput\":{\"NumberOfDecreasesToday\":0,"
+		       "\"ReadCapacityUnits\":0,\"WriteCapacityUnits\":0},"
+		       "\"TableClassSummary\":{\"TableClass\":\"STANDARD\"},"
+		       "\"DeletionProtectionEnabled\":false%s%s}}",
+		       t->status, t->sse[0] ? ",\"SSEDescription\":" : "", t->sse);
+	} else if (!strcmp(action, "DescribeContinuousBackups")) {
+		answer(resp, 200,
+		       "{\"ContinuousBackupsDescription\":{\"ContinuousBackupsStatus\":\"ENABLED\","
+		       "\"PointInTimeRecoveryDescription\":{\"PointInTimeRecoveryStatus\":\"%s\"}}}",
+		       t->pitr ? "ENABLED" : "DISABLED");
+	} else if (!strcmp(action, "UpdateContinuousBackups")) {
+		t->backups_calls++;
+		if (t->refuse_backups > 0) {
+			t->refuse_backups--;
+			answer(resp, 400,
+			       "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
+			       "ContinuousBackupsUnavailableException\",\"message\":\"Backups are being "
+			       "enabled for the table: t. Please retry later\"}");
+		} else {
+			t->pitr = strstr(req->body, "\"PointInTimeRecoveryEnabled\":true") != NULL;
+			answer(resp, 200, "{\"ContinuousBackupsDescription\":{}}");
+		}
+	} else {
+		answer(resp, 400,
+		       "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
+		       "\"message\":\"the fake does not do %s\"}",
+		       action);
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+typedef struct harness {
+	fake_table table;
+	pcf_fake_server *server;
+	pcf_services *services;
+	pcf_definitions *defs;
+	pcf_run_report *report;
+} harness;
+
+static void up(harness *h, const char *resource_yaml)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_diags diags;
+	char yaml[2048];
+
+	setenv("AWS_ACCESS_KEY_ID", "test", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
+	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+	pthread_mutex_init(&h->table.lock, NULL);
+	cr_assert_eq(pcf_fake_server_start(&h->server, handle, &h->table), 0);
+	o.endpoint = pcf_fake_server_url(h->server);
+	o.region = "us-east-1";
+	o.max_attempts = 1;
+	cr_assert_eq(pcf_services_new(&h->services, &o, &err), 0);
+	snprintf(yaml, sizeof(yaml),
+		 "pcf_name: t\nflavor: dynamodb_table\naws_resource:\n  TableName: t\n"
+		 "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+		 "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+		 "  BillingMode: PAY_PER_REQUEST\n%s",
+		 resource_yaml);
+	pcf_diags_init(&diags);
+	cr_assert_eq(pcf_definitions_load_string(&h->defs, yaml, strlen(yaml), "pcf.yml", &diags), 0);
+	pcf_diags_cleanup(&diags);
+}
+
+static int run(harness *h, int (*fn)(pcf_engine *, pcf_run_report **, pcf_error *),
+	       int terminate)
+{
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *engine = NULL;
+	pcf_error err = PCF_ERROR_INIT;
+	int rc;
+	o.flavors = pcf_particles_flavors(&o.flavor_count);
+	o.services = h->services;
+	o.timeout_ms = 20000;
+	o.poll_initial_ms = 10;
+	o.poll_max_ms = 50;
+	o.yes = 1;
+	cr_assert_eq(pcf_engine_new(&engine, h->defs, &o, &err), 0);
+	if (terminate)
+		pcf_engine_set_desired(engine, PCF_DESIRED_TERMINATED);
+	pcf_run_report_free(h->report);
+	h->report = NULL;
+	rc = fn(engine, &h->report, &err);
+	pcf_engine_free(engine);
+	return rc;
+}
+
+static void down(harness *h)
+{
+	pcf_run_report_free(h->report);
+	pcf_definitions_free(h->defs);
+	pcf_services_free(h->services);
+	pcf_fake_server_stop(h->server);
+	pthread_mutex_destroy(&h->table.lock);
+}
+
+Test(table_fake, pitr_is_retried_while_backups_are_unavailable)
+{
+	harness h = {.table = {.status = "ACTIVE", .sse = "", .refuse_backups = 2}};
+	up(&h, "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n");
+	cr_assert_eq(run(&h, pcf_engine_apply, 0), 0, "%s", h.report->particles[0].error.message);
+	cr_assert_eq(h.table.backups_calls, 3, "two refusals, then the call that worked");
+	cr_assert(h.table.pitr);
+	cr_assert_eq(run(&h, pcf_engine_apply, 0), 0);
+	cr_assert_eq(h.table.backups_calls, 3, "in sync: not called again");
+	down(&h);
+}
+
+Test(table_fake, archived_tables_are_never_acted_on)
+{
+	harness h = {.table = {.status = "ARCHIVED", .sse = ""}};
+	up(&h, "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n");
+	cr_assert_eq(run(&h, pcf_engine_apply, 0), PCF_EUNAVAILABLE);
+	cr_assert_eq(h.report->particles[0].state, PCF_STATE_UNAVAILABLE);
+	cr_assert(strstr(h.report->particles[0].error.message, "ARCHIVED") != NULL, "%s",
+		  h.report->particles[0].error.message);
+	cr_assert_lt(run(&h, pcf_engine_apply, 1), 0, "not even deleted");
+	cr_assert_eq(h.table.mutating, 0);
+	down(&h);
+}
+
+Test(table_fake, kms_encryption_matches_its_definition)
+{
+	harness h = {.table = {.status = "ACTIVE",
+			       .sse = "{\"Status\":\"ENABLED\",\"SSEType\":\"KMS\",\"KMSMasterKeyArn\":"
+				      "\"arn:aws:kms:us-east-1:123456789012:key/abcd\"}"}};
+	/* The definition names the key by alias; the service answers its ARN. */
+	up(&h, "  SSESpecification: {Enabled: true, SSEType: KMS, KMSMasterKeyId: alias/app}\n");
+	cr_assert_eq(run(&h, pcf_engine_status, 0), 0);
+	cr_assert_eq(h.report->particles[0].outcome, PCF_OUTCOME_IN_SYNC);
+	cr_assert_eq(h.report->particles[0].drift.count, 0);
+	down(&h);
+}
