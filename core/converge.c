@@ -42,7 +42,7 @@ typedef struct loop {
 
 /* Sets the particle's outcome and error; returns code for the caller to pass on. */
 static int conclude(loop *l, pcf_outcome outcome, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static int conclude(loop *l, pcf_outcome outcome, int code, const char *fmt, ...)
 {
@@ -103,9 +103,9 @@ static int backoff(loop *l, pcf_state state, const char *why)
 static int timed_out(loop *l, pcf_state state, const char *waiting_on)
 {
 	return conclude(l, PCF_OUTCOME_TIMED_OUT, PCF_ETIMEDOUT,
-			"timed out after %ld ms: still %s%s%s", pcf_engine_elapsed_ms(l->e),
-			pcf_state_name(state), waiting_on ? ": " : "",
-			waiting_on ? waiting_on : "");
+	                "timed out after %ld ms: still %s%s%s", pcf_engine_elapsed_ms(l->e),
+	                pcf_state_name(state), waiting_on ? ": " : "",
+	                waiting_on ? waiting_on : "");
 }
 
 /* Runs an operation, waiting out LimitExceeded; records the action. */
@@ -123,11 +123,11 @@ static int run_op(loop *l, op_fn op, const char *action, const char *summary, pc
 		if (!retryable(rc, &err))
 			break;
 		pcf_particle_log(l->p, PCF_LOG_INFO, "%s refused for now (%s); backing off", action,
-				 err.message);
+		                 err.message);
 		if (backoff(l, state, err.message) < 0)
 			return conclude(l, PCF_OUTCOME_TIMED_OUT, PCF_ETIMEDOUT,
-					"timed out after %ld ms: %s still refused: %s",
-					pcf_engine_elapsed_ms(l->e), action, err.message);
+			                "timed out after %ld ms: %s still refused: %s",
+			                pcf_engine_elapsed_ms(l->e), action, err.message);
 	}
 	if (rc < 0) {
 		l->r->outcome = PCF_OUTCOME_FAILED;
@@ -172,13 +172,13 @@ static int terminate(loop *l, pcf_state state)
 
 	if (l->p->def->persist_on_termination)
 		return conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
-				"persist_on_termination is set: pcf never deletes it");
+		                "persist_on_termination is set: pcf never deletes it");
 	if ((f->flags & PCF_FLAVOR_DELETES_DATA) && !l->e->options.yes)
 		return conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
-				"%s deletes its data: rerun with --yes to allow it",
-				f->terminate_action ? f->terminate_action : "terminate");
+		                "%s deletes its data: rerun with --yes to allow it",
+		                f->terminate_action ? f->terminate_action : "terminate");
 	return run_op(l, op_terminate, f->terminate_action ? f->terminate_action : "terminate",
-		      NULL, state);
+	              NULL, state);
 }
 
 static int same_drift(const pcf_drift *a, const pcf_drift *b)
@@ -220,7 +220,7 @@ static int remember(loop *l, pcf_plan *plan, const pcf_drift *drift)
 	l->have_last = 1;
 	for (size_t i = 0; i < drift->count; i++)
 		if (pcf_drift_add(&l->last_drift, drift->entries[i].path, drift->entries[i].desired,
-				  drift->entries[i].current) < 0)
+		                  drift->entries[i].current) < 0)
 			return PCF_ENOMEM;
 	return 0;
 }
@@ -231,13 +231,13 @@ static int step_allowed(loop *l, const pcf_step *s)
 
 	if ((s->flags & PCF_STEP_REPLACE) && !o->allow_replace)
 		return conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
-				"%s cannot be done in place (%s): rerun with --allow-replace "
-				"--yes to replace it",
-				s->action, s->summary);
+		                "%s cannot be done in place (%s): rerun with --allow-replace "
+		                "--yes to replace it",
+		                s->action, s->summary);
 	if ((s->flags & (PCF_STEP_REPLACE | PCF_STEP_DESTRUCTIVE)) && !o->yes)
 		return conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
-				"%s (%s) destroys data: rerun with --yes to allow it", s->action,
-				s->summary);
+		                "%s (%s) destroys data: rerun with --yes to allow it", s->action,
+		                s->summary);
 	return 0;
 }
 
@@ -264,12 +264,12 @@ static int run_first_step(loop *l, pcf_state state, pcf_plan *plan, const pcf_dr
 			/* Give a slow read one more look before calling it no change. */
 			l->rechecked = 1;
 			return backoff(l, state, "re-reading after a step") < 0
-				       ? timed_out(l, state, "re-reading after a step")
-				       : 0;
+			           ? timed_out(l, state, "re-reading after a step")
+			           : 0;
 		}
 		return conclude(l, PCF_OUTCOME_FAILED, PCF_ENOCHANGE,
-				"%s (%s) left %s unchanged; not repeating it", l->last.action,
-				l->last.summary, drift->entries[0].path);
+		                "%s (%s) left %s unchanged; not repeating it", l->last.action,
+		                l->last.summary, drift->entries[0].path);
 	}
 	if (now_ms(l) >= l->e->deadline_ms)
 		return timed_out(l, state, plan->steps[0].action);
@@ -299,8 +299,8 @@ static int bring_in_line(loop *l, pcf_state state, const cJSON *current)
 	if (drift.count == 0 || l->p->def->persist_on_update) {
 		if (drift.count)
 			pcf_particle_log(l->p, PCF_LOG_INFO,
-					 "differs at %s; left alone (persist_on_update)",
-					 drift.entries[0].path);
+			                 "differs at %s; left alone (persist_on_update)",
+			                 drift.entries[0].path);
 		l->r->drift = drift; /* what persist_on_update left alone, if anything */
 		pcf_drift_init(&drift);
 		rc = 1;
@@ -308,8 +308,8 @@ static int bring_in_line(loop *l, pcf_state state, const cJSON *current)
 	}
 	if (!l->ops->plan || !l->ops->run_step) {
 		rc = conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
-			      "differs at %s, which flavor %s cannot change in place",
-			      drift.entries[0].path, l->p->flavor->name);
+		              "differs at %s, which flavor %s cannot change in place",
+		              drift.entries[0].path, l->p->flavor->name);
 		goto out;
 	}
 	rc = l->ops->plan(&plan, l->p, current, &err);
@@ -319,8 +319,8 @@ static int bring_in_line(loop *l, pcf_state state, const cJSON *current)
 	}
 	if (plan.count == 0) {
 		rc = conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
-			      "differs at %s, and the flavor has no step that changes it",
-			      drift.entries[0].path);
+		              "differs at %s, and the flavor has no step that changes it",
+		              drift.entries[0].path);
 		goto out;
 	}
 	rc = run_first_step(l, state, &plan, &drift);
@@ -339,14 +339,15 @@ static int transition(loop *l, pcf_transition t, pcf_state state)
 		return timed_out(l, state, pcf_transition_name(t));
 	switch (t) {
 	case PCF_TRANSITION_START:
-		return run_op(l, op_start, f->start_action ? f->start_action : "start", NULL, state);
+		return run_op(l, op_start, f->start_action ? f->start_action : "start", NULL,
+		              state);
 	case PCF_TRANSITION_STOP:
 		return run_op(l, op_stop, "stop", NULL, state);
 	case PCF_TRANSITION_TERMINATE:
 		return terminate(l, state);
 	default:
 		return conclude(l, PCF_OUTCOME_FAILED, PCF_EINTERNAL, "no transition %s",
-				pcf_transition_name(t));
+		                pcf_transition_name(t));
 	}
 }
 
@@ -374,9 +375,9 @@ static int converge(loop *l)
 				return rc > 0 ? 0 : rc;
 		} else if (t == PCF_TRANSITION_UNAVAILABLE) {
 			return conclude(l, PCF_OUTCOME_FAILED, PCF_EUNAVAILABLE,
-					"unavailable%s%s: pcf never acts on it",
-					l->p->pending_detail ? " " : "",
-					l->p->pending_detail ? l->p->pending_detail : "");
+			                "unavailable%s%s: pcf never acts on it",
+			                l->p->pending_detail ? " " : "",
+			                l->p->pending_detail ? l->p->pending_detail : "");
 		} else if (t == PCF_TRANSITION_WAIT) {
 			if (backoff(l, state, l->p->pending_detail) < 0)
 				return timed_out(l, state, l->p->pending_detail);
@@ -419,6 +420,6 @@ int pcf_converge_task(pcf_engine *engine, size_t index, pcf_particle_report *rep
 	forget_last(&l);
 	report->elapsed_ms = engine->clock.now_ms(engine->clock.ctx) - start;
 	pcf_engine_emit(engine, PCF_EVENT_DONE, l.p, report->state,
-			pcf_outcome_name(report->outcome));
+	                pcf_outcome_name(report->outcome));
 	return report->outcome == PCF_OUTCOME_CONVERGED;
 }

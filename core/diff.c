@@ -20,7 +20,7 @@
 typedef struct segment {
 	size_t start; /* offset of the segment text in the path */
 	size_t len;
-	int bracket;  /* "[key]": start/len cover the key only */
+	int bracket; /* "[key]": start/len cover the key only */
 } segment;
 
 typedef struct walker {
@@ -96,7 +96,7 @@ static int pattern_matches(const char *pat, const walker *w)
 		const segment *s = &w->segs[i++];
 		int star = n == 1 && pat[0] == '*';
 		if (!star && (bracket != s->bracket || n != s->len ||
-			      memcmp(pat, w->path + s->start, n) != 0))
+		              memcmp(pat, w->path + s->start, n) != 0))
 			return 0;
 		pat = end + bracket;
 	}
@@ -140,10 +140,12 @@ static int lists_equal(const cJSON *a, const cJSON *b)
 	used = calloc((size_t)nb + 1, 1);
 	if (!used)
 		return 0;
-	cJSON_ArrayForEach(x, a) {
+	cJSON_ArrayForEach(x, a)
+	{
 		int i = 0, found = 0;
 		const cJSON *y;
-		cJSON_ArrayForEach(y, b) {
+		cJSON_ArrayForEach(y, b)
+		{
 			if (!used[i] && values_equal(x, y)) {
 				used[i] = 1;
 				found = 1;
@@ -166,7 +168,8 @@ static int objects_equal(const cJSON *a, const cJSON *b)
 
 	if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
 		return 0;
-	cJSON_ArrayForEach(x, a) {
+	cJSON_ArrayForEach(x, a)
+	{
 		if (!values_equal(x, cJSON_GetObjectItemCaseSensitive(b, x->string)))
 			return 0;
 	}
@@ -215,7 +218,8 @@ static int all_named(const cJSON *list, const char *key)
 	char name[256];
 	const cJSON *e;
 
-	cJSON_ArrayForEach(e, list) {
+	cJSON_ArrayForEach(e, list)
+	{
 		if (!cJSON_IsObject(e) || !element_name(e, key, name, sizeof(name)))
 			return 0;
 	}
@@ -240,7 +244,8 @@ static const cJSON *find_named(const cJSON *list, const char *key, const char *n
 	char other[256];
 	const cJSON *e;
 
-	cJSON_ArrayForEach(e, list) {
+	cJSON_ArrayForEach(e, list)
+	{
 		if (element_name(e, key, other, sizeof(other)) && strcmp(other, name) == 0)
 			return e;
 	}
@@ -277,13 +282,15 @@ static int diff_keyed(walker *w, const cJSON *desired, const cJSON *current, con
 	const cJSON *e;
 	int rc, open = listed(w->options->open_lists, w);
 
-	cJSON_ArrayForEach(e, desired) {
+	cJSON_ArrayForEach(e, desired)
+	{
 		element_name(e, key, name, sizeof(name));
 		rc = diff_child(w, name, 1, e, find_named(current, key, name));
 		if (rc < 0)
 			return rc;
 	}
-	cJSON_ArrayForEach(e, current) {
+	cJSON_ArrayForEach(e, current)
+	{
 		element_name(e, key, name, sizeof(name));
 		if (open || find_named(desired, key, name))
 			continue;
@@ -299,9 +306,10 @@ static int diff_object(walker *w, const cJSON *desired, const cJSON *current)
 	const cJSON *d;
 	int rc;
 
-	cJSON_ArrayForEach(d, desired) {
+	cJSON_ArrayForEach(d, desired)
+	{
 		rc = diff_child(w, d->string, 0, d,
-				cJSON_GetObjectItemCaseSensitive(current, d->string));
+		                cJSON_GetObjectItemCaseSensitive(current, d->string));
 		if (rc < 0)
 			return rc;
 	}
@@ -316,7 +324,7 @@ static int diff_node(walker *w, const cJSON *desired, const cJSON *current)
 		return 0;
 	if (!current) {
 		int empty = (cJSON_IsArray(desired) || cJSON_IsObject(desired)) &&
-			    cJSON_GetArraySize(desired) == 0;
+		            cJSON_GetArraySize(desired) == 0;
 		return empty ? 0 : record(w, desired, NULL);
 	}
 	if (cJSON_IsObject(desired) && cJSON_IsObject(current))
@@ -330,7 +338,7 @@ static int diff_node(walker *w, const cJSON *desired, const cJSON *current)
 }
 
 int pcf_diff(pcf_drift *out, const cJSON *desired, const cJSON *current,
-	     const pcf_diff_options *options)
+             const pcf_diff_options *options)
 {
 	static const pcf_diff_options none = {NULL, NULL, NULL};
 	walker w;

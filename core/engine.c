@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, size_t count,
-				  const char *name)
+const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, size_t count, const char *name)
 {
 	for (size_t i = 0; name && i < count; i++)
 		if (flavors[i] && strcmp(flavors[i]->name, name) == 0)
@@ -60,13 +59,13 @@ static int make_particles(pcf_engine *e, pcf_error *err)
 {
 	for (size_t i = 0; i < e->count; i++) {
 		const pcf_particle_def *def = &e->defs->particles[i];
-		const pcf_flavor *flavor = pcf_flavor_find(e->options.flavors,
-							   e->options.flavor_count, def->flavor);
+		const pcf_flavor *flavor =
+		    pcf_flavor_find(e->options.flavors, e->options.flavor_count, def->flavor);
 		int rc;
 
 		if (!flavor)
 			return pcf_error_set(err, PCF_EDEFINITION, "%s: unknown flavor %s",
-					     def->name, def->flavor ? def->flavor : "(none)");
+			                     def->name, def->flavor ? def->flavor : "(none)");
 		rc = pcf_particle_new(&e->particles[i], def, flavor, e->options.services, err);
 		if (rc < 0)
 			return rc;
@@ -80,8 +79,8 @@ static int make_particles(pcf_engine *e, pcf_error *err)
 	return 0;
 }
 
-int pcf_engine_new(pcf_engine **out, const pcf_definitions *defs,
-		   const pcf_engine_options *options, pcf_error *err)
+int pcf_engine_new(pcf_engine **out, const pcf_definitions *defs, const pcf_engine_options *options,
+                   pcf_error *err)
 {
 	pcf_engine *e;
 	size_t n;
@@ -139,7 +138,7 @@ void pcf_engine_free(pcf_engine *engine)
 }
 
 int pcf_engine_select(pcf_engine *engine, const char *const *selectors, size_t count,
-		      pcf_error *err)
+                      pcf_error *err)
 {
 	const pcf_particle_def *def;
 
@@ -147,7 +146,7 @@ int pcf_engine_select(pcf_engine *engine, const char *const *selectors, size_t c
 		def = pcf_definitions_find(engine->defs, selectors[k]);
 		if (!def)
 			return pcf_error_set(err, PCF_ENOTFOUND, "no particle named %s",
-					     selectors[k]);
+			                     selectors[k]);
 	}
 	if (count == 0) {
 		for (size_t i = 0; i < engine->count; i++)
@@ -176,7 +175,7 @@ long pcf_engine_elapsed_ms(const pcf_engine *engine)
 }
 
 void pcf_engine_emit(pcf_engine *engine, pcf_event_kind kind, const pcf_particle *p,
-		     pcf_state state, const char *detail)
+                     pcf_state state, const char *detail)
 {
 	pcf_event ev;
 
@@ -191,7 +190,7 @@ void pcf_engine_emit(pcf_engine *engine, pcf_event_kind kind, const pcf_particle
 }
 
 int pcf_engine_read_state(pcf_engine *engine, pcf_particle *p, pcf_state *state,
-			  const cJSON **current, pcf_error *err)
+                          const cJSON **current, pcf_error *err)
 {
 	long now = engine->clock.now_ms(engine->clock.ctx);
 	cJSON *fresh = NULL;
@@ -226,8 +225,8 @@ int pcf_report_add_action(pcf_particle_report *report, const char *fmt, ...)
 	va_start(ap, fmt);
 	text = pcf_core_vformat(fmt, ap);
 	va_end(ap);
-	bigger = text ? realloc(report->actions, (report->action_count + 1) * sizeof(char *))
-		      : NULL;
+	bigger =
+	    text ? realloc(report->actions, (report->action_count + 1) * sizeof(char *)) : NULL;
 	if (!bigger) {
 		free(text);
 		return PCF_ENOMEM;
@@ -265,8 +264,8 @@ static int run_result(const pcf_run_report *report, pcf_error *err)
 		const pcf_particle_report *r = &report->particles[i];
 		if (r->error.code >= 0)
 			continue;
-		if (!first || (first->outcome == PCF_OUTCOME_SKIPPED &&
-			       r->outcome != PCF_OUTCOME_SKIPPED))
+		if (!first ||
+		    (first->outcome == PCF_OUTCOME_SKIPPED && r->outcome != PCF_OUTCOME_SKIPPED))
 			first = r;
 	}
 	if (!first)
@@ -277,7 +276,7 @@ static int run_result(const pcf_run_report *report, pcf_error *err)
 }
 
 static int run(pcf_engine *e, pcf_command command, pcf_task_fn task, pcf_run_report **out,
-	       pcf_error *err)
+               pcf_error *err)
 {
 	pcf_particle_report *all = calloc(e->count + 1, sizeof(*all));
 	int *in_run = calloc(e->count + 1, sizeof(int));

@@ -16,7 +16,7 @@
 #include "core/particle.h"
 
 typedef struct pcf_clock {
-	long (*now_ms)(void *ctx);         /* a monotonic time in ms */
+	long (*now_ms)(void *ctx); /* a monotonic time in ms */
 	void (*sleep_ms)(long ms, void *ctx);
 	void *ctx;
 } pcf_clock;
@@ -29,12 +29,12 @@ void pcf_engine_set_clock(pcf_engine *engine, const pcf_clock *clock);
 
 /* What the transition table tells the loop to do next. */
 typedef enum pcf_transition {
-	PCF_TRANSITION_NONE,        /* at the desired state: check equivalence if running */
-	PCF_TRANSITION_WAIT,        /* pending: poll again later */
+	PCF_TRANSITION_NONE, /* at the desired state: check equivalence if running */
+	PCF_TRANSITION_WAIT, /* pending: poll again later */
 	PCF_TRANSITION_START,
 	PCF_TRANSITION_STOP,
 	PCF_TRANSITION_TERMINATE,
-	PCF_TRANSITION_UNAVAILABLE  /* never acted on */
+	PCF_TRANSITION_UNAVAILABLE /* never acted on */
 } pcf_transition;
 
 /* PCF's transition table; has_stop: the flavor has a stop op (else stopped == terminated). */
@@ -44,25 +44,21 @@ const char *pcf_transition_name(pcf_transition t);
 int pcf_state_reached(pcf_state live, pcf_desired_state desired, int has_stop);
 
 /* What a command does to each particle, run by the scheduler. */
-typedef enum pcf_command {
-	PCF_COMMAND_APPLY,
-	PCF_COMMAND_PLAN,
-	PCF_COMMAND_STATUS
-} pcf_command;
+typedef enum pcf_command { PCF_COMMAND_APPLY, PCF_COMMAND_PLAN, PCF_COMMAND_STATUS } pcf_command;
 
 struct pcf_engine {
 	const pcf_definitions *defs;
-	pcf_engine_options options;      /* defaults filled in */
-	size_t count;                    /* = defs->count */
-	pcf_particle **particles;        /* by definition index */
-	pcf_desired_state *desired;      /* by index; set_desired overrides */
-	size_t **parents;                /* by index: indices of each parent */
+	pcf_engine_options options; /* defaults filled in */
+	size_t count;               /* = defs->count */
+	pcf_particle **particles;   /* by definition index */
+	pcf_desired_state *desired; /* by index; set_desired overrides */
+	size_t **parents;           /* by index: indices of each parent */
 	size_t *parent_count;
-	int *selected;                   /* by index; all 1 when none selected */
+	int *selected; /* by index; all 1 when none selected */
 	pcf_clock clock;
 	long run_start_ms;
 	long deadline_ms;
-	pthread_mutex_t lock;            /* ops->lookup and events */
+	pthread_mutex_t lock; /* ops->lookup and events */
 };
 
 /*
@@ -72,7 +68,7 @@ struct pcf_engine {
 void pcf_graph_run_set(const pcf_engine *engine, pcf_command command, int *in_run);
 /* Fills *out (malloc'd) with the indices of parents of i; 0 or PCF_ENOMEM / PCF_ENOTFOUND. */
 int pcf_graph_parents(size_t **out, size_t *count, const pcf_definitions *defs, size_t i,
-		      pcf_error *err);
+                      pcf_error *err);
 
 /* One particle's work; returns 1 when its dependents may go ahead. */
 typedef int (*pcf_task_fn)(pcf_engine *engine, size_t index, pcf_particle_report *report);
@@ -85,7 +81,7 @@ typedef int (*pcf_task_fn)(pcf_engine *engine, size_t index, pcf_particle_report
  * definition index.
  */
 int pcf_schedule_run(pcf_engine *engine, const int *in_run, pcf_task_fn task,
-		     pcf_particle_report *reports, pcf_error *err);
+                     pcf_particle_report *reports, pcf_error *err);
 
 /* The converge loop (apply) and the read-only tasks (plan, status). */
 int pcf_converge_task(pcf_engine *engine, size_t index, pcf_particle_report *report);
@@ -94,7 +90,7 @@ int pcf_status_task(pcf_engine *engine, size_t index, pcf_particle_report *repor
 
 /* Reads the live state through the cache; *current stays owned by the particle. */
 int pcf_engine_read_state(pcf_engine *engine, pcf_particle *p, pcf_state *state,
-			  const cJSON **current, pcf_error *err);
+                          const cJSON **current, pcf_error *err);
 
 /*
  * Replaces $inherit$flavor:name$path strings in particle i's desired tree
@@ -109,12 +105,12 @@ const cJSON *pcf_inherit_path_get(const cJSON *tree, const char *path);
 
 /* Emits an event to options.on_event, if any. */
 void pcf_engine_emit(pcf_engine *engine, pcf_event_kind kind, const pcf_particle *p,
-		     pcf_state state, const char *detail);
+                     pcf_state state, const char *detail);
 /* ms since the run started. */
 long pcf_engine_elapsed_ms(const pcf_engine *engine);
 
 /* Appends an action name to a report; 0 or PCF_ENOMEM. */
 int pcf_report_add_action(pcf_particle_report *report, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -26,7 +26,7 @@ static long find_index(const pcf_definitions *defs, const char *ref)
 }
 
 int pcf_graph_parents(size_t **out, size_t *count, const pcf_definitions *defs, size_t i,
-		      pcf_error *err)
+                      pcf_error *err)
 {
 	const pcf_particle_def *def = &defs->particles[i];
 	size_t *idx = NULL;
@@ -43,7 +43,7 @@ int pcf_graph_parents(size_t **out, size_t *count, const pcf_definitions *defs, 
 		if (j < 0) {
 			free(idx);
 			return pcf_error_set(err, PCF_ENOTFOUND, "%s: parent %s is not defined",
-					     def->name, def->parents[k]);
+			                     def->name, def->parents[k]);
 		}
 		idx[k] = (size_t)j;
 	}
@@ -84,8 +84,7 @@ static int is_parent(const pcf_particle_def *def, const pcf_definitions *defs, c
 }
 
 static void check_inherit(const pcf_definitions *defs, const pcf_particle_def *def,
-			  const cJSON *node, char *path, size_t len, size_t cap,
-			  pcf_diags *diags)
+                          const cJSON *node, char *path, size_t len, size_t cap, pcf_diags *diags)
 {
 	char id[256];
 	const char *ref;
@@ -96,15 +95,17 @@ static void check_inherit(const pcf_definitions *defs, const pcf_particle_def *d
 		parsed = pcf_inherit_parse(node->valuestring, id, sizeof(id), &ref);
 		if (parsed < 0)
 			pcf_particle_def_report(def, diags, path,
-						"expected $inherit$flavor:name$path, found %s",
-						node->valuestring);
+			                        "expected $inherit$flavor:name$path, found %s",
+			                        node->valuestring);
 		else if (parsed > 0 && !is_parent(def, defs, id))
 			pcf_particle_def_report(def, diags, path,
-						"expected $inherit$ to name a parent, found %s "
-						"(add it to parents)", id);
+			                        "expected $inherit$ to name a parent, found %s "
+			                        "(add it to parents)",
+			                        id);
 		return;
 	}
-	cJSON_ArrayForEach(c, node) {
+	cJSON_ArrayForEach(c, node)
+	{
 		if (cJSON_IsArray(node))
 			snprintf(path + len, cap - len, "[%d]", i++);
 		else
@@ -133,9 +134,8 @@ static int find_cycle(const pcf_definitions *defs, size_t i, char *color)
 	return 0;
 }
 
-static void check_particle(const pcf_definitions *defs, size_t i,
-			   const pcf_flavor *const *flavors, size_t flavor_count,
-			   pcf_diags *diags)
+static void check_particle(const pcf_definitions *defs, size_t i, const pcf_flavor *const *flavors,
+                           size_t flavor_count, pcf_diags *diags)
 {
 	const pcf_particle_def *def = &defs->particles[i];
 	const pcf_flavor *flavor = pcf_flavor_find(flavors, flavor_count, def->flavor);
@@ -143,20 +143,20 @@ static void check_particle(const pcf_definitions *defs, size_t i,
 
 	if (!flavor) {
 		pcf_particle_def_report(def, diags, "flavor", "expected a known flavor, found %s",
-					def->flavor ? def->flavor : "nothing");
+		                        def->flavor ? def->flavor : "nothing");
 	} else if (flavor->ops && flavor->ops->validate) {
 		flavor->ops->validate(def, diags);
 	}
 	for (size_t k = 0; k < def->parent_count; k++)
 		if (find_index(defs, def->parents[k]) < 0)
 			pcf_particle_def_report(def, diags, "parents",
-						"expected a defined particle, found %s",
-						def->parents[k]);
+			                        "expected a defined particle, found %s",
+			                        def->parents[k]);
 	check_inherit(defs, def, def->aws_resource, path, strlen(path), sizeof(path), diags);
 }
 
 int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *flavors,
-			size_t flavor_count, pcf_diags *diags)
+                        size_t flavor_count, pcf_diags *diags)
 {
 	size_t before = diags->count;
 	char *color = calloc(defs->count + 1, 1);
@@ -169,8 +169,9 @@ int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *fl
 		memset(color, 0, defs->count);
 		if (find_cycle(defs, i, color))
 			pcf_particle_def_report(&defs->particles[i], diags, "parents",
-						"expected parents without a cycle, found one "
-						"through %s", defs->particles[i].id);
+			                        "expected parents without a cycle, found one "
+			                        "through %s",
+			                        defs->particles[i].id);
 	}
 	free(color);
 	return diags->count > before ? PCF_EDEFINITION : 0;

@@ -18,8 +18,10 @@ static const cJSON *find_named(const cJSON *list, const char *name, size_t n)
 {
 	const cJSON *e, *f;
 
-	cJSON_ArrayForEach(e, list) {
-		cJSON_ArrayForEach(f, e) {
+	cJSON_ArrayForEach(e, list)
+	{
+		cJSON_ArrayForEach(f, e)
+		{
 			if (cJSON_IsString(f) && strlen(f->valuestring) == n &&
 			    strncmp(f->valuestring, name, n) == 0)
 				return e;
@@ -75,7 +77,7 @@ static long parent_index(const pcf_engine *engine, size_t i, const char *id)
 
 /* A new tree: the parent's value at path, or NULL (err says why). */
 static cJSON *lookup_value(pcf_engine *engine, pcf_particle *parent, const char *path,
-			   pcf_error *err)
+                           pcf_error *err)
 {
 	const pcf_flavor_ops *ops = parent->flavor->ops;
 	const cJSON *current = NULL, *found = NULL;
@@ -126,14 +128,14 @@ static int resolve_node(pcf_engine *engine, size_t i, cJSON *node, int strict, p
 				continue;
 			if (why.code < 0)
 				return pcf_error_set(err, why.code, "cannot inherit %s from %s: %s",
-						     path, id, why.message);
-			return pcf_error_set(err, PCF_ENOTFOUND,
-					     "%s has no value at %s to inherit", id, path);
+				                     path, id, why.message);
+			return pcf_error_set(err, PCF_ENOTFOUND, "%s has no value at %s to inherit",
+			                     id, path);
 		}
 		/* In an object the replacement needs the key, which only this call sets. */
 		if (!(cJSON_IsObject(node)
-			      ? cJSON_ReplaceItemInObjectCaseSensitive(node, c->string, value)
-			      : cJSON_ReplaceItemViaPointer(node, c, value))) {
+		          ? cJSON_ReplaceItemInObjectCaseSensitive(node, c->string, value)
+		          : cJSON_ReplaceItemViaPointer(node, c, value))) {
 			cJSON_Delete(value);
 			return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		}

@@ -14,8 +14,8 @@
 #include <string.h>
 
 /* Reads the state into the report; 0, or < 0 with the report FAILED. */
-static int read_into(pcf_engine *e, pcf_particle *p, pcf_particle_report *r,
-		     pcf_state *state, const cJSON **current)
+static int read_into(pcf_engine *e, pcf_particle *p, pcf_particle_report *r, pcf_state *state,
+                     const cJSON **current)
 {
 	int rc;
 
@@ -45,8 +45,8 @@ static int plan_start(pcf_particle *p, pcf_particle_report *r)
 	char *summary = f->ops->describe_start ? f->ops->describe_start(p) : NULL;
 	int rc;
 
-	rc = pcf_plan_add_take(&r->plan, f->start_action ? f->start_action : "start", NULL, 0,
-			       "%s", summary ? summary : p->def->name);
+	rc = pcf_plan_add_take(&r->plan, f->start_action ? f->start_action : "start", NULL, 0, "%s",
+	                       summary ? summary : p->def->name);
 	free(summary);
 	if (rc < 0)
 		return fail(r, rc, "planning");
@@ -59,14 +59,15 @@ static int plan_start(pcf_particle *p, pcf_particle_report *r)
 static int plan_terminate(pcf_particle *p, pcf_particle_report *r, int stop)
 {
 	const pcf_flavor *f = p->flavor;
-	const char *action = stop ? "stop" : f->terminate_action ? f->terminate_action
-								 : "terminate";
+	const char *action = stop                  ? "stop"
+	                     : f->terminate_action ? f->terminate_action
+	                                           : "terminate";
 	unsigned flags = !stop && (f->flags & PCF_FLAVOR_DELETES_DATA) ? PCF_STEP_DESTRUCTIVE : 0;
 
 	if (!stop && p->def->persist_on_termination) {
 		r->outcome = PCF_OUTCOME_REFUSED;
 		pcf_error_set(&r->error, PCF_EREFUSED,
-			      "persist_on_termination is set: pcf never deletes it");
+		              "persist_on_termination is set: pcf never deletes it");
 		return 1;
 	}
 	if (pcf_plan_add_take(&r->plan, action, NULL, flags, "%s %s", action, p->def->name) < 0)
@@ -97,8 +98,8 @@ int pcf_plan_task(pcf_engine *e, size_t index, pcf_particle_report *r)
 	if (read_into(e, p, r, &state, &current) < 0)
 		return 0;
 	judged = state != PCF_STATE_PENDING ? state
-		 : current                  ? PCF_STATE_RUNNING
-					    : PCF_STATE_MISSING;
+	         : current                  ? PCF_STATE_RUNNING
+	                                    : PCF_STATE_MISSING;
 	switch (pcf_transition_pick(judged, e->desired[index], p->flavor->ops->stop != NULL)) {
 	case PCF_TRANSITION_UNAVAILABLE:
 		r->outcome = PCF_OUTCOME_FAILED;
@@ -120,8 +121,8 @@ int pcf_plan_task(pcf_engine *e, size_t index, pcf_particle_report *r)
 	}
 	if (ok && r->outcome != PCF_OUTCOME_REFUSED && r->outcome != PCF_OUTCOME_FAILED)
 		r->outcome = r->plan.count || (r->drift.count && !p->def->persist_on_update)
-				     ? PCF_OUTCOME_CHANGES
-				     : PCF_OUTCOME_IN_SYNC;
+		                 ? PCF_OUTCOME_CHANGES
+		                 : PCF_OUTCOME_IN_SYNC;
 	return ok && r->outcome != PCF_OUTCOME_FAILED;
 }
 
@@ -141,7 +142,7 @@ int pcf_status_task(pcf_engine *e, size_t index, pcf_particle_report *r)
 		return fail(r, rc, "comparing with the definition");
 	reached = pcf_state_reached(state, e->desired[index], p->flavor->ops->stop != NULL);
 	r->outcome = reached && (r->drift.count == 0 || p->def->persist_on_update)
-			     ? PCF_OUTCOME_IN_SYNC
-			     : PCF_OUTCOME_CHANGES;
+	                 ? PCF_OUTCOME_IN_SYNC
+	                 : PCF_OUTCOME_CHANGES;
 	return 1;
 }

@@ -61,7 +61,7 @@ const char *pcf_state_name(pcf_state state)
 }
 
 int pcf_particle_new(pcf_particle **out, const pcf_particle_def *def,
-		     const struct pcf_flavor *flavor, void *services, pcf_error *err)
+                     const struct pcf_flavor *flavor, void *services, pcf_error *err)
 {
 	pcf_particle *p;
 
@@ -74,8 +74,8 @@ int pcf_particle_new(pcf_particle **out, const pcf_particle_def *def,
 	p->def = def;
 	p->flavor = flavor;
 	p->services = services;
-	p->desired = def->aws_resource ? cJSON_Duplicate(def->aws_resource, 1)
-				       : cJSON_CreateObject();
+	p->desired =
+	    def->aws_resource ? cJSON_Duplicate(def->aws_resource, 1) : cJSON_CreateObject();
 	if (!p->desired) {
 		free(p);
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
@@ -154,7 +154,7 @@ void pcf_particle_log(const pcf_particle *p, int level, const char *fmt, ...)
 	if (!line)
 		return;
 	pcf_log(p->logger, (pcf_log_level)level, "%s: %s", p->def->id ? p->def->id : p->def->name,
-		line);
+	        line);
 	free(line);
 }
 

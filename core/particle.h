@@ -17,10 +17,10 @@ struct pcf_particle {
 	const pcf_particle_def *def;
 	const pcf_flavor *flavor;
 	void *services;
-	cJSON *desired;          /* aws_resource with $inherit$ values resolved */
+	cJSON *desired; /* aws_resource with $inherit$ values resolved */
 	void *flavor_data;
 	const pcf_logger *logger; /* borrowed from the engine; NULL: stderr */
-	char *pending_detail;    /* what the flavor last said it waits on */
+	char *pending_detail;     /* what the flavor last said it waits on */
 
 	/* The state cache: one read reused while it is younger than the TTL. */
 	int cache_valid;

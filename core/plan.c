@@ -45,7 +45,7 @@ void pcf_plan_cleanup(pcf_plan *plan)
 }
 
 int pcf_plan_add_take(pcf_plan *plan, const char *action, cJSON *request, unsigned flags,
-		      const char *summary_fmt, ...)
+                      const char *summary_fmt, ...)
 {
 	va_list ap;
 	pcf_step step = {NULL, NULL, request, flags};
@@ -94,7 +94,7 @@ int pcf_drift_add(pcf_drift *drift, const char *path, const cJSON *desired, cons
 	pcf_drift_entry e = {NULL, NULL, NULL};
 
 	if (grow((void **)&drift->entries, &drift->capacity, drift->count,
-		 sizeof(pcf_drift_entry)) < 0)
+	         sizeof(pcf_drift_entry)) < 0)
 		return PCF_ENOMEM;
 	e.path = strdup(path ? path : "");
 	if (desired)

@@ -61,7 +61,7 @@ static void skip(sched *s, size_t i, size_t cause)
 	s->remaining--;
 	r->outcome = PCF_OUTCOME_SKIPPED;
 	pcf_error_set(&r->error, PCF_EDEPENDENCY, "not attempted: %s did not converge",
-		      s->e->defs->particles[cause].id);
+	              s->e->defs->particles[cause].id);
 	for (size_t d = 0; d < s->e->count; d++)
 		if (!s->done[d] && waits_for(s, d, i))
 			skip(s, d, i);
@@ -91,7 +91,7 @@ static void fail_stuck(sched *s)
 		s->done[i] = 1;
 		s->reports[i].outcome = PCF_OUTCOME_FAILED;
 		pcf_error_set(&s->reports[i].error, PCF_EDEPENDENCY,
-			      "its parents form a cycle; not attempted");
+		              "its parents form a cycle; not attempted");
 	}
 	s->remaining = 0;
 }
@@ -148,7 +148,7 @@ static int prepare(sched *s)
 }
 
 int pcf_schedule_run(pcf_engine *engine, const int *in_run, pcf_task_fn task,
-		     pcf_particle_report *reports, pcf_error *err)
+                     pcf_particle_report *reports, pcf_error *err)
 {
 	sched s;
 	pthread_t *threads = NULL;

@@ -27,7 +27,7 @@ pcf_transition pcf_transition_pick(pcf_state live, pcf_desired_state desired, in
 		return live == PCF_STATE_RUNNING ? PCF_TRANSITION_STOP : PCF_TRANSITION_NONE;
 	case PCF_DESIRED_TERMINATED:
 		return live == PCF_STATE_TERMINATED ? PCF_TRANSITION_NONE
-						    : PCF_TRANSITION_TERMINATE;
+		                                    : PCF_TRANSITION_TERMINATE;
 	}
 	return PCF_TRANSITION_UNAVAILABLE;
 }

@@ -34,16 +34,17 @@ static char *definitions_text(long n, const char *prefix)
 		return NULL;
 	text[0] = '\0';
 	for (long i = 0; i < n; i++) {
-		int w = snprintf(text + len, size - len,
-				 "- pcf_name: t%ld\n"
-				 "  flavor: dynamodb_table\n"
-				 "  aws_resource:\n"
-				 "    TableName: %s-%ld\n"
-				 "    AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-				 "    KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-				 "    ProvisionedThroughput: {ReadCapacityUnits: 1, "
-				 "WriteCapacityUnits: 1}\n",
-				 i, prefix, i);
+		int w =
+		    snprintf(text + len, size - len,
+		             "- pcf_name: t%ld\n"
+		             "  flavor: dynamodb_table\n"
+		             "  aws_resource:\n"
+		             "    TableName: %s-%ld\n"
+		             "    AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+		             "    KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+		             "    ProvisionedThroughput: {ReadCapacityUnits: 1, "
+		             "WriteCapacityUnits: 1}\n",
+		             i, prefix, i);
 		if (w < 0 || (size_t)w >= size - len) {
 			free(text);
 			return NULL;

@@ -40,9 +40,9 @@ static void up(void)
 	o.create_table_ms = CREATE_MS;
 	o.update_table_ms = 500;
 	o.delete_table_ms = 500;
-	cr_assert_eq(pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &o, errbuf,
-					    sizeof(errbuf)),
-		     0, "%s", errbuf);
+	cr_assert_eq(
+	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &o, errbuf, sizeof(errbuf)), 0,
+	    "%s", errbuf);
 	aws.endpoint = server.endpoint;
 	aws.region = "us-east-1";
 	cr_assert_eq(pcf_services_new(&services, &aws, &err), 0, "%s", err.message);
@@ -66,20 +66,20 @@ TestSuite(engine_graph, .init = up, .fini = down, .timeout = 240);
 
 /* One table particle in YAML keyed by key; parent may be empty. */
 static void particle_yaml(char *buf, size_t size, const char *name, const char *table,
-			  const char *parent, int rcu, const char *key)
+                          const char *parent, int rcu, const char *key)
 {
 	snprintf(buf, size,
-		 "- pcf_name: %s\n"
-		 "  flavor: dynamodb_table\n"
-		 "  desired_state: running\n"
-		 "%s%s%s"
-		 "  aws_resource:\n"
-		 "    TableName: %s\n"
-		 "    AttributeDefinitions: [{AttributeName: \"%s\", AttributeType: S}]\n"
-		 "    KeySchema: [{AttributeName: \"%s\", KeyType: HASH}]\n"
-		 "    ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: 1}\n",
-		 name, parent[0] ? "  parents: [dynamodb_table:" : "", parent,
-		 parent[0] ? "]\n" : "", table, key, key, rcu);
+	         "- pcf_name: %s\n"
+	         "  flavor: dynamodb_table\n"
+	         "  desired_state: running\n"
+	         "%s%s%s"
+	         "  aws_resource:\n"
+	         "    TableName: %s\n"
+	         "    AttributeDefinitions: [{AttributeName: \"%s\", AttributeType: S}]\n"
+	         "    KeySchema: [{AttributeName: \"%s\", KeyType: HASH}]\n"
+	         "    ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: 1}\n",
+	         name, parent[0] ? "  parents: [dynamodb_table:" : "", parent,
+	         parent[0] ? "]\n" : "", table, key, key, rcu);
 }
 
 /* Loads the graph users <- orders <- lines, plus audit on its own, and makes an engine. */
@@ -94,7 +94,7 @@ static void load_graph(int orders_rcu, int users_rcu)
 	/* orders is keyed like users: its key attribute comes from users' live table. */
 	particle_yaml(p1, sizeof(p1), "users", users, "", users_rcu, "user_id");
 	particle_yaml(p2, sizeof(p2), "orders", orders, "users", orders_rcu,
-		      "$inherit$dynamodb_table:users$KeySchema[0].AttributeName");
+	              "$inherit$dynamodb_table:users$KeySchema[0].AttributeName");
 	particle_yaml(p3, sizeof(p3), "lines", lines, "orders", 1, "id");
 	particle_yaml(p4, sizeof(p4), "audit", audit, "", 1, "id");
 	snprintf(text, sizeof(text), "%s%s%s%s", p3, p2, p1, p4);
@@ -106,12 +106,12 @@ static void load_graph(int orders_rcu, int users_rcu)
 	pcf_definitions_free(defs);
 	defs = NULL;
 	pcf_diags_init(&diags);
-	cr_assert_eq(pcf_definitions_load_string(&defs, text, strlen(text), "graph.yml", &diags),
-		     0, "%s", diags.count ? diags.items[0].message : "?");
+	cr_assert_eq(pcf_definitions_load_string(&defs, text, strlen(text), "graph.yml", &diags), 0,
+	             "%s", diags.count ? diags.items[0].message : "?");
 	o.flavors = pcf_particles_flavors(&n);
 	o.flavor_count = n;
 	cr_assert_eq(pcf_engine_validate(defs, o.flavors, n, &diags), 0, "%s",
-		     diags.count ? diags.items[0].message : "?");
+	             diags.count ? diags.items[0].message : "?");
 	pcf_diags_cleanup(&diags);
 	o.services = services;
 	o.parallel = 4;
@@ -157,8 +157,8 @@ static void apply_ok(void)
 	int rc = pcf_engine_apply(engine, &report, &err);
 	for (size_t i = 0; rc != 0 && i < report->count; i++)
 		cr_log_error("%s: %s %s", report->particles[i].def->name,
-			     pcf_outcome_name(report->particles[i].outcome),
-			     report->particles[i].error.message);
+		             pcf_outcome_name(report->particles[i].outcome),
+		             report->particles[i].error.message);
 	cr_assert_eq(rc, 0, "%s", err.message);
 }
 
@@ -188,16 +188,16 @@ Test(engine_graph, converges_parents_first_then_is_idempotent_then_terminates_ch
 	apply_ok();
 	for (size_t i = 0; i < report->count; i++)
 		cr_assert_eq(report->particles[i].action_count, 0, "%s: %s",
-			     report->particles[i].def->name, report->particles[i].actions[0]);
+		             report->particles[i].def->name, report->particles[i].actions[0]);
 	pcf_run_report_free(report);
 	report = NULL;
 	cr_assert_eq(pcf_engine_status(engine, &report, NULL), 0);
 	for (size_t i = 0; i < report->count; i++)
 		cr_assert_eq(report->particles[i].outcome, PCF_OUTCOME_IN_SYNC, "%s drifted at %s",
-			     report->particles[i].def->name,
-			     report->particles[i].drift.count
-				     ? report->particles[i].drift.entries[0].path
-				     : "?");
+		             report->particles[i].def->name,
+		             report->particles[i].drift.count
+		                 ? report->particles[i].drift.entries[0].path
+		                 : "?");
 
 	/* Terminate everything: lines before orders before users. */
 	pcf_run_report_free(report);
@@ -233,8 +233,9 @@ Test(engine_graph, drift_is_planned_then_applied_and_a_failed_parent_skips_only_
 	cr_assert(strstr(outcome_of("orders")->actions[0], "UpdateTable"));
 	cJSON *t = describe(orders);
 	cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "ProvisionedThroughput"),
-					 "ReadCapacityUnits")->valueint,
-		     3);
+	                                 "ReadCapacityUnits")
+	                 ->valueint,
+	             3);
 	cr_assert_str_eq(cJSON_GetObjectItem(t, "TableStatus")->valuestring, "ACTIVE");
 	cJSON_Delete(t);
 
@@ -246,7 +247,7 @@ Test(engine_graph, drift_is_planned_then_applied_and_a_failed_parent_skips_only_
 	cr_assert_neq(pcf_engine_apply(engine, &report, NULL), 0);
 	cr_assert_eq(outcome_of("users")->outcome, PCF_OUTCOME_FAILED);
 	cr_assert_eq(outcome_of("users")->error.code, PCF_EVALIDATION, "%s",
-		     outcome_of("users")->error.message);
+	             outcome_of("users")->error.message);
 	cr_assert_eq(outcome_of("orders")->outcome, PCF_OUTCOME_SKIPPED);
 	cr_assert_eq(outcome_of("lines")->outcome, PCF_OUTCOME_SKIPPED);
 	cr_assert_eq(outcome_of("audit")->outcome, PCF_OUTCOME_CONVERGED);

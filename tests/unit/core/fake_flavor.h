@@ -29,16 +29,16 @@
 typedef struct fake_res {
 	char name[64];
 	int exists;
-	pcf_state status;       /* while it exists: RUNNING, PENDING, STOPPED, UNAVAILABLE */
-	int deleting;           /* pending ends with it gone */
-	long pending_until;     /* fake ms */
+	pcf_state status;   /* while it exists: RUNNING, PENDING, STOPPED, UNAVAILABLE */
+	int deleting;       /* pending ends with it gone */
+	long pending_until; /* fake ms */
 	cJSON *props;
 	/* knobs */
 	long create_ms, update_ms, delete_ms;
-	int limit_answers;      /* this many LimitExceeded from the next start/terminate/step */
-	int quota_reached;      /* ... and they say the account's table quota is reached */
-	int fail_start;         /* start fails with PCF_EVALIDATION */
-	int noop_steps;         /* steps are accepted and change nothing */
+	int limit_answers; /* this many LimitExceeded from the next start/terminate/step */
+	int quota_reached; /* ... and they say the account's table quota is reached */
+	int fail_start;    /* start fails with PCF_EVALIDATION */
+	int noop_steps;    /* steps are accepted and change nothing */
 	/* what happened */
 	int syncs, starts, stops, terminates, steps;
 	long started_at, running_at;
@@ -47,9 +47,9 @@ typedef struct fake_res {
 static fake_res fake_table[FAKE_MAX];
 static size_t fake_count;
 static long fake_now;
-static int fake_real_sleep_us;        /* parallel tests: let threads overlap */
+static int fake_real_sleep_us; /* parallel tests: let threads overlap */
 static int fake_in_flight, fake_max_in_flight;
-static char fake_log[4096];           /* "start:a terminate:b ..." in call order */
+static char fake_log[4096]; /* "start:a terminate:b ..." in call order */
 static pthread_mutex_t fake_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static long fake_clock_now(void *ctx)
@@ -162,10 +162,12 @@ static int fake_limit(fake_res *r, pcf_error *err)
 	r->limit_answers--;
 	/* Messages as the service words them (quoted in Terraform AWS provider PR #2274). */
 	if (r->quota_reached)
-		return pcf_error_set(err, PCF_ELIMIT_EXCEEDED, "Subscriber limit exceeded: There "
-				     "is a limit of 256 tables per subscriber");
-	return pcf_error_set(err, PCF_ELIMIT_EXCEEDED, "Subscriber limit exceeded: Only 10 "
-			     "tables can be created, updated, or deleted simultaneously");
+		return pcf_error_set(err, PCF_ELIMIT_EXCEEDED,
+		                     "Subscriber limit exceeded: There "
+		                     "is a limit of 256 tables per subscriber");
+	return pcf_error_set(err, PCF_ELIMIT_EXCEEDED,
+	                     "Subscriber limit exceeded: Only 10 "
+	                     "tables can be created, updated, or deleted simultaneously");
 }
 
 static int fake_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
@@ -183,7 +185,7 @@ static int fake_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_err
 	*current = cJSON_Duplicate(r->props, 1);
 	if (r->status == PCF_STATE_PENDING)
 		pcf_particle_set_pending_detail(p, "resource %s",
-						r->deleting ? "DELETING" : "CREATING");
+		                                r->deleting ? "DELETING" : "CREATING");
 	if (r->status == PCF_STATE_UNAVAILABLE)
 		pcf_particle_set_pending_detail(p, "ARCHIVED");
 	return 0;
@@ -256,8 +258,8 @@ static int fake_plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_e
 		const char *key = drift.entries[i].path;
 		cJSON *req = cJSON_CreateObject();
 		unsigned flags = strcmp(key, "Key") == 0    ? PCF_STEP_REPLACE
-				 : strcmp(key, "Wipe") == 0 ? PCF_STEP_DESTRUCTIVE
-							    : 0;
+		                 : strcmp(key, "Wipe") == 0 ? PCF_STEP_DESTRUCTIVE
+		                                            : 0;
 		cJSON_AddItemToObject(req, key, cJSON_Duplicate(drift.entries[i].desired, 1));
 		rc = pcf_plan_add_take(out, "Update", req, flags, "%s changes", key);
 	}
@@ -275,7 +277,8 @@ static int fake_run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 	fake_note("step", r->name);
 	if (r->noop_steps)
 		return 0;
-	cJSON_ArrayForEach(kv, step->request) {
+	cJSON_ArrayForEach(kv, step->request)
+	{
 		cJSON_DeleteItemFromObjectCaseSensitive(r->props, kv->string);
 		cJSON_AddItemToObject(r->props, kv->string, cJSON_Duplicate(kv, 1));
 	}
@@ -289,36 +292,36 @@ static char *fake_describe_start(pcf_particle *p)
 }
 
 static const pcf_flavor_ops fake_ops = {
-	.sync_state = fake_sync,
-	.start = fake_start,
-	.terminate = fake_terminate,
-	.diff = fake_diff,
-	.plan = fake_plan,
-	.run_step = fake_run_step,
-	.describe_start = fake_describe_start,
+    .sync_state = fake_sync,
+    .start = fake_start,
+    .terminate = fake_terminate,
+    .diff = fake_diff,
+    .plan = fake_plan,
+    .run_step = fake_run_step,
+    .describe_start = fake_describe_start,
 };
 
 static const pcf_flavor_ops fake_stop_ops = {
-	.sync_state = fake_sync,
-	.start = fake_start,
-	.stop = fake_stop,
-	.terminate = fake_terminate,
-	.diff = fake_diff,
+    .sync_state = fake_sync,
+    .start = fake_start,
+    .stop = fake_stop,
+    .terminate = fake_terminate,
+    .diff = fake_diff,
 };
 
 /* Deletes data like a table; stopped == terminated. */
 static const pcf_flavor fake_flavor = {"fake", PCF_FLAVOR_DELETES_DATA, "Create", "Delete",
-				       &fake_ops};
+                                       &fake_ops};
 /* Has a stop op and no plan: drift can only be reported. */
 static const pcf_flavor fake_stop_flavor = {"fakestop", 0, "Launch", "Destroy", &fake_stop_ops};
 static const pcf_flavor *const fake_flavors[] = {&fake_flavor, &fake_stop_flavor};
 
 /* Hand-built definitions, so these tests do not depend on the YAML loader. */
 typedef struct fake_spec {
-	const char *id;          /* "flavor:name" */
+	const char *id; /* "flavor:name" */
 	pcf_desired_state desired;
-	const char *resource;    /* JSON */
-	const char *parents;     /* space-separated ids, or NULL */
+	const char *resource; /* JSON */
+	const char *parents;  /* space-separated ids, or NULL */
 	int persist_on_termination;
 	int persist_on_update;
 } fake_spec;

@@ -6,7 +6,6 @@
  */
 #include "fake_flavor.h"
 
-
 /* Reports point into their definitions, so those live until the test ends. */
 static pcf_definitions *kept[8];
 static size_t kept_count;
@@ -81,7 +80,7 @@ Test(converge, backoff_starts_small_and_is_capped)
 	fake_get("big")->create_ms = 300;
 	cr_assert_eq(apply_one(&s, &o, &rr), 0);
 	cr_assert_leq(fake_now - fake_get("big")->running_at, 900,
-		      "a 300 ms creation is noticed within a fraction of a second");
+	              "a 300 ms creation is noticed within a fraction of a second");
 	pcf_run_report_free(rr);
 }
 
@@ -102,8 +101,8 @@ Test(converge, converged_particle_is_read_once_and_left_alone)
 
 Test(converge, drift_is_brought_in_line_one_step_at_a_time)
 {
-	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2,\"Color\":\"red\"}", NULL,
-		       0, 0};
+	fake_spec s = {
+	    "fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2,\"Color\":\"red\"}", NULL, 0, 0};
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	pcf_run_report *rr = NULL;
 	fake_res *f = fake_existing("orders", "{\"Size\":1,\"Color\":\"blue\"}");
@@ -252,7 +251,8 @@ Test(converge, limit_exceeded_is_waited_out)
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CONVERGED);
 	cr_assert_eq(f->starts, 1);
 	cr_assert_eq(f->limit_answers, 0);
-	cr_assert_geq(f->started_at - t0, (200 + 250 + 312 + 390) * 9 / 10, "backed off between tries");
+	cr_assert_geq(f->started_at - t0, (200 + 250 + 312 + 390) * 9 / 10,
+	              "backed off between tries");
 	pcf_run_report_free(rr);
 }
 
@@ -376,10 +376,11 @@ Test(converge, drift_without_a_plan_op_is_refused)
 Test(converge, inherit_takes_the_parents_live_value_from_the_cached_read)
 {
 	fake_spec s[] = {
-		{"fake:users", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0},
-		{"fake:orders", PCF_DESIRED_RUNNING,
-		 "{\"UsersArn\":\"$inherit$fake:users$Arn\",\"Nested\":{\"L\":[\"$inherit$fake:users$Size\"]}}",
-		 "fake:users", 0, 0},
+	    {"fake:users", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0},
+	    {"fake:orders", PCF_DESIRED_RUNNING,
+	     "{\"UsersArn\":\"$inherit$fake:users$Arn\",\"Nested\":{\"L\":[\"$inherit$fake:users$"
+	     "Size\"]}}",
+	     "fake:users", 0, 0},
 	};
 	pcf_definitions *defs = fake_defs(s, 2);
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
@@ -388,12 +389,14 @@ Test(converge, inherit_takes_the_parents_live_value_from_the_cached_read)
 	fake_res *users = fake_existing("users", "{\"Size\":1,\"Arn\":\"arn:users\"}");
 
 	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), 0);
-	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CONVERGED,
-		     "%s", report_of(rr, "orders")->error.message);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CONVERGED, "%s",
+	             report_of(rr, "orders")->error.message);
 	fake_res *orders = fake_get("orders");
 	cr_assert_str_eq(cJSON_GetObjectItem(orders->props, "UsersArn")->valuestring, "arn:users");
-	cr_assert_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(orders->props,
-		     "Nested"), "L"), 0)->valueint, 1);
+	cr_assert_eq(cJSON_GetArrayItem(
+	                 cJSON_GetObjectItem(cJSON_GetObjectItem(orders->props, "Nested"), "L"), 0)
+	                 ->valueint,
+	             1);
 	cr_assert_eq(users->syncs, 1, "the child's lookup reused the parent's fresh read");
 	pcf_run_report_free(rr);
 	pcf_engine_free(e);
@@ -403,9 +406,9 @@ Test(converge, inherit_takes_the_parents_live_value_from_the_cached_read)
 Test(converge, inherit_of_a_missing_value_fails_the_child)
 {
 	fake_spec s[] = {
-		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:orders", PCF_DESIRED_RUNNING, "{\"X\":\"$inherit$fake:users$Nope\"}",
-		 "fake:users", 0, 0},
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{\"X\":\"$inherit$fake:users$Nope\"}",
+	     "fake:users", 0, 0},
 	};
 	pcf_definitions *defs = fake_defs(s, 2);
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;

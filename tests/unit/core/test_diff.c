@@ -9,40 +9,44 @@
 #include <string.h>
 
 static const char *const table_keys[] = {"IndexName", "AttributeName", "Key", NULL};
-static const char *const server_fields[] = {
-	"TableStatus", "TableArn", "TableId", "ItemCount", "TableSizeBytes",
-	"GlobalSecondaryIndexes[*].IndexArn", "*.ProvisionedThroughput.NumberOfDecreasesToday",
-	NULL};
+static const char *const server_fields[] = {"TableStatus",
+                                            "TableArn",
+                                            "TableId",
+                                            "ItemCount",
+                                            "TableSizeBytes",
+                                            "GlobalSecondaryIndexes[*].IndexArn",
+                                            "*.ProvisionedThroughput.NumberOfDecreasesToday",
+                                            NULL};
 
 static const char *describe_table =
-	"{\"TableName\":\"orders\",\"TableStatus\":\"ACTIVE\","
-	"\"TableArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/orders\","
-	"\"ItemCount\":0,\"TableSizeBytes\":0,"
-	"\"AttributeDefinitions\":[{\"AttributeName\":\"email\",\"AttributeType\":\"S\"},"
-	"{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
-	"\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
-	"\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":5,"
-	"\"NumberOfDecreasesToday\":0},"
-	"\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\",\"IndexStatus\":\"ACTIVE\","
-	"\"IndexArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/orders/index/by_email\","
-	"\"KeySchema\":[{\"AttributeName\":\"email\",\"KeyType\":\"HASH\"}],"
-	"\"Projection\":{\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"a\",\"b\"]},"
-	"\"ProvisionedThroughput\":{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1,"
-	"\"NumberOfDecreasesToday\":0}}],"
-	"\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"},{\"Key\":\"env\",\"Value\":\"dev\"}]}";
+    "{\"TableName\":\"orders\",\"TableStatus\":\"ACTIVE\","
+    "\"TableArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/orders\","
+    "\"ItemCount\":0,\"TableSizeBytes\":0,"
+    "\"AttributeDefinitions\":[{\"AttributeName\":\"email\",\"AttributeType\":\"S\"},"
+    "{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
+    "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
+    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":5,"
+    "\"NumberOfDecreasesToday\":0},"
+    "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\",\"IndexStatus\":\"ACTIVE\","
+    "\"IndexArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/orders/index/by_email\","
+    "\"KeySchema\":[{\"AttributeName\":\"email\",\"KeyType\":\"HASH\"}],"
+    "\"Projection\":{\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"a\",\"b\"]},"
+    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1,"
+    "\"NumberOfDecreasesToday\":0}}],"
+    "\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"},{\"Key\":\"env\",\"Value\":\"dev\"}]}";
 
 /* The definition that created the table above, lists in another order. */
 static const char *matching_definition =
-	"{\"TableName\":\"orders\","
-	"\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
-	"{\"AttributeName\":\"email\",\"AttributeType\":\"S\"}],"
-	"\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
-	"\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5.0,\"WriteCapacityUnits\":\"5\"},"
-	"\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\","
-	"\"KeySchema\":[{\"AttributeName\":\"email\",\"KeyType\":\"HASH\"}],"
-	"\"Projection\":{\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"b\",\"a\"]},"
-	"\"ProvisionedThroughput\":{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}],"
-	"\"Tags\":[{\"Key\":\"env\",\"Value\":\"dev\"},{\"Key\":\"team\",\"Value\":\"core\"}]}";
+    "{\"TableName\":\"orders\","
+    "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
+    "{\"AttributeName\":\"email\",\"AttributeType\":\"S\"}],"
+    "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
+    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5.0,\"WriteCapacityUnits\":\"5\"},"
+    "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\","
+    "\"KeySchema\":[{\"AttributeName\":\"email\",\"KeyType\":\"HASH\"}],"
+    "\"Projection\":{\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"b\",\"a\"]},"
+    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}],"
+    "\"Tags\":[{\"Key\":\"env\",\"Value\":\"dev\"},{\"Key\":\"team\",\"Value\":\"core\"}]}";
 
 static cJSON *parse(const char *text)
 {
@@ -52,8 +56,7 @@ static cJSON *parse(const char *text)
 	return tree;
 }
 
-static pcf_drift run_diff(const char *desired, const char *current,
-			  const pcf_diff_options *options)
+static pcf_drift run_diff(const char *desired, const char *current, const pcf_diff_options *options)
 {
 	cJSON *d = parse(desired), *c = parse(current);
 	pcf_drift drift;
@@ -90,13 +93,14 @@ Test(diff, index_throughput_change_is_named_by_index)
 	cJSON *d = parse(matching_definition), *c = parse(describe_table);
 	cJSON *gsi = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "GlobalSecondaryIndexes"), 0);
 	set_path(cJSON_GetObjectItem(gsi, "ProvisionedThroughput"), "ReadCapacityUnits",
-		 cJSON_CreateNumber(10));
+	         cJSON_CreateNumber(10));
 	pcf_drift drift;
 	pcf_drift_init(&drift);
 	cr_assert_eq(pcf_diff(&drift, d, c, &o), 0);
 	cr_assert_eq(drift.count, 1);
-	cr_assert_str_eq(drift.entries[0].path,
-			 "GlobalSecondaryIndexes[by_email].ProvisionedThroughput.ReadCapacityUnits");
+	cr_assert_str_eq(
+	    drift.entries[0].path,
+	    "GlobalSecondaryIndexes[by_email].ProvisionedThroughput.ReadCapacityUnits");
 	cr_assert_eq(drift.entries[0].desired->valuedouble, 10);
 	cr_assert_eq(drift.entries[0].current->valuedouble, 1);
 	pcf_drift_cleanup(&drift);
@@ -118,8 +122,8 @@ Test(diff, omitted_fields_are_not_drift)
 
 Test(diff, field_missing_from_current_is_drift_with_null_current)
 {
-	pcf_drift drift = run_diff("{\"StreamSpecification\":{\"StreamEnabled\":true}}",
-				   describe_table, NULL);
+	pcf_drift drift =
+	    run_diff("{\"StreamSpecification\":{\"StreamEnabled\":true}}", describe_table, NULL);
 	cr_assert_eq(drift.count, 1);
 	cr_assert_str_eq(drift.entries[0].path, "StreamSpecification");
 	cr_assert_null(drift.entries[0].current);
@@ -130,7 +134,7 @@ Test(diff, field_missing_from_current_is_drift_with_null_current)
 Test(diff, empty_desired_list_equals_absent_current)
 {
 	pcf_drift drift = run_diff("{\"LocalSecondaryIndexes\":[],\"SSESpecification\":{}}",
-				   describe_table, NULL);
+	                           describe_table, NULL);
 	cr_assert_eq(drift.count, 0);
 	pcf_drift_cleanup(&drift);
 }
@@ -138,10 +142,9 @@ Test(diff, empty_desired_list_equals_absent_current)
 Test(diff, new_index_is_drift_with_null_current)
 {
 	pcf_diff_options o = {server_fields, table_keys, NULL};
-	pcf_drift drift = run_diff(
-		"{\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\"},"
-		"{\"IndexName\":\"by.date\",\"KeySchema\":[]}]}",
-		describe_table, &o);
+	pcf_drift drift = run_diff("{\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\"},"
+	                           "{\"IndexName\":\"by.date\",\"KeySchema\":[]}]}",
+	                           describe_table, &o);
 	cr_assert_eq(drift.count, 1);
 	cr_assert_str_eq(drift.entries[0].path, "GlobalSecondaryIndexes[by.date]");
 	cr_assert_null(drift.entries[0].current);
@@ -151,19 +154,19 @@ Test(diff, new_index_is_drift_with_null_current)
 Test(diff, element_only_in_current_is_drift_unless_list_is_open)
 {
 	pcf_diff_options closed = {NULL, table_keys, NULL};
-	pcf_drift drift = run_diff("{\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"}]}",
-				   describe_table, &closed);
+	pcf_drift drift =
+	    run_diff("{\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"}]}", describe_table, &closed);
 	cr_assert_eq(drift.count, 1);
 	cr_assert_str_eq(drift.entries[0].path, "Tags[env]");
 	cr_assert_null(drift.entries[0].desired);
 	cr_assert_str_eq(cJSON_GetObjectItem(drift.entries[0].current, "Value")->valuestring,
-			 "dev");
+	                 "dev");
 	pcf_drift_cleanup(&drift);
 
 	static const char *const open_lists[] = {"Tags", NULL};
 	pcf_diff_options open = {NULL, table_keys, open_lists};
-	drift = run_diff("{\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"}]}", describe_table,
-			 &open);
+	drift =
+	    run_diff("{\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"}]}", describe_table, &open);
 	cr_assert_eq(drift.count, 0);
 	pcf_drift_cleanup(&drift);
 }
@@ -171,9 +174,9 @@ Test(diff, element_only_in_current_is_drift_unless_list_is_open)
 Test(diff, changed_tag_value_is_named_by_key)
 {
 	pcf_diff_options o = {NULL, table_keys, NULL};
-	pcf_drift drift = run_diff(
-		"{\"Tags\":[{\"Key\":\"env\",\"Value\":\"prod\"},{\"Key\":\"team\",\"Value\":\"core\"}]}",
-		describe_table, &o);
+	pcf_drift drift = run_diff("{\"Tags\":[{\"Key\":\"env\",\"Value\":\"prod\"},{\"Key\":"
+	                           "\"team\",\"Value\":\"core\"}]}",
+	                           describe_table, &o);
 	cr_assert_eq(drift.count, 1);
 	cr_assert_str_eq(drift.entries[0].path, "Tags[env].Value");
 	cr_assert_str_eq(drift.entries[0].desired->valuestring, "prod");
@@ -196,20 +199,19 @@ Test(diff, unkeyed_lists_compare_as_multisets)
 Test(diff, non_key_attribute_change_is_reported_on_the_list)
 {
 	pcf_diff_options o = {server_fields, table_keys, NULL};
-	pcf_drift drift = run_diff(
-		"{\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\","
-		"\"Projection\":{\"NonKeyAttributes\":[\"a\",\"c\"]}}]}",
-		describe_table, &o);
+	pcf_drift drift = run_diff("{\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\","
+	                           "\"Projection\":{\"NonKeyAttributes\":[\"a\",\"c\"]}}]}",
+	                           describe_table, &o);
 	cr_assert_eq(drift.count, 1);
 	cr_assert_str_eq(drift.entries[0].path,
-			 "GlobalSecondaryIndexes[by_email].Projection.NonKeyAttributes");
+	                 "GlobalSecondaryIndexes[by_email].Projection.NonKeyAttributes");
 	pcf_drift_cleanup(&drift);
 }
 
 Test(diff, numbers_compare_by_value_strings_exactly)
 {
 	pcf_drift drift = run_diff("{\"a\":5,\"b\":\"5\",\"c\":\"x\",\"d\":1e1}",
-				   "{\"a\":5.0,\"b\":5,\"c\":\"X\",\"d\":10}", NULL);
+	                           "{\"a\":5.0,\"b\":5,\"c\":\"X\",\"d\":10}", NULL);
 	cr_assert_eq(drift.count, 1);
 	cr_assert_str_eq(drift.entries[0].path, "c");
 	pcf_drift_cleanup(&drift);
@@ -218,7 +220,7 @@ Test(diff, numbers_compare_by_value_strings_exactly)
 Test(diff, type_changes_and_booleans)
 {
 	pcf_drift drift = run_diff("{\"a\":true,\"b\":false,\"c\":{\"x\":1},\"d\":\"true\"}",
-				   "{\"a\":true,\"b\":true,\"c\":[1],\"d\":true}", NULL);
+	                           "{\"a\":true,\"b\":true,\"c\":[1],\"d\":true}", NULL);
 	cr_assert_eq(drift.count, 3);
 	cr_assert_not_null(find_path(&drift, "b"));
 	cr_assert_not_null(find_path(&drift, "c"));
@@ -230,11 +232,11 @@ Test(diff, ignore_patterns_match_by_segment)
 {
 	static const char *const ignore[] = {"region_name", "*.Skip", "G[*].Arn", NULL};
 	pcf_diff_options o = {ignore, table_keys, NULL};
-	pcf_drift drift = run_diff(
-		"{\"region_name\":\"eu-west-1\",\"P\":{\"Skip\":1,\"Keep\":1},"
-		"\"G\":[{\"IndexName\":\"i\",\"Arn\":\"x\",\"Other\":\"y\"}]}",
-		"{\"P\":{\"Skip\":2,\"Keep\":2},\"G\":[{\"IndexName\":\"i\",\"Arn\":\"z\",\"Other\":\"w\"}]}",
-		&o);
+	pcf_drift drift = run_diff("{\"region_name\":\"eu-west-1\",\"P\":{\"Skip\":1,\"Keep\":1},"
+	                           "\"G\":[{\"IndexName\":\"i\",\"Arn\":\"x\",\"Other\":\"y\"}]}",
+	                           "{\"P\":{\"Skip\":2,\"Keep\":2},\"G\":[{\"IndexName\":\"i\","
+	                           "\"Arn\":\"z\",\"Other\":\"w\"}]}",
+	                           &o);
 	cr_assert_eq(drift.count, 2);
 	cr_assert_not_null(find_path(&drift, "P.Keep"));
 	cr_assert_not_null(find_path(&drift, "G[i].Other"));

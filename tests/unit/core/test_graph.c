@@ -41,9 +41,9 @@ static long logged_at(const char *entry)
 Test(graph, parents_converge_before_children)
 {
 	fake_spec s[] = {
-		{"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users fake:config", 0, 0},
-		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:config", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users fake:config", 0, 0},
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:config", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
 	};
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 
@@ -53,7 +53,7 @@ Test(graph, parents_converge_before_children)
 	for (size_t i = 0; i < 3; i++)
 		cr_assert_eq(rr->particles[i].outcome, PCF_OUTCOME_CONVERGED);
 	fake_res *users = fake_get("users"), *config = fake_get("config"),
-		 *orders = fake_get("orders");
+	         *orders = fake_get("orders");
 	cr_assert_geq(config->started_at, users->running_at);
 	cr_assert_geq(orders->started_at, config->running_at);
 	cr_assert_lt(logged_at("start:users"), logged_at("start:config"));
@@ -63,8 +63,8 @@ Test(graph, parents_converge_before_children)
 Test(graph, children_are_deleted_before_parents)
 {
 	fake_spec s[] = {
-		{"fake:users", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0},
-		{"fake:orders", PCF_DESIRED_TERMINATED, "{}", "fake:users", 0, 0},
+	    {"fake:users", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0},
+	    {"fake:orders", PCF_DESIRED_TERMINATED, "{}", "fake:users", 0, 0},
 	};
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	o.yes = 1;
@@ -80,10 +80,10 @@ Test(graph, children_are_deleted_before_parents)
 Test(graph, failure_skips_dependents_but_not_unrelated_particles)
 {
 	fake_spec s[] = {
-		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
-		{"fake:lines", PCF_DESIRED_RUNNING, "{}", "fake:orders", 0, 0},
-		{"fake:audit", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+	    {"fake:lines", PCF_DESIRED_RUNNING, "{}", "fake:orders", 0, 0},
+	    {"fake:audit", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
 	};
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	fake_get("users")->fail_start = 1;
@@ -103,8 +103,8 @@ Test(graph, failure_skips_dependents_but_not_unrelated_particles)
 Test(graph, timeout_of_a_parent_skips_its_children)
 {
 	fake_spec s[] = {
-		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
 	};
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	o.timeout_ms = 10000;
@@ -137,9 +137,9 @@ Test(graph, independent_particles_run_in_parallel_within_the_bound)
 Test(graph, parallel_one_runs_one_at_a_time)
 {
 	fake_spec s[] = {
-		{"fake:a", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:b", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:c", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:a", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:b", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:c", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
 	};
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	o.parallel = 1;
@@ -152,9 +152,9 @@ Test(graph, parallel_one_runs_one_at_a_time)
 Test(graph, selecting_a_child_applies_its_parents_too)
 {
 	fake_spec s[] = {
-		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
-		{"fake:audit", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+	    {"fake:audit", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
 	};
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
@@ -181,8 +181,8 @@ Test(graph, selecting_a_child_applies_its_parents_too)
 Test(graph, set_desired_overrides_only_the_selection)
 {
 	fake_spec s[] = {
-		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
 	};
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	const char *sel[] = {"fake:orders"};
@@ -203,9 +203,9 @@ Test(graph, set_desired_overrides_only_the_selection)
 Test(graph, a_cycle_fails_its_particles_instead_of_hanging)
 {
 	fake_spec s[] = {
-		{"fake:a", PCF_DESIRED_RUNNING, "{}", "fake:b", 0, 0},
-		{"fake:b", PCF_DESIRED_RUNNING, "{}", "fake:a", 0, 0},
-		{"fake:c", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:a", PCF_DESIRED_RUNNING, "{}", "fake:b", 0, 0},
+	    {"fake:b", PCF_DESIRED_RUNNING, "{}", "fake:a", 0, 0},
+	    {"fake:c", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
 	};
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 
@@ -218,13 +218,14 @@ Test(graph, a_cycle_fails_its_particles_instead_of_hanging)
 Test(graph, validate_reports_unknown_flavors_cycles_and_bad_inherits)
 {
 	fake_spec s[] = {
-		{"nosuch:x", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:a", PCF_DESIRED_RUNNING, "{}", "fake:b", 0, 0},
-		{"fake:b", PCF_DESIRED_RUNNING, "{}", "fake:a", 0, 0},
-		{"fake:c", PCF_DESIRED_RUNNING,
-		 "{\"P\":\"$inherit$fake:x$Arn\",\"Q\":[\"$inherit$broken\"],\"R\":\"$inherit$fake:a$Arn\"}",
-		 "fake:a", 0, 0},
-		{"fake:d", PCF_DESIRED_RUNNING, "{}", "fake:ghost", 0, 0},
+	    {"nosuch:x", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:a", PCF_DESIRED_RUNNING, "{}", "fake:b", 0, 0},
+	    {"fake:b", PCF_DESIRED_RUNNING, "{}", "fake:a", 0, 0},
+	    {"fake:c", PCF_DESIRED_RUNNING,
+	     "{\"P\":\"$inherit$fake:x$Arn\",\"Q\":[\"$inherit$broken\"],\"R\":\"$inherit$fake:a$"
+	     "Arn\"}",
+	     "fake:a", 0, 0},
+	    {"fake:d", PCF_DESIRED_RUNNING, "{}", "fake:ghost", 0, 0},
 	};
 	pcf_diags diags;
 	defs = fake_defs(s, 5);
@@ -239,7 +240,7 @@ Test(graph, validate_reports_unknown_flavors_cycles_and_bad_inherits)
 	cr_assert(strstr(all, "flavor: expected a known flavor, found nosuch"), "%s", all);
 	cr_assert(strstr(all, "cycle"), "%s", all);
 	cr_assert(strstr(all, "aws_resource.P: expected $inherit$ to name a parent, found fake:x"),
-		  "%s", all);
+	          "%s", all);
 	cr_assert(strstr(all, "aws_resource.Q[0]: expected $inherit$flavor:name$path"), "%s", all);
 	cr_assert(strstr(all, "ghost"), "%s", all);
 	cr_assert_null(strstr(all, "aws_resource.R"), "a parent's value is fine: %s", all);
@@ -249,8 +250,8 @@ Test(graph, validate_reports_unknown_flavors_cycles_and_bad_inherits)
 Test(graph, validate_accepts_a_good_graph)
 {
 	fake_spec s[] = {
-		{"fake:a", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:b", PCF_DESIRED_RUNNING, "{\"X\":\"$inherit$fake:a$Arn\"}", "fake:a", 0, 0},
+	    {"fake:a", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:b", PCF_DESIRED_RUNNING, "{\"X\":\"$inherit$fake:a$Arn\"}", "fake:a", 0, 0},
 	};
 	pcf_diags diags;
 	defs = fake_defs(s, 2);
@@ -289,8 +290,8 @@ static void count_event(const pcf_event *ev, void *payload)
 Test(graph, events_report_progress)
 {
 	fake_spec s[] = {
-		{"fake:a", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:b", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:a", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:b", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
 	};
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	memset(event_kinds, 0, sizeof(event_kinds));

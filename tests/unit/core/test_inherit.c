@@ -9,19 +9,18 @@
 #include "core/engine_internal.h"
 
 static const char *table =
-	"{\"TableName\":\"users\",\"TableArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/users\","
-	"\"KeySchema\":[{\"AttributeName\":\"user_id\",\"KeyType\":\"HASH\"},"
-	"{\"AttributeName\":\"created\",\"KeyType\":\"RANGE\"}],"
-	"\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by.email\",\"IndexArn\":\"arn:idx\","
-	"\"ProvisionedThroughput\":{\"ReadCapacityUnits\":4}}]}";
+    "{\"TableName\":\"users\",\"TableArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/users\","
+    "\"KeySchema\":[{\"AttributeName\":\"user_id\",\"KeyType\":\"HASH\"},"
+    "{\"AttributeName\":\"created\",\"KeyType\":\"RANGE\"}],"
+    "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by.email\",\"IndexArn\":\"arn:idx\","
+    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":4}}]}";
 
 Test(inherit, parse_splits_id_and_path)
 {
 	char id[64];
 	const char *path = NULL;
-	cr_assert_eq(pcf_inherit_parse("$inherit$dynamodb_table:users$TableArn", id, sizeof(id),
-				       &path),
-		     1);
+	cr_assert_eq(
+	    pcf_inherit_parse("$inherit$dynamodb_table:users$TableArn", id, sizeof(id), &path), 1);
 	cr_assert_str_eq(id, "dynamodb_table:users");
 	cr_assert_str_eq(path, "TableArn");
 	cr_assert_eq(pcf_inherit_parse("plain", id, sizeof(id), &path), 0);
@@ -43,7 +42,7 @@ Test(inherit, path_get_follows_keys_indices_and_names)
 	v = pcf_inherit_path_get(t, "GlobalSecondaryIndexes[by.email].IndexArn");
 	cr_assert_str_eq(v->valuestring, "arn:idx");
 	v = pcf_inherit_path_get(t, "GlobalSecondaryIndexes[by.email].ProvisionedThroughput."
-				    "ReadCapacityUnits");
+	                            "ReadCapacityUnits");
 	cr_assert_eq(v->valueint, 4);
 	v = pcf_inherit_path_get(t, "KeySchema[user_id].KeyType");
 	cr_assert_str_eq(v->valuestring, "HASH");

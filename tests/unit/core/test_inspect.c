@@ -34,7 +34,7 @@ static int no_changes_made(void)
 	int changes = 0;
 	for (size_t i = 0; i < fake_count; i++)
 		changes += fake_table[i].starts + fake_table[i].steps + fake_table[i].terminates +
-			   fake_table[i].stops;
+		           fake_table[i].stops;
 	return changes == 0;
 }
 
@@ -55,8 +55,8 @@ Test(inspect, plan_of_a_missing_particle_starts_it_then_follows_up)
 
 Test(inspect, plan_of_a_drifted_particle_lists_its_steps)
 {
-	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2,\"Key\":\"b\"}", NULL,
-			  0, 0}};
+	fake_spec s[] = {
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2,\"Key\":\"b\"}", NULL, 0, 0}};
 	fake_existing("orders", "{\"Size\":1,\"Key\":\"a\"}");
 	setup(s, 1);
 	cr_assert_eq(pcf_engine_plan(engine, &rr, NULL), 0);
@@ -82,9 +82,9 @@ Test(inspect, plan_of_a_converged_particle_is_empty)
 Test(inspect, plan_of_a_termination_is_destructive_or_refused)
 {
 	fake_spec s[] = {
-		{"fake:orders", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0},
-		{"fake:kept", PCF_DESIRED_TERMINATED, "{}", NULL, 1, 0},
-		{"fake:gone", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0},
+	    {"fake:orders", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0},
+	    {"fake:kept", PCF_DESIRED_TERMINATED, "{}", NULL, 1, 0},
+	    {"fake:gone", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0},
 	};
 	fake_existing("orders", "{}");
 	fake_existing("kept", "{}");
@@ -112,9 +112,9 @@ Test(inspect, plan_of_unavailable_fails)
 Test(inspect, plan_resolves_inherit_when_the_parent_exists)
 {
 	fake_spec s[] = {
-		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:orders", PCF_DESIRED_RUNNING, "{\"U\":\"$inherit$fake:users$Arn\"}",
-		 "fake:users", 0, 0},
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{\"U\":\"$inherit$fake:users$Arn\"}",
+	     "fake:users", 0, 0},
 	};
 	fake_existing("users", "{\"Arn\":\"arn:users\"}");
 	fake_existing("orders", "{\"U\":\"arn:users\"}");
@@ -126,9 +126,9 @@ Test(inspect, plan_resolves_inherit_when_the_parent_exists)
 Test(inspect, plan_keeps_inherit_as_written_when_the_parent_is_missing)
 {
 	fake_spec s[] = {
-		{"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:orders", PCF_DESIRED_RUNNING, "{\"U\":\"$inherit$fake:users$Arn\"}",
-		 "fake:users", 0, 0},
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{\"U\":\"$inherit$fake:users$Arn\"}",
+	     "fake:users", 0, 0},
 	};
 	setup(s, 2);
 	cr_assert_eq(pcf_engine_plan(engine, &rr, NULL), 0);
@@ -140,11 +140,11 @@ Test(inspect, plan_keeps_inherit_as_written_when_the_parent_is_missing)
 Test(inspect, status_reports_state_and_drift)
 {
 	fake_spec s[] = {
-		{"fake:orders", PCF_DESIRED_RUNNING, "{\"P\":{\"R\":10}}", NULL, 0, 0},
-		{"fake:users", PCF_DESIRED_RUNNING, "{\"P\":{\"R\":5}}", NULL, 0, 0},
-		{"fake:lines", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-		{"fake:old", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0},
-		{"fake:frozen", PCF_DESIRED_RUNNING, "{\"P\":1}", NULL, 0, 1},
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{\"P\":{\"R\":10}}", NULL, 0, 0},
+	    {"fake:users", PCF_DESIRED_RUNNING, "{\"P\":{\"R\":5}}", NULL, 0, 0},
+	    {"fake:lines", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:old", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0},
+	    {"fake:frozen", PCF_DESIRED_RUNNING, "{\"P\":1}", NULL, 0, 1},
 	};
 	fake_existing("orders", "{\"P\":{\"R\":5}}");
 	fake_existing("users", "{\"P\":{\"R\":5,\"W\":1}}");
@@ -163,7 +163,7 @@ Test(inspect, status_reports_state_and_drift)
 	cr_assert_eq(report_of(rr, "lines")->state, PCF_STATE_MISSING);
 	cr_assert_eq(report_of(rr, "old")->outcome, PCF_OUTCOME_IN_SYNC);
 	cr_assert_eq(report_of(rr, "frozen")->outcome, PCF_OUTCOME_IN_SYNC,
-		     "persist_on_update: drift is shown but not pending");
+	             "persist_on_update: drift is shown but not pending");
 	cr_assert_eq(report_of(rr, "frozen")->drift.count, 1);
 	cr_assert(no_changes_made());
 }

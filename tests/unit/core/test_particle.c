@@ -44,8 +44,8 @@ Test(particle, new_copies_resource_and_releases_flavor_data)
 	cr_assert_eq(pcf_particle_definition(p), &def);
 	cr_assert_eq(pcf_particle_services(p), &services);
 	cr_assert_neq(pcf_particle_desired(p), def.aws_resource, "desired is a copy");
-	cr_assert_str_eq(
-		cJSON_GetObjectItem(pcf_particle_desired(p), "TableName")->valuestring, "orders");
+	cr_assert_str_eq(cJSON_GetObjectItem(pcf_particle_desired(p), "TableName")->valuestring,
+	                 "orders");
 	cr_assert_null(pcf_particle_flavor_data(p));
 	pcf_particle_set_flavor_data(p, strdup("mine"));
 	cr_assert_str_eq(pcf_particle_flavor_data(p), "mine");
@@ -79,8 +79,8 @@ Test(plan, add_take_formats_summary_and_owns_request)
 	for (int i = 0; i < 10; i++) {
 		cJSON *req = cJSON_CreateObject();
 		cr_assert_eq(pcf_plan_add_take(&plan, "UpdateTable", req, PCF_STEP_REPLACE,
-					       "ReadCapacityUnits %d -> %d", i, i + 1),
-			     0);
+		                               "ReadCapacityUnits %d -> %d", i, i + 1),
+		             0);
 	}
 	cr_assert_eq(plan.count, 10);
 	cr_assert_str_eq(plan.steps[3].action, "UpdateTable");

@@ -14,33 +14,46 @@ typedef struct tcase {
 	pcf_transition expect;
 } tcase;
 
-#define R PCF_STATE_RUNNING
-#define P PCF_STATE_PENDING
-#define S PCF_STATE_STOPPED
-#define T PCF_STATE_TERMINATED
-#define M PCF_STATE_MISSING
-#define U PCF_STATE_UNAVAILABLE
+#define R  PCF_STATE_RUNNING
+#define P  PCF_STATE_PENDING
+#define S  PCF_STATE_STOPPED
+#define T  PCF_STATE_TERMINATED
+#define M  PCF_STATE_MISSING
+#define U  PCF_STATE_UNAVAILABLE
 #define DR PCF_DESIRED_RUNNING
 #define DS PCF_DESIRED_STOPPED
 #define DT PCF_DESIRED_TERMINATED
 
 static tcase cases[] = {
-	/* PCF's table, with a stop operation. */
-	{T, DR, 1, PCF_TRANSITION_START},     {M, DR, 1, PCF_TRANSITION_START},
-	{S, DR, 1, PCF_TRANSITION_START},     {R, DR, 1, PCF_TRANSITION_NONE},
-	{R, DT, 1, PCF_TRANSITION_TERMINATE}, {S, DT, 1, PCF_TRANSITION_TERMINATE},
-	{T, DT, 1, PCF_TRANSITION_NONE},      {M, DT, 1, PCF_TRANSITION_NONE},
-	{R, DS, 1, PCF_TRANSITION_STOP},      {S, DS, 1, PCF_TRANSITION_NONE},
-	{T, DS, 1, PCF_TRANSITION_NONE},      {M, DS, 1, PCF_TRANSITION_NONE},
-	/* pending waits and unavailable is never acted on, whatever is desired. */
-	{P, DR, 1, PCF_TRANSITION_WAIT},      {P, DT, 0, PCF_TRANSITION_WAIT},
-	{P, DS, 0, PCF_TRANSITION_WAIT},      {U, DR, 1, PCF_TRANSITION_UNAVAILABLE},
-	{U, DT, 0, PCF_TRANSITION_UNAVAILABLE}, {U, DS, 1, PCF_TRANSITION_UNAVAILABLE},
-	/* Without a stop operation stopped == terminated. */
-	{R, DS, 0, PCF_TRANSITION_TERMINATE}, {S, DS, 0, PCF_TRANSITION_NONE},
-	{M, DS, 0, PCF_TRANSITION_NONE},      {S, DR, 0, PCF_TRANSITION_START},
-	{S, DT, 0, PCF_TRANSITION_NONE},      {R, DT, 0, PCF_TRANSITION_TERMINATE},
-	{M, DR, 0, PCF_TRANSITION_START},     {R, DR, 0, PCF_TRANSITION_NONE},
+    /* PCF's table, with a stop operation. */
+    {T, DR, 1, PCF_TRANSITION_START},
+    {M, DR, 1, PCF_TRANSITION_START},
+    {S, DR, 1, PCF_TRANSITION_START},
+    {R, DR, 1, PCF_TRANSITION_NONE},
+    {R, DT, 1, PCF_TRANSITION_TERMINATE},
+    {S, DT, 1, PCF_TRANSITION_TERMINATE},
+    {T, DT, 1, PCF_TRANSITION_NONE},
+    {M, DT, 1, PCF_TRANSITION_NONE},
+    {R, DS, 1, PCF_TRANSITION_STOP},
+    {S, DS, 1, PCF_TRANSITION_NONE},
+    {T, DS, 1, PCF_TRANSITION_NONE},
+    {M, DS, 1, PCF_TRANSITION_NONE},
+    /* pending waits and unavailable is never acted on, whatever is desired. */
+    {P, DR, 1, PCF_TRANSITION_WAIT},
+    {P, DT, 0, PCF_TRANSITION_WAIT},
+    {P, DS, 0, PCF_TRANSITION_WAIT},
+    {U, DR, 1, PCF_TRANSITION_UNAVAILABLE},
+    {U, DT, 0, PCF_TRANSITION_UNAVAILABLE},
+    {U, DS, 1, PCF_TRANSITION_UNAVAILABLE},
+    /* Without a stop operation stopped == terminated. */
+    {R, DS, 0, PCF_TRANSITION_TERMINATE},
+    {S, DS, 0, PCF_TRANSITION_NONE},
+    {M, DS, 0, PCF_TRANSITION_NONE},
+    {S, DR, 0, PCF_TRANSITION_START},
+    {S, DT, 0, PCF_TRANSITION_NONE},
+    {R, DT, 0, PCF_TRANSITION_TERMINATE},
+    {M, DR, 0, PCF_TRANSITION_START},
+    {R, DR, 0, PCF_TRANSITION_NONE},
 };
 
 ParameterizedTestParameters(transition, table)
@@ -52,10 +65,10 @@ ParameterizedTest(tcase *c, transition, table)
 {
 	pcf_transition got = pcf_transition_pick(c->live, c->desired, c->has_stop);
 	cr_assert_eq(got, c->expect, "%s -> desired %d (stop op %d): got %s, want %s",
-		     pcf_state_name(c->live), (int)c->desired, c->has_stop,
-		     pcf_transition_name(got), pcf_transition_name(c->expect));
+	             pcf_state_name(c->live), (int)c->desired, c->has_stop,
+	             pcf_transition_name(got), pcf_transition_name(c->expect));
 	cr_assert_eq(pcf_state_reached(c->live, c->desired, c->has_stop),
-		     c->expect == PCF_TRANSITION_NONE);
+	             c->expect == PCF_TRANSITION_NONE);
 }
 
 Test(transition, names)
