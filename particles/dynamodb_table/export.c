@@ -35,7 +35,7 @@ static int read_live(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err
 	rc = unsupported(pcf_ddb_describe_time_to_live(&ttl, db, table, err), err, &ttl);
 	if (rc == 0)
 		rc = unsupported(pcf_ddb_describe_continuous_backups(&backups, db, table, err), err,
-				 &backups);
+		                 &backups);
 	if (rc == 0 && arn != NULL)
 		rc = unsupported(pcf_ddb_list_tags_of_resource(&tags, db, arn, err), err, &tags);
 	if (rc == 0 && (*out = pcf_table_normalize(desc, ttl, backups, tags)) == NULL)
@@ -73,7 +73,7 @@ static void drop_defaults(cJSON *r)
 }
 
 int pcf_table_export(cJSON **out, pcf_services *services, const char *table, const char *region,
-		     pcf_error *err)
+                     pcf_error *err)
 {
 	cJSON *resource = NULL, *particle = NULL;
 	pcf_ddb *db;

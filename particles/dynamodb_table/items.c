@@ -15,8 +15,8 @@
 
 static int is_type_name(const char *name)
 {
-	static const char *const types[] = {"S", "N", "B", "SS", "NS", "BS",
-					    "M", "L", "NULL", "BOOL", NULL};
+	static const char *const types[] = {"S", "N", "B",    "SS",   "NS", "BS",
+	                                    "M", "L", "NULL", "BOOL", NULL};
 	for (size_t i = 0; types[i] != NULL; i++)
 		if (!strcmp(name, types[i]))
 			return 1;
@@ -28,8 +28,10 @@ static int looks_typed(const cJSON *item)
 	const cJSON *v;
 	if (cJSON_GetArraySize(item) == 0)
 		return 0;
-	cJSON_ArrayForEach(v, item) {
-		if (!cJSON_IsObject(v) || cJSON_GetArraySize(v) != 1 || !is_type_name(v->child->string))
+	cJSON_ArrayForEach(v, item)
+	{
+		if (!cJSON_IsObject(v) || cJSON_GetArraySize(v) != 1 ||
+		    !is_type_name(v->child->string))
 			return 0;
 	}
 	return 1;
@@ -58,7 +60,7 @@ static int from_wire(cJSON **out, const cJSON *item, pcf_item_format format, pcf
 }
 
 static int target(pcf_ddb **db, const char **table, pcf_services *services,
-		  const pcf_particle_def *def, pcf_error *err)
+                  const pcf_particle_def *def, pcf_error *err)
 {
 	*table = pcf_table_str(def->aws_resource, "TableName");
 	if (*table == NULL)
@@ -67,8 +69,8 @@ static int target(pcf_ddb **db, const char **table, pcf_services *services,
 }
 
 int pcf_table_item_get(cJSON **out, pcf_services *services, const pcf_particle_def *def,
-		       const cJSON *key, pcf_item_format input, pcf_item_format output,
-		       pcf_error *err)
+                       const cJSON *key, pcf_item_format input, pcf_item_format output,
+                       pcf_error *err)
 {
 	cJSON *wire = NULL, *answer = NULL;
 	const cJSON *item;
@@ -95,7 +97,7 @@ out:
 }
 
 int pcf_table_item_put(pcf_services *services, const pcf_particle_def *def, const cJSON *item,
-		       pcf_item_format input, pcf_error *err)
+                       pcf_item_format input, pcf_error *err)
 {
 	cJSON *wire = NULL, *answer = NULL;
 	const char *table;
@@ -111,8 +113,8 @@ int pcf_table_item_put(pcf_services *services, const pcf_particle_def *def, cons
 }
 
 int pcf_table_item_delete(cJSON **old, pcf_services *services, const pcf_particle_def *def,
-			  const cJSON *key, pcf_item_format input, pcf_item_format output,
-			  pcf_error *err)
+                          const cJSON *key, pcf_item_format input, pcf_item_format output,
+                          pcf_error *err)
 {
 	cJSON *wire = NULL, *answer = NULL, *params = NULL;
 	const cJSON *attrs;

@@ -17,15 +17,16 @@
 #include <string.h>
 
 const char *const pcf_table_server_fields[] = {
-	"TableArn", "TableId", "TableStatus", "CreationDateTime", "ItemCount",
-	"TableSizeBytes", "LatestStreamArn", "LatestStreamLabel", NULL};
+    "TableArn",         "TableId",           "TableStatus",
+    "CreationDateTime", "ItemCount",         "TableSizeBytes",
+    "LatestStreamArn",  "LatestStreamLabel", NULL};
 
 static const char *const diff_ignore[] = {
-	"region_name", "TableArn", "TableId", "TableStatus", "CreationDateTime", "ItemCount",
-	"TableSizeBytes", "LatestStreamArn", "LatestStreamLabel",
-	/* The service answers with the key's ARN where a definition may name
-	 * an alias or a key id: the two cannot be compared offline. */
-	"SSESpecification.KMSMasterKeyId", NULL};
+    "region_name", "TableArn", "TableId", "TableStatus", "CreationDateTime", "ItemCount",
+    "TableSizeBytes", "LatestStreamArn", "LatestStreamLabel",
+    /* The service answers with the key's ARN where a definition may name
+     * an alias or a key id: the two cannot be compared offline. */
+    "SSESpecification.KMSMasterKeyId", NULL};
 
 static const char *const diff_list_keys[] = {"IndexName", "AttributeName", "Key", NULL};
 
@@ -33,10 +34,10 @@ static const char *const diff_list_keys[] = {"IndexName", "AttributeName", "Key"
  * their keys brought) are theirs: not drift, never deleted. Tags, once the
  * definition lists any, are the definition's. */
 static const char *const diff_open_lists[] = {"GlobalSecondaryIndexes", "AttributeDefinitions",
-					      NULL};
+                                              NULL};
 
 const pcf_diff_options pcf_table_diff_options = {
-	.ignore = diff_ignore, .list_keys = diff_list_keys, .open_lists = diff_open_lists};
+    .ignore = diff_ignore, .list_keys = diff_list_keys, .open_lists = diff_open_lists};
 
 static int copy_field(cJSON *to, const cJSON *from, const char *key)
 {
@@ -92,7 +93,7 @@ static cJSON *index_entry(const cJSON *ix, int with_throughput)
 	if (out == NULL || copy_field(out, ix, "IndexName") < 0 ||
 	    copy_field(out, ix, "KeySchema") < 0 ||
 	    !cJSON_AddItemToObject(out, "Projection",
-				   projection(cJSON_GetObjectItemCaseSensitive(ix, "Projection"))))
+	                           projection(cJSON_GetObjectItemCaseSensitive(ix, "Projection"))))
 		goto fail;
 	if (with_throughput && pt != NULL &&
 	    !cJSON_AddItemToObject(out, "ProvisionedThroughput", throughput(pt)))
@@ -112,7 +113,8 @@ static int add_indexes(cJSON *to, const cJSON *d, const char *key, int with_thro
 	out = cJSON_AddArrayToObject(to, key);
 	if (out == NULL)
 		return -1;
-	cJSON_ArrayForEach(ix, list) {
+	cJSON_ArrayForEach(ix, list)
+	{
 		if (!cJSON_AddItemToArray(out, index_entry(ix, with_throughput)))
 			return -1;
 	}
@@ -139,7 +141,7 @@ static int add_sse(cJSON *to, const cJSON *d)
 	const char *arn = pcf_table_str(sse, "KMSMasterKeyArn");
 	cJSON *out = cJSON_AddObjectToObject(to, "SSESpecification");
 	int on = status != NULL && (!strcmp(status, "ENABLED") || !strcmp(status, "ENABLING") ||
-				    !strcmp(status, "UPDATING"));
+	                            !strcmp(status, "UPDATING"));
 	if (out == NULL || !cJSON_AddBoolToObject(out, "Enabled", on))
 		return -1;
 	if (on && copy_field(out, sse, "SSEType") < 0)
@@ -164,7 +166,7 @@ static int add_ttl(cJSON *to, const cJSON *ttl)
 static int add_pitr(cJSON *to, const cJSON *backups)
 {
 	const cJSON *pitr =
-		cJSON_GetObjectItemCaseSensitive(backups, "PointInTimeRecoveryDescription");
+	    cJSON_GetObjectItemCaseSensitive(backups, "PointInTimeRecoveryDescription");
 	const char *status = pcf_table_str(pitr, "PointInTimeRecoveryStatus");
 	cJSON *out = cJSON_AddObjectToObject(to, "PointInTimeRecoverySpecification");
 	int on = status != NULL && !strcmp(status, "ENABLED");
@@ -182,7 +184,7 @@ static int add_table_settings(cJSON *out, const cJSON *d)
 	if (add_stream(out, d) < 0 || add_sse(out, d) < 0)
 		return -1;
 	if (!cJSON_AddStringToObject(out, "TableClass",
-				     table_class != NULL ? table_class : "STANDARD"))
+	                             table_class != NULL ? table_class : "STANDARD"))
 		return -1;
 	if (!cJSON_AddBoolToObject(out, "DeletionProtectionEnabled", protection))
 		return -1;
@@ -190,7 +192,7 @@ static int add_table_settings(cJSON *out, const cJSON *d)
 }
 
 cJSON *pcf_table_normalize(const cJSON *d, const cJSON *ttl, const cJSON *backups,
-			   const cJSON *tags)
+                           const cJSON *tags)
 {
 	cJSON *out = cJSON_CreateObject();
 	const char *mode = billing_mode(d);
@@ -203,15 +205,16 @@ cJSON *pcf_table_normalize(const cJSON *d, const cJSON *ttl, const cJSON *backup
 		goto fail;
 	if (provisioned && cJSON_GetObjectItemCaseSensitive(d, "ProvisionedThroughput") != NULL &&
 	    !cJSON_AddItemToObject(
-		    out, "ProvisionedThroughput",
-		    throughput(cJSON_GetObjectItemCaseSensitive(d, "ProvisionedThroughput"))))
+	        out, "ProvisionedThroughput",
+	        throughput(cJSON_GetObjectItemCaseSensitive(d, "ProvisionedThroughput"))))
 		goto fail;
 	if (add_indexes(out, d, "GlobalSecondaryIndexes", provisioned) < 0 ||
 	    add_indexes(out, d, "LocalSecondaryIndexes", 0) < 0 || add_table_settings(out, d) < 0)
 		goto fail;
 	if (tags != NULL && !cJSON_AddItemToObject(out, "Tags", cJSON_Duplicate(tags, 1)))
 		goto fail;
-	if ((ttl != NULL && add_ttl(out, ttl) < 0) || (backups != NULL && add_pitr(out, backups) < 0))
+	if ((ttl != NULL && add_ttl(out, ttl) < 0) ||
+	    (backups != NULL && add_pitr(out, backups) < 0))
 		goto fail;
 	for (i = 0; pcf_table_server_fields[i] != NULL; i++)
 		if (copy_field(out, d, pcf_table_server_fields[i]) < 0)
@@ -227,13 +230,14 @@ static void drop_throughput_everywhere(cJSON *r)
 	cJSON *ix;
 	cJSON_DeleteItemFromObjectCaseSensitive(r, "ProvisionedThroughput");
 	cJSON_ArrayForEach(ix, cJSON_GetObjectItemCaseSensitive(r, "GlobalSecondaryIndexes"))
-		cJSON_DeleteItemFromObjectCaseSensitive(ix, "ProvisionedThroughput");
+	    cJSON_DeleteItemFromObjectCaseSensitive(ix, "ProvisionedThroughput");
 }
 
 static void canonical_projections(cJSON *r, const char *key)
 {
 	cJSON *ix;
-	cJSON_ArrayForEach(ix, cJSON_GetObjectItemCaseSensitive(r, key)) {
+	cJSON_ArrayForEach(ix, cJSON_GetObjectItemCaseSensitive(r, key))
+	{
 		cJSON *p = cJSON_GetObjectItemCaseSensitive(ix, "Projection");
 		const char *type = pcf_table_str(p, "ProjectionType");
 		if (type != NULL && strcmp(type, "INCLUDE") != 0)

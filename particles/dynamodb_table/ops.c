@@ -18,12 +18,19 @@
 
 #include <string.h>
 
-static const char *const start_keys[] = {
-	"TableName",           "AttributeDefinitions",   "KeySchema",
-	"LocalSecondaryIndexes", "GlobalSecondaryIndexes", "BillingMode",
-	"ProvisionedThroughput", "StreamSpecification",  "SSESpecification",
-	"TableClass",          "DeletionProtectionEnabled", "Tags",
-	NULL};
+static const char *const start_keys[] = {"TableName",
+                                         "AttributeDefinitions",
+                                         "KeySchema",
+                                         "LocalSecondaryIndexes",
+                                         "GlobalSecondaryIndexes",
+                                         "BillingMode",
+                                         "ProvisionedThroughput",
+                                         "StreamSpecification",
+                                         "SSESpecification",
+                                         "TableClass",
+                                         "DeletionProtectionEnabled",
+                                         "Tags",
+                                         NULL};
 
 static int client_of(pcf_ddb **db, pcf_particle *p, pcf_error *err)
 {
@@ -40,15 +47,16 @@ static const char *table_of(const pcf_particle *p)
  * call's result; `on` says whether the definition wants the feature on;
  * `off` is the answer that means "disabled" for a server lacking it.
  */
-static int feature_answer(cJSON **answer, int rc, int on, const char *off_json,
-			  const char *feature, pcf_error *err)
+static int feature_answer(cJSON **answer, int rc, int on, const char *off_json, const char *feature,
+                          pcf_error *err)
 {
 	if (rc != PCF_EUNKNOWN_OPERATION)
 		return rc;
 	if (on)
-		return pcf_error_prefix(err, "the server does not support %s, which the "
-					     "definition enables",
-					feature);
+		return pcf_error_prefix(err,
+		                        "the server does not support %s, which the "
+		                        "definition enables",
+		                        feature);
 	pcf_error_clear(err);
 	*answer = cJSON_Parse(off_json);
 	return *answer != NULL ? 0 : pcf_error_set(err, PCF_ENOMEM, "out of memory");
@@ -62,25 +70,24 @@ static int read_ttl(cJSON **out, pcf_ddb *db, const cJSON *want, pcf_error *err)
 		return 0;
 	rc = pcf_ddb_describe_time_to_live(out, db, pcf_table_str(want, "TableName"), err);
 	return feature_answer(out, rc, pcf_table_bool(spec, "Enabled") == 1,
-			      "{\"TimeToLiveStatus\":\"DISABLED\"}", "time to live", err);
+	                      "{\"TimeToLiveStatus\":\"DISABLED\"}", "time to live", err);
 }
 
 static int read_backups(cJSON **out, pcf_ddb *db, const cJSON *want, pcf_error *err)
 {
 	const cJSON *spec =
-		cJSON_GetObjectItemCaseSensitive(want, "PointInTimeRecoverySpecification");
+	    cJSON_GetObjectItemCaseSensitive(want, "PointInTimeRecoverySpecification");
 	int rc;
 	if (spec == NULL)
 		return 0;
 	rc = pcf_ddb_describe_continuous_backups(out, db, pcf_table_str(want, "TableName"), err);
 	return feature_answer(
-		out, rc, pcf_table_bool(spec, "PointInTimeRecoveryEnabled") == 1,
-		"{\"PointInTimeRecoveryDescription\":{\"PointInTimeRecoveryStatus\":\"DISABLED\"}}",
-		"point-in-time recovery", err);
+	    out, rc, pcf_table_bool(spec, "PointInTimeRecoveryEnabled") == 1,
+	    "{\"PointInTimeRecoveryDescription\":{\"PointInTimeRecoveryStatus\":\"DISABLED\"}}",
+	    "point-in-time recovery", err);
 }
 
-static int read_tags(cJSON **out, pcf_ddb *db, const cJSON *want, const cJSON *desc,
-		     pcf_error *err)
+static int read_tags(cJSON **out, pcf_ddb *db, const cJSON *want, const cJSON *desc, pcf_error *err)
 {
 	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(want, "Tags");
 	const char *arn = pcf_table_str(desc, "TableArn");
@@ -116,8 +123,8 @@ static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 	if (*state != PCF_STATE_RUNNING)
 		pcf_particle_set_pending_detail(p, "%s", why);
 	else if ((rc = read_ttl(&ttl, db, want, err)) < 0 ||
-		 (rc = read_backups(&backups, db, want, err)) < 0 ||
-		 (rc = read_tags(&tags, db, want, desc, err)) < 0)
+	         (rc = read_backups(&backups, db, want, err)) < 0 ||
+	         (rc = read_tags(&tags, db, want, desc, err)) < 0)
 		goto out;
 	*current = pcf_table_normalize(desc, ttl, backups, tags);
 	if (*current == NULL)
@@ -173,12 +180,12 @@ static int check_deletable(pcf_particle *p, pcf_ddb *db, int *gone, pcf_error *e
 	status = pcf_table_str(desc, "TableStatus");
 	if (pcf_table_bool(desc, "DeletionProtectionEnabled") == 1)
 		rc = pcf_error_set(err, PCF_EREFUSED,
-				   "table %s has deletion protection enabled: pcf will not delete "
-				   "it (set DeletionProtectionEnabled: false and apply first)",
-				   table_of(p));
+		                   "table %s has deletion protection enabled: pcf will not delete "
+		                   "it (set DeletionProtectionEnabled: false and apply first)",
+		                   table_of(p));
 	else if (pcf_table_state(desc, NULL, 0) == PCF_STATE_UNAVAILABLE)
 		rc = pcf_error_set(err, PCF_EUNAVAILABLE, "table %s is %s: pcf does not act on it",
-				   table_of(p), status);
+		                   table_of(p), status);
 	else if (status != NULL && !strcmp(status, "DELETING"))
 		*gone = 1;
 	cJSON_Delete(desc);
@@ -193,9 +200,9 @@ static int terminate(pcf_particle *p, pcf_error *err)
 	int rc, gone;
 
 	if (def->persist_on_termination)
-		return pcf_error_set(err, PCF_EREFUSED,
-				     "table %s has persist_on_termination: true: pcf never deletes it",
-				     table_of(p));
+		return pcf_error_set(
+		    err, PCF_EREFUSED,
+		    "table %s has persist_on_termination: true: pcf never deletes it", table_of(p));
 	if ((rc = client_of(&db, p, err)) < 0 || (rc = check_deletable(p, db, &gone, err)) < 0)
 		return rc;
 	if (gone)
@@ -260,7 +267,8 @@ static int run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 	pcf_ddb *db;
 	int rc = client_of(&db, p, err);
 
-	if (rc == 0 && (!strcmp(step->action, "TagResource") || !strcmp(step->action, "UntagResource")))
+	if (rc == 0 &&
+	    (!strcmp(step->action, "TagResource") || !strcmp(step->action, "UntagResource")))
 		rc = send_ignoring_answer(db, step, err);
 	else if (rc == 0)
 		rc = pcf_ddb_execute(&answer, db, step->action, step->request, err);
@@ -283,31 +291,32 @@ static char *describe_start(pcf_particle *p)
 	const cJSON *want = pcf_particle_desired(p);
 	const char *mode = pcf_table_str(want, "BillingMode");
 	char buf[512];
-	snprintf(buf, sizeof(buf), "create table %s (%s, %d global and %d local indexes)",
-		 table_of(p) != NULL ? table_of(p) : "?", mode != NULL ? mode : "PROVISIONED",
-		 cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(want, "GlobalSecondaryIndexes")),
-		 cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(want, "LocalSecondaryIndexes")));
+	snprintf(
+	    buf, sizeof(buf), "create table %s (%s, %d global and %d local indexes)",
+	    table_of(p) != NULL ? table_of(p) : "?", mode != NULL ? mode : "PROVISIONED",
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(want, "GlobalSecondaryIndexes")),
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(want, "LocalSecondaryIndexes")));
 	return strdup(buf);
 }
 
 static const pcf_flavor_ops table_ops = {
-	.validate = pcf_table_validate,
-	.sync_state = sync_state,
-	.start = start,
-	.stop = NULL, /* stop means terminate for tables, as in PCF */
-	.terminate = terminate,
-	.diff = diff,
-	.plan = plan,
-	.run_step = run_step,
-	.describe_start = describe_start,
-	.lookup = NULL,
-	.release = NULL,
+    .validate = pcf_table_validate,
+    .sync_state = sync_state,
+    .start = start,
+    .stop = NULL, /* stop means terminate for tables, as in PCF */
+    .terminate = terminate,
+    .diff = diff,
+    .plan = plan,
+    .run_step = run_step,
+    .describe_start = describe_start,
+    .lookup = NULL,
+    .release = NULL,
 };
 
 const pcf_flavor pcf_flavor_dynamodb_table = {
-	.name = "dynamodb_table",
-	.flags = PCF_FLAVOR_DELETES_DATA,
-	.start_action = "CreateTable",
-	.terminate_action = "DeleteTable",
-	.ops = &table_ops,
+    .name = "dynamodb_table",
+    .flags = PCF_FLAVOR_DELETES_DATA,
+    .start_action = "CreateTable",
+    .terminate_action = "DeleteTable",
+    .ops = &table_ops,
 };

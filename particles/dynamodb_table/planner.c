@@ -37,11 +37,11 @@ typedef struct plan_ctx {
 	pcf_error *err;
 } plan_ctx;
 
-static int step(plan_ctx *c, const char *action, cJSON *request, unsigned flags,
-		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int step(plan_ctx *c, const char *action, cJSON *request, unsigned flags, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
 
-static int step(plan_ctx *c, const char *action, cJSON *request, unsigned flags,
-		const char *fmt, ...)
+static int step(plan_ctx *c, const char *action, cJSON *request, unsigned flags, const char *fmt,
+                ...)
 {
 	char summary[512];
 	va_list ap;
@@ -94,15 +94,16 @@ static double units(const cJSON *pt, const char *key)
 static const char *attr_type(const cJSON *resource, const char *name)
 {
 	return pcf_table_str(
-		pcf_table_find_named(field(resource, "AttributeDefinitions"), "AttributeName", name),
-		"AttributeType");
+	    pcf_table_find_named(field(resource, "AttributeDefinitions"), "AttributeName", name),
+	    "AttributeType");
 }
 
 /* The first key attribute of key_schema whose type differs between want and have. */
 static const char *retyped_key(const cJSON *key_schema, const cJSON *want, const cJSON *have)
 {
 	const cJSON *k;
-	cJSON_ArrayForEach(k, key_schema) {
+	cJSON_ArrayForEach(k, key_schema)
+	{
 		const char *name = pcf_table_str(k, "AttributeName");
 		const char *a = attr_type(want, name), *b = attr_type(have, name);
 		if (a != NULL && b != NULL && strcmp(a, b) != 0)
@@ -112,8 +113,7 @@ static const char *retyped_key(const cJSON *key_schema, const cJSON *want, const
 }
 
 /* Why the table must be replaced, or NULL when it can be updated in place. */
-static const char *replacement_reason(const cJSON *want, const cJSON *have, char *buf,
-				      size_t size)
+static const char *replacement_reason(const cJSON *want, const cJSON *have, char *buf, size_t size)
 {
 	const cJSON *want_lsi = field(want, "LocalSecondaryIndexes"), *ix;
 	const cJSON *have_lsi = field(have, "LocalSecondaryIndexes");
@@ -136,7 +136,8 @@ static const char *replacement_reason(const cJSON *want, const cJSON *have, char
 	cJSON_Delete(empty);
 	if (!same)
 		return "the local secondary indexes change";
-	cJSON_ArrayForEach(ix, have_lsi) {
+	cJSON_ArrayForEach(ix, have_lsi)
+	{
 		if ((name = retyped_key(field(ix, "KeySchema"), want, have)) != NULL) {
 			snprintf(buf, size, "key attribute %s of a local index changes type", name);
 			return buf;
@@ -156,7 +157,8 @@ static int gsi_reshaped(const plan_ctx *c, const cJSON *w, const cJSON *h)
 static int gsi_dropped(const plan_ctx *c, const char *name)
 {
 	const cJSON *n;
-	cJSON_ArrayForEach(n, c->dropped) {
+	cJSON_ArrayForEach(n, c->dropped)
+	{
 		if (!strcmp(n->valuestring, name))
 			return 1;
 	}
@@ -190,7 +192,8 @@ fail:
 static int plan_gsi_deletes(plan_ctx *c)
 {
 	const cJSON *want_gsis = field(c->want, "GlobalSecondaryIndexes"), *h;
-	cJSON_ArrayForEach(h, field(c->have, "GlobalSecondaryIndexes")) {
+	cJSON_ArrayForEach(h, field(c->have, "GlobalSecondaryIndexes"))
+	{
 		const char *name = pcf_table_str(h, "IndexName");
 		const cJSON *w = pcf_table_find_named(want_gsis, "IndexName", name);
 		cJSON *body;
@@ -207,8 +210,8 @@ static int plan_gsi_deletes(plan_ctx *c)
 			return pcf_error_set(c->err, PCF_ENOMEM, "out of memory");
 		}
 		rc = step(c, "UpdateTable", gsi_request(c, "Delete", body), 0,
-			  "delete index %s (its keys or projection change; created again after)",
-			  name);
+		          "delete index %s (its keys or projection change; created again after)",
+		          name);
 		if (rc < 0)
 			return rc;
 	}
@@ -218,8 +221,8 @@ static int plan_gsi_deletes(plan_ctx *c)
 /* The throughput a remaining index gets when the table turns PROVISIONED. */
 static const cJSON *gsi_throughput_for(const plan_ctx *c, const char *name)
 {
-	const cJSON *w = pcf_table_find_named(field(c->want, "GlobalSecondaryIndexes"),
-					      "IndexName", name);
+	const cJSON *w =
+	    pcf_table_find_named(field(c->want, "GlobalSecondaryIndexes"), "IndexName", name);
 	const cJSON *pt = field(w, "ProvisionedThroughput");
 	/* An index the definition does not list keeps running at the table's rate. */
 	return pt != NULL ? pt : field(c->want, "ProvisionedThroughput");
@@ -247,7 +250,8 @@ static int to_provisioned(plan_ctx *c)
 	cJSON *list = NULL;
 
 	req = with(req, "ProvisionedThroughput", pt);
-	cJSON_ArrayForEach(h, field(c->have, "GlobalSecondaryIndexes")) {
+	cJSON_ArrayForEach(h, field(c->have, "GlobalSecondaryIndexes"))
+	{
 		const char *name = pcf_table_str(h, "IndexName");
 		cJSON *update;
 		if (name == NULL || gsi_dropped(c, name))
@@ -262,11 +266,10 @@ static int to_provisioned(plan_ctx *c)
 			break;
 		}
 	}
-	return step(c, "UpdateTable", req, 0,
-		    "BillingMode %s -> PROVISIONED (read %g, write %g%s)",
-		    pcf_table_str(c->have, "BillingMode"), units(pt, "ReadCapacityUnits"),
-		    units(pt, "WriteCapacityUnits"),
-		    list != NULL ? ", and throughput for every index" : "");
+	return step(c, "UpdateTable", req, 0, "BillingMode %s -> PROVISIONED (read %g, write %g%s)",
+	            pcf_table_str(c->have, "BillingMode"), units(pt, "ReadCapacityUnits"),
+	            units(pt, "WriteCapacityUnits"),
+	            list != NULL ? ", and throughput for every index" : "");
 }
 
 static int plan_billing(plan_ctx *c)
@@ -280,21 +283,23 @@ static int plan_billing(plan_ctx *c)
 	if (want != NULL && have != NULL && strcmp(want, have) != 0) {
 		c->mode = want;
 		if (!strcmp(want, "PROVISIONED") && want_pt == NULL)
-			return pcf_error_set(c->err, PCF_EINVAL,
-					     "table %s: BillingMode PROVISIONED needs ProvisionedThroughput",
-					     c->table);
+			return pcf_error_set(
+			    c->err, PCF_EINVAL,
+			    "table %s: BillingMode PROVISIONED needs ProvisionedThroughput",
+			    c->table);
 		if (!strcmp(want, "PROVISIONED"))
 			return to_provisioned(c);
-		return step(c, "UpdateTable", with(table_request(c), "BillingMode", field(c->want, "BillingMode")),
-			    0, "BillingMode %s -> %s", have, want);
+		return step(c, "UpdateTable",
+		            with(table_request(c), "BillingMode", field(c->want, "BillingMode")), 0,
+		            "BillingMode %s -> %s", have, want);
 	}
 	if (have == NULL || strcmp(have, "PROVISIONED") != 0 || want_pt == NULL ||
 	    pcf_table_same_set(want_pt, have_pt))
 		return 0;
 	return step(c, "UpdateTable", with(table_request(c), "ProvisionedThroughput", want_pt), 0,
-		    "ProvisionedThroughput read %g -> %g, write %g -> %g",
-		    units(have_pt, "ReadCapacityUnits"), units(want_pt, "ReadCapacityUnits"),
-		    units(have_pt, "WriteCapacityUnits"), units(want_pt, "WriteCapacityUnits"));
+	            "ProvisionedThroughput read %g -> %g, write %g -> %g",
+	            units(have_pt, "ReadCapacityUnits"), units(want_pt, "ReadCapacityUnits"),
+	            units(have_pt, "WriteCapacityUnits"), units(want_pt, "WriteCapacityUnits"));
 }
 
 static int plan_table_class(plan_ctx *c)
@@ -303,8 +308,9 @@ static int plan_table_class(plan_ctx *c)
 	const char *have = pcf_table_str(c->have, "TableClass");
 	if (want == NULL || (have != NULL && !strcmp(want, have)))
 		return 0;
-	return step(c, "UpdateTable", with(table_request(c), "TableClass", field(c->want, "TableClass")),
-		    0, "TableClass %s -> %s", have != NULL ? have : "STANDARD", want);
+	return step(c, "UpdateTable",
+	            with(table_request(c), "TableClass", field(c->want, "TableClass")), 0,
+	            "TableClass %s -> %s", have != NULL ? have : "STANDARD", want);
 }
 
 static int plan_protection(plan_ctx *c)
@@ -314,10 +320,10 @@ static int plan_protection(plan_ctx *c)
 	if (want < 0 || want == (have == 1))
 		return 0;
 	return step(c, "UpdateTable",
-		    with(table_request(c), "DeletionProtectionEnabled",
-			 field(c->want, "DeletionProtectionEnabled")),
-		    0, "DeletionProtectionEnabled %s -> %s", want ? "false" : "true",
-		    want ? "true" : "false");
+	            with(table_request(c), "DeletionProtectionEnabled",
+	                 field(c->want, "DeletionProtectionEnabled")),
+	            0, "DeletionProtectionEnabled %s -> %s", want ? "false" : "true",
+	            want ? "true" : "false");
 }
 
 static int plan_sse(plan_ctx *c)
@@ -333,7 +339,7 @@ static int plan_sse(plan_ctx *c)
 	    (!on || type == NULL || (have_type != NULL && !strcmp(type, have_type))))
 		return 0;
 	return step(c, "UpdateTable", with(table_request(c), "SSESpecification", want), 0,
-		    "server-side encryption %s", on ? "with a KMS key" : "with the default key");
+	            "server-side encryption %s", on ? "with a KMS key" : "with the default key");
 }
 
 static int provisioned(const plan_ctx *c)
@@ -352,10 +358,11 @@ static int plan_gsi_throughput(plan_ctx *c, int billing_switched)
 
 	if (!provisioned(c) || billing_switched)
 		return 0;
-	cJSON_ArrayForEach(w, field(c->want, "GlobalSecondaryIndexes")) {
+	cJSON_ArrayForEach(w, field(c->want, "GlobalSecondaryIndexes"))
+	{
 		const char *name = pcf_table_str(w, "IndexName");
 		const cJSON *h = pcf_table_find_named(field(c->have, "GlobalSecondaryIndexes"),
-						      "IndexName", name);
+		                                      "IndexName", name);
 		const cJSON *pt = field(w, "ProvisionedThroughput");
 		cJSON *update;
 		if (h == NULL || pt == NULL || gsi_dropped(c, name) ||
@@ -372,8 +379,9 @@ static int plan_gsi_throughput(plan_ctx *c, int billing_switched)
 			list = NULL;
 			break;
 		}
-		used += (size_t)snprintf(names + used, used < sizeof(names) ? sizeof(names) - used : 0,
-					 "%s%s", used ? ", " : "", name);
+		used +=
+		    (size_t)snprintf(names + used, used < sizeof(names) ? sizeof(names) - used : 0,
+		                     "%s%s", used ? ", " : "", name);
 		if (used >= sizeof(names))
 			used = sizeof(names) - 1;
 	}
@@ -394,10 +402,11 @@ static cJSON *create_attributes(const plan_ctx *c, const cJSON *index)
 	const cJSON *k;
 	if (out == NULL)
 		out = cJSON_CreateArray();
-	cJSON_ArrayForEach(k, field(index, "KeySchema")) {
+	cJSON_ArrayForEach(k, field(index, "KeySchema"))
+	{
 		const char *name = pcf_table_str(k, "AttributeName");
 		cJSON *def = pcf_table_find_named(field(c->want, "AttributeDefinitions"),
-						  "AttributeName", name);
+		                                  "AttributeName", name);
 		cJSON *old = pcf_table_find_named(out, "AttributeName", name);
 		if (out == NULL || def == NULL)
 			continue;
@@ -414,7 +423,7 @@ static cJSON *create_attributes(const plan_ctx *c, const cJSON *index)
 static cJSON *create_body(const plan_ctx *c, const cJSON *w)
 {
 	cJSON *body = with(with(cJSON_CreateObject(), "IndexName", field(w, "IndexName")),
-			   "KeySchema", field(w, "KeySchema"));
+	                   "KeySchema", field(w, "KeySchema"));
 	const cJSON *pt = field(w, "ProvisionedThroughput");
 	body = with(body, "Projection", field(w, "Projection"));
 	if (provisioned(c) && pt != NULL)
@@ -425,13 +434,14 @@ static cJSON *create_body(const plan_ctx *c, const cJSON *w)
 static int plan_gsi_creates(plan_ctx *c)
 {
 	const cJSON *w;
-	cJSON_ArrayForEach(w, field(c->want, "GlobalSecondaryIndexes")) {
+	cJSON_ArrayForEach(w, field(c->want, "GlobalSecondaryIndexes"))
+	{
 		const char *name = pcf_table_str(w, "IndexName");
 		cJSON *req, *attrs;
 		int rc;
 		if (name == NULL || (pcf_table_find_named(field(c->have, "GlobalSecondaryIndexes"),
-							  "IndexName", name) != NULL &&
-				     !gsi_dropped(c, name)))
+		                                          "IndexName", name) != NULL &&
+		                     !gsi_dropped(c, name)))
 			continue;
 		req = gsi_request(c, "Create", create_body(c, w));
 		attrs = create_attributes(c, w);
@@ -479,7 +489,8 @@ static int plan_stream(plan_ctx *c)
 		return 0;
 	if (want_on && want_view == NULL)
 		return pcf_error_set(c->err, PCF_EINVAL,
-				     "table %s: an enabled stream needs a StreamViewType", c->table);
+		                     "table %s: an enabled stream needs a StreamViewType",
+		                     c->table);
 	if (have_on && (!want_on || (have_view != NULL && strcmp(want_view, have_view) != 0))) {
 		if ((rc = stream_step(c, 0, NULL)) < 0)
 			return rc;
@@ -493,8 +504,8 @@ static int plan_stream(plan_ctx *c)
 static int plan_replacement(plan_ctx *c, const char *why)
 {
 	return step(c, "DeleteTable", table_request(c), PCF_STEP_REPLACE | PCF_STEP_DESTRUCTIVE,
-		    "replace table %s: %s (deletes every item; needs --allow-replace and --yes)",
-		    c->table, why);
+	            "replace table %s: %s (deletes every item; needs --allow-replace and --yes)",
+	            c->table, why);
 }
 
 static int plan_in_place(plan_ctx *c)
@@ -522,7 +533,8 @@ int pcf_table_plan(pcf_plan *out, const cJSON *desired, const cJSON *current, pc
 	int rc;
 
 	if (c.table == NULL)
-		return pcf_error_set(err, PCF_EINVAL, "dynamodb_table: the definition has no TableName");
+		return pcf_error_set(err, PCF_EINVAL,
+		                     "dynamodb_table: the definition has no TableName");
 	if (current != NULL) {
 		why = replacement_reason(desired, current, buf, sizeof(buf));
 		if (why != NULL)

@@ -17,7 +17,7 @@
 #include <string.h>
 
 static int add_step(pcf_plan *out, const char *action, cJSON *request, const char *summary,
-		    pcf_error *err)
+                    pcf_error *err)
 {
 	if (request == NULL || pcf_plan_add_take(out, action, request, 0, "%s", summary) < 0)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory planning %s", action);
@@ -37,12 +37,12 @@ static int ttl_step(pcf_plan *out, const char *table, int on, const char *attr, 
 		req = NULL;
 	}
 	snprintf(summary, sizeof(summary), "%s TTL on attribute %s", on ? "enable" : "disable",
-		 attr);
+	         attr);
 	return add_step(out, "UpdateTimeToLive", req, summary, err);
 }
 
-static int plan_ttl(pcf_plan *out, const cJSON *want_all, const cJSON *have_all,
-		    const char *table, pcf_error *err)
+static int plan_ttl(pcf_plan *out, const cJSON *want_all, const cJSON *have_all, const char *table,
+                    pcf_error *err)
 {
 	const cJSON *want = cJSON_GetObjectItemCaseSensitive(want_all, "TimeToLiveSpecification");
 	const cJSON *have = cJSON_GetObjectItemCaseSensitive(have_all, "TimeToLiveSpecification");
@@ -56,9 +56,8 @@ static int plan_ttl(pcf_plan *out, const cJSON *want_all, const cJSON *have_all,
 		return 0;
 	if (want_on && want_attr == NULL)
 		return pcf_error_set(err, PCF_EINVAL,
-				     "table %s: enabling TTL needs an AttributeName", table);
-	if (have_on && have_attr != NULL &&
-	    (!want_on || strcmp(want_attr, have_attr) != 0)) {
+		                     "table %s: enabling TTL needs an AttributeName", table);
+	if (have_on && have_attr != NULL && (!want_on || strcmp(want_attr, have_attr) != 0)) {
 		if ((rc = ttl_step(out, table, 0, have_attr, err)) < 0)
 			return rc;
 		have_on = 0;
@@ -68,13 +67,13 @@ static int plan_ttl(pcf_plan *out, const cJSON *want_all, const cJSON *have_all,
 	return 0;
 }
 
-static int plan_pitr(pcf_plan *out, const cJSON *want_all, const cJSON *have_all,
-		     const char *table, pcf_error *err)
+static int plan_pitr(pcf_plan *out, const cJSON *want_all, const cJSON *have_all, const char *table,
+                     pcf_error *err)
 {
 	const cJSON *want =
-		cJSON_GetObjectItemCaseSensitive(want_all, "PointInTimeRecoverySpecification");
+	    cJSON_GetObjectItemCaseSensitive(want_all, "PointInTimeRecoverySpecification");
 	const cJSON *have =
-		cJSON_GetObjectItemCaseSensitive(have_all, "PointInTimeRecoverySpecification");
+	    cJSON_GetObjectItemCaseSensitive(have_all, "PointInTimeRecoverySpecification");
 	int want_on = pcf_table_bool(want, "PointInTimeRecoveryEnabled");
 	cJSON *req;
 
@@ -83,13 +82,13 @@ static int plan_pitr(pcf_plan *out, const cJSON *want_all, const cJSON *have_all
 	req = cJSON_CreateObject();
 	if (!cJSON_AddStringToObject(req, "TableName", table) ||
 	    !cJSON_AddItemToObject(req, "PointInTimeRecoverySpecification",
-				   cJSON_Duplicate(want, 1))) {
+	                           cJSON_Duplicate(want, 1))) {
 		cJSON_Delete(req);
 		req = NULL;
 	}
-	return add_step(out, "UpdateContinuousBackups", req,
-			want_on ? "enable point-in-time recovery" : "disable point-in-time recovery",
-			err);
+	return add_step(
+	    out, "UpdateContinuousBackups", req,
+	    want_on ? "enable point-in-time recovery" : "disable point-in-time recovery", err);
 }
 
 /* Appends name to a "a, b, c" list kept in buf. */
@@ -113,13 +112,14 @@ static cJSON *tag_request(const char *arn, const char *key, cJSON *list)
 }
 
 static int plan_tag_adds(pcf_plan *out, const cJSON *want, const cJSON *have, const char *arn,
-			 pcf_error *err)
+                         pcf_error *err)
 {
 	cJSON *adds = cJSON_CreateArray();
 	const cJSON *t;
 	char names[256] = "", summary[300];
 
-	cJSON_ArrayForEach(t, want) {
+	cJSON_ArrayForEach(t, want)
+	{
 		const char *key = pcf_table_str(t, "Key");
 		const cJSON *h = pcf_table_find_named(have, "Key", key);
 		if (h != NULL && pcf_table_same_set(t, h))
@@ -138,14 +138,15 @@ static int plan_tag_adds(pcf_plan *out, const cJSON *want, const cJSON *have, co
 	return add_step(out, "TagResource", tag_request(arn, "Tags", adds), summary, err);
 }
 
-static int plan_tag_removals(pcf_plan *out, const cJSON *want, const cJSON *have,
-			     const char *arn, pcf_error *err)
+static int plan_tag_removals(pcf_plan *out, const cJSON *want, const cJSON *have, const char *arn,
+                             pcf_error *err)
 {
 	cJSON *keys = cJSON_CreateArray();
 	const cJSON *h;
 	char names[256] = "", summary[300];
 
-	cJSON_ArrayForEach(h, have) {
+	cJSON_ArrayForEach(h, have)
+	{
 		const char *key = pcf_table_str(h, "Key");
 		if (key == NULL || pcf_table_find_named(want, "Key", key) != NULL)
 			continue;
@@ -163,8 +164,7 @@ static int plan_tag_removals(pcf_plan *out, const cJSON *want, const cJSON *have
 	return add_step(out, "UntagResource", tag_request(arn, "TagKeys", keys), summary, err);
 }
 
-static int plan_tags(pcf_plan *out, const cJSON *want_all, const cJSON *have_all,
-		     pcf_error *err)
+static int plan_tags(pcf_plan *out, const cJSON *want_all, const cJSON *have_all, pcf_error *err)
 {
 	const cJSON *want = cJSON_GetObjectItemCaseSensitive(want_all, "Tags");
 	const cJSON *have = cJSON_GetObjectItemCaseSensitive(have_all, "Tags");
@@ -175,14 +175,14 @@ static int plan_tags(pcf_plan *out, const cJSON *want_all, const cJSON *have_all
 		return 0;
 	if (arn == NULL)
 		return pcf_error_set(err, PCF_EBADRESPONSE,
-				     "the table description has no TableArn to tag");
+		                     "the table description has no TableArn to tag");
 	if ((rc = plan_tag_adds(out, want, have, arn, err)) < 0)
 		return rc;
 	return plan_tag_removals(out, want, have, arn, err);
 }
 
 int pcf_table_plan_settings(pcf_plan *out, const cJSON *desired, const cJSON *current,
-			    const char *table, pcf_error *err)
+                            const char *table, pcf_error *err)
 {
 	int rc;
 	if ((rc = plan_ttl(out, desired, current, table, err)) < 0 ||

@@ -16,117 +16,114 @@
 #include <string.h>
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define REQ PCF_SCHEMA_REQUIRED
+#define REQ      PCF_SCHEMA_REQUIRED
 
 static const char *const attribute_types[] = {"S", "N", "B", NULL};
 static const char *const key_types[] = {"HASH", "RANGE", NULL};
 static const char *const billing_modes[] = {"PROVISIONED", "PAY_PER_REQUEST", NULL};
 static const char *const projection_types[] = {"ALL", "KEYS_ONLY", "INCLUDE", NULL};
 static const char *const view_types[] = {"KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE",
-					 "NEW_AND_OLD_IMAGES", NULL};
+                                         "NEW_AND_OLD_IMAGES", NULL};
 static const char *const sse_types[] = {"AES256", "KMS", NULL};
 static const char *const table_classes[] = {"STANDARD", "STANDARD_INFREQUENT_ACCESS", NULL};
 
 static const pcf_schema_field attribute_fields[] = {
-	{"AttributeName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"AttributeType", PCF_SCHEMA_STRING, REQ, attribute_types, NULL, PCF_SCHEMA_ANY, NULL},
+    {"AttributeName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"AttributeType", PCF_SCHEMA_STRING, REQ, attribute_types, NULL, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema attribute_schema = {"AttributeDefinitions element", attribute_fields,
-					    COUNT(attribute_fields), 0};
+                                            COUNT(attribute_fields), 0};
 
 static const pcf_schema_field key_fields[] = {
-	{"AttributeName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"KeyType", PCF_SCHEMA_STRING, REQ, key_types, NULL, PCF_SCHEMA_ANY, NULL},
+    {"AttributeName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"KeyType", PCF_SCHEMA_STRING, REQ, key_types, NULL, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema key_schema = {"KeySchema element", key_fields, COUNT(key_fields), 0};
 
 static const pcf_schema_field throughput_fields[] = {
-	{"ReadCapacityUnits", PCF_SCHEMA_INTEGER, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"WriteCapacityUnits", PCF_SCHEMA_INTEGER, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"ReadCapacityUnits", PCF_SCHEMA_INTEGER, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"WriteCapacityUnits", PCF_SCHEMA_INTEGER, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema throughput_schema = {"ProvisionedThroughput", throughput_fields,
-					     COUNT(throughput_fields), 0};
+                                             COUNT(throughput_fields), 0};
 
 static const pcf_schema_field projection_fields[] = {
-	{"ProjectionType", PCF_SCHEMA_STRING, REQ, projection_types, NULL, PCF_SCHEMA_ANY, NULL},
-	{"NonKeyAttributes", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_STRING, NULL},
+    {"ProjectionType", PCF_SCHEMA_STRING, REQ, projection_types, NULL, PCF_SCHEMA_ANY, NULL},
+    {"NonKeyAttributes", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_STRING, NULL},
 };
 static const pcf_schema projection_schema = {"Projection", projection_fields,
-					     COUNT(projection_fields), 0};
+                                             COUNT(projection_fields), 0};
 
 static const pcf_schema_field gsi_fields[] = {
-	{"IndexName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"KeySchema", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
-	{"Projection", PCF_SCHEMA_OBJECT, REQ, NULL, &projection_schema, PCF_SCHEMA_ANY, NULL},
-	{"ProvisionedThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &throughput_schema, PCF_SCHEMA_ANY,
-	 NULL},
+    {"IndexName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"KeySchema", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
+    {"Projection", PCF_SCHEMA_OBJECT, REQ, NULL, &projection_schema, PCF_SCHEMA_ANY, NULL},
+    {"ProvisionedThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &throughput_schema, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema gsi_schema = {"GlobalSecondaryIndexes element", gsi_fields,
-				      COUNT(gsi_fields), 0};
+                                      COUNT(gsi_fields), 0};
 
 static const pcf_schema_field lsi_fields[] = {
-	{"IndexName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"KeySchema", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
-	{"Projection", PCF_SCHEMA_OBJECT, REQ, NULL, &projection_schema, PCF_SCHEMA_ANY, NULL},
+    {"IndexName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"KeySchema", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
+    {"Projection", PCF_SCHEMA_OBJECT, REQ, NULL, &projection_schema, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema lsi_schema = {"LocalSecondaryIndexes element", lsi_fields,
-				      COUNT(lsi_fields), 0};
+                                      COUNT(lsi_fields), 0};
 
 static const pcf_schema_field stream_fields[] = {
-	{"StreamEnabled", PCF_SCHEMA_BOOL, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"StreamViewType", PCF_SCHEMA_STRING, 0, view_types, NULL, PCF_SCHEMA_ANY, NULL},
+    {"StreamEnabled", PCF_SCHEMA_BOOL, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"StreamViewType", PCF_SCHEMA_STRING, 0, view_types, NULL, PCF_SCHEMA_ANY, NULL},
 };
-static const pcf_schema stream_schema = {"StreamSpecification", stream_fields,
-					 COUNT(stream_fields), 0};
+static const pcf_schema stream_schema = {"StreamSpecification", stream_fields, COUNT(stream_fields),
+                                         0};
 
 static const pcf_schema_field sse_fields[] = {
-	{"Enabled", PCF_SCHEMA_BOOL, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"SSEType", PCF_SCHEMA_STRING, 0, sse_types, NULL, PCF_SCHEMA_ANY, NULL},
-	{"KMSMasterKeyId", PCF_SCHEMA_STRING, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"Enabled", PCF_SCHEMA_BOOL, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"SSEType", PCF_SCHEMA_STRING, 0, sse_types, NULL, PCF_SCHEMA_ANY, NULL},
+    {"KMSMasterKeyId", PCF_SCHEMA_STRING, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema sse_schema = {"SSESpecification", sse_fields, COUNT(sse_fields), 0};
 
 static const pcf_schema_field tag_fields[] = {
-	{"Key", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"Value", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"Key", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"Value", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema tag_schema = {"Tags element", tag_fields, COUNT(tag_fields), 0};
 
 static const pcf_schema_field ttl_fields[] = {
-	{"Enabled", PCF_SCHEMA_BOOL, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"AttributeName", PCF_SCHEMA_STRING, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"Enabled", PCF_SCHEMA_BOOL, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"AttributeName", PCF_SCHEMA_STRING, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
 };
-static const pcf_schema ttl_schema = {"TimeToLiveSpecification", ttl_fields,
-				      COUNT(ttl_fields), 0};
+static const pcf_schema ttl_schema = {"TimeToLiveSpecification", ttl_fields, COUNT(ttl_fields), 0};
 
 static const pcf_schema_field pitr_fields[] = {
-	{"PointInTimeRecoveryEnabled", PCF_SCHEMA_BOOL, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"PointInTimeRecoveryEnabled", PCF_SCHEMA_BOOL, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema pitr_schema = {"PointInTimeRecoverySpecification", pitr_fields,
-				       COUNT(pitr_fields), 0};
+                                       COUNT(pitr_fields), 0};
 
 static const pcf_schema_field table_fields[] = {
-	{"TableName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"region_name", PCF_SCHEMA_STRING, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"AttributeDefinitions", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT,
-	 &attribute_schema},
-	{"KeySchema", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
-	{"BillingMode", PCF_SCHEMA_STRING, 0, billing_modes, NULL, PCF_SCHEMA_ANY, NULL},
-	{"ProvisionedThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &throughput_schema, PCF_SCHEMA_ANY,
-	 NULL},
-	{"GlobalSecondaryIndexes", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT, &gsi_schema},
-	{"LocalSecondaryIndexes", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT, &lsi_schema},
-	{"StreamSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &stream_schema, PCF_SCHEMA_ANY, NULL},
-	{"SSESpecification", PCF_SCHEMA_OBJECT, 0, NULL, &sse_schema, PCF_SCHEMA_ANY, NULL},
-	{"TableClass", PCF_SCHEMA_STRING, 0, table_classes, NULL, PCF_SCHEMA_ANY, NULL},
-	{"DeletionProtectionEnabled", PCF_SCHEMA_BOOL, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"Tags", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT, &tag_schema},
-	{"TimeToLiveSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &ttl_schema, PCF_SCHEMA_ANY, NULL},
-	{"PointInTimeRecoverySpecification", PCF_SCHEMA_OBJECT, 0, NULL, &pitr_schema,
-	 PCF_SCHEMA_ANY, NULL},
+    {"TableName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"region_name", PCF_SCHEMA_STRING, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"AttributeDefinitions", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT,
+     &attribute_schema},
+    {"KeySchema", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
+    {"BillingMode", PCF_SCHEMA_STRING, 0, billing_modes, NULL, PCF_SCHEMA_ANY, NULL},
+    {"ProvisionedThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &throughput_schema, PCF_SCHEMA_ANY, NULL},
+    {"GlobalSecondaryIndexes", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT, &gsi_schema},
+    {"LocalSecondaryIndexes", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT, &lsi_schema},
+    {"StreamSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &stream_schema, PCF_SCHEMA_ANY, NULL},
+    {"SSESpecification", PCF_SCHEMA_OBJECT, 0, NULL, &sse_schema, PCF_SCHEMA_ANY, NULL},
+    {"TableClass", PCF_SCHEMA_STRING, 0, table_classes, NULL, PCF_SCHEMA_ANY, NULL},
+    {"DeletionProtectionEnabled", PCF_SCHEMA_BOOL, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"Tags", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT, &tag_schema},
+    {"TimeToLiveSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &ttl_schema, PCF_SCHEMA_ANY, NULL},
+    {"PointInTimeRecoverySpecification", PCF_SCHEMA_OBJECT, 0, NULL, &pitr_schema, PCF_SCHEMA_ANY,
+     NULL},
 };
 static const pcf_schema table_schema = {"dynamodb_table aws_resource", table_fields,
-					COUNT(table_fields), 0};
+                                        COUNT(table_fields), 0};
 
 typedef struct check_ctx {
 	const pcf_particle_def *def;
@@ -150,26 +147,27 @@ static void check_key_schema(check_ctx *c, const cJSON *keys, const char *path)
 		return;
 	if (n < 1 || n > 2) {
 		pcf_particle_def_report(c->def, c->diags, path,
-					"expected a KeySchema of 1 or 2 elements, found %d", n);
+		                        "expected a KeySchema of 1 or 2 elements, found %d", n);
 		return;
 	}
-	cJSON_ArrayForEach(k, keys) {
+	cJSON_ArrayForEach(k, keys)
+	{
 		const char *type = pcf_table_str(k, "KeyType");
 		const char *name = pcf_table_str(k, "AttributeName");
 		const char *want = i == 0 ? "HASH" : "RANGE";
 		snprintf(at, sizeof(at), "%s[%d].KeyType", path, i);
 		if (type != NULL && strcmp(type, want) != 0)
 			pcf_particle_def_report(c->def, c->diags, at,
-						"expected %s (element %d of a KeySchema), found %s",
-						want, i + 1, type);
+			                        "expected %s (element %d of a KeySchema), found %s",
+			                        want, i + 1, type);
 		snprintf(at, sizeof(at), "%s[%d].AttributeName", path, i);
-		if (name != NULL &&
-		    pcf_table_find_named(get(c->resource, "AttributeDefinitions"), "AttributeName",
-					 name) == NULL)
-			pcf_particle_def_report(c->def, c->diags, at,
-						"expected key attribute %s in AttributeDefinitions, "
-						"found no such definition",
-						name);
+		if (name != NULL && pcf_table_find_named(get(c->resource, "AttributeDefinitions"),
+		                                         "AttributeName", name) == NULL)
+			pcf_particle_def_report(
+			    c->def, c->diags, at,
+			    "expected key attribute %s in AttributeDefinitions, "
+			    "found no such definition",
+			    name);
 		i++;
 	}
 }
@@ -186,26 +184,28 @@ static void check_attributes(check_ctx *c)
 	int i = 0;
 	char at[320];
 
-	cJSON_ArrayForEach(a, defs) {
+	cJSON_ArrayForEach(a, defs)
+	{
 		const char *name = pcf_table_str(a, "AttributeName");
 		int used;
-		snprintf(at, sizeof(at), "aws_resource.AttributeDefinitions[%d].AttributeName", i++);
+		snprintf(at, sizeof(at), "aws_resource.AttributeDefinitions[%d].AttributeName",
+		         i++);
 		if (name == NULL)
 			continue;
 		if (pcf_table_find_named(defs, "AttributeName", name) != a)
-			pcf_particle_def_report(c->def, c->diags, at,
-						"expected each attribute defined once, found %s again",
-						name);
+			pcf_particle_def_report(
+			    c->def, c->diags, at,
+			    "expected each attribute defined once, found %s again", name);
 		used = used_by(get(c->resource, "KeySchema"), name);
-		cJSON_ArrayForEach(ix, get(c->resource, "GlobalSecondaryIndexes"))
-			used = used || used_by(get(ix, "KeySchema"), name);
-		cJSON_ArrayForEach(ix, get(c->resource, "LocalSecondaryIndexes"))
-			used = used || used_by(get(ix, "KeySchema"), name);
+		cJSON_ArrayForEach(ix, get(c->resource, "GlobalSecondaryIndexes")) used =
+		    used || used_by(get(ix, "KeySchema"), name);
+		cJSON_ArrayForEach(ix, get(c->resource, "LocalSecondaryIndexes")) used =
+		    used || used_by(get(ix, "KeySchema"), name);
 		if (!used)
 			pcf_particle_def_report(c->def, c->diags, at,
-						"expected only key attributes of the table or an "
-						"index, found %s, which no KeySchema uses",
-						name);
+			                        "expected only key attributes of the table or an "
+			                        "index, found %s, which no KeySchema uses",
+			                        name);
 	}
 }
 
@@ -217,13 +217,13 @@ static void check_projection(check_ctx *c, const cJSON *p, const char *path)
 		return;
 	if (!strcmp(type, "INCLUDE") && !has_nka)
 		pcf_particle_def_report(c->def, c->diags, path,
-					"expected NonKeyAttributes with ProjectionType INCLUDE, "
-					"found none");
+		                        "expected NonKeyAttributes with ProjectionType INCLUDE, "
+		                        "found none");
 	if (strcmp(type, "INCLUDE") != 0 && has_nka)
 		pcf_particle_def_report(c->def, c->diags, path,
-					"expected no NonKeyAttributes with ProjectionType %s, "
-					"found some",
-					type);
+		                        "expected no NonKeyAttributes with ProjectionType %s, "
+		                        "found some",
+		                        type);
 }
 
 static int provisioned(const cJSON *resource)
@@ -232,22 +232,21 @@ static int provisioned(const cJSON *resource)
 	return mode == NULL || strcmp(mode, "PAY_PER_REQUEST") != 0;
 }
 
-static void check_throughput(check_ctx *c, const cJSON *owner, const char *path,
-			     const char *what)
+static void check_throughput(check_ctx *c, const cJSON *owner, const char *path, const char *what)
 {
 	int has = get(owner, "ProvisionedThroughput") != NULL;
 	if (provisioned(c->resource) && !has)
 		pcf_particle_def_report(c->def, c->diags, path,
-					"expected ProvisionedThroughput for %s (BillingMode "
-					"PROVISIONED, the default), found none",
-					what);
+		                        "expected ProvisionedThroughput for %s (BillingMode "
+		                        "PROVISIONED, the default), found none",
+		                        what);
 	if (!provisioned(c->resource) && has) {
 		char at[320];
 		snprintf(at, sizeof(at), "%s.ProvisionedThroughput", path);
 		pcf_particle_def_report(c->def, c->diags, at,
-					"expected no ProvisionedThroughput for %s with BillingMode "
-					"PAY_PER_REQUEST, found one",
-					what);
+		                        "expected no ProvisionedThroughput for %s with BillingMode "
+		                        "PAY_PER_REQUEST, found one",
+		                        what);
 	}
 }
 
@@ -269,26 +268,27 @@ static void check_index(check_ctx *c, const cJSON *ix, const char *list, int i, 
 	if (!global && cJSON_IsArray(keys)) {
 		const char *hash = pcf_table_str(cJSON_GetArrayItem(keys, 0), "AttributeName");
 		const char *table_hash = pcf_table_str(
-			cJSON_GetArrayItem(get(c->resource, "KeySchema"), 0), "AttributeName");
-		if (cJSON_GetArraySize(keys) != 2 || (hash != NULL && table_hash != NULL &&
-						      strcmp(hash, table_hash) != 0))
-			pcf_particle_def_report(c->def, c->diags, at,
-						"expected the table's HASH key and a RANGE key in a "
-						"local index, found something else");
+		    cJSON_GetArrayItem(get(c->resource, "KeySchema"), 0), "AttributeName");
+		if (cJSON_GetArraySize(keys) != 2 ||
+		    (hash != NULL && table_hash != NULL && strcmp(hash, table_hash) != 0))
+			pcf_particle_def_report(
+			    c->def, c->diags, at,
+			    "expected the table's HASH key and a RANGE key in a "
+			    "local index, found something else");
 	}
 	snprintf(at, sizeof(at), "aws_resource.%s[%d].Projection", list, i);
 	check_projection(c, get(ix, "Projection"), at);
 	snprintf(at, sizeof(at), "aws_resource.%s[%d]", list, i);
 	if (global)
 		check_throughput(c, ix, at, name != NULL ? name : "an index");
-	cJSON_ArrayForEach(other, get(c->resource, "GlobalSecondaryIndexes"))
-		seen += same_name(name, pcf_table_str(other, "IndexName"));
-	cJSON_ArrayForEach(other, get(c->resource, "LocalSecondaryIndexes"))
-		seen += same_name(name, pcf_table_str(other, "IndexName"));
+	cJSON_ArrayForEach(other, get(c->resource, "GlobalSecondaryIndexes")) seen +=
+	    same_name(name, pcf_table_str(other, "IndexName"));
+	cJSON_ArrayForEach(other, get(c->resource, "LocalSecondaryIndexes")) seen +=
+	    same_name(name, pcf_table_str(other, "IndexName"));
 	if (seen > 1)
 		pcf_particle_def_report(c->def, c->diags, at,
-					"expected unique index names, found %s %d times", name,
-					seen);
+		                        "expected unique index names, found %s %d times", name,
+		                        seen);
 }
 
 static void check_features(check_ctx *c)
@@ -301,17 +301,20 @@ static void check_features(check_ctx *c)
 
 	if (pcf_table_bool(stream, "StreamEnabled") == 1 &&
 	    pcf_table_str(stream, "StreamViewType") == NULL)
-		pcf_particle_def_report(c->def, c->diags, "aws_resource.StreamSpecification",
-					"expected a StreamViewType for an enabled stream, found none");
+		pcf_particle_def_report(
+		    c->def, c->diags, "aws_resource.StreamSpecification",
+		    "expected a StreamViewType for an enabled stream, found none");
 	if (pcf_table_bool(ttl, "Enabled") == 1 && pcf_table_str(ttl, "AttributeName") == NULL)
 		pcf_particle_def_report(c->def, c->diags, "aws_resource.TimeToLiveSpecification",
-					"expected an AttributeName for enabled TTL, found none");
-	cJSON_ArrayForEach(tag, get(c->resource, "Tags")) {
+		                        "expected an AttributeName for enabled TTL, found none");
+	cJSON_ArrayForEach(tag, get(c->resource, "Tags"))
+	{
 		const char *key = pcf_table_str(tag, "Key");
 		snprintf(at, sizeof(at), "aws_resource.Tags[%d].Key", i++);
-		if (key != NULL && pcf_table_find_named(get(c->resource, "Tags"), "Key", key) != tag)
+		if (key != NULL &&
+		    pcf_table_find_named(get(c->resource, "Tags"), "Key", key) != tag)
 			pcf_particle_def_report(c->def, c->diags, at,
-						"expected unique tag keys, found %s again", key);
+			                        "expected unique tag keys, found %s again", key);
 	}
 }
 
@@ -322,9 +325,9 @@ void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags)
 	int i;
 
 	if (!cJSON_IsObject(def->aws_resource)) {
-		pcf_particle_def_report(def, diags, "aws_resource",
-					"expected an aws_resource mapping, found %s",
-					def->aws_resource == NULL ? "none" : "another kind of value");
+		pcf_particle_def_report(
+		    def, diags, "aws_resource", "expected an aws_resource mapping, found %s",
+		    def->aws_resource == NULL ? "none" : "another kind of value");
 		return;
 	}
 	pcf_schema_check(&table_schema, def->aws_resource, "aws_resource", def, diags);
@@ -333,9 +336,9 @@ void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags)
 	check_throughput(&c, c.resource, "aws_resource", "the table");
 	i = 0;
 	cJSON_ArrayForEach(ix, get(c.resource, "GlobalSecondaryIndexes"))
-		check_index(&c, ix, "GlobalSecondaryIndexes", i++, 1);
+	    check_index(&c, ix, "GlobalSecondaryIndexes", i++, 1);
 	i = 0;
 	cJSON_ArrayForEach(ix, get(c.resource, "LocalSecondaryIndexes"))
-		check_index(&c, ix, "LocalSecondaryIndexes", i++, 0);
+	    check_index(&c, ix, "LocalSecondaryIndexes", i++, 0);
 	check_features(&c);
 }

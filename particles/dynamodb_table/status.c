@@ -20,8 +20,7 @@ static int is_unavailable(const char *status)
 	       !strcmp(status, "ARCHIVING") || !strcmp(status, "ARCHIVED");
 }
 
-static void say(char *why, size_t why_size, const char *what, const char *name,
-		const char *status)
+static void say(char *why, size_t why_size, const char *what, const char *name, const char *status)
 {
 	if (why == NULL || why_size == 0)
 		return;
@@ -51,11 +50,11 @@ pcf_state pcf_table_state(const cJSON *description, char *why, size_t why_size)
 		return PCF_STATE_PENDING;
 	}
 	gsis = cJSON_GetObjectItemCaseSensitive(description, "GlobalSecondaryIndexes");
-	cJSON_ArrayForEach(gsi, gsis) {
+	cJSON_ArrayForEach(gsi, gsis)
+	{
 		const char *index_status = pcf_table_str(gsi, "IndexStatus");
 		if (index_status != NULL && strcmp(index_status, "ACTIVE") != 0) {
-			say(why, why_size, "index", pcf_table_str(gsi, "IndexName"),
-			    index_status);
+			say(why, why_size, "index", pcf_table_str(gsi, "IndexName"), index_status);
 			return PCF_STATE_PENDING;
 		}
 	}

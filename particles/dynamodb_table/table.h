@@ -48,7 +48,7 @@ pcf_state pcf_table_state(const cJSON *description, char *why, size_t why_size);
  * out of memory.
  */
 cJSON *pcf_table_normalize(const cJSON *description, const cJSON *ttl, const cJSON *backups,
-			   const cJSON *tags);
+                           const cJSON *tags);
 
 /* Top-level server fields that pcf_table_normalize keeps and export drops. */
 extern const char *const pcf_table_server_fields[];
@@ -86,7 +86,7 @@ int pcf_table_plan(pcf_plan *out, const cJSON *desired, const cJSON *current, pc
  * after CreateTable, when only TTL and PITR need a call of their own).
  */
 int pcf_table_plan_settings(pcf_plan *out, const cJSON *desired, const cJSON *current,
-			    const char *table, pcf_error *err);
+                            const char *table, pcf_error *err);
 
 /* Small cJSON helpers shared by the files of this flavor. */
 const char *pcf_table_str(const cJSON *obj, const char *key);
@@ -98,7 +98,6 @@ cJSON *pcf_table_find_named(const cJSON *array, const char *key, const char *nam
 int pcf_table_same_set(const cJSON *a, const cJSON *b);
 
 /* The DynamoDB client for a definition's region_name (or the default region). */
-int pcf_table_client(pcf_ddb **out, pcf_services *services, const cJSON *resource,
-		     pcf_error *err);
+int pcf_table_client(pcf_ddb **out, pcf_services *services, const cJSON *resource, pcf_error *err);
 
 #endif

@@ -32,7 +32,8 @@ cJSON *pcf_table_find_named(const cJSON *array, const char *key, const char *nam
 	cJSON *item;
 	if (name == NULL)
 		return NULL;
-	cJSON_ArrayForEach(item, array) {
+	cJSON_ArrayForEach(item, array)
+	{
 		const char *v = pcf_table_str(item, key);
 		if (v != NULL && !strcmp(v, name))
 			return item;
@@ -56,10 +57,12 @@ static int equal_lists(const cJSON *a, const cJSON *b)
 	used = calloc((size_t)n, 1);
 	if (used == NULL)
 		return 0;
-	cJSON_ArrayForEach(x, a) {
+	cJSON_ArrayForEach(x, a)
+	{
 		int found = 0;
 		i = 0;
-		cJSON_ArrayForEach(y, b) {
+		cJSON_ArrayForEach(y, b)
+		{
 			if (!used[i] && equal(x, y)) {
 				used[i] = 1;
 				found = 1;
@@ -81,7 +84,8 @@ static int equal_objects(const cJSON *a, const cJSON *b)
 	const cJSON *x;
 	if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
 		return 0;
-	cJSON_ArrayForEach(x, a) {
+	cJSON_ArrayForEach(x, a)
+	{
 		const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
 		if (y == NULL || !equal(x, y))
 			return 0;
@@ -111,12 +115,12 @@ int pcf_table_same_set(const cJSON *a, const cJSON *b)
 	return equal(a, b);
 }
 
-int pcf_table_client(pcf_ddb **out, pcf_services *services, const cJSON *resource,
-		     pcf_error *err)
+int pcf_table_client(pcf_ddb **out, pcf_services *services, const cJSON *resource, pcf_error *err)
 {
 	*out = NULL;
 	if (services == NULL)
-		return pcf_error_set(err, PCF_EINVAL,
-				     "dynamodb_table: no DynamoDB services were given to the engine");
+		return pcf_error_set(
+		    err, PCF_EINVAL,
+		    "dynamodb_table: no DynamoDB services were given to the engine");
 	return pcf_services_ddb(out, services, pcf_table_str(resource, "region_name"), err);
 }

@@ -8,63 +8,64 @@
  */
 #include "test_table_fixture.h"
 
-#define HEAD                                                                                   \
-	"pcf_name: t\n"                                                                        \
-	"flavor: dynamodb_table\n"                                                             \
-	"aws_resource:\n"                                                                      \
-	"  TableName: %s\n"                                                                    \
+#define HEAD                                                                                       \
+	"pcf_name: t\n"                                                                            \
+	"flavor: dynamodb_table\n"                                                                 \
+	"aws_resource:\n"                                                                          \
+	"  TableName: %s\n"                                                                        \
 	"  region_name: us-east-1\n"
 
-#define KEYS                                                                                   \
-	"  AttributeDefinitions:\n"                                                            \
-	"    - {AttributeName: id, AttributeType: S}\n"                                        \
-	"    - {AttributeName: at, AttributeType: N}\n"                                        \
-	"    - {AttributeName: email, AttributeType: S}\n"                                     \
-	"    - {AttributeName: lsk, AttributeType: S}\n"                                       \
+#define KEYS                                                                                       \
+	"  AttributeDefinitions:\n"                                                                \
+	"    - {AttributeName: id, AttributeType: S}\n"                                            \
+	"    - {AttributeName: at, AttributeType: N}\n"                                            \
+	"    - {AttributeName: email, AttributeType: S}\n"                                         \
+	"    - {AttributeName: lsk, AttributeType: S}\n"                                           \
 	"  KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: at, KeyType: RANGE}]\n" \
-	"  LocalSecondaryIndexes:\n"                                                           \
-	"    - IndexName: by_lsk\n"                                                            \
-	"      KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: lsk, KeyType: RANGE}]\n" \
+	"  LocalSecondaryIndexes:\n"                                                               \
+	"    - IndexName: by_lsk\n"                                                                \
+	"      KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: lsk, KeyType: "     \
+	"RANGE}]\n"                                                                                \
 	"      Projection: {ProjectionType: KEYS_ONLY}\n"
 
 /* %d %d: table read/write, %d %d: index read/write. */
-#define PROVISIONED_GSI                                                                        \
-	"  BillingMode: PROVISIONED\n"                                                         \
-	"  ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: %d}\n"           \
-	"  GlobalSecondaryIndexes:\n"                                                          \
-	"    - IndexName: by_email\n"                                                          \
-	"      KeySchema: [{AttributeName: email, KeyType: HASH}]\n"                           \
-	"      Projection: {ProjectionType: INCLUDE, NonKeyAttributes: [total, status]}\n"      \
+#define PROVISIONED_GSI                                                                            \
+	"  BillingMode: PROVISIONED\n"                                                             \
+	"  ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: %d}\n"               \
+	"  GlobalSecondaryIndexes:\n"                                                              \
+	"    - IndexName: by_email\n"                                                              \
+	"      KeySchema: [{AttributeName: email, KeyType: HASH}]\n"                               \
+	"      Projection: {ProjectionType: INCLUDE, NonKeyAttributes: [total, status]}\n"         \
 	"      ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: %d}\n"
 
-#define DEFAULTS                                                                               \
-	"  SSESpecification: {Enabled: false}\n"                                               \
-	"  TableClass: STANDARD\n"                                                             \
+#define DEFAULTS                                                                                   \
+	"  SSESpecification: {Enabled: false}\n"                                                   \
+	"  TableClass: STANDARD\n"                                                                 \
 	"  DeletionProtectionEnabled: false\n"
 
 /* DynamoDB Local: streams and TTL, no tags, no PITR. */
-#define FULL_LOCAL                                                                             \
-	HEAD KEYS PROVISIONED_GSI DEFAULTS                                                     \
-	"  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_AND_OLD_IMAGES}\n"   \
-	"  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n"
+#define FULL_LOCAL                                                                                 \
+	HEAD KEYS PROVISIONED_GSI DEFAULTS                                                         \
+	    "  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_AND_OLD_IMAGES}\n"   \
+	    "  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n"
 
 /* dynalite: tags; TTL and PITR only as "off"; no streams. */
-#define FULL_DYNALITE                                                                          \
-	HEAD KEYS PROVISIONED_GSI DEFAULTS                                                     \
-	"  Tags: [{Key: team, Value: core}, {Key: env, Value: test}]\n"                        \
-	"  TimeToLiveSpecification: {Enabled: false}\n"                                        \
-	"  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: false}\n"
+#define FULL_DYNALITE                                                                              \
+	HEAD KEYS PROVISIONED_GSI DEFAULTS                                                         \
+	    "  Tags: [{Key: team, Value: core}, {Key: env, Value: test}]\n"                        \
+	    "  TimeToLiveSpecification: {Enabled: false}\n"                                        \
+	    "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: false}\n"
 
-#define MINIMAL                                                                                \
-	HEAD "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"               \
-	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                             \
+#define MINIMAL                                                                                    \
+	HEAD "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"                   \
+	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                 \
 	     "  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
 
 static void assert_in_sync(fixture *f)
 {
 	const pcf_particle_report *r = fx_status(f);
 	cr_assert_eq(r->drift.count, 0, "drift at %s",
-		     r->drift.count ? r->drift.entries[0].path : "");
+	             r->drift.count ? r->drift.entries[0].path : "");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_IN_SYNC);
 }
 
@@ -76,14 +77,14 @@ static void create_and_repeat(pcf_local_server_kind kind, const char *yaml)
 	cr_assert_geq(fx_apply_ok(&f, NULL), 1);
 	cJSON *t = fx_describe(&f);
 	cr_assert_eq(fx_number(t, "ProvisionedThroughput.ReadCapacityUnits"), 5);
-	cr_assert_eq(fx_number(t, "GlobalSecondaryIndexes.0.ProvisionedThroughput.WriteCapacityUnits"), 3);
+	cr_assert_eq(
+	    fx_number(t, "GlobalSecondaryIndexes.0.ProvisionedThroughput.WriteCapacityUnits"), 3);
 	cr_assert_str_eq(fx_string(t, "LocalSecondaryIndexes.0.IndexName"), "by_lsk");
 	if (kind == PCF_LOCAL_DYNAMODB_LOCAL)
 		cr_assert_str_eq(fx_string(t, "StreamSpecification.StreamViewType"),
-				 "NEW_AND_OLD_IMAGES");
+		                 "NEW_AND_OLD_IMAGES");
 	cJSON_Delete(t);
-	cr_assert_eq(fx_apply_ok(&f, NULL), 0, "the second apply sent %s",
-		     f.counts.last_mutating);
+	cr_assert_eq(fx_apply_ok(&f, NULL), 0, "the second apply sent %s", f.counts.last_mutating);
 	assert_in_sync(&f);
 	fx_cleanup(&f);
 }
@@ -120,7 +121,7 @@ Test(table_converge, dynalite_omitted_fields_are_not_drift)
 }
 
 /* The full definition's keys and indexes with other settings (keys are unique in YAML). */
-#define VARIANT_LOCAL(extra)                                                                   \
+#define VARIANT_LOCAL(extra)                                                                       \
 	HEAD KEYS PROVISIONED_GSI "  SSESpecification: {Enabled: false}\n" extra
 
 Test(table_converge, ddblocal_each_update_step_alone)
@@ -128,9 +129,11 @@ Test(table_converge, ddblocal_each_update_step_alone)
 	fixture f;
 	cJSON *t;
 	fx_init(&f, PCF_LOCAL_DYNAMODB_LOCAL, "steps");
-	fx_load(&f, VARIANT_LOCAL("  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_IMAGE}\n"
-				  "  TimeToLiveSpecification: {Enabled: true, AttributeName: a}\n"),
-		f.table, 5, 5, 1, 1);
+	fx_load(&f,
+	        VARIANT_LOCAL(
+	            "  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_IMAGE}\n"
+	            "  TimeToLiveSpecification: {Enabled: true, AttributeName: a}\n"),
+	        f.table, 5, 5, 1, 1);
 	fx_apply_ok(&f, NULL);
 
 	/* table throughput */
@@ -144,12 +147,15 @@ Test(table_converge, ddblocal_each_update_step_alone)
 	fx_load(&f, VARIANT_LOCAL(""), f.table, 6, 5, 2, 1);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 1);
 	t = fx_describe(&f);
-	cr_assert_eq(fx_number(t, "GlobalSecondaryIndexes.0.ProvisionedThroughput.ReadCapacityUnits"), 2);
+	cr_assert_eq(
+	    fx_number(t, "GlobalSecondaryIndexes.0.ProvisionedThroughput.ReadCapacityUnits"), 2);
 	cJSON_Delete(t);
 
 	/* stream view type: disable, then enable */
-	fx_load(&f, VARIANT_LOCAL("  StreamSpecification: {StreamEnabled: true, StreamViewType: KEYS_ONLY}\n"),
-		f.table, 6, 5, 2, 1);
+	fx_load(&f,
+	        VARIANT_LOCAL(
+	            "  StreamSpecification: {StreamEnabled: true, StreamViewType: KEYS_ONLY}\n"),
+	        f.table, 6, 5, 2, 1);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 2);
 	t = fx_describe(&f);
 	cr_assert_str_eq(fx_string(t, "StreamSpecification.StreamViewType"), "KEYS_ONLY");
@@ -157,9 +163,10 @@ Test(table_converge, ddblocal_each_update_step_alone)
 
 	/* TTL to another attribute: disable the old one, enable the new */
 	fx_load(&f, VARIANT_LOCAL("  TimeToLiveSpecification: {Enabled: true, AttributeName: b}\n"),
-		f.table, 6, 5, 2, 1);
+	        f.table, 6, 5, 2, 1);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 2);
-	fx_load(&f, VARIANT_LOCAL("  TimeToLiveSpecification: {Enabled: false}\n"), f.table, 6, 5, 2, 1);
+	fx_load(&f, VARIANT_LOCAL("  TimeToLiveSpecification: {Enabled: false}\n"), f.table, 6, 5,
+	        2, 1);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 1);
 
 	/* deletion protection on and off */
@@ -174,17 +181,17 @@ Test(table_converge, ddblocal_each_update_step_alone)
 	fx_cleanup(&f);
 }
 
-#define TWO_INDEXES(projection)                                                                \
-	HEAD "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, "                \
-	     "{AttributeName: g, AttributeType: S}, {AttributeName: h, AttributeType: N}]\n"   \
-	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                             \
-	     "  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"        \
-	     "  GlobalSecondaryIndexes:\n"                                                     \
-	     "    - {IndexName: by_g, KeySchema: [{AttributeName: g, KeyType: HASH}], "       \
-	     "Projection: {ProjectionType: ALL}, ProvisionedThroughput: {ReadCapacityUnits: 1, " \
-	     "WriteCapacityUnits: 1}}\n"                                                       \
-	     "    - {IndexName: by_h, KeySchema: [{AttributeName: h, KeyType: HASH}], "       \
-	     "Projection: {ProjectionType: " projection "}, ProvisionedThroughput: "           \
+#define TWO_INDEXES(projection)                                                                    \
+	HEAD "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, "                    \
+	     "{AttributeName: g, AttributeType: S}, {AttributeName: h, AttributeType: N}]\n"       \
+	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                 \
+	     "  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"            \
+	     "  GlobalSecondaryIndexes:\n"                                                         \
+	     "    - {IndexName: by_g, KeySchema: [{AttributeName: g, KeyType: HASH}], "            \
+	     "Projection: {ProjectionType: ALL}, ProvisionedThroughput: {ReadCapacityUnits: 1, "   \
+	     "WriteCapacityUnits: 1}}\n"                                                           \
+	     "    - {IndexName: by_h, KeySchema: [{AttributeName: h, KeyType: HASH}], "            \
+	     "Projection: {ProjectionType: " projection "}, ProvisionedThroughput: "               \
 	     "{ReadCapacityUnits: 1, WriteCapacityUnits: 1}}\n"
 
 Test(table_converge, ddblocal_index_create_and_recreate)
@@ -203,9 +210,10 @@ Test(table_converge, ddblocal_index_create_and_recreate)
 	cr_assert_eq(fx_apply_ok(&f, NULL), 2, "delete, then create");
 	t = fx_describe(&f);
 	const cJSON *ix;
-	cJSON_ArrayForEach(ix, cJSON_GetObjectItem(t, "GlobalSecondaryIndexes"))
-		if (!strcmp(fx_string(ix, "IndexName"), "by_h"))
-			cr_assert_str_eq(fx_string(ix, "Projection.ProjectionType"), "KEYS_ONLY");
+	cJSON_ArrayForEach(
+	    ix, cJSON_GetObjectItem(
+	            t, "GlobalSecondaryIndexes")) if (!strcmp(fx_string(ix, "IndexName"), "by_h"))
+	    cr_assert_str_eq(fx_string(ix, "Projection.ProjectionType"), "KEYS_ONLY");
 	cJSON_Delete(t);
 	/* An index the definition stops listing belongs to someone else now. */
 	fx_load(&f, MINIMAL, f.table);
@@ -213,19 +221,19 @@ Test(table_converge, ddblocal_index_create_and_recreate)
 	fx_cleanup(&f);
 }
 
-#define BILLING(mode_and_throughput, index_throughput)                                         \
-	HEAD "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, "                \
-	     "{AttributeName: g, AttributeType: S}]\n"                                         \
-	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n" mode_and_throughput         \
-	     "  GlobalSecondaryIndexes:\n"                                                     \
-	     "    - {IndexName: by_g, KeySchema: [{AttributeName: g, KeyType: HASH}], "       \
+#define BILLING(mode_and_throughput, index_throughput)                                             \
+	HEAD "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, "                    \
+	     "{AttributeName: g, AttributeType: S}]\n"                                             \
+	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n" mode_and_throughput             \
+	     "  GlobalSecondaryIndexes:\n"                                                         \
+	     "    - {IndexName: by_g, KeySchema: [{AttributeName: g, KeyType: HASH}], "            \
 	     "Projection: {ProjectionType: ALL}" index_throughput "}\n"
 
 #define ON_DEMAND BILLING("  BillingMode: PAY_PER_REQUEST\n", "")
-#define PROVISIONED                                                                            \
-	BILLING("  BillingMode: PROVISIONED\n"                                                 \
-		"  ProvisionedThroughput: {ReadCapacityUnits: 3, WriteCapacityUnits: 2}\n",     \
-		", ProvisionedThroughput: {ReadCapacityUnits: 4, WriteCapacityUnits: 1}")
+#define PROVISIONED                                                                                \
+	BILLING("  BillingMode: PROVISIONED\n"                                                     \
+	        "  ProvisionedThroughput: {ReadCapacityUnits: 3, WriteCapacityUnits: 2}\n",        \
+	        ", ProvisionedThroughput: {ReadCapacityUnits: 4, WriteCapacityUnits: 1}")
 
 static void billing_both_ways(pcf_local_server_kind kind)
 {
@@ -239,7 +247,8 @@ static void billing_both_ways(pcf_local_server_kind kind)
 	cr_assert_eq(fx_apply_ok(&f, NULL), 1, "one call carries table and index throughput");
 	t = fx_describe(&f);
 	cr_assert_eq(fx_number(t, "ProvisionedThroughput.ReadCapacityUnits"), 3);
-	cr_assert_eq(fx_number(t, "GlobalSecondaryIndexes.0.ProvisionedThroughput.ReadCapacityUnits"), 4);
+	cr_assert_eq(
+	    fx_number(t, "GlobalSecondaryIndexes.0.ProvisionedThroughput.ReadCapacityUnits"), 4);
 	cJSON_Delete(t);
 	assert_in_sync(&f);
 	fx_load(&f, ON_DEMAND, f.table);
@@ -272,7 +281,8 @@ Test(table_converge, dynalite_tags_added_and_removed)
 	cr_assert_eq(pcf_ddb_list_tags_of_resource(&tags, f.db, fx_string(t, "TableArn"), NULL), 0);
 	cr_assert_eq(cJSON_GetArraySize(tags), 2);
 	char *text = cJSON_PrintUnformatted(tags);
-	cr_assert(strstr(text, "\"9\"") && strstr(text, "\"c\"") && !strstr(text, "\"b\""), "%s", text);
+	cr_assert(strstr(text, "\"9\"") && strstr(text, "\"c\"") && !strstr(text, "\"b\""), "%s",
+	          text);
 	cJSON_free(text);
 	cJSON_Delete(tags);
 	cJSON_Delete(t);
@@ -286,14 +296,16 @@ Test(table_converge, ddblocal_several_steps_at_once)
 	fx_init(&f, PCF_LOCAL_DYNAMODB_LOCAL, "many");
 	fx_load(&f, FULL_LOCAL, f.table, 5, 4, 2, 3);
 	fx_apply_ok(&f, NULL);
-	fx_load(&f, VARIANT_LOCAL("  StreamSpecification: {StreamEnabled: false}\n"
-				  "  TimeToLiveSpecification: {Enabled: false}\n"
-				  "  DeletionProtectionEnabled: true\n"),
-		f.table, 7, 4, 3, 3);
+	fx_load(&f,
+	        VARIANT_LOCAL("  StreamSpecification: {StreamEnabled: false}\n"
+	                      "  TimeToLiveSpecification: {Enabled: false}\n"
+	                      "  DeletionProtectionEnabled: true\n"),
+	        f.table, 7, 4, 3, 3);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 5);
 	t = fx_describe(&f);
 	cr_assert_eq(fx_number(t, "ProvisionedThroughput.ReadCapacityUnits"), 7);
-	cr_assert_eq(fx_number(t, "GlobalSecondaryIndexes.0.ProvisionedThroughput.ReadCapacityUnits"), 3);
+	cr_assert_eq(
+	    fx_number(t, "GlobalSecondaryIndexes.0.ProvisionedThroughput.ReadCapacityUnits"), 3);
 	cr_assert_null(cJSON_GetObjectItem(t, "StreamSpecification"));
 	cJSON_Delete(t);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 0);
@@ -309,7 +321,7 @@ Test(table_converge, dynalite_several_steps_at_once)
 	fx_load(&f, FULL_DYNALITE, f.table, 5, 4, 2, 3);
 	fx_apply_ok(&f, NULL);
 	fx_load(&f, HEAD KEYS PROVISIONED_GSI "  Tags: [{Key: team, Value: data}]\n", f.table, 6, 5,
-		3, 3);
+	        3, 3);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 4, "table, index, tag set, tag removed");
 	cr_assert_eq(fx_apply_ok(&f, NULL), 0);
 	fx_cleanup(&f);
@@ -324,12 +336,13 @@ static void out_of_band(pcf_local_server_kind kind)
 	fx_load(&f, MINIMAL, f.table);
 	fx_apply_ok(&f, NULL);
 	cJSON *req = cJSON_Parse("{\"ProvisionedThroughput\":{\"ReadCapacityUnits\":9,"
-				 "\"WriteCapacityUnits\":1}}");
+	                         "\"WriteCapacityUnits\":1}}");
 	cJSON_AddStringToObject(req, "TableName", f.table);
 	cr_assert_eq(pcf_ddb_update_table(&answer, f.db, req, &err), 0, "%s", err.message);
 	cJSON_Delete(answer);
 	cJSON_Delete(req);
-	cr_assert_eq(pcf_ddb_wait_table(NULL, f.db, f.table, PCF_DDB_TABLE_ACTIVE, 50, 30000, &err), 0);
+	cr_assert_eq(pcf_ddb_wait_table(NULL, f.db, f.table, PCF_DDB_TABLE_ACTIVE, 50, 30000, &err),
+	             0);
 
 	const pcf_particle_report *r = fx_status(&f);
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
@@ -365,18 +378,19 @@ static void unsupported(pcf_local_server_kind kind, const char *extra, const cha
 	cr_assert_lt(fx_engine(&f, pcf_engine_apply, NULL, &err), 0);
 	cr_assert_eq(f.report->particles[0].outcome, PCF_OUTCOME_FAILED);
 	cr_assert(strstr(f.report->particles[0].error.message, expect) != NULL, "%s",
-		  f.report->particles[0].error.message);
+	          f.report->particles[0].error.message);
 	fx_cleanup(&f);
 }
 
 Test(table_converge, ddblocal_tags_in_the_definition_fail_clearly)
 {
-	unsupported(PCF_LOCAL_DYNAMODB_LOCAL, "  Tags: [{Key: a, Value: b}]\n", "does not support tags");
+	unsupported(PCF_LOCAL_DYNAMODB_LOCAL, "  Tags: [{Key: a, Value: b}]\n",
+	            "does not support tags");
 }
 
 Test(table_converge, dynalite_pitr_in_the_definition_fails_clearly)
 {
 	unsupported(PCF_LOCAL_DYNALITE,
-		    "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n",
-		    "does not support point-in-time recovery");
+	            "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n",
+	            "does not support point-in-time recovery");
 }

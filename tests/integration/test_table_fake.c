@@ -17,10 +17,10 @@
 
 typedef struct fake_table {
 	pthread_mutex_t lock;
-	const char *status;      /* TableStatus answered */
-	const char *sse;         /* SSEDescription JSON or "" */
-	int pitr;                /* PITR enabled */
-	int refuse_backups;      /* UpdateContinuousBackups refusals still to answer */
+	const char *status; /* TableStatus answered */
+	const char *sse;    /* SSEDescription JSON or "" */
+	int pitr;           /* PITR enabled */
+	int refuse_backups; /* UpdateContinuousBackups refusals still to answer */
 	int backups_calls;
 	int mutating;
 } fake_table;
@@ -38,7 +38,7 @@ static void target(const pcf_fake_request *req, char *out, size_t size)
 }
 
 static void answer(pcf_fake_response *resp, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void answer(pcf_fake_response *resp, int status, const char *fmt, ...)
 {
@@ -61,29 +61,32 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 	if (strncmp(action, "Describe", 8) != 0 && strncmp(action, "List", 4) != 0)
 		t->mutating++;
 	if (!strcmp(action, "DescribeTable")) {
-		answer(resp, 200,
-		       "{\"Table\":{\"TableName\":\"t\",\"TableStatus\":\"%s\","
-		       "\"TableArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/t\","
-		       "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
-		       "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
-		       "\"BillingModeSummary\":{\"BillingMode\":\"PAY_PER_REQUEST\"},"
-		       "\"ProvisionedThroughput\":{\"NumberOfDecreasesToday\":0,"
-		       "\"ReadCapacityUnits\":0,\"WriteCapacityUnits\":0},"
-		       "\"TableClassSummary\":{\"TableClass\":\"STANDARD\"},"
-		       "\"DeletionProtectionEnabled\":false%s%s}}",
-		       t->status, t->sse[0] ? ",\"SSEDescription\":" : "", t->sse);
+		answer(
+		    resp, 200,
+		    "{\"Table\":{\"TableName\":\"t\",\"TableStatus\":\"%s\","
+		    "\"TableArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/t\","
+		    "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
+		    "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
+		    "\"BillingModeSummary\":{\"BillingMode\":\"PAY_PER_REQUEST\"},"
+		    "\"ProvisionedThroughput\":{\"NumberOfDecreasesToday\":0,"
+		    "\"ReadCapacityUnits\":0,\"WriteCapacityUnits\":0},"
+		    "\"TableClassSummary\":{\"TableClass\":\"STANDARD\"},"
+		    "\"DeletionProtectionEnabled\":false%s%s}}",
+		    t->status, t->sse[0] ? ",\"SSEDescription\":" : "", t->sse);
 	} else if (!strcmp(action, "DescribeContinuousBackups")) {
-		answer(resp, 200,
-		       "{\"ContinuousBackupsDescription\":{\"ContinuousBackupsStatus\":\"ENABLED\","
-		       "\"PointInTimeRecoveryDescription\":{\"PointInTimeRecoveryStatus\":\"%s\"}}}",
-		       t->pitr ? "ENABLED" : "DISABLED");
+		answer(
+		    resp, 200,
+		    "{\"ContinuousBackupsDescription\":{\"ContinuousBackupsStatus\":\"ENABLED\","
+		    "\"PointInTimeRecoveryDescription\":{\"PointInTimeRecoveryStatus\":\"%s\"}}}",
+		    t->pitr ? "ENABLED" : "DISABLED");
 	} else if (!strcmp(action, "UpdateContinuousBackups")) {
 		t->backups_calls++;
 		if (t->refuse_backups > 0) {
 			t->refuse_backups--;
 			answer(resp, 400,
 			       "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
-			       "ContinuousBackupsUnavailableException\",\"message\":\"Backups are being "
+			       "ContinuousBackupsUnavailableException\",\"message\":\"Backups are "
+			       "being "
 			       "enabled for the table: t. Please retry later\"}");
 		} else {
 			t->pitr = strstr(req->body, "\"PointInTimeRecoveryEnabled\":true") != NULL;
@@ -124,18 +127,18 @@ static void up(harness *h, const char *resource_yaml)
 	o.max_attempts = 1;
 	cr_assert_eq(pcf_services_new(&h->services, &o, &err), 0);
 	snprintf(yaml, sizeof(yaml),
-		 "pcf_name: t\nflavor: dynamodb_table\naws_resource:\n  TableName: t\n"
-		 "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-		 "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-		 "  BillingMode: PAY_PER_REQUEST\n%s",
-		 resource_yaml);
+	         "pcf_name: t\nflavor: dynamodb_table\naws_resource:\n  TableName: t\n"
+	         "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+	         "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	         "  BillingMode: PAY_PER_REQUEST\n%s",
+	         resource_yaml);
 	pcf_diags_init(&diags);
-	cr_assert_eq(pcf_definitions_load_string(&h->defs, yaml, strlen(yaml), "pcf.yml", &diags), 0);
+	cr_assert_eq(pcf_definitions_load_string(&h->defs, yaml, strlen(yaml), "pcf.yml", &diags),
+	             0);
 	pcf_diags_cleanup(&diags);
 }
 
-static int run(harness *h, int (*fn)(pcf_engine *, pcf_run_report **, pcf_error *),
-	       int terminate)
+static int run(harness *h, int (*fn)(pcf_engine *, pcf_run_report **, pcf_error *), int terminate)
 {
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	pcf_engine *engine = NULL;
@@ -185,7 +188,7 @@ Test(table_fake, archived_tables_are_never_acted_on)
 	cr_assert_eq(run(&h, pcf_engine_apply, 0), PCF_EUNAVAILABLE);
 	cr_assert_eq(h.report->particles[0].state, PCF_STATE_UNAVAILABLE);
 	cr_assert(strstr(h.report->particles[0].error.message, "ARCHIVED") != NULL, "%s",
-		  h.report->particles[0].error.message);
+	          h.report->particles[0].error.message);
 	cr_assert_lt(run(&h, pcf_engine_apply, 1), 0, "not even deleted");
 	cr_assert_eq(h.table.mutating, 0);
 	down(&h);
@@ -193,9 +196,10 @@ Test(table_fake, archived_tables_are_never_acted_on)
 
 Test(table_fake, kms_encryption_matches_its_definition)
 {
-	harness h = {.table = {.status = "ACTIVE",
-			       .sse = "{\"Status\":\"ENABLED\",\"SSEType\":\"KMS\",\"KMSMasterKeyArn\":"
-				      "\"arn:aws:kms:us-east-1:123456789012:key/abcd\"}"}};
+	harness h = {
+	    .table = {.status = "ACTIVE",
+	              .sse = "{\"Status\":\"ENABLED\",\"SSEType\":\"KMS\",\"KMSMasterKeyArn\":"
+	                     "\"arn:aws:kms:us-east-1:123456789012:key/abcd\"}"}};
 	/* The definition names the key by alias; the service answers its ARN. */
 	up(&h, "  SSESpecification: {Enabled: true, SSEType: KMS, KMSMasterKeyId: alias/app}\n");
 	cr_assert_eq(run(&h, pcf_engine_status, 0), 0);

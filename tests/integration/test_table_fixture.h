@@ -123,7 +123,7 @@ static inline void fx_load(fixture *f, const char *fmt, ...)
 	}
 	for (size_t i = 0; i < diags.count; i++)
 		cr_log_error("%d:%d: %s", diags.items[i].line, diags.items[i].column,
-			     diags.items[i].message);
+		             diags.items[i].message);
 	cr_assert_eq(diags.count, 0, "the test's definition is invalid");
 	pcf_diags_cleanup(&diags);
 }
@@ -160,8 +160,8 @@ static inline int fx_engine(fixture *f, fx_engine_fn fn, const fx_run *run, pcf_
 			for (size_t d = 0; d < r->drift.count; d++)
 				cr_log_info("%s: drift %s", r->def->name, r->drift.entries[d].path);
 			if (r->error.code)
-				cr_log_info("%s: %s: %s", r->def->name, pcf_outcome_name(r->outcome),
-					    r->error.message);
+				cr_log_info("%s: %s: %s", r->def->name,
+				            pcf_outcome_name(r->outcome), r->error.message);
 		}
 	return rc;
 }
@@ -212,7 +212,7 @@ static inline const cJSON *fx_at(const cJSON *tree, const char *path)
 		size_t n = strcspn(path, ".");
 		snprintf(seg, sizeof(seg), "%.*s", (int)n, path);
 		node = cJSON_IsArray(node) ? cJSON_GetArrayItem(node, (int)strtol(seg, NULL, 10))
-					   : cJSON_GetObjectItemCaseSensitive(node, seg);
+		                           : cJSON_GetObjectItemCaseSensitive(node, seg);
 		path += n + (path[n] == '.');
 	}
 	return node;

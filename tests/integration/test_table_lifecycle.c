@@ -8,12 +8,12 @@
 #include "particles/dynamodb_table/table.h"
 #include "test_table_fixture.h"
 
-#define TABLE(extra)                                                                           \
-	"pcf_name: t\n"                                                                        \
-	"flavor: dynamodb_table\n" extra "aws_resource:\n"                                     \
-	"  TableName: %s\n"                                                                    \
-	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"                    \
-	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                  \
+#define TABLE(extra)                                                                               \
+	"pcf_name: t\n"                                                                            \
+	"flavor: dynamodb_table\n" extra "aws_resource:\n"                                         \
+	"  TableName: %s\n"                                                                        \
+	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"                        \
+	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                      \
 	"  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
 
 static const fx_run terminate_no = {0, 0, 1, PCF_DESIRED_TERMINATED};
@@ -71,7 +71,7 @@ Test(table_lifecycle, persist_on_termination_is_never_deleted)
 	fx_apply_ok(&f, NULL);
 	const pcf_particle_report *r = refused(&f, &terminate_yes);
 	cr_assert(strstr(r->error.message, "persist_on_termination") != NULL, "%s",
-		  r->error.message);
+	          r->error.message);
 	cr_assert(fx_exists(&f));
 	cr_assert_eq(f.counts.mutating, 1, "only the CreateTable was sent");
 	fx_cleanup(&f);
@@ -85,19 +85,19 @@ Test(table_lifecycle, ddblocal_deletion_protection_blocks_terminate)
 	fx_apply_ok(&f, NULL);
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_lt(fx_engine(&f, pcf_engine_apply, &terminate_yes, &err), 0);
-	cr_assert(strstr(f.report->particles[0].error.message, "deletion protection") != NULL,
-		  "%s", f.report->particles[0].error.message);
+	cr_assert(strstr(f.report->particles[0].error.message, "deletion protection") != NULL, "%s",
+	          f.report->particles[0].error.message);
 	cr_assert(fx_exists(&f));
 	fx_cleanup(&f);
 }
 
-#define REKEYED                                                                                \
-	"pcf_name: t\n"                                                                        \
-	"flavor: dynamodb_table\n"                                                             \
-	"aws_resource:\n"                                                                      \
-	"  TableName: %s\n"                                                                    \
-	"  AttributeDefinitions: [{AttributeName: pk, AttributeType: N}]\n"                    \
-	"  KeySchema: [{AttributeName: pk, KeyType: HASH}]\n"                                  \
+#define REKEYED                                                                                    \
+	"pcf_name: t\n"                                                                            \
+	"flavor: dynamodb_table\n"                                                                 \
+	"aws_resource:\n"                                                                          \
+	"  TableName: %s\n"                                                                        \
+	"  AttributeDefinitions: [{AttributeName: pk, AttributeType: N}]\n"                        \
+	"  KeySchema: [{AttributeName: pk, KeyType: HASH}]\n"                                      \
 	"  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
 
 Test(table_lifecycle, ddblocal_key_change_needs_allow_replace_and_yes)
@@ -134,26 +134,31 @@ static void items(pcf_local_server_kind kind)
 	const pcf_particle_def *def = &f.defs->particles[0];
 
 	cr_assert_eq(pcf_table_item_put(f.services, def, item, PCF_ITEM_AUTO, &err), 0, "%s",
-		     err.message);
-	cr_assert_eq(pcf_table_item_get(&got, f.services, def, key, PCF_ITEM_AUTO, PCF_ITEM_PLAIN,
-					&err), 0, "%s", err.message);
+	             err.message);
+	cr_assert_eq(
+	    pcf_table_item_get(&got, f.services, def, key, PCF_ITEM_AUTO, PCF_ITEM_PLAIN, &err), 0,
+	    "%s", err.message);
 	cr_assert(cJSON_Compare(got, item, 1), "plain JSON comes back as it went in");
 	cJSON_Delete(got);
 	cr_assert_eq(pcf_table_item_get(&got, f.services, def, typed_key, PCF_ITEM_AUTO,
-					PCF_ITEM_DYNAMODB, &err), 0);
+	                                PCF_ITEM_DYNAMODB, &err),
+	             0);
 	cr_assert_str_eq(fx_string(got, "n.N"), "3");
 	cJSON_Delete(got);
 
 	cr_assert_eq(pcf_table_item_put(f.services, def, typed, PCF_ITEM_DYNAMODB, &err), 0);
-	cr_assert_eq(pcf_table_item_delete(&old, f.services, def, key, PCF_ITEM_PLAIN,
-					   PCF_ITEM_PLAIN, &err), 0, "%s", err.message);
+	cr_assert_eq(
+	    pcf_table_item_delete(&old, f.services, def, key, PCF_ITEM_PLAIN, PCF_ITEM_PLAIN, &err),
+	    0, "%s", err.message);
 	cr_assert_eq(fx_number(old, "n"), 4, "the deleted item is the DynamoDB-JSON one");
 	cJSON_Delete(old);
-	cr_assert_eq(pcf_table_item_get(&got, f.services, def, key, PCF_ITEM_AUTO, PCF_ITEM_PLAIN,
-					&err), PCF_ENOTFOUND);
+	cr_assert_eq(
+	    pcf_table_item_get(&got, f.services, def, key, PCF_ITEM_AUTO, PCF_ITEM_PLAIN, &err),
+	    PCF_ENOTFOUND);
 	cr_assert_null(got);
-	cr_assert_eq(pcf_table_item_delete(&old, f.services, def, key, PCF_ITEM_AUTO,
-					   PCF_ITEM_PLAIN, &err), 0, "deleting nothing is fine");
+	cr_assert_eq(
+	    pcf_table_item_delete(&old, f.services, def, key, PCF_ITEM_AUTO, PCF_ITEM_PLAIN, &err),
+	    0, "deleting nothing is fine");
 	cr_assert_null(old);
 	cJSON_Delete(key);
 	cJSON_Delete(typed_key);
@@ -172,18 +177,18 @@ Test(table_lifecycle, dynalite_items_plain_and_dynamodb_json)
 	items(PCF_LOCAL_DYNALITE);
 }
 
-#define EXPORTED_SOURCE(extra)                                                                 \
-	"pcf_name: t\n"                                                                        \
-	"flavor: dynamodb_table\n"                                                             \
-	"aws_resource:\n"                                                                      \
-	"  TableName: %s\n"                                                                    \
-	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, "                     \
-	"{AttributeName: g, AttributeType: N}, {AttributeName: r, AttributeType: S}]\n"        \
-	"  KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: r, KeyType: RANGE}]\n" \
-	"  ProvisionedThroughput: {ReadCapacityUnits: 3, WriteCapacityUnits: 2}\n"             \
-	"  GlobalSecondaryIndexes:\n"                                                          \
-	"    - {IndexName: by_g, KeySchema: [{AttributeName: g, KeyType: HASH}], "            \
-	"Projection: {ProjectionType: INCLUDE, NonKeyAttributes: [x, y]}, "                    \
+#define EXPORTED_SOURCE(extra)                                                                     \
+	"pcf_name: t\n"                                                                            \
+	"flavor: dynamodb_table\n"                                                                 \
+	"aws_resource:\n"                                                                          \
+	"  TableName: %s\n"                                                                        \
+	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, "                         \
+	"{AttributeName: g, AttributeType: N}, {AttributeName: r, AttributeType: S}]\n"            \
+	"  KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: r, KeyType: RANGE}]\n"  \
+	"  ProvisionedThroughput: {ReadCapacityUnits: 3, WriteCapacityUnits: 2}\n"                 \
+	"  GlobalSecondaryIndexes:\n"                                                              \
+	"    - {IndexName: by_g, KeySchema: [{AttributeName: g, KeyType: HASH}], "                 \
+	"Projection: {ProjectionType: INCLUDE, NonKeyAttributes: [x, y]}, "                        \
 	"ProvisionedThroughput: {ReadCapacityUnits: 2, WriteCapacityUnits: 1}}\n" extra
 
 /* Export a table, apply the export under a new name, export that: equal but for the name. */
@@ -199,7 +204,8 @@ static void export_round_trip(pcf_local_server_kind kind, const char *extra)
 	fx_load(&f, "%s", yaml);
 	fx_apply_ok(&f, NULL);
 
-	cr_assert_eq(pcf_table_export(&first, f.services, f.table, NULL, &err), 0, "%s", err.message);
+	cr_assert_eq(pcf_table_export(&first, f.services, f.table, NULL, &err), 0, "%s",
+	             err.message);
 	cr_assert_str_eq(fx_string(first, "flavor"), "dynamodb_table");
 	cr_assert_null(fx_at(first, "aws_resource.TableArn"), "no server fields");
 	cJSON *resource = cJSON_GetObjectItem(first, "aws_resource");
@@ -210,10 +216,11 @@ static void export_round_trip(pcf_local_server_kind kind, const char *extra)
 	cr_assert_geq(fx_apply_ok(&g, NULL), 1);
 	cr_assert_eq(fx_apply_ok(&g, NULL), 0);
 
-	cr_assert_eq(pcf_table_export(&second, g.services, g.table, NULL, &err), 0, "%s", err.message);
+	cr_assert_eq(pcf_table_export(&second, g.services, g.table, NULL, &err), 0, "%s",
+	             err.message);
 	cr_assert(pcf_table_same_set(cJSON_GetObjectItem(first, "aws_resource"),
-				     cJSON_GetObjectItem(second, "aws_resource")),
-		  "the imported table exports the same definition");
+	                             cJSON_GetObjectItem(second, "aws_resource")),
+	          "the imported table exports the same definition");
 	/* The original definition shows no drift against its own export either. */
 	cJSON_ReplaceItemInObject(resource, "TableName", cJSON_CreateString(f.table));
 	text = cJSON_Print(first);
@@ -228,9 +235,10 @@ static void export_round_trip(pcf_local_server_kind kind, const char *extra)
 
 Test(table_lifecycle, ddblocal_export_round_trips)
 {
-	export_round_trip(PCF_LOCAL_DYNAMODB_LOCAL,
-			  "  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_IMAGE}\n"
-			  "  TimeToLiveSpecification: {Enabled: true, AttributeName: ttl}\n");
+	export_round_trip(
+	    PCF_LOCAL_DYNAMODB_LOCAL,
+	    "  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_IMAGE}\n"
+	    "  TimeToLiveSpecification: {Enabled: true, AttributeName: ttl}\n");
 }
 
 Test(table_lifecycle, dynalite_export_round_trips)

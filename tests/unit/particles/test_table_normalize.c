@@ -11,25 +11,25 @@
 #include "table_vectors.h"
 
 /* The CreateTable requests record.sh sent, as definitions. */
-#define FULL_KEYS                                                                              \
-	"\"TableName\":\"full\",\"AttributeDefinitions\":["                                    \
-	"{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"                                  \
-	"{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"},"                                  \
-	"{\"AttributeName\":\"email\",\"AttributeType\":\"S\"},"                               \
-	"{\"AttributeName\":\"lsk\",\"AttributeType\":\"S\"}],"                               \
-	"\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"},"                      \
-	"{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],"                                   \
-	"\"BillingMode\":\"PROVISIONED\","                                                     \
-	"\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":4},"         \
-	"\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\",\"KeySchema\":["              \
-	"{\"AttributeName\":\"email\",\"KeyType\":\"HASH\"}],\"Projection\":"                  \
-	"{\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"b\",\"a\"]},"                 \
-	"\"ProvisionedThroughput\":{\"ReadCapacityUnits\":2,\"WriteCapacityUnits\":3}}],"      \
-	"\"LocalSecondaryIndexes\":[{\"IndexName\":\"by_lsk\",\"KeySchema\":["                 \
-	"{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"},"                                     \
-	"{\"AttributeName\":\"lsk\",\"KeyType\":\"RANGE\"}],"                                  \
-	"\"Projection\":{\"ProjectionType\":\"KEYS_ONLY\"}}],"                                 \
-	"\"TableClass\":\"STANDARD\",\"DeletionProtectionEnabled\":false,"                     \
+#define FULL_KEYS                                                                                  \
+	"\"TableName\":\"full\",\"AttributeDefinitions\":["                                        \
+	"{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"                                      \
+	"{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"},"                                      \
+	"{\"AttributeName\":\"email\",\"AttributeType\":\"S\"},"                                   \
+	"{\"AttributeName\":\"lsk\",\"AttributeType\":\"S\"}],"                                    \
+	"\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"},"                          \
+	"{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],"                                       \
+	"\"BillingMode\":\"PROVISIONED\","                                                         \
+	"\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":4},"            \
+	"\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\",\"KeySchema\":["                  \
+	"{\"AttributeName\":\"email\",\"KeyType\":\"HASH\"}],\"Projection\":"                      \
+	"{\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"b\",\"a\"]},"                     \
+	"\"ProvisionedThroughput\":{\"ReadCapacityUnits\":2,\"WriteCapacityUnits\":3}}],"          \
+	"\"LocalSecondaryIndexes\":[{\"IndexName\":\"by_lsk\",\"KeySchema\":["                     \
+	"{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"},"                                         \
+	"{\"AttributeName\":\"lsk\",\"KeyType\":\"RANGE\"}],"                                      \
+	"\"Projection\":{\"ProjectionType\":\"KEYS_ONLY\"}}],"                                     \
+	"\"TableClass\":\"STANDARD\",\"DeletionProtectionEnabled\":false,"                         \
 	"\"region_name\":\"us-east-1\""
 
 static size_t drift_count(const char *definition, const cJSON *current, pcf_drift *keep)
@@ -60,25 +60,28 @@ Test(table_normalize, ddblocal_full_table_has_the_create_shape)
 {
 	cJSON *t = tv_table("ddblocal_describe_full");
 	cJSON *n = pcf_table_normalize(t, NULL, NULL, NULL);
-	cJSON *want = tv_json(
-		"{\"TableName\":\"full\",\"BillingMode\":\"PROVISIONED\","
-		"\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":4},"
-		"\"StreamSpecification\":{\"StreamEnabled\":true,\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},"
-		"\"SSESpecification\":{\"Enabled\":false},\"TableClass\":\"STANDARD\","
-		"\"DeletionProtectionEnabled\":false}");
+	cJSON *want =
+	    tv_json("{\"TableName\":\"full\",\"BillingMode\":\"PROVISIONED\","
+	            "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":4},"
+	            "\"StreamSpecification\":{\"StreamEnabled\":true,\"StreamViewType\":\"NEW_AND_"
+	            "OLD_IMAGES\"},"
+	            "\"SSESpecification\":{\"Enabled\":false},\"TableClass\":\"STANDARD\","
+	            "\"DeletionProtectionEnabled\":false}");
 	cJSON *item;
 	cr_assert_not_null(n);
-	cJSON_ArrayForEach(item, want) {
+	cJSON_ArrayForEach(item, want)
+	{
 		cJSON *got = cJSON_GetObjectItemCaseSensitive(n, item->string);
 		cr_assert(pcf_table_same_set(item, got), "field %s", item->string);
 	}
 	cr_assert_str_eq(pcf_table_str(n, "TableArn"),
-			 "arn:aws:dynamodb:ddblocal:000000000000:table/full");
+	                 "arn:aws:dynamodb:ddblocal:000000000000:table/full");
 	item = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(n, "GlobalSecondaryIndexes"), 0);
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(item, "IndexStatus"));
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(item, "IndexArn"));
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(n, "ProvisionedThroughput"), "NumberOfDecreasesToday"));
+	    cJSON_GetObjectItemCaseSensitive(n, "ProvisionedThroughput"),
+	    "NumberOfDecreasesToday"));
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(n, "Tags"), "tags not read: left out");
 	cJSON_Delete(n);
 	cJSON_Delete(want);
@@ -90,10 +93,10 @@ Test(table_normalize, ddblocal_full_definition_shows_no_drift)
 	cJSON *t = tv_table("ddblocal_describe_full");
 	cJSON *n = pcf_table_normalize(t, NULL, NULL, NULL);
 	cr_assert_eq(drift_count("{" FULL_KEYS ",\"StreamSpecification\":{\"StreamEnabled\":true,"
-				 "\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},"
-				 "\"SSESpecification\":{\"Enabled\":false}}",
-				 n, NULL),
-		     0);
+	                         "\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},"
+	                         "\"SSESpecification\":{\"Enabled\":false}}",
+	                         n, NULL),
+	             0);
 	cJSON_Delete(n);
 	cJSON_Delete(t);
 }
@@ -106,9 +109,9 @@ Test(table_normalize, dynalite_full_definition_with_tags_shows_no_drift)
 	cJSON *tags = tv_member("dynalite_list_tags", "Tags");
 	cJSON *n = pcf_table_normalize(t, NULL, NULL, tags);
 	cr_assert_eq(drift_count("{" FULL_KEYS ",\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"},"
-				 "{\"Key\":\"env\",\"Value\":\"dev\"}]}",
-				 n, NULL),
-		     0);
+	                         "{\"Key\":\"env\",\"Value\":\"dev\"}]}",
+	                         n, NULL),
+	             0);
 	cJSON_Delete(n);
 	cJSON_Delete(tags);
 	cJSON_Delete(t);
@@ -117,22 +120,26 @@ Test(table_normalize, dynalite_full_definition_with_tags_shows_no_drift)
 Test(table_normalize, on_demand_tables_report_no_throughput)
 {
 	static const char *const vectors[] = {"ddblocal_describe_ondemand",
-					      "dynalite_describe_ondemand"};
+	                                      "dynalite_describe_ondemand"};
 	for (size_t i = 0; i < 2; i++) {
 		cJSON *t = tv_table(vectors[i]);
 		cJSON *n = pcf_table_normalize(t, NULL, NULL, NULL);
-		cJSON *gsi = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(n, "GlobalSecondaryIndexes"), 0);
+		cJSON *gsi = cJSON_GetArrayItem(
+		    cJSON_GetObjectItemCaseSensitive(n, "GlobalSecondaryIndexes"), 0);
 		cr_assert_str_eq(pcf_table_str(n, "BillingMode"), "PAY_PER_REQUEST");
 		cr_assert_null(cJSON_GetObjectItemCaseSensitive(n, "ProvisionedThroughput"));
 		cr_assert_null(cJSON_GetObjectItemCaseSensitive(gsi, "ProvisionedThroughput"));
-		cr_assert_eq(drift_count(
-			"{\"TableName\":\"ondemand\",\"AttributeDefinitions\":["
-			"{\"AttributeName\":\"g\",\"AttributeType\":\"S\"},"
-			"{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
-			"\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
-			"\"BillingMode\":\"PAY_PER_REQUEST\",\"GlobalSecondaryIndexes\":[{"
-			"\"IndexName\":\"by_g\",\"KeySchema\":[{\"AttributeName\":\"g\",\"KeyType\":\"HASH\"}],"
-			"\"Projection\":{\"ProjectionType\":\"ALL\"}}]}", n, NULL), 0, "%s", vectors[i]);
+		cr_assert_eq(
+		    drift_count("{\"TableName\":\"ondemand\",\"AttributeDefinitions\":["
+		                "{\"AttributeName\":\"g\",\"AttributeType\":\"S\"},"
+		                "{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
+		                "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
+		                "\"BillingMode\":\"PAY_PER_REQUEST\",\"GlobalSecondaryIndexes\":[{"
+		                "\"IndexName\":\"by_g\",\"KeySchema\":[{\"AttributeName\":\"g\","
+		                "\"KeyType\":\"HASH\"}],"
+		                "\"Projection\":{\"ProjectionType\":\"ALL\"}}]}",
+		                n, NULL),
+		    0, "%s", vectors[i]);
 		cJSON_Delete(n);
 		cJSON_Delete(t);
 	}
@@ -145,20 +152,21 @@ Test(table_normalize, omitted_fields_and_server_defaults_are_not_drift)
 		cJSON *t = tv_table(vectors[i]);
 		cJSON *n = pcf_table_normalize(t, NULL, NULL, NULL);
 		/* Only the keys; no indexes, no throughput, no stream named. */
-		cr_assert_eq(drift_count("{\"TableName\":\"full\",\"AttributeDefinitions\":["
-					 "{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
-					 "{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"}],"
-					 "\"KeySchema\":[{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"},"
-					 "{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}]}",
-					 n, NULL),
-			     0, "%s", vectors[i]);
+		cr_assert_eq(
+		    drift_count("{\"TableName\":\"full\",\"AttributeDefinitions\":["
+		                "{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
+		                "{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"}],"
+		                "\"KeySchema\":[{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"},"
+		                "{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}]}",
+		                n, NULL),
+		    0, "%s", vectors[i]);
 		/* Server defaults spelled out equal what the server leaves out. */
 		cr_assert_eq(drift_count("{\"TableName\":\"full\",\"TableClass\":\"STANDARD\","
-					 "\"DeletionProtectionEnabled\":false,"
-					 "\"SSESpecification\":{\"Enabled\":false},"
-					 "\"BillingMode\":\"PROVISIONED\"}",
-					 n, NULL),
-			     0, "%s", vectors[i]);
+		                         "\"DeletionProtectionEnabled\":false,"
+		                         "\"SSESpecification\":{\"Enabled\":false},"
+		                         "\"BillingMode\":\"PROVISIONED\"}",
+		                         n, NULL),
+		             0, "%s", vectors[i]);
 		cJSON_Delete(n);
 		cJSON_Delete(t);
 	}
@@ -174,13 +182,13 @@ Test(table_normalize, a_disabled_stream_is_stream_enabled_false)
 	cr_assert_eq(pcf_table_bool(s, "StreamEnabled"), 0);
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(s, "StreamViewType"));
 	cr_assert_eq(drift_count("{\"TableName\":\"full\",\"StreamSpecification\":{"
-				 "\"StreamEnabled\":false,\"StreamViewType\":\"NEW_IMAGE\"}}",
-				 n, NULL),
-		     0);
+	                         "\"StreamEnabled\":false,\"StreamViewType\":\"NEW_IMAGE\"}}",
+	                         n, NULL),
+	             0);
 	cr_assert_eq(drift_count("{\"TableName\":\"full\",\"StreamSpecification\":{"
-				 "\"StreamEnabled\":true,\"StreamViewType\":\"NEW_IMAGE\"}}",
-				 n, NULL),
-		     2, "StreamEnabled and StreamViewType differ");
+	                         "\"StreamEnabled\":true,\"StreamViewType\":\"NEW_IMAGE\"}}",
+	                         n, NULL),
+	             2, "StreamEnabled and StreamViewType differ");
 	cJSON_Delete(n);
 	cJSON_Delete(t);
 }
@@ -198,9 +206,13 @@ Test(table_normalize, ttl_answers_become_a_specification)
 	spec = cJSON_GetObjectItemCaseSensitive(n_off, "TimeToLiveSpecification");
 	cr_assert_eq(pcf_table_bool(spec, "Enabled"), 0);
 	cr_assert_eq(drift_count("{\"TimeToLiveSpecification\":{\"Enabled\":false,"
-				 "\"AttributeName\":\"exp\"}}", n_off, NULL), 0);
+	                         "\"AttributeName\":\"exp\"}}",
+	                         n_off, NULL),
+	             0);
 	cr_assert_eq(drift_count("{\"TimeToLiveSpecification\":{\"Enabled\":true,"
-				 "\"AttributeName\":\"exp\"}}", n_on, NULL), 0);
+	                         "\"AttributeName\":\"exp\"}}",
+	                         n_on, NULL),
+	             0);
 	cJSON_Delete(n_on);
 	cJSON_Delete(n_off);
 	cJSON_Delete(on);
@@ -213,19 +225,21 @@ Test(table_normalize, changes_show_as_drift_at_their_path)
 	cJSON *t = tv_table("ddblocal_describe_full");
 	cJSON *n = pcf_table_normalize(t, NULL, NULL, NULL);
 	pcf_drift d;
-	cr_assert_eq(drift_count("{\"ProvisionedThroughput\":{\"ReadCapacityUnits\":10,"
-				 "\"WriteCapacityUnits\":4},\"GlobalSecondaryIndexes\":[{"
-				 "\"IndexName\":\"by_email\",\"KeySchema\":[{\"AttributeName\":\"email\","
-				 "\"KeyType\":\"HASH\"}],\"Projection\":{\"ProjectionType\":\"ALL\"},"
-				 "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":2,"
-				 "\"WriteCapacityUnits\":3}}]}",
-				 n, &d),
-		     2);
+	cr_assert_eq(
+	    drift_count("{\"ProvisionedThroughput\":{\"ReadCapacityUnits\":10,"
+	                "\"WriteCapacityUnits\":4},\"GlobalSecondaryIndexes\":[{"
+	                "\"IndexName\":\"by_email\",\"KeySchema\":[{\"AttributeName\":\"email\","
+	                "\"KeyType\":\"HASH\"}],\"Projection\":{\"ProjectionType\":\"ALL\"},"
+	                "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":2,"
+	                "\"WriteCapacityUnits\":3}}]}",
+	                n, &d),
+	    2);
 	cr_assert_str_eq(d.entries[0].path, "ProvisionedThroughput.ReadCapacityUnits");
 	cr_assert_eq(d.entries[0].desired->valuedouble, 10);
 	cr_assert_eq(d.entries[0].current->valuedouble, 5);
-	cr_assert(strncmp(d.entries[1].path, "GlobalSecondaryIndexes[by_email].Projection", 43) == 0,
-		  "%s", d.entries[1].path);
+	cr_assert(strncmp(d.entries[1].path, "GlobalSecondaryIndexes[by_email].Projection", 43) ==
+	              0,
+	          "%s", d.entries[1].path);
 	pcf_drift_cleanup(&d);
 	cJSON_Delete(n);
 	cJSON_Delete(t);
@@ -234,21 +248,21 @@ Test(table_normalize, changes_show_as_drift_at_their_path)
 Test(table_normalize, canonical_drops_what_the_state_makes_meaningless)
 {
 	cJSON *d = tv_json("{\"TableName\":\"t\",\"region_name\":\"eu-west-1\","
-			   "\"BillingMode\":\"PAY_PER_REQUEST\",\"ProvisionedThroughput\":"
-			   "{\"ReadCapacityUnits\":0,\"WriteCapacityUnits\":0},"
-			   "\"SSESpecification\":{\"Enabled\":false,\"SSEType\":\"KMS\"}}");
+	                   "\"BillingMode\":\"PAY_PER_REQUEST\",\"ProvisionedThroughput\":"
+	                   "{\"ReadCapacityUnits\":0,\"WriteCapacityUnits\":0},"
+	                   "\"SSESpecification\":{\"Enabled\":false,\"SSEType\":\"KMS\"}}");
 	cJSON *c = pcf_table_canonical(d);
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(c, "region_name"));
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(c, "ProvisionedThroughput"));
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(c, "SSESpecification"), "SSEType"));
+	    cJSON_GetObjectItemCaseSensitive(c, "SSESpecification"), "SSEType"));
 	cJSON_Delete(c);
 	cJSON_Delete(d);
 	d = tv_json("{\"TableName\":\"t\",\"ProvisionedThroughput\":"
-		    "{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}");
+	            "{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}");
 	c = pcf_table_canonical(d);
 	cr_assert_str_eq(pcf_table_str(c, "BillingMode"), "PROVISIONED",
-			 "throughput implies provisioned billing");
+	                 "throughput implies provisioned billing");
 	cJSON_Delete(c);
 	cJSON_Delete(d);
 }

@@ -10,23 +10,24 @@
 #include "table_vectors.h"
 
 /* A provisioned table with one GSI, as pcf_table_normalize shapes it. */
-#define LIVE                                                                                   \
-	"{\"TableName\":\"t\",\"TableArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\"," \
-	"\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"        \
-	"{\"AttributeName\":\"g\",\"AttributeType\":\"S\"}],"                                  \
-	"\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"                     \
-	"\"BillingMode\":\"%s\",%s"                                                            \
-	"\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_g\",\"KeySchema\":["                  \
-	"{\"AttributeName\":\"g\",\"KeyType\":\"HASH\"}],\"Projection\":"                      \
-	"{\"ProjectionType\":\"ALL\"}%s}],"                                                    \
-	"\"StreamSpecification\":{\"StreamEnabled\":true,\"StreamViewType\":\"NEW_IMAGE\"},"   \
-	"\"SSESpecification\":{\"Enabled\":false},\"TableClass\":\"STANDARD\","                \
-	"\"DeletionProtectionEnabled\":false,"                                                 \
-	"\"TimeToLiveSpecification\":{\"Enabled\":true,\"AttributeName\":\"exp\"},"            \
-	"\"PointInTimeRecoverySpecification\":{\"PointInTimeRecoveryEnabled\":false},"         \
+#define LIVE                                                                                       \
+	"{\"TableName\":\"t\",\"TableArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\","   \
+	"\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"            \
+	"{\"AttributeName\":\"g\",\"AttributeType\":\"S\"}],"                                      \
+	"\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"                         \
+	"\"BillingMode\":\"%s\",%s"                                                                \
+	"\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_g\",\"KeySchema\":["                      \
+	"{\"AttributeName\":\"g\",\"KeyType\":\"HASH\"}],\"Projection\":"                          \
+	"{\"ProjectionType\":\"ALL\"}%s}],"                                                        \
+	"\"StreamSpecification\":{\"StreamEnabled\":true,\"StreamViewType\":\"NEW_IMAGE\"},"       \
+	"\"SSESpecification\":{\"Enabled\":false},\"TableClass\":\"STANDARD\","                    \
+	"\"DeletionProtectionEnabled\":false,"                                                     \
+	"\"TimeToLiveSpecification\":{\"Enabled\":true,\"AttributeName\":\"exp\"},"                \
+	"\"PointInTimeRecoverySpecification\":{\"PointInTimeRecoveryEnabled\":false},"             \
 	"\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"},{\"Key\":\"old\",\"Value\":\"x\"}]}"
 
-#define PT(r, w) "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":" #r ",\"WriteCapacityUnits\":" #w "}"
+#define PT(r, w)                                                                                   \
+	"\"ProvisionedThroughput\":{\"ReadCapacityUnits\":" #r ",\"WriteCapacityUnits\":" #w "}"
 
 static cJSON *live(int provisioned)
 {
@@ -77,7 +78,7 @@ static void assert_step(const pcf_plan *p, size_t i, const char *action, const c
 	cr_assert_str_eq(p->steps[i].action, action, "step %zu", i);
 	got = tv_print(p->steps[i].request);
 	cr_assert(pcf_table_same_set(want, p->steps[i].request), "step %zu: %s, expected %s", i,
-		  got, json);
+	          got, json);
 	cJSON_free(got);
 	cJSON_Delete(want);
 }
@@ -99,20 +100,22 @@ Test(table_planner, a_recorded_table_against_its_definition_needs_no_step)
 	cJSON *t = tv_table("ddblocal_describe_full");
 	cJSON *cur = pcf_table_normalize(t, NULL, NULL, NULL);
 	cJSON *def = tv_json(
-		"{\"TableName\":\"full\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\","
-		"\"AttributeType\":\"S\"},{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"},"
-		"{\"AttributeName\":\"email\",\"AttributeType\":\"S\"},{\"AttributeName\":\"lsk\","
-		"\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":"
-		"\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],\"ProvisionedThroughput\":"
-		"{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":4},\"GlobalSecondaryIndexes\":[{"
-		"\"IndexName\":\"by_email\",\"KeySchema\":[{\"AttributeName\":\"email\",\"KeyType\":"
-		"\"HASH\"}],\"Projection\":{\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"b\","
-		"\"a\"]},\"ProvisionedThroughput\":{\"ReadCapacityUnits\":2,\"WriteCapacityUnits\":3}}],"
-		"\"LocalSecondaryIndexes\":[{\"IndexName\":\"by_lsk\",\"KeySchema\":[{\"AttributeName\":"
-		"\"id\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"lsk\",\"KeyType\":\"RANGE\"}],"
-		"\"Projection\":{\"ProjectionType\":\"KEYS_ONLY\"}}],\"StreamSpecification\":{"
-		"\"StreamEnabled\":true,\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},\"TableClass\":"
-		"\"STANDARD\",\"DeletionProtectionEnabled\":false}");
+	    "{\"TableName\":\"full\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\","
+	    "\"AttributeType\":\"S\"},{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"},"
+	    "{\"AttributeName\":\"email\",\"AttributeType\":\"S\"},{\"AttributeName\":\"lsk\","
+	    "\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":"
+	    "\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],\"ProvisionedThroughput\":"
+	    "{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":4},\"GlobalSecondaryIndexes\":[{"
+	    "\"IndexName\":\"by_email\",\"KeySchema\":[{\"AttributeName\":\"email\",\"KeyType\":"
+	    "\"HASH\"}],\"Projection\":{\"ProjectionType\":\"INCLUDE\",\"NonKeyAttributes\":[\"b\","
+	    "\"a\"]},\"ProvisionedThroughput\":{\"ReadCapacityUnits\":2,\"WriteCapacityUnits\":3}}]"
+	    ","
+	    "\"LocalSecondaryIndexes\":[{\"IndexName\":\"by_lsk\",\"KeySchema\":[{"
+	    "\"AttributeName\":"
+	    "\"id\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"lsk\",\"KeyType\":\"RANGE\"}],"
+	    "\"Projection\":{\"ProjectionType\":\"KEYS_ONLY\"}}],\"StreamSpecification\":{"
+	    "\"StreamEnabled\":true,\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},\"TableClass\":"
+	    "\"STANDARD\",\"DeletionProtectionEnabled\":false}");
 	pcf_plan p = plan_of(def, cur);
 	cr_assert_eq(p.count, 0);
 	pcf_plan_cleanup(&p);
@@ -128,8 +131,8 @@ Test(table_planner, table_throughput_alone)
 	pcf_plan p = plan_of(want, cur);
 	cr_assert_eq(p.count, 1);
 	assert_step(&p, 0, "UpdateTable",
-		    "{\"TableName\":\"t\",\"ProvisionedThroughput\":{\"ReadCapacityUnits\":10,"
-		    "\"WriteCapacityUnits\":5}}");
+	            "{\"TableName\":\"t\",\"ProvisionedThroughput\":{\"ReadCapacityUnits\":10,"
+	            "\"WriteCapacityUnits\":5}}");
 	cr_assert_eq(p.steps[0].flags, 0u);
 	pcf_plan_cleanup(&p);
 	cJSON_Delete(want);
@@ -141,10 +144,12 @@ Test(table_planner, to_provisioned_carries_every_index_throughput_in_one_call)
 	cJSON *cur = live(0), *prov = live(1), *want = same_as(prov);
 	pcf_plan p = plan_of(want, cur);
 	cr_assert_eq(p.count, 1, "no separate index throughput step");
-	assert_step(&p, 0, "UpdateTable",
-		    "{\"TableName\":\"t\",\"BillingMode\":\"PROVISIONED\"," PT(5, 5) ","
-		    "\"GlobalSecondaryIndexUpdates\":[{\"Update\":{\"IndexName\":\"by_g\"," PT(1, 1)
-		    "}}]}");
+	assert_step(
+	    &p, 0, "UpdateTable",
+	    "{\"TableName\":\"t\",\"BillingMode\":\"PROVISIONED\"," PT(
+	        5, 5) ","
+	              "\"GlobalSecondaryIndexUpdates\":[{\"Update\":{\"IndexName\":\"by_g\"," PT(
+	                  1, 1) "}}]}");
 	pcf_plan_cleanup(&p);
 	cJSON_Delete(want);
 	cJSON_Delete(prov);
@@ -159,7 +164,7 @@ Test(table_planner, to_on_demand_sends_no_throughput)
 	pcf_plan p = plan_of(want, cur);
 	cr_assert_eq(p.count, 1);
 	assert_step(&p, 0, "UpdateTable",
-		    "{\"TableName\":\"t\",\"BillingMode\":\"PAY_PER_REQUEST\"}");
+	            "{\"TableName\":\"t\",\"BillingMode\":\"PAY_PER_REQUEST\"}");
 	pcf_plan_cleanup(&p);
 	cJSON_Delete(want);
 	cJSON_Delete(ppr);
@@ -174,8 +179,8 @@ Test(table_planner, index_throughput_alone)
 	pcf_plan p = plan_of(want, cur);
 	cr_assert_eq(p.count, 1);
 	assert_step(&p, 0, "UpdateTable",
-		    "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":[{\"Update\":{"
-		    "\"IndexName\":\"by_g\"," PT(1, 7) "}}]}");
+	            "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":[{\"Update\":{"
+	            "\"IndexName\":\"by_g\"," PT(1, 7) "}}]}");
 	pcf_plan_cleanup(&p);
 	cJSON_Delete(want);
 	cJSON_Delete(cur);
@@ -184,21 +189,22 @@ Test(table_planner, index_throughput_alone)
 Test(table_planner, a_new_index_is_one_create_with_its_attributes)
 {
 	cJSON *cur = live(1), *want = same_as(cur);
-	cJSON_AddItemToArray(cJSON_GetObjectItem(want, "GlobalSecondaryIndexes"),
-			     tv_json("{\"IndexName\":\"by_n\",\"KeySchema\":[{\"AttributeName\":"
-				     "\"n\",\"KeyType\":\"HASH\"}],\"Projection\":{\"ProjectionType\":"
-				     "\"KEYS_ONLY\"}," PT(2, 2) "}"));
+	cJSON_AddItemToArray(
+	    cJSON_GetObjectItem(want, "GlobalSecondaryIndexes"),
+	    tv_json("{\"IndexName\":\"by_n\",\"KeySchema\":[{\"AttributeName\":"
+	            "\"n\",\"KeyType\":\"HASH\"}],\"Projection\":{\"ProjectionType\":"
+	            "\"KEYS_ONLY\"}," PT(2, 2) "}"));
 	cJSON_AddItemToArray(cJSON_GetObjectItem(want, "AttributeDefinitions"),
-			     tv_json("{\"AttributeName\":\"n\",\"AttributeType\":\"N\"}"));
+	                     tv_json("{\"AttributeName\":\"n\",\"AttributeType\":\"N\"}"));
 	pcf_plan p = plan_of(want, cur);
 	cr_assert_eq(p.count, 1);
 	assert_step(&p, 0, "UpdateTable",
-		    "{\"TableName\":\"t\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\","
-		    "\"AttributeType\":\"S\"},{\"AttributeName\":\"g\",\"AttributeType\":\"S\"},"
-		    "{\"AttributeName\":\"n\",\"AttributeType\":\"N\"}],"
-		    "\"GlobalSecondaryIndexUpdates\":[{\"Create\":{\"IndexName\":\"by_n\","
-		    "\"KeySchema\":[{\"AttributeName\":\"n\",\"KeyType\":\"HASH\"}],"
-		    "\"Projection\":{\"ProjectionType\":\"KEYS_ONLY\"}," PT(2, 2) "}}]}");
+	            "{\"TableName\":\"t\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\","
+	            "\"AttributeType\":\"S\"},{\"AttributeName\":\"g\",\"AttributeType\":\"S\"},"
+	            "{\"AttributeName\":\"n\",\"AttributeType\":\"N\"}],"
+	            "\"GlobalSecondaryIndexUpdates\":[{\"Create\":{\"IndexName\":\"by_n\","
+	            "\"KeySchema\":[{\"AttributeName\":\"n\",\"KeyType\":\"HASH\"}],"
+	            "\"Projection\":{\"ProjectionType\":\"KEYS_ONLY\"}," PT(2, 2) "}}]}");
 	pcf_plan_cleanup(&p);
 	cJSON_Delete(want);
 	cJSON_Delete(cur);
@@ -218,14 +224,15 @@ Test(table_planner, indexes_the_definition_does_not_list_are_left_alone)
 Test(table_planner, stream_view_change_is_disable_then_enable)
 {
 	cJSON *cur = live(1), *want = same_as(cur);
-	set(want, "StreamSpecification", "{\"StreamEnabled\":true,\"StreamViewType\":\"KEYS_ONLY\"}");
+	set(want, "StreamSpecification",
+	    "{\"StreamEnabled\":true,\"StreamViewType\":\"KEYS_ONLY\"}");
 	pcf_plan p = plan_of(want, cur);
 	cr_assert_eq(p.count, 2);
 	assert_step(&p, 0, "UpdateTable",
-		    "{\"TableName\":\"t\",\"StreamSpecification\":{\"StreamEnabled\":false}}");
+	            "{\"TableName\":\"t\",\"StreamSpecification\":{\"StreamEnabled\":false}}");
 	assert_step(&p, 1, "UpdateTable",
-		    "{\"TableName\":\"t\",\"StreamSpecification\":{\"StreamEnabled\":true,"
-		    "\"StreamViewType\":\"KEYS_ONLY\"}}");
+	            "{\"TableName\":\"t\",\"StreamSpecification\":{\"StreamEnabled\":true,"
+	            "\"StreamViewType\":\"KEYS_ONLY\"}}");
 	pcf_plan_cleanup(&p);
 	cJSON_Delete(want);
 	cJSON_Delete(cur);
@@ -239,18 +246,18 @@ Test(table_planner, ttl_changes_only_when_they_differ)
 	p = plan_of(want, cur);
 	cr_assert_eq(p.count, 1);
 	assert_step(&p, 0, "UpdateTimeToLive",
-		    "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":false,"
-		    "\"AttributeName\":\"exp\"}}");
+	            "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":false,"
+	            "\"AttributeName\":\"exp\"}}");
 	pcf_plan_cleanup(&p);
 	set(want, "TimeToLiveSpecification", "{\"Enabled\":true,\"AttributeName\":\"gone_at\"}");
 	p = plan_of(want, cur);
 	cr_assert_eq(p.count, 2, "another attribute: disable the old one, enable the new");
 	assert_step(&p, 0, "UpdateTimeToLive",
-		    "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":false,"
-		    "\"AttributeName\":\"exp\"}}");
+	            "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":false,"
+	            "\"AttributeName\":\"exp\"}}");
 	assert_step(&p, 1, "UpdateTimeToLive",
-		    "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":true,"
-		    "\"AttributeName\":\"gone_at\"}}");
+	            "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":true,"
+	            "\"AttributeName\":\"gone_at\"}}");
 	pcf_plan_cleanup(&p);
 	cJSON_Delete(want);
 	cJSON_Delete(cur);
@@ -260,18 +267,20 @@ Test(table_planner, pitr_and_tags)
 {
 	cJSON *cur = live(1), *want = same_as(cur);
 	set(want, "PointInTimeRecoverySpecification", "{\"PointInTimeRecoveryEnabled\":true}");
-	set(want, "Tags", "[{\"Key\":\"team\",\"Value\":\"data\"},{\"Key\":\"env\",\"Value\":\"dev\"}]");
+	set(want, "Tags",
+	    "[{\"Key\":\"team\",\"Value\":\"data\"},{\"Key\":\"env\",\"Value\":\"dev\"}]");
 	pcf_plan p = plan_of(want, cur);
 	cr_assert_eq(p.count, 3);
 	assert_step(&p, 0, "UpdateContinuousBackups",
-		    "{\"TableName\":\"t\",\"PointInTimeRecoverySpecification\":"
-		    "{\"PointInTimeRecoveryEnabled\":true}}");
+	            "{\"TableName\":\"t\",\"PointInTimeRecoverySpecification\":"
+	            "{\"PointInTimeRecoveryEnabled\":true}}");
 	assert_step(&p, 1, "TagResource",
-		    "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\","
-		    "\"Tags\":[{\"Key\":\"env\",\"Value\":\"dev\"},{\"Key\":\"team\",\"Value\":\"data\"}]}");
+	            "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\","
+	            "\"Tags\":[{\"Key\":\"env\",\"Value\":\"dev\"},{\"Key\":\"team\",\"Value\":"
+	            "\"data\"}]}");
 	assert_step(&p, 2, "UntagResource",
-		    "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\","
-		    "\"TagKeys\":[\"old\"]}");
+	            "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\","
+	            "\"TagKeys\":[\"old\"]}");
 	pcf_plan_cleanup(&p);
 	cJSON_Delete(want);
 	cJSON_Delete(cur);
@@ -289,18 +298,17 @@ Test(table_planner, several_changes_run_in_dynamodb_order)
 	set(want, "TimeToLiveSpecification", "{\"Enabled\":false}");
 	set(want, "Tags", "[{\"Key\":\"team\",\"Value\":\"core\"}]");
 	pcf_plan p = plan_of(want, cur);
-	static const char *const summaries[] = {"delete index by_g", "ProvisionedThroughput",
-						"TableClass", "create index by_g", "disable stream",
-						"DeletionProtectionEnabled", "disable TTL",
-						"remove tags old"};
+	static const char *const summaries[] = {
+	    "delete index by_g", "ProvisionedThroughput",     "TableClass",  "create index by_g",
+	    "disable stream",    "DeletionProtectionEnabled", "disable TTL", "remove tags old"};
 	cr_assert_eq(p.count, 8);
 	for (size_t i = 0; i < 8; i++)
 		cr_assert(strncmp(p.steps[i].summary, summaries[i], strlen(summaries[i])) == 0,
-			  "step %zu is \"%s\", expected \"%s...\"", i, p.steps[i].summary,
-			  summaries[i]);
+		          "step %zu is \"%s\", expected \"%s...\"", i, p.steps[i].summary,
+		          summaries[i]);
 	assert_step(&p, 0, "UpdateTable",
-		    "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":[{\"Delete\":"
-		    "{\"IndexName\":\"by_g\"}}]}");
+	            "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":[{\"Delete\":"
+	            "{\"IndexName\":\"by_g\"}}]}");
 	pcf_plan_cleanup(&p);
 	cJSON_Delete(want);
 	cJSON_Delete(cur);
@@ -309,18 +317,19 @@ Test(table_planner, several_changes_run_in_dynamodb_order)
 Test(table_planner, key_schema_lsi_and_key_type_changes_need_replacement)
 {
 	static const char *const changes[][2] = {
-		{"KeySchema", "[{\"AttributeName\":\"g\",\"KeyType\":\"HASH\"}]"},
-		{"AttributeDefinitions", "[{\"AttributeName\":\"id\",\"AttributeType\":\"N\"},"
-					 "{\"AttributeName\":\"g\",\"AttributeType\":\"S\"}]"},
-		{"LocalSecondaryIndexes", "[{\"IndexName\":\"l\",\"KeySchema\":[{\"AttributeName\":"
-					  "\"id\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"g\","
-					  "\"KeyType\":\"RANGE\"}],\"Projection\":{\"ProjectionType\":"
-					  "\"ALL\"}}]"},
+	    {"KeySchema", "[{\"AttributeName\":\"g\",\"KeyType\":\"HASH\"}]"},
+	    {"AttributeDefinitions", "[{\"AttributeName\":\"id\",\"AttributeType\":\"N\"},"
+	                             "{\"AttributeName\":\"g\",\"AttributeType\":\"S\"}]"},
+	    {"LocalSecondaryIndexes", "[{\"IndexName\":\"l\",\"KeySchema\":[{\"AttributeName\":"
+	                              "\"id\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"g\","
+	                              "\"KeyType\":\"RANGE\"}],\"Projection\":{\"ProjectionType\":"
+	                              "\"ALL\"}}]"},
 	};
 	for (size_t i = 0; i < 3; i++) {
 		cJSON *cur = live(1), *want = same_as(cur);
 		set(want, changes[i][0], changes[i][1]);
-		set(want, "ProvisionedThroughput", "{\"ReadCapacityUnits\":9,\"WriteCapacityUnits\":9}");
+		set(want, "ProvisionedThroughput",
+		    "{\"ReadCapacityUnits\":9,\"WriteCapacityUnits\":9}");
 		pcf_plan p = plan_of(want, cur);
 		cr_assert_eq(p.count, 1, "only the replacement, nothing else (%s)", changes[i][0]);
 		assert_step(&p, 0, "DeleteTable", "{\"TableName\":\"t\"}");
@@ -338,11 +347,11 @@ Test(table_planner, after_create_only_ttl_and_pitr_need_calls)
 	pcf_plan p = plan_of(want, NULL);
 	cr_assert_eq(p.count, 2);
 	assert_step(&p, 0, "UpdateTimeToLive",
-		    "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":true,"
-		    "\"AttributeName\":\"exp\"}}");
+	            "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":true,"
+	            "\"AttributeName\":\"exp\"}}");
 	assert_step(&p, 1, "UpdateContinuousBackups",
-		    "{\"TableName\":\"t\",\"PointInTimeRecoverySpecification\":"
-		    "{\"PointInTimeRecoveryEnabled\":true}}");
+	            "{\"TableName\":\"t\",\"PointInTimeRecoverySpecification\":"
+	            "{\"PointInTimeRecoveryEnabled\":true}}");
 	pcf_plan_cleanup(&p);
 	set(want, "PointInTimeRecoverySpecification", "{\"PointInTimeRecoveryEnabled\":false}");
 	set(want, "TimeToLiveSpecification", "{\"Enabled\":false}");

@@ -13,15 +13,15 @@ static void load(const char *yaml, pcf_diags *diags)
 {
 	pcf_diags load_diags;
 	pcf_diags_init(&load_diags);
-	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "pcf.yml", &load_diags), 0,
-		     "%zu load problems: %s", load_diags.count,
-		     load_diags.count ? load_diags.items[0].message : "");
+	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "pcf.yml", &load_diags),
+	             0, "%zu load problems: %s", load_diags.count,
+	             load_diags.count ? load_diags.items[0].message : "");
 	pcf_diags_cleanup(&load_diags);
 	pcf_diags_init(diags);
 	pcf_table_validate(&defs->particles[0], diags);
 	for (size_t i = 0; i < diags->count; i++)
 		cr_log_info("%d:%d: %s", diags->items[i].line, diags->items[i].column,
-			    diags->items[i].message);
+		            diags->items[i].message);
 }
 
 static void done(pcf_diags *diags)
@@ -52,7 +52,8 @@ Test(table_schema, a_definition_using_every_field_is_valid)
 	     "    - {AttributeName: id, AttributeType: S}\n"
 	     "    - {AttributeName: at, AttributeType: N}\n"
 	     "    - {AttributeName: email, AttributeType: S}\n"
-	     "  KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: at, KeyType: RANGE}]\n"
+	     "  KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: at, KeyType: "
+	     "RANGE}]\n"
 	     "  BillingMode: PROVISIONED\n"
 	     "  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n"
 	     "  GlobalSecondaryIndexes:\n"
@@ -62,7 +63,8 @@ Test(table_schema, a_definition_using_every_field_is_valid)
 	     "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
 	     "  LocalSecondaryIndexes:\n"
 	     "    - IndexName: by_email_local\n"
-	     "      KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: email, KeyType: RANGE}]\n"
+	     "      KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: email, "
+	     "KeyType: RANGE}]\n"
 	     "      Projection: {ProjectionType: KEYS_ONLY}\n"
 	     "  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_IMAGE}\n"
 	     "  SSESpecification: {Enabled: true, SSEType: KMS, KMSMasterKeyId: alias/x}\n"
@@ -79,19 +81,19 @@ Test(table_schema, a_definition_using_every_field_is_valid)
 Test(table_schema, every_problem_is_reported_at_its_line)
 {
 	pcf_diags d;
-	load("pcf_name: orders\n"                                                  /* 1 */
-	     "flavor: dynamodb_table\n"                                            /* 2 */
-	     "aws_resource:\n"                                                     /* 3 */
-	     "  TableName: orders\n"                                               /* 4 */
-	     "  AttributeDefinitions:\n"                                           /* 5 */
-	     "    - {AttributeName: id, AttributeType: X}\n"                       /* 6 */
-	     "    - {AttributeName: unused, AttributeType: S}\n"                   /* 7 */
-	     "  KeySchema: [{AttributeName: id, KeyType: RANGE}]\n"                /* 8 */
-	     "  BillingMode: PAY_PER_REQUEST\n"                                    /* 9 */
+	load("pcf_name: orders\n"                                                       /* 1 */
+	     "flavor: dynamodb_table\n"                                                 /* 2 */
+	     "aws_resource:\n"                                                          /* 3 */
+	     "  TableName: orders\n"                                                    /* 4 */
+	     "  AttributeDefinitions:\n"                                                /* 5 */
+	     "    - {AttributeName: id, AttributeType: X}\n"                            /* 6 */
+	     "    - {AttributeName: unused, AttributeType: S}\n"                        /* 7 */
+	     "  KeySchema: [{AttributeName: id, KeyType: RANGE}]\n"                     /* 8 */
+	     "  BillingMode: PAY_PER_REQUEST\n"                                         /* 9 */
 	     "  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n" /* 10 */
-	     "  StreamSpecification: {StreamEnabled: true}\n"                      /* 11 */
-	     "  TimeToLiveSpecification: {Enabled: true}\n"                        /* 12 */
-	     "  Colour: blue\n",                                                   /* 13 */
+	     "  StreamSpecification: {StreamEnabled: true}\n"                           /* 11 */
+	     "  TimeToLiveSpecification: {Enabled: true}\n"                             /* 12 */
+	     "  Colour: blue\n",                                                        /* 13 */
 	     &d);
 	cr_assert(reported(&d, 6, "X"), "enum value");
 	cr_assert(reported(&d, 7, "unused"), "unused attribute definition");
@@ -111,7 +113,8 @@ Test(table_schema, throughput_must_match_billing_mode)
 	     "flavor: dynamodb_table\n"
 	     "aws_resource:\n"
 	     "  TableName: t\n"
-	     "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, {AttributeName: g, AttributeType: S}]\n"
+	     "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, {AttributeName: g, "
+	     "AttributeType: S}]\n"
 	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
 	     "  GlobalSecondaryIndexes:\n"
 	     "    - IndexName: by_g\n"
@@ -137,8 +140,10 @@ Test(table_schema, keys_must_be_defined_and_indexes_unique)
 	     "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
 	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
 	     "  GlobalSecondaryIndexes:\n"
-	     "    - {IndexName: x, KeySchema: [{AttributeName: nope, KeyType: HASH}], Projection: {ProjectionType: ALL}}\n"
-	     "    - {IndexName: x, KeySchema: [{AttributeName: id, KeyType: HASH}], Projection: {ProjectionType: ALL}}\n"
+	     "    - {IndexName: x, KeySchema: [{AttributeName: nope, KeyType: HASH}], Projection: "
+	     "{ProjectionType: ALL}}\n"
+	     "    - {IndexName: x, KeySchema: [{AttributeName: id, KeyType: HASH}], Projection: "
+	     "{ProjectionType: ALL}}\n"
 	     "  Tags: [{Key: a, Value: b}, {Key: a, Value: c}]\n",
 	     &d);
 	cr_assert(reported(&d, 9, "nope"));

@@ -42,7 +42,7 @@ Test(table_status, an_active_table_with_a_creating_index_is_pending)
 	char why[128];
 	/* DynamoDB Local with -delayTransientStatuses, right after a GSI create. */
 	cr_assert_eq(state_of("ddblocal_describe_gsi_creating", why, sizeof(why)),
-		     PCF_STATE_PENDING);
+	             PCF_STATE_PENDING);
 	cr_assert_str_eq(why, "index by_g CREATING");
 }
 
@@ -50,13 +50,13 @@ Test(table_status, archived_and_inaccessible_tables_are_unavailable)
 {
 	/* Hand-made: no local server produces these statuses. */
 	static const char *const statuses[] = {"INACCESSIBLE_ENCRYPTION_CREDENTIALS", "ARCHIVING",
-					       "ARCHIVED"};
+	                                       "ARCHIVED"};
 	for (size_t i = 0; i < 3; i++) {
 		char text[256], why[128];
 		snprintf(text, sizeof(text),
-			 "{\"TableName\":\"t\",\"TableStatus\":\"%s\",\"GlobalSecondaryIndexes\":"
-			 "[{\"IndexName\":\"g\",\"IndexStatus\":\"CREATING\"}]}",
-			 statuses[i]);
+		         "{\"TableName\":\"t\",\"TableStatus\":\"%s\",\"GlobalSecondaryIndexes\":"
+		         "[{\"IndexName\":\"g\",\"IndexStatus\":\"CREATING\"}]}",
+		         statuses[i]);
 		cJSON *t = tv_json(text);
 		cr_assert_eq(pcf_table_state(t, why, sizeof(why)), PCF_STATE_UNAVAILABLE);
 		cr_assert(strstr(why, statuses[i]) != NULL);
