@@ -62,8 +62,9 @@ struct pcf_engine {
 };
 
 /*
- * The particles a command runs: the selected ones and, for apply, their
- * ancestors. in_run is caller storage of engine->count ints.
+ * The particles a command runs: the selected ones and, for apply, the
+ * ancestors of those whose desired state is running. in_run is caller
+ * storage of engine->count ints.
  */
 void pcf_graph_run_set(const pcf_engine *engine, pcf_command command, int *in_run);
 /* Fills *out (malloc'd) with the indices of parents of i; 0 or PCF_ENOMEM / PCF_ENOTFOUND. */

@@ -1,8 +1,9 @@
 /*
  * The dependency graph: parents named by "flavor:name", checked for
  * existence and cycles, $inherit$ references checked to name a parent,
- * and the set of particles a command runs (the selection, plus ancestors
- * for apply, since a child cannot converge before its parents).
+ * and the set of particles a command runs (the selection, plus for apply
+ * the ancestors of those that should run, since a child cannot converge
+ * before its parents).
  *
  * Checks here need every particle together, so they live in the core and
  * not in a flavor's validate; none touches the network.
@@ -185,11 +186,12 @@ void pcf_graph_run_set(const pcf_engine *engine, pcf_command command, int *in_ru
 		in_run[i] = engine->selected[i];
 	if (command != PCF_COMMAND_APPLY)
 		return;
-	/* Ancestors of the selection; the graph is small, so iterate to a fixpoint. */
+	/* Ancestors of what should run (a particle being deleted needs no
+	 * parents); the graph is small, so iterate to a fixpoint. */
 	while (changed) {
 		changed = 0;
 		for (size_t i = 0; i < engine->count; i++) {
-			if (!in_run[i])
+			if (!in_run[i] || engine->desired[i] != PCF_DESIRED_RUNNING)
 				continue;
 			for (size_t k = 0; k < engine->parent_count[i]; k++) {
 				size_t j = engine->parents[i][k];

@@ -83,7 +83,8 @@ void pcf_engine_free(pcf_engine *engine);
 
 /*
  * Restricts the run to these selectors ("name" or "flavor:name") and, for
- * apply, their parents. None selected: all. PCF_ENOTFOUND names the first
+ * apply, the ancestors of those to be running (a particle being deleted
+ * needs no parents). None selected: all. PCF_ENOTFOUND names the first
  * unknown selector.
  */
 int pcf_engine_select(pcf_engine *engine, const char *const *selectors, size_t count,
@@ -131,7 +132,8 @@ typedef struct pcf_run_report {
 void pcf_run_report_free(pcf_run_report *report);
 
 /*
- * Converges every selected particle and its ancestors. Returns 0 when all
+ * Converges every selected particle (and the ancestors of those to be
+ * running, see pcf_engine_select). Returns 0 when all
  * converged, else the code of the first particle (in definition order)
  * that failed, timed out (PCF_ETIMEDOUT) or was refused, a root cause
  * before a SKIPPED one; err receives that particle's error. *out is set

@@ -198,6 +198,28 @@ Test(graph, set_desired_overrides_only_the_selection)
 	cr_assert_eq(fake_get("orders")->exists, 0);
 	cr_assert_eq(fake_get("users")->exists, 1);
 	cr_assert_eq(fake_get("users")->terminates, 0);
+	cr_assert_eq(rr->count, 1, "deleting a child does not converge its parents");
+}
+
+Test(graph, deleting_a_child_never_creates_its_missing_parent)
+{
+	fake_spec s[] = {
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	const char *sel[] = {"orders"};
+	o.yes = 1;
+	fake_existing("orders", "{}");
+	defs = fake_defs(s, 2);
+	engine = fake_engine(defs, &o);
+
+	cr_assert_eq(pcf_engine_select(engine, sel, 1, NULL), 0);
+	pcf_engine_set_desired(engine, PCF_DESIRED_TERMINATED);
+	cr_assert_eq(pcf_engine_apply(engine, &rr, NULL), 0);
+	cr_assert_eq(fake_get("users")->starts, 0);
+	cr_assert_eq(fake_get("users")->syncs, 0);
+	cr_assert_eq(fake_get("orders")->exists, 0);
 }
 
 Test(graph, a_cycle_fails_its_particles_instead_of_hanging)
