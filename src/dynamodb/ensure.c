@@ -1,8 +1,9 @@
 /*
  * Ensure-exists for a table: create it from a definition when it is
- * missing, accept a concurrent creator (ResourceInUseException) as
- * success, and refuse a table of that name whose key does not match,
- * because items written with one key schema are unreadable with another.
+ * missing (or once it has finished being deleted), accept a concurrent
+ * creator (ResourceInUseException) as success, and refuse a table of that
+ * name whose key does not match, because items written with one key
+ * schema are unreadable with another.
  */
 #include "ddb_internal.h"
 
@@ -74,6 +75,12 @@ int ddb_key_schema_check(const cJSON *table, const cJSON *create_request, pcf_er
 	return 0;
 }
 
+static int is_deleting(const cJSON *table)
+{
+	const char *st = str_field(table, "TableStatus");
+	return st && strcmp(st, "DELETING") == 0;
+}
+
 int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request, long timeout_ms,
                          pcf_error *err)
 {
@@ -88,6 +95,15 @@ int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request, 
 		    "ensure_table needs a CreateTable request with a TableName and "
 		    "a HASH key");
 	rc = pcf_ddb_describe_table(&table, db, name, err);
+	if (rc == 0 && is_deleting(table)) {
+		/* A table on its way out is waited out, then made anew. */
+		cJSON_Delete(table);
+		table = NULL;
+		rc = pcf_ddb_wait_table(NULL, db, name, PCF_DDB_TABLE_DELETED, ENSURE_POLL_MS,
+		                        timeout_ms, err);
+		if (rc == 0)
+			rc = PCF_ERESOURCE_NOT_FOUND;
+	}
 	if (rc == PCF_ERESOURCE_NOT_FOUND) {
 		rc = pcf_ddb_create_table(NULL, db, create_request, err);
 		/* Someone else created it between our look and our create. */

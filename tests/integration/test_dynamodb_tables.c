@@ -63,6 +63,14 @@ Test(ddb_wait, through_creating_and_deleting_with_a_distinct_error_each_way)
 	IT_OK(pcf_ddb_wait_table(NULL, db, name, PCF_DDB_TABLE_DELETED, 50, 60000, &err), err);
 	cr_assert_eq(pcf_ddb_wait_table(NULL, db, name, PCF_DDB_TABLE_ACTIVE, 50, 60000, &err),
 	             PCF_ERESOURCE_NOT_FOUND);
+
+	/* ensure_table waits out a DELETING table and creates it again. */
+	IT_OK(pcf_ddb_ensure_table(NULL, db, req, 60000, &err), err);
+	IT_OK(pcf_ddb_delete_table(NULL, db, name, &err), err);
+	IT_OK(pcf_ddb_ensure_table(&desc, db, req, 60000, &err), err);
+	cr_assert_str_eq(cJSON_GetObjectItem(desc, "TableStatus")->valuestring, "ACTIVE");
+	cJSON_Delete(desc);
+	IT_OK(pcf_ddb_delete_table(NULL, db, name, &err), err);
 	cJSON_Delete(req);
 	pcf_ddb_free(db);
 }

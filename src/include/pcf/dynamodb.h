@@ -205,7 +205,10 @@ int pcf_ddb_wait_table(cJSON **out, pcf_ddb *db, const char *table, pcf_ddb_tabl
 /*
  * Creates the table of create_request unless it exists, treating a
  * concurrent creator's ResourceInUseException as success, then waits for
- * ACTIVE. Fails with PCF_ESCHEMA when the existing key schema differs.
+ * ACTIVE. A table that is being deleted is waited out and created anew.
+ * Fails with PCF_ESCHEMA when the existing key schema (key attribute names,
+ * roles and types) differs, or as pcf_ddb_wait_table does; timeout_ms
+ * bounds each wait. *out (may be NULL) gets the ACTIVE description.
  */
 int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request,
 			 long timeout_ms, pcf_error *err);
