@@ -1,0 +1,57 @@
+/*
+ * pcf_services: one DynamoDB client per region, made on first use, shared
+ * by every thread that asks. No request is sent.
+ */
+#include <criterion/criterion.h>
+#include <pcf/particles.h>
+#include <pthread.h>
+#include <string.h>
+
+static pcf_services *shared;
+
+static void *ask(void *region)
+{
+	pcf_ddb *db = NULL;
+	cr_assert_eq(pcf_services_ddb(&db, shared, region, NULL), 0);
+	return db;
+}
+
+Test(services, one_client_per_region)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_ddb *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+	char endpoint[] = "http://127.0.0.1:9";
+	o.endpoint = endpoint;
+	o.region = "us-east-1";
+	cr_assert_eq(pcf_services_new(&shared, &o, &err), 0, "%s", err.message);
+	endpoint[0] = 'X'; /* the base options were copied */
+	cr_assert_eq(pcf_services_ddb(&a, shared, NULL, &err), 0, "%s", err.message);
+	cr_assert_eq(pcf_services_ddb(&b, shared, "", &err), 0);
+	cr_assert_eq(pcf_services_ddb(&c, shared, "eu-west-1", &err), 0);
+	cr_assert_eq(pcf_services_ddb(&d, shared, "eu-west-1", &err), 0);
+	cr_assert_eq(a, b, "an empty region_name is the default region");
+	cr_assert_eq(c, d);
+	cr_assert_neq(a, c);
+	cr_assert_str_eq(pcf_aws_client_region(pcf_ddb_transport(a)), "us-east-1");
+	cr_assert_str_eq(pcf_aws_client_region(pcf_ddb_transport(c)), "eu-west-1");
+	cr_assert(
+	    strncmp(pcf_aws_client_endpoint(pcf_ddb_transport(c)), "http://127.0.0.1:9", 18) == 0,
+	    "the endpoint was copied, not borrowed");
+	pcf_services_free(shared);
+	pcf_services_free(NULL);
+}
+
+Test(services, threads_asking_at_once_share_the_client)
+{
+	pthread_t threads[8];
+	void *got[8];
+	cr_assert_eq(pcf_services_new(&shared, NULL, NULL), 0);
+	for (int i = 0; i < 8; i++)
+		pthread_create(&threads[i], NULL, ask, "ap-south-1");
+	for (int i = 0; i < 8; i++)
+		pthread_join(threads[i], &got[i]);
+	for (int i = 1; i < 8; i++)
+		cr_assert_eq(got[i], got[0]);
+	pcf_services_free(shared);
+}
