@@ -31,6 +31,11 @@ static int transport_code(CURLcode result)
 		return PCF_ETLS;
 	case CURLE_OUT_OF_MEMORY:
 		return PCF_ENOMEM;
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_BAD_CONTENT_ENCODING:
+		/* Something answered, but not in HTTP: not a network fault. */
+		return PCF_EBADRESPONSE;
 	default:
 		return PCF_ENETWORK;
 	}
