@@ -229,6 +229,24 @@ static int diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error
 	return 0;
 }
 
+/* A replacement deletes the table: refused outright where deleting is. */
+static int check_replacement(pcf_particle *p, const pcf_plan *plan, const cJSON *current,
+                             pcf_error *err)
+{
+	const pcf_step *s = plan->count > 0 ? &plan->steps[0] : NULL;
+	if (s == NULL || !(s->flags & PCF_STEP_REPLACE))
+		return 0;
+	if (pcf_particle_definition(p)->persist_on_termination)
+		return pcf_error_set(err, PCF_EREFUSED,
+		                     "%s, but persist_on_termination: true forbids deleting it",
+		                     s->summary);
+	if (pcf_table_bool(current, "DeletionProtectionEnabled") == 1)
+		return pcf_error_set(err, PCF_EREFUSED,
+		                     "%s, but the table has deletion protection enabled",
+		                     s->summary);
+	return 0;
+}
+
 static int plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_error *err)
 {
 	cJSON *want = pcf_table_canonical(pcf_particle_desired(p));
@@ -237,6 +255,8 @@ static int plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_error 
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	rc = pcf_table_plan(out, want, current, err);
 	cJSON_Delete(want);
+	if (rc == 0)
+		rc = check_replacement(p, out, current, err);
 	return rc;
 }
 

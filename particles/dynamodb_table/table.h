@@ -9,15 +9,17 @@
  * server's own fields (timestamps, sizes, ARNs, summaries) never show as
  * drift.
  *
- *   schema.c     validate: field types, enums and the rules DynamoDB enforces
- *   status.c     TableStatus / IndexStatus -> pcf_state
- *   normalize.c  DescribeTable (+ TTL, backups, tags) -> definition shape;
- *                the canonical desired tree; the diff options
- *   planner.c    desired vs current -> ordered steps
- *   ops.c        sync_state, start, terminate, diff, plan, run_step
- *   items.c      item get / put / delete
- *   export.c     live table -> definition
- *   flavor.c     the descriptor
+ *   schema.c            validate: field types, enums and the rules DynamoDB enforces
+ *   status.c            TableStatus / IndexStatus -> pcf_state
+ *   normalize.c         DescribeTable (+ TTL, backups, tags) -> definition shape;
+ *                       the canonical desired tree; the diff options
+ *   planner.c           desired vs current -> ordered UpdateTable steps
+ *   planner_settings.c  the TTL, PITR and tag steps
+ *   ops.c               sync_state, start, terminate, diff, plan, run_step, and the
+ *                       pcf_flavor_dynamodb_table descriptor
+ *   items.c             item get / put / delete
+ *   export.c            live table -> definition
+ *   util.c              cJSON helpers, order-blind equality, the region's client
  */
 #ifndef PCF_PARTICLES_DYNAMODB_TABLE_H
 #define PCF_PARTICLES_DYNAMODB_TABLE_H

@@ -245,3 +245,28 @@ Test(table_lifecycle, dynalite_export_round_trips)
 {
 	export_round_trip(PCF_LOCAL_DYNALITE, "  Tags: [{Key: team, Value: core}]\n");
 }
+
+Test(table_lifecycle, ddblocal_persisted_table_is_never_replaced)
+{
+	fixture f;
+	static const fx_run replace = {1, 1, 0, PCF_DESIRED_RUNNING};
+	pcf_error err = PCF_ERROR_INIT;
+	fx_init(&f, PCF_LOCAL_DYNAMODB_LOCAL, "keep");
+	fx_load(&f, TABLE("persist_on_termination: true\n"), f.table);
+	fx_apply_ok(&f, NULL);
+	fx_load(&f,
+	        "pcf_name: t\nflavor: dynamodb_table\npersist_on_termination: true\n"
+	        "aws_resource:\n  TableName: %s\n"
+	        "  AttributeDefinitions: [{AttributeName: pk, AttributeType: N}]\n"
+	        "  KeySchema: [{AttributeName: pk, KeyType: HASH}]\n"
+	        "  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n",
+	        f.table);
+	cr_assert_eq(fx_engine(&f, pcf_engine_apply, &replace, &err), PCF_EREFUSED);
+	cr_assert(strstr(f.report->particles[0].error.message, "persist_on_termination") != NULL,
+	          "%s", f.report->particles[0].error.message);
+	cr_assert_eq(f.counts.mutating, 1, "only the first CreateTable");
+	cJSON *t = fx_describe(&f);
+	cr_assert_str_eq(fx_string(t, "KeySchema.0.AttributeName"), "id");
+	cJSON_Delete(t);
+	fx_cleanup(&f);
+}
