@@ -64,6 +64,8 @@ struct pcf_aws_credentials_cache {
 	pthread_mutex_t lock;
 	pcf_aws_credentials current;
 	int have;
+	time_t last_attempt;   /* when a refresh was last tried */
+	time_t retry_interval; /* PCF_AWS_CREDENTIALS_RETRY_S unless a test changes it */
 	char *profile;
 	pcf_aws_credentials_context ctx;
 	pcf_logger logger;
@@ -90,6 +92,7 @@ int pcf_aws_credentials_cache_new(pcf_aws_credentials_cache **out,
 		c->ctx.logger = &c->logger;
 	}
 	c->source = source ? source : pcf_aws_credentials_chain_resolve;
+	c->retry_interval = PCF_AWS_CREDENTIALS_RETRY_S;
 	pthread_mutex_init(&c->lock, NULL);
 	*out = c;
 	return 0;
@@ -105,9 +108,15 @@ void pcf_aws_credentials_cache_free(pcf_aws_credentials_cache *cache)
 	free(cache);
 }
 
-static int needs_refresh(const pcf_aws_credentials *c, time_t now)
+/* Called with the lock held. */
+static int needs_refresh(const pcf_aws_credentials_cache *cache, time_t now)
 {
-	return c->expiration != 0 && now + PCF_AWS_CREDENTIALS_REFRESH_S >= c->expiration;
+	const pcf_aws_credentials *c = &cache->current;
+
+	if (!cache->have || (c->expiration != 0 && now >= c->expiration))
+		return 1;
+	return c->expiration != 0 && now + PCF_AWS_CREDENTIALS_REFRESH_S >= c->expiration &&
+	       now >= cache->last_attempt + cache->retry_interval;
 }
 
 int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_credentials *out,
@@ -119,7 +128,8 @@ int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_cred
 	int rc = 0;
 
 	pthread_mutex_lock(&cache->lock);
-	if (!cache->have || needs_refresh(&cache->current, now)) {
+	if (needs_refresh(cache, now)) {
+		cache->last_attempt = now;
 		rc = cache->source(&fresh, &cache->ctx, &e);
 		if (rc == 0) {
 			pcf_aws_credentials_cleanup(&cache->current);
@@ -139,6 +149,13 @@ int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_cred
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	pthread_mutex_unlock(&cache->lock);
 	return rc;
+}
+
+void pcf_aws_credentials_cache_set_retry_interval(pcf_aws_credentials_cache *cache, time_t seconds)
+{
+	pthread_mutex_lock(&cache->lock);
+	cache->retry_interval = seconds;
+	pthread_mutex_unlock(&cache->lock);
 }
 
 void pcf_aws_credentials_cache_invalidate(pcf_aws_credentials_cache *cache)

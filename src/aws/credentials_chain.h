@@ -19,6 +19,12 @@ typedef struct pcf_aws_credentials_cache pcf_aws_credentials_cache;
 
 /* How long before expiry temporary credentials are refreshed. */
 #define PCF_AWS_CREDENTIALS_REFRESH_S 300
+/*
+ * While credentials are still valid, refreshes are tried at most this
+ * often, so a source that hands out short-lived credentials (or is down)
+ * is not asked again on every request.
+ */
+#define PCF_AWS_CREDENTIALS_RETRY_S 30
 
 /*
  * A cache over resolve (or over a fixed source for tests: pass NULL for
@@ -38,6 +44,9 @@ void pcf_aws_credentials_cache_free(pcf_aws_credentials_cache *cache);
  */
 int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_credentials *out,
                                   pcf_error *err);
+
+/* Changes the minimum time between refresh attempts (tests use 0). */
+void pcf_aws_credentials_cache_set_retry_interval(pcf_aws_credentials_cache *cache, time_t seconds);
 
 /* Forgets the cached credentials (after the service said they expired). */
 void pcf_aws_credentials_cache_invalidate(pcf_aws_credentials_cache *cache);

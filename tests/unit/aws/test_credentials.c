@@ -413,6 +413,7 @@ Test(credentials, cache_refreshes_credentials_close_to_expiry)
 	pcf_aws_credentials_context ctx = {NULL, &quiet, 0, 0};
 	pcf_aws_credentials_cache *cache;
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
 
 	source_calls = 0;
 	source_fails = 0;
@@ -421,20 +422,45 @@ Test(credentials, cache_refreshes_credentials_close_to_expiry)
 	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
 	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
 	cr_assert_eq(source_calls, 1, "an hour of validity left: cached");
+
 	pcf_aws_credentials_cache_invalidate(cache);
 	source_expiration = time(NULL) + 60;
 	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
 	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
-	cr_assert_eq(source_calls, 3, "a minute left: refreshed on every use");
+	cr_assert_eq(source_calls, 2, "a minute left, but just fetched: not asked again at once");
+	pcf_aws_credentials_cache_set_retry_interval(cache, 0);
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
+	cr_assert_eq(source_calls, 3, "a minute left: refreshed");
+	cr_assert_str_eq(c.access_key_id, "LATER");
 
 	source_fails = 1;
 	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0,
 	             "a failed refresh keeps still-valid credentials");
+	cr_assert_eq(source_calls, 4);
 	cr_assert_str_eq(c.access_key_id, "LATER");
 	pcf_aws_credentials_cache_invalidate(cache);
-	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, &err), PCF_ECREDENTIALS);
 	cr_assert_str_eq(err.message, "source is down");
+	pcf_aws_credentials_cleanup(&c);
+	pcf_aws_credentials_cache_free(cache);
+}
+
+Test(credentials, expired_credentials_are_never_used)
+{
+	pcf_logger quiet = {NULL, PCF_LOG_ERROR, NULL};
+	pcf_aws_credentials_context ctx = {NULL, &quiet, 0, 0};
+	pcf_aws_credentials_cache *cache;
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+
+	source_calls = 0;
+	source_fails = 0;
+	source_expiration = time(NULL) - 1;
+	cr_assert_eq(pcf_aws_credentials_cache_new(&cache, &ctx, counting_source, NULL), 0);
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
+	source_fails = 1;
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), PCF_ECREDENTIALS,
+	             "expired ones are refetched at once, and not used when that fails");
+	cr_assert_eq(source_calls, 2);
 	pcf_aws_credentials_cleanup(&c);
 	pcf_aws_credentials_cache_free(cache);
 }
