@@ -394,3 +394,35 @@ Test(table_converge, dynalite_pitr_in_the_definition_fails_clearly)
 	            "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n",
 	            "does not support point-in-time recovery");
 }
+
+/* dynalite holding CREATING / UPDATING / DELETING like the service: the
+ * engine must wait for ACTIVE between steps, or UpdateTable is refused. */
+Test(table_converge, dynalite_with_held_statuses_waits_between_steps)
+{
+	pcf_local_server_options o = PCF_LOCAL_SERVER_OPTIONS_INIT;
+	pcf_local_server server;
+	char errbuf[256];
+	fixture f;
+	static const fx_run terminate_yes = {1, 0, 1, PCF_DESIRED_TERMINATED};
+	o.create_table_ms = 300;
+	o.update_table_ms = 300;
+	o.delete_table_ms = 300;
+	cr_assert_eq(
+	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &o, errbuf, sizeof(errbuf)), 0,
+	    "%s", errbuf);
+	fx_init_at(&f, PCF_LOCAL_DYNALITE, server.endpoint, "held");
+	fx_load(&f, FULL_DYNALITE, f.table, 5, 4, 2, 3);
+	fx_apply_ok(&f, NULL);
+	fx_load(&f, HEAD KEYS PROVISIONED_GSI "  Tags: [{Key: team, Value: data}]\n", f.table, 6, 5,
+	        3, 3);
+	cr_assert_eq(fx_apply_ok(&f, NULL), 4, "table, index, tag set, tag removed");
+	cJSON *t = fx_describe(&f);
+	cr_assert_str_eq(fx_string(t, "TableStatus"), "ACTIVE");
+	cr_assert_eq(
+	    fx_number(t, "GlobalSecondaryIndexes.0.ProvisionedThroughput.ReadCapacityUnits"), 3);
+	cJSON_Delete(t);
+	cr_assert_eq(fx_apply_ok(&f, &terminate_yes), 1);
+	cr_assert(!fx_exists(&f), "the engine waited through DELETING");
+	fx_cleanup(&f);
+	pcf_local_server_stop(&server);
+}

@@ -57,14 +57,16 @@ static inline void fx_on_request(const pcf_aws_request_info *info, void *payload
 	}
 }
 
-static inline void fx_init(fixture *f, pcf_local_server_kind kind, const char *prefix)
+/* A fixture on the server at endpoint (one of kind). */
+static inline void fx_init_at(fixture *f, pcf_local_server_kind kind, const char *endpoint,
+                              const char *prefix)
 {
 	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
 
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;
-	o.endpoint = pcf_test_endpoint(kind);
+	o.endpoint = endpoint;
 	o.region = "us-east-1";
 	o.retry_base_delay_ms = 5;
 	o.retry_throttle_base_delay_ms = 5;
@@ -75,6 +77,11 @@ static inline void fx_init(fixture *f, pcf_local_server_kind kind, const char *p
 	o.payload = NULL;
 	cr_assert_eq(pcf_ddb_new(&f->db, &o, &err), 0, "%s", err.message);
 	pcf_test_table_name(f->table, sizeof(f->table), prefix);
+}
+
+static inline void fx_init(fixture *f, pcf_local_server_kind kind, const char *prefix)
+{
+	fx_init_at(f, kind, pcf_test_endpoint(kind), prefix);
 }
 
 static inline void fx_forget(fixture *f)
