@@ -74,6 +74,17 @@ int pcf_aws_credentials_from_imds(pcf_aws_credentials *out, const pcf_aws_creden
                                   pcf_error *err);
 
 /*
+ * Exchanges the token in token_file for role_arn's credentials with STS
+ * AssumeRoleWithWebIdentity (session_name may be NULL). Used by the web
+ * identity source and by profiles with web_identity_token_file. Returns 0,
+ * or PCF_EIO / PCF_ECREDENTIALS / PCF_EBADRESPONSE with a reason.
+ */
+int pcf_aws_credentials_assume_role_with_web_identity(pcf_aws_credentials *out,
+                                                      const pcf_aws_credentials_context *ctx,
+                                                      const char *token_file, const char *role_arn,
+                                                      const char *session_name, pcf_error *err);
+
+/*
  * Runs a credential_process command line (through /bin/sh) and reads the
  * JSON it prints (Version 1). Returns 0, or PCF_EIO / PCF_ECREDENTIALS with
  * a reason. Used by the profile source.

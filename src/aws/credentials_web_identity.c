@@ -1,6 +1,7 @@
 /*
  * Credentials from a web identity token: AWS_WEB_IDENTITY_TOKEN_FILE and
- * AWS_ROLE_ARN (optionally AWS_ROLE_SESSION_NAME), exchanged with STS
+ * AWS_ROLE_ARN (optionally AWS_ROLE_SESSION_NAME), or a profile's
+ * web_identity_token_file and role_arn, exchanged with STS
  * AssumeRoleWithWebIdentity. That call is unsigned (the token is the
  * proof) and uses STS's query protocol: a form-encoded POST answered in
  * XML. The STS endpoint is resolved like any other service endpoint, so
@@ -75,10 +76,9 @@ out:
 }
 
 /* The form body of the request; NULL when out of memory. */
-static char *request_body(const char *role_arn, const char *token)
+static char *request_body(const char *role_arn, const char *token, const char *session)
 {
 	pcf_aws_buf body = PCF_AWS_BUF_INIT;
-	const char *session = env_nonempty("AWS_ROLE_SESSION_NAME");
 	char fallback[64];
 
 	snprintf(fallback, sizeof(fallback), "pcf-%ld", (long)getpid());
@@ -89,21 +89,16 @@ static char *request_body(const char *role_arn, const char *token)
 	return pcf_aws_buf_detach(&body);
 }
 
-int pcf_aws_credentials_from_web_identity(pcf_aws_credentials *out,
-                                          const pcf_aws_credentials_context *ctx, pcf_error *err)
+int pcf_aws_credentials_assume_role_with_web_identity(pcf_aws_credentials *out,
+                                                      const pcf_aws_credentials_context *ctx,
+                                                      const char *token_file, const char *role_arn,
+                                                      const char *session_name, pcf_error *err)
 {
-	const char *token_file = env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE");
-	const char *role_arn = env_nonempty("AWS_ROLE_ARN");
 	char *token = NULL, *body = NULL, *region = NULL;
 	pcf_aws_endpoint sts;
 	pcf_aws_http_response r;
 	int rc;
 
-	if (!token_file)
-		return pcf_error_set(err, PCF_ENOTFOUND, "AWS_WEB_IDENTITY_TOKEN_FILE not set");
-	if (!role_arn)
-		return pcf_error_set(err, PCF_ECREDENTIALS,
-		                     "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
 	memset(&sts, 0, sizeof(sts));
 	memset(&r, 0, sizeof(r));
 	if ((rc = pcf_aws_read_small_file(&token, token_file, 16384, err)) < 0)
@@ -113,7 +108,7 @@ int pcf_aws_credentials_from_web_identity(pcf_aws_credentials *out,
 	if ((rc = pcf_aws_resolve_endpoint(&sts, NULL, "sts", region ? region : "us-east-1", err)) <
 	    0)
 		goto out;
-	if (!(body = request_body(role_arn, token))) {
+	if (!(body = request_body(role_arn, token, session_name))) {
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -146,4 +141,19 @@ out:
 	pcf_aws_endpoint_cleanup(&sts);
 	pcf_aws_http_response_cleanup(&r);
 	return rc;
+}
+
+int pcf_aws_credentials_from_web_identity(pcf_aws_credentials *out,
+                                          const pcf_aws_credentials_context *ctx, pcf_error *err)
+{
+	const char *token_file = env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE");
+	const char *role_arn = env_nonempty("AWS_ROLE_ARN");
+
+	if (!token_file)
+		return pcf_error_set(err, PCF_ENOTFOUND, "AWS_WEB_IDENTITY_TOKEN_FILE not set");
+	if (!role_arn)
+		return pcf_error_set(err, PCF_ECREDENTIALS,
+		                     "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
+	return pcf_aws_credentials_assume_role_with_web_identity(
+	    out, ctx, token_file, role_arn, env_nonempty("AWS_ROLE_SESSION_NAME"), err);
 }

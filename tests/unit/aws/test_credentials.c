@@ -280,6 +280,30 @@ Test(credentials, web_identity_through_a_fake_sts)
 	pcf_fake_server_stop(sts);
 }
 
+Test(credentials, profile_web_identity_through_a_fake_sts)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_fake_server *sts;
+	char config[1024];
+
+	cr_assert_eq(pcf_fake_server_start(&sts, fake_sts, NULL), 0);
+	setenv("AWS_ENDPOINT_URL_STS", pcf_fake_server_url(sts), 1);
+	write_file("token", "the-jwt\n", 0600);
+	snprintf(config, sizeof(config),
+	         "[profile wi]\nrole_arn = arn:aws:iam::123456789012:role/pcf\n"
+	         "web_identity_token_file = %s/token\n[profile broken]\n"
+	         "web_identity_token_file = %s/token\n",
+	         home, home);
+	write_file(".aws/config", config, 0600);
+	cr_assert_eq(resolve(&c, "wi", &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "ASIASTS");
+	cr_assert_eq(resolve(&c, "broken", &err), PCF_ECREDENTIALS);
+	cr_assert(strstr(err.message, "no role_arn") != NULL, "%s", err.message);
+	pcf_aws_credentials_cleanup(&c);
+	pcf_fake_server_stop(sts);
+}
+
 static void fake_container(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
 {
 	(void)payload;
