@@ -15,13 +15,17 @@
  * that takes 2 s to create is noticed at about 2.3 s, not 3.0) for a
  * handful more DescribeTable calls before the cap. LimitExceeded from the
  * control plane (too many tables changing at once) is waited out the same
- * way. A step planned again with the drift it was meant to fix unchanged,
- * after one more look, fails with PCF_ENOCHANGE instead of looping.
+ * way. A step planned again with the drift it was meant to fix unchanged
+ * is given a few seconds of re-reads (reads can lag writes), then fails
+ * with PCF_ENOCHANGE instead of looping.
  */
 #include "core/engine_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* How long a step's effect may take to show in reads before it counts as no change. */
+#define NO_CHANGE_GRACE_MS 10000
 
 typedef struct loop {
 	pcf_engine *e;
@@ -37,7 +41,7 @@ typedef struct loop {
 	pcf_step last;
 	pcf_drift last_drift;
 	int have_last;
-	int rechecked;
+	long last_ran_ms; /* when the last step ran */
 } loop;
 
 /* Sets the particle's outcome and error; returns code for the caller to pass on. */
@@ -208,7 +212,7 @@ static void forget_last(loop *l)
 	memset(&l->last, 0, sizeof(l->last));
 	pcf_drift_cleanup(&l->last_drift);
 	l->have_last = 0;
-	l->rechecked = 0;
+	l->last_ran_ms = 0;
 }
 
 /* Takes step out of plan into l->last, with a copy of the drift it fixes. */
@@ -260,9 +264,8 @@ static int run_first_step(loop *l, pcf_state state, pcf_plan *plan, const pcf_dr
 		return rc;
 	if (l->have_last && same_step(&plan->steps[0], &l->last) &&
 	    same_drift(drift, &l->last_drift)) {
-		if (!l->rechecked) {
-			/* Give a slow read one more look before calling it no change. */
-			l->rechecked = 1;
+		if (now_ms(l) - l->last_ran_ms < NO_CHANGE_GRACE_MS) {
+			/* Reads may lag a write (tags do on AWS): look again for a while. */
 			return backoff(l, state, "re-reading after a step") < 0
 			           ? timed_out(l, state, "re-reading after a step")
 			           : 0;
@@ -275,6 +278,7 @@ static int run_first_step(loop *l, pcf_state state, pcf_plan *plan, const pcf_dr
 		return timed_out(l, state, plan->steps[0].action);
 	if (remember(l, plan, drift) < 0)
 		return conclude(l, PCF_OUTCOME_FAILED, PCF_ENOMEM, "out of memory");
+	l->last_ran_ms = now_ms(l);
 	return run_op(l, op_step, l->last.action, l->last.summary, state);
 }
 

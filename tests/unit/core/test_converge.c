@@ -295,12 +295,69 @@ Test(converge, step_that_changes_nothing_fails_instead_of_looping)
 	fake_res *f = fake_existing("orders", "{\"Size\":1}");
 	f->noop_steps = 1;
 
+	long t0 = fake_now;
+
 	cr_assert_eq(apply_one(&s, &o, &rr), PCF_ENOCHANGE);
 	const pcf_particle_report *r = report_of(rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_FAILED);
 	cr_assert(strstr(r->error.message, "Size"), "%s", r->error.message);
 	cr_assert_eq(f->steps, 1);
+	cr_assert_geq(fake_now - t0, 10000, "re-read for a while first");
+	cr_assert_lt(fake_now - t0, 20000);
 	pcf_run_report_free(rr);
+}
+
+/* A step whose effect shows in reads only a while later is not "no change". */
+static int lagging_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
+{
+	fake_res *r = fake_of(p);
+	(void)err;
+	r->steps++;
+	r->pending_until = fake_clock_now(NULL) + 3000; /* reused: when the write shows */
+	cJSON_Delete(r->props);
+	r->props = cJSON_Duplicate(step->request, 1);
+	return 0;
+}
+
+static int lagging_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
+{
+	fake_res *r = fake_of(p);
+	(void)err;
+	r->syncs++;
+	*state = PCF_STATE_RUNNING;
+	*current =
+	    cJSON_Parse(r->steps == 0 || fake_clock_now(NULL) < r->pending_until ? "{\"Size\":1}"
+	                                                                         : "{\"Size\":2}");
+	return 0;
+}
+
+Test(converge, a_step_whose_effect_shows_late_is_not_repeated_or_failed)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor lagging;
+	ops = fake_ops;
+	ops.run_step = lagging_step;
+	ops.sync_state = lagging_sync;
+	lagging = fake_flavor;
+	lagging.ops = &ops;
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2}", NULL, 0, 0};
+	pcf_definitions *defs = fake_defs(&s, 1);
+	const pcf_flavor *const flavors[] = {&lagging};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = NULL;
+	pcf_run_report *rr = NULL;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
+	pcf_engine_set_clock(e, &fake_clock);
+
+	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), 0);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CONVERGED);
+	cr_assert_eq(fake_get("orders")->steps, 1);
+	pcf_run_report_free(rr);
+	pcf_engine_free(e);
+	fake_defs_free(defs);
 }
 
 Test(converge, unavailable_is_reported_and_never_acted_on)
