@@ -252,3 +252,29 @@ Test(engine_graph, drift_is_planned_then_applied_and_a_failed_parent_skips_only_
 	cr_assert_eq(outcome_of("lines")->outcome, PCF_OUTCOME_SKIPPED);
 	cr_assert_eq(outcome_of("audit")->outcome, PCF_OUTCOME_CONVERGED);
 }
+
+Test(engine_graph, timeout_names_the_table_still_creating)
+{
+	char text[1024];
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_diags diags;
+	size_t n;
+
+	particle_yaml(text, sizeof(text), "slow", audit, "", 1, "id");
+	pcf_diags_init(&diags);
+	cr_assert_eq(pcf_definitions_load_string(&defs, text, strlen(text), "slow.yml", &diags), 0);
+	pcf_diags_cleanup(&diags);
+	o.flavors = pcf_particles_flavors(&n);
+	o.flavor_count = n;
+	o.services = services;
+	o.timeout_ms = CREATE_MS / 4;
+	cr_assert_eq(pcf_engine_new(&engine, defs, &o, &err), 0, "%s", err.message);
+
+	cr_assert_eq(pcf_engine_apply(engine, &report, &err), PCF_ETIMEDOUT, "%s", err.message);
+	const pcf_particle_report *r = outcome_of("slow");
+	cr_assert_eq(r->outcome, PCF_OUTCOME_TIMED_OUT);
+	cr_assert_eq(r->state, PCF_STATE_PENDING);
+	cr_assert(strstr(r->error.message, "CREATING"), "%s", r->error.message);
+	cr_assert_str_eq(err.message, r->error.message);
+}
