@@ -370,6 +370,7 @@ static int converge(loop *l)
 		if (rc < 0)
 			return failed(l, rc, &err, "reading the state");
 		l->r->state = state;
+		l->r->state_read = 1;
 		t = pcf_transition_pick(state, l->desired, l->has_stop);
 		if (t == PCF_TRANSITION_NONE) {
 			if (l->desired != PCF_DESIRED_RUNNING)

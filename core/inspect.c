@@ -28,6 +28,7 @@ static int read_into(pcf_engine *e, pcf_particle *p, pcf_particle_report *r, pcf
 		return rc;
 	}
 	r->state = *state;
+	r->state_read = 1;
 	return 0;
 }
 

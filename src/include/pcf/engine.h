@@ -114,7 +114,7 @@ const char *pcf_outcome_name(pcf_outcome outcome);
 typedef struct pcf_particle_report {
 	const pcf_particle_def *def;
 	pcf_outcome outcome;
-	pcf_state state;               /* last state read (not meaningful when SKIPPED) */
+	pcf_state state;               /* last state read; see state_read */
 	pcf_drift drift;               /* status, plan: what differs; apply: what
 					* persist_on_update left alone */
 	pcf_plan plan;                 /* plan: what apply would do */
@@ -122,6 +122,8 @@ typedef struct pcf_particle_report {
 	size_t action_count;
 	pcf_error error;               /* FAILED/TIMED_OUT/REFUSED: why */
 	long elapsed_ms;
+	int state_read;                /* 1: state was read in this run; 0: unknown
+					* (SKIPPED, or the read failed) */
 } pcf_particle_report;
 
 typedef struct pcf_run_report {

@@ -37,6 +37,7 @@ typedef struct fake_res {
 	long create_ms, update_ms, delete_ms;
 	int limit_answers; /* this many LimitExceeded from the next start/terminate/step */
 	int quota_reached; /* ... and they say the account's table quota is reached */
+	int fail_sync;     /* sync_state fails as if the server were down */
 	int fail_start;    /* start fails with PCF_EVALIDATION */
 	int noop_steps;    /* steps are accepted and change nothing */
 	/* what happened */
@@ -173,8 +174,9 @@ static int fake_limit(fake_res *r, pcf_error *err)
 static int fake_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
 {
 	fake_res *r = fake_of(p);
-	(void)err;
 	r->syncs++;
+	if (r->fail_sync)
+		return pcf_error_set(err, PCF_ECONNECT, "connection refused");
 	fake_settle(r);
 	*current = NULL;
 	if (!r->exists) {

@@ -91,6 +91,8 @@ Test(graph, failure_skips_dependents_but_not_unrelated_particles)
 	cr_assert_eq(apply(s, 4, &o), PCF_EVALIDATION, "the root cause, not the skips");
 	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_FAILED);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_SKIPPED);
+	cr_assert_eq(report_of(rr, "orders")->state_read, 0);
+	cr_assert_eq(report_of(rr, "users")->state_read, 1);
 	cr_assert_eq(report_of(rr, "orders")->error.code, PCF_EDEPENDENCY);
 	cr_assert(strstr(report_of(rr, "orders")->error.message, "fake:users"));
 	cr_assert_eq(report_of(rr, "lines")->outcome, PCF_OUTCOME_SKIPPED);

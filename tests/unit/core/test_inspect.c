@@ -189,3 +189,27 @@ Test(inspect, outcome_names)
 	cr_assert_eq(pcf_flavor_find(fake_flavors, 2, "fakestop"), &fake_stop_flavor);
 	cr_assert_null(pcf_flavor_find(fake_flavors, 2, "nope"));
 }
+
+Test(inspect, an_unreadable_particle_fails_with_its_reason_and_no_state)
+{
+	fake_spec s[] = {
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	};
+	fake_get("orders")->fail_sync = 1;
+	fake_existing("users", "{}");
+	setup(s, 2);
+	cr_assert_eq(pcf_engine_status(engine, &rr, NULL), PCF_ECONNECT);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_eq(report_of(rr, "orders")->state_read, 0);
+	cr_assert_str_eq(report_of(rr, "orders")->error.message, "connection refused");
+	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_IN_SYNC);
+	cr_assert_eq(report_of(rr, "users")->state_read, 1);
+	pcf_run_report_free(rr);
+	cr_assert_eq(pcf_engine_plan(engine, &rr, NULL), PCF_ECONNECT);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
+	pcf_run_report_free(rr);
+	cr_assert_eq(pcf_engine_apply(engine, &rr, NULL), PCF_ECONNECT);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_CONVERGED);
+}
