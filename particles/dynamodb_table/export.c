@@ -84,8 +84,10 @@ int pcf_table_export(cJSON **out, pcf_services *services, const char *table, con
 		return pcf_error_set(err, PCF_EINVAL, "export needs a table name");
 	if ((rc = pcf_services_ddb(&db, services, region, err)) < 0)
 		return rc;
-	if ((rc = read_live(&resource, db, table, err)) < 0)
-		return pcf_error_prefix(err, "export %s", table);
+	if ((rc = read_live(&resource, db, table, err)) < 0) {
+		pcf_error_prefix(err, "export %s", table);
+		return rc;
+	}
 	drop_defaults(resource);
 	particle = cJSON_CreateObject();
 	if (particle == NULL || !cJSON_AddStringToObject(particle, "pcf_name", table) ||

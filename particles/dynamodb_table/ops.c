@@ -52,11 +52,11 @@ static int feature_answer(cJSON **answer, int rc, int on, const char *off_json, 
 {
 	if (rc != PCF_EUNKNOWN_OPERATION)
 		return rc;
-	if (on)
-		return pcf_error_prefix(err,
-		                        "the server does not support %s, which the "
-		                        "definition enables",
-		                        feature);
+	if (on) {
+		pcf_error_prefix(
+		    err, "the server does not support %s, which the definition enables", feature);
+		return rc;
+	}
 	pcf_error_clear(err);
 	*answer = cJSON_Parse(off_json);
 	return *answer != NULL ? 0 : pcf_error_set(err, PCF_ENOMEM, "out of memory");
