@@ -181,7 +181,6 @@ int pcf_aws_exchange_prepare(pcf_aws_exchange *ex, CURL *easy, pcf_error *err)
 	int rc;
 
 	ex->easy = easy;
-	ex->attempts++;
 	pcf_aws_buf_reset(&ex->response);
 	ex->request_id[0] = ex->crc32[0] = ex->error_type[0] = ex->curl_error[0] = '\0';
 	if ((rc = pcf_aws_credentials_cache_get(ex->client->credentials, &creds, err)) < 0)
@@ -191,6 +190,8 @@ int pcf_aws_exchange_prepare(pcf_aws_exchange *ex, CURL *easy, pcf_error *err)
 	if (rc < 0)
 		return rc;
 	set_options(ex, easy);
+	/* Counted only once the request can go out: a credentials failure sent nothing. */
+	ex->attempts++;
 	ex->bytes_sent += ex->len;
 	if (pcf_log_enabled(&ex->client->logger, PCF_LOG_DEBUG))
 		log_request(ex);

@@ -166,6 +166,7 @@ Test(transport_requests, missing_credentials_fail_before_sending)
 	cr_assert(strstr(err.message, "environment: AWS_ACCESS_KEY_ID not set") != NULL, "%s",
 	          err.message);
 	cr_assert_eq(pcf_fake_server_request_count(fake), 0);
+	cr_assert_eq(err.attempts, 0, "nothing was sent");
 	pcf_aws_client_free(c);
 	pcf_fake_server_stop(fake);
 }
