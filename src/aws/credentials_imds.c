@@ -5,7 +5,9 @@
  * service (tests point it at a loopback fake), AWS_EC2_METADATA_DISABLED=true
  * turns this source off.
  *
- * Every request has a short timeout and no retry: on a machine that is not
+ * Every request has a short timeout (1 s) and no retry by default
+ * (AWS_METADATA_SERVICE_TIMEOUT and AWS_METADATA_SERVICE_NUM_ATTEMPTS
+ * change both, as in botocore): on a machine that is not
  * an EC2 instance the address does not answer, and as the last source in
  * the chain it must not make every failing command hang. Not reaching the
  * service therefore counts as "not configured", not as broken.
@@ -24,20 +26,46 @@
 #define IMDS_TIMEOUT_MS 1000
 #define CREDS_PATH      "/latest/meta-data/iam/security-credentials/"
 
+/* AWS_METADATA_SERVICE_TIMEOUT (seconds) and _NUM_ATTEMPTS, as botocore reads them. */
+static void imds_limits(long *timeout_ms, int *attempts)
+{
+	const char *t = getenv("AWS_METADATA_SERVICE_TIMEOUT");
+	const char *a = getenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS");
+	char *end;
+	double seconds;
+	long n;
+
+	*timeout_ms = IMDS_TIMEOUT_MS;
+	*attempts = 1;
+	if (t && *t && (seconds = strtod(t, &end)) > 0 && *end == '\0' && seconds <= 60)
+		*timeout_ms = (long)(seconds * 1000);
+	if (a && *a && (n = strtol(a, &end, 10)) > 0 && *end == '\0' && n <= 10)
+		*attempts = (int)n;
+}
+
+/* One IMDS request, repeated on transport failures and 5xx up to the attempt limit. */
 static int imds_request(pcf_aws_http_response *r, const char *method, const char *base,
                         const char *path, const char *header, pcf_error *err)
 {
 	pcf_aws_buf url = PCF_AWS_BUF_INIT;
 	const char *headers[2] = {header, NULL};
 	size_t blen = strlen(base);
-	int rc;
+	long timeout_ms;
+	int attempts, rc = 0;
 
+	imds_limits(&timeout_ms, &attempts);
 	pcf_aws_buf_printf(&url, "%.*s%s", (int)(blen && base[blen - 1] == '/' ? blen - 1 : blen),
 	                   base, path);
 	if (pcf_aws_buf_failed(&url))
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
-	pcf_aws_http_request req = {method, url.data, headers, NULL, 0, IMDS_TIMEOUT_MS, 0};
-	rc = pcf_aws_http_send(r, &req, err);
+	pcf_aws_http_request req = {method, url.data, headers, NULL, 0, timeout_ms, 0};
+	for (int i = 0; i < attempts; i++) {
+		if (i > 0)
+			pcf_aws_http_response_cleanup(r);
+		rc = pcf_aws_http_send(r, &req, err);
+		if (rc == PCF_ENOMEM || (rc == 0 && r->status < 500))
+			break;
+	}
 	pcf_aws_buf_cleanup(&url);
 	return rc;
 }

@@ -36,6 +36,8 @@ static const char *const aws_vars[] = {
     "AWS_ENDPOINT_URL_STS",
     "AWS_REGION",
     "AWS_DEFAULT_REGION",
+    "AWS_METADATA_SERVICE_TIMEOUT",
+    "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
 };
 
 static void setup(void)
@@ -393,6 +395,40 @@ Test(credentials, imdsv2_through_a_fake_metadata_service)
 	cr_assert_str_eq(c.session_token, "imdstoken");
 	cr_assert_str_eq(c.source, "instance metadata");
 	cr_assert_eq(pcf_fake_server_request_count(fake), 3);
+	pcf_aws_credentials_cleanup(&c);
+	pcf_fake_server_stop(fake);
+}
+
+/* The fake IMDS above, failing the very first request with a 503. */
+static void flaky_imds(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
+{
+	if (req->index == 0) {
+		resp->status = 503;
+		return;
+	}
+	fake_imds(req, resp, payload);
+}
+
+Test(credentials, imds_attempts_come_from_the_environment)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_fake_server *fake;
+
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	cr_assert_eq(pcf_fake_server_start(&fake, flaky_imds, NULL), 0);
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", pcf_fake_server_url(fake), 1);
+	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS, "one attempt by default");
+	cr_assert(strstr(err.message, "HTTP 503") != NULL, "%s", err.message);
+	pcf_fake_server_stop(fake);
+
+	cr_assert_eq(pcf_fake_server_start(&fake, flaky_imds, NULL), 0);
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", pcf_fake_server_url(fake), 1);
+	setenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2", 1);
+	setenv("AWS_METADATA_SERVICE_TIMEOUT", "2", 1);
+	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "ASIAIMDS");
+	cr_assert_eq(pcf_fake_server_request_count(fake), 4);
 	pcf_aws_credentials_cleanup(&c);
 	pcf_fake_server_stop(fake);
 }
