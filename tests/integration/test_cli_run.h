@@ -51,7 +51,7 @@ static inline void cli_child(int out_fd, int err_fd, char **argv)
 		dup2(devnull, 0);
 	dup2(out_fd, 1);
 	dup2(err_fd, 2);
-	execv(PCF_CLI_PATH, argv);
+	execv(argv[0], argv);
 	_exit(127);
 }
 
@@ -86,15 +86,15 @@ static inline void cli_drain(int out_fd, int err_fd, cli_buf *out, cli_buf *err)
 	}
 }
 
-/* Runs pcf with the NULL-terminated args (without the program name). */
-static inline void cli_run(cli_result *r, const char *const *args)
+/* Runs program (a path) with the NULL-terminated args, capturing both streams. */
+static inline void cli_run_program(cli_result *r, const char *program, const char *const *args)
 {
 	char *argv[64];
 	int out_pipe[2], err_pipe[2], n = 0, wstatus = 0;
 	cli_buf out = {NULL, 0}, err = {NULL, 0};
 	pid_t pid;
 
-	argv[n++] = PCF_CLI_PATH;
+	argv[n++] = (char *)program;
 	while (*args && n < 63)
 		argv[n++] = (char *)*args++;
 	argv[n] = NULL;
@@ -124,6 +124,12 @@ static inline void cli_result_free(cli_result *r)
 	free(r->out);
 	free(r->err);
 	memset(r, 0, sizeof(*r));
+}
+
+/* Runs pcf with the NULL-terminated args (without the program name). */
+static inline void cli_run(cli_result *r, const char *const *args)
+{
+	cli_run_program(r, PCF_CLI_PATH, args);
 }
 
 /* Runs and checks the exit status, showing both streams when it differs. */
