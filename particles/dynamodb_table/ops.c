@@ -319,7 +319,7 @@ static char *describe_start(pcf_particle *p)
 	return strdup(buf);
 }
 
-static const pcf_flavor_ops table_ops = {
+const pcf_flavor_ops pcf_table_ops = {
     .validate = pcf_table_validate,
     .sync_state = sync_state,
     .start = start,
@@ -331,12 +331,4 @@ static const pcf_flavor_ops table_ops = {
     .describe_start = describe_start,
     .lookup = NULL,
     .release = NULL,
-};
-
-const pcf_flavor pcf_flavor_dynamodb_table = {
-    .name = "dynamodb_table",
-    .flags = PCF_FLAVOR_DELETES_DATA,
-    .start_action = "CreateTable",
-    .terminate_action = "DeleteTable",
-    .ops = &table_ops,
 };

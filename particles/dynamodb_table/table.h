@@ -15,8 +15,8 @@
  *                       the canonical desired tree; the diff options
  *   planner.c           desired vs current -> ordered UpdateTable steps
  *   planner_settings.c  the TTL, PITR and tag steps
- *   ops.c               sync_state, start, terminate, diff, plan, run_step, and the
- *                       pcf_flavor_dynamodb_table descriptor
+ *   ops.c               sync_state, start, terminate, diff, plan, run_step
+ *   flavor.c            the pcf_flavor_dynamodb_table descriptor
  *   items.c             item get / put / delete
  *   export.c            live table -> definition
  *   util.c              cJSON helpers, order-blind equality, the region's client
@@ -29,6 +29,9 @@
 #include <cjson/cJSON.h>
 #include <pcf/flavor.h>
 #include <pcf/particles.h>
+
+/* The operations table (ops.c) the descriptor (flavor.c) points to. */
+extern const pcf_flavor_ops pcf_table_ops;
 
 /* validate op. */
 void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags);
