@@ -8,6 +8,7 @@
  */
 #include "ddb_internal.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +21,48 @@
 /* 2^53: every integer below it is exact in a double. */
 #define EXACT_INT_LIMIT 9007199254740992.0
 
+/*
+ * printf and strtod follow the program's locale, which may write "1,5";
+ * DynamoDB always wants "1.5". These swap the locale's decimal point for
+ * '.' and back.
+ */
+static char locale_point(void)
+{
+	const char *p = localeconv()->decimal_point;
+	return (p && p[0] && !p[1]) ? p[0] : '.';
+}
+
+static void swap_point(char *text, char from, char to)
+{
+	char *p = from == to ? NULL : strchr(text, from);
+	if (p)
+		*p = to;
+}
+
+static double parse_double(const char *text, char **end_ok)
+{
+	char buf[NUMBER_TEXT_MAX], *end = NULL;
+	double d;
+	*end_ok = NULL;
+	if (strlen(text) >= sizeof(buf))
+		return 0;
+	memcpy(buf, text, strlen(text) + 1);
+	swap_point(buf, '.', locale_point());
+	d = strtod(buf, &end);
+	if (end && *end == '\0')
+		*end_ok = end;
+	return d;
+}
+
+static void print_double(char *buf, size_t size, int precision, double d)
+{
+	snprintf(buf, size, "%.*g", precision, d);
+	swap_point(buf, locale_point(), '.');
+}
+
 int ddb_number_format(char *buf, size_t size, double d)
 {
+	char *ok;
 	if (!isfinite(d))
 		return PCF_EINVAL;
 	if (d == 0) {
@@ -30,9 +71,9 @@ int ddb_number_format(char *buf, size_t size, double d)
 		snprintf(buf, size, "%.0f", d);
 	} else {
 		/* The shortest of the two usual precisions that reads back as d. */
-		snprintf(buf, size, "%.15g", d);
-		if (strtod(buf, NULL) != d)
-			snprintf(buf, size, "%.17g", d);
+		print_double(buf, size, 15, d);
+		if (parse_double(buf, &ok) != d || !ok)
+			print_double(buf, size, 17, d);
 	}
 	return 0;
 }
@@ -90,9 +131,9 @@ static int number_to_plain(cJSON **out, const char *text)
 {
 	char again[NUMBER_TEXT_MAX];
 	char *end = NULL;
-	double d = strtod(text, &end);
-	if (ddb_number_text_valid(text) && end && *end == '\0' &&
-	    ddb_number_format(again, sizeof(again), d) == 0 && strcmp(again, text) == 0) {
+	double d = parse_double(text, &end);
+	if (ddb_number_text_valid(text) && end && ddb_number_format(again, sizeof(again), d) == 0 &&
+	    strcmp(again, text) == 0) {
 		*out = cJSON_CreateNumber(d);
 		return *out ? 0 : PCF_ENOMEM;
 	}
