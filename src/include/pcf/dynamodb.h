@@ -67,7 +67,12 @@ typedef struct pcf_ddb_call {
 int pcf_ddb_execute_many(pcf_ddb *db, pcf_ddb_call *calls, size_t count, int max_in_flight,
 			 pcf_error *err);
 
-/* Control plane. *out is the response's "TableDescription"/"Table" object. */
+/*
+ * Control plane. *out is the response's "TableDescription"/"Table" object
+ * (the create/update/delete calls and the TTL and backup updates accept
+ * out == NULL when the answer is not wanted). create_table/update_table
+ * take the whole request, TableName included.
+ */
 int pcf_ddb_create_table(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
 int pcf_ddb_describe_table(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err);
 int pcf_ddb_update_table(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
