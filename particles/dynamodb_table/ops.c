@@ -122,10 +122,21 @@ static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 	*state = pcf_table_state(desc, why, sizeof(why));
 	if (*state != PCF_STATE_RUNNING)
 		pcf_particle_set_pending_detail(p, "%s", why);
-	else if ((rc = read_ttl(&ttl, db, want, err)) < 0 ||
-	         (rc = read_backups(&backups, db, want, err)) < 0 ||
-	         (rc = read_tags(&tags, db, want, desc, err)) < 0)
-		goto out;
+	/* A pending table is read in full too: `pcf plan` judges a table being
+	 * created or updated by what it will be. Unavailable or DELETING
+	 * tables are never compared. */
+	if (*state == PCF_STATE_RUNNING ||
+	    (*state == PCF_STATE_PENDING && strcmp(why, "table DELETING") != 0)) {
+		if ((rc = read_ttl(&ttl, db, want, err)) < 0 ||
+		    (rc = read_backups(&backups, db, want, err)) < 0 ||
+		    (rc = read_tags(&tags, db, want, desc, err)) < 0) {
+			if (*state == PCF_STATE_RUNNING)
+				goto out;
+			/* The engine waits anyway; the next read tells. */
+			pcf_error_clear(err);
+			rc = 0;
+		}
+	}
 	*current = pcf_table_normalize(desc, ttl, backups, tags);
 	if (*current == NULL)
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
