@@ -112,6 +112,14 @@ static int timed_out(loop *l, pcf_state state, const char *waiting_on)
 	                waiting_on ? waiting_on : "");
 }
 
+/* The deadline passed before action could run. */
+static int not_run(loop *l, pcf_state state, const char *action)
+{
+	return conclude(l, PCF_OUTCOME_TIMED_OUT, PCF_ETIMEDOUT,
+	                "timed out after %ld ms: still %s, %s not run", pcf_engine_elapsed_ms(l->e),
+	                pcf_state_name(state), action);
+}
+
 /* Runs an operation, waiting out LimitExceeded; records the action. */
 typedef int (*op_fn)(loop *l, pcf_error *err);
 
@@ -170,6 +178,16 @@ static int op_step(loop *l, pcf_error *err)
 	return l->ops->run_step(l->p, &l->last, err);
 }
 
+/* What a transition is called in plans and reports ("CreateTable", say). */
+static const char *action_name(const pcf_flavor *f, pcf_transition t)
+{
+	if (t == PCF_TRANSITION_START && f->start_action)
+		return f->start_action;
+	if (t == PCF_TRANSITION_TERMINATE && f->terminate_action)
+		return f->terminate_action;
+	return pcf_transition_name(t);
+}
+
 static int terminate(loop *l, pcf_state state)
 {
 	const pcf_flavor *f = l->p->flavor;
@@ -180,9 +198,8 @@ static int terminate(loop *l, pcf_state state)
 	if ((f->flags & PCF_FLAVOR_DELETES_DATA) && !l->e->options.yes)
 		return conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
 		                "%s deletes its data: rerun with --yes to allow it",
-		                f->terminate_action ? f->terminate_action : "terminate");
-	return run_op(l, op_terminate, f->terminate_action ? f->terminate_action : "terminate",
-	              NULL, state);
+		                action_name(f, PCF_TRANSITION_TERMINATE));
+	return run_op(l, op_terminate, action_name(f, PCF_TRANSITION_TERMINATE), NULL, state);
 }
 
 static int same_drift(const pcf_drift *a, const pcf_drift *b)
@@ -275,7 +292,7 @@ static int run_first_step(loop *l, pcf_state state, pcf_plan *plan, const pcf_dr
 		                l->last.summary, drift->entries[0].path);
 	}
 	if (now_ms(l) >= l->e->deadline_ms)
-		return timed_out(l, state, plan->steps[0].action);
+		return not_run(l, state, plan->steps[0].action);
 	if (remember(l, plan, drift) < 0)
 		return conclude(l, PCF_OUTCOME_FAILED, PCF_ENOMEM, "out of memory");
 	l->last_ran_ms = now_ms(l);
@@ -340,13 +357,12 @@ static int transition(loop *l, pcf_transition t, pcf_state state)
 	const pcf_flavor *f = l->p->flavor;
 
 	if (now_ms(l) >= l->e->deadline_ms)
-		return timed_out(l, state, pcf_transition_name(t));
+		return not_run(l, state, action_name(f, t));
 	switch (t) {
 	case PCF_TRANSITION_START:
-		return run_op(l, op_start, f->start_action ? f->start_action : "start", NULL,
-		              state);
+		return run_op(l, op_start, action_name(f, t), NULL, state);
 	case PCF_TRANSITION_STOP:
-		return run_op(l, op_stop, "stop", NULL, state);
+		return run_op(l, op_stop, action_name(f, t), NULL, state);
 	case PCF_TRANSITION_TERMINATE:
 		return terminate(l, state);
 	default:

@@ -138,6 +138,28 @@ Test(converge, timeout_names_what_was_pending)
 	pcf_run_report_free(rr);
 }
 
+Test(converge, deadline_before_a_transition_names_what_was_not_run)
+{
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{}");
+	/* Still being deleted by someone else until exactly the deadline. */
+	f->status = PCF_STATE_PENDING;
+	f->deleting = 1;
+	f->pending_until = fake_now + 10000;
+	o.timeout_ms = 10000;
+
+	cr_assert_eq(apply_one(&s, &o, &rr), PCF_ETIMEDOUT);
+	const pcf_particle_report *r = report_of(rr, "orders");
+	cr_assert_eq(r->outcome, PCF_OUTCOME_TIMED_OUT);
+	cr_assert_eq(r->state, PCF_STATE_MISSING);
+	cr_assert(strstr(r->error.message, "still missing, Create not run"), "%s",
+	          r->error.message);
+	cr_assert_eq(f->starts, 0);
+	pcf_run_report_free(rr);
+}
+
 Test(converge, terminate_needs_yes_for_data_deleting_flavors)
 {
 	fake_spec s = {"fake:orders", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0};
