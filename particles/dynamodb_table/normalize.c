@@ -30,11 +30,11 @@ static const char *const diff_ignore[] = {
 
 static const char *const diff_list_keys[] = {"IndexName", "AttributeName", "Key", NULL};
 
-/* Indexes someone else added to the table (and the attribute definitions
- * their keys brought) are theirs: not drift, never deleted. Tags, once the
- * definition lists any, are the definition's. */
-static const char *const diff_open_lists[] = {"GlobalSecondaryIndexes", "AttributeDefinitions",
-                                              NULL};
+/* Attribute definitions that live indexes brought are not drift. Indexes
+ * and tags, once the definition lists them (even as an empty list), are the
+ * definition's: a definition without GlobalSecondaryIndexes leaves the
+ * table's indexes to whoever made them, one with the key is the whole set. */
+static const char *const diff_open_lists[] = {"AttributeDefinitions", NULL};
 
 const pcf_diff_options pcf_table_diff_options = {
     .ignore = diff_ignore, .list_keys = diff_list_keys, .open_lists = diff_open_lists};

@@ -187,8 +187,9 @@ fail:
 }
 
 /* Deletes the indexes whose keys or projection change (they are created
- * again below). Indexes the definition does not list belong to someone
- * else and are left alone. */
+ * again below) and, when the definition lists GlobalSecondaryIndexes at
+ * all, the indexes it does not list. A definition without the key leaves
+ * the table's indexes to whoever made them. */
 static int plan_gsi_deletes(plan_ctx *c)
 {
 	const cJSON *want_gsis = field(c->want, "GlobalSecondaryIndexes"), *h;
@@ -198,7 +199,8 @@ static int plan_gsi_deletes(plan_ctx *c)
 		const cJSON *w = pcf_table_find_named(want_gsis, "IndexName", name);
 		cJSON *body;
 		int rc;
-		if (w == NULL || !gsi_reshaped(c, w, h))
+		if (name == NULL || (w == NULL && want_gsis == NULL) ||
+		    (w != NULL && !gsi_reshaped(c, w, h)))
 			continue;
 		body = cJSON_CreateObject();
 		if (body != NULL && !cJSON_AddStringToObject(body, "IndexName", name)) {
@@ -209,9 +211,10 @@ static int plan_gsi_deletes(plan_ctx *c)
 			cJSON_Delete(body);
 			return pcf_error_set(c->err, PCF_ENOMEM, "out of memory");
 		}
-		rc = step(c, "UpdateTable", gsi_request(c, "Delete", body), 0,
-		          "delete index %s (its keys or projection change; created again after)",
-		          name);
+		rc = step(c, "UpdateTable", gsi_request(c, "Delete", body), 0, "delete index %s (%s)",
+		          name,
+		          w != NULL ? "its keys or projection change; created again after"
+		                    : "not in the definition");
 		if (rc < 0)
 			return rc;
 	}

@@ -196,6 +196,16 @@ Test(table_converge, ddblocal_each_update_step_alone)
 	     "Projection: {ProjectionType: " projection "}, ProvisionedThroughput: "               \
 	     "{ReadCapacityUnits: 1, WriteCapacityUnits: 1}}\n"
 
+#define ONLY_BY_H                                                                                  \
+	HEAD "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, "                    \
+	     "{AttributeName: h, AttributeType: N}]\n"                                             \
+	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                 \
+	     "  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"            \
+	     "  GlobalSecondaryIndexes:\n"                                                         \
+	     "    - {IndexName: by_h, KeySchema: [{AttributeName: h, KeyType: HASH}], "            \
+	     "Projection: {ProjectionType: KEYS_ONLY}, ProvisionedThroughput: "                    \
+	     "{ReadCapacityUnits: 1, WriteCapacityUnits: 1}}\n"
+
 Test(table_converge, ddblocal_index_create_and_recreate)
 {
 	fixture f;
@@ -217,7 +227,16 @@ Test(table_converge, ddblocal_index_create_and_recreate)
 	            t, "GlobalSecondaryIndexes")) if (!strcmp(fx_string(ix, "IndexName"), "by_h"))
 	    cr_assert_str_eq(fx_string(ix, "Projection.ProjectionType"), "KEYS_ONLY");
 	cJSON_Delete(t);
-	/* An index the definition stops listing belongs to someone else now. */
+	/* A definition that lists indexes lists all of them: by_g goes. */
+	fx_load(&f, ONLY_BY_H, f.table);
+	cr_assert_eq(fx_apply_ok(&f, NULL), 1, "one delete");
+	t = fx_describe(&f);
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(t, "GlobalSecondaryIndexes")), 1);
+	cr_assert_str_eq(fx_string(cJSON_GetArrayItem(cJSON_GetObjectItem(t, "GlobalSecondaryIndexes"), 0),
+	                           "IndexName"),
+	                 "by_h");
+	cJSON_Delete(t);
+	/* One without GlobalSecondaryIndexes leaves the table's indexes alone. */
 	fx_load(&f, MINIMAL, f.table);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 0);
 	fx_cleanup(&f);

@@ -210,12 +210,28 @@ Test(table_planner, a_new_index_is_one_create_with_its_attributes)
 	cJSON_Delete(cur);
 }
 
-Test(table_planner, indexes_the_definition_does_not_list_are_left_alone)
+Test(table_planner, without_the_key_the_tables_indexes_are_left_alone)
+{
+	cJSON *cur = live(1), *want = same_as(cur);
+	cJSON_DeleteItemFromObjectCaseSensitive(want, "GlobalSecondaryIndexes");
+	pcf_plan p = plan_of(want, cur);
+	cr_assert_eq(p.count, 0);
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(cur);
+}
+
+Test(table_planner, a_listed_set_of_indexes_deletes_the_unlisted_ones)
 {
 	cJSON *cur = live(1), *want = same_as(cur);
 	set(want, "GlobalSecondaryIndexes", "[]");
 	pcf_plan p = plan_of(want, cur);
-	cr_assert_eq(p.count, 0);
+	cr_assert_eq(p.count, 1);
+	assert_step(&p, 0, "UpdateTable",
+	            "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":"
+	            "[{\"Delete\":{\"IndexName\":\"by_g\"}}]}");
+	cr_assert(strstr(p.steps[0].summary, "not in the definition") != NULL, "%s",
+	          p.steps[0].summary);
 	pcf_plan_cleanup(&p);
 	cJSON_Delete(want);
 	cJSON_Delete(cur);
