@@ -271,37 +271,13 @@ static int plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_error 
 	return rc;
 }
 
-/*
- * TagResource and UntagResource answer with nothing the flavor needs, and
- * dynalite answers them with a bare "" that is no JSON object; they go
- * straight to the transport, which still maps every error answer.
- */
-static int send_ignoring_answer(pcf_ddb *db, const pcf_step *step, pcf_error *err)
-{
-	pcf_aws_response response;
-	char *body = cJSON_PrintUnformatted(step->request);
-	int rc;
-
-	if (body == NULL)
-		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
-	memset(&response, 0, sizeof(response));
-	rc = pcf_aws_call(&response, pcf_ddb_transport(db), step->action, body, strlen(body), err);
-	if (rc == 0)
-		pcf_aws_response_free(&response);
-	cJSON_free(body);
-	return rc;
-}
-
 static int run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 {
 	cJSON *answer = NULL;
 	pcf_ddb *db;
 	int rc = client_of(&db, p, err);
 
-	if (rc == 0 &&
-	    (!strcmp(step->action, "TagResource") || !strcmp(step->action, "UntagResource")))
-		rc = send_ignoring_answer(db, step, err);
-	else if (rc == 0)
+	if (rc == 0)
 		rc = pcf_ddb_execute(&answer, db, step->action, step->request, err);
 	cJSON_Delete(answer);
 	if (rc == PCF_ECONTINUOUS_BACKUPS_UNAVAILABLE && err != NULL) {

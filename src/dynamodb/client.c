@@ -66,8 +66,9 @@ int ddb_parse_body(cJSON **out, const char *body, size_t len, pcf_error *err)
 {
 	const char *end = NULL;
 	*out = NULL;
-	if (!body || len == 0) {
-		/* An empty 200 answer means an empty result. */
+	/* An empty 200 answer means an empty result; dynalite answers the
+	 * actions that return nothing (TagResource, UntagResource) with "". */
+	if (!body || len == 0 || (len == 2 && body[0] == '"' && body[1] == '"')) {
 		*out = cJSON_CreateObject();
 		return *out ? 0 : pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	}

@@ -61,6 +61,11 @@ Test(request, response_bodies_are_checked)
 	cr_assert_eq(ddb_parse_body(&out, "", 0, &err), 0);
 	cr_assert(cJSON_IsObject(out));
 	cJSON_Delete(out);
+	/* dynalite's answer to TagResource / UntagResource. */
+	cr_assert_eq(ddb_parse_body(&out, "\"\"", 2, &err), 0);
+	cr_assert(cJSON_IsObject(out));
+	cJSON_Delete(out);
+	cr_assert_eq(ddb_parse_body(&out, "\"x\"", 3, &err), PCF_EBADRESPONSE);
 	cr_assert_eq(ddb_parse_body(&out, "{\"a\":", 5, &err), PCF_EBADRESPONSE);
 	cr_assert_null(out);
 	cr_assert_eq(ddb_parse_body(&out, "[1]", 3, &err), PCF_EBADRESPONSE);
