@@ -195,6 +195,10 @@ static void check_value(struct walk *w, pcf_schema_type type, const char *const 
 {
 	char found[128];
 
+	/* The engine puts the parent's live value here after the parent
+	 * converges; only then does its type exist. */
+	if (cJSON_IsString(node) && strncmp(node->valuestring, "$inherit$", 9) == 0)
+		return;
 	if (type == PCF_SCHEMA_STRING && (cJSON_IsNumber(node) || cJSON_IsBool(node)) &&
 	    coerce_to_string(node) < 0)
 		return;

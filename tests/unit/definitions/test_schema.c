@@ -75,6 +75,23 @@ Test(definitions_schema, a_valid_resource_passes)
 	      0, "");
 }
 
+Test(definitions_schema, inherited_values_pass_until_the_engine_resolves_them)
+{
+	check(HEAD "  TableName: $inherit$dynamodb_table:users$TableName\n  KeySchema:\n"
+	           "    - {AttributeName: id, KeyType: HASH}\n"
+	           "  ProvisionedThroughput: {ReadCapacityUnits: "
+	           "\"$inherit$dynamodb_table:users$ProvisionedThroughput.ReadCapacityUnits\", "
+	           "WriteCapacityUnits: 1}\n"
+	           "  DeletionProtectionEnabled: $inherit$dynamodb_table:users$DeletionProtectionEnabled\n",
+	      0, "");
+	/* Anything else of the wrong type is still reported. */
+	check(HEAD "  TableName: t\n  KeySchema:\n    - {AttributeName: id, KeyType: HASH}\n"
+	           "  DeletionProtectionEnabled: inherit\n",
+	      1,
+	      "s.yml:7:30: aws_resource.DeletionProtectionEnabled: expected true or false, found "
+	      "\"inherit\"");
+}
+
 Test(definitions_schema, enum_value_with_position)
 {
 	check(HEAD "  TableName: t\n  KeySchema:\n    - AttributeName: id\n      KeyType: HASHH\n",
