@@ -40,6 +40,18 @@ static int max_connections(int *out, int configured, pcf_error *err)
 	return 0;
 }
 
+/* The CA file: the option, else AWS_CA_BUNDLE (as the SDKs read it), else none. */
+static int ca_bundle(char **out, const char *option, pcf_error *err)
+{
+	const char *v = option && *option ? option : getenv("AWS_CA_BUNDLE");
+
+	*out = NULL;
+	if (!v || !*v)
+		return 0;
+	*out = strdup(v);
+	return *out ? 0 : pcf_error_set(err, PCF_ENOMEM, "out of memory");
+}
+
 static int resolve_settings(pcf_aws_client *c, const pcf_aws_options *o, pcf_error *err)
 {
 	int rc;
@@ -87,6 +99,8 @@ int pcf_aws_client_new(pcf_aws_client **out, const pcf_aws_options *options, pcf
 	c->retry.max_delay_ms =
 	    o->retry_max_delay_ms > 0 ? o->retry_max_delay_ms : PCF_AWS_RETRY_MAX_DELAY_MS;
 	c->insecure_skip_tls_verify = o->insecure_skip_tls_verify;
+	if ((rc = ca_bundle(&c->ca_bundle, o->ca_bundle, err)) < 0)
+		goto out;
 	c->logger = o->logger;
 	c->on_request = o->on_request;
 	c->on_error = o->on_error;
@@ -112,6 +126,7 @@ void pcf_aws_client_free(pcf_aws_client *client)
 	pcf_aws_pool_free(client->pool);
 	pcf_aws_endpoint_cleanup(&client->endpoint);
 	free(client->region);
+	free(client->ca_bundle);
 	free(client->service);
 	free(client->target_prefix);
 	free(client);

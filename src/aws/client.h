@@ -21,6 +21,7 @@ struct pcf_aws_client {
 	long request_timeout_ms;
 	pcf_aws_retry_policy retry;
 	int insecure_skip_tls_verify;
+	char *ca_bundle; /* NULL: the system's trust store */
 	int max_connections;
 	pcf_logger logger;
 	pcf_aws_request_fn on_request;

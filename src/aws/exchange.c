@@ -170,6 +170,8 @@ static void set_options(pcf_aws_exchange *ex, CURL *easy)
 	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, c->insecure_skip_tls_verify ? 0L : 1L);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, c->insecure_skip_tls_verify ? 0L : 2L);
+	if (c->ca_bundle)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, c->ca_bundle);
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, "pcf/" PCF_VERSION_STRING);
 	curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
 	curl_easy_setopt(easy, CURLOPT_PRIVATE, ex);

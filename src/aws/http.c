@@ -76,6 +76,8 @@ int pcf_aws_http_send(pcf_aws_http_response *out, const pcf_aws_http_request *re
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, req->insecure_skip_tls_verify ? 0L : 1L);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, req->insecure_skip_tls_verify ? 0L : 2L);
+	if (getenv("AWS_CA_BUNDLE") && *getenv("AWS_CA_BUNDLE"))
+		curl_easy_setopt(easy, CURLOPT_CAINFO, getenv("AWS_CA_BUNDLE"));
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, "pcf/" PCF_VERSION_STRING);
 	cc = curl_easy_perform(easy);
 	if (cc != CURLE_OK) {

@@ -3,6 +3,7 @@
  * instance metadata endpoints): one request, no signing, no retries, a
  * fresh libcurl handle each time. These calls are rare (once per
  * credential refresh), so pooling them would only add coupling.
+ * AWS_CA_BUNDLE, when set, names the trusted CAs for https.
  */
 #ifndef PCF_AWS_HTTP_H
 #define PCF_AWS_HTTP_H

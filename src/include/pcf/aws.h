@@ -61,10 +61,11 @@ typedef struct pcf_aws_options {
 	long retry_base_delay_ms;          /* 0: 25 */
 	long retry_throttle_base_delay_ms; /* 0: 500, after a throttling error */
 	long retry_max_delay_ms;           /* 0: 20000, cap on one wait */
+	const char *ca_bundle;      /* PEM file of trusted CAs; NULL: AWS_CA_BUNDLE, else the system's */
 } pcf_aws_options;
 
 #define PCF_AWS_OPTIONS_INIT                                                                     \
-	{NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL, NULL, 0, 0, 0}
+	{NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL, NULL, 0, 0, 0, NULL}
 
 /*
  * Creates a client. Resolves region, endpoint and the credential chain
