@@ -6,8 +6,8 @@
 #include <pcf/particles.h>
 
 static const pcf_flavor *const builtin[] = {
-	&pcf_flavor_dynamodb_table,
-	&pcf_flavor_dynamodb_config_store,
+    &pcf_flavor_dynamodb_table,
+    &pcf_flavor_dynamodb_config_store,
 };
 
 const pcf_flavor *const *pcf_particles_flavors(size_t *count)

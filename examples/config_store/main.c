@@ -22,7 +22,7 @@
 static int fail(const char *what, const pcf_error *err)
 {
 	fprintf(stderr, "config_store_example: %s: %s (%s)\n", what, err->message,
-		pcf_error_code_name(err->code));
+	        pcf_error_code_name(err->code));
 	return 1;
 }
 
@@ -40,7 +40,7 @@ static void refresh_failed(const pcf_error *err, void *payload)
 {
 	(void)payload;
 	fprintf(stderr, "config_store_example: refresh failed, still using the last snapshot: %s\n",
-		err->message);
+	        err->message);
 }
 
 static int write_settings(pcf_config_store *store, pcf_error *err)

@@ -26,31 +26,32 @@
 #include <pcf/particles.h>
 
 static const pcf_schema_field throughput_fields[] = {
-	{"ReadCapacityUnits", PCF_SCHEMA_INTEGER, PCF_SCHEMA_REQUIRED, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"WriteCapacityUnits", PCF_SCHEMA_INTEGER, PCF_SCHEMA_REQUIRED, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"ReadCapacityUnits", PCF_SCHEMA_INTEGER, PCF_SCHEMA_REQUIRED, NULL, NULL, PCF_SCHEMA_ANY,
+     NULL},
+    {"WriteCapacityUnits", PCF_SCHEMA_INTEGER, PCF_SCHEMA_REQUIRED, NULL, NULL, PCF_SCHEMA_ANY,
+     NULL},
 };
 
 static const pcf_schema throughput_schema = {
-	"ProvisionedThroughput", throughput_fields,
-	sizeof(throughput_fields) / sizeof(throughput_fields[0]), 0};
+    "ProvisionedThroughput", throughput_fields,
+    sizeof(throughput_fields) / sizeof(throughput_fields[0]), 0};
 
 static const char *const billing_modes[] = {"PROVISIONED", "PAY_PER_REQUEST", NULL};
 
 static const pcf_schema_field resource_fields[] = {
-	{"TableName", PCF_SCHEMA_STRING, PCF_SCHEMA_REQUIRED, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"region_name", PCF_SCHEMA_STRING, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"StoreKey", PCF_SCHEMA_STRING, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"OptionKey", PCF_SCHEMA_STRING, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	{"ProvisionedThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &throughput_schema, PCF_SCHEMA_ANY, NULL},
-	{"BillingMode", PCF_SCHEMA_STRING, 0, billing_modes, NULL, PCF_SCHEMA_ANY, NULL},
-	{"Exclusive", PCF_SCHEMA_BOOL, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-	/* store -> option -> data; the two inner levels are checked by hand. */
-	{"Options", PCF_SCHEMA_MAP, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"TableName", PCF_SCHEMA_STRING, PCF_SCHEMA_REQUIRED, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"region_name", PCF_SCHEMA_STRING, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"StoreKey", PCF_SCHEMA_STRING, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"OptionKey", PCF_SCHEMA_STRING, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"ProvisionedThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &throughput_schema, PCF_SCHEMA_ANY, NULL},
+    {"BillingMode", PCF_SCHEMA_STRING, 0, billing_modes, NULL, PCF_SCHEMA_ANY, NULL},
+    {"Exclusive", PCF_SCHEMA_BOOL, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    /* store -> option -> data; the two inner levels are checked by hand. */
+    {"Options", PCF_SCHEMA_MAP, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
 };
 
-static const pcf_schema resource_schema = {
-	"dynamodb_config_store aws_resource", resource_fields,
-	sizeof(resource_fields) / sizeof(resource_fields[0]), 0};
+static const pcf_schema resource_schema = {"dynamodb_config_store aws_resource", resource_fields,
+                                           sizeof(resource_fields) / sizeof(resource_fields[0]), 0};
 
 static void check_units(const pcf_particle_def *def, const cJSON *r, pcf_diags *diags)
 {
@@ -61,24 +62,24 @@ static void check_units(const pcf_particle_def *def, const cJSON *r, pcf_diags *
 
 	if (on_demand && pt)
 		pcf_particle_def_report(def, diags, "aws_resource.ProvisionedThroughput",
-					"ProvisionedThroughput cannot be given with BillingMode "
-					"PAY_PER_REQUEST");
+		                        "ProvisionedThroughput cannot be given with BillingMode "
+		                        "PAY_PER_REQUEST");
 	for (int i = 0; pt && i < 2; i++) {
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(pt, names[i]);
 		if (cJSON_IsNumber(n) && n->valuedouble < 1) {
 			char path[80];
 			snprintf(path, sizeof(path), "aws_resource.ProvisionedThroughput.%s",
-				 names[i]);
-			pcf_particle_def_report(def, diags, path,
-						"expected a number of units of at least 1, found %g",
-						n->valuedouble);
+			         names[i]);
+			pcf_particle_def_report(
+			    def, diags, path, "expected a number of units of at least 1, found %g",
+			    n->valuedouble);
 		}
 	}
 }
 
 /* One option's data: an object, no key attribute names, convertible. */
-static void check_option(const pcf_particle_def *def, const pcf_config_table *t,
-			 const char *store, const cJSON *option, pcf_diags *diags)
+static void check_option(const pcf_particle_def *def, const pcf_config_table *t, const char *store,
+                         const cJSON *option, pcf_diags *diags)
 {
 	char path[512];
 	cJSON *item = NULL;
@@ -86,8 +87,8 @@ static void check_option(const pcf_particle_def *def, const pcf_config_table *t,
 
 	snprintf(path, sizeof(path), "aws_resource.Options.%s.%s", store, option->string);
 	if (!cJSON_IsObject(option)) {
-		pcf_particle_def_report(def, diags, path,
-					"expected the option's data as a mapping of keys to values");
+		pcf_particle_def_report(
+		    def, diags, path, "expected the option's data as a mapping of keys to values");
 		return;
 	}
 	if (pcf_config_item_from_data(&item, t, store, option->string, option, &err) < 0)
@@ -108,8 +109,8 @@ static void check_options(const pcf_particle_def *def, const cJSON *r, pcf_diags
 	t.option_key = cJSON_IsString(option_key) ? option_key->valuestring : NULL;
 	if (strcmp(config_store_key(&t), config_option_key(&t)) == 0) {
 		pcf_particle_def_report(def, diags, "aws_resource.OptionKey",
-					"StoreKey and OptionKey must differ; both are '%s'",
-					config_store_key(&t));
+		                        "StoreKey and OptionKey must differ; both are '%s'",
+		                        config_store_key(&t));
 		return;
 	}
 	if (!cJSON_IsObject(options))
@@ -120,11 +121,11 @@ static void check_options(const pcf_particle_def *def, const cJSON *r, pcf_diags
 			char path[300];
 			snprintf(path, sizeof(path), "aws_resource.Options.%s", store->string);
 			pcf_particle_def_report(def, diags, path,
-						"expected a mapping of option names to data");
+			                        "expected a mapping of option names to data");
 			continue;
 		}
 		cJSON_ArrayForEach(option, store)
-			check_option(def, &t, store->string, option, diags);
+		    check_option(def, &t, store->string, option, diags);
 	}
 }
 
@@ -133,7 +134,7 @@ static void config_validate(const pcf_particle_def *def, pcf_diags *diags)
 	cJSON *r = def->aws_resource;
 	if (!cJSON_IsObject(r)) {
 		pcf_particle_def_report(def, diags, "aws_resource",
-					"expected aws_resource as a mapping");
+		                        "expected aws_resource as a mapping");
 		return;
 	}
 	if (pcf_schema_check(&resource_schema, r, "aws_resource", def, diags) > 0)
@@ -143,23 +144,19 @@ static void config_validate(const pcf_particle_def *def, pcf_diags *diags)
 }
 
 static const pcf_flavor_ops config_ops = {
-	config_validate,
-	config_sync_state,
-	config_start,
-	NULL,
-	config_terminate,
-	config_diff,
-	config_plan,
-	config_run_step,
-	config_describe_start,
-	NULL,
-	NULL,
+    config_validate,
+    config_sync_state,
+    config_start,
+    NULL,
+    config_terminate,
+    config_diff,
+    config_plan,
+    config_run_step,
+    config_describe_start,
+    NULL,
+    NULL,
 };
 
 const pcf_flavor pcf_flavor_dynamodb_config_store = {
-	"dynamodb_config_store",
-	PCF_FLAVOR_DELETES_DATA,
-	"CreateTable",
-	"DeleteTable",
-	&config_ops,
+    "dynamodb_config_store", PCF_FLAVOR_DELETES_DATA, "CreateTable", "DeleteTable", &config_ops,
 };

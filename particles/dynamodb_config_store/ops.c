@@ -28,9 +28,9 @@
 struct resource {
 	pcf_config_table table;
 	const char *region;
-	const cJSON *options;  /* store -> option -> data, or NULL */
+	const cJSON *options; /* store -> option -> data, or NULL */
 	int exclusive;
-	long read_units;       /* 0 and 0: on-demand */
+	long read_units; /* 0 and 0: on-demand */
 	long write_units;
 };
 
@@ -67,7 +67,7 @@ static int client(pcf_ddb **db, pcf_particle *p, const struct resource *r, pcf_e
 	*db = NULL;
 	if (!services)
 		return pcf_error_set(err, PCF_EINVAL,
-				     "dynamodb_config_store: no DynamoDB services were given");
+		                     "dynamodb_config_store: no DynamoDB services were given");
 	if (!r->table.name)
 		return pcf_error_set(err, PCF_EINVAL, "dynamodb_config_store: no TableName");
 	return pcf_services_ddb(db, services, r->region, err);
@@ -164,9 +164,9 @@ int config_sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 	if (*state != PCF_STATE_RUNNING)
 		/* The seed's name for a table that cannot take options yet. */
 		pcf_particle_set_pending_detail(p, "table %s is %s (TableNotReady)", r.table.name,
-						string_field(desc, "TableStatus")
-							? string_field(desc, "TableStatus")
-							: "in an unknown state");
+		                                string_field(desc, "TableStatus")
+		                                    ? string_field(desc, "TableStatus")
+		                                    : "in an unknown state");
 	if (current_new(&cur, &r, desc) < 0) {
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		goto out;
@@ -236,15 +236,15 @@ int config_terminate(pcf_particle *p, pcf_error *err)
 struct change {
 	const char *store;
 	const char *option;
-	const cJSON *want;   /* normalised declared data; NULL: not declared (Exclusive) */
-	const cJSON *have;   /* live data; NULL: missing */
+	const cJSON *want; /* normalised declared data; NULL: not declared (Exclusive) */
+	const cJSON *have; /* live data; NULL: missing */
 };
 
 typedef int (*change_fn)(const struct change *c, void *payload, pcf_error *err);
 
 /* Declared data as a load would return it, so that equal means equal. */
-static int normalise(cJSON **out, const pcf_config_table *t, const char *store,
-		     const cJSON *option, pcf_error *err)
+static int normalise(cJSON **out, const pcf_config_table *t, const char *store, const cJSON *option,
+                     pcf_error *err)
 {
 	cJSON *item = NULL;
 	int rc = pcf_config_item_from_data(&item, t, store, option->string, option, err);
@@ -254,8 +254,8 @@ static int normalise(cJSON **out, const pcf_config_table *t, const char *store,
 	return rc;
 }
 
-static int walk_store(const struct resource *r, const cJSON *store, const cJSON *live,
-		      change_fn fn, void *payload, pcf_error *err)
+static int walk_store(const struct resource *r, const cJSON *store, const cJSON *live, change_fn fn,
+                      void *payload, pcf_error *err)
 {
 	const cJSON *option;
 	int rc = 0;
@@ -286,8 +286,8 @@ static int walk_store(const struct resource *r, const cJSON *store, const cJSON 
 	return 0;
 }
 
-static int walk_changes(const struct resource *r, const cJSON *current, change_fn fn,
-			void *payload, pcf_error *err)
+static int walk_changes(const struct resource *r, const cJSON *current, change_fn fn, void *payload,
+                        pcf_error *err)
 {
 	const cJSON *live_all = cJSON_GetObjectItemCaseSensitive(current, "Options");
 	const cJSON *store;
@@ -332,8 +332,8 @@ static void changed_keys(char *buf, size_t size, const cJSON *want, const cJSON 
 			b = cJSON_GetObjectItemCaseSensitive(other, a->string);
 			if (pass == 0 ? (b && cJSON_Compare(a, b, 1)) : (b != NULL))
 				continue;
-			int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
-					 a->string);
+			int n =
+			    snprintf(buf + used, size - used, "%s%s", used ? ", " : "", a->string);
 			if (n < 0 || (size_t)n >= size - used)
 				return;
 			used += (size_t)n;
@@ -366,15 +366,15 @@ static int add_step(const struct change *c, void *payload, pcf_error *err)
 	cJSON_AddItemToObject(req, c->want ? "Item" : "Key", part);
 	if (!c->want)
 		rc = pcf_plan_add_take(w->plan, "DeleteItem", req, 0,
-				       "%s/%s: delete (not declared, store is Exclusive)",
-				       c->store, c->option);
+		                       "%s/%s: delete (not declared, store is Exclusive)", c->store,
+		                       c->option);
 	else if (!c->have)
 		rc = pcf_plan_add_take(w->plan, "PutItem", req, 0, "%s/%s: add", c->store,
-				       c->option);
+		                       c->option);
 	else {
 		changed_keys(keys, sizeof(keys), c->want, c->have);
 		rc = pcf_plan_add_take(w->plan, "PutItem", req, 0, "%s/%s: change %s", c->store,
-				       c->option, keys);
+		                       c->option, keys);
 	}
 	return rc < 0 ? pcf_error_set(err, rc, "out of memory") : 0;
 }
@@ -402,15 +402,15 @@ int config_run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 		return rc;
 	if (strcmp(step->action, "PutItem") == 0)
 		rc = pcf_ddb_put_item(&resp, db, r.table.name,
-				      cJSON_GetObjectItemCaseSensitive(step->request, "Item"), NULL,
-				      err);
+		                      cJSON_GetObjectItemCaseSensitive(step->request, "Item"), NULL,
+		                      err);
 	else if (strcmp(step->action, "DeleteItem") == 0)
 		rc = pcf_ddb_delete_item(&resp, db, r.table.name,
-					 cJSON_GetObjectItemCaseSensitive(step->request, "Key"),
-					 NULL, err);
+		                         cJSON_GetObjectItemCaseSensitive(step->request, "Key"),
+		                         NULL, err);
 	else
 		rc = pcf_error_set(err, PCF_EINTERNAL, "dynamodb_config_store: unknown step %s",
-				   step->action);
+		                   step->action);
 	cJSON_Delete(resp);
 	if (rc < 0)
 		pcf_error_prefix(err, "%s", step->summary ? step->summary : step->action);
@@ -424,11 +424,11 @@ char *config_describe_start(pcf_particle *p)
 	resource_read(&r, pcf_particle_desired(p));
 	if (r.read_units == 0)
 		snprintf(text, sizeof(text), "create table %s (keys %s, %s; on-demand)",
-			 r.table.name ? r.table.name : "?", config_store_key(&r.table),
-			 config_option_key(&r.table));
+		         r.table.name ? r.table.name : "?", config_store_key(&r.table),
+		         config_option_key(&r.table));
 	else
 		snprintf(text, sizeof(text), "create table %s (keys %s, %s; %ld/%ld units)",
-			 r.table.name ? r.table.name : "?", config_store_key(&r.table),
-			 config_option_key(&r.table), r.read_units, r.write_units);
+		         r.table.name ? r.table.name : "?", config_store_key(&r.table),
+		         config_option_key(&r.table), r.read_units, r.write_units);
 	return strdup(text);
 }

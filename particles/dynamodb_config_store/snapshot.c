@@ -150,8 +150,7 @@ void config_snapshot_stop(pcf_config_store *store)
 	pthread_mutex_destroy(&store->lock);
 }
 
-int config_snapshot_get(cJSON **out, pcf_config_store *store, const char *option,
-			pcf_error *err)
+int config_snapshot_get(cJSON **out, pcf_config_store *store, const char *option, pcf_error *err)
 {
 	const cJSON *data;
 	int rc = 0;
@@ -159,7 +158,7 @@ int config_snapshot_get(cJSON **out, pcf_config_store *store, const char *option
 	data = cJSON_GetObjectItemCaseSensitive(store->snapshot, option);
 	if (!data)
 		rc = pcf_error_set(err, PCF_ENOTFOUND, "store %s has no option %s", store->store,
-				   option);
+		                   option);
 	else if (!(*out = cJSON_Duplicate(data, 1)))
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	pthread_mutex_unlock(&store->lock);

@@ -33,7 +33,7 @@ static void store_free(pcf_config_store *store)
 
 /* Allocates a store holding copies of the names in options. */
 static int store_alloc(pcf_config_store **out, pcf_ddb *db, const pcf_config_store_options *o,
-		       pcf_error *err)
+                       pcf_error *err)
 {
 	pcf_config_store *s = calloc(1, sizeof(*s));
 	*out = NULL;
@@ -52,7 +52,7 @@ static int store_alloc(pcf_config_store **out, pcf_ddb *db, const pcf_config_sto
 	s->table.option_key = s->option_key;
 	s->mode = o->mode;
 	s->refresh_interval_ms =
-		o->refresh_interval_ms > 0 ? o->refresh_interval_ms : DEFAULT_REFRESH_INTERVAL_MS;
+	    o->refresh_interval_ms > 0 ? o->refresh_interval_ms : DEFAULT_REFRESH_INTERVAL_MS;
 	s->on_error = o->on_error;
 	s->payload = o->payload;
 	*out = s;
@@ -60,7 +60,7 @@ static int store_alloc(pcf_config_store **out, pcf_ddb *db, const pcf_config_sto
 }
 
 int pcf_config_store_open(pcf_config_store **out, pcf_ddb *db,
-			  const pcf_config_store_options *options, pcf_error *err)
+                          const pcf_config_store_options *options, pcf_error *err)
 {
 	pcf_config_store *s = NULL;
 	int rc;
@@ -76,7 +76,7 @@ int pcf_config_store_open(pcf_config_store **out, pcf_ddb *db,
 		return pcf_error_set(err, PCF_EINVAL, "no store name given");
 	if (options->mode != PCF_CONFIG_DIRECT && options->mode != PCF_CONFIG_TIME_BASED)
 		return pcf_error_set(err, PCF_EINVAL, "unknown config store mode %d",
-				     (int)options->mode);
+		                     (int)options->mode);
 	if (options->create_table)
 		rc = pcf_config_table_ensure(db, &options->table, &options->create, err);
 	else
@@ -123,7 +123,7 @@ static void note_item(pcf_config_store *store, const char *option, const cJSON *
 }
 
 int pcf_config_store_set(pcf_config_store *store, const char *option, const cJSON *data,
-			 pcf_error *err)
+                         pcf_error *err)
 {
 	cJSON *item = NULL, *resp = NULL;
 	int rc;
@@ -133,7 +133,7 @@ int pcf_config_store_set(pcf_config_store *store, const char *option, const cJSO
 	if ((rc = check_option(option, err)) < 0)
 		return rc;
 	if ((rc = pcf_config_item_from_data(&item, &store->table, store->store, option, data,
-					    err)) < 0)
+	                                    err)) < 0)
 		return rc;
 	rc = pcf_ddb_put_item(&resp, store->db, store->table_name, item, NULL, err);
 	if (rc == 0 && store->mode == PCF_CONFIG_TIME_BASED)
@@ -144,7 +144,7 @@ int pcf_config_store_set(pcf_config_store *store, const char *option, const cJSO
 }
 
 int pcf_config_store_delete(cJSON **old, pcf_config_store *store, const char *option,
-			    pcf_error *err)
+                            pcf_error *err)
 {
 	cJSON *key = NULL, *params = NULL, *resp = NULL;
 	const cJSON *attributes;
@@ -197,7 +197,7 @@ static int direct_get(cJSON **out, pcf_config_store *store, const char *option, 
 	item = cJSON_GetObjectItemCaseSensitive(resp, "Item");
 	if (!cJSON_IsObject(item)) {
 		rc = pcf_error_set(err, PCF_ENOTFOUND, "store %s has no option %s", store->store,
-				   option);
+		                   option);
 		goto out;
 	}
 	rc = pcf_config_data_from_item(out, &store->table, item, err);
@@ -208,8 +208,7 @@ out:
 	return rc;
 }
 
-int pcf_config_store_get(cJSON **out, pcf_config_store *store, const char *option,
-			 pcf_error *err)
+int pcf_config_store_get(cJSON **out, pcf_config_store *store, const char *option, pcf_error *err)
 {
 	int rc;
 	if (!out)

@@ -16,23 +16,23 @@
 #include <pcf/flavor.h>
 
 struct pcf_config_store {
-	pcf_ddb *db;                  /* borrowed */
+	pcf_ddb *db; /* borrowed */
 	char *table_name;
 	char *store_key;
 	char *option_key;
 	char *store;
-	pcf_config_table table;       /* points at the strings above */
+	pcf_config_table table; /* points at the strings above */
 	pcf_config_mode mode;
 	long refresh_interval_ms;
 	pcf_config_error_fn on_error;
 	void *payload;
 
 	/* Time-based mode only. */
-	pthread_mutex_t lock;         /* guards snapshot, the sequence numbers and stopping */
-	pthread_cond_t wake;          /* signalled by close */
+	pthread_mutex_t lock; /* guards snapshot, the sequence numbers and stopping */
+	pthread_cond_t wake;  /* signalled by close */
 	cJSON *snapshot;
-	unsigned long next_seq;       /* handed to each load as it starts */
-	unsigned long installed_seq;  /* the load the snapshot came from */
+	unsigned long next_seq;      /* handed to each load as it starts */
+	unsigned long installed_seq; /* the load the snapshot came from */
 	int stopping;
 	int thread_started;
 	pthread_t thread;
@@ -47,7 +47,7 @@ int config_table_valid(const pcf_config_table *table, pcf_error *err);
 
 /* The key {store_key: {"S": store}, option_key: {"S": option}} of one option. */
 int config_item_key(cJSON **out, const pcf_config_table *table, const char *store,
-		    const char *option, pcf_error *err);
+                    const char *option, pcf_error *err);
 
 /*
  * Turns Query/Scan items into {"store": {"option": {data}}}, merging into
@@ -55,26 +55,25 @@ int config_item_key(cJSON **out, const pcf_config_table *table, const char *stor
  * are skipped: they are not config store items.
  */
 int config_items_group(cJSON **into, const pcf_config_table *table, const cJSON *items,
-		       pcf_error *err);
+                       pcf_error *err);
 
 /* Orders obj's members by name (a Scan returns stores in hash order). */
 int config_sort_members(cJSON *obj, pcf_error *err);
 
 /* The CreateTable request for a config table. */
 int config_create_request(cJSON **out, const pcf_config_table *table, long read_units,
-			  long write_units, pcf_error *err);
+                          long write_units, pcf_error *err);
 
 /* Checks a DescribeTable "Table" object against the table's keys (PCF_ESCHEMA). */
 int config_key_schema_check(const cJSON *description, const pcf_config_table *table,
-			    pcf_error *err);
+                            pcf_error *err);
 
 /* Time-based mode (snapshot.c). */
 int config_snapshot_start(pcf_config_store *store, pcf_error *err);
 void config_snapshot_stop(pcf_config_store *store);
 int config_snapshot_reload(pcf_config_store *store, pcf_error *err);
 /* Copies of the snapshot's data; PCF_ENOTFOUND for an unknown option. */
-int config_snapshot_get(cJSON **out, pcf_config_store *store, const char *option,
-			pcf_error *err);
+int config_snapshot_get(cJSON **out, pcf_config_store *store, const char *option, pcf_error *err);
 int config_snapshot_get_all(cJSON **out, pcf_config_store *store, pcf_error *err);
 /* Applies a write this process made (data NULL: a delete) to the snapshot. */
 void config_snapshot_note_write(pcf_config_store *store, const char *option, const cJSON *data);

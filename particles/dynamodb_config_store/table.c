@@ -13,10 +13,10 @@
 #include <string.h>
 
 #define DEFAULT_CREATE_TIMEOUT_MS 300000L
-#define DEFAULT_POLL_INTERVAL_MS 500L
+#define DEFAULT_POLL_INTERVAL_MS  500L
 
 int config_create_request(cJSON **out, const pcf_config_table *table, long read_units,
-			  long write_units, pcf_error *err)
+                          long write_units, pcf_error *err)
 {
 	const char *names[2] = {config_store_key(table), config_option_key(table)};
 	const char *kinds[2] = {"HASH", "RANGE"};
@@ -76,8 +76,7 @@ static const char *attribute_type_of(const cJSON *definitions, const char *name)
 	return NULL;
 }
 
-int config_key_schema_check(const cJSON *description, const pcf_config_table *table,
-			    pcf_error *err)
+int config_key_schema_check(const cJSON *description, const pcf_config_table *table, pcf_error *err)
 {
 	const cJSON *ks = cJSON_GetObjectItemCaseSensitive(description, "KeySchema");
 	const cJSON *ad = cJSON_GetObjectItemCaseSensitive(description, "AttributeDefinitions");
@@ -86,22 +85,22 @@ int config_key_schema_check(const cJSON *description, const pcf_config_table *ta
 
 	if (cJSON_GetArraySize(ks) != 2)
 		return pcf_error_set(err, PCF_ESCHEMA,
-				     "MisconfiguredSchema: table %s has %d key attribute(s); a "
-				     "config store needs %s (HASH) and %s (RANGE)",
-				     table->name, cJSON_GetArraySize(ks), names[0], names[1]);
+		                     "MisconfiguredSchema: table %s has %d key attribute(s); a "
+		                     "config store needs %s (HASH) and %s (RANGE)",
+		                     table->name, cJSON_GetArraySize(ks), names[0], names[1]);
 	for (int i = 0; i < 2; i++) {
 		const char *kind = key_type_of(ks, names[i]);
 		const char *type = attribute_type_of(ad, names[i]);
 		if (!kind || strcmp(kind, kinds[i]) != 0)
 			return pcf_error_set(err, PCF_ESCHEMA,
-					     "MisconfiguredSchema: table %s does not have %s as "
-					     "its %s key",
-					     table->name, names[i], kinds[i]);
+			                     "MisconfiguredSchema: table %s does not have %s as "
+			                     "its %s key",
+			                     table->name, names[i], kinds[i]);
 		if (type && strcmp(type, "S") != 0)
 			return pcf_error_set(err, PCF_ESCHEMA,
-					     "MisconfiguredSchema: key attribute %s of table %s is "
-					     "of type %s, not S",
-					     names[i], table->name, type);
+			                     "MisconfiguredSchema: key attribute %s of table %s is "
+			                     "of type %s, not S",
+			                     names[i], table->name, type);
 	}
 	return 0;
 }
@@ -123,7 +122,7 @@ int pcf_config_table_check(pcf_ddb *db, const pcf_config_table *table, pcf_error
 
 /* Creates the table; someone else creating it at the same time is fine. */
 static int create_table(pcf_ddb *db, const pcf_config_table *table,
-			const pcf_config_create_options *o, pcf_error *err)
+                        const pcf_config_create_options *o, pcf_error *err)
 {
 	cJSON *req = NULL, *desc = NULL;
 	int rc;
@@ -144,7 +143,7 @@ static int create_table(pcf_ddb *db, const pcf_config_table *table,
 }
 
 int pcf_config_table_ensure(pcf_ddb *db, const pcf_config_table *table,
-			    const pcf_config_create_options *options, pcf_error *err)
+                            const pcf_config_create_options *options, pcf_error *err)
 {
 	pcf_config_create_options o = PCF_CONFIG_CREATE_OPTIONS_INIT;
 	cJSON *desc = NULL;
@@ -158,8 +157,8 @@ int pcf_config_table_ensure(pcf_ddb *db, const pcf_config_table *table,
 		return pcf_error_set(err, PCF_EINVAL, "no DynamoDB client given");
 	if (o.read_units < 0 || o.write_units < 0 || (o.read_units == 0) != (o.write_units == 0))
 		return pcf_error_set(err, PCF_EINVAL,
-				     "read and write units must both be positive, or both 0 "
-				     "for on-demand");
+		                     "read and write units must both be positive, or both 0 "
+		                     "for on-demand");
 	rc = pcf_ddb_describe_table(&desc, db, table->name, err);
 	if (rc == PCF_ERESOURCE_NOT_FOUND)
 		rc = create_table(db, table, &o, err);
@@ -170,8 +169,9 @@ int pcf_config_table_ensure(pcf_ddb *db, const pcf_config_table *table,
 	if (rc < 0)
 		return rc;
 	rc = pcf_ddb_wait_table(&desc, db, table->name, PCF_DDB_TABLE_ACTIVE,
-				o.poll_interval_ms > 0 ? o.poll_interval_ms : DEFAULT_POLL_INTERVAL_MS,
-				o.timeout_ms > 0 ? o.timeout_ms : DEFAULT_CREATE_TIMEOUT_MS, err);
+	                        o.poll_interval_ms > 0 ? o.poll_interval_ms
+	                                               : DEFAULT_POLL_INTERVAL_MS,
+	                        o.timeout_ms > 0 ? o.timeout_ms : DEFAULT_CREATE_TIMEOUT_MS, err);
 	if (rc == PCF_ETIMEDOUT || rc == PCF_EREFUSED || rc == PCF_ERESOURCE_NOT_FOUND) {
 		pcf_error_prefix(err, "TableNotReady: table %s", table->name);
 		if (err)
@@ -187,12 +187,12 @@ int pcf_config_table_ensure(pcf_ddb *db, const pcf_config_table *table,
 
 /* A Query for one store, or a Scan of the whole table. */
 static int read_request(cJSON **out, const pcf_config_table *table, const char *store,
-			pcf_error *err)
+                        pcf_error *err)
 {
 	cJSON *req = cJSON_CreateObject();
 	cJSON *names, *values, *v;
 	int ok = req && cJSON_AddStringToObject(req, "TableName", table->name) &&
-		 cJSON_AddTrueToObject(req, "ConsistentRead");
+	         cJSON_AddTrueToObject(req, "ConsistentRead");
 	if (ok && store) {
 		names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
 		values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
@@ -212,7 +212,7 @@ static int read_request(cJSON **out, const pcf_config_table *table, const char *
 }
 
 int pcf_config_table_read(cJSON **out, pcf_ddb *db, const pcf_config_table *table,
-			  const char *store, pcf_error *err)
+                          const char *store, pcf_error *err)
 {
 	cJSON *req = NULL, *resp = NULL, *grouped = NULL;
 	int rc;
@@ -230,7 +230,7 @@ int pcf_config_table_read(cJSON **out, pcf_ddb *db, const pcf_config_table *tabl
 	if (rc < 0)
 		goto out;
 	rc = config_items_group(&grouped, table, cJSON_GetObjectItemCaseSensitive(resp, "Items"),
-				err);
+	                        err);
 	if (rc == 0 && !store)
 		rc = config_sort_members(grouped, err);
 	if (rc < 0)

@@ -124,7 +124,7 @@ out:
 }
 
 int pcf_config_parse_assignments(cJSON **out, const char *const *args, size_t count,
-				 int json_values, pcf_error *err)
+                                 int json_values, pcf_error *err)
 {
 	cJSON *obj;
 	if (!out)
@@ -148,13 +148,13 @@ int pcf_config_parse_assignments(cJSON **out, const char *const *args, size_t co
 const char *config_store_key(const pcf_config_table *table)
 {
 	return table->store_key && table->store_key[0] ? table->store_key
-							: PCF_CONFIG_DEFAULT_STORE_KEY;
+	                                               : PCF_CONFIG_DEFAULT_STORE_KEY;
 }
 
 const char *config_option_key(const pcf_config_table *table)
 {
 	return table->option_key && table->option_key[0] ? table->option_key
-							  : PCF_CONFIG_DEFAULT_OPTION_KEY;
+	                                                 : PCF_CONFIG_DEFAULT_OPTION_KEY;
 }
 
 int config_table_valid(const pcf_config_table *table, pcf_error *err)
@@ -163,13 +163,13 @@ int config_table_valid(const pcf_config_table *table, pcf_error *err)
 		return pcf_error_set(err, PCF_EINVAL, "no table name given");
 	if (strcmp(config_store_key(table), config_option_key(table)) == 0)
 		return pcf_error_set(err, PCF_EINVAL,
-				     "the store key and the option key are both '%s'",
-				     config_store_key(table));
+		                     "the store key and the option key are both '%s'",
+		                     config_store_key(table));
 	return 0;
 }
 
 int config_item_key(cJSON **out, const pcf_config_table *table, const char *store,
-		    const char *option, pcf_error *err)
+                    const char *option, pcf_error *err)
 {
 	cJSON *key = cJSON_CreateObject();
 	cJSON *s = cJSON_AddObjectToObject(key, config_store_key(table));
@@ -185,7 +185,7 @@ int config_item_key(cJSON **out, const pcf_config_table *table, const char *stor
 }
 
 int pcf_config_item_from_data(cJSON **out, const pcf_config_table *table, const char *store,
-			      const char *option, const cJSON *data, pcf_error *err)
+                              const char *option, const cJSON *data, pcf_error *err)
 {
 	cJSON *item = NULL, *key = NULL, *part;
 	int rc;
@@ -202,8 +202,8 @@ int pcf_config_item_from_data(cJSON **out, const pcf_config_table *table, const 
 	if (cJSON_GetObjectItemCaseSensitive(data, config_store_key(table)) ||
 	    cJSON_GetObjectItemCaseSensitive(data, config_option_key(table)))
 		return pcf_error_set(err, PCF_EINVAL,
-				     "option data cannot use the key attribute names '%s' and '%s'",
-				     config_store_key(table), config_option_key(table));
+		                     "option data cannot use the key attribute names '%s' and '%s'",
+		                     config_store_key(table), config_option_key(table));
 	if ((rc = pcf_ddb_item_from_json(&item, data, err)) < 0)
 		goto out;
 	if ((rc = config_item_key(&key, table, store, option, err)) < 0)
@@ -222,7 +222,7 @@ out:
 }
 
 int pcf_config_data_from_item(cJSON **out, const pcf_config_table *table, const cJSON *item,
-			      pcf_error *err)
+                              pcf_error *err)
 {
 	cJSON *copy;
 	int rc;
@@ -248,8 +248,7 @@ static const char *string_attribute(const cJSON *item, const char *name)
 	return cJSON_IsString(s) ? s->valuestring : NULL;
 }
 
-static int group_one(cJSON *into, const pcf_config_table *table, const cJSON *item,
-		     pcf_error *err)
+static int group_one(cJSON *into, const pcf_config_table *table, const cJSON *item, pcf_error *err)
 {
 	const char *store = string_attribute(item, config_store_key(table));
 	const char *option = string_attribute(item, config_option_key(table));
@@ -272,7 +271,7 @@ static int group_one(cJSON *into, const pcf_config_table *table, const cJSON *it
 }
 
 int config_items_group(cJSON **into, const pcf_config_table *table, const cJSON *items,
-		       pcf_error *err)
+                       pcf_error *err)
 {
 	const cJSON *item;
 	if (!*into && !(*into = cJSON_CreateObject()))

@@ -211,8 +211,8 @@ static int plan_gsi_deletes(plan_ctx *c)
 			cJSON_Delete(body);
 			return pcf_error_set(c->err, PCF_ENOMEM, "out of memory");
 		}
-		rc = step(c, "UpdateTable", gsi_request(c, "Delete", body), 0, "delete index %s (%s)",
-		          name,
+		rc = step(c, "UpdateTable", gsi_request(c, "Delete", body), 0,
+		          "delete index %s (%s)", name,
 		          w != NULL ? "its keys or projection change; created again after"
 		                    : "not in the definition");
 		if (rc < 0)

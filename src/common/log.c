@@ -44,9 +44,15 @@ void pcf_log(const pcf_logger *logger, pcf_log_level level, const char *fmt, ...
  * masked up to the next delimiter.
  */
 static const char *secret_names[] = {
-	"Signature",          "X-Amz-Security-Token", "aws_secret_access_key",
-	"aws_session_token",  "SecretAccessKey",      "SessionToken",
-	"Token",              "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "Signature",
+    "X-Amz-Security-Token",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "SecretAccessKey",
+    "SessionToken",
+    "Token",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
 };
 
 static size_t match_secret_name(const char *p)

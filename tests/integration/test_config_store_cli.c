@@ -141,43 +141,44 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_cli, set_get_list_de
 	make_table(ep, table, NULL);
 
 	r = run_pcf("--endpoint", ep, "config", "set", "app1", "db", "host=db.internal",
-		    "port=5432", "ratio=0.5", "tls=true", "off=false", "none=null", "zip=01234",
-		    "neg=-3", "--table", table, NULL);
+	            "port=5432", "ratio=0.5", "tls=true", "off=false", "none=null", "zip=01234",
+	            "neg=-3", "--table", table, NULL);
 	assert_ok(&r);
 	cr_assert_str_eq(r.out, "", "set prints nothing in text mode");
 	result_free(&r);
 
 	r = run_pcf("--endpoint", ep, "-o", "json", "config", "get", "app1", "db", "--table", table,
-		    NULL);
+	            NULL);
 	assert_ok(&r);
 	assert_json_out(&r, "{\"host\":\"db.internal\",\"port\":5432,\"ratio\":0.5,\"tls\":true,"
-			    "\"off\":false,\"none\":null,\"zip\":\"01234\",\"neg\":-3}");
+	                    "\"off\":false,\"none\":null,\"zip\":\"01234\",\"neg\":-3}");
 	result_free(&r);
 
 	r = run_pcf("--endpoint", ep, "config", "get", "app1", "db", "--table", table, NULL);
 	assert_ok(&r);
 	cr_assert(strstr(r.out, "host = db.internal\n") && strstr(r.out, "port = 5432\n") &&
-			  strstr(r.out, "zip = 01234\n") && strstr(r.out, "none = null\n"),
-		  "text output: %s", r.out);
+	              strstr(r.out, "zip = 01234\n") && strstr(r.out, "none = null\n"),
+	          "text output: %s", r.out);
 	result_free(&r);
 
 	r = run_pcf("--endpoint", ep, "config", "set", "--json", "app1", "cache",
-		    "servers=[\"a\",\"b\"]", "opts={\"ttl\":60}", "id=\"007\"", "--table", table,
-		    NULL);
+	            "servers=[\"a\",\"b\"]", "opts={\"ttl\":60}", "id=\"007\"", "--table", table,
+	            NULL);
 	assert_ok(&r);
 	result_free(&r);
-	r = run_pcf("--endpoint", ep, "config", "set", "app2", "db", "host=other", "--table",
-		    table, NULL);
+	r = run_pcf("--endpoint", ep, "config", "set", "app2", "db", "host=other", "--table", table,
+	            NULL);
 	assert_ok(&r);
 	result_free(&r);
 
 	r = run_pcf("--endpoint", ep, "config", "get", "app1", "-o", "json", "--table", table,
-		    NULL);
+	            NULL);
 	assert_ok(&r);
-	assert_json_out(&r, "{\"db\":{\"host\":\"db.internal\",\"port\":5432,\"ratio\":0.5,"
-			    "\"tls\":true,\"off\":false,\"none\":null,\"zip\":\"01234\",\"neg\":-3},"
-			    "\"cache\":{\"servers\":[\"a\",\"b\"],\"opts\":{\"ttl\":60},"
-			    "\"id\":\"007\"}}");
+	assert_json_out(&r,
+	                "{\"db\":{\"host\":\"db.internal\",\"port\":5432,\"ratio\":0.5,"
+	                "\"tls\":true,\"off\":false,\"none\":null,\"zip\":\"01234\",\"neg\":-3},"
+	                "\"cache\":{\"servers\":[\"a\",\"b\"],\"opts\":{\"ttl\":60},"
+	                "\"id\":\"007\"}}");
 	result_free(&r);
 
 	r = run_pcf("--endpoint", ep, "-o", "json", "config", "list", "--table", table, NULL);
@@ -190,7 +191,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_cli, set_get_list_de
 	result_free(&r);
 
 	r = run_pcf("--endpoint", ep, "-o", "json", "config", "delete", "app1", "cache", "--table",
-		    table, NULL);
+	            table, NULL);
 	assert_ok(&r);
 	assert_json_out(&r, "{\"servers\":[\"a\",\"b\"],\"opts\":{\"ttl\":60},\"id\":\"007\"}");
 	result_free(&r);
@@ -276,12 +277,12 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_cli, table_from_defi
 	pcf_test_table_name(t1, sizeof(t1), "cfg-cli-one");
 	pcf_test_table_name(t2, sizeof(t2), "cfg-cli-two");
 	snprintf(yaml, sizeof(yaml),
-		 "- pcf_name: first\n  flavor: dynamodb_config_store\n"
-		 "  aws_resource: {TableName: %s, StoreKey: app, OptionKey: name,"
-		 " BillingMode: PAY_PER_REQUEST}\n"
-		 "- pcf_name: second\n  flavor: dynamodb_config_store\n"
-		 "  aws_resource:\n    TableName: %s\n    Options: {web: {port: {value: 80}}}\n",
-		 t1, t2);
+	         "- pcf_name: first\n  flavor: dynamodb_config_store\n"
+	         "  aws_resource: {TableName: %s, StoreKey: app, OptionKey: name,"
+	         " BillingMode: PAY_PER_REQUEST}\n"
+	         "- pcf_name: second\n  flavor: dynamodb_config_store\n"
+	         "  aws_resource:\n    TableName: %s\n    Options: {web: {port: {value: 80}}}\n",
+	         t1, t2);
 	write_definitions(defs, yaml);
 
 	r = run_pcf("--endpoint", ep, "-f", defs, "apply", NULL);
@@ -294,18 +295,18 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_cli, table_from_defi
 	result_free(&r);
 
 	r = run_pcf("--endpoint", ep, "-f", defs, "-o", "json", "config", "get", "web", "port",
-		    "--particle", "second", NULL);
+	            "--particle", "second", NULL);
 	assert_ok(&r);
 	assert_json_out(&r, "{\"value\":80}");
 	result_free(&r);
 
 	/* The first particle's table has its own key names. */
 	r = run_pcf("--endpoint", ep, "-f", defs, "config", "set", "web", "port", "value=8080",
-		    "--particle", "dynamodb_config_store:first", NULL);
+	            "--particle", "dynamodb_config_store:first", NULL);
 	assert_ok(&r);
 	result_free(&r);
 	r = run_pcf("--endpoint", ep, "-f", defs, "-o", "json", "config", "get", "web",
-		    "--particle", "first", NULL);
+	            "--particle", "first", NULL);
 	assert_ok(&r);
 	assert_json_out(&r, "{\"port\":{\"value\":8080}}");
 	result_free(&r);

@@ -18,7 +18,7 @@ static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNAMODB_LOCAL, PCF_LOCAL_DYNA
 
 /* The registry the test hands the engine: both built-in flavors. */
 static const pcf_flavor *const flavors[] = {&pcf_flavor_dynamodb_table,
-					    &pcf_flavor_dynamodb_config_store};
+                                            &pcf_flavor_dynamodb_config_store};
 
 static pcf_aws_options aws_options(const char *endpoint)
 {
@@ -49,7 +49,7 @@ static long engine_timeout_ms = 60000;
 typedef int (*engine_fn)(pcf_engine *, pcf_run_report **, pcf_error *);
 
 static int run_engine(struct run *r, const char *endpoint, const char *yaml, engine_fn fn,
-		      pcf_error *err)
+                      pcf_error *err)
 {
 	pcf_aws_options ao = aws_options(endpoint);
 	pcf_engine_options eo = PCF_ENGINE_OPTIONS_INIT;
@@ -59,7 +59,7 @@ static int run_engine(struct run *r, const char *endpoint, const char *yaml, eng
 	pcf_diags_init(&diags);
 	cr_assert_eq(pcf_definitions_load_string(&r->defs, yaml, strlen(yaml), "t.yml", &diags), 0);
 	cr_assert_eq(pcf_engine_validate(r->defs, flavors, 2, &diags), 0, "%s",
-		     diags.count ? diags.items[0].message : "");
+	             diags.count ? diags.items[0].message : "");
 	pcf_diags_cleanup(&diags);
 	cr_assert_eq(pcf_services_new(&r->services, &ao, err), 0);
 	eo.flavors = flavors;
@@ -90,7 +90,7 @@ static int has_action(const pcf_particle_report *pr, const char *text)
 }
 
 static pcf_config_store *open_store(pcf_ddb **db, const char *endpoint, const char *table,
-				    const char *store)
+                                    const char *store)
 {
 	pcf_aws_options ao = aws_options(endpoint);
 	pcf_config_store_options o = PCF_CONFIG_STORE_OPTIONS_INIT;
@@ -116,18 +116,18 @@ static void assert_store(pcf_config_store *s, const char *expected)
 	cJSON_Delete(want);
 }
 
-#define DEFINITION                                                                   \
-	"pcf_name: settings\n"                                                       \
-	"flavor: dynamodb_config_store\n"                                            \
-	"aws_resource:\n"                                                            \
-	"  TableName: %s\n"                                                          \
-	"  ProvisionedThroughput: {ReadCapacityUnits: 2, WriteCapacityUnits: 2}\n"   \
-	"  Exclusive: %s\n"                                                          \
-	"  Options:\n"                                                               \
-	"    app1:\n"                                                                \
-	"      db: {host: %s, port: 5432, tls: true}\n"                              \
-	"      flags: {beta: false, ratio: 0.25, tags: [a, b]}\n"                    \
-	"    app2:\n"                                                                \
+#define DEFINITION                                                                                 \
+	"pcf_name: settings\n"                                                                     \
+	"flavor: dynamodb_config_store\n"                                                          \
+	"aws_resource:\n"                                                                          \
+	"  TableName: %s\n"                                                                        \
+	"  ProvisionedThroughput: {ReadCapacityUnits: 2, WriteCapacityUnits: 2}\n"                 \
+	"  Exclusive: %s\n"                                                                        \
+	"  Options:\n"                                                                             \
+	"    app1:\n"                                                                              \
+	"      db: {host: %s, port: 5432, tls: true}\n"                                            \
+	"      flags: {beta: false, ratio: 0.25, tags: [a, b]}\n"                                  \
+	"    app2:\n"                                                                              \
 	"      db: {host: other}\n"
 
 ParameterizedTestParameters(config_store_flavor_it, apply_converges_and_reports_changes)
@@ -136,7 +136,7 @@ ParameterizedTestParameters(config_store_flavor_it, apply_converges_and_reports_
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
-		  apply_converges_and_reports_changes)
+                  apply_converges_and_reports_changes)
 {
 	const char *endpoint = pcf_test_endpoint(*kind);
 	char table[64], yaml[1024];
@@ -157,14 +157,14 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 
 	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
 	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_CONVERGED, "%s",
-		     r.report->particles[0].error.message);
+	             r.report->particles[0].error.message);
 	cr_assert(has_action(&r.report->particles[0], "PutItem: app1/db: add"));
 	cr_assert(has_action(&r.report->particles[0], "PutItem: app2/db: add"));
 	run_close(&r);
 
 	app1 = open_store(&db, endpoint, table, "app1");
 	assert_store(app1, "{\"db\":{\"host\":\"db.internal\",\"port\":5432,\"tls\":true},"
-			   "\"flags\":{\"beta\":false,\"ratio\":0.25,\"tags\":[\"a\",\"b\"]}}");
+	                   "\"flags\":{\"beta\":false,\"ratio\":0.25,\"tags\":[\"a\",\"b\"]}}");
 
 	/* Converged: the plan is empty and status is in sync. */
 	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_plan, &err), 0, "%s", err.message);
@@ -189,8 +189,8 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 	cr_assert_str_eq(r.report->particles[0].actions[0], "PutItem: app1/db: change host");
 	run_close(&r);
 	assert_store(app1, "{\"db\":{\"host\":\"db2.internal\",\"port\":5432,\"tls\":true},"
-			   "\"flags\":{\"beta\":false,\"ratio\":0.25,\"tags\":[\"a\",\"b\"]},"
-			   "\"manual\":{\"by\":\"hand\"}}");
+	                   "\"flags\":{\"beta\":false,\"ratio\":0.25,\"tags\":[\"a\",\"b\"]},"
+	                   "\"manual\":{\"by\":\"hand\"}}");
 
 	/* Exclusive: the undeclared option goes. */
 	snprintf(yaml, sizeof(yaml), DEFINITION, table, "true", "db2.internal");
@@ -200,10 +200,10 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 	run_close(&r);
 	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
 	cr_assert(has_action(&r.report->particles[0],
-			     "DeleteItem: app1/manual: delete (not declared, store is Exclusive)"));
+	                     "DeleteItem: app1/manual: delete (not declared, store is Exclusive)"));
 	run_close(&r);
 	assert_store(app1, "{\"db\":{\"host\":\"db2.internal\",\"port\":5432,\"tls\":true},"
-			   "\"flags\":{\"beta\":false,\"ratio\":0.25,\"tags\":[\"a\",\"b\"]}}");
+	                   "\"flags\":{\"beta\":false,\"ratio\":0.25,\"tags\":[\"a\",\"b\"]}}");
 
 	pcf_config_store_close(app1);
 	pcf_ddb_free(db);
@@ -215,7 +215,7 @@ ParameterizedTestParameters(config_store_flavor_it, mismatched_key_schema_is_ref
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
-		  mismatched_key_schema_is_refused)
+                  mismatched_key_schema_is_refused)
 {
 	const char *endpoint = pcf_test_endpoint(*kind);
 	char table[64], yaml[1024];
@@ -225,19 +225,19 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 	/* A config store with other key names owns the table first. */
 	pcf_test_table_name(table, sizeof(table), "cfg-flavor-schema");
 	snprintf(yaml, sizeof(yaml),
-		 "pcf_name: other\nflavor: dynamodb_config_store\naws_resource:\n"
-		 "  TableName: %s\n  StoreKey: app\n  OptionKey: key\n"
-		 "  BillingMode: PAY_PER_REQUEST\n",
-		 table);
+	         "pcf_name: other\nflavor: dynamodb_config_store\naws_resource:\n"
+	         "  TableName: %s\n  StoreKey: app\n  OptionKey: key\n"
+	         "  BillingMode: PAY_PER_REQUEST\n",
+	         table);
 	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
 	run_close(&r);
 
 	snprintf(yaml, sizeof(yaml), DEFINITION, table, "false", "db.internal");
 	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), PCF_ESCHEMA, "%d %s",
-		     err.code, err.message);
+	             err.code, err.message);
 	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_FAILED);
-	cr_assert(strstr(r.report->particles[0].error.message, "MisconfiguredSchema") != NULL,
-		  "%s", r.report->particles[0].error.message);
+	cr_assert(strstr(r.report->particles[0].error.message, "MisconfiguredSchema") != NULL, "%s",
+	          r.report->particles[0].error.message);
 	run_close(&r);
 }
 
@@ -253,11 +253,12 @@ Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
 
 	/* A dynalite of this test's own that keeps new tables CREATING for a while. */
 	so.create_table_ms = 1500;
-	cr_assert_eq(pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf,
-					    sizeof(errbuf)), 0, "%s", errbuf);
+	cr_assert_eq(
+	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf, sizeof(errbuf)), 0,
+	    "%s", errbuf);
 	snprintf(yaml, sizeof(yaml), DEFINITION, "slow_config", "false", "db.internal");
 	cr_assert_eq(run_engine(&r, server.endpoint, yaml, pcf_engine_apply, &err), 0, "%s",
-		     err.message);
+	             err.message);
 	cr_assert(has_action(&r.report->particles[0], "PutItem: app2/db: add"));
 	run_close(&r);
 	app2 = open_store(&db, server.endpoint, "slow_config", "app2");
@@ -273,7 +274,7 @@ ParameterizedTestParameters(config_store_flavor_it, failed_create_is_table_not_c
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
-		  failed_create_is_table_not_created)
+                  failed_create_is_table_not_created)
 {
 	char table[64], yaml[512];
 	pcf_error err = PCF_ERROR_INIT;
@@ -281,16 +282,17 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 
 	/* Both servers refuse ten trillion read units in CreateTable. */
 	pcf_test_table_name(table, sizeof(table), "cfg-flavor-notcreated");
-	snprintf(yaml, sizeof(yaml),
-		 "pcf_name: settings\nflavor: dynamodb_config_store\naws_resource:\n"
-		 "  TableName: %s\n"
-		 "  ProvisionedThroughput: {ReadCapacityUnits: 10000000000000, WriteCapacityUnits: 1}\n",
-		 table);
+	snprintf(
+	    yaml, sizeof(yaml),
+	    "pcf_name: settings\nflavor: dynamodb_config_store\naws_resource:\n"
+	    "  TableName: %s\n"
+	    "  ProvisionedThroughput: {ReadCapacityUnits: 10000000000000, WriteCapacityUnits: 1}\n",
+	    table);
 	cr_assert_eq(run_engine(&r, pcf_test_endpoint(*kind), yaml, pcf_engine_apply, &err),
-		     PCF_ETABLE_NOT_CREATED, "%d %s", err.code, err.message);
+	             PCF_ETABLE_NOT_CREATED, "%d %s", err.code, err.message);
 	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_FAILED);
 	cr_assert(strstr(r.report->particles[0].error.message, "TableNotCreated") != NULL, "%s",
-		  r.report->particles[0].error.message);
+	          r.report->particles[0].error.message);
 	run_close(&r);
 }
 
@@ -304,17 +306,18 @@ Test(config_store_flavor_it, table_never_ready_times_out_naming_table_not_ready)
 
 	/* A dynalite of this test's own that keeps new tables CREATING past the deadline. */
 	so.create_table_ms = 60000;
-	cr_assert_eq(pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf,
-					    sizeof(errbuf)), 0, "%s", errbuf);
+	cr_assert_eq(
+	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf, sizeof(errbuf)), 0,
+	    "%s", errbuf);
 	snprintf(yaml, sizeof(yaml), DEFINITION, "stuck_config", "false", "db.internal");
 	engine_timeout_ms = 1000;
 	cr_assert_eq(run_engine(&r, server.endpoint, yaml, pcf_engine_apply, &err), PCF_ETIMEDOUT,
-		     "%d %s", err.code, err.message);
+	             "%d %s", err.code, err.message);
 	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_TIMED_OUT);
 	cr_assert(strstr(r.report->particles[0].error.message, "TableNotReady") != NULL, "%s",
-		  r.report->particles[0].error.message);
+	          r.report->particles[0].error.message);
 	cr_assert(strstr(r.report->particles[0].error.message, "CREATING") != NULL, "%s",
-		  r.report->particles[0].error.message);
+	          r.report->particles[0].error.message);
 	run_close(&r);
 	pcf_local_server_stop(&server);
 }
@@ -324,8 +327,7 @@ ParameterizedTestParameters(config_store_flavor_it, terminate_deletes_the_table)
 	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
 }
 
-ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
-		  terminate_deletes_the_table)
+ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it, terminate_deletes_the_table)
 {
 	const char *endpoint = pcf_test_endpoint(*kind);
 	char table[64], yaml[1024];
@@ -340,12 +342,12 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
 	run_close(&r);
 	snprintf(yaml, sizeof(yaml),
-		 "pcf_name: settings\nflavor: dynamodb_config_store\ndesired_state: terminated\n"
-		 "aws_resource:\n  TableName: %s\n",
-		 table);
+	         "pcf_name: settings\nflavor: dynamodb_config_store\ndesired_state: terminated\n"
+	         "aws_resource:\n  TableName: %s\n",
+	         table);
 	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
 	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_CONVERGED, "%s",
-		     r.report->particles[0].error.message);
+	             r.report->particles[0].error.message);
 	run_close(&r);
 	cr_assert_eq(pcf_ddb_new(&db, &ao, &err), 0);
 	cr_assert_eq(pcf_ddb_describe_table(&desc, db, table, &err), PCF_ERESOURCE_NOT_FOUND);

@@ -55,13 +55,13 @@ static void assert_json(const cJSON *got, const char *expected)
 	cJSON *want = parse(expected);
 	char *printed = got ? cJSON_PrintUnformatted(got) : NULL;
 	cr_assert(got && cJSON_Compare(got, want, 1), "got %s, want %s",
-		  printed ? printed : "(null)", expected);
+	          printed ? printed : "(null)", expected);
 	cJSON_free(printed);
 	cJSON_Delete(want);
 }
 
 static pcf_config_store *open_store(pcf_ddb *db, const char *table, const char *store,
-				    pcf_config_mode mode, long interval_ms)
+                                    pcf_config_mode mode, long interval_ms)
 {
 	pcf_config_store_options o = PCF_CONFIG_STORE_OPTIONS_INIT;
 	pcf_config_store *s = NULL;
@@ -73,7 +73,7 @@ static pcf_config_store *open_store(pcf_ddb *db, const char *table, const char *
 	o.create.timeout_ms = 60000;
 	o.create.poll_interval_ms = 100;
 	cr_assert_eq(pcf_config_store_open(&s, db, &o, &err), 0, "open %s/%s: %s", table, store,
-		     err.message);
+	             err.message);
 	return s;
 }
 
@@ -82,7 +82,7 @@ static void set_json(pcf_config_store *s, const char *option, const char *data_j
 	cJSON *data = parse(data_json);
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_config_store_set(s, option, data, &err), 0, "set %s: %s", option,
-		     err.message);
+	             err.message);
 	cJSON_Delete(data);
 }
 
@@ -91,7 +91,7 @@ static void assert_option(pcf_config_store *s, const char *option, const char *e
 	cJSON *got = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_config_store_get(&got, s, option, &err), 0, "get %s: %s", option,
-		     err.message);
+	             err.message);
 	assert_json(got, expected);
 	cJSON_Delete(got);
 }
@@ -108,16 +108,16 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library, round_trips
 {
 	/* Binary and sets have no plain JSON type: the client's "$B"/"$SS"/... markers. */
 	static const char *const cases[] = {
-		"{\"s\":\"db.internal\",\"unicode\":\"h\\u00e9llo \\u2713\"}",
-		"{\"int\":5432,\"neg\":-17,\"zero\":0,\"dec\":1.25,\"small\":0.001}",
-		"{\"big\":{\"$N\":\"123456789012345678901234567890\"}}",
-		"{\"t\":true,\"f\":false,\"n\":null}",
-		"{\"list\":[1,\"two\",false,null,[3],{\"k\":\"v\"}]}",
-		"{\"map\":{\"host\":\"x\",\"ports\":[1,2],\"deep\":{\"deeper\":{\"v\":1}}}}",
-		"{\"bin\":{\"$B\":\"AAEC/w==\"}}",
-		"{\"ss\":{\"$SS\":[\"a\",\"b\"]}}",
-		"{\"ns\":{\"$NS\":[\"1\",\"2.5\"]}}",
-		"{}",
+	    "{\"s\":\"db.internal\",\"unicode\":\"h\\u00e9llo \\u2713\"}",
+	    "{\"int\":5432,\"neg\":-17,\"zero\":0,\"dec\":1.25,\"small\":0.001}",
+	    "{\"big\":{\"$N\":\"123456789012345678901234567890\"}}",
+	    "{\"t\":true,\"f\":false,\"n\":null}",
+	    "{\"list\":[1,\"two\",false,null,[3],{\"k\":\"v\"}]}",
+	    "{\"map\":{\"host\":\"x\",\"ports\":[1,2],\"deep\":{\"deeper\":{\"v\":1}}}}",
+	    "{\"bin\":{\"$B\":\"AAEC/w==\"}}",
+	    "{\"ss\":{\"$SS\":[\"a\",\"b\"]}}",
+	    "{\"ns\":{\"$NS\":[\"1\",\"2.5\"]}}",
+	    "{}",
 	};
 	char table[64], option[16];
 	pcf_ddb *db = client_for(pcf_test_endpoint(*kind));
@@ -140,7 +140,7 @@ ParameterizedTestParameters(config_store_library, two_stores_in_one_table_stay_s
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
-		  two_stores_in_one_table_stay_separate)
+                  two_stores_in_one_table_stay_separate)
 {
 	char table[64];
 	pcf_ddb *db = client_for(pcf_test_endpoint(*kind));
@@ -211,8 +211,11 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library, custom_key_
 	set_json(s, "port", "{\"value\":8080}");
 	assert_option(s, "port", "{\"value\":8080}");
 	cr_assert_eq(pcf_ddb_describe_table(&desc, db, table, &err), 0, "%s", err.message);
-	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(desc,
-		"KeySchema"), 0), "AttributeName")->valuestring, "app");
+	cr_assert_str_eq(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(desc, "KeySchema"), 0),
+	                        "AttributeName")
+	        ->valuestring,
+	    "app");
 	cJSON_Delete(desc);
 	pcf_config_store_close(s);
 
@@ -231,7 +234,7 @@ ParameterizedTestParameters(config_store_library, schema_mismatch_is_misconfigur
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
-		  schema_mismatch_is_misconfigured_schema)
+                  schema_mismatch_is_misconfigured_schema)
 {
 	char table[64], request[512];
 	pcf_ddb *db = client_for(pcf_test_endpoint(*kind));
@@ -242,16 +245,16 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 
 	pcf_test_table_name(table, sizeof(table), "cfg-schema");
 	snprintf(request, sizeof(request),
-		 "{\"TableName\":\"%s\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\","
-		 "\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"id\","
-		 "\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}",
-		 table);
+	         "{\"TableName\":\"%s\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\","
+	         "\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"id\","
+	         "\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}",
+	         table);
 	req = parse(request);
 	cr_assert_eq(pcf_ddb_create_table(&desc, db, req, &err), 0, "%s", err.message);
 	cJSON_Delete(req);
 	cJSON_Delete(desc);
 	cr_assert_eq(pcf_ddb_wait_table(NULL, db, table, PCF_DDB_TABLE_ACTIVE, 100, 60000, &err), 0,
-		     "%s", err.message);
+	             "%s", err.message);
 
 	o.table.name = table;
 	o.store = "app";
@@ -278,7 +281,7 @@ Test(config_store_library, missing_table_without_create_is_not_found)
 	o.store = "app";
 	o.create_table = 0;
 	cr_assert_eq(pcf_config_store_open(&s, db, &o, &err), PCF_ERESOURCE_NOT_FOUND, "%s",
-		     err.message);
+	             err.message);
 	cr_assert_null(s);
 	pcf_ddb_free(db);
 }
@@ -289,7 +292,7 @@ ParameterizedTestParameters(config_store_library, create_failure_is_table_not_cr
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
-		  create_failure_is_table_not_created)
+                  create_failure_is_table_not_created)
 {
 	char table[64];
 	pcf_ddb *db = client_for(pcf_test_endpoint(*kind));
@@ -303,7 +306,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 	o.create.read_units = 10000000000000L;
 	o.store = "app";
 	cr_assert_eq(pcf_config_store_open(&s, db, &o, &err), PCF_ETABLE_NOT_CREATED, "%d %s",
-		     err.code, err.message);
+	             err.code, err.message);
 	cr_assert_eq(err.code, PCF_ETABLE_NOT_CREATED);
 	cr_assert(strstr(err.message, "TableNotCreated") != NULL, "%s", err.message);
 	cr_assert_str_eq(err.aws_type, "ValidationException", "the service's error is kept");
@@ -323,15 +326,16 @@ Test(config_store_library, slow_creation_is_table_not_ready)
 
 	/* This dynalite holds new tables CREATING far longer than the store waits. */
 	so.create_table_ms = 60000;
-	cr_assert_eq(pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf,
-					    sizeof(errbuf)), 0, "%s", errbuf);
+	cr_assert_eq(
+	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf, sizeof(errbuf)), 0,
+	    "%s", errbuf);
 	db = client_for(server.endpoint);
 	o.table.name = "slow_config";
 	o.store = "app";
 	o.create.timeout_ms = 300;
 	o.create.poll_interval_ms = 50;
 	cr_assert_eq(pcf_config_store_open(&s, db, &o, &err), PCF_ETABLE_NOT_READY, "%d %s",
-		     err.code, err.message);
+	             err.code, err.message);
 	cr_assert(strstr(err.message, "TableNotReady") != NULL, "%s", err.message);
 	cr_assert_null(s);
 	pcf_ddb_free(db);
@@ -340,7 +344,7 @@ Test(config_store_library, slow_creation_is_table_not_ready)
 
 /* Polls get until option's data equals expected or bound_ms passes; 1 when seen. */
 static int wait_for_option(pcf_config_store *s, const char *option, const char *expected,
-			   long bound_ms)
+                           long bound_ms)
 {
 	cJSON *want = parse(expected);
 	long long until = now_ms() + bound_ms;
@@ -363,7 +367,7 @@ ParameterizedTestParameters(config_store_library, time_based_picks_up_other_clie
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
-		  time_based_picks_up_other_clients_writes)
+                  time_based_picks_up_other_clients_writes)
 {
 	char table[64];
 	pcf_ddb *reader_db = client_for(pcf_test_endpoint(*kind));
@@ -381,7 +385,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 	set_json(writer, "db", "{\"host\":\"new\"}");
 	set_json(writer, "cache", "{\"ttl\":5}");
 	cr_assert(wait_for_option(reader, "db", "{\"host\":\"new\"}", 20000),
-		  "the refresh never brought the change in");
+	          "the refresh never brought the change in");
 	cr_assert(wait_for_option(reader, "cache", "{\"ttl\":5}", 20000));
 	cr_assert_eq(pcf_config_store_get_all(&all, reader, NULL), 0);
 	assert_json(all, "{\"db\":{\"host\":\"new\"},\"cache\":{\"ttl\":5}}");
@@ -462,8 +466,9 @@ Test(config_store_library, failed_refresh_keeps_answering_from_the_snapshot)
 	pcf_ddb *db;
 
 	/* A dynalite of this test's own, stopped halfway. */
-	cr_assert_eq(pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, NULL, errbuf,
-					    sizeof(errbuf)), 0, "%s", errbuf);
+	cr_assert_eq(
+	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, NULL, errbuf, sizeof(errbuf)), 0,
+	    "%s", errbuf);
 	db = client_for(server.endpoint);
 	o.table.name = "snapshot_config";
 	o.store = "app";

@@ -10,10 +10,11 @@
 
 Test(local_servers, both_endpoints_are_exported)
 {
-	cr_assert(strncmp(pcf_test_endpoint(PCF_LOCAL_DYNAMODB_LOCAL), "http://127.0.0.1:", 17) == 0);
+	cr_assert(strncmp(pcf_test_endpoint(PCF_LOCAL_DYNAMODB_LOCAL), "http://127.0.0.1:", 17) ==
+	          0);
 	cr_assert(strncmp(pcf_test_endpoint(PCF_LOCAL_DYNALITE), "http://127.0.0.1:", 17) == 0);
 	cr_assert_str_neq(pcf_test_endpoint(PCF_LOCAL_DYNAMODB_LOCAL),
-			  pcf_test_endpoint(PCF_LOCAL_DYNALITE));
+	                  pcf_test_endpoint(PCF_LOCAL_DYNALITE));
 }
 
 Test(local_servers, dynalite_with_delays_starts_and_stops)
@@ -23,7 +24,7 @@ Test(local_servers, dynalite_with_delays_starts_and_stops)
 	char errbuf[256];
 	o.create_table_ms = 500;
 	cr_assert_eq(pcf_local_server_start(&s, PCF_LOCAL_DYNALITE, &o, errbuf, sizeof(errbuf)), 0,
-		     "%s", errbuf);
+	             "%s", errbuf);
 	pid_t pid = s.pid;
 	pcf_local_server_stop(&s);
 	cr_assert_eq(s.pid, 0);

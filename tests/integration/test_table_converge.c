@@ -232,9 +232,10 @@ Test(table_converge, ddblocal_index_create_and_recreate)
 	cr_assert_eq(fx_apply_ok(&f, NULL), 1, "one delete");
 	t = fx_describe(&f);
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(t, "GlobalSecondaryIndexes")), 1);
-	cr_assert_str_eq(fx_string(cJSON_GetArrayItem(cJSON_GetObjectItem(t, "GlobalSecondaryIndexes"), 0),
-	                           "IndexName"),
-	                 "by_h");
+	cr_assert_str_eq(
+	    fx_string(cJSON_GetArrayItem(cJSON_GetObjectItem(t, "GlobalSecondaryIndexes"), 0),
+	              "IndexName"),
+	    "by_h");
 	cJSON_Delete(t);
 	/* One without GlobalSecondaryIndexes leaves the table's indexes alone. */
 	fx_load(&f, MINIMAL, f.table);

@@ -72,8 +72,8 @@ static int file_exists(const char *path)
 
 /* Builds argv for the server; strings live in the caller's buffers. */
 static int build_command(char *const argv[], size_t argc_max, char bufs[][512],
-			 pcf_local_server_kind kind, int port,
-			 const pcf_local_server_options *o, char *errbuf, size_t errbuf_size)
+                         pcf_local_server_kind kind, int port, const pcf_local_server_options *o,
+                         char *errbuf, size_t errbuf_size)
 {
 	const char *dir = servers_dir();
 	const char **args = (const char **)argv;
@@ -82,10 +82,12 @@ static int build_command(char *const argv[], size_t argc_max, char bufs[][512],
 	snprintf(bufs[0], 512, "%d", port);
 	if (kind == PCF_LOCAL_DYNAMODB_LOCAL) {
 		snprintf(bufs[1], 512,
-			 "-Djava.library.path=%s/node_modules/amplify-dynamodb-simulator/emulator/DynamoDBLocal_lib",
-			 dir);
+		         "-Djava.library.path=%s/node_modules/amplify-dynamodb-simulator/emulator/"
+		         "DynamoDBLocal_lib",
+		         dir);
 		snprintf(bufs[2], 512,
-			 "%s/node_modules/amplify-dynamodb-simulator/emulator/DynamoDBLocal.jar", dir);
+		         "%s/node_modules/amplify-dynamodb-simulator/emulator/DynamoDBLocal.jar",
+		         dir);
 		if (!file_exists(bufs[2]))
 			goto missing;
 		args[n++] = "java";
@@ -123,7 +125,7 @@ static int build_command(char *const argv[], size_t argc_max, char bufs[][512],
 	return 0;
 missing:
 	snprintf(errbuf, errbuf_size, "%s is not installed (%s missing): run scripts/bootstrap.sh",
-		 pcf_local_server_kind_name(kind), bufs[2]);
+	         pcf_local_server_kind_name(kind), bufs[2]);
 	return -1;
 }
 
@@ -147,9 +149,10 @@ static int answers(const char *endpoint)
 	headers = curl_slist_append(headers, "X-Amz-Target: DynamoDB_20120810.ListTables");
 	headers = curl_slist_append(headers, "X-Amz-Date: 20260101T000000Z");
 	/* Neither server checks signatures, but both want the header's shape. */
-	headers = curl_slist_append(headers,
-		"Authorization: AWS4-HMAC-SHA256 Credential=probe/20260101/us-east-1/dynamodb/aws4_request, "
-		"SignedHeaders=host;x-amz-date, Signature=0");
+	headers =
+	    curl_slist_append(headers, "Authorization: AWS4-HMAC-SHA256 "
+	                               "Credential=probe/20260101/us-east-1/dynamodb/aws4_request, "
+	                               "SignedHeaders=host;x-amz-date, Signature=0");
 	curl_easy_setopt(curl, CURLOPT_URL, endpoint);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "{}");
@@ -191,7 +194,7 @@ static int exited(pid_t pid)
 }
 
 static int start_once(pcf_local_server *server, pcf_local_server_kind kind,
-		      const pcf_local_server_options *o, char *errbuf, size_t errbuf_size)
+                      const pcf_local_server_options *o, char *errbuf, size_t errbuf_size)
 {
 	char bufs[6][512];
 	char *argv[24];
@@ -217,20 +220,20 @@ static int start_once(pcf_local_server *server, pcf_local_server_kind kind,
 		if (exited(server->pid)) {
 			server->pid = 0;
 			snprintf(errbuf, errbuf_size, "%s exited before answering on port %d",
-				 pcf_local_server_kind_name(kind), server->port);
+			         pcf_local_server_kind_name(kind), server->port);
 			return -1;
 		}
 		usleep(50 * 1000);
 	}
 	snprintf(errbuf, errbuf_size, "%s did not answer on port %d in time",
-		 pcf_local_server_kind_name(kind), server->port);
+	         pcf_local_server_kind_name(kind), server->port);
 	pcf_local_server_stop(server);
 	return -1;
 }
 
 int pcf_local_server_start(pcf_local_server *server, pcf_local_server_kind kind,
-			   const pcf_local_server_options *options, char *errbuf,
-			   size_t errbuf_size)
+                           const pcf_local_server_options *options, char *errbuf,
+                           size_t errbuf_size)
 {
 	pcf_local_server_options defaults = PCF_LOCAL_SERVER_OPTIONS_INIT;
 	const pcf_local_server_options *o = options ? options : &defaults;

@@ -29,7 +29,10 @@ typedef struct pcf_local_server_options {
 	long start_timeout_ms; /* 0: 60000 */
 } pcf_local_server_options;
 
-#define PCF_LOCAL_SERVER_OPTIONS_INIT {0, 0, 0, 0, 0}
+#define PCF_LOCAL_SERVER_OPTIONS_INIT                                                              \
+	{                                                                                          \
+		0, 0, 0, 0, 0                                                                      \
+	}
 
 typedef struct pcf_local_server {
 	pcf_local_server_kind kind;
@@ -46,8 +49,8 @@ const char *pcf_local_server_kind_name(pcf_local_server_kind kind);
  * reason in errbuf (which the caller sizes). Options may be NULL.
  */
 int pcf_local_server_start(pcf_local_server *server, pcf_local_server_kind kind,
-			   const pcf_local_server_options *options, char *errbuf,
-			   size_t errbuf_size);
+                           const pcf_local_server_options *options, char *errbuf,
+                           size_t errbuf_size);
 
 /* Stops the server and reaps it. Safe to call twice and on a zeroed struct. */
 void pcf_local_server_stop(pcf_local_server *server);

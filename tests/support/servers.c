@@ -15,7 +15,7 @@ static pcf_local_server running[2];
 static const char *env_name(pcf_local_server_kind kind)
 {
 	return kind == PCF_LOCAL_DYNALITE ? "PCF_TEST_ENDPOINT_DYNALITE"
-					  : "PCF_TEST_ENDPOINT_DYNAMODB_LOCAL";
+	                                  : "PCF_TEST_ENDPOINT_DYNAMODB_LOCAL";
 }
 
 void pcf_test_servers_up(void)
@@ -63,5 +63,5 @@ void pcf_test_table_name(char *buf, size_t size, const char *prefix)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	snprintf(buf, size, "%s-%ld-%u-%ld", prefix, (long)getpid(), ++counter,
-		 (long)(ts.tv_nsec % 100000));
+	         (long)(ts.tv_nsec % 100000));
 }

@@ -32,8 +32,8 @@ static void forward(int sig)
 static int usage(void)
 {
 	fprintf(stderr, "usage: pcf-with-server [--dynalite|--dynamodb-local|--both] "
-			"[--create-ms N] [--delete-ms N] [--update-ms N] "
-			"[--delay-transient-statuses] -- COMMAND [ARG...]\n");
+	                "[--create-ms N] [--delete-ms N] [--update-ms N] "
+	                "[--delay-transient-statuses] -- COMMAND [ARG...]\n");
 	return 2;
 }
 
@@ -83,7 +83,8 @@ int main(int argc, char **argv)
 		return usage();
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	setenv("AWS_ACCESS_KEY_ID", getenv("AWS_ACCESS_KEY_ID") ? getenv("AWS_ACCESS_KEY_ID") : "local", 1);
+	setenv("AWS_ACCESS_KEY_ID",
+	       getenv("AWS_ACCESS_KEY_ID") ? getenv("AWS_ACCESS_KEY_ID") : "local", 1);
 	if (!getenv("AWS_SECRET_ACCESS_KEY"))
 		setenv("AWS_SECRET_ACCESS_KEY", "local", 1);
 	if (!getenv("AWS_REGION") && !getenv("AWS_DEFAULT_REGION"))
@@ -94,16 +95,18 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 2; k++) {
 		if (!wanted[k])
 			continue;
-		fprintf(stderr, "pcf-with-server: starting %s\n", pcf_local_server_kind_name(kinds[k]));
-		if (pcf_local_server_start(&servers[started], kinds[k], &o, errbuf, sizeof(errbuf))) {
+		fprintf(stderr, "pcf-with-server: starting %s\n",
+		        pcf_local_server_kind_name(kinds[k]));
+		if (pcf_local_server_start(&servers[started], kinds[k], &o, errbuf,
+		                           sizeof(errbuf))) {
 			fprintf(stderr, "pcf-with-server: %s\n", errbuf);
 			rc = 1;
 			goto out;
 		}
 		fprintf(stderr, "pcf-with-server: %s at %s\n", pcf_local_server_kind_name(kinds[k]),
-			servers[started].endpoint);
+		        servers[started].endpoint);
 		setenv(kinds[k] == PCF_LOCAL_DYNALITE ? "PCF_TEST_ENDPOINT_DYNALITE"
-						      : "PCF_TEST_ENDPOINT_DYNAMODB_LOCAL",
+		                                      : "PCF_TEST_ENDPOINT_DYNAMODB_LOCAL",
 		       servers[started].endpoint, 1);
 		if (started == 0)
 			setenv("AWS_ENDPOINT_URL_DYNAMODB", servers[started].endpoint, 1);

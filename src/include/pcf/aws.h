@@ -28,13 +28,13 @@ typedef struct pcf_aws_client pcf_aws_client;
 
 /* What the instrumentation callback receives for every finished request. */
 typedef struct pcf_aws_request_info {
-	const char *action;        /* e.g. "DescribeTable" */
-	long http_status;          /* last attempt's status, 0 if none */
-	int attempts;              /* 1 + retries */
-	size_t bytes_sent;         /* request bodies, all attempts */
-	size_t bytes_received;     /* response bodies, all attempts */
-	uint64_t duration_us;      /* first send to final answer, backoff included */
-	int code;                  /* 0 or the final PCF_E code */
+	const char *action;    /* e.g. "DescribeTable" */
+	long http_status;      /* last attempt's status, 0 if none */
+	int attempts;          /* 1 + retries */
+	size_t bytes_sent;     /* request bodies, all attempts */
+	size_t bytes_received; /* response bodies, all attempts */
+	uint64_t duration_us;  /* first send to final answer, backoff included */
+	int code;              /* 0 or the final PCF_E code */
 } pcf_aws_request_info;
 
 /* MUST be thread-safe; runs on the thread that made the request. */
@@ -43,29 +43,32 @@ typedef void (*pcf_aws_request_fn)(const pcf_aws_request_info *info, void *paylo
 typedef void (*pcf_aws_error_fn)(const char *action, const pcf_error *err, void *payload);
 
 typedef struct pcf_aws_options {
-	const char *endpoint;       /* NULL: resolve as DESIGN.md says (flag, env, default) */
-	const char *region;         /* NULL: AWS_REGION, AWS_DEFAULT_REGION, profile */
-	const char *profile;        /* NULL: AWS_PROFILE, else "default" */
-	const char *service;        /* signing name; NULL means "dynamodb" */
-	const char *target_prefix;  /* X-Amz-Target prefix; NULL means "DynamoDB_20120810" */
-	long connect_timeout_ms;    /* 0: 3000 */
-	long request_timeout_ms;    /* 0: 30000 */
-	int max_attempts;           /* 0: AWS_MAX_ATTEMPTS, DYNAMODB_MAX_RETRIES+1, else 10 */
+	const char *endpoint;         /* NULL: resolve as DESIGN.md says (flag, env, default) */
+	const char *region;           /* NULL: AWS_REGION, AWS_DEFAULT_REGION, profile */
+	const char *profile;          /* NULL: AWS_PROFILE, else "default" */
+	const char *service;          /* signing name; NULL means "dynamodb" */
+	const char *target_prefix;    /* X-Amz-Target prefix; NULL means "DynamoDB_20120810" */
+	long connect_timeout_ms;      /* 0: 3000 */
+	long request_timeout_ms;      /* 0: 30000 */
+	int max_attempts;             /* 0: AWS_MAX_ATTEMPTS, DYNAMODB_MAX_RETRIES+1, else 10 */
 	int insecure_skip_tls_verify; /* 1 only when the user asked for it */
-	int max_connections;        /* 0: DYNAMODB_MAX_CLIENTS, else 100 */
-	pcf_logger logger;          /* -v logs requests and responses, redacted */
+	int max_connections;          /* 0: DYNAMODB_MAX_CLIENTS, else 100 */
+	pcf_logger logger;            /* -v logs requests and responses, redacted */
 	pcf_aws_request_fn on_request;
 	pcf_aws_error_fn on_error;
-	void *payload;              /* passed to on_request and on_error */
+	void *payload; /* passed to on_request and on_error */
 	/* Backoff (full jitter); tests shorten these. */
 	long retry_base_delay_ms;          /* 0: 25 */
 	long retry_throttle_base_delay_ms; /* 0: 500, after a throttling error */
 	long retry_max_delay_ms;           /* 0: 20000, cap on one wait */
-	const char *ca_bundle;      /* PEM file of trusted CAs; NULL: AWS_CA_BUNDLE, else the system's */
+	const char *ca_bundle; /* PEM file of trusted CAs; NULL: AWS_CA_BUNDLE, else the system's */
 } pcf_aws_options;
 
-#define PCF_AWS_OPTIONS_INIT                                                                     \
-	{NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL, NULL, 0, 0, 0, NULL}
+#define PCF_AWS_OPTIONS_INIT                                                                       \
+	{                                                                                          \
+		NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL, NULL, 0, \
+		    0, 0, NULL                                                                     \
+	}
 
 /*
  * Creates a client. Resolves region, endpoint and the credential chain
@@ -95,17 +98,17 @@ typedef struct pcf_aws_response {
  * attempt count.
  */
 int pcf_aws_call(pcf_aws_response *out, pcf_aws_client *client, const char *action,
-		 const char *body, size_t len, pcf_error *err);
+                 const char *body, size_t len, pcf_error *err);
 void pcf_aws_response_free(pcf_aws_response *response);
 
 /* One request of a batch sent with pcf_aws_call_many. */
 typedef struct pcf_aws_call_spec {
-	const char *action;         /* in */
-	const char *body;           /* in */
-	size_t len;                 /* in */
-	pcf_aws_response response;  /* out: filled when rc == 0 */
-	int rc;                     /* out: 0 or PCF_E code */
-	pcf_error error;            /* out: detail when rc != 0 */
+	const char *action;        /* in */
+	const char *body;          /* in */
+	size_t len;                /* in */
+	pcf_aws_response response; /* out: filled when rc == 0 */
+	int rc;                    /* out: 0 or PCF_E code */
+	pcf_error error;           /* out: detail when rc != 0 */
 } pcf_aws_call_spec;
 
 /*
@@ -115,7 +118,7 @@ typedef struct pcf_aws_call_spec {
  * PCF_E code when the batch itself could not run.
  */
 int pcf_aws_call_many(pcf_aws_client *client, pcf_aws_call_spec *calls, size_t count,
-		      int max_in_flight, pcf_error *err);
+                      int max_in_flight, pcf_error *err);
 
 /*
  * The pcf code for an AWS error name, with or without its namespace

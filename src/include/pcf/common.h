@@ -37,16 +37,19 @@ typedef void (*pcf_log_fn)(pcf_log_level level, const char *line, void *payload)
 
 /* Caller storage, usually copied into an options struct. */
 typedef struct pcf_logger {
-	pcf_log_fn fn;          /* NULL: write to stderr */
-	pcf_log_level level;    /* lines above this level are dropped */
+	pcf_log_fn fn;       /* NULL: write to stderr */
+	pcf_log_level level; /* lines above this level are dropped */
 	void *payload;
 } pcf_logger;
 
-#define PCF_LOGGER_INIT {NULL, PCF_LOG_WARN, NULL}
+#define PCF_LOGGER_INIT                                                                            \
+	{                                                                                          \
+		NULL, PCF_LOG_WARN, NULL                                                           \
+	}
 
 /* Formats and emits a line if level is enabled. logger may be NULL (stderr at WARN). */
 void pcf_log(const pcf_logger *logger, pcf_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 int pcf_log_enabled(const pcf_logger *logger, pcf_log_level level);
 
 /*

@@ -36,17 +36,20 @@
 extern "C" {
 #endif
 
-#define PCF_CONFIG_DEFAULT_STORE_KEY "_store"
+#define PCF_CONFIG_DEFAULT_STORE_KEY  "_store"
 #define PCF_CONFIG_DEFAULT_OPTION_KEY "_option"
 
 /* Where stores live: a table and its two key attribute names. Caller storage. */
 typedef struct pcf_config_table {
-	const char *name;        /* the table name; required */
-	const char *store_key;   /* partition key attribute; NULL: "_store" */
-	const char *option_key;  /* sort key attribute; NULL: "_option" */
+	const char *name;       /* the table name; required */
+	const char *store_key;  /* partition key attribute; NULL: "_store" */
+	const char *option_key; /* sort key attribute; NULL: "_option" */
 } pcf_config_table;
 
-#define PCF_CONFIG_TABLE_INIT {NULL, NULL, NULL}
+#define PCF_CONFIG_TABLE_INIT                                                                      \
+	{                                                                                          \
+		NULL, NULL, NULL                                                                   \
+	}
 
 /*
  * Checks that the table exists and that its key schema is exactly
@@ -58,14 +61,17 @@ int pcf_config_table_check(pcf_ddb *db, const pcf_config_table *table, pcf_error
 
 /* How pcf_config_table_ensure creates a missing table. */
 typedef struct pcf_config_create_options {
-	long read_units;         /* 0 with write_units 0: on-demand (PAY_PER_REQUEST) */
+	long read_units; /* 0 with write_units 0: on-demand (PAY_PER_REQUEST) */
 	long write_units;
-	long timeout_ms;         /* wait for ACTIVE at most this long; 0: 300000 */
-	long poll_interval_ms;   /* 0: 500 */
+	long timeout_ms;       /* wait for ACTIVE at most this long; 0: 300000 */
+	long poll_interval_ms; /* 0: 500 */
 } pcf_config_create_options;
 
 /* The seed's default: a table with 1 read and 1 write unit. */
-#define PCF_CONFIG_CREATE_OPTIONS_INIT {1, 1, 0, 0}
+#define PCF_CONFIG_CREATE_OPTIONS_INIT                                                             \
+	{                                                                                          \
+		1, 1, 0, 0                                                                         \
+	}
 
 /*
  * Makes sure the table exists with the configured keys: creates it when
@@ -77,7 +83,7 @@ typedef struct pcf_config_create_options {
  * options may be NULL (PCF_CONFIG_CREATE_OPTIONS_INIT).
  */
 int pcf_config_table_ensure(pcf_ddb *db, const pcf_config_table *table,
-			    const pcf_config_create_options *options, pcf_error *err);
+                            const pcf_config_create_options *options, pcf_error *err);
 
 /*
  * Every option of the table, or of one store (store non-NULL), as
@@ -86,11 +92,11 @@ int pcf_config_table_ensure(pcf_ddb *db, const pcf_config_table *table,
  * followed. A store with no options is absent from *out.
  */
 int pcf_config_table_read(cJSON **out, pcf_ddb *db, const pcf_config_table *table,
-			  const char *store, pcf_error *err);
+                          const char *store, pcf_error *err);
 
 typedef enum pcf_config_mode {
-	PCF_CONFIG_DIRECT,      /* every read goes to DynamoDB */
-	PCF_CONFIG_TIME_BASED   /* reads answer from a snapshot refreshed in the background */
+	PCF_CONFIG_DIRECT,    /* every read goes to DynamoDB */
+	PCF_CONFIG_TIME_BASED /* reads answer from a snapshot refreshed in the background */
 } pcf_config_mode;
 
 /*
@@ -101,17 +107,20 @@ typedef void (*pcf_config_error_fn)(const pcf_error *err, void *payload);
 
 typedef struct pcf_config_store_options {
 	pcf_config_table table;
-	const char *store;             /* the store name; required */
+	const char *store; /* the store name; required */
 	pcf_config_mode mode;
-	long refresh_interval_ms;      /* time-based; 0: 300000 (the seed's 300 s) */
-	int create_table;              /* 1: pcf_config_table_ensure at open; 0: only check it */
+	long refresh_interval_ms; /* time-based; 0: 300000 (the seed's 300 s) */
+	int create_table;         /* 1: pcf_config_table_ensure at open; 0: only check it */
 	pcf_config_create_options create;
-	pcf_config_error_fn on_error;  /* may be NULL */
-	void *payload;                 /* passed to on_error */
+	pcf_config_error_fn on_error; /* may be NULL */
+	void *payload;                /* passed to on_error */
 } pcf_config_store_options;
 
-#define PCF_CONFIG_STORE_OPTIONS_INIT \
-	{PCF_CONFIG_TABLE_INIT, NULL, PCF_CONFIG_DIRECT, 0, 1, PCF_CONFIG_CREATE_OPTIONS_INIT, NULL, NULL}
+#define PCF_CONFIG_STORE_OPTIONS_INIT                                                              \
+	{                                                                                          \
+		PCF_CONFIG_TABLE_INIT, NULL, PCF_CONFIG_DIRECT, 0, 1,                              \
+		    PCF_CONFIG_CREATE_OPTIONS_INIT, NULL, NULL                                     \
+	}
 
 typedef struct pcf_config_store pcf_config_store;
 
@@ -123,7 +132,7 @@ typedef struct pcf_config_store pcf_config_store;
  * pcf_config_store_close.
  */
 int pcf_config_store_open(pcf_config_store **out, pcf_ddb *db,
-			  const pcf_config_store_options *options, pcf_error *err);
+                          const pcf_config_store_options *options, pcf_error *err);
 
 /*
  * Stops the refresh thread (waiting for a refresh in flight) and frees the
@@ -136,11 +145,10 @@ void pcf_config_store_close(pcf_config_store *store);
  * table's key attributes) in one PutItem.
  */
 int pcf_config_store_set(pcf_config_store *store, const char *option, const cJSON *data,
-			 pcf_error *err);
+                         pcf_error *err);
 
 /* Option's data as a JSON object; PCF_ENOTFOUND when the store has no such option. */
-int pcf_config_store_get(cJSON **out, pcf_config_store *store, const char *option,
-			 pcf_error *err);
+int pcf_config_store_get(cJSON **out, pcf_config_store *store, const char *option, pcf_error *err);
 
 /* Every option of the store as {"option": {data}, ...} ({} when empty). */
 int pcf_config_store_get_all(cJSON **out, pcf_config_store *store, pcf_error *err);
@@ -151,7 +159,7 @@ int pcf_config_store_get_all(cJSON **out, pcf_config_store *store, pcf_error *er
  * when there was none; the caller frees it.
  */
 int pcf_config_store_delete(cJSON **old, pcf_config_store *store, const char *option,
-			    pcf_error *err);
+                            pcf_error *err);
 
 /*
  * Time-based: reloads the snapshot now, on the calling thread, and returns
@@ -169,7 +177,7 @@ int pcf_config_store_reload(pcf_config_store *store, pcf_error *err);
  * with PCF_EINVAL naming the argument.
  */
 int pcf_config_parse_assignments(cJSON **out, const char *const *args, size_t count,
-				 int json_values, pcf_error *err);
+                                 int json_values, pcf_error *err);
 
 /*
  * Option data <-> DynamoDB items. item_from_data builds the item for
@@ -178,9 +186,9 @@ int pcf_config_parse_assignments(cJSON **out, const char *const *args, size_t co
  * turns an item back into its plain data, without the key attributes.
  */
 int pcf_config_item_from_data(cJSON **out, const pcf_config_table *table, const char *store,
-			      const char *option, const cJSON *data, pcf_error *err);
+                              const char *option, const cJSON *data, pcf_error *err);
 int pcf_config_data_from_item(cJSON **out, const pcf_config_table *table, const cJSON *item,
-			      pcf_error *err);
+                              pcf_error *err);
 
 #ifdef __cplusplus
 }

@@ -47,15 +47,15 @@ pcf_aws_client *pcf_ddb_transport(pcf_ddb *db);
 
 /* Any action: sends request (NULL: {}) and returns the whole response. */
 int pcf_ddb_execute(cJSON **out, pcf_ddb *db, const char *action, const cJSON *request,
-		    pcf_error *err);
+                    pcf_error *err);
 
 /* One request of pcf_ddb_execute_many. */
 typedef struct pcf_ddb_call {
-	const char *action;     /* in: e.g. "GetItem" */
-	const cJSON *request;   /* in, borrowed; NULL means {} */
-	cJSON *response;        /* out: the whole response when rc == 0; caller frees */
-	int rc;                 /* out: 0 or a PCF_E code */
-	pcf_error error;        /* out: the detail when rc != 0 */
+	const char *action;   /* in: e.g. "GetItem" */
+	const cJSON *request; /* in, borrowed; NULL means {} */
+	cJSON *response;      /* out: the whole response when rc == 0; caller frees */
+	int rc;               /* out: 0 or a PCF_E code */
+	pcf_error error;      /* out: the detail when rc != 0 */
 } pcf_ddb_call;
 
 /*
@@ -65,7 +65,7 @@ typedef struct pcf_ddb_call {
  * PCF_E code when it could not run at all (then no response is set).
  */
 int pcf_ddb_execute_many(pcf_ddb *db, pcf_ddb_call *calls, size_t count, int max_in_flight,
-			 pcf_error *err);
+                         pcf_error *err);
 
 /*
  * Control plane. *out is the response's "TableDescription"/"Table" object
@@ -88,13 +88,13 @@ int pcf_ddb_list_tags_of_resource(cJSON **out, pcf_ddb *db, const char *arn, pcf
 int pcf_ddb_describe_time_to_live(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err);
 /* spec is a TimeToLiveSpecification {"Enabled":..,"AttributeName":..}. */
 int pcf_ddb_update_time_to_live(cJSON **out, pcf_ddb *db, const char *table, const cJSON *spec,
-				pcf_error *err);
+                                pcf_error *err);
 /* *out is the "ContinuousBackupsDescription" object. */
 int pcf_ddb_describe_continuous_backups(cJSON **out, pcf_ddb *db, const char *table,
-					pcf_error *err);
+                                        pcf_error *err);
 /* spec is a PointInTimeRecoverySpecification. */
 int pcf_ddb_update_continuous_backups(cJSON **out, pcf_ddb *db, const char *table,
-				      const cJSON *spec, pcf_error *err);
+                                      const cJSON *spec, pcf_error *err);
 int pcf_ddb_describe_limits(cJSON **out, pcf_ddb *db, pcf_error *err);
 int pcf_ddb_describe_endpoints(cJSON **out, pcf_ddb *db, pcf_error *err);
 
@@ -108,25 +108,24 @@ int pcf_ddb_describe_endpoints(cJSON **out, pcf_ddb *db, pcf_error *err);
  * PutItem's {} or {"Attributes":...}, and so on.
  */
 int pcf_ddb_get_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *key,
-		     const cJSON *params, pcf_error *err);
+                     const cJSON *params, pcf_error *err);
 int pcf_ddb_put_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *item,
-		     const cJSON *params, pcf_error *err);
+                     const cJSON *params, pcf_error *err);
 int pcf_ddb_update_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *key,
-			const cJSON *params, pcf_error *err);
+                        const cJSON *params, pcf_error *err);
 int pcf_ddb_delete_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *key,
-			const cJSON *params, pcf_error *err);
+                        const cJSON *params, pcf_error *err);
 /*
  * Plain-JSON shortcuts: the key/item are plain JSON (see the value rules).
  * *out is the item as plain JSON, or NULL with 0 returned when there is none.
  */
 int pcf_ddb_get_item_json(cJSON **out, pcf_ddb *db, const char *table, const cJSON *plain_key,
-			  const cJSON *params, pcf_error *err);
+                          const cJSON *params, pcf_error *err);
 int pcf_ddb_put_item_json(pcf_ddb *db, const char *table, const cJSON *plain_item,
-			  const cJSON *params, pcf_error *err);
+                          const cJSON *params, pcf_error *err);
 /* request is the whole TransactGetItems / TransactWriteItems request; *out the response. */
 int pcf_ddb_transact_get_items(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
-int pcf_ddb_transact_write_items(cJSON **out, pcf_ddb *db, const cJSON *request,
-				 pcf_error *err);
+int pcf_ddb_transact_write_items(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
 
 /*
  * Query and Scan. request is the whole request (TableName included).
@@ -142,7 +141,7 @@ int pcf_ddb_scan(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err)
  * following each segment's pages, and merges them into the shape above.
  */
 int pcf_ddb_parallel_scan(cJSON **out, pcf_ddb *db, const cJSON *request, int segments,
-			  pcf_error *err);
+                          pcf_error *err);
 
 /*
  * Every page of a paged action ("Query", "Scan", "ListTables",
@@ -150,13 +149,13 @@ int pcf_ddb_parallel_scan(cJSON **out, pcf_ddb *db, const cJSON *request, int se
  * concatenated; Count and ScannedCount are summed.
  */
 int pcf_ddb_paginate_all(cJSON **out, pcf_ddb *db, const char *action, const cJSON *request,
-			 pcf_error *err);
+                         pcf_error *err);
 
 /* One page at a time. */
 typedef struct pcf_ddb_pager pcf_ddb_pager;
 /* action is "Query", "Scan", "ListTables" or "ListTagsOfResource"; request is copied. */
-int pcf_ddb_pager_new(pcf_ddb_pager **out, pcf_ddb *db, const char *action,
-		      const cJSON *request, pcf_error *err);
+int pcf_ddb_pager_new(pcf_ddb_pager **out, pcf_ddb *db, const char *action, const cJSON *request,
+                      pcf_error *err);
 /* *page receives the next page's response (caller frees); 0 with *page NULL means done. */
 int pcf_ddb_pager_next(cJSON **page, pcf_ddb_pager *pager, pcf_error *err);
 void pcf_ddb_pager_free(pcf_ddb_pager *pager);
@@ -176,9 +175,9 @@ void pcf_ddb_pager_free(pcf_ddb_pager *pager);
  * even then (an exception to the rule above; the caller frees it).
  */
 int pcf_ddb_batch_get_item(cJSON **out, cJSON **unprocessed, pcf_ddb *db,
-			   const cJSON *request_items, pcf_error *err);
+                           const cJSON *request_items, pcf_error *err);
 int pcf_ddb_batch_write_item(cJSON **unprocessed, pcf_ddb *db, const cJSON *request_items,
-			     pcf_error *err);
+                             pcf_error *err);
 
 /*
  * The batch resend policy: at most max_resends rounds of resending what the
@@ -186,13 +185,13 @@ int pcf_ddb_batch_write_item(cJSON **unprocessed, pcf_ddb *db, const cJSON *requ
  * max_delay_ms (half of each delay random). Defaults: 8, 50, 2000.
  * Not thread-safe: set it before sharing db.
  */
-int pcf_ddb_set_batch_retry(pcf_ddb *db, int max_resends, long base_delay_ms,
-			    long max_delay_ms, pcf_error *err);
+int pcf_ddb_set_batch_retry(pcf_ddb *db, int max_resends, long base_delay_ms, long max_delay_ms,
+                            pcf_error *err);
 
 /* Table helpers. */
 typedef enum pcf_ddb_table_target {
-	PCF_DDB_TABLE_ACTIVE,   /* table and every GSI ACTIVE */
-	PCF_DDB_TABLE_DELETED   /* DescribeTable says ResourceNotFound */
+	PCF_DDB_TABLE_ACTIVE, /* table and every GSI ACTIVE */
+	PCF_DDB_TABLE_DELETED /* DescribeTable says ResourceNotFound */
 } pcf_ddb_table_target;
 
 /*
@@ -205,7 +204,7 @@ typedef enum pcf_ddb_table_target {
  * description seen, also on failure.
  */
 int pcf_ddb_wait_table(cJSON **out, pcf_ddb *db, const char *table, pcf_ddb_table_target target,
-		       long interval_ms, long timeout_ms, pcf_error *err);
+                       long interval_ms, long timeout_ms, pcf_error *err);
 
 /*
  * Creates the table of create_request unless it exists, treating a
@@ -215,8 +214,8 @@ int pcf_ddb_wait_table(cJSON **out, pcf_ddb *db, const char *table, pcf_ddb_tabl
  * roles and types) differs, or as pcf_ddb_wait_table does; timeout_ms
  * bounds each wait. *out (may be NULL) gets the ACTIVE description.
  */
-int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request,
-			 long timeout_ms, pcf_error *err);
+int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request, long timeout_ms,
+                         pcf_error *err);
 
 /*
  * Values: plain JSON <-> attribute values.

@@ -29,17 +29,17 @@ typedef struct pcf_engine pcf_engine;
 
 /* Progress events, e.g. to draw "waiting for orders (CREATING) 12s". */
 typedef enum pcf_event_kind {
-	PCF_EVENT_STATE,     /* a state was read */
-	PCF_EVENT_ACTION,    /* a transition or step is about to run */
-	PCF_EVENT_WAITING,   /* waiting while pending */
-	PCF_EVENT_DONE       /* the particle reached its outcome */
+	PCF_EVENT_STATE,   /* a state was read */
+	PCF_EVENT_ACTION,  /* a transition or step is about to run */
+	PCF_EVENT_WAITING, /* waiting while pending */
+	PCF_EVENT_DONE     /* the particle reached its outcome */
 } pcf_event_kind;
 
 typedef struct pcf_event {
 	pcf_event_kind kind;
-	const char *particle;   /* id "flavor:name" */
+	const char *particle; /* id "flavor:name" */
 	pcf_state state;
-	const char *detail;     /* action name, or what is pending */
+	const char *detail; /* action name, or what is pending */
 	long elapsed_ms;
 } pcf_event;
 
@@ -47,27 +47,28 @@ typedef struct pcf_event {
 typedef void (*pcf_event_fn)(const pcf_event *event, void *payload);
 
 typedef struct pcf_engine_options {
-	const pcf_flavor *const *flavors;  /* the registry: flavors by name */
+	const pcf_flavor *const *flavors; /* the registry: flavors by name */
 	size_t flavor_count;
-	void *services;                    /* handed to flavors (pcf_particle_services) */
-	int parallel;                      /* workers; 0: 8 */
-	long timeout_ms;                   /* per run; 0: 1800000 (30 min) */
-	long poll_initial_ms;              /* first wait while pending; 0: 200 (grows by 1/4) */
-	long poll_max_ms;                  /* backoff cap; 0: 5000 */
-	long state_cache_ttl_ms;           /* reuse a state read this fresh; 0: 1000, < 0: never */
-	int allow_replace;                 /* --allow-replace */
-	int yes;                           /* --yes: deletions and replacements allowed */
+	void *services;          /* handed to flavors (pcf_particle_services) */
+	int parallel;            /* workers; 0: 8 */
+	long timeout_ms;         /* per run; 0: 1800000 (30 min) */
+	long poll_initial_ms;    /* first wait while pending; 0: 200 (grows by 1/4) */
+	long poll_max_ms;        /* backoff cap; 0: 5000 */
+	long state_cache_ttl_ms; /* reuse a state read this fresh; 0: 1000, < 0: never */
+	int allow_replace;       /* --allow-replace */
+	int yes;                 /* --yes: deletions and replacements allowed */
 	pcf_logger logger;
 	pcf_event_fn on_event;
-	void *payload;                     /* for on_event */
+	void *payload; /* for on_event */
 } pcf_engine_options;
 
-#define PCF_ENGINE_OPTIONS_INIT \
-	{NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL}
+#define PCF_ENGINE_OPTIONS_INIT                                                                    \
+	{                                                                                          \
+		NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL                    \
+	}
 
 /* A flavor from a registry by name, or NULL. */
-const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, size_t count,
-				  const char *name);
+const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, size_t count, const char *name);
 
 /*
  * Checks what needs every particle together and the flavors: known
@@ -75,10 +76,10 @@ const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, size_t count
  * diags; returns PCF_EDEFINITION when there are any. No network.
  */
 int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *flavors,
-			size_t flavor_count, pcf_diags *diags);
+                        size_t flavor_count, pcf_diags *diags);
 
-int pcf_engine_new(pcf_engine **out, const pcf_definitions *defs,
-		   const pcf_engine_options *options, pcf_error *err);
+int pcf_engine_new(pcf_engine **out, const pcf_definitions *defs, const pcf_engine_options *options,
+                   pcf_error *err);
 void pcf_engine_free(pcf_engine *engine);
 
 /*
@@ -88,7 +89,7 @@ void pcf_engine_free(pcf_engine *engine);
  * unknown selector.
  */
 int pcf_engine_select(pcf_engine *engine, const char *const *selectors, size_t count,
-		      pcf_error *err);
+                      pcf_error *err);
 
 /* Overrides every selected particle's desired state (run/stop/terminate). */
 void pcf_engine_set_desired(pcf_engine *engine, pcf_desired_state state);
@@ -100,13 +101,13 @@ void pcf_engine_set_desired(pcf_engine *engine, pcf_desired_state state);
  * status IN_SYNC (drift listed), plan no steps.
  */
 typedef enum pcf_outcome {
-	PCF_OUTCOME_CONVERGED,   /* at desired state and equivalent */
-	PCF_OUTCOME_CHANGES,     /* plan/status: changes pending or drift */
-	PCF_OUTCOME_IN_SYNC,     /* plan/status: nothing to do */
+	PCF_OUTCOME_CONVERGED, /* at desired state and equivalent */
+	PCF_OUTCOME_CHANGES,   /* plan/status: changes pending or drift */
+	PCF_OUTCOME_IN_SYNC,   /* plan/status: nothing to do */
 	PCF_OUTCOME_FAILED,
 	PCF_OUTCOME_TIMED_OUT,
-	PCF_OUTCOME_REFUSED,     /* needed --yes / --allow-replace, or protected */
-	PCF_OUTCOME_SKIPPED      /* a parent failed */
+	PCF_OUTCOME_REFUSED, /* needed --yes / --allow-replace, or protected */
+	PCF_OUTCOME_SKIPPED  /* a parent failed */
 } pcf_outcome;
 
 const char *pcf_outcome_name(pcf_outcome outcome);
@@ -114,16 +115,16 @@ const char *pcf_outcome_name(pcf_outcome outcome);
 typedef struct pcf_particle_report {
 	const pcf_particle_def *def;
 	pcf_outcome outcome;
-	pcf_state state;               /* last state read; see state_read */
-	pcf_drift drift;               /* status, plan: what differs; apply: what
-					* persist_on_update left alone */
-	pcf_plan plan;                 /* plan: what apply would do */
-	char **actions;                /* apply: each action run, in order */
+	pcf_state state; /* last state read; see state_read */
+	pcf_drift drift; /* status, plan: what differs; apply: what
+	                  * persist_on_update left alone */
+	pcf_plan plan;   /* plan: what apply would do */
+	char **actions;  /* apply: each action run, in order */
 	size_t action_count;
-	pcf_error error;               /* FAILED/TIMED_OUT/REFUSED: why */
+	pcf_error error; /* FAILED/TIMED_OUT/REFUSED: why */
 	long elapsed_ms;
-	int state_read;                /* 1: state was read in this run; 0: unknown
-					* (SKIPPED, or the read failed) */
+	int state_read; /* 1: state was read in this run; 0: unknown
+	                 * (SKIPPED, or the read failed) */
 } pcf_particle_report;
 
 typedef struct pcf_run_report {

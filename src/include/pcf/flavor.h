@@ -27,11 +27,11 @@ extern "C" {
 /* Live states, as PCF names them. */
 typedef enum pcf_state {
 	PCF_STATE_RUNNING,
-	PCF_STATE_PENDING,     /* changing; wait */
+	PCF_STATE_PENDING, /* changing; wait */
 	PCF_STATE_STOPPED,
 	PCF_STATE_TERMINATED,
-	PCF_STATE_MISSING,     /* does not exist; counts as terminated */
-	PCF_STATE_UNAVAILABLE  /* exists in a state pcf never acts on */
+	PCF_STATE_MISSING,    /* does not exist; counts as terminated */
+	PCF_STATE_UNAVAILABLE /* exists in a state pcf never acts on */
 } pcf_state;
 
 const char *pcf_state_name(pcf_state state);
@@ -48,7 +48,7 @@ struct pcf_flavor;
  * Free with pcf_particle_free (which calls the flavor's release).
  */
 int pcf_particle_new(pcf_particle **out, const pcf_particle_def *def,
-		     const struct pcf_flavor *flavor, void *services, pcf_error *err);
+                     const struct pcf_flavor *flavor, void *services, pcf_error *err);
 void pcf_particle_free(pcf_particle *p);
 
 const pcf_particle_def *pcf_particle_definition(const pcf_particle *p);
@@ -66,21 +66,21 @@ void pcf_particle_set_flavor_data(pcf_particle *p, void *data);
  * engine before each sync_state; fmt NULL clears it.
  */
 void pcf_particle_set_pending_detail(pcf_particle *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* The last detail set, or NULL; borrowed until the next sync_state. */
 const char *pcf_particle_pending_detail(const pcf_particle *p);
 /* Logs through the engine's logger, prefixed with the particle id. */
 void pcf_particle_log(const pcf_particle *p, int level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* One step of a plan: one call the service accepts on its own. */
 #define PCF_STEP_DESTRUCTIVE 0x1u /* deletes data: needs --yes */
-#define PCF_STEP_REPLACE 0x2u     /* cannot be done in place: needs --allow-replace */
+#define PCF_STEP_REPLACE     0x2u /* cannot be done in place: needs --allow-replace */
 
 typedef struct pcf_step {
-	char *action;     /* e.g. "UpdateTable"; what plan -o json calls "action" */
-	char *summary;    /* one line for a reviewer: "ReadCapacityUnits 5 -> 10" */
-	cJSON *request;   /* flavor-private: what run_step will send */
+	char *action;   /* e.g. "UpdateTable"; what plan -o json calls "action" */
+	char *summary;  /* one line for a reviewer: "ReadCapacityUnits 5 -> 10" */
+	cJSON *request; /* flavor-private: what run_step will send */
 	unsigned flags;
 } pcf_step;
 
@@ -94,13 +94,14 @@ void pcf_plan_init(pcf_plan *plan);
 void pcf_plan_cleanup(pcf_plan *plan);
 /* Appends a step, taking ownership of request (may be NULL) even on failure. */
 int pcf_plan_add_take(pcf_plan *plan, const char *action, cJSON *request, unsigned flags,
-		      const char *summary_fmt, ...) __attribute__((format(printf, 5, 6)));
+                      const char *summary_fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* One difference between desired and current. */
 typedef struct pcf_drift_entry {
-	char *path;       /* e.g. "GlobalSecondaryIndexes[by_email].ProvisionedThroughput.ReadCapacityUnits" */
-	cJSON *desired;   /* NULL: absent from the definition */
-	cJSON *current;   /* NULL: absent from the live resource */
+	char *path;     /* e.g.
+	                   "GlobalSecondaryIndexes[by_email].ProvisionedThroughput.ReadCapacityUnits" */
+	cJSON *desired; /* NULL: absent from the definition */
+	cJSON *current; /* NULL: absent from the live resource */
 } pcf_drift_entry;
 
 typedef struct pcf_drift {
@@ -128,8 +129,8 @@ int pcf_drift_add(pcf_drift *drift, const char *path, const cJSON *desired, cons
  *   absent one in current.
  */
 typedef struct pcf_diff_options {
-	const char *const *ignore;     /* NULL-terminated, may be NULL */
-	const char *const *list_keys;  /* NULL-terminated, may be NULL */
+	const char *const *ignore;    /* NULL-terminated, may be NULL */
+	const char *const *list_keys; /* NULL-terminated, may be NULL */
 	/* NULL-terminated, may be NULL: keyed lists (paths as in ignore) whose
 	 * elements found only in current are not drift, e.g. indexes made by
 	 * others. Elsewhere a keyed element only in current is drift with
@@ -138,7 +139,7 @@ typedef struct pcf_diff_options {
 } pcf_diff_options;
 
 int pcf_diff(pcf_drift *out, const cJSON *desired, const cJSON *current,
-	     const pcf_diff_options *options);
+             const pcf_diff_options *options);
 
 /*
  * Parameter filter: a new object holding only the listed top-level keys of
@@ -193,10 +194,10 @@ typedef struct pcf_flavor_ops {
 #define PCF_FLAVOR_DELETES_DATA 0x1u /* terminate destroys data: needs --yes */
 
 typedef struct pcf_flavor {
-	const char *name;            /* "dynamodb_table" */
-	unsigned flags;              /* PCF_FLAVOR_... */
-	const char *start_action;    /* shown in plans, e.g. "CreateTable" */
-	const char *terminate_action;/* e.g. "DeleteTable" */
+	const char *name;             /* "dynamodb_table" */
+	unsigned flags;               /* PCF_FLAVOR_... */
+	const char *start_action;     /* shown in plans, e.g. "CreateTable" */
+	const char *terminate_action; /* e.g. "DeleteTable" */
 	const pcf_flavor_ops *ops;
 } pcf_flavor;
 

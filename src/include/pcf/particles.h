@@ -31,8 +31,7 @@ int pcf_services_new(pcf_services **out, const pcf_aws_options *base, pcf_error 
 void pcf_services_free(pcf_services *services);
 
 /* The client for region (NULL: the default region); owned by services. */
-int pcf_services_ddb(pcf_ddb **out, pcf_services *services, const char *region,
-		     pcf_error *err);
+int pcf_services_ddb(pcf_ddb **out, pcf_services *services, const char *region, pcf_error *err);
 
 /*
  * Item operations on the table a particle names (aws_resource.TableName,
@@ -41,8 +40,8 @@ int pcf_services_ddb(pcf_ddb **out, pcf_services *services, const char *region,
  * ({"id":{"S":"a1"},"n":{"N":"3"}}).
  */
 typedef enum pcf_item_format {
-	PCF_ITEM_AUTO,     /* input only: DynamoDB JSON when every top-level value is one
-			    * attribute value ({"S":..}, {"N":..}, {"M":..}, ...), else plain */
+	PCF_ITEM_AUTO, /* input only: DynamoDB JSON when every top-level value is one
+	                * attribute value ({"S":..}, {"N":..}, {"M":..}, ...), else plain */
 	PCF_ITEM_PLAIN,
 	PCF_ITEM_DYNAMODB
 } pcf_item_format;
@@ -53,12 +52,12 @@ typedef enum pcf_item_format {
  * No such item: PCF_ENOTFOUND and *out NULL. def is borrowed.
  */
 int pcf_table_item_get(cJSON **out, pcf_services *services, const pcf_particle_def *def,
-		       const cJSON *key, pcf_item_format input, pcf_item_format output,
-		       pcf_error *err);
+                       const cJSON *key, pcf_item_format input, pcf_item_format output,
+                       pcf_error *err);
 
 /* Writes item (replacing any item with the same key). */
 int pcf_table_item_put(pcf_services *services, const pcf_particle_def *def, const cJSON *item,
-		       pcf_item_format input, pcf_error *err);
+                       pcf_item_format input, pcf_error *err);
 
 /*
  * Deletes the item with this key. old (may be NULL) receives the deleted
@@ -66,8 +65,8 @@ int pcf_table_item_put(pcf_services *services, const pcf_particle_def *def, cons
  * Deleting a missing item is not an error.
  */
 int pcf_table_item_delete(cJSON **old, pcf_services *services, const pcf_particle_def *def,
-			  const cJSON *key, pcf_item_format input, pcf_item_format output,
-			  pcf_error *err);
+                          const cJSON *key, pcf_item_format input, pcf_item_format output,
+                          pcf_error *err);
 
 /*
  * Reads a live table (DescribeTable, and where the server supports them
@@ -81,7 +80,7 @@ int pcf_table_item_delete(cJSON **old, pcf_services *services, const pcf_particl
  * default region). *out is new; the caller frees it with cJSON_Delete.
  */
 int pcf_table_export(cJSON **out, pcf_services *services, const char *table, const char *region,
-		     pcf_error *err);
+                     pcf_error *err);
 
 #ifdef __cplusplus
 }

@@ -32,7 +32,8 @@ Test(error, prefix_keeps_code_and_says_where)
 
 Test(error, every_code_has_a_name)
 {
-	cr_assert_str_eq(pcf_error_code_name(PCF_ECONDITIONAL_CHECK_FAILED), "CONDITIONAL_CHECK_FAILED");
+	cr_assert_str_eq(pcf_error_code_name(PCF_ECONDITIONAL_CHECK_FAILED),
+	                 "CONDITIONAL_CHECK_FAILED");
 	cr_assert_str_eq(pcf_error_code_name(12345), "UNKNOWN");
 	for (int c = 0; c >= PCF_EINVALID_ENDPOINT; c--) {
 		const char *n = pcf_error_code_name(c);
@@ -44,7 +45,8 @@ Test(redact, masks_signature_and_tokens)
 {
 	char out[512];
 	pcf_redact(out, sizeof(out),
-		   "Authorization: AWS4-HMAC-SHA256 Credential=AKID/x, SignedHeaders=host, Signature=abcdef0123");
+	           "Authorization: AWS4-HMAC-SHA256 Credential=AKID/x, SignedHeaders=host, "
+	           "Signature=abcdef0123");
 	cr_assert_null(strstr(out, "abcdef0123"));
 	cr_assert_not_null(strstr(out, "Signature=***"));
 	cr_assert_not_null(strstr(out, "Credential=AKID"));
@@ -53,7 +55,8 @@ Test(redact, masks_signature_and_tokens)
 	cr_assert_null(strstr(out, "FQoGZXIvYXdzEJr"));
 	cr_assert_not_null(strstr(out, "Host: x"));
 
-	pcf_redact(out, sizeof(out), "{\"SecretAccessKey\": \"wJalrXUtnFEMI\", \"SessionToken\":\"tok\"}");
+	pcf_redact(out, sizeof(out),
+	           "{\"SecretAccessKey\": \"wJalrXUtnFEMI\", \"SessionToken\":\"tok\"}");
 	cr_assert_null(strstr(out, "wJalrXUtnFEMI"));
 	cr_assert_null(strstr(out, "\"tok\""));
 }

@@ -82,7 +82,8 @@ Test(definitions_schema, inherited_values_pass_until_the_engine_resolves_them)
 	           "  ProvisionedThroughput: {ReadCapacityUnits: "
 	           "\"$inherit$dynamodb_table:users$ProvisionedThroughput.ReadCapacityUnits\", "
 	           "WriteCapacityUnits: 1}\n"
-	           "  DeletionProtectionEnabled: $inherit$dynamodb_table:users$DeletionProtectionEnabled\n",
+	           "  DeletionProtectionEnabled: "
+	           "$inherit$dynamodb_table:users$DeletionProtectionEnabled\n",
 	      0, "");
 	/* Anything else of the wrong type is still reported. */
 	check(HEAD "  TableName: t\n  KeySchema:\n    - {AttributeName: id, KeyType: HASH}\n"

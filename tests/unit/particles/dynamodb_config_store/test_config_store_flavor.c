@@ -16,7 +16,7 @@ static size_t validate_text(const char *yaml, pcf_diags *diags)
 	size_t count;
 	pcf_diags_init(&load);
 	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "t.yml", &load), 0,
-		     "the envelope loads: %s", load.count ? load.items[0].message : "");
+	             "the envelope loads: %s", load.count ? load.items[0].message : "");
 	pcf_diags_cleanup(&load);
 	cr_assert_eq(defs->count, 1);
 	pcf_flavor_dynamodb_config_store.ops->validate(&defs->particles[0], diags);
@@ -44,19 +44,21 @@ Test(config_store_flavor, full_definition_is_valid)
 {
 	pcf_diags d;
 	pcf_diags_init(&d);
-	cr_assert_eq(validate_text(HEAD "  TableName: app_config\n"
-					"  StoreKey: _store\n"
-					"  OptionKey: _option\n"
-					"  region_name: eu-west-1\n"
-					"  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 2}\n"
-					"  Exclusive: true\n"
-					"  Options:\n"
-					"    app1:\n"
-					"      db: {host: db.internal, port: 5432, tls: true}\n"
-					"      empty: {}\n"
-					"    app2: {}\n",
-				   &d),
-		     0, "%s", d.count ? d.items[0].message : "");
+	cr_assert_eq(
+	    validate_text(HEAD
+	                  "  TableName: app_config\n"
+	                  "  StoreKey: _store\n"
+	                  "  OptionKey: _option\n"
+	                  "  region_name: eu-west-1\n"
+	                  "  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 2}\n"
+	                  "  Exclusive: true\n"
+	                  "  Options:\n"
+	                  "    app1:\n"
+	                  "      db: {host: db.internal, port: 5432, tls: true}\n"
+	                  "      empty: {}\n"
+	                  "    app2: {}\n",
+	                  &d),
+	    0, "%s", d.count ? d.items[0].message : "");
 	pcf_diags_cleanup(&d);
 }
 
@@ -64,34 +66,36 @@ Test(config_store_flavor, on_demand_and_defaults_are_valid)
 {
 	pcf_diags d;
 	pcf_diags_init(&d);
-	cr_assert_eq(validate_text(HEAD "  TableName: t1\n  BillingMode: PAY_PER_REQUEST\n", &d), 0);
+	cr_assert_eq(validate_text(HEAD "  TableName: t1\n  BillingMode: PAY_PER_REQUEST\n", &d),
+	             0);
 	cr_assert_eq(validate_text(HEAD "  TableName: t1\n", &d), 0);
 	pcf_diags_cleanup(&d);
 }
 
 struct bad_case {
 	char body[200];
-	int line;          /* where the problem is reported */
-	char part[48];     /* a piece of the message */
+	int line;      /* where the problem is reported */
+	char part[48]; /* a piece of the message */
 };
 
 ParameterizedTestParameters(config_store_flavor, refused)
 {
 	static struct bad_case cases[] = {
-		{"  StoreKey: s\n", 0, "TableName"},
-		{"  TableName: t\n  Colour: red\n", 5, "Colour"},
-		{"  TableName: t\n  Exclusive: maybe\n", 5, ""},
-		{"  TableName: t\n  BillingMode: FREE\n", 5, ""},
-		{"  TableName: t\n  BillingMode: PAY_PER_REQUEST\n"
-		 "  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n",
-		 6, "PAY_PER_REQUEST"},
-		{"  TableName: t\n  ProvisionedThroughput: {ReadCapacityUnits: 0, WriteCapacityUnits: 1}\n",
-		 5, "at least 1"},
-		{"  TableName: t\n  StoreKey: k\n  OptionKey: k\n", 6, "must differ"},
-		{"  TableName: t\n  Options:\n    app1: [a, b]\n", 6, "mapping of option names"},
-		{"  TableName: t\n  Options:\n    app1:\n      db: 5\n", 7, "mapping of keys"},
-		{"  TableName: t\n  Options:\n    app1:\n      db: {_store: x}\n", 7, "_store"},
-		{"  TableName: t\n  Options:\n    app1:\n      db: {n: {$NS: []}}\n", 7, "$NS"},
+	    {"  StoreKey: s\n", 0, "TableName"},
+	    {"  TableName: t\n  Colour: red\n", 5, "Colour"},
+	    {"  TableName: t\n  Exclusive: maybe\n", 5, ""},
+	    {"  TableName: t\n  BillingMode: FREE\n", 5, ""},
+	    {"  TableName: t\n  BillingMode: PAY_PER_REQUEST\n"
+	     "  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n",
+	     6, "PAY_PER_REQUEST"},
+	    {"  TableName: t\n  ProvisionedThroughput: {ReadCapacityUnits: 0, WriteCapacityUnits: "
+	     "1}\n",
+	     5, "at least 1"},
+	    {"  TableName: t\n  StoreKey: k\n  OptionKey: k\n", 6, "must differ"},
+	    {"  TableName: t\n  Options:\n    app1: [a, b]\n", 6, "mapping of option names"},
+	    {"  TableName: t\n  Options:\n    app1:\n      db: 5\n", 7, "mapping of keys"},
+	    {"  TableName: t\n  Options:\n    app1:\n      db: {_store: x}\n", 7, "_store"},
+	    {"  TableName: t\n  Options:\n    app1:\n      db: {n: {$NS: []}}\n", 7, "$NS"},
 	};
 	return cr_make_param_array(struct bad_case, cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -104,9 +108,9 @@ ParameterizedTest(struct bad_case *c, config_store_flavor, refused)
 	snprintf(yaml, sizeof(yaml), HEAD "%s", c->body);
 	cr_assert_geq(validate_text(yaml, &d), 1, "refused: %s", c->body);
 	cr_assert(strstr(d.items[0].message, c->part) != NULL, "message '%s' names '%s'",
-		  d.items[0].message, c->part);
+	          d.items[0].message, c->part);
 	if (c->line)
 		cr_assert_eq(d.items[0].line, c->line, "reported at line %d, not %d: %s",
-			     d.items[0].line, c->line, d.items[0].message);
+		             d.items[0].line, c->line, d.items[0].message);
 	pcf_diags_cleanup(&d);
 }

@@ -33,25 +33,25 @@ struct typing_case {
 ParameterizedTestParameters(config_store_values, typing)
 {
 	static struct typing_case cases[] = {
-		{"port=5432", "{\"port\":5432}"},
-		{"n=-17", "{\"n\":-17}"},
-		{"ratio=1.25", "{\"ratio\":1.25}"},
-		{"z=0", "{\"z\":0}"},
-		{"half=0.5", "{\"half\":0.5}"},
-		{"zip=01234", "{\"zip\":\"01234\"}"},
-		{"lead=00.5", "{\"lead\":\"00.5\"}"},
-		{"dot=1.", "{\"dot\":\"1.\"}"},
-		{"exp=1e5", "{\"exp\":\"1e5\"}"},
-		{"plus=+3", "{\"plus\":\"+3\"}"},
-		{"big=123456789012345678901234", "{\"big\":{\"$N\":\"123456789012345678901234\"}}"},
-		{"tls=true", "{\"tls\":true}"},
-		{"off=false", "{\"off\":false}"},
-		{"True=True", "{\"True\":\"True\"}"},
-		{"none=null", "{\"none\":null}"},
-		{"host=db.internal", "{\"host\":\"db.internal\"}"},
-		{"empty=", "{\"empty\":\"\"}"},
-		{"url=a=b", "{\"url\":\"a=b\"}"},
-		{"space=hello world", "{\"space\":\"hello world\"}"},
+	    {"port=5432", "{\"port\":5432}"},
+	    {"n=-17", "{\"n\":-17}"},
+	    {"ratio=1.25", "{\"ratio\":1.25}"},
+	    {"z=0", "{\"z\":0}"},
+	    {"half=0.5", "{\"half\":0.5}"},
+	    {"zip=01234", "{\"zip\":\"01234\"}"},
+	    {"lead=00.5", "{\"lead\":\"00.5\"}"},
+	    {"dot=1.", "{\"dot\":\"1.\"}"},
+	    {"exp=1e5", "{\"exp\":\"1e5\"}"},
+	    {"plus=+3", "{\"plus\":\"+3\"}"},
+	    {"big=123456789012345678901234", "{\"big\":{\"$N\":\"123456789012345678901234\"}}"},
+	    {"tls=true", "{\"tls\":true}"},
+	    {"off=false", "{\"off\":false}"},
+	    {"True=True", "{\"True\":\"True\"}"},
+	    {"none=null", "{\"none\":null}"},
+	    {"host=db.internal", "{\"host\":\"db.internal\"}"},
+	    {"empty=", "{\"empty\":\"\"}"},
+	    {"url=a=b", "{\"url\":\"a=b\"}"},
+	    {"space=hello world", "{\"space\":\"hello world\"}"},
 	};
 	return cr_make_param_array(struct typing_case, cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -88,12 +88,12 @@ Test(config_store_values, no_assignments_is_an_empty_object)
 Test(config_store_values, json_values)
 {
 	const char *args[] = {"db={\"host\":\"x\",\"ports\":[1,2]}", "id=\"007\"", "n=12 ",
-			      "f=false"};
+	                      "f=false"};
 	cJSON *out = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_config_parse_assignments(&out, args, 4, 1, &err), 0, "%s", err.message);
 	assert_json(out, "{\"db\":{\"host\":\"x\",\"ports\":[1,2]},\"id\":\"007\",\"n\":12,"
-			 "\"f\":false}");
+	                 "\"f\":false}");
 	cJSON_Delete(out);
 }
 
@@ -106,11 +106,9 @@ struct bad_case {
 ParameterizedTestParameters(config_store_values, refused)
 {
 	static struct bad_case cases[] = {
-		{"novalue", 0, "expected key=value"},
-		{"=5", 0, "key is empty"},
-		{"x=not json", 1, "not valid JSON"},
-		{"x={\"a\":1} junk", 1, "not valid JSON"},
-		{"x=", 1, "not valid JSON"},
+	    {"novalue", 0, "expected key=value"}, {"=5", 0, "key is empty"},
+	    {"x=not json", 1, "not valid JSON"},  {"x={\"a\":1} junk", 1, "not valid JSON"},
+	    {"x=", 1, "not valid JSON"},
 	};
 	return cr_make_param_array(struct bad_case, cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -140,15 +138,15 @@ Test(config_store_values, item_from_data_adds_the_keys)
 {
 	pcf_config_table t = {"cfg", NULL, NULL};
 	cJSON *data = parse("{\"host\":\"db\",\"port\":5432,\"tls\":true,\"tags\":[\"a\"],"
-			    "\"extra\":{\"x\":null}}");
+	                    "\"extra\":{\"x\":null}}");
 	cJSON *item = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_config_item_from_data(&item, &t, "app1", "db", data, &err), 0, "%s",
-		     err.message);
+	             err.message);
 	assert_json(item, "{\"host\":{\"S\":\"db\"},\"port\":{\"N\":\"5432\"},"
-			  "\"tls\":{\"BOOL\":true},\"tags\":{\"L\":[{\"S\":\"a\"}]},"
-			  "\"extra\":{\"M\":{\"x\":{\"NULL\":true}}},"
-			  "\"_store\":{\"S\":\"app1\"},\"_option\":{\"S\":\"db\"}}");
+	                  "\"tls\":{\"BOOL\":true},\"tags\":{\"L\":[{\"S\":\"a\"}]},"
+	                  "\"extra\":{\"M\":{\"x\":{\"NULL\":true}}},"
+	                  "\"_store\":{\"S\":\"app1\"},\"_option\":{\"S\":\"db\"}}");
 	cJSON_Delete(item);
 	cJSON_Delete(data);
 }
@@ -160,7 +158,7 @@ Test(config_store_values, custom_key_names)
 	cJSON *item = NULL, *back = NULL;
 	cr_assert_eq(pcf_config_item_from_data(&item, &t, "s", "o", data, NULL), 0);
 	assert_json(item, "{\"_store\":{\"S\":\"fine here\"},\"app\":{\"S\":\"s\"},"
-			  "\"name\":{\"S\":\"o\"}}");
+	                  "\"name\":{\"S\":\"o\"}}");
 	cr_assert_eq(pcf_config_data_from_item(&back, &t, item, NULL), 0);
 	assert_json(back, "{\"_store\":\"fine here\"}");
 	cJSON_Delete(back);
@@ -204,11 +202,12 @@ Test(config_store_values, equal_key_names_are_refused)
 Test(config_store_values, items_group_by_store_and_skip_foreign_items)
 {
 	pcf_config_table t = {"cfg", NULL, NULL};
-	cJSON *items = parse("[{\"_store\":{\"S\":\"a\"},\"_option\":{\"S\":\"x\"},\"v\":{\"N\":\"1\"}},"
-			     "{\"_store\":{\"S\":\"b\"},\"_option\":{\"S\":\"x\"},\"v\":{\"S\":\"2\"}},"
-			     "{\"_store\":{\"S\":\"a\"},\"_option\":{\"S\":\"y\"}},"
-			     "{\"_store\":{\"N\":\"3\"},\"_option\":{\"S\":\"z\"}},"
-			     "{\"other\":{\"S\":\"q\"}}]");
+	cJSON *items =
+	    parse("[{\"_store\":{\"S\":\"a\"},\"_option\":{\"S\":\"x\"},\"v\":{\"N\":\"1\"}},"
+	          "{\"_store\":{\"S\":\"b\"},\"_option\":{\"S\":\"x\"},\"v\":{\"S\":\"2\"}},"
+	          "{\"_store\":{\"S\":\"a\"},\"_option\":{\"S\":\"y\"}},"
+	          "{\"_store\":{\"N\":\"3\"},\"_option\":{\"S\":\"z\"}},"
+	          "{\"other\":{\"S\":\"q\"}}]");
 	cJSON *grouped = NULL;
 	cr_assert_eq(config_items_group(&grouped, &t, items, NULL), 0);
 	assert_json(grouped, "{\"a\":{\"x\":{\"v\":1},\"y\":{}},\"b\":{\"x\":{\"v\":\"2\"}}}");
@@ -221,12 +220,13 @@ Test(config_store_values, create_request_provisioned_and_on_demand)
 	pcf_config_table t = {"cfg", "s", "o"};
 	cJSON *req = NULL;
 	cr_assert_eq(config_create_request(&req, &t, 2, 3, NULL), 0);
-	assert_json(req, "{\"TableName\":\"cfg\",\"AttributeDefinitions\":["
-			 "{\"AttributeName\":\"s\",\"AttributeType\":\"S\"},"
-			 "{\"AttributeName\":\"o\",\"AttributeType\":\"S\"}],"
-			 "\"KeySchema\":[{\"AttributeName\":\"s\",\"KeyType\":\"HASH\"},"
-			 "{\"AttributeName\":\"o\",\"KeyType\":\"RANGE\"}],"
-			 "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":2,\"WriteCapacityUnits\":3}}");
+	assert_json(
+	    req, "{\"TableName\":\"cfg\",\"AttributeDefinitions\":["
+	         "{\"AttributeName\":\"s\",\"AttributeType\":\"S\"},"
+	         "{\"AttributeName\":\"o\",\"AttributeType\":\"S\"}],"
+	         "\"KeySchema\":[{\"AttributeName\":\"s\",\"KeyType\":\"HASH\"},"
+	         "{\"AttributeName\":\"o\",\"KeyType\":\"RANGE\"}],"
+	         "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":2,\"WriteCapacityUnits\":3}}");
 	cJSON_Delete(req);
 	cr_assert_eq(config_create_request(&req, &t, 0, 0, NULL), 0);
 	cr_assert_str_eq(cJSON_GetObjectItem(req, "BillingMode")->valuestring, "PAY_PER_REQUEST");
@@ -242,26 +242,25 @@ struct schema_case {
 ParameterizedTestParameters(config_store_values, key_schema)
 {
 	static struct schema_case cases[] = {
-		{"{\"KeySchema\":[{\"AttributeName\":\"_store\",\"KeyType\":\"HASH\"},"
-		 "{\"AttributeName\":\"_option\",\"KeyType\":\"RANGE\"}],"
-		 "\"AttributeDefinitions\":[{\"AttributeName\":\"_store\",\"AttributeType\":\"S\"},"
-		 "{\"AttributeName\":\"_option\",\"AttributeType\":\"S\"}]}",
-		 0},
-		{"{\"KeySchema\":[{\"AttributeName\":\"_option\",\"KeyType\":\"RANGE\"},"
-		 "{\"AttributeName\":\"_store\",\"KeyType\":\"HASH\"}]}",
-		 0},
-		{"{\"KeySchema\":[{\"AttributeName\":\"_store\",\"KeyType\":\"HASH\"}]}",
-		 PCF_ESCHEMA},
-		{"{\"KeySchema\":[{\"AttributeName\":\"_option\",\"KeyType\":\"HASH\"},"
-		 "{\"AttributeName\":\"_store\",\"KeyType\":\"RANGE\"}]}",
-		 PCF_ESCHEMA},
-		{"{\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"},"
-		 "{\"AttributeName\":\"_option\",\"KeyType\":\"RANGE\"}]}",
-		 PCF_ESCHEMA},
-		{"{\"KeySchema\":[{\"AttributeName\":\"_store\",\"KeyType\":\"HASH\"},"
-		 "{\"AttributeName\":\"_option\",\"KeyType\":\"RANGE\"}],"
-		 "\"AttributeDefinitions\":[{\"AttributeName\":\"_store\",\"AttributeType\":\"N\"}]}",
-		 PCF_ESCHEMA},
+	    {"{\"KeySchema\":[{\"AttributeName\":\"_store\",\"KeyType\":\"HASH\"},"
+	     "{\"AttributeName\":\"_option\",\"KeyType\":\"RANGE\"}],"
+	     "\"AttributeDefinitions\":[{\"AttributeName\":\"_store\",\"AttributeType\":\"S\"},"
+	     "{\"AttributeName\":\"_option\",\"AttributeType\":\"S\"}]}",
+	     0},
+	    {"{\"KeySchema\":[{\"AttributeName\":\"_option\",\"KeyType\":\"RANGE\"},"
+	     "{\"AttributeName\":\"_store\",\"KeyType\":\"HASH\"}]}",
+	     0},
+	    {"{\"KeySchema\":[{\"AttributeName\":\"_store\",\"KeyType\":\"HASH\"}]}", PCF_ESCHEMA},
+	    {"{\"KeySchema\":[{\"AttributeName\":\"_option\",\"KeyType\":\"HASH\"},"
+	     "{\"AttributeName\":\"_store\",\"KeyType\":\"RANGE\"}]}",
+	     PCF_ESCHEMA},
+	    {"{\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"},"
+	     "{\"AttributeName\":\"_option\",\"KeyType\":\"RANGE\"}]}",
+	     PCF_ESCHEMA},
+	    {"{\"KeySchema\":[{\"AttributeName\":\"_store\",\"KeyType\":\"HASH\"},"
+	     "{\"AttributeName\":\"_option\",\"KeyType\":\"RANGE\"}],"
+	     "\"AttributeDefinitions\":[{\"AttributeName\":\"_store\",\"AttributeType\":\"N\"}]}",
+	     PCF_ESCHEMA},
 	};
 	return cr_make_param_array(struct schema_case, cases, sizeof(cases) / sizeof(cases[0]));
 }
