@@ -4,27 +4,18 @@
  */
 #include "core/engine_internal.h"
 
-#include <errno.h>
-#include <time.h>
+#include "src/common/util.h"
 
 static long system_now_ms(void *ctx)
 {
-	struct timespec ts;
-
 	(void)ctx;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long)pcf_util_now_ms();
 }
 
 static void system_sleep_ms(long ms, void *ctx)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-
 	(void)ctx;
-	if (ms <= 0)
-		return;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	pcf_util_sleep_ms(ms);
 }
 
 const pcf_clock pcf_clock_system = {system_now_ms, system_sleep_ms, NULL};

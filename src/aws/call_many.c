@@ -70,7 +70,7 @@ static int start_slot(struct batch *b, struct slot *s)
 /* Starts what may start; returns the poll timeout in ms. */
 static long start_ready(struct batch *b)
 {
-	uint64_t now = pcf_aws_now_us(), next = UINT64_MAX;
+	uint64_t now = pcf_util_now_us(), next = UINT64_MAX;
 
 	for (size_t i = 0; i < b->count; i++) {
 		struct slot *s = &b->slots[i];
@@ -115,7 +115,7 @@ static void collect_done(struct batch *b)
 		}
 		s->state = SLOT_WAITING;
 		s->ready_at_us =
-		    pcf_aws_now_us() +
+		    pcf_util_now_us() +
 		    1000u * (uint64_t)pcf_aws_retry_delay_ms(&b->client->retry, s->ex.attempts, rc);
 	}
 }

@@ -9,23 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "src/common/buf.h"
 
 static char *resolve_path(const char *env_name, const char *default_rel)
 {
 	const char *env = getenv(env_name);
 	const char *home = getenv("HOME");
-	pcf_aws_buf b = PCF_AWS_BUF_INIT;
+	pcf_buf b = PCF_BUF_INIT;
 
 	if (env && *env) {
 		if (env[0] == '~' && env[1] == '/' && home)
-			pcf_aws_buf_printf(&b, "%s%s", home, env + 1);
+			pcf_buf_printf(&b, "%s%s", home, env + 1);
 		else
-			pcf_aws_buf_puts(&b, env);
+			pcf_buf_puts(&b, env);
 	} else {
-		pcf_aws_buf_printf(&b, "%s/%s", home ? home : ".", default_rel);
+		pcf_buf_printf(&b, "%s/%s", home ? home : ".", default_rel);
 	}
-	return pcf_aws_buf_detach(&b);
+	return pcf_buf_detach(&b);
 }
 
 static int load_one(pcf_aws_ini **out, const char *path, pcf_error *err)

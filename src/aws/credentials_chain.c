@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "src/common/buf.h"
 
 struct source {
 	const char *name;
@@ -35,7 +35,7 @@ static const struct source chain[] = {
 int pcf_aws_credentials_chain_resolve(pcf_aws_credentials *out,
                                       const pcf_aws_credentials_context *ctx, pcf_error *err)
 {
-	pcf_aws_buf tried = PCF_AWS_BUF_INIT;
+	pcf_buf tried = PCF_BUF_INIT;
 	pcf_error e = PCF_ERROR_INIT;
 	int rc = PCF_ECREDENTIALS;
 
@@ -46,8 +46,7 @@ int pcf_aws_credentials_chain_resolve(pcf_aws_credentials *out,
 			pcf_log(ctx->logger, PCF_LOG_DEBUG, "credentials from %s", out->source);
 			goto out;
 		}
-		pcf_aws_buf_printf(&tried, "%s%s: %s", tried.len ? "; " : "", chain[i].name,
-		                   e.message);
+		pcf_buf_printf(&tried, "%s%s: %s", tried.len ? "; " : "", chain[i].name, e.message);
 		if (rc != PCF_ENOTFOUND)
 			break;
 	}
@@ -56,7 +55,7 @@ int pcf_aws_credentials_chain_resolve(pcf_aws_credentials *out,
 	pcf_error_set(err, rc, "no AWS credentials (%s)",
 	              tried.data && !tried.failed ? tried.data : "out of memory");
 out:
-	pcf_aws_buf_cleanup(&tried);
+	pcf_buf_cleanup(&tried);
 	return rc;
 }
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "src/common/buf.h"
 #include "endpoint.h"
 #include "http.h"
 
@@ -45,7 +45,7 @@ static int auth_header(char **out, pcf_error *err)
 	const char *file = env_nonempty("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
 	const char *token = env_nonempty("AWS_CONTAINER_AUTHORIZATION_TOKEN");
 	char *from_file = NULL;
-	pcf_aws_buf b = PCF_AWS_BUF_INIT;
+	pcf_buf b = PCF_BUF_INIT;
 	int rc;
 
 	*out = NULL;
@@ -55,8 +55,8 @@ static int auth_header(char **out, pcf_error *err)
 		token = from_file;
 	}
 	if (token) {
-		pcf_aws_buf_printf(&b, "Authorization: %s", token);
-		*out = pcf_aws_buf_detach(&b);
+		pcf_buf_printf(&b, "Authorization: %s", token);
+		*out = pcf_buf_detach(&b);
 	}
 	free(from_file);
 	return token && !*out ? pcf_error_set(err, PCF_ENOMEM, "out of memory") : 0;
@@ -66,15 +66,14 @@ static int resolve_url(pcf_aws_endpoint *ep, pcf_error *err)
 {
 	const char *relative = env_nonempty("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
 	const char *full = env_nonempty("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-	pcf_aws_buf b = PCF_AWS_BUF_INIT;
+	pcf_buf b = PCF_BUF_INIT;
 	int rc;
 
 	if (relative) {
-		pcf_aws_buf_printf(&b, "%s%s%s", ECS_AGENT, relative[0] == '/' ? "" : "/",
-		                   relative);
+		pcf_buf_printf(&b, "%s%s%s", ECS_AGENT, relative[0] == '/' ? "" : "/", relative);
 		rc = b.data ? pcf_aws_endpoint_parse(ep, b.data, err)
 		            : pcf_error_set(err, PCF_ENOMEM, "out of memory");
-		pcf_aws_buf_cleanup(&b);
+		pcf_buf_cleanup(&b);
 		return rc;
 	}
 	if ((rc = pcf_aws_endpoint_parse(ep, full, err)) < 0)

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
+#include "src/common/buf.h"
 #include "http.h"
 
 #define IMDS_DEFAULT    "http://169.254.169.254"
@@ -47,16 +47,16 @@ static void imds_limits(long *timeout_ms, int *attempts)
 static int imds_request(pcf_aws_http_response *r, const char *method, const char *base,
                         const char *path, const char *header, pcf_error *err)
 {
-	pcf_aws_buf url = PCF_AWS_BUF_INIT;
+	pcf_buf url = PCF_BUF_INIT;
 	const char *headers[2] = {header, NULL};
 	size_t blen = strlen(base);
 	long timeout_ms;
 	int attempts, rc = 0;
 
 	imds_limits(&timeout_ms, &attempts);
-	pcf_aws_buf_printf(&url, "%.*s%s", (int)(blen && base[blen - 1] == '/' ? blen - 1 : blen),
-	                   base, path);
-	if (pcf_aws_buf_failed(&url))
+	pcf_buf_printf(&url, "%.*s%s", (int)(blen && base[blen - 1] == '/' ? blen - 1 : blen), base,
+	               path);
+	if (pcf_buf_failed(&url))
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	pcf_aws_http_request req = {method, url.data, headers, NULL, 0, timeout_ms, 0};
 	for (int i = 0; i < attempts; i++) {
@@ -66,7 +66,7 @@ static int imds_request(pcf_aws_http_response *r, const char *method, const char
 		if (rc == PCF_ENOMEM || (rc == 0 && r->status < 500))
 			break;
 	}
-	pcf_aws_buf_cleanup(&url);
+	pcf_buf_cleanup(&url);
 	return rc;
 }
 
@@ -87,9 +87,9 @@ static int fetch_token(char **out, const char *base, pcf_error *err)
 		rc = pcf_error_set(err, PCF_ECREDENTIALS, "IMDSv2 token request answered HTTP %ld",
 		                   r.status);
 	} else {
-		pcf_aws_buf b = PCF_AWS_BUF_INIT;
-		pcf_aws_buf_printf(&b, "X-aws-ec2-metadata-token: %s", r.body);
-		*out = pcf_aws_buf_detach(&b);
+		pcf_buf b = PCF_BUF_INIT;
+		pcf_buf_printf(&b, "X-aws-ec2-metadata-token: %s", r.body);
+		*out = pcf_buf_detach(&b);
 		rc = *out ? 0 : pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	}
 	pcf_aws_http_response_cleanup(&r);
@@ -119,15 +119,15 @@ static int fetch_credentials(pcf_aws_credentials *out, const char *base, const c
                              pcf_error *err)
 {
 	pcf_aws_http_response role, creds;
-	pcf_aws_buf path = PCF_AWS_BUF_INIT;
+	pcf_buf path = PCF_BUF_INIT;
 	int rc;
 
 	memset(&creds, 0, sizeof(creds));
 	if ((rc = get_text(&role, base, CREDS_PATH, token, err)) < 0)
 		return rc;
 	role.body[strcspn(role.body, "\r\n")] = '\0';
-	pcf_aws_buf_printf(&path, "%s%s", CREDS_PATH, role.body);
-	if (pcf_aws_buf_failed(&path)) {
+	pcf_buf_printf(&path, "%s%s", CREDS_PATH, role.body);
+	if (pcf_buf_failed(&path)) {
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -141,7 +141,7 @@ static int fetch_credentials(pcf_aws_credentials *out, const char *base, const c
 			err->code = rc = PCF_ECREDENTIALS;
 	}
 out:
-	pcf_aws_buf_cleanup(&path);
+	pcf_buf_cleanup(&path);
 	pcf_aws_http_response_cleanup(&role);
 	pcf_aws_http_response_cleanup(&creds);
 	return rc;

@@ -14,11 +14,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "buf.h"
+#include "src/common/buf.h"
 
 #define PROCESS_OUTPUT_MAX (64 * 1024)
 
-static int read_output(pcf_aws_buf *out, const char *command, int *status, pcf_error *err)
+static int read_output(pcf_buf *out, const char *command, int *status, pcf_error *err)
 {
 	char chunk[4096];
 	size_t n;
@@ -28,9 +28,9 @@ static int read_output(pcf_aws_buf *out, const char *command, int *status, pcf_e
 		return pcf_error_set(err, PCF_EIO, "credential_process could not start");
 	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
 		if (out->len < PROCESS_OUTPUT_MAX)
-			pcf_aws_buf_append(out, chunk, n);
+			pcf_buf_append(out, chunk, n);
 	*status = pclose(p);
-	if (pcf_aws_buf_failed(out))
+	if (pcf_buf_failed(out))
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	return 0;
 }
@@ -52,7 +52,7 @@ static int check_version(const char *text, size_t len, pcf_error *err)
 int pcf_aws_credentials_from_process(pcf_aws_credentials *out, const char *command,
                                      const char *source, pcf_error *err)
 {
-	pcf_aws_buf output = PCF_AWS_BUF_INIT;
+	pcf_buf output = PCF_BUF_INIT;
 	int status = 0, rc;
 
 	if ((rc = read_output(&output, command, &status, err)) < 0)
@@ -76,6 +76,6 @@ int pcf_aws_credentials_from_process(pcf_aws_credentials *out, const char *comma
 out:
 	if (output.data)
 		memset(output.data, 0, output.len);
-	pcf_aws_buf_cleanup(&output);
+	pcf_buf_cleanup(&output);
 	return rc;
 }

@@ -16,7 +16,7 @@
 
 #include <curl/curl.h>
 
-#include "buf.h"
+#include "src/common/buf.h"
 #include "endpoint.h"
 #include "http.h"
 
@@ -26,14 +26,14 @@ static const char *env_nonempty(const char *name)
 	return v && *v ? v : NULL;
 }
 
-static void put_param(pcf_aws_buf *b, const char *name, const char *value)
+static void put_param(pcf_buf *b, const char *name, const char *value)
 {
 	char *escaped = curl_easy_escape(NULL, value, 0);
 	if (!escaped) {
 		b->failed = 1;
 		return;
 	}
-	pcf_aws_buf_printf(b, "&%s=%s", name, escaped);
+	pcf_buf_printf(b, "&%s=%s", name, escaped);
 	curl_free(escaped);
 }
 
@@ -78,15 +78,15 @@ out:
 /* The form body of the request; NULL when out of memory. */
 static char *request_body(const char *role_arn, const char *token, const char *session)
 {
-	pcf_aws_buf body = PCF_AWS_BUF_INIT;
+	pcf_buf body = PCF_BUF_INIT;
 	char fallback[64];
 
 	snprintf(fallback, sizeof(fallback), "pcf-%ld", (long)getpid());
-	pcf_aws_buf_puts(&body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15");
+	pcf_buf_puts(&body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15");
 	put_param(&body, "RoleArn", role_arn);
 	put_param(&body, "RoleSessionName", session ? session : fallback);
 	put_param(&body, "WebIdentityToken", token);
-	return pcf_aws_buf_detach(&body);
+	return pcf_buf_detach(&body);
 }
 
 int pcf_aws_credentials_assume_role_with_web_identity(pcf_aws_credentials *out,

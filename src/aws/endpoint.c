@@ -13,7 +13,7 @@
 
 #include <curl/curl.h>
 
-#include "buf.h"
+#include "src/common/buf.h"
 #include "config_files.h"
 
 static const char *env_nonempty(const char *name)
@@ -82,7 +82,7 @@ static int fill_from_url(pcf_aws_endpoint *out, CURLU *u, const char *url, pcf_e
 	char *scheme = url_part(u, CURLUPART_SCHEME);
 	char *host = url_part(u, CURLUPART_HOST);
 	char *port = url_part(u, CURLUPART_PORT);
-	pcf_aws_buf b = PCF_AWS_BUF_INIT;
+	pcf_buf b = PCF_BUF_INIT;
 	int rc = 0;
 
 	if (!scheme || !host ||
@@ -93,14 +93,14 @@ static int fill_from_url(pcf_aws_endpoint *out, CURLU *u, const char *url, pcf_e
 	}
 	out->https = strcasecmp(scheme, "https") == 0;
 	out->path = url_part(u, CURLUPART_PATH);
-	pcf_aws_buf_puts(&b, host);
+	pcf_buf_puts(&b, host);
 	if (port)
-		pcf_aws_buf_printf(&b, ":%s", port);
-	out->host = pcf_aws_buf_detach(&b);
-	b = (pcf_aws_buf)PCF_AWS_BUF_INIT;
-	pcf_aws_buf_printf(&b, "%s://%s%s", out->https ? "https" : "http",
-	                   out->host ? out->host : "", out->path ? out->path : "/");
-	out->url = pcf_aws_buf_detach(&b);
+		pcf_buf_printf(&b, ":%s", port);
+	out->host = pcf_buf_detach(&b);
+	b = (pcf_buf)PCF_BUF_INIT;
+	pcf_buf_printf(&b, "%s://%s%s", out->https ? "https" : "http", out->host ? out->host : "",
+	               out->path ? out->path : "/");
+	out->url = pcf_buf_detach(&b);
 	if (!out->path || !out->host || !out->url)
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 out:

@@ -18,13 +18,6 @@
 #include "errors.h"
 #include "sigv4.h"
 
-uint64_t pcf_aws_now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 void pcf_aws_exchange_init(pcf_aws_exchange *ex, pcf_aws_client *client, const char *action,
                            const char *body, size_t len)
 {
@@ -33,14 +26,14 @@ void pcf_aws_exchange_init(pcf_aws_exchange *ex, pcf_aws_client *client, const c
 	ex->action = action;
 	ex->body = body ? body : "{}";
 	ex->len = body ? len : 2;
-	ex->started_us = pcf_aws_now_us();
+	ex->started_us = pcf_util_now_us();
 }
 
 static size_t on_body(char *data, size_t size, size_t n, void *userp)
 {
 	pcf_aws_exchange *ex = userp;
-	pcf_aws_buf_append(&ex->response, data, size * n);
-	return pcf_aws_buf_failed(&ex->response) ? 0 : size * n;
+	pcf_buf_append(&ex->response, data, size * n);
+	return pcf_buf_failed(&ex->response) ? 0 : size * n;
 }
 
 /* Copies a header's value (trimmed) into out when line is "name: value". */
@@ -87,28 +80,28 @@ static void log_redacted(const pcf_logger *logger, const char *prefix, const cha
 
 static void log_request(pcf_aws_exchange *ex)
 {
-	pcf_aws_buf b = PCF_AWS_BUF_INIT;
+	pcf_buf b = PCF_BUF_INIT;
 
-	pcf_aws_buf_printf(&b, "POST %s attempt %d", ex->client->endpoint.url, ex->attempts);
+	pcf_buf_printf(&b, "POST %s attempt %d", ex->client->endpoint.url, ex->attempts);
 	for (struct curl_slist *h = ex->headers; h; h = h->next)
-		pcf_aws_buf_printf(&b, " | %s", h->data);
-	pcf_aws_buf_puts(&b, " | ");
-	pcf_aws_buf_append(&b, ex->body, ex->len);
-	if (!pcf_aws_buf_failed(&b))
+		pcf_buf_printf(&b, " | %s", h->data);
+	pcf_buf_puts(&b, " | ");
+	pcf_buf_append(&b, ex->body, ex->len);
+	if (!pcf_buf_failed(&b))
 		log_redacted(&ex->client->logger, "-> ", b.data);
-	pcf_aws_buf_cleanup(&b);
+	pcf_buf_cleanup(&b);
 }
 
 static int add_header(pcf_aws_exchange *ex, const char *name, const char *value)
 {
-	pcf_aws_buf b = PCF_AWS_BUF_INIT;
+	pcf_buf b = PCF_BUF_INIT;
 	struct curl_slist *grown;
 
-	pcf_aws_buf_printf(&b, "%s: %s", name, value);
-	if (pcf_aws_buf_failed(&b))
+	pcf_buf_printf(&b, "%s: %s", name, value);
+	if (pcf_buf_failed(&b))
 		return PCF_ENOMEM;
 	grown = curl_slist_append(ex->headers, b.data);
-	pcf_aws_buf_cleanup(&b);
+	pcf_buf_cleanup(&b);
 	if (!grown)
 		return PCF_ENOMEM;
 	ex->headers = grown;
@@ -183,7 +176,7 @@ int pcf_aws_exchange_prepare(pcf_aws_exchange *ex, CURL *easy, pcf_error *err)
 	int rc;
 
 	ex->easy = easy;
-	pcf_aws_buf_reset(&ex->response);
+	pcf_buf_reset(&ex->response);
 	ex->request_id[0] = ex->crc32[0] = ex->error_type[0] = ex->curl_error[0] = '\0';
 	if ((rc = pcf_aws_credentials_cache_get(ex->client->credentials, &creds, err)) < 0)
 		return rc;

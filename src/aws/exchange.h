@@ -14,7 +14,8 @@
 
 #include <curl/curl.h>
 
-#include "buf.h"
+#include "src/common/buf.h"
+#include "src/common/util.h"
 #include "client.h"
 
 typedef struct pcf_aws_exchange {
@@ -24,7 +25,7 @@ typedef struct pcf_aws_exchange {
 	size_t len;
 	CURL *easy;
 	struct curl_slist *headers;
-	pcf_aws_buf response;
+	pcf_buf response;
 	char request_id[PCF_ERROR_REQUEST_ID_MAX];
 	char error_type[PCF_ERROR_TYPE_MAX]; /* x-amzn-ErrorType */
 	char crc32[16];                      /* x-amz-crc32, "" when absent */
@@ -35,9 +36,6 @@ typedef struct pcf_aws_exchange {
 	size_t bytes_received;
 	uint64_t started_us;
 } pcf_aws_exchange;
-
-/* Microseconds on a monotonic clock. */
-uint64_t pcf_aws_now_us(void);
 
 void pcf_aws_exchange_init(pcf_aws_exchange *ex, pcf_aws_client *client, const char *action,
                            const char *body, size_t len);

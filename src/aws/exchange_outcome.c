@@ -62,14 +62,14 @@ static int check_crc32(pcf_aws_exchange *ex, pcf_error *err)
 
 static void log_response(pcf_aws_exchange *ex, long status)
 {
-	pcf_aws_buf b = PCF_AWS_BUF_INIT;
+	pcf_buf b = PCF_BUF_INIT;
 	size_t size;
 	char *clean;
 
-	pcf_aws_buf_printf(&b, "HTTP %ld request-id %s attempt %d | ", status,
-	                   ex->request_id[0] ? ex->request_id : "-", ex->attempts);
-	pcf_aws_buf_append(&b, ex->response.data ? ex->response.data : "", ex->response.len);
-	if (pcf_aws_buf_failed(&b))
+	pcf_buf_printf(&b, "HTTP %ld request-id %s attempt %d | ", status,
+	               ex->request_id[0] ? ex->request_id : "-", ex->attempts);
+	pcf_buf_append(&b, ex->response.data ? ex->response.data : "", ex->response.len);
+	if (pcf_buf_failed(&b))
 		goto out;
 	size = b.len * 2 + 64;
 	clean = malloc(size);
@@ -79,7 +79,7 @@ static void log_response(pcf_aws_exchange *ex, long status)
 		free(clean);
 	}
 out:
-	pcf_aws_buf_cleanup(&b);
+	pcf_buf_cleanup(&b);
 }
 
 static int take_body(pcf_aws_exchange *ex, pcf_aws_response *out, long status, pcf_error *err)
@@ -87,8 +87,8 @@ static int take_body(pcf_aws_exchange *ex, pcf_aws_response *out, long status, p
 	size_t len = ex->response.len;
 	char *body;
 
-	pcf_aws_buf_puts(&ex->response, "");
-	body = pcf_aws_buf_detach(&ex->response);
+	pcf_buf_puts(&ex->response, "");
+	body = pcf_buf_detach(&ex->response);
 	if (!body)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	out->body = body;
@@ -158,7 +158,7 @@ void pcf_aws_exchange_report(pcf_aws_exchange *ex, int rc, long http_status, pcf
 		info.attempts = ex->attempts;
 		info.bytes_sent = ex->bytes_sent;
 		info.bytes_received = ex->bytes_received;
-		info.duration_us = pcf_aws_now_us() - ex->started_us;
+		info.duration_us = pcf_util_now_us() - ex->started_us;
 		info.code = rc;
 		c->on_request(&info, c->payload);
 	}
@@ -173,5 +173,5 @@ void pcf_aws_exchange_cleanup(pcf_aws_exchange *ex)
 {
 	curl_slist_free_all(ex->headers);
 	ex->headers = NULL;
-	pcf_aws_buf_cleanup(&ex->response);
+	pcf_buf_cleanup(&ex->response);
 }

@@ -10,16 +10,16 @@
 
 #include <curl/curl.h>
 
-#include "buf.h"
+#include "src/common/buf.h"
 
 static size_t on_body(char *data, size_t size, size_t n, void *userp)
 {
-	pcf_aws_buf *b = userp;
+	pcf_buf *b = userp;
 	/* Credential answers are small; refuse runaway bodies. */
 	if (b->len + size * n > 1024 * 1024)
 		return 0;
-	pcf_aws_buf_append(b, data, size * n);
-	return pcf_aws_buf_failed(b) ? 0 : size * n;
+	pcf_buf_append(b, data, size * n);
+	return pcf_buf_failed(b) ? 0 : size * n;
 }
 
 static int code_for(CURLcode cc)
@@ -43,7 +43,7 @@ int pcf_aws_http_send(pcf_aws_http_response *out, const pcf_aws_http_request *re
 {
 	CURL *easy = curl_easy_init();
 	struct curl_slist *headers = NULL;
-	pcf_aws_buf body = PCF_AWS_BUF_INIT;
+	pcf_buf body = PCF_BUF_INIT;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURLcode cc;
 	int rc = 0;
@@ -87,12 +87,12 @@ int pcf_aws_http_send(pcf_aws_http_response *out, const pcf_aws_http_request *re
 	}
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &out->status);
 	out->len = body.len;
-	pcf_aws_buf_puts(&body, "");
-	out->body = pcf_aws_buf_detach(&body);
+	pcf_buf_puts(&body, "");
+	out->body = pcf_buf_detach(&body);
 	if (!out->body)
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 out:
-	pcf_aws_buf_cleanup(&body);
+	pcf_buf_cleanup(&body);
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(easy);
 	return rc;
@@ -113,13 +113,13 @@ static const struct {
 
 char *pcf_aws_xml_text(const char *xml, const char *tag)
 {
-	pcf_aws_buf open = PCF_AWS_BUF_INIT, close = PCF_AWS_BUF_INIT, out = PCF_AWS_BUF_INIT;
+	pcf_buf open = PCF_BUF_INIT, close = PCF_BUF_INIT, out = PCF_BUF_INIT;
 	const char *start, *end;
 	char *text = NULL;
 
-	pcf_aws_buf_printf(&open, "<%s>", tag);
-	pcf_aws_buf_printf(&close, "</%s>", tag);
-	if (!xml || pcf_aws_buf_failed(&open) || pcf_aws_buf_failed(&close))
+	pcf_buf_printf(&open, "<%s>", tag);
+	pcf_buf_printf(&close, "</%s>", tag);
+	if (!xml || pcf_buf_failed(&open) || pcf_buf_failed(&close))
 		goto out;
 	start = strstr(xml, open.data);
 	if (!start)
@@ -128,23 +128,23 @@ char *pcf_aws_xml_text(const char *xml, const char *tag)
 	end = strstr(start, close.data);
 	if (!end)
 		goto out;
-	pcf_aws_buf_puts(&out, "");
+	pcf_buf_puts(&out, "");
 	for (const char *p = start; p < end;) {
 		size_t i, n = sizeof(entities) / sizeof(entities[0]);
 		for (i = 0; i < n; i++)
 			if (strncmp(p, entities[i].entity, strlen(entities[i].entity)) == 0)
 				break;
 		if (i < n) {
-			pcf_aws_buf_putc(&out, entities[i].c);
+			pcf_buf_putc(&out, entities[i].c);
 			p += strlen(entities[i].entity);
 		} else {
-			pcf_aws_buf_putc(&out, *p++);
+			pcf_buf_putc(&out, *p++);
 		}
 	}
-	text = pcf_aws_buf_detach(&out);
+	text = pcf_buf_detach(&out);
 out:
-	pcf_aws_buf_cleanup(&open);
-	pcf_aws_buf_cleanup(&close);
-	pcf_aws_buf_cleanup(&out);
+	pcf_buf_cleanup(&open);
+	pcf_buf_cleanup(&close);
+	pcf_buf_cleanup(&out);
 	return text;
 }

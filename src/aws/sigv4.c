@@ -18,7 +18,7 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-#include "buf.h"
+#include "src/common/buf.h"
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
 
@@ -40,7 +40,7 @@ void pcf_sigv4_sha256_hex(char out[65], const void *data, size_t len)
 }
 
 /* Appends text[0..len) percent-encoded; '/' is encoded too. */
-static void put_encoded(pcf_aws_buf *buf, const char *text, size_t len)
+static void put_encoded(pcf_buf *buf, const char *text, size_t len)
 {
 	char *escaped;
 
@@ -51,12 +51,12 @@ static void put_encoded(pcf_aws_buf *buf, const char *text, size_t len)
 		buf->failed = 1;
 		return;
 	}
-	pcf_aws_buf_puts(buf, escaped);
+	pcf_buf_puts(buf, escaped);
 	curl_free(escaped);
 }
 
 /* Appends the decoded-then-encoded form of text[0..len). */
-static void put_reencoded(pcf_aws_buf *buf, const char *text, size_t len)
+static void put_reencoded(pcf_buf *buf, const char *text, size_t len)
 {
 	int decoded_len = 0;
 	char *decoded;
@@ -101,12 +101,12 @@ static size_t normalized_segments(struct segment *segs, size_t max, const char *
 	return n;
 }
 
-static void put_canonical_path(pcf_aws_buf *buf, const char *path, int normalize)
+static void put_canonical_path(pcf_buf *buf, const char *path, int normalize)
 {
 	size_t plen = strlen(path);
 
 	if (plen == 0 || path[0] != '/') {
-		pcf_aws_buf_putc(buf, '/');
+		pcf_buf_putc(buf, '/');
 		if (plen == 0)
 			return;
 	}
@@ -118,7 +118,7 @@ static void put_canonical_path(pcf_aws_buf *buf, const char *path, int normalize
 			put_encoded(buf, p, len);
 			p += len;
 			if (*p == '/') {
-				pcf_aws_buf_putc(buf, '/');
+				pcf_buf_putc(buf, '/');
 				p++;
 			}
 		}
@@ -133,11 +133,11 @@ static void put_canonical_path(pcf_aws_buf *buf, const char *path, int normalize
 	}
 	n = normalized_segments(segs, plen + 1, path);
 	for (size_t i = 0; i < n; i++) {
-		pcf_aws_buf_putc(buf, '/');
+		pcf_buf_putc(buf, '/');
 		put_encoded(buf, segs[i].start, segs[i].len);
 	}
 	if (n == 0 || path[plen - 1] == '/')
-		pcf_aws_buf_putc(buf, '/');
+		pcf_buf_putc(buf, '/');
 	free(segs);
 }
 
@@ -155,13 +155,13 @@ static int compare_params(const void *a, const void *b)
 
 static char *encoded_copy(const char *text, size_t len)
 {
-	pcf_aws_buf b = PCF_AWS_BUF_INIT;
+	pcf_buf b = PCF_BUF_INIT;
 	put_reencoded(&b, text, len);
-	pcf_aws_buf_puts(&b, "");
-	return pcf_aws_buf_detach(&b);
+	pcf_buf_puts(&b, "");
+	return pcf_buf_detach(&b);
 }
 
-static int put_canonical_query(pcf_aws_buf *buf, const char *query)
+static int put_canonical_query(pcf_buf *buf, const char *query)
 {
 	size_t count = 1, n = 0;
 	struct query_param *params;
@@ -196,7 +196,7 @@ static int put_canonical_query(pcf_aws_buf *buf, const char *query)
 	}
 	qsort(params, n, sizeof(*params), compare_params);
 	for (size_t i = 0; i < n; i++)
-		pcf_aws_buf_printf(buf, "%s%s=%s", i ? "&" : "", params[i].key, params[i].value);
+		pcf_buf_printf(buf, "%s%s=%s", i ? "&" : "", params[i].key, params[i].value);
 out:
 	for (size_t i = 0; i < n; i++) {
 		free(params[i].key);
@@ -222,7 +222,7 @@ static int compare_headers(const void *a, const void *b)
 }
 
 /* Appends value trimmed, with each run of whitespace folded to one space. */
-static void put_trimmed_value(pcf_aws_buf *buf, const char *value)
+static void put_trimmed_value(pcf_buf *buf, const char *value)
 {
 	int pending_space = 0, started = 0;
 
@@ -232,10 +232,10 @@ static void put_trimmed_value(pcf_aws_buf *buf, const char *value)
 			continue;
 		}
 		if (pending_space)
-			pcf_aws_buf_putc(buf, ' ');
+			pcf_buf_putc(buf, ' ');
 		pending_space = 0;
 		started = 1;
-		pcf_aws_buf_putc(buf, *p);
+		pcf_buf_putc(buf, *p);
 	}
 }
 
@@ -243,9 +243,8 @@ static void put_trimmed_value(pcf_aws_buf *buf, const char *value)
  * Appends the canonical headers block and its trailing newline to buf, and
  * the signed header list to signed_list.
  */
-static int put_canonical_headers(pcf_aws_buf *buf, pcf_aws_buf *signed_list,
-                                 const pcf_sigv4_header *extra, size_t extra_count,
-                                 const pcf_sigv4_request *req)
+static int put_canonical_headers(pcf_buf *buf, pcf_buf *signed_list, const pcf_sigv4_header *extra,
+                                 size_t extra_count, const pcf_sigv4_request *req)
 {
 	size_t total = req->header_count + extra_count, n = 0;
 	struct canon_header *hs = calloc(total ? total : 1, sizeof(*hs));
@@ -271,16 +270,16 @@ static int put_canonical_headers(pcf_aws_buf *buf, pcf_aws_buf *signed_list,
 	for (size_t i = 0; i < n; i++) {
 		int same_as_previous = i > 0 && strcmp(hs[i].name, hs[i - 1].name) == 0;
 		if (same_as_previous) {
-			pcf_aws_buf_putc(buf, ',');
+			pcf_buf_putc(buf, ',');
 		} else {
 			if (i > 0)
-				pcf_aws_buf_putc(buf, '\n');
-			pcf_aws_buf_printf(buf, "%s:", hs[i].name);
-			pcf_aws_buf_printf(signed_list, "%s%s", i ? ";" : "", hs[i].name);
+				pcf_buf_putc(buf, '\n');
+			pcf_buf_printf(buf, "%s:", hs[i].name);
+			pcf_buf_printf(signed_list, "%s%s", i ? ";" : "", hs[i].name);
 		}
 		put_trimmed_value(buf, hs[i].value);
 	}
-	pcf_aws_buf_putc(buf, '\n');
+	pcf_buf_putc(buf, '\n');
 out:
 	for (size_t i = 0; i < n; i++)
 		free(hs[i].name);
@@ -326,24 +325,23 @@ static int signing_key(unsigned char out[32], const char *secret, const char *da
 	return 0;
 }
 
-static int build_canonical_request(pcf_aws_buf *creq, pcf_aws_buf *signed_list,
+static int build_canonical_request(pcf_buf *creq, pcf_buf *signed_list,
                                    const pcf_sigv4_request *req, const pcf_sigv4_header *extra,
                                    size_t extra_count)
 {
 	char payload_hash[65];
 	int rc;
 
-	pcf_aws_buf_printf(creq, "%s\n", req->method);
+	pcf_buf_printf(creq, "%s\n", req->method);
 	put_canonical_path(creq, req->path ? req->path : "/", req->normalize_path);
-	pcf_aws_buf_putc(creq, '\n');
+	pcf_buf_putc(creq, '\n');
 	if ((rc = put_canonical_query(creq, req->query)) < 0)
 		return rc;
-	pcf_aws_buf_putc(creq, '\n');
+	pcf_buf_putc(creq, '\n');
 	if ((rc = put_canonical_headers(creq, signed_list, extra, extra_count, req)) < 0)
 		return rc;
 	pcf_sigv4_sha256_hex(payload_hash, req->payload, req->payload_len);
-	pcf_aws_buf_printf(creq, "\n%s\n%s", signed_list->data ? signed_list->data : "",
-	                   payload_hash);
+	pcf_buf_printf(creq, "\n%s\n%s", signed_list->data ? signed_list->data : "", payload_hash);
 	return 0;
 }
 
@@ -351,7 +349,7 @@ int pcf_sigv4_sign(pcf_sigv4_result *out, const pcf_sigv4_request *req,
                    const pcf_aws_credentials *creds, const char *region, const char *service,
                    time_t now, pcf_error *err)
 {
-	pcf_aws_buf creq = PCF_AWS_BUF_INIT, signed_list = PCF_AWS_BUF_INIT, sts = PCF_AWS_BUF_INIT;
+	pcf_buf creq = PCF_BUF_INIT, signed_list = PCF_BUF_INIT, sts = PCF_BUF_INIT;
 	pcf_sigv4_header extra[2];
 	char date[9], creq_hash[65];
 	unsigned char key[32], sig[32];
@@ -375,35 +373,35 @@ int pcf_sigv4_sign(pcf_sigv4_result *out, const pcf_sigv4_request *req,
 	extra[1].value = creds->session_token;
 
 	rc = build_canonical_request(&creq, &signed_list, req, extra, creds->session_token ? 2 : 1);
-	if (rc < 0 || pcf_aws_buf_failed(&creq) || pcf_aws_buf_failed(&signed_list))
+	if (rc < 0 || pcf_buf_failed(&creq) || pcf_buf_failed(&signed_list))
 		goto nomem;
 	pcf_sigv4_sha256_hex(creq_hash, creq.data, creq.len);
-	pcf_aws_buf_printf(&sts, "%s\n%s\n%s/%s/%s/aws4_request\n%s", SIGV4_ALGORITHM,
-	                   out->amz_date, date, region, service, creq_hash);
-	if (pcf_aws_buf_failed(&sts) ||
+	pcf_buf_printf(&sts, "%s\n%s\n%s/%s/%s/aws4_request\n%s", SIGV4_ALGORITHM, out->amz_date,
+	               date, region, service, creq_hash);
+	if (pcf_buf_failed(&sts) ||
 	    signing_key(key, creds->secret_access_key, date, region, service) < 0)
 		goto nomem;
 	hmac_sha256(sig, key, sizeof(key), sts.data);
 	OPENSSL_cleanse(key, sizeof(key));
 	hex_encode(out->signature, sig, sizeof(sig));
 
-	pcf_aws_buf auth = PCF_AWS_BUF_INIT;
-	pcf_aws_buf_printf(&auth,
-	                   "%s Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=%s, "
-	                   "Signature=%s",
-	                   SIGV4_ALGORITHM, creds->access_key_id, date, region, service,
-	                   signed_list.data, out->signature);
-	out->authorization = pcf_aws_buf_detach(&auth);
-	out->canonical_request = pcf_aws_buf_detach(&creq);
-	out->string_to_sign = pcf_aws_buf_detach(&sts);
-	pcf_aws_buf_cleanup(&signed_list);
+	pcf_buf auth = PCF_BUF_INIT;
+	pcf_buf_printf(&auth,
+	               "%s Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=%s, "
+	               "Signature=%s",
+	               SIGV4_ALGORITHM, creds->access_key_id, date, region, service,
+	               signed_list.data, out->signature);
+	out->authorization = pcf_buf_detach(&auth);
+	out->canonical_request = pcf_buf_detach(&creq);
+	out->string_to_sign = pcf_buf_detach(&sts);
+	pcf_buf_cleanup(&signed_list);
 	if (!out->authorization || !out->canonical_request || !out->string_to_sign)
 		goto nomem;
 	return 0;
 nomem:
-	pcf_aws_buf_cleanup(&creq);
-	pcf_aws_buf_cleanup(&signed_list);
-	pcf_aws_buf_cleanup(&sts);
+	pcf_buf_cleanup(&creq);
+	pcf_buf_cleanup(&signed_list);
+	pcf_buf_cleanup(&sts);
 	pcf_sigv4_result_cleanup(out);
 	return pcf_error_set(err, PCF_ENOMEM, "sigv4: out of memory");
 }

@@ -6,18 +6,9 @@
  * survived, and returns it before reporting, so callbacks never hold a
  * connection slot.
  */
-#include <errno.h>
 #include <string.h>
-#include <time.h>
 
 #include "exchange.h"
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 int pcf_aws_call(pcf_aws_response *out, pcf_aws_client *client, const char *action,
                  const char *body, size_t len, pcf_error *err)
@@ -47,7 +38,7 @@ int pcf_aws_call(pcf_aws_response *out, pcf_aws_client *client, const char *acti
 		long delay = pcf_aws_retry_delay_ms(&client->retry, ex.attempts, rc);
 		pcf_log(&client->logger, PCF_LOG_DEBUG, "%s: %s (%s), retrying in %ld ms", action,
 		        pcf_error_code_name(rc), e.message, delay);
-		sleep_ms(delay);
+		pcf_util_sleep_ms(delay);
 	}
 	pcf_aws_pool_release(client->pool, easy);
 out:

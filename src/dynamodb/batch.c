@@ -16,6 +16,8 @@
 
 #include <pcf/error.h>
 
+#include "src/common/util.h"
+
 int ddb_batch_merge(cJSON *dst, const cJSON *src, int is_get);
 int ddb_batch_count(const cJSON *request_items, int is_get);
 
@@ -167,7 +169,7 @@ static int batch_run_all(batch_run *r, cJSON **unprocessed, const cJSON *request
 		return pcf_error_set(err, PCF_EINVAL, "%s needs a RequestItems object", r->action);
 	r->pending = cJSON_Duplicate(request_items, 1);
 	r->failed = cJSON_CreateObject();
-	r->rng = (unsigned)ddb_now_ms() ^ (unsigned)(size_t)r;
+	r->rng = (unsigned)pcf_util_now_ms() ^ (unsigned)(size_t)r;
 	if (!r->pending || !r->failed || (r->is_get && !r->responses))
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	for (;;) {
@@ -175,7 +177,7 @@ static int batch_run_all(batch_run *r, cJSON **unprocessed, const cJSON *request
 			return rc;
 		if (!r->pending->child || round >= r->db->batch_max_resends)
 			break;
-		ddb_sleep_ms(backoff_ms(r, round));
+		pcf_util_sleep_ms(backoff_ms(r, round));
 		round++;
 	}
 	return batch_finish(r, unprocessed, round, err);

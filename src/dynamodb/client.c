@@ -9,10 +9,8 @@
  */
 #include "ddb_internal.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <pcf/error.h>
 
@@ -219,22 +217,4 @@ int ddb_send_many(cJSON **responses, int *rcs, pcf_error *errors, const char *ac
 	}
 	free(calls);
 	return 0;
-}
-
-void ddb_sleep_ms(long ms)
-{
-	struct timespec ts;
-	if (ms <= 0)
-		return;
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-long long ddb_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

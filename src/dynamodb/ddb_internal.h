@@ -54,11 +54,6 @@ int ddb_parse_body(cJSON **out, const char *body, size_t len, pcf_error *err);
 int ddb_take_field(cJSON **out, cJSON *response, const char *field, const char *action,
                    pcf_error *err);
 
-/* Sleeps for ms milliseconds (the batch backoff and the table waiter). */
-void ddb_sleep_ms(long ms);
-/* Monotonic clock in milliseconds. */
-long long ddb_now_ms(void);
-
 /*
  * Batches. A sender sends a list of requests of one action concurrently
  * and fills responses[i] or rcs[i]/errors[i] for each.

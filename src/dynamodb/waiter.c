@@ -15,6 +15,8 @@
 
 #include <pcf/error.h>
 
+#include "src/common/util.h"
+
 static const char *status_of(const cJSON *obj, const char *field)
 {
 	const cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, field);
@@ -71,7 +73,7 @@ int ddb_wait_classify(int rc, const cJSON *table, pcf_ddb_table_target target, c
 int ddb_wait_run(cJSON **out, ddb_describe_fn describe, void *payload, const char *table,
                  pcf_ddb_table_target target, long interval_ms, long timeout_ms, pcf_error *err)
 {
-	long long deadline = ddb_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	long long deadline = pcf_util_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	char pending[256] = "";
 	cJSON *last = NULL;
 	int state;
@@ -89,12 +91,12 @@ int ddb_wait_run(cJSON **out, ddb_describe_fn describe, void *payload, const cha
 		}
 		if (state != DDB_WAIT_PENDING)
 			break;
-		if (ddb_now_ms() + interval_ms > deadline) {
+		if (pcf_util_now_ms() + interval_ms > deadline) {
 			state = pcf_error_set(err, PCF_ETIMEDOUT, "gave up after %ld ms: %s",
 			                      timeout_ms, pending);
 			break;
 		}
-		ddb_sleep_ms(interval_ms);
+		pcf_util_sleep_ms(interval_ms);
 	}
 	if (state == DDB_WAIT_DONE)
 		pcf_error_clear(err);

@@ -3,14 +3,14 @@
  * allocations at most; a failed allocation poisons the buffer instead of
  * making every call site check.
  */
-#include "buf.h"
+#include "src/common/buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int reserve(pcf_aws_buf *buf, size_t extra)
+static int reserve(pcf_buf *buf, size_t extra)
 {
 	size_t need, cap;
 	char *grown;
@@ -33,7 +33,7 @@ static int reserve(pcf_aws_buf *buf, size_t extra)
 	return 0;
 }
 
-void pcf_aws_buf_append(pcf_aws_buf *buf, const void *data, size_t len)
+void pcf_buf_append(pcf_buf *buf, const void *data, size_t len)
 {
 	if (reserve(buf, len) < 0)
 		return;
@@ -43,17 +43,17 @@ void pcf_aws_buf_append(pcf_aws_buf *buf, const void *data, size_t len)
 	buf->data[buf->len] = '\0';
 }
 
-void pcf_aws_buf_puts(pcf_aws_buf *buf, const char *text)
+void pcf_buf_puts(pcf_buf *buf, const char *text)
 {
-	pcf_aws_buf_append(buf, text, strlen(text));
+	pcf_buf_append(buf, text, strlen(text));
 }
 
-void pcf_aws_buf_putc(pcf_aws_buf *buf, char c)
+void pcf_buf_putc(pcf_buf *buf, char c)
 {
-	pcf_aws_buf_append(buf, &c, 1);
+	pcf_buf_append(buf, &c, 1);
 }
 
-void pcf_aws_buf_printf(pcf_aws_buf *buf, const char *fmt, ...)
+void pcf_buf_printf(pcf_buf *buf, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -73,24 +73,24 @@ void pcf_aws_buf_printf(pcf_aws_buf *buf, const char *fmt, ...)
 	buf->len += (size_t)n;
 }
 
-void pcf_aws_buf_reset(pcf_aws_buf *buf)
+void pcf_buf_reset(pcf_buf *buf)
 {
 	buf->len = 0;
 	if (buf->data)
 		buf->data[0] = '\0';
 }
 
-int pcf_aws_buf_failed(const pcf_aws_buf *buf)
+int pcf_buf_failed(const pcf_buf *buf)
 {
 	return buf->failed;
 }
 
-char *pcf_aws_buf_detach(pcf_aws_buf *buf)
+char *pcf_buf_detach(pcf_buf *buf)
 {
 	char *out;
 
 	if (buf->failed) {
-		pcf_aws_buf_cleanup(buf);
+		pcf_buf_cleanup(buf);
 		return NULL;
 	}
 	if (reserve(buf, 0) < 0)
@@ -101,7 +101,7 @@ char *pcf_aws_buf_detach(pcf_aws_buf *buf)
 	return out;
 }
 
-void pcf_aws_buf_cleanup(pcf_aws_buf *buf)
+void pcf_buf_cleanup(pcf_buf *buf)
 {
 	if (!buf)
 		return;

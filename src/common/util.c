@@ -1,0 +1,38 @@
+/*
+ * Monotonic time and sleeping. CLOCK_MONOTONIC, not the wall clock, so
+ * retry delays and deadlines are immune to NTP steps; nanosleep is resumed
+ * with the time left when a signal interrupts it, so a handler elsewhere in
+ * the program never cuts a back-off short.
+ */
+#include "src/common/util.h"
+
+#include <errno.h>
+#include <time.h>
+
+int64_t pcf_util_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint64_t pcf_util_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void pcf_util_sleep_ms(long ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
