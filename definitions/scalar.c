@@ -11,7 +11,6 @@
 #include "scalar.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,21 +128,6 @@ int pcf_defs_scalar_resolve_plain(cJSON **out, const char *text)
 	return 1;
 }
 
-static int why_set(char *why, size_t why_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int why_set(char *why, size_t why_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why != NULL && why_size > 0) {
-		va_start(ap, fmt);
-		vsnprintf(why, why_size, fmt, ap);
-		va_end(ap);
-	}
-	return PCF_EDEFINITION;
-}
-
 /* Applies an explicit tag; text is already substituted. */
 static int apply_tag(cJSON **out, const char *tag, const char *text, char *why, size_t why_size)
 {
@@ -154,10 +138,11 @@ static int apply_tag(cJSON **out, const char *tag, const char *text, char *why, 
 		*out = cJSON_CreateString(text);
 		if (strcmp(tag, "!") == 0 || strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)) == 0)
 			return *out ? 0 : PCF_ENOMEM;
-		return *out ? why_set(why, why_size,
-		                      "unsupported tag \"%s\": expected no tag or one of !!str, "
-		                      "!!int, !!float, !!bool, !!null",
-		                      tag)
+		return *out ? pcf_defs_why(
+		                  why, why_size,
+		                  "unsupported tag \"%s\": expected no tag or one of !!str, "
+		                  "!!int, !!float, !!bool, !!null",
+		                  tag)
 		            : PCF_ENOMEM;
 	}
 	typed = pcf_defs_scalar_resolve_plain(out, text);
@@ -172,8 +157,8 @@ static int apply_tag(cJSON **out, const char *tag, const char *text, char *why, 
 	*out = cJSON_CreateString(text);
 	if (*out == NULL)
 		return PCF_ENOMEM;
-	return why_set(why, why_size, "tag !!%s: expected %s %s, found \"%s\"", kind,
-	               kind[0] == 'i' ? "an" : "a", kind, text);
+	return pcf_defs_why(why, why_size, "tag !!%s: expected %s %s, found \"%s\"", kind,
+	                    kind[0] == 'i' ? "an" : "a", kind, text);
 }
 
 int pcf_defs_scalar_to_json(cJSON **out, const scalar_text *s, char *why, size_t why_size)
@@ -185,8 +170,8 @@ int pcf_defs_scalar_to_json(cJSON **out, const scalar_text *s, char *why, size_t
 	if (memchr(s->text, '\0', s->len) != NULL) {
 		/* The text before the NUL stands in, so later checks do not pile on. */
 		*out = cJSON_CreateString(s->text);
-		return *out ? why_set(why, why_size,
-		                      "expected text, found a NUL character (\\0) in a string")
+		return *out ? pcf_defs_why(why, why_size,
+		                           "expected text, found a NUL character (\\0) in a string")
 		            : PCF_ENOMEM;
 	}
 	rc = pcf_defs_substitute_env(&text, s->text, s->len, why, why_size);

@@ -16,6 +16,8 @@
 #include <pcf/definitions.h>
 #include <pcf/error.h>
 
+#include "src/common/buf.h"
+
 struct mark_slot {
 	const cJSON *node;
 	int line;
@@ -228,40 +230,17 @@ static int map_put(struct pcf_source_map *map, const char *path, const int pos[4
 	return 0;
 }
 
-/* A growing path buffer; walk() appends a component and truncates back. */
-struct path_buf {
-	char *text;
-	size_t len;
-	size_t capacity;
-};
-
-static int path_append(struct path_buf *b, const char *a, const char *c, const char *d)
+/* walk() appends a path component to a pcf_buf and truncates back. */
+static int path_append(pcf_buf *b, const char *a, const char *c, const char *d)
 {
-	size_t la = strlen(a), lc = strlen(c), ld = strlen(d);
-	size_t need = b->len + la + lc + ld + 1;
-
-	if (need > b->capacity) {
-		size_t capacity = b->capacity ? b->capacity : 128;
-		char *text;
-
-		while (capacity < need)
-			capacity *= 2;
-		text = realloc(b->text, capacity);
-		if (text == NULL)
-			return PCF_ENOMEM;
-		b->text = text;
-		b->capacity = capacity;
-	}
-	memcpy(b->text + b->len, a, la);
-	memcpy(b->text + b->len + la, c, lc);
-	memcpy(b->text + b->len + la + lc, d, ld);
-	b->len += la + lc + ld;
-	b->text[b->len] = '\0';
-	return 0;
+	pcf_buf_puts(b, a);
+	pcf_buf_puts(b, c);
+	pcf_buf_puts(b, d);
+	return pcf_buf_failed(b) ? PCF_ENOMEM : 0;
 }
 
 static int walk(struct pcf_source_map *map, const cJSON *node, const node_marks *const marks[2],
-                struct path_buf *b)
+                pcf_buf *b)
 {
 	const cJSON *child;
 	size_t len = b->len, index = 0;
@@ -269,7 +248,7 @@ static int walk(struct pcf_source_map *map, const cJSON *node, const node_marks 
 
 	if (pcf_defs_node_marks_get(marks[0], node, &pos[0], &pos[1])) {
 		pcf_defs_node_marks_get(marks[1], node, &pos[2], &pos[3]);
-		if ((rc = map_put(map, b->text, pos)) < 0)
+		if ((rc = map_put(map, b->data, pos)) < 0)
 			return rc;
 	}
 	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
@@ -286,7 +265,7 @@ static int walk(struct pcf_source_map *map, const cJSON *node, const node_marks 
 		if (rc < 0 || (rc = walk(map, child, marks, b)) < 0)
 			return rc;
 		b->len = len;
-		b->text[len] = '\0';
+		b->data[len] = '\0';
 	}
 	return 0;
 }
@@ -297,7 +276,7 @@ int pcf_defs_source_map_build(struct pcf_source_map **out, const cJSON *root,
 {
 	const node_marks *both[2] = {marks, key_marks};
 	struct pcf_source_map *map = calloc(1, sizeof(*map));
-	struct path_buf b = {NULL, 0, 0};
+	pcf_buf b = PCF_BUF_INIT;
 	int rc = PCF_ENOMEM;
 
 	*out = NULL;
@@ -313,7 +292,7 @@ int pcf_defs_source_map_build(struct pcf_source_map **out, const cJSON *root,
 	*out = map;
 	map = NULL;
 out:
-	free(b.text);
+	pcf_buf_cleanup(&b);
 	pcf_defs_source_map_free(map);
 	return rc;
 }

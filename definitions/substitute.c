@@ -19,38 +19,17 @@
 
 #include <pcf/error.h>
 
+#include "src/common/buf.h"
+
 #define MAX_NESTING 8
 
-struct out_buf {
-	char *text;
-	size_t len;
-	size_t capacity;
-};
-
-static int put(struct out_buf *b, const char *s, size_t n)
+static int put(pcf_buf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->capacity) {
-		size_t capacity = b->capacity ? b->capacity : 64;
-		char *text;
-
-		while (capacity < b->len + n + 1)
-			capacity *= 2;
-		text = realloc(b->text, capacity);
-		if (text == NULL)
-			return PCF_ENOMEM;
-		b->text = text;
-		b->capacity = capacity;
-	}
-	memcpy(b->text + b->len, s, n);
-	b->len += n;
-	b->text[b->len] = '\0';
-	return 0;
+	pcf_buf_append(b, s, n);
+	return pcf_buf_failed(b) ? PCF_ENOMEM : 0;
 }
 
-static int fail(char *why, size_t why_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *why, size_t why_size, const char *fmt, ...)
+int pcf_defs_why(char *why, size_t why_size, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -78,11 +57,11 @@ static size_t closing_brace(const char *text, size_t len)
 	return 0;
 }
 
-static int expand(struct out_buf *b, const char *text, size_t len, int nesting, char *why,
+static int expand(pcf_buf *b, const char *text, size_t len, int nesting, char *why,
                   size_t why_size);
 
 /* Expands one "${...}" whose body (between the braces) is body[0..n). */
-static int expand_one(struct out_buf *b, const char *body, size_t n, int nesting, char *why,
+static int expand_one(pcf_buf *b, const char *body, size_t n, int nesting, char *why,
                       size_t why_size)
 {
 	size_t name_len = 0;
@@ -93,25 +72,28 @@ static int expand_one(struct out_buf *b, const char *body, size_t n, int nesting
 	while (name_len < n && (body[name_len] == '_' || isalnum((unsigned char)body[name_len])))
 		name_len++;
 	if (name_len == 0 || isdigit((unsigned char)body[0]))
-		return fail(why, why_size, "\"${%.*s}\": expected a variable name after \"${\"",
-		            (int)n, body);
+		return pcf_defs_why(why, why_size,
+		                    "\"${%.*s}\": expected a variable name after \"${\"", (int)n,
+		                    body);
 	if (name_len >= sizeof(name))
-		return fail(why, why_size, "\"${%.*s...}\": variable name too long", 32, body);
+		return pcf_defs_why(why, why_size, "\"${%.*s...}\": variable name too long", 32,
+		                    body);
 	memcpy(name, body, name_len);
 	name[name_len] = '\0';
 	value = getenv(name);
 	if (name_len == n) {
 		if (value == NULL)
-			return fail(why, why_size,
-			            "environment variable %s is not set (write ${%s:-default} "
-			            "to give a default)",
-			            name, name);
+			return pcf_defs_why(
+			    why, why_size,
+			    "environment variable %s is not set (write ${%s:-default} "
+			    "to give a default)",
+			    name, name);
 		return put(b, value, strlen(value));
 	}
 	if (body[name_len] == ':' && name_len + 1 < n && body[name_len + 1] == '-')
 		colon = 1;
 	else if (body[name_len] != '-')
-		return fail(
+		return pcf_defs_why(
 		    why, why_size,
 		    "\"${%.*s}\": expected \"}\", \":-default}\" or \"-default}\" after the "
 		    "variable name",
@@ -122,14 +104,14 @@ static int expand_one(struct out_buf *b, const char *body, size_t n, int nesting
 	return expand(b, body + name_len, n - name_len, nesting + 1, why, why_size);
 }
 
-static int expand(struct out_buf *b, const char *text, size_t len, int nesting, char *why,
-                  size_t why_size)
+static int expand(pcf_buf *b, const char *text, size_t len, int nesting, char *why, size_t why_size)
 {
 	size_t i = 0, start = 0, end;
 	int rc;
 
 	if (nesting > MAX_NESTING)
-		return fail(why, why_size, "defaults nested more than %d levels deep", MAX_NESTING);
+		return pcf_defs_why(why, why_size, "defaults nested more than %d levels deep",
+		                    MAX_NESTING);
 	while (i < len) {
 		if (text[i] != '$' || i + 1 >= len) {
 			i++;
@@ -148,8 +130,9 @@ static int expand(struct out_buf *b, const char *text, size_t len, int nesting, 
 			continue;
 		}
 		if ((end = closing_brace(text + i, len - i)) == 0)
-			return fail(why, why_size, "\"%.*s\": \"${\" without a closing \"}\"",
-			            (int)(len - i > 40 ? 40 : len - i), text + i);
+			return pcf_defs_why(why, why_size,
+			                    "\"%.*s\": \"${\" without a closing \"}\"",
+			                    (int)(len - i > 40 ? 40 : len - i), text + i);
 		if ((rc = put(b, text + start, i - start)) < 0 ||
 		    (rc = expand_one(b, text + i + 2, end - 3, nesting, why, why_size)) < 0)
 			return rc;
@@ -161,7 +144,7 @@ static int expand(struct out_buf *b, const char *text, size_t len, int nesting, 
 
 int pcf_defs_substitute_env(char **out, const char *text, size_t len, char *why, size_t why_size)
 {
-	struct out_buf b = {NULL, 0, 0};
+	pcf_buf b = PCF_BUF_INIT;
 	int rc;
 
 	*out = NULL;
@@ -171,10 +154,10 @@ int pcf_defs_substitute_env(char **out, const char *text, size_t len, char *why,
 	if (rc == 0)
 		rc = expand(&b, text, len, 0, why, why_size);
 	if (rc < 0) {
-		free(b.text);
+		pcf_buf_cleanup(&b);
 		return rc;
 	}
-	*out = b.text;
+	*out = pcf_buf_detach(&b);
 	return 0;
 }
 

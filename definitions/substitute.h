@@ -22,4 +22,12 @@ int pcf_defs_substitute_env(char **out, const char *text, size_t len, char *why,
 /* 1 when text holds something pcf_defs_substitute_env would change. */
 int pcf_defs_substitute_needed(const char *text, size_t len);
 
+/*
+ * Formats a one-line reason into why (when why is not NULL and why_size is
+ * not 0) and returns PCF_EDEFINITION, so a check can fail in one statement.
+ * Substitution and scalar typing both report through such a buffer.
+ */
+int pcf_defs_why(char *why, size_t why_size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -68,17 +68,37 @@ struct loader {
 	int fatal; /* stop reading events */
 };
 
+static void vreport(struct loader *l, const yaml_mark_t *mark, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 static void report(struct loader *l, const yaml_mark_t *mark, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+static void report_fatal(struct loader *l, const yaml_mark_t *mark, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void vreport(struct loader *l, const yaml_mark_t *mark, const char *fmt, va_list ap)
+{
+	pcf_diags_vadd(l->diags, l->file, (int)mark->line + 1, (int)mark->column + 1, fmt, ap);
+	l->problems++;
+}
 
 static void report(struct loader *l, const yaml_mark_t *mark, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	pcf_diags_vadd(l->diags, l->file, (int)mark->line + 1, (int)mark->column + 1, fmt, ap);
+	vreport(l, mark, fmt, ap);
 	va_end(ap);
-	l->problems++;
+}
+
+/* report() for a problem after which the rest of the document means nothing. */
+static void report_fatal(struct loader *l, const yaml_mark_t *mark, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(l, mark, fmt, ap);
+	va_end(ap);
+	l->fatal = 1;
 }
 
 static void out_of_memory(struct loader *l)
@@ -263,10 +283,9 @@ static void alias_as_key(struct loader *l, struct frame *f, const struct anchor 
 		return;
 	}
 	if (cJSON_IsArray(a->copy) || cJSON_IsObject(a->copy)) {
-		report(l, &e->start_mark, "alias *%s as a key: expected a scalar, found a %s",
-		       (const char *)e->data.alias.anchor,
-		       cJSON_IsArray(a->copy) ? "sequence" : "mapping");
-		l->fatal = 1;
+		report_fatal(l, &e->start_mark, "alias *%s as a key: expected a scalar, found a %s",
+		             (const char *)e->data.alias.anchor,
+		             cJSON_IsArray(a->copy) ? "sequence" : "mapping");
 		return;
 	}
 	if (cJSON_IsNumber(a->copy))
@@ -287,11 +306,10 @@ static void on_alias(struct loader *l, const yaml_event_t *e)
 	cJSON *copy;
 
 	if (a == NULL) {
-		report(l, &e->start_mark,
-		       "alias *%s: expected an anchor &%s defined earlier in "
-		       "this document, found none",
-		       name, name);
-		l->fatal = 1;
+		report_fatal(l, &e->start_mark,
+		             "alias *%s: expected an anchor &%s defined earlier in "
+		             "this document, found none",
+		             name, name);
 		return;
 	}
 	if (f != NULL && cJSON_IsObject(f->node) && f->key == NULL) {
@@ -300,19 +318,18 @@ static void on_alias(struct loader *l, const yaml_event_t *e)
 	}
 	l->alias_nodes += a->nodes;
 	if (l->alias_nodes > YAML_LOADER_MAX_ALIAS_NODES) {
-		report(l, &e->start_mark,
-		       "alias *%s: aliases in this file expand to more than %d nodes; refusing "
-		       "(an alias bomb?)",
-		       name, YAML_LOADER_MAX_ALIAS_NODES);
-		l->fatal = 1;
+		report_fatal(
+		    l, &e->start_mark,
+		    "alias *%s: aliases in this file expand to more than %d nodes; refusing "
+		    "(an alias bomb?)",
+		    name, YAML_LOADER_MAX_ALIAS_NODES);
 		return;
 	}
 	if (l->depth + (size_t)a->height > YAML_LOADER_MAX_DEPTH) {
-		report(l, &e->start_mark,
-		       "alias *%s: expected nesting at most %d levels deep, "
-		       "found more",
-		       name, YAML_LOADER_MAX_DEPTH);
-		l->fatal = 1;
+		report_fatal(l, &e->start_mark,
+		             "alias *%s: expected nesting at most %d levels deep, "
+		             "found more",
+		             name, YAML_LOADER_MAX_DEPTH);
 		return;
 	}
 	if ((copy = pcf_defs_node_marks_copy_tree(l->docs->marks, l->docs->key_marks, a->copy)) ==
@@ -344,15 +361,14 @@ static void on_start(struct loader *l, const yaml_event_t *e, int mapping)
 	struct frame *f = top(l);
 
 	if (f != NULL && cJSON_IsObject(f->node) && f->key == NULL) {
-		report(l, &e->start_mark, "expected a scalar key, found a %s used as a key",
-		       mapping ? "mapping" : "sequence");
-		l->fatal = 1;
+		report_fatal(l, &e->start_mark, "expected a scalar key, found a %s used as a key",
+		             mapping ? "mapping" : "sequence");
 		return;
 	}
 	if (l->depth >= YAML_LOADER_MAX_DEPTH) {
-		report(l, &e->start_mark, "expected nesting at most %d levels deep, found more",
-		       YAML_LOADER_MAX_DEPTH);
-		l->fatal = 1;
+		report_fatal(l, &e->start_mark,
+		             "expected nesting at most %d levels deep, found more",
+		             YAML_LOADER_MAX_DEPTH);
 		return;
 	}
 	tag = (const char *)(mapping ? e->data.mapping_start.tag : e->data.sequence_start.tag);
