@@ -17,22 +17,6 @@
 #include <errno.h>
 #include <time.h>
 
-/* One load of the store's options as {"option": {data}}. */
-static int load(cJSON **out, pcf_config_store *store, pcf_error *err)
-{
-	cJSON *grouped = NULL, *options;
-	int rc = pcf_config_table_read(&grouped, store->db, &store->table, store->store, err);
-	*out = NULL;
-	if (rc < 0)
-		return rc;
-	options = cJSON_DetachItemFromObjectCaseSensitive(grouped, store->store);
-	cJSON_Delete(grouped);
-	if (!options && !(options = cJSON_CreateObject()))
-		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
-	*out = options;
-	return 0;
-}
-
 int config_snapshot_reload(pcf_config_store *store, pcf_error *err)
 {
 	cJSON *fresh = NULL;
@@ -42,7 +26,7 @@ int config_snapshot_reload(pcf_config_store *store, pcf_error *err)
 	pthread_mutex_lock(&store->lock);
 	seq = ++store->next_seq;
 	pthread_mutex_unlock(&store->lock);
-	if ((rc = load(&fresh, store, err)) < 0)
+	if ((rc = config_store_load(&fresh, store, err)) < 0)
 		return rc;
 	pthread_mutex_lock(&store->lock);
 	if (seq > store->installed_seq) {

@@ -223,19 +223,13 @@ int pcf_config_store_get(cJSON **out, pcf_config_store *store, const char *optio
 	return direct_get(out, store, option, err);
 }
 
-int pcf_config_store_get_all(cJSON **out, pcf_config_store *store, pcf_error *err)
+int config_store_load(cJSON **out, pcf_config_store *store, pcf_error *err)
 {
 	cJSON *grouped = NULL, *options;
-	int rc;
+	int rc = pcf_config_table_read(&grouped, store->db, &store->table, store->store, err);
 
-	if (!out)
-		return pcf_error_set(err, PCF_EINVAL, "out is NULL");
 	*out = NULL;
-	if (!store)
-		return pcf_error_set(err, PCF_EINVAL, "no store given");
-	if (store->mode == PCF_CONFIG_TIME_BASED)
-		return config_snapshot_get_all(out, store, err);
-	if ((rc = pcf_config_table_read(&grouped, store->db, &store->table, store->store, err)) < 0)
+	if (rc < 0)
 		return rc;
 	options = cJSON_DetachItemFromObjectCaseSensitive(grouped, store->store);
 	cJSON_Delete(grouped);
@@ -243,6 +237,18 @@ int pcf_config_store_get_all(cJSON **out, pcf_config_store *store, pcf_error *er
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	*out = options;
 	return 0;
+}
+
+int pcf_config_store_get_all(cJSON **out, pcf_config_store *store, pcf_error *err)
+{
+	if (!out)
+		return pcf_error_set(err, PCF_EINVAL, "out is NULL");
+	*out = NULL;
+	if (!store)
+		return pcf_error_set(err, PCF_EINVAL, "no store given");
+	if (store->mode == PCF_CONFIG_TIME_BASED)
+		return config_snapshot_get_all(out, store, err);
+	return config_store_load(out, store, err);
 }
 
 int pcf_config_store_reload(pcf_config_store *store, pcf_error *err)

@@ -68,6 +68,10 @@ int config_create_request(cJSON **out, const pcf_config_table *table, long read_
 int config_key_schema_check(const cJSON *description, const pcf_config_table *table,
                             pcf_error *err);
 
+/* Reads the store's options from the table as {"option": {data}}; *out is
+ * the caller's (an empty object when the store has no items). */
+int config_store_load(cJSON **out, pcf_config_store *store, pcf_error *err);
+
 /* Time-based mode (snapshot.c). */
 int config_snapshot_start(pcf_config_store *store, pcf_error *err);
 void config_snapshot_stop(pcf_config_store *store);
