@@ -24,6 +24,8 @@
 
 #include <pcf/particles.h>
 
+#include "src/common/util.h"
+
 /* What the definition says, borrowed from the desired tree. */
 struct resource {
 	pcf_config_table table;
@@ -34,24 +36,18 @@ struct resource {
 	long write_units;
 };
 
-static const char *string_field(const cJSON *obj, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static void resource_read(struct resource *r, const cJSON *desired)
 {
 	const cJSON *pt = cJSON_GetObjectItemCaseSensitive(desired, "ProvisionedThroughput");
-	const char *billing = string_field(desired, "BillingMode");
+	const char *billing = pcf_util_json_str(desired, "BillingMode");
 	const cJSON *rcu = cJSON_GetObjectItemCaseSensitive(pt, "ReadCapacityUnits");
 	const cJSON *wcu = cJSON_GetObjectItemCaseSensitive(pt, "WriteCapacityUnits");
 
 	memset(r, 0, sizeof(*r));
-	r->table.name = string_field(desired, "TableName");
-	r->table.store_key = string_field(desired, "StoreKey");
-	r->table.option_key = string_field(desired, "OptionKey");
-	r->region = string_field(desired, "region_name");
+	r->table.name = pcf_util_json_str(desired, "TableName");
+	r->table.store_key = pcf_util_json_str(desired, "StoreKey");
+	r->table.option_key = pcf_util_json_str(desired, "OptionKey");
+	r->region = pcf_util_json_str(desired, "region_name");
 	r->options = cJSON_GetObjectItemCaseSensitive(desired, "Options");
 	r->exclusive = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(desired, "Exclusive"));
 	/* The seed creates tables with one read and one write unit. */
@@ -75,7 +71,7 @@ static int client(pcf_ddb **db, pcf_particle *p, const struct resource *r, pcf_e
 
 static pcf_state table_state(const cJSON *desc)
 {
-	const char *status = string_field(desc, "TableStatus");
+	const char *status = pcf_util_json_str(desc, "TableStatus");
 	const cJSON *gsi;
 	if (!status)
 		return PCF_STATE_UNAVAILABLE;
@@ -86,7 +82,7 @@ static pcf_state table_state(const cJSON *desc)
 		return PCF_STATE_UNAVAILABLE;
 	cJSON_ArrayForEach(gsi, cJSON_GetObjectItemCaseSensitive(desc, "GlobalSecondaryIndexes"))
 	{
-		const char *s = string_field(gsi, "IndexStatus");
+		const char *s = pcf_util_json_str(gsi, "IndexStatus");
 		if (s && strcmp(s, "ACTIVE") != 0)
 			return PCF_STATE_PENDING;
 	}
@@ -126,7 +122,7 @@ static int read_live_options(cJSON **out, pcf_ddb *db, const struct resource *r,
 static int current_new(cJSON **out, const struct resource *r, const cJSON *desc)
 {
 	cJSON *cur = cJSON_CreateObject();
-	const char *status = string_field(desc, "TableStatus");
+	const char *status = pcf_util_json_str(desc, "TableStatus");
 	*out = NULL;
 	if (!cur || !cJSON_AddStringToObject(cur, "TableName", r->table.name) ||
 	    !cJSON_AddStringToObject(cur, "StoreKey", config_store_key(&r->table)) ||
@@ -164,8 +160,8 @@ int config_sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 	if (*state != PCF_STATE_RUNNING)
 		/* The seed's name for a table that cannot take options yet. */
 		pcf_particle_set_pending_detail(p, "table %s is %s (TableNotReady)", r.table.name,
-		                                string_field(desc, "TableStatus")
-		                                    ? string_field(desc, "TableStatus")
+		                                pcf_util_json_str(desc, "TableStatus")
+		                                    ? pcf_util_json_str(desc, "TableStatus")
 		                                    : "in an unknown state");
 	if (current_new(&cur, &r, desc) < 0) {
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");

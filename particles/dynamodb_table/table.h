@@ -93,7 +93,8 @@ int pcf_table_plan(pcf_plan *out, const cJSON *desired, const cJSON *current, pc
 int pcf_table_plan_settings(pcf_plan *out, const cJSON *desired, const cJSON *current,
                             const char *table, pcf_error *err);
 
-/* Small cJSON helpers shared by the files of this flavor. */
+/* Small cJSON helpers shared by the files of this flavor; pcf_table_str is
+ * pcf_util_json_str under the flavor's prefix. */
 const char *pcf_table_str(const cJSON *obj, const char *key);
 /* 1 true, 0 false, -1 absent or not a bool. */
 int pcf_table_bool(const cJSON *obj, const char *key);

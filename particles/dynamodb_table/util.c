@@ -13,10 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/common/util.h"
+
 const char *pcf_table_str(const cJSON *obj, const char *key)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsString(item) ? item->valuestring : NULL;
+	return pcf_util_json_str(obj, key);
 }
 
 int pcf_table_bool(const cJSON *obj, const char *key)

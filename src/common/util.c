@@ -1,5 +1,5 @@
 /*
- * Monotonic time and sleeping. CLOCK_MONOTONIC, not the wall clock, so
+ * Monotonic time, sleeping, and a JSON string getter. CLOCK_MONOTONIC, not the wall clock, so
  * retry delays and deadlines are immune to NTP steps; nanosleep is resumed
  * with the time left when a signal interrupts it, so a handler elsewhere in
  * the program never cuts a back-off short.
@@ -35,4 +35,11 @@ void pcf_util_sleep_ms(long ms)
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+const char *pcf_util_json_str(const cJSON *obj, const char *name)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	return cJSON_IsString(item) ? item->valuestring : NULL;
 }

@@ -11,13 +11,9 @@
 
 #include <pcf/error.h>
 
-#define ENSURE_POLL_MS 250
+#include "src/common/util.h"
 
-static const char *str_field(const cJSON *obj, const char *name)
-{
-	const cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, name);
-	return cJSON_IsString(s) ? s->valuestring : NULL;
-}
+#define ENSURE_POLL_MS 250
 
 /* The attribute with role key_type (HASH or RANGE) in a KeySchema list, or NULL. */
 static const char *key_attribute(const cJSON *def, const char *key_type)
@@ -25,9 +21,9 @@ static const char *key_attribute(const cJSON *def, const char *key_type)
 	const cJSON *k;
 	cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(def, "KeySchema"))
 	{
-		const char *t = str_field(k, "KeyType");
+		const char *t = pcf_util_json_str(k, "KeyType");
 		if (t && strcmp(t, key_type) == 0)
-			return str_field(k, "AttributeName");
+			return pcf_util_json_str(k, "AttributeName");
 	}
 	return NULL;
 }
@@ -37,9 +33,9 @@ static const char *attribute_type(const cJSON *def, const char *attribute)
 	const cJSON *a;
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(def, "AttributeDefinitions"))
 	{
-		const char *n = str_field(a, "AttributeName");
+		const char *n = pcf_util_json_str(a, "AttributeName");
 		if (n && strcmp(n, attribute) == 0)
-			return str_field(a, "AttributeType");
+			return pcf_util_json_str(a, "AttributeType");
 	}
 	return NULL;
 }
@@ -52,7 +48,7 @@ static int same(const char *a, const char *b)
 int ddb_key_schema_check(const cJSON *table, const cJSON *create_request, pcf_error *err)
 {
 	static const char *const roles[] = {"HASH", "RANGE"};
-	const char *name = str_field(create_request, "TableName");
+	const char *name = pcf_util_json_str(create_request, "TableName");
 	for (int i = 0; i < 2; i++) {
 		const char *want = key_attribute(create_request, roles[i]);
 		const char *have = key_attribute(table, roles[i]);
@@ -77,14 +73,14 @@ int ddb_key_schema_check(const cJSON *table, const cJSON *create_request, pcf_er
 
 static int is_deleting(const cJSON *table)
 {
-	const char *st = str_field(table, "TableStatus");
+	const char *st = pcf_util_json_str(table, "TableStatus");
 	return st && strcmp(st, "DELETING") == 0;
 }
 
 int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request, long timeout_ms,
                          pcf_error *err)
 {
-	const char *name = str_field(create_request, "TableName");
+	const char *name = pcf_util_json_str(create_request, "TableName");
 	cJSON *table = NULL;
 	int rc;
 	if (out)
