@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/common/util.h"
+
 #define MAX_DEPTH 64
 
 typedef struct segment {
@@ -125,57 +127,6 @@ static int number_of(const cJSON *v, double *out)
 	return *end == '\0' && isfinite(*out);
 }
 
-static int values_equal(const cJSON *a, const cJSON *b);
-
-/* Lists as multisets: every element of a pairs with a distinct equal one of b. */
-static int lists_equal(const cJSON *a, const cJSON *b)
-{
-	int na = cJSON_GetArraySize(a), nb = cJSON_GetArraySize(b);
-	char *used;
-	int equal = 1;
-	const cJSON *x;
-
-	if (na != nb)
-		return 0;
-	used = calloc((size_t)nb + 1, 1);
-	if (!used)
-		return 0;
-	cJSON_ArrayForEach(x, a)
-	{
-		int i = 0, found = 0;
-		const cJSON *y;
-		cJSON_ArrayForEach(y, b)
-		{
-			if (!used[i] && values_equal(x, y)) {
-				used[i] = 1;
-				found = 1;
-				break;
-			}
-			i++;
-		}
-		if (!found) {
-			equal = 0;
-			break;
-		}
-	}
-	free(used);
-	return equal;
-}
-
-static int objects_equal(const cJSON *a, const cJSON *b)
-{
-	const cJSON *x;
-
-	if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
-		return 0;
-	cJSON_ArrayForEach(x, a)
-	{
-		if (!values_equal(x, cJSON_GetObjectItemCaseSensitive(b, x->string)))
-			return 0;
-	}
-	return 1;
-}
-
 static int values_equal(const cJSON *a, const cJSON *b)
 {
 	double da, db;
@@ -191,9 +142,9 @@ static int values_equal(const cJSON *a, const cJSON *b)
 	if (cJSON_IsNull(a) && cJSON_IsNull(b))
 		return 1;
 	if (cJSON_IsArray(a) && cJSON_IsArray(b))
-		return lists_equal(a, b);
+		return pcf_util_json_same_items(a, b, values_equal);
 	if (cJSON_IsObject(a) && cJSON_IsObject(b))
-		return objects_equal(a, b);
+		return pcf_util_json_same_members(a, b, values_equal);
 	return 0;
 }
 

@@ -42,58 +42,6 @@ cJSON *pcf_table_find_named(const cJSON *array, const char *key, const char *nam
 	return NULL;
 }
 
-static int equal(const cJSON *a, const cJSON *b);
-
-/* Multiset equality: every element of a matched by a distinct one of b. */
-static int equal_lists(const cJSON *a, const cJSON *b)
-{
-	int n = cJSON_GetArraySize(a), i, ok = 1;
-	char *used;
-	const cJSON *x, *y;
-
-	if (n != cJSON_GetArraySize(b))
-		return 0;
-	if (n == 0)
-		return 1;
-	used = calloc((size_t)n, 1);
-	if (used == NULL)
-		return 0;
-	cJSON_ArrayForEach(x, a)
-	{
-		int found = 0;
-		i = 0;
-		cJSON_ArrayForEach(y, b)
-		{
-			if (!used[i] && equal(x, y)) {
-				used[i] = 1;
-				found = 1;
-				break;
-			}
-			i++;
-		}
-		if (!found) {
-			ok = 0;
-			break;
-		}
-	}
-	free(used);
-	return ok;
-}
-
-static int equal_objects(const cJSON *a, const cJSON *b)
-{
-	const cJSON *x;
-	if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
-		return 0;
-	cJSON_ArrayForEach(x, a)
-	{
-		const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
-		if (y == NULL || !equal(x, y))
-			return 0;
-	}
-	return 1;
-}
-
 static int equal(const cJSON *a, const cJSON *b)
 {
 	if (a == NULL || b == NULL)
@@ -105,9 +53,9 @@ static int equal(const cJSON *a, const cJSON *b)
 	if ((a->type & 0xFF) != (b->type & 0xFF))
 		return 0;
 	if (cJSON_IsArray(a))
-		return equal_lists(a, b);
+		return pcf_util_json_same_items(a, b, equal);
 	if (cJSON_IsObject(a))
-		return equal_objects(a, b);
+		return pcf_util_json_same_members(a, b, equal);
 	return cJSON_Compare(a, b, 1);
 }
 

@@ -1,12 +1,12 @@
 /*
- * Monotonic time, sleeping, and a JSON string getter. CLOCK_MONOTONIC, not the wall clock, so
- * retry delays and deadlines are immune to NTP steps; nanosleep is resumed
- * with the time left when a signal interrupts it, so a handler elsewhere in
- * the program never cuts a back-off short.
+ * Monotonic time, sleeping, and JSON getters and comparisons. CLOCK_MONOTONIC, not the wall clock,
+ * so retry delays and deadlines are immune to NTP steps; nanosleep is resumed with the time left
+ * when a signal interrupts it, so a handler elsewhere in the program never cuts a back-off short.
  */
 #include "src/common/util.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <time.h>
 
 int64_t pcf_util_now_ms(void)
@@ -42,4 +42,52 @@ const char *pcf_util_json_str(const cJSON *obj, const char *name)
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
 
 	return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+int pcf_util_json_same_items(const cJSON *a, const cJSON *b, pcf_util_json_eq eq)
+{
+	int n = cJSON_GetArraySize(a), same = 1;
+	const cJSON *x, *y;
+	char *used;
+
+	if (n != cJSON_GetArraySize(b))
+		return 0;
+	/* One byte more so an empty list still gets a real allocation. */
+	if ((used = calloc((size_t)n + 1, 1)) == NULL)
+		return 0;
+	cJSON_ArrayForEach(x, a)
+	{
+		int i = 0, found = 0;
+
+		cJSON_ArrayForEach(y, b)
+		{
+			if (!used[i] && eq(x, y)) {
+				used[i] = 1;
+				found = 1;
+				break;
+			}
+			i++;
+		}
+		if (!found) {
+			same = 0;
+			break;
+		}
+	}
+	free(used);
+	return same;
+}
+
+int pcf_util_json_same_members(const cJSON *a, const cJSON *b, pcf_util_json_eq eq)
+{
+	const cJSON *x, *y;
+
+	if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
+		return 0;
+	cJSON_ArrayForEach(x, a)
+	{
+		y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+		if (y == NULL || !eq(x, y))
+			return 0;
+	}
+	return 1;
 }

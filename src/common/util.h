@@ -1,7 +1,8 @@
 /*
  * Small helpers every layer needs and none should own: the monotonic
- * clock, a sleep that survives signals, and reading a string member of a
- * JSON object. Internal to libpcf (not
+ * clock, a sleep that survives signals, reading a string member of a JSON
+ * object, and comparing JSON lists and objects under a caller's notion of
+ * equal values (the engine's diff and the table planner differ there). Internal to libpcf (not
  * installed); the engine's replaceable pcf_clock is built on these.
  */
 #ifndef PCF_COMMON_UTIL_H
@@ -25,5 +26,18 @@ void pcf_util_sleep_ms(long ms);
  * obj is NULL or not an object). Borrowed from obj.
  */
 const char *pcf_util_json_str(const cJSON *obj, const char *name);
+
+/* Decides whether two JSON values are equal; neither argument is NULL. */
+typedef int (*pcf_util_json_eq)(const cJSON *a, const cJSON *b);
+
+/*
+ * 1 when arrays a and b are equal as multisets under eq: same size, and
+ * each element of a pairs with a distinct element of b. 0 otherwise, and
+ * when out of memory (a comparison that cannot run is not a match).
+ */
+int pcf_util_json_same_items(const cJSON *a, const cJSON *b, pcf_util_json_eq eq);
+
+/* 1 when objects a and b have the same member names and eq holds for each pair. */
+int pcf_util_json_same_members(const cJSON *a, const cJSON *b, pcf_util_json_eq eq);
 
 #endif
