@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/common/util.h"
+
 const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, size_t count, const char *name)
 {
 	for (size_t i = 0; name && i < count; i++)
@@ -223,7 +225,7 @@ int pcf_report_add_action(pcf_particle_report *report, const char *fmt, ...)
 	char *text, **bigger;
 
 	va_start(ap, fmt);
-	text = pcf_core_vformat(fmt, ap);
+	text = pcf_util_vformat(fmt, ap);
 	va_end(ap);
 	bigger =
 	    text ? realloc(report->actions, (report->action_count + 1) * sizeof(char *)) : NULL;

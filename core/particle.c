@@ -12,34 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *pcf_core_vformat(const char *fmt, va_list ap)
-{
-	va_list copy;
-	int n;
-	char *out;
-
-	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	if (n < 0)
-		return NULL;
-	out = malloc((size_t)n + 1);
-	if (!out)
-		return NULL;
-	vsnprintf(out, (size_t)n + 1, fmt, ap);
-	return out;
-}
-
-char *pcf_core_format(const char *fmt, ...)
-{
-	va_list ap;
-	char *out;
-
-	va_start(ap, fmt);
-	out = pcf_core_vformat(fmt, ap);
-	va_end(ap);
-	return out;
-}
+#include "src/common/util.h"
 
 const char *pcf_state_name(pcf_state state)
 {
@@ -131,7 +104,7 @@ void pcf_particle_set_pending_detail(pcf_particle *p, const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	/* Out of memory only loses the detail, never the state. */
-	p->pending_detail = pcf_core_vformat(fmt, ap);
+	p->pending_detail = pcf_util_vformat(fmt, ap);
 	va_end(ap);
 }
 
@@ -149,7 +122,7 @@ void pcf_particle_log(const pcf_particle *p, int level, const char *fmt, ...)
 	    !pcf_log_enabled(p->logger, (pcf_log_level)level))
 		return;
 	va_start(ap, fmt);
-	line = pcf_core_vformat(fmt, ap);
+	line = pcf_util_vformat(fmt, ap);
 	va_end(ap);
 	if (!line)
 		return;

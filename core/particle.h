@@ -34,8 +34,4 @@ void pcf_particle_set_desired_take(pcf_particle *p, cJSON *tree);
 /* Forgets the cached state read. */
 void pcf_particle_cache_drop(pcf_particle *p);
 
-/* A copy of a formatted string (vsnprintf into an exact-size buffer), or NULL. */
-char *pcf_core_vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-char *pcf_core_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 #endif

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/common/util.h"
+
 static int grow(void **items, size_t *capacity, size_t count, size_t item_size)
 {
 	size_t cap;
@@ -55,7 +57,7 @@ int pcf_plan_add_take(pcf_plan *plan, const char *action, cJSON *request, unsign
 	step.action = strdup(action ? action : "");
 	if (summary_fmt) {
 		va_start(ap, summary_fmt);
-		step.summary = pcf_core_vformat(summary_fmt, ap);
+		step.summary = pcf_util_vformat(summary_fmt, ap);
 		va_end(ap);
 	} else {
 		step.summary = strdup("");

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/common/util.h"
+
 void pcf_diags_init(pcf_diags *diags)
 {
 	diags->items = NULL;
@@ -51,25 +53,6 @@ static int grow(pcf_diags *diags)
 	return 0;
 }
 
-static char *format_message(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-
-static char *format_message(const char *fmt, va_list ap)
-{
-	va_list copy;
-	char *text;
-	int len;
-
-	va_copy(copy, ap);
-	len = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	if (len < 0)
-		return NULL;
-	text = malloc((size_t)len + 1);
-	if (text != NULL)
-		vsnprintf(text, (size_t)len + 1, fmt, ap);
-	return text;
-}
-
 void pcf_diags_vadd(pcf_diags *diags, const char *file, int line, int column, const char *fmt,
                     va_list ap)
 {
@@ -78,7 +61,7 @@ void pcf_diags_vadd(pcf_diags *diags, const char *file, int line, int column, co
 
 	if (diags == NULL)
 		return;
-	message = format_message(fmt, ap);
+	message = pcf_util_vformat(fmt, ap);
 	if (file != NULL)
 		file_copy = strdup(file);
 	if (message == NULL || (file != NULL && file_copy == NULL) || grow(diags) < 0) {

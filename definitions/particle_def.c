@@ -15,6 +15,8 @@
 
 #include <pcf/definitions.h>
 
+#include "src/common/util.h"
+
 #include "defs_internal.h"
 #include "source_map.h"
 
@@ -94,19 +96,10 @@ static void vreport(const pcf_particle_def *def, pcf_diags *diags, const char *p
                     const char *fmt, va_list ap)
 {
 	pcf_source_mark mark;
-	va_list copy;
 	char *message;
-	int len;
 
-	if (diags == NULL)
+	if (diags == NULL || (message = pcf_util_vformat(fmt, ap)) == NULL)
 		return;
-	va_copy(copy, ap);
-	len = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	message = len >= 0 ? malloc((size_t)len + 1) : NULL;
-	if (message == NULL)
-		return;
-	vsnprintf(message, (size_t)len + 1, fmt, ap);
 	locate(def, path, key, &mark);
 	if (path != NULL && path[0] != '\0')
 		pcf_diags_add(diags, mark.file, mark.line, mark.column, "%s: %s", path, message);

@@ -1,11 +1,13 @@
 /*
- * Monotonic time, sleeping, and JSON getters and comparisons. CLOCK_MONOTONIC, not the wall clock,
- * so retry delays and deadlines are immune to NTP steps; nanosleep is resumed with the time left
- * when a signal interrupts it, so a handler elsewhere in the program never cuts a back-off short.
+ * Monotonic time, sleeping, formatting, and JSON getters and comparisons. CLOCK_MONOTONIC, not the
+ * wall clock, so retry delays and deadlines are immune to NTP steps; nanosleep is resumed with the
+ * time left when a signal interrupts it, so a handler elsewhere in the program never cuts a
+ * back-off short.
  */
 #include "src/common/util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -35,6 +37,33 @@ void pcf_util_sleep_ms(long ms)
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+char *pcf_util_vformat(const char *fmt, va_list ap)
+{
+	va_list copy;
+	char *out;
+	int n;
+
+	/* Measure on a copy: ap is still needed for the real write. */
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0 || (out = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	vsnprintf(out, (size_t)n + 1, fmt, ap);
+	return out;
+}
+
+char *pcf_util_format(const char *fmt, ...)
+{
+	va_list ap;
+	char *out;
+
+	va_start(ap, fmt);
+	out = pcf_util_vformat(fmt, ap);
+	va_end(ap);
+	return out;
 }
 
 const char *pcf_util_json_str(const cJSON *obj, const char *name)

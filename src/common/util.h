@@ -1,13 +1,14 @@
 /*
  * Small helpers every layer needs and none should own: the monotonic
- * clock, a sleep that survives signals, reading a string member of a JSON
- * object, and comparing JSON lists and objects under a caller's notion of
- * equal values (the engine's diff and the table planner differ there). Internal to libpcf (not
- * installed); the engine's replaceable pcf_clock is built on these.
+ * clock, a sleep that survives signals, formatting into a new string, reading a string member of a
+ * JSON object, and comparing JSON lists and objects under a caller's notion of equal values (the
+ * engine's diff and the table planner differ there). Internal to libpcf (not installed); the
+ * engine's replaceable pcf_clock is built on these.
  */
 #ifndef PCF_COMMON_UTIL_H
 #define PCF_COMMON_UTIL_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
@@ -20,6 +21,10 @@ uint64_t pcf_util_now_us(void);
 
 /* Sleeps ms milliseconds, resuming after signals; ms <= 0 returns at once. */
 void pcf_util_sleep_ms(long ms);
+
+/* A new string formatted to its exact size (free with free), or NULL. */
+char *pcf_util_vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+char *pcf_util_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * The text of obj's member name when it is a string, else NULL (also when
