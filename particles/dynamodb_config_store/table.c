@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include "src/common/util.h"
+
 #define DEFAULT_CREATE_TIMEOUT_MS 300000L
 #define DEFAULT_POLL_INTERVAL_MS  500L
 
@@ -52,28 +54,13 @@ int config_create_request(cJSON **out, const pcf_config_table *table, long read_
 /* The KeyType of attribute name in key_schema, or NULL. */
 static const char *key_type_of(const cJSON *key_schema, const char *name)
 {
-	const cJSON *k;
-	cJSON_ArrayForEach(k, key_schema)
-	{
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(k, "AttributeName");
-		const cJSON *t = cJSON_GetObjectItemCaseSensitive(k, "KeyType");
-		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0 && cJSON_IsString(t))
-			return t->valuestring;
-	}
-	return NULL;
+	return pcf_util_json_str(pcf_util_json_find(key_schema, "AttributeName", name), "KeyType");
 }
 
 static const char *attribute_type_of(const cJSON *definitions, const char *name)
 {
-	const cJSON *a;
-	cJSON_ArrayForEach(a, definitions)
-	{
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(a, "AttributeName");
-		const cJSON *t = cJSON_GetObjectItemCaseSensitive(a, "AttributeType");
-		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0 && cJSON_IsString(t))
-			return t->valuestring;
-	}
-	return NULL;
+	return pcf_util_json_str(pcf_util_json_find(definitions, "AttributeName", name),
+	                         "AttributeType");
 }
 
 int config_key_schema_check(const cJSON *description, const pcf_config_table *table, pcf_error *err)

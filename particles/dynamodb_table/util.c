@@ -30,16 +30,7 @@ int pcf_table_bool(const cJSON *obj, const char *key)
 
 cJSON *pcf_table_find_named(const cJSON *array, const char *key, const char *name)
 {
-	cJSON *item;
-	if (name == NULL)
-		return NULL;
-	cJSON_ArrayForEach(item, array)
-	{
-		const char *v = pcf_table_str(item, key);
-		if (v != NULL && !strcmp(v, name))
-			return item;
-	}
-	return NULL;
+	return pcf_util_json_find(array, key, name);
 }
 
 static int equal(const cJSON *a, const cJSON *b)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 int64_t pcf_util_now_ms(void)
@@ -71,6 +72,22 @@ const char *pcf_util_json_str(const cJSON *obj, const char *name)
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
 
 	return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+cJSON *pcf_util_json_find(const cJSON *array, const char *key, const char *value)
+{
+	cJSON *item;
+
+	if (value == NULL)
+		return NULL;
+	cJSON_ArrayForEach(item, array)
+	{
+		const char *v = pcf_util_json_str(item, key);
+
+		if (v != NULL && strcmp(v, value) == 0)
+			return item;
+	}
+	return NULL;
 }
 
 int pcf_util_json_same_items(const cJSON *a, const cJSON *b, pcf_util_json_eq eq)

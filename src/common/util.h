@@ -32,6 +32,13 @@ char *pcf_util_format(const char *fmt, ...) __attribute__((format(printf, 1, 2))
  */
 const char *pcf_util_json_str(const cJSON *obj, const char *name);
 
+/*
+ * The first element of array whose string member key is value, or NULL
+ * (also when value or array is NULL). Borrowed from array; not const so a
+ * caller that owns array may change the element.
+ */
+cJSON *pcf_util_json_find(const cJSON *array, const char *key, const char *value);
+
 /* Decides whether two JSON values are equal; neither argument is NULL. */
 typedef int (*pcf_util_json_eq)(const cJSON *a, const cJSON *b);
 

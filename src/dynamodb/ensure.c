@@ -18,26 +18,17 @@
 /* The attribute with role key_type (HASH or RANGE) in a KeySchema list, or NULL. */
 static const char *key_attribute(const cJSON *def, const char *key_type)
 {
-	const cJSON *k;
-	cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(def, "KeySchema"))
-	{
-		const char *t = pcf_util_json_str(k, "KeyType");
-		if (t && strcmp(t, key_type) == 0)
-			return pcf_util_json_str(k, "AttributeName");
-	}
-	return NULL;
+	const cJSON *keys = cJSON_GetObjectItemCaseSensitive(def, "KeySchema");
+
+	return pcf_util_json_str(pcf_util_json_find(keys, "KeyType", key_type), "AttributeName");
 }
 
 static const char *attribute_type(const cJSON *def, const char *attribute)
 {
-	const cJSON *a;
-	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(def, "AttributeDefinitions"))
-	{
-		const char *n = pcf_util_json_str(a, "AttributeName");
-		if (n && strcmp(n, attribute) == 0)
-			return pcf_util_json_str(a, "AttributeType");
-	}
-	return NULL;
+	const cJSON *defs = cJSON_GetObjectItemCaseSensitive(def, "AttributeDefinitions");
+
+	return pcf_util_json_str(pcf_util_json_find(defs, "AttributeName", attribute),
+	                         "AttributeType");
 }
 
 static int same(const char *a, const char *b)
