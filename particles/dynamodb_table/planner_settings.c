@@ -111,12 +111,26 @@ static cJSON *tag_request(const char *arn, const char *key, cJSON *list)
 	return req;
 }
 
+/* Plans action on the tags in list (consumed) unless list is empty; names feeds the summary. */
+static int tag_step(pcf_plan *out, const char *action, const char *arn, const char *key,
+                    cJSON *list, const char *verb, const char *names, pcf_error *err)
+{
+	char summary[300];
+
+	if (cJSON_GetArraySize(list) == 0) {
+		cJSON_Delete(list);
+		return 0;
+	}
+	snprintf(summary, sizeof(summary), "%s tags %s", verb, names);
+	return add_step(out, action, tag_request(arn, key, list), summary, err);
+}
+
 static int plan_tag_adds(pcf_plan *out, const cJSON *want, const cJSON *have, const char *arn,
                          pcf_error *err)
 {
 	cJSON *adds = cJSON_CreateArray();
 	const cJSON *t;
-	char names[256] = "", summary[300];
+	char names[256] = "";
 
 	cJSON_ArrayForEach(t, want)
 	{
@@ -130,12 +144,7 @@ static int plan_tag_adds(pcf_plan *out, const cJSON *want, const cJSON *have, co
 		}
 		name_list(names, sizeof(names), key != NULL ? key : "?");
 	}
-	if (cJSON_GetArraySize(adds) == 0) {
-		cJSON_Delete(adds);
-		return 0;
-	}
-	snprintf(summary, sizeof(summary), "set tags %s", names);
-	return add_step(out, "TagResource", tag_request(arn, "Tags", adds), summary, err);
+	return tag_step(out, "TagResource", arn, "Tags", adds, "set", names, err);
 }
 
 static int plan_tag_removals(pcf_plan *out, const cJSON *want, const cJSON *have, const char *arn,
@@ -143,7 +152,7 @@ static int plan_tag_removals(pcf_plan *out, const cJSON *want, const cJSON *have
 {
 	cJSON *keys = cJSON_CreateArray();
 	const cJSON *h;
-	char names[256] = "", summary[300];
+	char names[256] = "";
 
 	cJSON_ArrayForEach(h, have)
 	{
@@ -156,12 +165,7 @@ static int plan_tag_removals(pcf_plan *out, const cJSON *want, const cJSON *have
 		}
 		name_list(names, sizeof(names), key);
 	}
-	if (cJSON_GetArraySize(keys) == 0) {
-		cJSON_Delete(keys);
-		return 0;
-	}
-	snprintf(summary, sizeof(summary), "remove tags %s", names);
-	return add_step(out, "UntagResource", tag_request(arn, "TagKeys", keys), summary, err);
+	return tag_step(out, "UntagResource", arn, "TagKeys", keys, "remove", names, err);
 }
 
 static int plan_tags(pcf_plan *out, const cJSON *want_all, const cJSON *have_all, pcf_error *err)
