@@ -17,6 +17,7 @@
 #include <pcf/error.h>
 
 #include "src/common/buf.h"
+#include "src/common/util.h"
 
 struct mark_slot {
 	const cJSON *node;
@@ -53,17 +54,6 @@ static size_t hash_pointer(const void *p)
 	x *= 0xff51afd7ed558ccdULL;
 	x ^= x >> 33;
 	return (size_t)x;
-}
-
-static size_t hash_string(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return (size_t)h;
 }
 
 int pcf_defs_node_marks_new(node_marks **out)
@@ -187,7 +177,7 @@ fail:
 
 static struct path_slot *path_probe(struct path_slot *slots, size_t capacity, const char *path)
 {
-	size_t i = hash_string(path) & (capacity - 1);
+	size_t i = pcf_util_hash_str(path) & (capacity - 1);
 
 	while (slots[i].path != NULL && strcmp(slots[i].path, path) != 0)
 		i = (i + 1) & (capacity - 1);

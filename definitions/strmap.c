@@ -6,11 +6,12 @@
  */
 #include "strmap.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <pcf/error.h>
+
+#include "src/common/util.h"
 
 struct strmap_slot {
 	const char *key;
@@ -32,20 +33,9 @@ void pcf_defs_strmap_cleanup(strmap *m)
 	pcf_defs_strmap_init(m);
 }
 
-static size_t hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return (size_t)h;
-}
-
 static struct strmap_slot *probe(struct strmap_slot *slots, size_t capacity, const char *key)
 {
-	size_t i = hash(key) & (capacity - 1);
+	size_t i = pcf_util_hash_str(key) & (capacity - 1);
 
 	while (slots[i].key != NULL && strcmp(slots[i].key, key) != 0)
 		i = (i + 1) & (capacity - 1);

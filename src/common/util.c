@@ -40,6 +40,17 @@ void pcf_util_sleep_ms(long ms)
 		;
 }
 
+size_t pcf_util_hash_str(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return (size_t)h;
+}
+
 char *pcf_util_vformat(const char *fmt, va_list ap)
 {
 	va_list copy;

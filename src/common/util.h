@@ -9,6 +9,7 @@
 #define PCF_COMMON_UTIL_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
@@ -21,6 +22,9 @@ uint64_t pcf_util_now_us(void);
 
 /* Sleeps ms milliseconds, resuming after signals; ms <= 0 returns at once. */
 void pcf_util_sleep_ms(long ms);
+
+/* FNV-1a of the NUL-terminated s: cheap and well spread for hash tables. */
+size_t pcf_util_hash_str(const char *s);
 
 /* A new string formatted to its exact size (free with free), or NULL. */
 char *pcf_util_vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
