@@ -14,17 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/common/buf.h"
 #include "endpoint.h"
 #include "http.h"
 
-#define ECS_AGENT "http://169.254.170.2"
+#include "src/common/buf.h"
+#include "src/common/util.h"
 
-static const char *env_nonempty(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : NULL;
-}
+#define ECS_AGENT "http://169.254.170.2"
 
 static int host_allowed_for_http(const char *host)
 {
@@ -42,8 +38,8 @@ static int host_allowed_for_http(const char *host)
 /* The Authorization header line, or NULL in *out when there is no token. */
 static int auth_header(char **out, pcf_error *err)
 {
-	const char *file = env_nonempty("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
-	const char *token = env_nonempty("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+	const char *file = pcf_util_getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+	const char *token = pcf_util_getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
 	char *from_file = NULL;
 	pcf_buf b = PCF_BUF_INIT;
 	int rc;
@@ -64,8 +60,8 @@ static int auth_header(char **out, pcf_error *err)
 
 static int resolve_url(pcf_aws_endpoint *ep, pcf_error *err)
 {
-	const char *relative = env_nonempty("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-	const char *full = env_nonempty("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	const char *relative = pcf_util_getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	const char *full = pcf_util_getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
 	pcf_buf b = PCF_BUF_INIT;
 	int rc;
 
@@ -95,8 +91,8 @@ int pcf_aws_credentials_from_container(pcf_aws_credentials *out,
 	const char *headers[3] = {"Accept: application/json", NULL, NULL};
 	int rc;
 
-	if (!env_nonempty("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") &&
-	    !env_nonempty("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+	if (!pcf_util_getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") &&
+	    !pcf_util_getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
 		return pcf_error_set(
 		    err, PCF_ENOTFOUND,
 		    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI not set");

@@ -8,17 +8,13 @@
 
 #include <stdlib.h>
 
-static const char *env_nonempty(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : NULL;
-}
+#include "src/common/util.h"
 
 int pcf_aws_credentials_from_env(pcf_aws_credentials *out, const pcf_aws_credentials_context *ctx,
                                  pcf_error *err)
 {
-	const char *id = env_nonempty("AWS_ACCESS_KEY_ID");
-	const char *secret = env_nonempty("AWS_SECRET_ACCESS_KEY");
+	const char *id = pcf_util_getenv("AWS_ACCESS_KEY_ID");
+	const char *secret = pcf_util_getenv("AWS_SECRET_ACCESS_KEY");
 
 	(void)ctx;
 	if (!id && !secret)
@@ -29,7 +25,7 @@ int pcf_aws_credentials_from_env(pcf_aws_credentials *out, const pcf_aws_credent
 	if (!secret)
 		return pcf_error_set(err, PCF_ECREDENTIALS,
 		                     "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
-	if (pcf_aws_credentials_set(out, id, secret, env_nonempty("AWS_SESSION_TOKEN"), 0,
+	if (pcf_aws_credentials_set(out, id, secret, pcf_util_getenv("AWS_SESSION_TOKEN"), 0,
 	                            "environment") < 0)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	return 0;

@@ -19,8 +19,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "src/common/buf.h"
 #include "http.h"
+
+#include "src/common/buf.h"
 
 #define IMDS_DEFAULT    "http://169.254.169.254"
 #define IMDS_TIMEOUT_MS 1000

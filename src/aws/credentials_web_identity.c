@@ -16,15 +16,11 @@
 
 #include <curl/curl.h>
 
-#include "src/common/buf.h"
 #include "endpoint.h"
 #include "http.h"
 
-static const char *env_nonempty(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : NULL;
-}
+#include "src/common/buf.h"
+#include "src/common/util.h"
 
 static void put_param(pcf_buf *b, const char *name, const char *value)
 {
@@ -146,8 +142,8 @@ out:
 int pcf_aws_credentials_from_web_identity(pcf_aws_credentials *out,
                                           const pcf_aws_credentials_context *ctx, pcf_error *err)
 {
-	const char *token_file = env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE");
-	const char *role_arn = env_nonempty("AWS_ROLE_ARN");
+	const char *token_file = pcf_util_getenv("AWS_WEB_IDENTITY_TOKEN_FILE");
+	const char *role_arn = pcf_util_getenv("AWS_ROLE_ARN");
 
 	if (!token_file)
 		return pcf_error_set(err, PCF_ENOTFOUND, "AWS_WEB_IDENTITY_TOKEN_FILE not set");
@@ -155,5 +151,5 @@ int pcf_aws_credentials_from_web_identity(pcf_aws_credentials *out,
 		return pcf_error_set(err, PCF_ECREDENTIALS,
 		                     "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
 	return pcf_aws_credentials_assume_role_with_web_identity(
-	    out, ctx, token_file, role_arn, env_nonempty("AWS_ROLE_SESSION_NAME"), err);
+	    out, ctx, token_file, role_arn, pcf_util_getenv("AWS_ROLE_SESSION_NAME"), err);
 }

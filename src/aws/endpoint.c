@@ -13,14 +13,10 @@
 
 #include <curl/curl.h>
 
-#include "src/common/buf.h"
 #include "config_files.h"
 
-static const char *env_nonempty(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : NULL;
-}
+#include "src/common/buf.h"
+#include "src/common/util.h"
 
 static int region_is_valid(const char *r)
 {
@@ -51,13 +47,13 @@ int pcf_aws_resolve_region(char **out, const char *explicit_region, const char *
 	*out = NULL;
 	if (explicit_region && *explicit_region)
 		return copy_region(out, explicit_region, "--region", err);
-	if ((v = env_nonempty("AWS_REGION")))
+	if ((v = pcf_util_getenv("AWS_REGION")))
 		return copy_region(out, v, "AWS_REGION", err);
-	if ((v = env_nonempty("AWS_DEFAULT_REGION")))
+	if ((v = pcf_util_getenv("AWS_DEFAULT_REGION")))
 		return copy_region(out, v, "AWS_DEFAULT_REGION", err);
 	rc = pcf_aws_config_files_load(&files, err);
 	if (rc == 0) {
-		const char *name = profile && *profile ? profile : env_nonempty("AWS_PROFILE");
+		const char *name = profile && *profile ? profile : pcf_util_getenv("AWS_PROFILE");
 		v = pcf_aws_config_get_config(&files, name ? name : "default", "region");
 		if (v && *v)
 			rc = copy_region(out, v, files.config_path, err);
@@ -150,11 +146,12 @@ int pcf_aws_resolve_endpoint(pcf_aws_endpoint *out, const char *explicit_url, co
 	if (explicit_url && *explicit_url) {
 		url = explicit_url;
 		source = "--endpoint";
-	} else if ((url = env_nonempty(env_name))) {
+	} else if ((url = pcf_util_getenv(env_name))) {
 		source = env_name;
-	} else if ((url = env_nonempty("AWS_ENDPOINT_URL"))) {
+	} else if ((url = pcf_util_getenv("AWS_ENDPOINT_URL"))) {
 		source = "AWS_ENDPOINT_URL";
-	} else if (strcmp(service, "dynamodb") == 0 && (url = env_nonempty("DYNAMODB_ENDPOINT"))) {
+	} else if (strcmp(service, "dynamodb") == 0 &&
+	           (url = pcf_util_getenv("DYNAMODB_ENDPOINT"))) {
 		source = "DYNAMODB_ENDPOINT";
 	} else {
 		if (!region || !*region)

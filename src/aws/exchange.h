@@ -14,9 +14,10 @@
 
 #include <curl/curl.h>
 
+#include "client.h"
+
 #include "src/common/buf.h"
 #include "src/common/util.h"
-#include "client.h"
 
 typedef struct pcf_aws_exchange {
 	pcf_aws_client *client;

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "src/common/buf.h"
+#include "src/common/util.h"
 
 static size_t on_body(char *data, size_t size, size_t n, void *userp)
 {
@@ -45,6 +46,7 @@ int pcf_aws_http_send(pcf_aws_http_response *out, const pcf_aws_http_request *re
 	struct curl_slist *headers = NULL;
 	pcf_buf body = PCF_BUF_INIT;
 	char errbuf[CURL_ERROR_SIZE] = "";
+	const char *ca;
 	CURLcode cc;
 	int rc = 0;
 
@@ -76,8 +78,8 @@ int pcf_aws_http_send(pcf_aws_http_response *out, const pcf_aws_http_request *re
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, req->insecure_skip_tls_verify ? 0L : 1L);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, req->insecure_skip_tls_verify ? 0L : 2L);
-	if (getenv("AWS_CA_BUNDLE") && *getenv("AWS_CA_BUNDLE"))
-		curl_easy_setopt(easy, CURLOPT_CAINFO, getenv("AWS_CA_BUNDLE"));
+	if ((ca = pcf_util_getenv("AWS_CA_BUNDLE")) != NULL)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, ca);
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, "pcf/" PCF_VERSION_STRING);
 	cc = curl_easy_perform(easy);
 	if (cc != CURLE_OK) {

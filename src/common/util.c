@@ -40,6 +40,14 @@ void pcf_util_sleep_ms(long ms)
 		;
 }
 
+const char *pcf_util_getenv(const char *name)
+{
+	const char *v = getenv(name);
+
+	/* An empty variable counts as unset, as the AWS SDKs treat it. */
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
 size_t pcf_util_hash_str(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;

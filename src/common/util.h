@@ -1,9 +1,9 @@
 /*
  * Small helpers every layer needs and none should own: the monotonic
- * clock, a sleep that survives signals, formatting into a new string, reading a string member of a
- * JSON object, and comparing JSON lists and objects under a caller's notion of equal values (the
- * engine's diff and the table planner differ there). Internal to libpcf (not installed); the
- * engine's replaceable pcf_clock is built on these.
+ * clock, a sleep that survives signals, the environment, formatting into a new string, reading a
+ * string member of a JSON object, and comparing JSON lists and objects under a caller's notion of
+ * equal values (the engine's diff and the table planner differ there). Internal to libpcf (not
+ * installed); the engine's replaceable pcf_clock is built on these.
  */
 #ifndef PCF_COMMON_UTIL_H
 #define PCF_COMMON_UTIL_H
@@ -22,6 +22,9 @@ uint64_t pcf_util_now_us(void);
 
 /* Sleeps ms milliseconds, resuming after signals; ms <= 0 returns at once. */
 void pcf_util_sleep_ms(long ms);
+
+/* The value of environment variable name when it is set and not empty, else NULL. */
+const char *pcf_util_getenv(const char *name);
 
 /* FNV-1a of the NUL-terminated s: cheap and well spread for hash tables. */
 size_t pcf_util_hash_str(const char *s);
