@@ -12,22 +12,6 @@
 
 #include "src/common/util.h"
 
-static int grow(void **items, size_t *capacity, size_t count, size_t item_size)
-{
-	size_t cap;
-	void *bigger;
-
-	if (count < *capacity)
-		return 0;
-	cap = *capacity ? *capacity * 2 : 4;
-	bigger = realloc(*items, cap * item_size);
-	if (!bigger)
-		return PCF_ENOMEM;
-	*items = bigger;
-	*capacity = cap;
-	return 0;
-}
-
 void pcf_plan_init(pcf_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
@@ -52,7 +36,8 @@ int pcf_plan_add_take(pcf_plan *plan, const char *action, cJSON *request, unsign
 	va_list ap;
 	pcf_step step = {NULL, NULL, request, flags};
 
-	if (grow((void **)&plan->steps, &plan->capacity, plan->count, sizeof(pcf_step)) < 0)
+	if (pcf_util_grow((void **)&plan->steps, &plan->capacity, plan->count, sizeof(pcf_step)) <
+	    0)
 		goto fail;
 	step.action = strdup(action ? action : "");
 	if (summary_fmt) {
@@ -95,8 +80,8 @@ int pcf_drift_add(pcf_drift *drift, const char *path, const cJSON *desired, cons
 {
 	pcf_drift_entry e = {NULL, NULL, NULL};
 
-	if (grow((void **)&drift->entries, &drift->capacity, drift->count,
-	         sizeof(pcf_drift_entry)) < 0)
+	if (pcf_util_grow((void **)&drift->entries, &drift->capacity, drift->count,
+	                  sizeof(pcf_drift_entry)) < 0)
 		return PCF_ENOMEM;
 	e.path = strdup(path ? path : "");
 	if (desired)

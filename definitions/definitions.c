@@ -21,6 +21,8 @@
 #include "files.h"
 #include "yaml_loader.h"
 
+#include "src/common/util.h"
+
 static int defs_new(pcf_definitions **out)
 {
 	pcf_definitions *defs = calloc(1, sizeof(*defs));
@@ -69,21 +71,6 @@ void pcf_definitions_free(pcf_definitions *defs)
 	free(defs);
 }
 
-static int grow(void **items, size_t *capacity, size_t count, size_t size)
-{
-	size_t n;
-	void *grown;
-
-	if (count < *capacity)
-		return 0;
-	n = *capacity ? *capacity * 2 : 8;
-	if ((grown = realloc(*items, n * size)) == NULL)
-		return PCF_ENOMEM;
-	*items = grown;
-	*capacity = n;
-	return 0;
-}
-
 const char *pcf_defs_intern_file(pcf_definitions *defs, const char *name)
 {
 	struct defs_internal *in = defs->internal;
@@ -91,7 +78,8 @@ const char *pcf_defs_intern_file(pcf_definitions *defs, const char *name)
 
 	if (in->file_count > 0 && strcmp(in->files[in->file_count - 1], name) == 0)
 		return in->files[in->file_count - 1];
-	if (grow((void **)&in->files, &in->file_capacity, in->file_count, sizeof(char *)) < 0 ||
+	if (pcf_util_grow((void **)&in->files, &in->file_capacity, in->file_count, sizeof(char *)) <
+	        0 ||
 	    (copy = strdup(name)) == NULL)
 		return NULL;
 	in->files[in->file_count++] = copy;
@@ -102,7 +90,8 @@ int pcf_defs_take_root(pcf_definitions *defs, cJSON *root)
 {
 	struct defs_internal *in = defs->internal;
 
-	if (grow((void **)&in->roots, &in->root_capacity, in->root_count, sizeof(cJSON *)) < 0) {
+	if (pcf_util_grow((void **)&in->roots, &in->root_capacity, in->root_count,
+	                  sizeof(cJSON *)) < 0) {
 		cJSON_Delete(root);
 		return PCF_ENOMEM;
 	}
@@ -118,8 +107,8 @@ int pcf_defs_add_particle(pcf_definitions *defs, cJSON *node, const node_marks *
 	pcf_particle_def *def;
 	int rc;
 
-	if (grow((void **)&defs->particles, &in->particle_capacity, defs->count,
-	         sizeof(pcf_particle_def)) < 0)
+	if (pcf_util_grow((void **)&defs->particles, &in->particle_capacity, defs->count,
+	                  sizeof(pcf_particle_def)) < 0)
 		return PCF_ENOMEM;
 	if ((rc = pcf_defs_source_map_build(&map, node, marks, key_marks, file)) < 0)
 		return rc;

@@ -37,22 +37,6 @@ void pcf_diags_cleanup(pcf_diags *diags)
 	pcf_diags_init(diags);
 }
 
-static int grow(pcf_diags *diags)
-{
-	size_t capacity;
-	pcf_diag *items;
-
-	if (diags->count < diags->capacity)
-		return 0;
-	capacity = diags->capacity ? diags->capacity * 2 : 8;
-	items = realloc(diags->items, capacity * sizeof(*items));
-	if (items == NULL)
-		return -1;
-	diags->items = items;
-	diags->capacity = capacity;
-	return 0;
-}
-
 void pcf_diags_vadd(pcf_diags *diags, const char *file, int line, int column, const char *fmt,
                     va_list ap)
 {
@@ -64,7 +48,9 @@ void pcf_diags_vadd(pcf_diags *diags, const char *file, int line, int column, co
 	message = pcf_util_vformat(fmt, ap);
 	if (file != NULL)
 		file_copy = strdup(file);
-	if (message == NULL || (file != NULL && file_copy == NULL) || grow(diags) < 0) {
+	if (message == NULL || (file != NULL && file_copy == NULL) ||
+	    pcf_util_grow((void **)&diags->items, &diags->capacity, diags->count,
+	                  sizeof(*diags->items)) < 0) {
 		free(message);
 		free(file_copy);
 		return;

@@ -19,6 +19,8 @@
 
 #include <pcf/error.h>
 
+#include "src/common/util.h"
+
 static const char *const default_files[] = {"pcf.yml", "pcf.yaml", "pcf.json"};
 
 static int has_suffix(const char *name, const char *suffix)
@@ -49,16 +51,9 @@ static int list_push(struct list *l, char *item)
 {
 	if (item == NULL)
 		return PCF_ENOMEM;
-	if (l->count == l->capacity) {
-		size_t capacity = l->capacity ? l->capacity * 2 : 8;
-		char **items = realloc(l->items, capacity * sizeof(*items));
-
-		if (items == NULL) {
-			free(item);
-			return PCF_ENOMEM;
-		}
-		l->items = items;
-		l->capacity = capacity;
+	if (pcf_util_grow((void **)&l->items, &l->capacity, l->count, sizeof(*l->items)) < 0) {
+		free(item);
+		return PCF_ENOMEM;
 	}
 	l->items[l->count++] = item;
 	return 0;

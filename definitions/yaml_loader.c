@@ -31,6 +31,8 @@
 #include "strmap.h"
 #include "yaml_text.h"
 
+#include "src/common/util.h"
+
 struct frame {
 	cJSON *node; /* the open sequence or mapping */
 	char *key;   /* pending key of a mapping; NULL when a key comes next */
@@ -121,15 +123,9 @@ static void anchor_remember(struct loader *l, const char *name, const cJSON *nod
 {
 	struct anchor *a;
 
-	if (l->anchor_count == l->anchor_capacity) {
-		size_t capacity = l->anchor_capacity ? l->anchor_capacity * 2 : 8;
-		struct anchor **grown = realloc(l->anchors, capacity * sizeof(*grown));
-
-		if (grown == NULL)
-			return out_of_memory(l);
-		l->anchors = grown;
-		l->anchor_capacity = capacity;
-	}
+	if (pcf_util_grow((void **)&l->anchors, &l->anchor_capacity, l->anchor_count,
+	                  sizeof(*l->anchors)) < 0)
+		return out_of_memory(l);
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return out_of_memory(l);
 	a->name = strdup(name);
@@ -483,15 +479,8 @@ static void on_document_end(struct loader *l)
 	anchors_clear(l);
 	if (l->root == NULL)
 		return;
-	if (d->count == d->capacity) {
-		size_t capacity = d->capacity ? d->capacity * 2 : 4;
-		cJSON **roots = realloc(d->roots, capacity * sizeof(*roots));
-
-		if (roots == NULL)
-			return out_of_memory(l);
-		d->roots = roots;
-		d->capacity = capacity;
-	}
+	if (pcf_util_grow((void **)&d->roots, &d->capacity, d->count, sizeof(*d->roots)) < 0)
+		return out_of_memory(l);
 	/* An empty document ("---" alone) is a null scalar: nothing to keep. */
 	if (cJSON_IsNull(l->root))
 		cJSON_Delete(l->root);

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/common/util.h"
+
 typedef struct region_client {
 	char *region; /* NULL: the default region */
 	pcf_ddb *db;
@@ -87,14 +89,8 @@ static int add_client(pcf_ddb **out, pcf_services *s, const char *region, pcf_er
 	region_client entry = {NULL, NULL};
 	int rc;
 
-	if (s->count == s->capacity) {
-		size_t cap = s->capacity ? s->capacity * 2 : 4;
-		region_client *bigger = realloc(s->clients, cap * sizeof(*bigger));
-		if (bigger == NULL)
-			return pcf_error_set(err, PCF_ENOMEM, "out of memory");
-		s->clients = bigger;
-		s->capacity = cap;
-	}
+	if (pcf_util_grow((void **)&s->clients, &s->capacity, s->count, sizeof(*s->clients)) < 0)
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	if (region != NULL && (entry.region = strdup(region)) == NULL)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	if (region != NULL)

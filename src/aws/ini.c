@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/common/util.h"
+
 struct entry {
 	char *section;
 	char *key; /* NULL: a bare section header */
@@ -41,14 +43,8 @@ static char *trimmed_copy(const char *start, const char *end)
 
 static int add_entry(pcf_aws_ini *ini, const char *section, char *key, char *value)
 {
-	if (ini->count == ini->cap) {
-		size_t cap = ini->cap ? ini->cap * 2 : 16;
-		struct entry *grown = realloc(ini->entries, cap * sizeof(*grown));
-		if (!grown)
-			goto fail;
-		ini->entries = grown;
-		ini->cap = cap;
-	}
+	if (pcf_util_grow((void **)&ini->entries, &ini->cap, ini->count, sizeof(*ini->entries)) < 0)
+		goto fail;
 	ini->entries[ini->count].section = strdup(section);
 	if (!ini->entries[ini->count].section)
 		goto fail;

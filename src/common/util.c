@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <pcf/error.h>
+
 int64_t pcf_util_now_ms(void)
 {
 	struct timespec ts;
@@ -38,6 +40,21 @@ void pcf_util_sleep_ms(long ms)
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+int pcf_util_grow(void **items, size_t *capacity, size_t count, size_t item_size)
+{
+	size_t n;
+	void *grown;
+
+	if (count < *capacity)
+		return 0;
+	n = *capacity ? *capacity * 2 : 8;
+	if ((grown = realloc(*items, n * item_size)) == NULL)
+		return PCF_ENOMEM;
+	*items = grown;
+	*capacity = n;
+	return 0;
 }
 
 const char *pcf_util_getenv(const char *name)

@@ -1,9 +1,9 @@
 /*
  * Small helpers every layer needs and none should own: the monotonic
- * clock, a sleep that survives signals, the environment, formatting into a new string, reading a
- * string member of a JSON object, and comparing JSON lists and objects under a caller's notion of
- * equal values (the engine's diff and the table planner differ there). Internal to libpcf (not
- * installed); the engine's replaceable pcf_clock is built on these.
+ * clock, a sleep that survives signals, growing arrays, the environment, formatting into a new
+ * string, reading a string member of a JSON object, and comparing JSON lists and objects under a
+ * caller's notion of equal values (the engine's diff and the table planner differ there). Internal
+ * to libpcf (not installed); the engine's replaceable pcf_clock is built on these.
  */
 #ifndef PCF_COMMON_UTIL_H
 #define PCF_COMMON_UTIL_H
@@ -22,6 +22,13 @@ uint64_t pcf_util_now_us(void);
 
 /* Sleeps ms milliseconds, resuming after signals; ms <= 0 returns at once. */
 void pcf_util_sleep_ms(long ms);
+
+/*
+ * Makes room for one more item in the array *items of count used and
+ * *capacity allocated items of item_size bytes, doubling (from 8) when
+ * full. 0, or PCF_ENOMEM with *items and *capacity unchanged.
+ */
+int pcf_util_grow(void **items, size_t *capacity, size_t count, size_t item_size);
 
 /* The value of environment variable name when it is set and not empty, else NULL. */
 const char *pcf_util_getenv(const char *name);
