@@ -7,9 +7,10 @@
  */
 #include "client.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "src/common/util.h"
 
 static char *dup_or(const char *value, const char *fallback)
 {
@@ -18,21 +19,18 @@ static char *dup_or(const char *value, const char *fallback)
 
 static int max_connections(int *out, int configured, pcf_error *err)
 {
-	const char *v = getenv("DYNAMODB_MAX_CLIENTS");
-	char *end;
+	const char *v = pcf_util_getenv("DYNAMODB_MAX_CLIENTS");
 	long n;
 
 	if (configured > 0) {
 		*out = configured;
 		return 0;
 	}
-	if (!v || !*v) {
+	if (!v) {
 		*out = 100;
 		return 0;
 	}
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || *end || n < 1 || n > 10000)
+	if (pcf_util_parse_long(&n, v, 1, 10000) < 0)
 		return pcf_error_set(err, PCF_ECONFIG,
 		                     "DYNAMODB_MAX_CLIENTS=\"%s\" is not a number from 1 to 10000",
 		                     v);

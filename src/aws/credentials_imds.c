@@ -23,6 +23,8 @@
 
 #include "src/common/buf.h"
 
+#include "src/common/util.h"
+
 #define IMDS_DEFAULT    "http://169.254.169.254"
 #define IMDS_TIMEOUT_MS 1000
 #define CREDS_PATH      "/latest/meta-data/iam/security-credentials/"
@@ -30,17 +32,17 @@
 /* AWS_METADATA_SERVICE_TIMEOUT (seconds) and _NUM_ATTEMPTS, as botocore reads them. */
 static void imds_limits(long *timeout_ms, int *attempts)
 {
-	const char *t = getenv("AWS_METADATA_SERVICE_TIMEOUT");
-	const char *a = getenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS");
+	const char *t = pcf_util_getenv("AWS_METADATA_SERVICE_TIMEOUT");
+	const char *a = pcf_util_getenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS");
 	char *end;
 	double seconds;
 	long n;
 
 	*timeout_ms = IMDS_TIMEOUT_MS;
 	*attempts = 1;
-	if (t && *t && (seconds = strtod(t, &end)) > 0 && *end == '\0' && seconds <= 60)
+	if (t && (seconds = strtod(t, &end)) > 0 && *end == '\0' && seconds <= 60)
 		*timeout_ms = (long)(seconds * 1000);
-	if (a && *a && (n = strtol(a, &end, 10)) > 0 && *end == '\0' && n <= 10)
+	if (a && pcf_util_parse_long(&n, a, 1, 10) == 0)
 		*attempts = (int)n;
 }
 

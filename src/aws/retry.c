@@ -7,7 +7,6 @@
  */
 #include "retry.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,41 +14,30 @@
 
 #include <openssl/rand.h>
 
-static int parse_positive(int *out, const char *text)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno || end == text || *end || v < 0 || v > 1000)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
+#include "src/common/util.h"
 
 int pcf_aws_retry_max_attempts(int *out, int configured, pcf_error *err)
 {
 	const char *v;
-	int n;
+	long n;
 
 	if (configured > 0) {
 		*out = configured;
 		return 0;
 	}
-	if ((v = getenv("AWS_MAX_ATTEMPTS")) && *v) {
-		if (parse_positive(&n, v) < 0 || n < 1)
+	if ((v = pcf_util_getenv("AWS_MAX_ATTEMPTS")) != NULL) {
+		if (pcf_util_parse_long(&n, v, 1, 1000) < 0)
 			return pcf_error_set(err, PCF_ECONFIG,
 			                     "AWS_MAX_ATTEMPTS=\"%s\" is not a positive integer",
 			                     v);
-		*out = n;
+		*out = (int)n;
 		return 0;
 	}
-	if ((v = getenv("DYNAMODB_MAX_RETRIES")) && *v) {
-		if (parse_positive(&n, v) < 0)
+	if ((v = pcf_util_getenv("DYNAMODB_MAX_RETRIES")) != NULL) {
+		if (pcf_util_parse_long(&n, v, 0, 1000) < 0)
 			return pcf_error_set(err, PCF_ECONFIG,
 			                     "DYNAMODB_MAX_RETRIES=\"%s\" is not a number >= 0", v);
-		*out = n + 1;
+		*out = (int)n + 1;
 		return 0;
 	}
 	*out = PCF_AWS_RETRY_DEFAULT_ATTEMPTS;

@@ -65,6 +65,19 @@ const char *pcf_util_getenv(const char *name)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
+int pcf_util_parse_long(long *out, const char *text, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 size_t pcf_util_hash_str(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;

@@ -33,6 +33,13 @@ int pcf_util_grow(void **items, size_t *capacity, size_t count, size_t item_size
 /* The value of environment variable name when it is set and not empty, else NULL. */
 const char *pcf_util_getenv(const char *name);
 
+/*
+ * Reads text as a whole decimal integer from min to max into *out. 0, or
+ * -1 (*out unchanged) for empty text, trailing characters, or a value out
+ * of range.
+ */
+int pcf_util_parse_long(long *out, const char *text, long min, long max);
+
 /* FNV-1a of the NUL-terminated s: cheap and well spread for hash tables. */
 size_t pcf_util_hash_str(const char *s);
 
