@@ -12,6 +12,7 @@
  * a sane context; each message names the option and what was wrong.
  */
 #include "src/cli/cli.h"
+#include "src/common/util.h"
 
 #include <errno.h>
 #include <math.h>
@@ -74,12 +75,9 @@ static int parse_timeout(const pcf_cli_context *ctx, const char *text, long *out
 
 static int parse_parallel(const pcf_cli_context *ctx, const char *text, int *out)
 {
-	char *end = NULL;
 	long n;
 
-	errno = 0;
-	n = strtol(text, &end, 10);
-	if (errno || end == text || *end || n < 1 || n > MAX_PARALLEL) {
+	if (pcf_util_parse_long(&n, text, 1, MAX_PARALLEL) != 0) {
 		say(ctx, "--parallel: expected a whole number from 1 to %d, found '%s'",
 		    MAX_PARALLEL, text);
 		return PCF_EINVAL;

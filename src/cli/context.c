@@ -9,6 +9,7 @@
  * order for the CLI and for C programs linking libpcf.
  */
 #include "src/cli/cli.h"
+#include "src/common/util.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -136,12 +137,7 @@ int pcf_cli_ddb_new(pcf_ddb **out, const pcf_cli_context *ctx, const char *regio
 
 const char *pcf_cli_table_name(const pcf_particle_def *def)
 {
-	const cJSON *name;
-
-	if (!def || !def->aws_resource)
-		return NULL;
-	name = cJSON_GetObjectItemCaseSensitive(def->aws_resource, "TableName");
-	return cJSON_IsString(name) ? name->valuestring : NULL;
+	return def ? pcf_util_json_str(def->aws_resource, "TableName") : NULL;
 }
 
 static void vprint_message(const pcf_cli_context *ctx, const char *fmt, va_list ap)
