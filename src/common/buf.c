@@ -95,6 +95,8 @@ char *pcf_buf_detach(pcf_buf *buf)
 	}
 	if (reserve(buf, 0) < 0)
 		return NULL;
+	/* A buffer nothing was appended to has fresh, unterminated memory. */
+	buf->data[buf->len] = '\0';
 	out = buf->data;
 	buf->data = NULL;
 	buf->len = buf->cap = 0;
