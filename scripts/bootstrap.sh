@@ -21,7 +21,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libcriterion-dev
   default-jre-headless nodejs npm
   python3 python3-boto3
-  valgrind clang libclang-rt-14-dev
+  valgrind clang clang-format libclang-rt-14-dev
   openssl
 )
 

@@ -46,6 +46,12 @@ run_tests() {
   fi
 }
 
+step "format: every C file as .clang-format says"
+if ! git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror; then
+  echo "format check failed: run clang-format -i on the files above" >&2
+  exit 1
+fi
+
 build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 run_tests build
 step "valgrind: unit tests leak-free"

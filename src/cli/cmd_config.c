@@ -30,10 +30,10 @@
 /* The command's words, once options are taken out. */
 struct config_args {
 	const char *sub;
-	const char *particle;   /* --particle */
-	const char *table;      /* --table */
-	int json_values;        /* --json */
-	const char **operands;  /* heap array of borrowed strings */
+	const char *particle;  /* --particle */
+	const char *table;     /* --table */
+	int json_values;       /* --json */
+	const char **operands; /* heap array of borrowed strings */
 	int count;
 };
 
@@ -67,7 +67,8 @@ static int parse_args(struct config_args *a, const pcf_cli_context *ctx, int arg
 		if (!options_done) {
 			took = pcf_cli_take_option(ctx, "--particle", &i, argc, argv, &a->particle);
 			if (took == 0)
-				took = pcf_cli_take_option(ctx, "--table", &i, argc, argv, &a->table);
+				took =
+				    pcf_cli_take_option(ctx, "--table", &i, argc, argv, &a->table);
 			if (took < 0)
 				return PCF_CLI_EXIT_ERROR;
 			if (took > 0)
@@ -84,7 +85,7 @@ static int parse_args(struct config_args *a, const pcf_cli_context *ctx, int arg
 
 /* The only config-store particle, or the one --particle names. */
 static int pick_particle(const pcf_particle_def **out, const pcf_cli_context *ctx,
-			 const pcf_definitions *defs, const char *selector)
+                         const pcf_definitions *defs, const char *selector)
 {
 	const pcf_particle_def *found = NULL;
 	size_t n = 0;
@@ -93,10 +94,10 @@ static int pick_particle(const pcf_particle_def **out, const pcf_cli_context *ct
 		found = pcf_definitions_find(defs, selector);
 		if (!found)
 			return pcf_cli_fail(ctx, "no particle named '%s' in the definitions",
-					    selector);
+			                    selector);
 		if (strcmp(found->flavor, CONFIG_FLAVOR) != 0)
 			return pcf_cli_fail(ctx, "particle '%s' is a %s, not a %s", selector,
-					    found->flavor, CONFIG_FLAVOR);
+			                    found->flavor, CONFIG_FLAVOR);
 		*out = found;
 		return PCF_CLI_EXIT_OK;
 	}
@@ -107,13 +108,15 @@ static int pick_particle(const pcf_particle_def **out, const pcf_cli_context *ct
 		}
 	}
 	if (n == 0)
-		return pcf_cli_fail(ctx, "the definitions hold no %s particle; name a table with "
-					 "--table NAME",
-				    CONFIG_FLAVOR);
+		return pcf_cli_fail(ctx,
+		                    "the definitions hold no %s particle; name a table with "
+		                    "--table NAME",
+		                    CONFIG_FLAVOR);
 	if (n > 1)
-		return pcf_cli_fail(ctx, "the definitions hold %zu %s particles; pick one with "
-					 "--particle NAME",
-				    n, CONFIG_FLAVOR);
+		return pcf_cli_fail(ctx,
+		                    "the definitions hold %zu %s particles; pick one with "
+		                    "--particle NAME",
+		                    n, CONFIG_FLAVOR);
 	*out = found;
 	return PCF_CLI_EXIT_OK;
 }
@@ -133,7 +136,7 @@ static void target_close(struct config_target *t)
 
 /* Finds the table and makes a client for its region. Returns an exit status. */
 static int target_open(struct config_target *t, const pcf_cli_context *ctx,
-		       const struct config_args *a)
+                       const struct config_args *a)
 {
 	const pcf_particle_def *def = NULL;
 	pcf_error err = PCF_ERROR_INIT;
@@ -164,17 +167,17 @@ fail:
 
 /* Reports a failed table check (missing table, MisconfiguredSchema). */
 static int table_error(const pcf_cli_context *ctx, const struct config_target *t,
-		       const pcf_error *err)
+                       const pcf_error *err)
 {
 	if (err->code == PCF_ERESOURCE_NOT_FOUND)
 		return pcf_cli_error(ctx, err, "table %s does not exist (pcf apply creates it)",
-				     t->table.name);
+		                     t->table.name);
 	return pcf_cli_error(ctx, err, "table %s", t->table.name);
 }
 
 /* Opens STORE on the target in direct mode: consistent reads, no snapshot. */
 static int store_open(pcf_config_store **out, const pcf_cli_context *ctx,
-		      const struct config_target *t, const char *store)
+                      const struct config_target *t, const char *store)
 {
 	pcf_config_store_options o = PCF_CONFIG_STORE_OPTIONS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
@@ -184,7 +187,7 @@ static int store_open(pcf_config_store **out, const pcf_cli_context *ctx,
 	o.create_table = 0;
 	if (pcf_config_store_open(out, t->db, &o, &err) != 0)
 		return err.code == PCF_EINVAL ? pcf_cli_error(ctx, &err, "store %s", store)
-					      : table_error(ctx, t, &err);
+		                              : table_error(ctx, t, &err);
 	return PCF_CLI_EXIT_OK;
 }
 
@@ -202,13 +205,12 @@ static void print_pair(const pcf_cli_context *ctx, const cJSON *value)
 static void print_option_text(const pcf_cli_context *ctx, const cJSON *data)
 {
 	const cJSON *v;
-	cJSON_ArrayForEach(v, data)
-		print_pair(ctx, v);
+	cJSON_ArrayForEach(v, data) print_pair(ctx, v);
 }
 
 /* Prints doc (taken) as JSON, or as text with print_text. */
-static int emit(const pcf_cli_context *ctx, cJSON *doc, void (*print_text)(const pcf_cli_context *,
-									       const cJSON *))
+static int emit(const pcf_cli_context *ctx, cJSON *doc,
+                void (*print_text)(const pcf_cli_context *, const cJSON *))
 {
 	if (ctx->format == PCF_CLI_FORMAT_JSON) {
 		if (pcf_cli_json_emit_take(ctx, doc) != 0)
@@ -236,13 +238,12 @@ static void print_store_text(const pcf_cli_context *ctx, const cJSON *options)
 static void print_list_text(const pcf_cli_context *ctx, const cJSON *stores)
 {
 	const cJSON *store, *name;
-	cJSON_ArrayForEach(store, stores)
-		cJSON_ArrayForEach(name, store)
-			fprintf(ctx->out, "%s\t%s\n", store->string, name->valuestring);
+	cJSON_ArrayForEach(store, stores) cJSON_ArrayForEach(name, store)
+	    fprintf(ctx->out, "%s\t%s\n", store->string, name->valuestring);
 }
 
 static int cmd_set(const pcf_cli_context *ctx, const struct config_target *t,
-		   const struct config_args *a)
+                   const struct config_args *a)
 {
 	pcf_config_store *store = NULL;
 	pcf_error err = PCF_ERROR_INIT;
@@ -250,7 +251,7 @@ static int cmd_set(const pcf_cli_context *ctx, const struct config_target *t,
 	int rc;
 
 	if (pcf_config_parse_assignments(&data, a->operands + 2, (size_t)(a->count - 2),
-					 a->json_values, &err) != 0)
+	                                 a->json_values, &err) != 0)
 		return pcf_cli_error(ctx, &err, NULL);
 	if ((rc = store_open(&store, ctx, t, a->operands[0])) != PCF_CLI_EXIT_OK)
 		goto out;
@@ -269,7 +270,7 @@ out:
 }
 
 static int cmd_get(const pcf_cli_context *ctx, const struct config_target *t,
-		   const struct config_args *a)
+                   const struct config_args *a)
 {
 	pcf_config_store *store = NULL;
 	pcf_error err = PCF_ERROR_INIT;
@@ -283,7 +284,7 @@ static int cmd_get(const pcf_cli_context *ctx, const struct config_target *t,
 			rc = pcf_cli_fail(ctx, "%s", err.message);
 		else if (err.code != 0)
 			rc = pcf_cli_error(ctx, &err, "reading %s/%s", a->operands[0],
-					   a->operands[1]);
+			                   a->operands[1]);
 		else
 			rc = emit(ctx, doc, print_option_text);
 	} else {
@@ -314,13 +315,13 @@ static cJSON *option_names(const cJSON *grouped, const char *only_store)
 			return NULL;
 		}
 		cJSON_ArrayForEach(option, store)
-			cJSON_AddItemToArray(names, cJSON_CreateString(option->string));
+		    cJSON_AddItemToArray(names, cJSON_CreateString(option->string));
 	}
 	return doc;
 }
 
 static int cmd_list(const pcf_cli_context *ctx, const struct config_target *t,
-		    const struct config_args *a)
+                    const struct config_args *a)
 {
 	pcf_error err = PCF_ERROR_INIT;
 	cJSON *grouped = NULL, *doc;
@@ -338,7 +339,7 @@ static int cmd_list(const pcf_cli_context *ctx, const struct config_target *t,
 }
 
 static int cmd_delete(const pcf_cli_context *ctx, const struct config_target *t,
-		      const struct config_args *a)
+                      const struct config_args *a)
 {
 	pcf_config_store *store = NULL;
 	pcf_error err = PCF_ERROR_INIT;
@@ -350,8 +351,7 @@ static int cmd_delete(const pcf_cli_context *ctx, const struct config_target *t,
 	if (pcf_config_store_delete(&old, store, a->operands[1], &err) != 0)
 		rc = pcf_cli_error(ctx, &err, "deleting %s/%s", a->operands[0], a->operands[1]);
 	else if (!old)
-		rc = pcf_cli_fail(ctx, "store %s has no option %s", a->operands[0],
-				  a->operands[1]);
+		rc = pcf_cli_fail(ctx, "store %s has no option %s", a->operands[0], a->operands[1]);
 	else if (ctx->format == PCF_CLI_FORMAT_JSON) {
 		rc = emit(ctx, old, NULL);
 		old = NULL;
@@ -368,12 +368,12 @@ static const struct config_sub {
 	int max_operands;
 	const char *usage;
 	int (*fn)(const pcf_cli_context *, const struct config_target *,
-		  const struct config_args *);
+	          const struct config_args *);
 } subs[] = {
-	{"set", 2, -1, "set STORE OPTION KEY=VALUE... [--json]", cmd_set},
-	{"get", 1, 2, "get STORE [OPTION]", cmd_get},
-	{"list", 0, 1, "list [STORE]", cmd_list},
-	{"delete", 2, 2, "delete STORE OPTION", cmd_delete},
+    {"set", 2, -1, "set STORE OPTION KEY=VALUE... [--json]", cmd_set},
+    {"get", 1, 2, "get STORE [OPTION]", cmd_get},
+    {"list", 0, 1, "list [STORE]", cmd_list},
+    {"delete", 2, 2, "delete STORE OPTION", cmd_delete},
 };
 
 int pcf_cli_config(const pcf_cli_context *ctx, int argc, char **argv)
@@ -389,12 +389,14 @@ int pcf_cli_config(const pcf_cli_context *ctx, int argc, char **argv)
 		if (strcmp(a.sub, subs[i].name) == 0)
 			sub = &subs[i];
 	if (!sub) {
-		rc = pcf_cli_usage_error(ctx, "unknown config command '%s'; expected set, get, "
-					      "list or delete",
-					 a.sub);
+		rc = pcf_cli_usage_error(ctx,
+		                         "unknown config command '%s'; expected set, get, "
+		                         "list or delete",
+		                         a.sub);
 		goto out;
 	}
-	if (a.count < sub->min_operands || (sub->max_operands >= 0 && a.count > sub->max_operands)) {
+	if (a.count < sub->min_operands ||
+	    (sub->max_operands >= 0 && a.count > sub->max_operands)) {
 		rc = pcf_cli_usage_error(ctx, "usage: pcf config %s", sub->usage);
 		goto out;
 	}
