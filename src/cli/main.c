@@ -22,14 +22,18 @@ static const char global_help[] =
     "global options (before or after the command):\n"
     "  -f, --file PATH      definitions file or directory, repeatable\n"
     "                       (default ./pcf.yml, ./pcf.yaml or ./pcf.json)\n"
-    "  --endpoint URL       DynamoDB endpoint (else AWS_ENDPOINT_URL_DYNAMODB,\n"
-    "                       AWS_ENDPOINT_URL, DYNAMODB_ENDPOINT)\n"
-    "  --region R           region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's)\n"
-    "  --profile P          shared config profile (else AWS_PROFILE, else default)\n"
-    "  -o, --output FORMAT  text (default) or json: one JSON document on stdout\n"
-    "  -t, --timeout SECONDS  how long waits may take in all (default 1800)\n"
+    "  --endpoint URL       DynamoDB endpoint, http(s)://HOST[:PORT] (else\n"
+    "                       AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, DYNAMODB_ENDPOINT)\n"
+    "  --region R           region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's;\n"
+    "                       with an endpoint and none of them: us-east-1, said on stderr)\n"
+    "  --profile P          shared config profile: its keys (environment keys are then\n"
+    "                       skipped) and region (else AWS_PROFILE, else default)\n"
+    "  -o, --output FORMAT  text (default) or json: one JSON document on stdout, errors\n"
+    "                       included ({\"command\",\"error\",\"problems\"} when no report)\n"
+    "  -t, --timeout SECS   how long waits may take in all, in seconds (default 1800)\n"
     "  --parallel N         particles converged at once (default 8)\n"
-    "  -v, -vv | -q         debug, trace logs on stderr (secrets redacted) | quiet\n"
+    "  -v, -vv | -q         -v: debug logs, one line per request; -vv: also request and\n"
+    "                       response bodies (secrets masked) | -q: quiet\n"
     "  --yes                allow deleting tables\n"
     "  --allow-replace      allow replacing tables whose key schema or LSIs changed\n"
     "                       (needs --yes too)\n"
@@ -140,8 +144,10 @@ static const char config_help[] =
     "null null, the rest strings; with --json each VALUE is JSON text.\n"
     "`get STORE OPTION -o json` prints the option's\n"
     "data as a JSON object; `get STORE -o json` prints {\"option\": {...}, ...}.\n"
+    "A store exists while it holds an option: get and list of a STORE with none\n"
+    "are errors.\n"
     "\n"
-    "exit status: 0 done, 1 error\n";
+    "exit status: 0 done, 1 error (a table, store or option that does not exist)\n";
 
 static const char *const apply_options[] = {"--state", "-s", NULL};
 static const char *const item_options[] = {"--key", "--item", NULL};
