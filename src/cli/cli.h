@@ -45,6 +45,7 @@ typedef struct pcf_cli_record {
 	int json_emitted; /* a document went to ctx->out */
 	char code[40];    /* the first error's code name, e.g. "USAGE", "CONNECT" */
 	char *message;    /* the first error message printed (heap) */
+	pcf_error detail; /* that error's detail when it came from pcf_cli_error */
 	cJSON *problems;  /* definition problems as JSON, or NULL */
 } pcf_cli_record;
 
@@ -222,6 +223,12 @@ char *pcf_cli_json_format(const cJSON *doc);
  */
 cJSON *pcf_cli_problems_json(const pcf_diags *diags);
 
+/*
+ * The error object of the JSON documents: {code, message} and, when the
+ * service answered, aws_type, http_status, request_id. A new tree.
+ */
+cJSON *pcf_cli_error_json(const pcf_error *err);
+
 /* Records the first error of the run (code: a pcf_error_code_name, or "USAGE"). */
 void pcf_cli_record_message(const pcf_cli_context *ctx, const char *code, const char *message);
 /* Records definition problems for the error document. */
@@ -230,7 +237,8 @@ void pcf_cli_record_cleanup(pcf_cli_record *record);
 
 /*
  * After the command: with -o json and no document printed yet, prints
- * {"command", "error": {"code","message"}, "problems"} from ctx->record.
+ * {"command", "error": {...}, "problems"} from ctx->record, the error
+ * object shaped as pcf_cli_error_json.
  * Returns exit_code (or 1 when that document could not be written).
  */
 int pcf_cli_json_finish(const pcf_cli_context *ctx, int exit_code);

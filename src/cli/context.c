@@ -186,6 +186,8 @@ int pcf_cli_error(const pcf_cli_context *ctx, const pcf_error *err, const char *
 		if (details)
 			pcf_buf_putc(&b, ']');
 	}
+	if (ctx->record && !ctx->record->message && err)
+		ctx->record->detail = *err;
 	print_message(ctx, err && err->code ? pcf_error_code_name(err->code) : "ERROR",
 	              pcf_buf_failed(&b) ? NULL : b.data);
 	pcf_buf_cleanup(&b);

@@ -98,7 +98,7 @@ static int has_error(const pcf_particle_report *p)
 	       p->outcome == PCF_OUTCOME_REFUSED || p->outcome == PCF_OUTCOME_SKIPPED;
 }
 
-static cJSON *error_json(const pcf_error *err)
+cJSON *pcf_cli_error_json(const pcf_error *err)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -234,7 +234,7 @@ static cJSON *particle_json(const pcf_particle_report *p, pcf_cli_report_kind ki
 		cJSON_AddNumberToObject(o, "elapsed_ms", (double)p->elapsed_ms);
 	}
 	if (has_error(p) || p->error.code)
-		cJSON_AddItemToObject(o, "error", error_json(&p->error));
+		cJSON_AddItemToObject(o, "error", pcf_cli_error_json(&p->error));
 	return o;
 }
 

@@ -163,11 +163,15 @@ int pcf_cli_json_finish(const pcf_cli_context *ctx, int exit_code)
 		return PCF_CLI_EXIT_ERROR;
 	cJSON_AddStringToObject(doc, "command", ctx->command ? ctx->command : "");
 	if (exit_code != PCF_CLI_EXIT_OK || r->message) {
-		error = cJSON_AddObjectToObject(doc, "error");
+		/* The same object as a particle's error; the message is the whole line. */
+		error = pcf_cli_error_json(&r->detail);
 		if (error) {
-			cJSON_AddStringToObject(error, "code", r->code[0] ? r->code : "ERROR");
-			cJSON_AddStringToObject(error, "message",
-			                        r->message ? r->message : "failed");
+			cJSON_ReplaceItemInObject(
+			    error, "code", cJSON_CreateString(r->code[0] ? r->code : "ERROR"));
+			cJSON_ReplaceItemInObject(
+			    error, "message",
+			    cJSON_CreateString(r->message ? r->message : "failed"));
+			cJSON_AddItemToObject(doc, "error", error);
 		}
 	}
 	if (r->problems) {
