@@ -161,7 +161,11 @@ int pcf_cli_json_finish(const pcf_cli_context *ctx, int exit_code)
 	doc = cJSON_CreateObject();
 	if (!doc)
 		return PCF_CLI_EXIT_ERROR;
-	cJSON_AddStringToObject(doc, "command", ctx->command ? ctx->command : "");
+	/* null when the words did not get as far as a command. */
+	if (ctx->command)
+		cJSON_AddStringToObject(doc, "command", ctx->command);
+	else
+		cJSON_AddNullToObject(doc, "command");
 	if (exit_code != PCF_CLI_EXIT_OK || r->message) {
 		/* The same object as a particle's error; the message is the whole line. */
 		error = pcf_cli_error_json(&r->detail);

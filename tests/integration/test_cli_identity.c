@@ -184,6 +184,7 @@ Test(cli_identity, json_output_is_one_document_in_every_case)
 	const char *connection[] = {"-o",     "json", "--endpoint", "http://127.0.0.1:1",
 	                            "tables", NULL};
 	const char *usage[] = {"-o", "json", "plan", "--bogus", NULL};
+	const char *global_usage[] = {"-o", "json", "plan", "--timeout", "soon", NULL};
 	const char *profile[] = {"-o",     "json",       "--profile",
 	                         "nosuch", "--endpoint", pcf_fake_server_url(fake),
 	                         "tables", NULL};
@@ -204,6 +205,7 @@ Test(cli_identity, json_output_is_one_document_in_every_case)
 	cJSON_Delete(doc);
 	cJSON_Delete(expect_error_document(connection, 1, "CONNECT"));
 	cJSON_Delete(expect_error_document(usage, 1, "USAGE"));
+	cJSON_Delete(expect_error_document(global_usage, 1, "USAGE"));
 	cJSON_Delete(expect_error_document(profile, 1, "CONFIG"));
 
 	cli_expect(&r, 0, tables);
