@@ -59,9 +59,18 @@ static int resolve_settings(pcf_aws_client *c, const pcf_aws_options *o, pcf_err
 	rc = pcf_aws_resolve_endpoint(&c->endpoint, o->endpoint, c->service, c->region, err);
 	if (rc < 0)
 		return rc;
-	/* A local server needs some region to sign with; any will do. */
-	if (!c->region && !(c->region = strdup("us-east-1")))
-		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	/*
+	 * A local server needs some region to sign with; any will do. Said at
+	 * warning level, so that nobody takes a remote endpoint's signing region
+	 * for granted: this runs once per client, and a program has one client
+	 * per region.
+	 */
+	if (!c->region) {
+		if (!(c->region = strdup("us-east-1")))
+			return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+		pcf_log(&o->logger, PCF_LOG_WARN,
+		        "no region set; signing for us-east-1 (set --region or AWS_REGION)");
+	}
 	if ((rc = pcf_aws_retry_max_attempts(&c->retry.max_attempts, o->max_attempts, err)) < 0)
 		return rc;
 	return max_connections(&c->max_connections, o->max_connections, err);

@@ -6,6 +6,12 @@
  * so that a user with no working source sees everything pcf looked at. A
  * source that is configured but broken ends the search, as in the SDKs.
  *
+ * A profile named explicitly (--profile, pcf_aws_options.profile) drops the
+ * two environment sources, as botocore and the AWS CLI do: `--profile dev`
+ * must sign with dev's keys even when AWS_ACCESS_KEY_ID is set for
+ * something else. AWS_PROFILE alone is not explicit there, so environment
+ * keys still come first with it.
+ *
  * The cache holds one set of credentials behind a mutex. Resolution happens
  * under the lock so that many threads starting together cause one lookup
  * (one IMDS or STS call), not one each.
@@ -22,14 +28,15 @@
 struct source {
 	const char *name;
 	pcf_aws_credentials_source_fn fn;
+	int from_environment; /* skipped when a profile is named explicitly */
 };
 
 static const struct source chain[] = {
-    {"environment", pcf_aws_credentials_from_env},
-    {"web identity", pcf_aws_credentials_from_web_identity},
-    {"shared config files", pcf_aws_credentials_from_profile},
-    {"container", pcf_aws_credentials_from_container},
-    {"instance metadata", pcf_aws_credentials_from_imds},
+    {"environment", pcf_aws_credentials_from_env, 1},
+    {"web identity", pcf_aws_credentials_from_web_identity, 1},
+    {"shared config files", pcf_aws_credentials_from_profile, 0},
+    {"container", pcf_aws_credentials_from_container, 0},
+    {"instance metadata", pcf_aws_credentials_from_imds, 0},
 };
 
 int pcf_aws_credentials_chain_resolve(pcf_aws_credentials *out,
@@ -39,7 +46,11 @@ int pcf_aws_credentials_chain_resolve(pcf_aws_credentials *out,
 	pcf_error e = PCF_ERROR_INIT;
 	int rc = PCF_ECREDENTIALS;
 
+	int explicit_profile = ctx->profile && *ctx->profile;
+
 	for (size_t i = 0; i < sizeof(chain) / sizeof(chain[0]); i++) {
+		if (explicit_profile && chain[i].from_environment)
+			continue;
 		pcf_error_clear(&e);
 		rc = chain[i].fn(out, ctx, &e);
 		if (rc == 0) {

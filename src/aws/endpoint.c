@@ -37,27 +37,43 @@ static int copy_region(char **out, const char *region, const char *source, pcf_e
 	return *out ? 0 : pcf_error_set(err, PCF_ENOMEM, "out of memory");
 }
 
+/*
+ * A profile the user named (explicitly or through AWS_PROFILE) must exist,
+ * whatever else is set: botocore refuses it with ProfileNotFound before any
+ * request, and signing with other keys than the ones asked for is worse
+ * than stopping. A missing "default" profile only means none is configured.
+ */
+static int check_profile(const pcf_aws_config_files *files, const char *name, const char *source,
+                         pcf_error *err)
+{
+	if (!strcmp(name, "default") || pcf_aws_config_has_profile(files, name))
+		return 0;
+	return pcf_error_set(err, PCF_ECONFIG, "profile \"%s\" (from %s) not found in %s or %s",
+	                     name, source, files->credentials_path, files->config_path);
+}
+
 int pcf_aws_resolve_region(char **out, const char *explicit_region, const char *profile,
                            pcf_error *err)
 {
 	pcf_aws_config_files files;
-	const char *v;
+	const char *v, *name = profile && *profile ? profile : pcf_util_getenv("AWS_PROFILE");
+	const char *source = profile && *profile ? "--profile" : "AWS_PROFILE";
 	int rc;
 
 	*out = NULL;
+	if ((rc = pcf_aws_config_files_load(&files, err)) < 0)
+		goto out;
+	if (name && (rc = check_profile(&files, name, source, err)) < 0)
+		goto out;
 	if (explicit_region && *explicit_region)
-		return copy_region(out, explicit_region, "--region", err);
-	if ((v = pcf_util_getenv("AWS_REGION")))
-		return copy_region(out, v, "AWS_REGION", err);
-	if ((v = pcf_util_getenv("AWS_DEFAULT_REGION")))
-		return copy_region(out, v, "AWS_DEFAULT_REGION", err);
-	rc = pcf_aws_config_files_load(&files, err);
-	if (rc == 0) {
-		const char *name = profile && *profile ? profile : pcf_util_getenv("AWS_PROFILE");
-		v = pcf_aws_config_get_config(&files, name ? name : "default", "region");
-		if (v && *v)
-			rc = copy_region(out, v, files.config_path, err);
-	}
+		rc = copy_region(out, explicit_region, "--region", err);
+	else if ((v = pcf_util_getenv("AWS_REGION")))
+		rc = copy_region(out, v, "AWS_REGION", err);
+	else if ((v = pcf_util_getenv("AWS_DEFAULT_REGION")))
+		rc = copy_region(out, v, "AWS_DEFAULT_REGION", err);
+	else if ((v = pcf_aws_config_get_config(&files, name ? name : "default", "region")) && *v)
+		rc = copy_region(out, v, files.config_path, err);
+out:
 	pcf_aws_config_files_cleanup(&files);
 	return rc;
 }
@@ -81,10 +97,15 @@ static int fill_from_url(pcf_aws_endpoint *out, CURLU *u, const char *url, pcf_e
 	pcf_buf b = PCF_BUF_INIT;
 	int rc = 0;
 
-	if (!scheme || !host ||
-	    (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)) {
+	if (!scheme || (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)) {
 		rc = pcf_error_set(err, PCF_ECONFIG,
 		                   "endpoint \"%s\" must be an http:// or https:// URL", url);
+		goto out;
+	}
+	if (!host || !*host) {
+		rc = pcf_error_set(err, PCF_ECONFIG,
+		                   "endpoint \"%s\" has no host: expected %s://HOST[:PORT]", url,
+		                   scheme);
 		goto out;
 	}
 	out->https = strcasecmp(scheme, "https") == 0;
@@ -109,13 +130,32 @@ out:
 int pcf_aws_endpoint_parse(pcf_aws_endpoint *out, const char *url, pcf_error *err)
 {
 	CURLU *u = curl_url();
+	CURLUcode uc;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!u)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
-		rc = pcf_error_set(err, PCF_ECONFIG, "endpoint \"%s\" is not a valid URL", url);
+	if (!strstr(url, "://")) {
+		/* libcurl would guess http:// for "localhost:8000"; a guess is not what was meant.
+		 */
+		rc = pcf_error_set(err, PCF_ECONFIG,
+		                   "endpoint \"%s\" has no scheme: expected http://HOST[:PORT] or "
+		                   "https://HOST[:PORT]",
+		                   url);
+		goto out;
+	}
+	uc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
+	if (uc == CURLUE_NO_HOST) {
+		rc = pcf_error_set(err, PCF_ECONFIG,
+		                   "endpoint \"%s\" has no host: expected http://HOST[:PORT] or "
+		                   "https://HOST[:PORT]",
+		                   url);
+		goto out;
+	}
+	if (uc != CURLUE_OK) {
+		rc = pcf_error_set(err, PCF_ECONFIG, "endpoint \"%s\" is not a valid URL (%s)", url,
+		                   curl_url_strerror(uc));
 		goto out;
 	}
 	rc = fill_from_url(out, u, url, err);

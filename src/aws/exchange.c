@@ -74,7 +74,7 @@ static void log_redacted(const pcf_logger *logger, const char *prefix, const cha
 	if (!clean)
 		return;
 	pcf_redact(clean, size, text);
-	pcf_log(logger, PCF_LOG_DEBUG, "%s%s", prefix, clean);
+	pcf_log(logger, PCF_LOG_TRACE, "%s%s", prefix, clean);
 	free(clean);
 }
 
@@ -188,7 +188,8 @@ int pcf_aws_exchange_prepare(pcf_aws_exchange *ex, CURL *easy, pcf_error *err)
 	/* Counted only once the request can go out: a credentials failure sent nothing. */
 	ex->attempts++;
 	ex->bytes_sent += ex->len;
-	if (pcf_log_enabled(&ex->client->logger, PCF_LOG_DEBUG))
+	/* Bodies only at trace (-vv); -v gets one line per request from the report. */
+	if (pcf_log_enabled(&ex->client->logger, PCF_LOG_TRACE))
 		log_request(ex);
 	return 0;
 }

@@ -75,7 +75,7 @@ static void log_response(pcf_aws_exchange *ex, long status)
 	clean = malloc(size);
 	if (clean) {
 		pcf_redact(clean, size, b.data);
-		pcf_log(&ex->client->logger, PCF_LOG_DEBUG, "<- %s", clean);
+		pcf_log(&ex->client->logger, PCF_LOG_TRACE, "<- %s", clean);
 		free(clean);
 	}
 out:
@@ -112,7 +112,7 @@ int pcf_aws_exchange_finish(pcf_aws_exchange *ex, CURLcode result, pcf_aws_respo
 		goto verdict;
 	}
 	curl_easy_getinfo(ex->easy, CURLINFO_RESPONSE_CODE, &status);
-	if (pcf_log_enabled(&ex->client->logger, PCF_LOG_DEBUG))
+	if (pcf_log_enabled(&ex->client->logger, PCF_LOG_TRACE))
 		log_response(ex, status);
 	if ((rc = check_crc32(ex, err)) < 0)
 		goto verdict;
@@ -164,6 +164,8 @@ void pcf_aws_exchange_report(pcf_aws_exchange *ex, int rc, long http_status, pcf
 	}
 	if (rc < 0 && c->on_error && err)
 		c->on_error(ex->action, err, c->payload);
+	pcf_log(&c->logger, PCF_LOG_DEBUG, "%s HTTP %ld in %ld ms, %d attempt(s)", ex->action,
+	        http_status, (long)((pcf_util_now_us() - ex->started_us) / 1000), ex->attempts);
 	if (rc < 0 && err)
 		pcf_log(&c->logger, PCF_LOG_DEBUG, "%s failed after %d attempt(s): %s %s",
 		        ex->action, ex->attempts, pcf_error_code_name(rc), err->message);

@@ -11,6 +11,7 @@
  * are checked here (numbers in range, -o text|json) so every command sees
  * a sane context; each message names the option and what was wrong.
  */
+#include "src/aws/endpoint.h"
 #include "src/cli/cli.h"
 #include "src/common/util.h"
 
@@ -31,11 +32,14 @@ static void say(const pcf_cli_context *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("pcf: ", ctx->err);
+	char *text;
+
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	text = pcf_util_vformat(fmt, ap);
 	va_end(ap);
-	fputs("\n", ctx->err);
+	fprintf(ctx->err, "pcf: %s\n", text ? text : "out of memory");
+	pcf_cli_record_message(ctx, "USAGE", text ? text : "out of memory");
+	free(text);
 }
 
 /* Splits "--name=value" into the name length and the value; 0 when no '='. */
@@ -100,6 +104,25 @@ static int parse_format(const pcf_cli_context *ctx, const char *text, pcf_cli_fo
 	return PCF_EINVAL;
 }
 
+/*
+ * A malformed --endpoint is refused here, before definitions are read or
+ * anything is sent, with the transport's own parser so that what passes
+ * here is what the transport accepts.
+ */
+static int check_endpoint(pcf_cli_context *ctx, const char *value)
+{
+	pcf_aws_endpoint endpoint;
+	pcf_error err = PCF_ERROR_INIT;
+
+	if (pcf_aws_endpoint_parse(&endpoint, value, &err) != 0) {
+		say(ctx, "--endpoint: %s", err.message);
+		return PCF_EINVAL;
+	}
+	pcf_aws_endpoint_cleanup(&endpoint);
+	ctx->endpoint = value;
+	return 0;
+}
+
 /* Global options that are plain flags. Returns 1 when word was one. */
 static int take_flag(pcf_cli_context *ctx, pcf_cli_args *args, const char *word)
 {
@@ -148,8 +171,8 @@ static int apply_value(pcf_cli_context *ctx, const char *name, const char *value
 		return PCF_EINVAL;
 	}
 	if (!strcmp(name, "--endpoint"))
-		ctx->endpoint = value;
-	else if (!strcmp(name, "--region"))
+		return check_endpoint(ctx, value);
+	if (!strcmp(name, "--region"))
 		ctx->region = value;
 	else
 		ctx->profile = value;
@@ -169,6 +192,7 @@ static const char *value_option(const char *word, size_t len, const char **glued
 	    {"--region", "--region"},
 	    {"--profile", "--profile"},
 	    {"--timeout", "--timeout"},
+	    {"-t", "--timeout"}, /* PCF's spelling */
 	    {"--parallel", "--parallel"},
 	};
 	size_t k;
@@ -318,11 +342,13 @@ int pcf_cli_usage_error(const pcf_cli_context *ctx, const char *fmt, ...)
 {
 	va_list ap;
 	const char *cmd = ctx->command ? ctx->command : "";
+	char *text;
 
-	fprintf(ctx->err, "pcf %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	text = pcf_util_vformat(fmt, ap);
 	va_end(ap);
-	fprintf(ctx->err, "; see 'pcf %s --help'\n", cmd);
+	fprintf(ctx->err, "pcf %s: %s; see 'pcf %s --help'\n", cmd, text ? text : "", cmd);
+	pcf_cli_record_message(ctx, "USAGE", text ? text : "usage error");
+	free(text);
 	return PCF_CLI_EXIT_ERROR;
 }

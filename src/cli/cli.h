@@ -36,6 +36,19 @@ typedef enum pcf_cli_format { PCF_CLI_FORMAT_TEXT, PCF_CLI_FORMAT_JSON } pcf_cli
 /* The most -f paths accepted on one command line. */
 #define PCF_CLI_MAX_PATHS 64
 
+/*
+ * What a run printed so far, so that -o json ends with exactly one
+ * document (output_json.c). main.c owns it; commands reach it through
+ * ctx->record (NULL in unit tests that do not need it).
+ */
+typedef struct pcf_cli_record {
+	int json_emitted; /* a document went to ctx->out */
+	char code[40];    /* the first error's code name, e.g. "USAGE", "CONNECT" */
+	char *message;    /* the first error message printed (heap) */
+	pcf_error detail; /* that error's detail when it came from pcf_cli_error */
+	cJSON *problems;  /* definition problems as JSON, or NULL */
+} pcf_cli_record;
+
 typedef struct pcf_cli_context {
 	const char *paths[PCF_CLI_MAX_PATHS]; /* -f, in order; none: ./pcf.yml etc. */
 	size_t path_count;
@@ -53,6 +66,9 @@ typedef struct pcf_cli_context {
 	const char *command;   /* the command word, e.g. "plan" */
 	FILE *out;             /* results (stdout) */
 	FILE *err;             /* messages, logs, progress (stderr) */
+
+	/* What the run printed, see pcf_cli_record; may be NULL. */
+	pcf_cli_record *record;
 } pcf_cli_context;
 
 /*
@@ -194,6 +210,39 @@ const char *pcf_cli_color_code(const pcf_cli_context *ctx, pcf_cli_color c);
  */
 int pcf_cli_json_emit_take(const pcf_cli_context *ctx, cJSON *doc);
 
+/*
+ * doc as text indented with two spaces, newline-ended; free with free.
+ * NULL when out of memory.
+ */
+char *pcf_cli_json_format(const cJSON *doc);
+
+/*
+ * Definition problems as [{"file","line","column","path","message"}]:
+ * path is the node's path ("aws_resource.KeySchema[0].KeyType") or null
+ * when the problem is about a whole file. A new tree (cJSON_Delete).
+ */
+cJSON *pcf_cli_problems_json(const pcf_diags *diags);
+
+/*
+ * The error object of the JSON documents: {code, message} and, when the
+ * service answered, aws_type, http_status, request_id. A new tree.
+ */
+cJSON *pcf_cli_error_json(const pcf_error *err);
+
+/* Records the first error of the run (code: a pcf_error_code_name, or "USAGE"). */
+void pcf_cli_record_message(const pcf_cli_context *ctx, const char *code, const char *message);
+/* Records definition problems for the error document. */
+void pcf_cli_record_problems(const pcf_cli_context *ctx, const pcf_diags *diags);
+void pcf_cli_record_cleanup(pcf_cli_record *record);
+
+/*
+ * After the command: with -o json and no document printed yet, prints
+ * {"command", "error": {...}, "problems"} from ctx->record, the error
+ * object shaped as pcf_cli_error_json.
+ * Returns exit_code (or 1 when that document could not be written).
+ */
+int pcf_cli_json_finish(const pcf_cli_context *ctx, int exit_code);
+
 /* Writes a JSON value compactly (e.g. a drift value 10 or "S") into a FILE. */
 void pcf_cli_json_write_value(FILE *to, const cJSON *value);
 
@@ -222,6 +271,14 @@ void pcf_cli_report_text(const pcf_cli_context *ctx, const pcf_run_report *repor
  * a plan or status failed, since the engine then may not have read one.
  */
 const char *pcf_cli_state_name(const pcf_particle_report *p, pcf_cli_report_kind kind);
+
+/*
+ * What a step does to the particle's resource: "replace" (needs
+ * --allow-replace), "delete" (destructive, or an action named Delete*),
+ * "create" (Create*), else "update". Text marks and JSON kinds both come
+ * from here.
+ */
+const char *pcf_cli_step_kind(const char *action, unsigned flags);
 
 /* "running" / "stopped" / "terminated". */
 const char *pcf_cli_desired_name(pcf_desired_state state);

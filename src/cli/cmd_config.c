@@ -269,6 +269,20 @@ out:
 	return rc;
 }
 
+/*
+ * A store exists while it holds an option: reading one that holds none is
+ * an error (a typo in STORE must not look like an empty store). Frees doc.
+ */
+static int no_store(const pcf_cli_context *ctx, const struct config_target *t, const char *store,
+                    cJSON *doc)
+{
+	cJSON_Delete(doc);
+	return pcf_cli_fail(ctx,
+	                    "store %s does not exist in table %s (it has no options; "
+	                    "`pcf config set %s OPTION KEY=VALUE` creates it)",
+	                    store, t->table.name, store);
+}
+
 static int cmd_get(const pcf_cli_context *ctx, const struct config_target *t,
                    const struct config_args *a)
 {
@@ -290,6 +304,8 @@ static int cmd_get(const pcf_cli_context *ctx, const struct config_target *t,
 	} else {
 		if (pcf_config_store_get_all(&doc, store, &err) != 0)
 			rc = pcf_cli_error(ctx, &err, "reading store %s", a->operands[0]);
+		else if (!cJSON_GetArraySize(doc))
+			rc = no_store(ctx, t, a->operands[0], doc);
 		else
 			rc = emit(ctx, doc, print_store_text);
 	}
@@ -298,15 +314,12 @@ static int cmd_get(const pcf_cli_context *ctx, const struct config_target *t,
 }
 
 /* {"store": {"option": {...}}} -> {"store": ["option", ...]}; NULL when out of memory. */
-static cJSON *option_names(const cJSON *grouped, const char *only_store)
+static cJSON *option_names(const cJSON *grouped)
 {
 	cJSON *doc = cJSON_CreateObject();
 	const cJSON *store, *option;
-	if (doc && only_store && !cJSON_GetObjectItemCaseSensitive(grouped, only_store) &&
-	    !cJSON_AddArrayToObject(doc, only_store)) {
-		cJSON_Delete(doc);
+	if (!doc)
 		return NULL;
-	}
 	cJSON_ArrayForEach(store, grouped)
 	{
 		cJSON *names = cJSON_AddArrayToObject(doc, store->string);
@@ -331,7 +344,9 @@ static int cmd_list(const pcf_cli_context *ctx, const struct config_target *t,
 		return table_error(ctx, t, &err);
 	if (pcf_config_table_read(&grouped, t->db, &t->table, only, &err) != 0)
 		return pcf_cli_error(ctx, &err, "reading table %s", t->table.name);
-	doc = option_names(grouped, only);
+	if (only && !cJSON_GetObjectItemCaseSensitive(grouped, only))
+		return no_store(ctx, t, only, grouped);
+	doc = option_names(grouped);
 	cJSON_Delete(grouped);
 	if (!doc)
 		return pcf_cli_fail(ctx, "out of memory");

@@ -9,6 +9,7 @@
  * order for the CLI and for C programs linking libpcf.
  */
 #include "src/cli/cli.h"
+#include "src/common/buf.h"
 #include "src/common/util.h"
 
 #include <stdarg.h>
@@ -103,6 +104,10 @@ int pcf_cli_load_definitions(pcf_definitions **out, const pcf_cli_context *ctx)
 	if (diags.count)
 		pcf_diags_print(&diags, ctx->err);
 	if (rc) {
+		pcf_cli_record_problems(ctx, &diags);
+		if (diags.count)
+			pcf_cli_record_message(ctx, pcf_error_code_name(rc),
+			                       "the definitions have problems; see \"problems\"");
 		if (!diags.count)
 			pcf_cli_fail(ctx, "the definitions could not be loaded: %s",
 			             pcf_error_code_describe(rc));
@@ -140,52 +145,65 @@ const char *pcf_cli_table_name(const pcf_particle_def *def)
 	return def ? pcf_util_json_str(def->aws_resource, "TableName") : NULL;
 }
 
-static void vprint_message(const pcf_cli_context *ctx, const char *fmt, va_list ap)
+/* Prints "pcf COMMAND: text" on ctx->err and records it for -o json. */
+static void print_message(const pcf_cli_context *ctx, const char *code, const char *text)
 {
 	const char *cmd = ctx->command;
 
 	fprintf(ctx->err, "%s%spcf%s%s: ", ctx->progress ? "\r\033[K" : "",
 	        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RED), cmd ? " " : "", cmd ? cmd : "");
 	fputs(pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET), ctx->err);
-	vfprintf(ctx->err, fmt, ap);
+	fprintf(ctx->err, "%s\n", text ? text : "out of memory");
+	pcf_cli_record_message(ctx, code, text ? text : "out of memory");
 }
 
 int pcf_cli_error(const pcf_cli_context *ctx, const pcf_error *err, const char *what_fmt, ...)
 {
+	pcf_buf b = PCF_BUF_INIT;
 	va_list ap;
+	char *what;
 	int details = 0;
 
 	if (what_fmt) {
 		va_start(ap, what_fmt);
-		vprint_message(ctx, what_fmt, ap);
+		what = pcf_util_vformat(what_fmt, ap);
 		va_end(ap);
-		fputs(": ", ctx->err);
-	} else {
-		fprintf(ctx->err, "pcf %s: ", ctx->command ? ctx->command : "");
+		pcf_buf_printf(&b, "%s: ", what ? what : "");
+		free(what);
 	}
 	if (!err || !err->code) {
-		fputs("failed\n", ctx->err);
-		return PCF_CLI_EXIT_ERROR;
+		pcf_buf_puts(&b, "failed");
+	} else {
+		pcf_buf_puts(&b,
+		             err->message[0] ? err->message : pcf_error_code_describe(err->code));
+		if (err->aws_type[0])
+			pcf_buf_printf(&b, "%s%s", details++ ? ", " : " [", err->aws_type);
+		if (err->http_status)
+			pcf_buf_printf(&b, "%sHTTP %ld", details++ ? ", " : " [", err->http_status);
+		if (err->request_id[0])
+			pcf_buf_printf(&b, "%srequest id %s", details++ ? ", " : " [",
+			               err->request_id);
+		if (details)
+			pcf_buf_putc(&b, ']');
 	}
-	fputs(err->message[0] ? err->message : pcf_error_code_describe(err->code), ctx->err);
-	if (err->aws_type[0])
-		fprintf(ctx->err, "%s%s", details++ ? ", " : " [", err->aws_type);
-	if (err->http_status)
-		fprintf(ctx->err, "%sHTTP %ld", details++ ? ", " : " [", err->http_status);
-	if (err->request_id[0])
-		fprintf(ctx->err, "%srequest id %s", details++ ? ", " : " [", err->request_id);
-	fputs(details ? "]\n" : "\n", ctx->err);
+	if (ctx->record && !ctx->record->message && err)
+		ctx->record->detail = *err;
+	print_message(ctx, err && err->code ? pcf_error_code_name(err->code) : "ERROR",
+	              pcf_buf_failed(&b) ? NULL : b.data);
+	pcf_buf_cleanup(&b);
 	return PCF_CLI_EXIT_ERROR;
 }
 
 int pcf_cli_fail(const pcf_cli_context *ctx, const char *fmt, ...)
 {
 	va_list ap;
+	char *text;
 
 	va_start(ap, fmt);
-	vprint_message(ctx, fmt, ap);
+	text = pcf_util_vformat(fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
+	print_message(ctx, "ERROR", text);
+	free(text);
 	return PCF_CLI_EXIT_ERROR;
 }
 

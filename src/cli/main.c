@@ -22,14 +22,18 @@ static const char global_help[] =
     "global options (before or after the command):\n"
     "  -f, --file PATH      definitions file or directory, repeatable\n"
     "                       (default ./pcf.yml, ./pcf.yaml or ./pcf.json)\n"
-    "  --endpoint URL       DynamoDB endpoint (else AWS_ENDPOINT_URL_DYNAMODB,\n"
-    "                       AWS_ENDPOINT_URL, DYNAMODB_ENDPOINT)\n"
-    "  --region R           region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's)\n"
-    "  --profile P          shared config profile (else AWS_PROFILE, else default)\n"
-    "  -o, --output FORMAT  text (default) or json: one JSON document on stdout\n"
-    "  --timeout SECONDS    how long waits may take in all (default 1800)\n"
+    "  --endpoint URL       DynamoDB endpoint, http(s)://HOST[:PORT] (else\n"
+    "                       AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, DYNAMODB_ENDPOINT)\n"
+    "  --region R           region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's;\n"
+    "                       with an endpoint and none of them: us-east-1, said on stderr)\n"
+    "  --profile P          shared config profile: its keys (environment keys are then\n"
+    "                       skipped) and region (else AWS_PROFILE, else default)\n"
+    "  -o, --output FORMAT  text (default) or json: one JSON document on stdout, errors\n"
+    "                       included ({\"command\",\"error\",\"problems\"} when no report)\n"
+    "  -t, --timeout SECS   how long waits may take in all, in seconds (default 1800)\n"
     "  --parallel N         particles converged at once (default 8)\n"
-    "  -v, -vv | -q         debug, trace logs on stderr (secrets redacted) | quiet\n"
+    "  -v, -vv | -q         -v: debug logs, one line per request; -vv: also request and\n"
+    "                       response bodies (secrets masked) | -q: quiet\n"
     "  --yes                allow deleting tables\n"
     "  --allow-replace      allow replacing tables whose key schema or LSIs changed\n"
     "                       (needs --yes too)\n"
@@ -54,13 +58,14 @@ static const char plan_help[] =
     "one line per step, old -> new. '+' creates, '-' deletes, '~' changes in place,\n"
     "'!' replaces. NAME selects particles by pcf_name or flavor:pcf_name; none\n"
     "means all. Changes nothing.\n"
-    "-o json prints {\"particles\":[{\"name\":..,\"steps\":[{\"action\":..,\"summary\":..}]}]}.\n"
+    "-o json prints {\"particles\":[{\"name\":..,\"steps\":[{\"kind\":..,\"action\":..,\n"
+    "\"summary\":..}]}]}; kind is create, update, delete or replace.\n"
     "\n"
     "exit status: 0 no changes, 2 changes pending, 1 error\n";
 
 static const char apply_help[] =
-    "usage: pcf apply [NAME...]\n"
-    "       pcf run | stop | terminate [NAME...]\n"
+    "usage: pcf apply [--state S] [--cascade] [NAME...]\n"
+    "       pcf run | stop | terminate [--cascade] [NAME...]\n"
     "\n"
     "apply converges every selected particle (and its parents) to its\n"
     "desired_state: creates missing tables, updates drifted ones step by step,\n"
@@ -71,13 +76,24 @@ static const char apply_help[] =
     "cannot make in place need --allow-replace and --yes. On a terminal, waits\n"
     "show progress on stderr.\n"
     "\n"
+    "options (PCF's spellings):\n"
+    "  -s, --state S   the desired state to set: running, stopped or terminated\n"
+    "                  (apply --state terminated is terminate); on run, stop and\n"
+    "                  terminate it may only repeat their own state\n"
+    "  -c, --cascade   also act on the family, as PCF does: a particle being\n"
+    "                  stopped or terminated takes its children (and theirs) along,\n"
+    "                  children first, except those with persist_on_termination;\n"
+    "                  towards running, parents are always converged first\n"
+    "-o json prints {\"particles\":[{\"name\",..,\"outcome\",\"actions\":[{\"kind\",\"action\",\n"
+    "\"summary\"}],\"error\"}]}; see the README for every outcome.\n"
+    "\n"
     "exit status: 0 converged, 1 error or refused, 3 timed out (see --timeout)\n";
 
 static const char status_help[] =
     "usage: pcf status [NAME...]\n"
     "\n"
     "Reads each selected particle's live state and compares it with its\n"
-    "definition; every drifted path is shown as live -> defined.\n"
+    "definition; every drifted path is shown as current -> desired.\n"
     "-o json prints {\"particles\":[{\"name\",\"flavor\",\"table\",\"state\",\n"
     "\"desired_state\",\"in_sync\",\"drift\":[{\"path\",\"desired\",\"current\"}]}]}.\n"
     "\n"
@@ -128,9 +144,12 @@ static const char config_help[] =
     "null null, the rest strings; with --json each VALUE is JSON text.\n"
     "`get STORE OPTION -o json` prints the option's\n"
     "data as a JSON object; `get STORE -o json` prints {\"option\": {...}, ...}.\n"
+    "A store exists while it holds an option: get and list of a STORE with none\n"
+    "are errors.\n"
     "\n"
-    "exit status: 0 done, 1 error\n";
+    "exit status: 0 done, 1 error (a table, store or option that does not exist)\n";
 
+static const char *const apply_options[] = {"--state", "-s", NULL};
 static const char *const item_options[] = {"--key", "--item", NULL};
 static const char *const config_options[] = {"--particle", "--table", NULL};
 
@@ -138,11 +157,11 @@ static const pcf_cli_command commands[] = {
     {"validate", pcf_cli_validate, "parse and check definitions; no network", validate_help, NULL},
     {"plan", pcf_cli_plan, "show the steps apply would take", plan_help, NULL},
     {"apply", pcf_cli_apply, "converge every selected particle to its desired_state", apply_help,
-     NULL},
-    {"run", pcf_cli_apply, "set desired_state running, then apply", apply_help, NULL},
-    {"stop", pcf_cli_apply, "set desired_state stopped, then apply", apply_help, NULL},
+     apply_options},
+    {"run", pcf_cli_apply, "set desired_state running, then apply", apply_help, apply_options},
+    {"stop", pcf_cli_apply, "set desired_state stopped, then apply", apply_help, apply_options},
     {"terminate", pcf_cli_apply, "set desired_state terminated, then apply (needs --yes)",
-     apply_help, NULL},
+     apply_help, apply_options},
     {"status", pcf_cli_status, "live state and drift of each particle", status_help, NULL},
     {"export", pcf_cli_export, "print definitions that reproduce live tables", export_help, NULL},
     {"tables", pcf_cli_tables, "list the live tables at the endpoint", tables_help, NULL},
@@ -191,6 +210,7 @@ static int help_command(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	pcf_cli_context ctx;
+	pcf_cli_record record;
 	pcf_cli_args args;
 	const pcf_cli_command *table = commands;
 	size_t count = sizeof(commands) / sizeof(commands[0]);
@@ -199,10 +219,15 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "help"))
 		return help_command(argc, argv);
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&record, 0, sizeof(record));
 	ctx.out = stdout;
 	ctx.err = stderr;
-	if (pcf_cli_args_parse(&ctx, &args, table, count, argc, argv) != 0)
-		return PCF_CLI_EXIT_ERROR;
+	ctx.record = &record;
+	if (pcf_cli_args_parse(&ctx, &args, table, count, argc, argv) != 0) {
+		rc = pcf_cli_json_finish(&ctx, PCF_CLI_EXIT_ERROR);
+		pcf_cli_record_cleanup(&record);
+		return rc;
+	}
 	if (args.version) {
 		printf("pcf %s\n", pcf_version());
 		rc = PCF_CLI_EXIT_OK;
@@ -219,9 +244,11 @@ int main(int argc, char **argv)
 		ctx.command = args.command->name;
 		pcf_cli_context_finish(&ctx);
 		rc = args.command->fn(&ctx, args.argc, args.argv);
+		rc = pcf_cli_json_finish(&ctx, rc);
 		pcf_global_cleanup();
 	}
 	pcf_cli_args_cleanup(&args);
+	pcf_cli_record_cleanup(&record);
 	if (fflush(stdout) == EOF && rc == PCF_CLI_EXIT_OK) {
 		fputs("pcf: could not write the output\n", stderr);
 		rc = PCF_CLI_EXIT_ERROR;

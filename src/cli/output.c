@@ -11,6 +11,7 @@
  */
 #include "src/cli/cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const ansi[] = {
@@ -34,13 +35,15 @@ int pcf_cli_json_emit_take(const pcf_cli_context *ctx, cJSON *doc)
 
 	if (!doc)
 		return PCF_ENOMEM;
-	text = cJSON_Print(doc);
+	text = pcf_cli_json_format(doc);
 	cJSON_Delete(doc);
 	if (!text)
 		return PCF_ENOMEM;
-	if (fputs(text, ctx->out) == EOF || fputc('\n', ctx->out) == EOF || fflush(ctx->out) == EOF)
+	if (ctx->record)
+		ctx->record->json_emitted = 1;
+	if (fputs(text, ctx->out) == EOF || fflush(ctx->out) == EOF)
 		rc = PCF_EIO;
-	cJSON_free(text);
+	free(text);
 	return rc;
 }
 
@@ -95,7 +98,7 @@ static int has_error(const pcf_particle_report *p)
 	       p->outcome == PCF_OUTCOME_REFUSED || p->outcome == PCF_OUTCOME_SKIPPED;
 }
 
-static cJSON *error_json(const pcf_error *err)
+cJSON *pcf_cli_error_json(const pcf_error *err)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -138,34 +141,69 @@ static void add_drift(cJSON *o, const pcf_drift *drift)
 	}
 }
 
+const char *pcf_cli_step_kind(const char *action, unsigned flags)
+{
+	if (flags & PCF_STEP_REPLACE)
+		return "replace";
+	if ((flags & PCF_STEP_DESTRUCTIVE) || !strncmp(action, "Delete", 6))
+		return "delete";
+	if (!strncmp(action, "Create", 6))
+		return "create";
+	return "update";
+}
+
+/* The step object plan and apply share: {kind, action, summary[, destructive, replace]}. */
+static cJSON *step_json(const char *action, size_t action_len, const char *summary, unsigned flags)
+{
+	cJSON *e = cJSON_CreateObject();
+	char *name = strndup(action, action_len);
+
+	if (!e || !name) {
+		cJSON_Delete(e);
+		free(name);
+		return NULL;
+	}
+	cJSON_AddStringToObject(e, "kind", pcf_cli_step_kind(name, flags));
+	cJSON_AddStringToObject(e, "action", name);
+	cJSON_AddStringToObject(e, "summary", summary ? summary : "");
+	if (flags & PCF_STEP_DESTRUCTIVE)
+		cJSON_AddBoolToObject(e, "destructive", 1);
+	if (flags & PCF_STEP_REPLACE)
+		cJSON_AddBoolToObject(e, "replace", 1);
+	free(name);
+	return e;
+}
+
 static void add_steps(cJSON *o, const pcf_plan *plan)
 {
 	cJSON *list = cJSON_AddArrayToObject(o, "steps");
 	size_t k;
 
 	for (k = 0; list && k < plan->count; k++) {
-		cJSON *e = cJSON_CreateObject();
 		const pcf_step *s = &plan->steps[k];
 
-		if (!e)
-			return;
-		cJSON_AddStringToObject(e, "action", s->action);
-		cJSON_AddStringToObject(e, "summary", s->summary ? s->summary : "");
-		if (s->flags & PCF_STEP_DESTRUCTIVE)
-			cJSON_AddBoolToObject(e, "destructive", 1);
-		if (s->flags & PCF_STEP_REPLACE)
-			cJSON_AddBoolToObject(e, "replace", 1);
-		cJSON_AddItemToArray(list, e);
+		cJSON_AddItemToArray(list,
+		                     step_json(s->action, strlen(s->action), s->summary, s->flags));
 	}
 }
 
+/*
+ * The engine records each action done as "Action: summary" (or "Action");
+ * JSON gives it the same fields as a plan step.
+ */
 static void add_actions(cJSON *o, const pcf_particle_report *p)
 {
 	cJSON *list = cJSON_AddArrayToObject(o, "actions");
 	size_t k;
 
-	for (k = 0; list && k < p->action_count; k++)
-		cJSON_AddItemToArray(list, cJSON_CreateString(p->actions[k]));
+	for (k = 0; list && k < p->action_count; k++) {
+		const char *text = p->actions[k];
+		const char *sep = strstr(text, ": ");
+
+		cJSON_AddItemToArray(list,
+		                     step_json(text, sep ? (size_t)(sep - text) : strlen(text),
+		                               sep ? sep + 2 : "", 0));
+	}
 }
 
 static cJSON *particle_json(const pcf_particle_report *p, pcf_cli_report_kind kind,
@@ -196,7 +234,7 @@ static cJSON *particle_json(const pcf_particle_report *p, pcf_cli_report_kind ki
 		cJSON_AddNumberToObject(o, "elapsed_ms", (double)p->elapsed_ms);
 	}
 	if (has_error(p) || p->error.code)
-		cJSON_AddItemToObject(o, "error", error_json(&p->error));
+		cJSON_AddItemToObject(o, "error", pcf_cli_error_json(&p->error));
 	return o;
 }
 

@@ -45,7 +45,10 @@ static void print_head(const pcf_cli_context *ctx, const pcf_particle_report *p,
 	        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
 }
 
-/* One line per drifted path: "path: old -> new" (live -> defined). */
+/*
+ * One line per drifted path: "path: old -> new" (current -> desired, the
+ * words the JSON drift entries use).
+ */
 static void print_drift(const pcf_cli_context *ctx, const pcf_drift *drift, const char *indent,
                         int label)
 {
@@ -56,9 +59,9 @@ static void print_drift(const pcf_cli_context *ctx, const pcf_drift *drift, cons
 
 		fprintf(ctx->out, "%s%s: ", indent, e->path);
 		pcf_cli_json_write_value(ctx->out, e->current);
-		fputs(label ? " (live) -> " : " -> ", ctx->out);
+		fputs(label ? " (current) -> " : " -> ", ctx->out);
 		pcf_cli_json_write_value(ctx->out, e->desired);
-		fputs(label ? " (defined)\n" : "\n", ctx->out);
+		fputs(label ? " (desired)\n" : "\n", ctx->out);
 	}
 }
 
@@ -81,13 +84,13 @@ static void print_error(const pcf_cli_context *ctx, const pcf_particle_report *p
 
 static char step_mark(const pcf_step *s)
 {
-	if (s->flags & PCF_STEP_REPLACE)
+	const char *kind = pcf_cli_step_kind(s->action, s->flags);
+
+	if (!strcmp(kind, "replace"))
 		return '!';
-	if ((s->flags & PCF_STEP_DESTRUCTIVE) || !strncmp(s->action, "Delete", 6))
+	if (!strcmp(kind, "delete"))
 		return '-';
-	if (!strncmp(s->action, "Create", 6))
-		return '+';
-	return '~';
+	return !strcmp(kind, "create") ? '+' : '~';
 }
 
 static pcf_cli_color mark_color(char mark)

@@ -193,8 +193,9 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle, apply_change_drift
 	cJSON_Delete(doc);
 	cli_result_free(&r);
 	run_pcf(&r, &f, 2, "status", NULL, NULL, NULL);
-	cr_assert_not_null(strstr(r.out, "ProvisionedThroughput.ReadCapacityUnits: 7 (live) -> 10"),
-	                   "%s", r.out);
+	cr_assert_not_null(
+	    strstr(r.out, "ProvisionedThroughput.ReadCapacityUnits: 7 (current) -> 10"), "%s",
+	    r.out);
 	cli_result_free(&r);
 	run_pcf(&r, &f, 0, "apply", NULL, NULL, NULL);
 	cli_result_free(&r);

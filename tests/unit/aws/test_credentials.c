@@ -179,8 +179,58 @@ Test(credentials, named_profile_that_does_not_exist_is_an_error)
 	           "[default]\naws_access_key_id = A\naws_secret_access_key = B\n", 0600);
 	cr_assert_eq(resolve(&c, "nope", &err), PCF_ECREDENTIALS);
 	cr_assert(strstr(err.message, "profile \"nope\" not found") != NULL, "%s", err.message);
-	cr_assert(strstr(err.message, "environment: AWS_ACCESS_KEY_ID not set") != NULL,
-	          "earlier sources are listed too: %s", err.message);
+	cr_assert(strstr(err.message, "/.aws/credentials") != NULL, "names the files: %s",
+	          err.message);
+}
+
+/*
+ * botocore (and so the AWS CLI) drops the environment providers when a
+ * profile is named explicitly: --profile means that profile's keys, even
+ * when AWS_ACCESS_KEY_ID is set.
+ */
+Test(credentials, explicit_profile_skips_the_environment_keys)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+	write_file(".aws/credentials",
+	           "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\n", 0600);
+	cr_assert_eq(resolve(&c, "dev", &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "AKIDDEV", "--profile dev signs with dev's keys");
+	cr_assert_str_eq(c.source, "profile dev");
+	pcf_aws_credentials_cleanup(&c);
+}
+
+Test(credentials, explicit_unknown_profile_is_an_error_even_with_environment_keys)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+	cr_assert_eq(resolve(&c, "nosuch", &err), PCF_ECREDENTIALS);
+	cr_assert(strstr(err.message, "profile \"nosuch\" not found") != NULL, "%s", err.message);
+	cr_assert_null(c.access_key_id, "the environment keys were not used");
+}
+
+/* AWS_PROFILE alone is not explicit in botocore: keys in the environment still win. */
+Test(credentials, aws_profile_variable_leaves_environment_keys_first)
+{
+	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+	setenv("AWS_PROFILE", "dev", 1);
+	write_file(".aws/credentials",
+	           "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\n", 0600);
+	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "AKIDENV");
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	pcf_aws_credentials_cleanup(&c);
+	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
+	cr_assert_str_eq(c.access_key_id, "AKIDDEV");
+	pcf_aws_credentials_cleanup(&c);
 }
 
 Test(credentials, credential_process_output_is_used)

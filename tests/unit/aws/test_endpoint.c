@@ -157,3 +157,86 @@ Test(endpoint, client_resolves_once_and_reports)
 	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), PCF_ECONFIG);
 	cr_assert(strstr(err.message, "DYNAMODB_MAX_CLIENTS") != NULL);
 }
+
+/*
+ * A named profile that exists in neither file stops the client before any
+ * request, as botocore's ProfileNotFound does, whatever else is set.
+ */
+Test(endpoint, unknown_profile_is_refused_when_the_client_is_made)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+	pcf_aws_client *c = NULL;
+	pcf_error err = PCF_ERROR_INIT;
+
+	write_config("[profile dev]\nregion = eu-north-1\n");
+	o.endpoint = "http://127.0.0.1:9";
+	o.region = "us-west-2";
+	o.profile = "nosuch";
+	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), PCF_ECONFIG);
+	cr_assert_null(c);
+	cr_assert(strstr(err.message, "profile \"nosuch\"") != NULL, "%s", err.message);
+	cr_assert(strstr(err.message, "/.aws/config") != NULL, "names the files: %s", err.message);
+	cr_assert(strstr(err.message, "/.aws/credentials") != NULL, "%s", err.message);
+
+	o.profile = NULL;
+	setenv("AWS_PROFILE", "nosuch", 1);
+	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), PCF_ECONFIG, "AWS_PROFILE too");
+	setenv("AWS_PROFILE", "dev", 1);
+	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), 0, "%s", err.message);
+	pcf_aws_client_free(c);
+	unsetenv("AWS_PROFILE");
+	o.profile = "default";
+	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), 0, "a missing default profile is no error");
+	pcf_aws_client_free(c);
+}
+
+/* Each malformed endpoint is refused with the value and what is wrong with it. */
+Test(endpoint, malformed_endpoints_name_the_value_and_the_fault)
+{
+	static const char *const cases[][2] = {
+	    {"localhost:8000", "no scheme"},
+	    {"127.0.0.1", "no scheme"},
+	    {"ftp://example.com", "http:// or https://"},
+	    {"http://", "no host"},
+	    {"not a url", "no scheme"},
+	    {"http://exa mple.com", "not a valid URL"},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		pcf_aws_endpoint ep;
+		pcf_error err = PCF_ERROR_INIT;
+
+		cr_assert_eq(pcf_aws_endpoint_parse(&ep, cases[k][0], &err), PCF_ECONFIG, "%s",
+		             cases[k][0]);
+		cr_assert(strstr(err.message, cases[k][0]) != NULL, "names the value: %s",
+		          err.message);
+		cr_assert(strstr(err.message, cases[k][1]) != NULL, "%s: expected '%s' in: %s",
+		          cases[k][0], cases[k][1], err.message);
+	}
+}
+
+/* A defaulted region is said once, at warning level, so it shows without -v. */
+static void count_lines(pcf_log_level level, const char *line, void *payload)
+{
+	if (level <= PCF_LOG_WARN && strstr(line, "no region set; signing for us-east-1"))
+		++*(int *)payload;
+}
+
+Test(endpoint, default_region_is_announced)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+	pcf_aws_client *c = NULL;
+	pcf_error err = PCF_ERROR_INIT;
+	int said = 0;
+
+	o.endpoint = "http://127.0.0.1:9";
+	o.logger.fn = count_lines;
+	o.logger.payload = &said;
+	o.logger.level = PCF_LOG_WARN;
+	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), 0, "%s", err.message);
+	pcf_aws_client_free(c);
+	cr_assert_eq(said, 1);
+	o.region = "eu-west-1";
+	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), 0, "%s", err.message);
+	pcf_aws_client_free(c);
+	cr_assert_eq(said, 1, "nothing to say when a region is set");
+}

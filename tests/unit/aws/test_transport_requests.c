@@ -56,7 +56,7 @@ static pcf_aws_client *client_for(pcf_fake_server *fake, struct log_lines *log)
 	o.retry_base_delay_ms = 1;
 	if (log) {
 		o.logger.fn = collect;
-		o.logger.level = PCF_LOG_DEBUG;
+		o.logger.level = PCF_LOG_TRACE; /* bodies are logged at trace (-vv) */
 		o.logger.payload = log;
 	}
 	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), 0, "%s", err.message);

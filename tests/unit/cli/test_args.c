@@ -246,3 +246,27 @@ Test(cli_args, take_option_forms)
 	cr_assert_eq(pcf_cli_take_option(&ctx, "--key", &i, 7, argv, &value), -1);
 	cr_assert_not_null(strstr(errors(), "pcf item: --key: expected a value"), "%s", errors());
 }
+
+/* PCF spells --timeout as -t. */
+Test(cli_args, pcf_short_timeout)
+{
+	char *words[] = {"plan", "-t", "30", NULL};
+
+	cr_assert_eq(parse_words(words), 0, "%s", errors());
+	cr_assert_eq(ctx.timeout_ms, 30000);
+}
+
+/* A malformed --endpoint stops the parse, naming the value and the fault. */
+Test(cli_args, malformed_endpoint_is_refused)
+{
+	char *words[] = {"--endpoint", "localhost:8000", "plan", NULL};
+	char *good[] = {"--endpoint=http://127.0.0.1:8000", "plan", NULL};
+
+	cr_assert_eq(parse_words(words), PCF_EINVAL);
+	fflush(ctx.err);
+	cr_assert_not_null(
+	    strstr(err_text, "--endpoint: endpoint \"localhost:8000\" has no scheme"), "%s",
+	    err_text);
+	cr_assert_eq(parse_words(good), 0, "%s", err_text);
+	cr_assert_str_eq(ctx.endpoint, "http://127.0.0.1:8000");
+}

@@ -128,13 +128,15 @@ Test(cli_output, absent_drift_values_are_null)
 	cJSON_Delete(doc);
 }
 
-Test(cli_output, status_text_reads_live_to_defined)
+/* Text says what JSON says: "current" and "desired", never "live"/"defined". */
+Test(cli_output, status_text_reads_current_to_desired)
 {
 	fill_status();
 	pcf_cli_report_text(&ctx, &report, PCF_CLI_REPORT_STATUS, -1);
 	cr_assert_not_null(strstr(output(), "drift: 1 difference"), "%s", output());
 	cr_assert_not_null(
-	    strstr(output(), "ProvisionedThroughput.ReadCapacityUnits: 5 (live) -> 10 (defined)"),
+	    strstr(output(),
+	           "ProvisionedThroughput.ReadCapacityUnits: 5 (current) -> 10 (desired)"),
 	    "%s", output());
 	cr_assert_not_null(strstr(output(), "(table users-prod)"), "%s", output());
 	cr_assert_not_null(strstr(output(), "in sync"), "%s", output());
@@ -242,4 +244,131 @@ Test(cli_output, exit_status_per_command)
 	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, 0), 0);
 	cr_assert_eq(pcf_cli_report_exit(NULL, PCF_CLI_REPORT_APPLY, PCF_ETIMEDOUT), 3);
 	cr_assert_eq(pcf_cli_report_exit(NULL, PCF_CLI_REPORT_STATUS, PCF_EINVAL), 1);
+}
+
+/* Every plan step carries a machine-readable kind. */
+Test(cli_output, plan_steps_have_a_kind)
+{
+	static const char *const want[] = {"create", "update", "delete", "replace"};
+	cJSON *doc, *steps;
+
+	parts[0].outcome = PCF_OUTCOME_CHANGES;
+	pcf_plan_add_take(&parts[0].plan, "CreateTable", NULL, 0, "orders");
+	pcf_plan_add_take(&parts[0].plan, "UpdateTimeToLive", NULL, 0, "enable TTL");
+	pcf_plan_add_take(&parts[0].plan, "DeleteTable", NULL, PCF_STEP_DESTRUCTIVE, "orders");
+	pcf_plan_add_take(&parts[0].plan, "DeleteTable", NULL,
+	                  PCF_STEP_DESTRUCTIVE | PCF_STEP_REPLACE, "key schema changes");
+	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_PLAN, -1);
+	steps = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0),
+	                            "steps");
+	for (int k = 0; k < 4; k++) {
+		const cJSON *kind = cJSON_GetObjectItem(cJSON_GetArrayItem(steps, k), "kind");
+
+		cr_assert(cJSON_IsString(kind), "step %d has no kind", k);
+		cr_assert_str_eq(kind->valuestring, want[k]);
+	}
+	cJSON_Delete(doc);
+}
+
+/* apply's actions are step objects with the fields plan's steps have. */
+Test(cli_output, apply_actions_are_step_objects)
+{
+	cJSON *doc, *actions, *a;
+	char *texts[] = {"CreateTable", "UpdateTable: ReadCapacityUnits 5 -> 10"};
+
+	parts[0].outcome = PCF_OUTCOME_CONVERGED;
+	parts[0].actions = texts;
+	parts[0].action_count = 2;
+	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_APPLY, -1);
+	parts[0].actions = NULL;
+	parts[0].action_count = 0;
+	actions = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0),
+	                              "actions");
+	cr_assert_eq(cJSON_GetArraySize(actions), 2);
+	a = cJSON_GetArrayItem(actions, 0);
+	cr_assert(cJSON_IsObject(a), "an action is an object");
+	cr_assert_str_eq(cJSON_GetObjectItem(a, "kind")->valuestring, "create");
+	cr_assert_str_eq(cJSON_GetObjectItem(a, "action")->valuestring, "CreateTable");
+	cr_assert_str_eq(cJSON_GetObjectItem(a, "summary")->valuestring, "");
+	a = cJSON_GetArrayItem(actions, 1);
+	cr_assert_str_eq(cJSON_GetObjectItem(a, "kind")->valuestring, "update");
+	cr_assert_str_eq(cJSON_GetObjectItem(a, "action")->valuestring, "UpdateTable");
+	cr_assert_str_eq(cJSON_GetObjectItem(a, "summary")->valuestring,
+	                 "ReadCapacityUnits 5 -> 10");
+	cJSON_Delete(doc);
+}
+
+/* Documents are indented with two spaces, never tabs. */
+Test(cli_output, json_is_indented_with_two_spaces)
+{
+	cJSON *doc = cJSON_Parse("{\"a\":[1,{\"b\":\"x\\\"y\"}],\"e\":[],\"o\":{}}");
+
+	ctx.format = PCF_CLI_FORMAT_JSON;
+	cr_assert_eq(pcf_cli_json_emit_take(&ctx, doc), 0);
+	cr_assert_str_eq(output(), "{\n"
+	                           "  \"a\": [\n"
+	                           "    1,\n"
+	                           "    {\n"
+	                           "      \"b\": \"x\\\"y\"\n"
+	                           "    }\n"
+	                           "  ],\n"
+	                           "  \"e\": [],\n"
+	                           "  \"o\": {}\n"
+	                           "}\n");
+}
+
+/* A run that printed no document still ends with one: the error and the problems. */
+Test(cli_output, json_finish_prints_the_error_document)
+{
+	pcf_cli_record record;
+	pcf_diags diags;
+	cJSON *doc, *problem;
+
+	memset(&record, 0, sizeof(record));
+	ctx.record = &record;
+	ctx.format = PCF_CLI_FORMAT_JSON;
+	ctx.command = "plan";
+	ctx.err = fopen("/dev/null", "w");
+	pcf_diags_init(&diags);
+	pcf_diags_add(&diags, "pcf.yml", 7, 44, "aws_resource.KeySchema[0].KeyType: expected HASH");
+	pcf_diags_add(&diags, "pcf.yml", 0, 0, "expected particle definitions, found a string");
+	pcf_cli_record_problems(&ctx, &diags);
+	pcf_cli_fail(&ctx, "2 problems in the definitions");
+	cr_assert_eq(pcf_cli_json_finish(&ctx, PCF_CLI_EXIT_ERROR), PCF_CLI_EXIT_ERROR);
+	doc = cJSON_Parse(output());
+	cr_assert_not_null(doc, "one JSON document: %s", output());
+	cr_assert_str_eq(cJSON_GetObjectItem(doc, "command")->valuestring, "plan");
+	cr_assert_str_eq(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "error"), "message")->valuestring,
+	    "2 problems in the definitions");
+	problem = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "problems"), 0);
+	cr_assert_str_eq(cJSON_GetObjectItem(problem, "file")->valuestring, "pcf.yml");
+	cr_assert_eq(cJSON_GetObjectItem(problem, "line")->valueint, 7);
+	cr_assert_eq(cJSON_GetObjectItem(problem, "column")->valueint, 44);
+	cr_assert_str_eq(cJSON_GetObjectItem(problem, "path")->valuestring,
+	                 "aws_resource.KeySchema[0].KeyType");
+	cr_assert_str_eq(cJSON_GetObjectItem(problem, "message")->valuestring, "expected HASH");
+	problem = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "problems"), 1);
+	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(problem, "path")));
+	cJSON_Delete(doc);
+	pcf_diags_cleanup(&diags);
+	pcf_cli_record_cleanup(&record);
+	fclose(ctx.err);
+	ctx.err = stderr;
+	ctx.record = NULL;
+}
+
+/* Once a command printed its document, nothing more goes to stdout. */
+Test(cli_output, json_finish_adds_nothing_after_a_document)
+{
+	pcf_cli_record record;
+
+	memset(&record, 0, sizeof(record));
+	ctx.record = &record;
+	ctx.format = PCF_CLI_FORMAT_JSON;
+	cr_assert_eq(pcf_cli_json_emit_take(&ctx, cJSON_CreateObject()), 0);
+	cr_assert_eq(pcf_cli_json_finish(&ctx, PCF_CLI_EXIT_CHANGES), PCF_CLI_EXIT_CHANGES);
+	cr_assert_str_eq(output(), "{}\n");
+	pcf_cli_record_cleanup(&record);
+	ctx.record = NULL;
 }
