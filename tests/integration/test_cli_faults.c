@@ -238,3 +238,77 @@ Test(cli_faults, a_refusal_names_its_action_once, .timeout = 60)
 	pcf_fake_server_stop(fake);
 	cli_rmdir(f.dir);
 }
+
+/* Runs pcf with the words after the common flags; returns the exit status. */
+static int pcf_at(cli_result *r, const char *endpoint, const fixture *f, const char *w1,
+                  const char *w2, const char *w3, const char *w4, const char *w5)
+{
+	const char *args[] = {"--endpoint", endpoint, "-f", f->path, "--timeout", "40",
+	                      w1,           w2,       w3,   w4,      w5,          NULL};
+	cli_run(r, args);
+	return r->status;
+}
+
+Test(cli_faults, an_update_whose_reply_is_lost_converges, .timeout = 120)
+{
+	const char *direct = pcf_test_endpoint(PCF_LOCAL_DYNALITE);
+	pcf_fault_proxy *proxy;
+	fixture f;
+	cli_result r;
+
+	quick_retries();
+	fixture_init(&f, "lost");
+	cr_assert_eq(pcf_at(&r, direct, &f, "apply", NULL, NULL, NULL, NULL), 0, "%s%s", r.out,
+	             r.err);
+	cli_result_free(&r);
+	/* The server raises the throughput, the answer is dropped, the repeat is refused. */
+	cr_assert_eq(pcf_fault_proxy_start(&proxy, direct, 1, 0, 0), 0);
+	pcf_fault_proxy_next(proxy, "UpdateTable", PCF_FAULT_LOST_REPLY);
+	write_defs(&f, 1);
+	cr_assert_eq(pcf_at(&r, pcf_fault_proxy_url(proxy), &f, "apply", NULL, NULL, NULL, NULL), 0,
+	             "exit %d\n%s\n%s", r.status, r.out, r.err);
+	cli_result_free(&r);
+	cr_assert_eq(pcf_fault_proxy_injected(proxy, PCF_FAULT_LOST_REPLY), 1);
+	pcf_fault_proxy_stop(proxy);
+	expect_as_defined(&f);
+	cleanup(&f);
+}
+
+Test(cli_faults, a_config_delete_whose_reply_is_lost_succeeds, .timeout = 120)
+{
+	const char *direct = pcf_test_endpoint(PCF_LOCAL_DYNALITE);
+	pcf_fault_proxy *proxy;
+	fixture f;
+	cli_result r;
+	char text[1024];
+
+	quick_retries();
+	cli_tempdir(f.dir, sizeof(f.dir));
+	pcf_test_table_name(f.tables[0], sizeof(f.tables[0]), "lostcfg");
+	snprintf(text, sizeof(text),
+	         "pcf_name: settings\nflavor: dynamodb_config_store\naws_resource:\n"
+	         "  TableName: %s\n  BillingMode: PAY_PER_REQUEST\n"
+	         "  Options:\n    app1:\n      db: {host: one}\n",
+	         f.tables[0]);
+	cli_write(f.path, sizeof(f.path), f.dir, "pcf.yml", text);
+	cr_assert_eq(pcf_at(&r, direct, &f, "apply", NULL, NULL, NULL, NULL), 0, "%s%s", r.out,
+	             r.err);
+	cli_result_free(&r);
+	cr_assert_eq(pcf_fault_proxy_start(&proxy, direct, 1, 0, 0), 0);
+	pcf_fault_proxy_next(proxy, "DeleteItem", PCF_FAULT_LOST_REPLY);
+	cr_assert_eq(
+	    pcf_at(&r, pcf_fault_proxy_url(proxy), &f, "config", "delete", "app1", "db", NULL), 0,
+	    "exit %d\n%s\n%s", r.status, r.out, r.err);
+	cli_result_free(&r);
+	cr_assert_eq(pcf_fault_proxy_injected(proxy, PCF_FAULT_LOST_REPLY), 1);
+	pcf_fault_proxy_stop(proxy);
+	/* Gone for real, and a delete of what never was still says so. */
+	cr_assert_eq(pcf_at(&r, direct, &f, "config", "get", "app1", "db", NULL), 1, "%s%s", r.out,
+	             r.err);
+	cli_result_free(&r);
+	cr_assert_eq(pcf_at(&r, direct, &f, "config", "delete", "app1", "db", NULL), 1, "%s%s",
+	             r.out, r.err);
+	cr_assert(strstr(r.err, "no option") != NULL, "%s", r.err);
+	cli_result_free(&r);
+	cli_rmdir(f.dir);
+}

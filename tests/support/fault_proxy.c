@@ -29,6 +29,8 @@ struct pcf_fault_proxy {
 	int percent;
 	int kinds;
 	int injected[PCF_FAULT_KIND_COUNT];
+	char next_action[64]; /* "" or the action whose next request gets next_kind */
+	int next_kind;
 	int active; /* connection threads running */
 	int stopping;
 	int fds[256]; /* open client connections, to shut down at stop */
@@ -166,13 +168,26 @@ static void rewritten(int fd, const char *resp, long hlen, const char *crc, cons
 	free(out);
 }
 
-/* Picks the fate of the next request: -1 forwards it untouched. */
-static int decide(pcf_fault_proxy *p)
+/* 1 when the request's X-Amz-Target names action. */
+static int targets(const char *req, const char *action)
+{
+	char header[96];
+
+	snprintf(header, sizeof(header), ".%s\r\n", action);
+	return strstr(req, header) != NULL;
+}
+
+/* Picks the fate of the request: -1 forwards it untouched. */
+static int decide(pcf_fault_proxy *p, const char *req)
 {
 	int kind = -1;
 
 	pthread_mutex_lock(&p->lock);
-	if ((int)(rand_r(&p->seed) % 100) < p->percent) {
+	if (p->next_action[0] && targets(req, p->next_action)) {
+		kind = p->next_kind;
+		p->next_action[0] = '\0';
+		p->injected[kind]++;
+	} else if ((int)(rand_r(&p->seed) % 100) < p->percent) {
 		kind = (int)(rand_r(&p->seed) % (unsigned)p->kinds);
 		p->injected[kind]++;
 	}
@@ -188,7 +203,7 @@ static int serve(pcf_fault_proxy *p, int fd, char *req, char *resp)
 
 	if (len < 0)
 		return -1;
-	switch ((kind = decide(p))) {
+	switch ((kind = decide(p, req))) {
 	case PCF_FAULT_500:
 		canned(fd, 500, "InternalServerError");
 		return 0;
@@ -327,6 +342,14 @@ fail:
 		close(p->listen_fd);
 	free(p);
 	return -1;
+}
+
+void pcf_fault_proxy_next(pcf_fault_proxy *proxy, const char *action, pcf_fault_kind kind)
+{
+	pthread_mutex_lock(&proxy->lock);
+	snprintf(proxy->next_action, sizeof(proxy->next_action), "%s", action);
+	proxy->next_kind = (int)kind;
+	pthread_mutex_unlock(&proxy->lock);
 }
 
 const char *pcf_fault_proxy_url(const pcf_fault_proxy *proxy)

@@ -36,6 +36,12 @@ typedef struct pcf_fault_proxy pcf_fault_proxy;
 int pcf_fault_proxy_start(pcf_fault_proxy **out, const char *upstream, unsigned seed, int percent,
                           int non_retryable);
 
+/*
+ * The next request for action (its X-Amz-Target ends ".action") gets
+ * kind, whatever the generator says; once. For tests of one exact fault.
+ */
+void pcf_fault_proxy_next(pcf_fault_proxy *proxy, const char *action, pcf_fault_kind kind);
+
 /* "http://127.0.0.1:PORT" */
 const char *pcf_fault_proxy_url(const pcf_fault_proxy *proxy);
 
