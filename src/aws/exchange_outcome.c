@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -113,6 +115,21 @@ int pcf_aws_exchange_deadline_error(pcf_aws_exchange *ex, const char *what, pcf_
 	return rc;
 }
 
+/*
+ * curl keeps no errno when it cannot even open a socket, and calls that
+ * "Couldn't connect to server": ask the system whether a socket can be had.
+ */
+static long socket_errno(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return errno;
+}
+
 /* What went wrong on the wire, in words, for an attempt curl gave up on. */
 static int curl_failure(pcf_aws_exchange *ex, CURLcode result, pcf_error *err)
 {
@@ -121,6 +138,8 @@ static int curl_failure(pcf_aws_exchange *ex, CURLcode result, pcf_error *err)
 	int code = transport_code(result);
 
 	curl_easy_getinfo(ex->easy, CURLINFO_OS_ERRNO, &os_errno);
+	if (code == PCF_ECONNECT && os_errno == 0)
+		os_errno = socket_errno();
 	if (os_errno == EMFILE || os_errno == ENFILE)
 		return pcf_error_set(
 		    err, PCF_EIO,

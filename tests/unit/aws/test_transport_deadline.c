@@ -5,6 +5,8 @@
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,6 +246,36 @@ Test(transport_deadline, call_many_keeps_a_connection_per_slot)
 		pcf_aws_response_free(&calls[i].response);
 	}
 	cr_assert_leq(pcf_fake_server_connection_count(fake), 8);
+	pcf_aws_client_free(c);
+	pcf_fake_server_stop(fake);
+}
+
+Test(transport_deadline, running_out_of_descriptors_says_so)
+{
+	static const pcf_fake_response closing = {PCF_FAKE_RESPOND, 200, "{}", NULL,
+	                                          "Connection: close\r\n"};
+	pcf_fake_server *fake;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_aws_response r;
+	struct rlimit limit;
+	int fds[4096], count = 0, rc;
+
+	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, &closing), 0);
+	pcf_aws_client *c = client_at(pcf_fake_server_url(fake), 1, 0, 1);
+	/* One request first, so that curl's own machinery exists; its connection closes. */
+	cr_assert_eq(pcf_aws_call(&r, c, "GetItem", "{}", 2, &err), 0, "%s", err.message);
+	pcf_aws_response_free(&r);
+	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &limit), 0);
+	limit.rlim_cur = 256;
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &limit), 0);
+	while (count < 4096 && (fds[count] = dup(0)) >= 0)
+		count++;
+	rc = pcf_aws_call(&r, c, "GetItem", "{}", 2, &err);
+	while (count > 0)
+		close(fds[--count]);
+	cr_assert_eq(rc, PCF_EIO, "%s: %s", pcf_error_code_name(rc), err.message);
+	cr_assert(strstr(err.message, "file descriptors") != NULL, "%s", err.message);
+	cr_assert(strstr(err.message, "GetItem") != NULL, "%s", err.message);
 	pcf_aws_client_free(c);
 	pcf_fake_server_stop(fake);
 }
