@@ -120,6 +120,17 @@ static int not_run(loop *l, pcf_state state, const char *action)
 	                pcf_state_name(state), action);
 }
 
+/* 1 when message already says "action: ...". */
+static int has_action(const char *message, const char *action)
+{
+	size_t len = strlen(action);
+
+	for (const char *at = strstr(message, action); at; at = strstr(at + 1, action))
+		if (at[len] == ':')
+			return 1;
+	return 0;
+}
+
 /* Runs an operation, waiting out LimitExceeded; records the action. */
 typedef int (*op_fn)(loop *l, pcf_error *err);
 
@@ -142,11 +153,14 @@ static int run_op(loop *l, op_fn op, const char *action, const char *summary, pc
 			                pcf_engine_elapsed_ms(l->e), action, err.message);
 	}
 	if (rc < 0) {
-		l->r->outcome = PCF_OUTCOME_FAILED;
+		/* The run's deadline cut the operation short (the transport's wait). */
+		l->r->outcome = rc == PCF_ETIMEDOUT ? PCF_OUTCOME_TIMED_OUT : PCF_OUTCOME_FAILED;
 		l->r->error = err;
 		if (l->r->error.code >= 0)
 			pcf_error_set(&l->r->error, rc, "%s failed", action);
-		pcf_error_prefix(&l->r->error, "%s", action);
+		/* Said once: the transport's messages already name their action. */
+		if (!has_action(l->r->error.message, action))
+			pcf_error_prefix(&l->r->error, "%s", action);
 		return rc;
 	}
 	if (summary && summary[0])
@@ -265,7 +279,7 @@ static int step_allowed(loop *l, const pcf_step *s)
 /* A failure of a flavor operation: its error, or a generic one naming what failed. */
 static int failed(loop *l, int rc, const pcf_error *err, const char *what)
 {
-	l->r->outcome = PCF_OUTCOME_FAILED;
+	l->r->outcome = rc == PCF_ETIMEDOUT ? PCF_OUTCOME_TIMED_OUT : PCF_OUTCOME_FAILED;
 	l->r->error = *err;
 	if (l->r->error.code >= 0)
 		pcf_error_set(&l->r->error, rc, "%s failed", what);

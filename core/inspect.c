@@ -22,7 +22,8 @@ static int read_into(pcf_engine *e, pcf_particle *p, pcf_particle_report *r, pcf
 	pcf_inherit_resolve(e, (size_t)(r->def - e->defs->particles), 0, NULL);
 	rc = pcf_engine_read_state(e, p, state, current, &r->error);
 	if (rc < 0) {
-		r->outcome = PCF_OUTCOME_FAILED;
+		/* The run's deadline cut the read short (the transport's wait). */
+		r->outcome = rc == PCF_ETIMEDOUT ? PCF_OUTCOME_TIMED_OUT : PCF_OUTCOME_FAILED;
 		if (r->error.code >= 0)
 			pcf_error_set(&r->error, rc, "reading the state failed");
 		return rc;

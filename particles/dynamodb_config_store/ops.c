@@ -408,6 +408,16 @@ int config_run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 		rc = pcf_error_set(err, PCF_EINTERNAL, "dynamodb_config_store: unknown step %s",
 		                   step->action);
 	cJSON_Delete(resp);
+	if (rc < 0 && err != NULL && err->maybe_applied) {
+		/* The write may have been made before its answer was lost: the
+		 * engine's next read judges by the options as they are. */
+		pcf_particle_log(p, PCF_LOG_INFO,
+		                 "%s: %s after an attempt whose answer was lost; "
+		                 "judging by the table as it is now",
+		                 step->summary ? step->summary : step->action, err->message);
+		pcf_error_clear(err);
+		rc = 0;
+	}
 	if (rc < 0)
 		pcf_error_prefix(err, "%s", step->summary ? step->summary : step->action);
 	return rc;

@@ -158,13 +158,28 @@ int pcf_config_store_delete(cJSON **old, pcf_config_store *store, const char *op
 		return rc;
 	if ((rc = config_item_key(&key, &store->table, store->store, option, err)) < 0)
 		return rc;
-	/* ALL_OLD hands back what was deleted at no extra request. */
-	params = cJSON_CreateObject();
-	if (!params || !cJSON_AddStringToObject(params, "ReturnValues", "ALL_OLD")) {
+	/*
+	 * ALL_OLD hands back what was deleted at no extra request. The
+	 * condition makes a repeat whose first try deleted the option (its
+	 * answer lost) a refusal the transport marks maybe_applied, so "there
+	 * was none" and "deleted, answer lost" stay apart.
+	 */
+	params = cJSON_Parse("{\"ReturnValues\":\"ALL_OLD\",\"ConditionExpression\":"
+	                     "\"attribute_exists(#o)\",\"ExpressionAttributeNames\":{}}");
+	if (!params || !cJSON_AddStringToObject(
+	                   cJSON_GetObjectItemCaseSensitive(params, "ExpressionAttributeNames"),
+	                   "#o", config_option_key(&store->table))) {
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = pcf_ddb_delete_item(&resp, store->db, store->table_name, key, params, err)) < 0)
+	rc = pcf_ddb_delete_item(&resp, store->db, store->table_name, key, params, err);
+	if (rc == PCF_ECONDITIONAL_CHECK_FAILED) {
+		/* Gone already: by our own lost first try (err says so) or before. */
+		if (err && !err->maybe_applied)
+			pcf_error_clear(err);
+		rc = 0;
+	}
+	if (rc < 0)
 		goto out;
 	if (store->mode == PCF_CONFIG_TIME_BASED)
 		config_snapshot_note_write(store, option, NULL);

@@ -32,14 +32,32 @@ static const char *const start_keys[] = {"TableName",
                                          "Tags",
                                          NULL};
 
-static int client_of(pcf_ddb **db, pcf_particle *p, pcf_error *err)
-{
-	return pcf_table_client(db, pcf_particle_services(p), pcf_particle_desired(p), err);
-}
-
 static const char *table_of(const pcf_particle *p)
 {
 	return pcf_table_str(pcf_particle_desired(p), "TableName");
+}
+
+/*
+ * A write refused (or answered unreadably) after an earlier attempt's
+ * answer was lost may have been made by that attempt: the transport marks
+ * such failures (err->maybe_applied). They are no verdict; the engine's
+ * next read, its diff and its no-progress guard judge the table as it is.
+ */
+static int judge_by_live_state(pcf_particle *p, const char *action, int rc, pcf_error *err)
+{
+	if (rc >= 0 || err == NULL || !err->maybe_applied)
+		return rc;
+	pcf_particle_log(p, PCF_LOG_INFO,
+	                 "%s on table %s: %s after an attempt whose answer was lost; judging by "
+	                 "the table as it is now",
+	                 action, table_of(p), err->message);
+	pcf_error_clear(err);
+	return 0;
+}
+
+static int client_of(pcf_ddb **db, pcf_particle *p, pcf_error *err)
+{
+	return pcf_table_client(db, pcf_particle_services(p), pcf_particle_desired(p), err);
 }
 
 /*
@@ -170,7 +188,7 @@ static int start(pcf_particle *p, pcf_error *err)
 	}
 	cJSON_Delete(answer);
 	cJSON_Delete(request);
-	return rc;
+	return judge_by_live_state(p, "CreateTable", rc, err);
 }
 
 /* Deletion refused for a table that is protected or in a state pcf leaves alone. */
@@ -224,7 +242,7 @@ static int terminate(pcf_particle *p, pcf_error *err)
 		pcf_error_clear(err);
 		rc = 0;
 	}
-	return rc;
+	return judge_by_live_state(p, "DeleteTable", rc, err);
 }
 
 static int diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error *err)
@@ -288,8 +306,10 @@ static int run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 		pcf_error_clear(err);
 		rc = 0;
 	}
+	rc = judge_by_live_state(p, step->action, rc, err);
+	/* The engine names the action; this layer adds only the table. */
 	if (rc < 0)
-		pcf_error_prefix(err, "%s on table %s", step->action, table_of(p));
+		pcf_error_prefix(err, "table %s", table_of(p));
 	return rc;
 }
 

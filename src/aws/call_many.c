@@ -113,10 +113,16 @@ static void collect_done(struct batch *b)
 			finish_slot(b, s, rc, &e);
 			continue;
 		}
+		long delay = pcf_aws_retry_delay_ms(&b->client->retry, s->ex.attempts, rc);
+		long time_left = pcf_aws_exchange_time_left_ms(&s->ex);
+		if (time_left >= 0 && delay >= time_left) {
+			/* The backoff would end past the run's deadline. */
+			rc = pcf_aws_exchange_deadline_error(&s->ex, "before the next attempt", &e);
+			finish_slot(b, s, rc, &e);
+			continue;
+		}
 		s->state = SLOT_WAITING;
-		s->ready_at_us =
-		    pcf_util_now_us() +
-		    1000u * (uint64_t)pcf_aws_retry_delay_ms(&b->client->retry, s->ex.attempts, rc);
+		s->ready_at_us = pcf_util_now_us() + 1000u * (uint64_t)delay;
 	}
 }
 
@@ -160,6 +166,8 @@ int pcf_aws_call_many(pcf_aws_client *client, pcf_aws_call_spec *calls, size_t c
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		goto out;
 	}
+	/* Transfers in the multi handle use its cache: keep one connection per slot. */
+	curl_multi_setopt(b.multi, CURLMOPT_MAXCONNECTS, (long)b.cap);
 	for (size_t i = 0; i < count; i++) {
 		memset(&calls[i].response, 0, sizeof(calls[i].response));
 		calls[i].rc = 0;

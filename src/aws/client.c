@@ -38,6 +38,33 @@ static int max_connections(int *out, int configured, pcf_error *err)
 	return 0;
 }
 
+/*
+ * A timeout: the option when > 0, else the variable (seconds, fractions
+ * allowed, at most a day), else the default.
+ */
+static int timeout_ms(long *out, long configured, const char *var, long fallback, pcf_error *err)
+{
+	const char *v = pcf_util_getenv(var);
+	char *end = NULL;
+	double seconds;
+
+	if (configured > 0) {
+		*out = configured;
+		return 0;
+	}
+	if (!v) {
+		*out = fallback;
+		return 0;
+	}
+	seconds = strtod(v, &end);
+	if (end == v || *end != '\0' || !(seconds >= 0.001 && seconds <= 86400))
+		return pcf_error_set(err, PCF_ECONFIG,
+		                     "%s=\"%s\" is not a number of seconds from 0.001 to 86400",
+		                     var, v);
+	*out = (long)(seconds * 1000.0 + 0.5);
+	return 0;
+}
+
 /* The CA file: the option, else AWS_CA_BUNDLE (as the SDKs read it), else none. */
 static int ca_bundle(char **out, const char *option, pcf_error *err)
 {
@@ -73,6 +100,15 @@ static int resolve_settings(pcf_aws_client *c, const pcf_aws_options *o, pcf_err
 	}
 	if ((rc = pcf_aws_retry_max_attempts(&c->retry.max_attempts, o->max_attempts, err)) < 0)
 		return rc;
+	rc = timeout_ms(&c->connect_timeout_ms, o->connect_timeout_ms, "PCF_CONNECT_TIMEOUT", 3000,
+	                err);
+	if (rc < 0)
+		return rc;
+	rc = timeout_ms(&c->request_timeout_ms, o->request_timeout_ms, "PCF_REQUEST_TIMEOUT", 30000,
+	                err);
+	if (rc < 0)
+		return rc;
+	c->deadline_us = o->deadline_us;
 	return max_connections(&c->max_connections, o->max_connections, err);
 }
 
@@ -96,8 +132,6 @@ int pcf_aws_client_new(pcf_aws_client **out, const pcf_aws_options *options, pcf
 	}
 	if ((rc = resolve_settings(c, o, err)) < 0)
 		goto out;
-	c->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 3000;
-	c->request_timeout_ms = o->request_timeout_ms > 0 ? o->request_timeout_ms : 30000;
 	c->retry.base_delay_ms =
 	    o->retry_base_delay_ms > 0 ? o->retry_base_delay_ms : PCF_AWS_RETRY_BASE_DELAY_MS;
 	c->retry.throttle_base_delay_ms = o->retry_throttle_base_delay_ms > 0
@@ -137,6 +171,12 @@ void pcf_aws_client_free(pcf_aws_client *client)
 	free(client->service);
 	free(client->target_prefix);
 	free(client);
+}
+
+void pcf_aws_client_set_deadline(pcf_aws_client *client, uint64_t deadline_us)
+{
+	if (client)
+		client->deadline_us = deadline_us;
 }
 
 const char *pcf_aws_client_endpoint(const pcf_aws_client *client)

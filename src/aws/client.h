@@ -19,6 +19,7 @@ struct pcf_aws_client {
 	char *target_prefix;
 	long connect_timeout_ms;
 	long request_timeout_ms;
+	uint64_t deadline_us; /* 0: none; see pcf_aws_options */
 	pcf_aws_retry_policy retry;
 	int insecure_skip_tls_verify;
 	char *ca_bundle; /* NULL: the system's trust store */

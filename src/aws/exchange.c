@@ -29,6 +29,35 @@ void pcf_aws_exchange_init(pcf_aws_exchange *ex, pcf_aws_client *client, const c
 	ex->started_us = pcf_util_now_us();
 }
 
+/* Hands curl the request body. */
+static size_t on_read(char *buf, size_t size, size_t n, void *userp)
+{
+	pcf_aws_exchange *ex = userp;
+	size_t left = ex->len - ex->body_offset, chunk = size * n < left ? size * n : left;
+
+	memcpy(buf, ex->body + ex->body_offset, chunk);
+	ex->body_offset += chunk;
+	return chunk;
+}
+
+/*
+ * curl rewinds the body to send it again by itself when a reused
+ * connection dies before any answer: the server may have acted on the
+ * first copy, and pcf's own retry logic never saw it. Note it, then allow
+ * the resend.
+ */
+static int on_seek(void *userp, curl_off_t offset, int origin)
+{
+	pcf_aws_exchange *ex = userp;
+
+	if (origin != SEEK_SET || offset < 0 || (size_t)offset > ex->len)
+		return CURL_SEEKFUNC_CANTSEEK;
+	if (ex->body_offset > 0)
+		ex->maybe_applied = 1;
+	ex->body_offset = (size_t)offset;
+	return CURL_SEEKFUNC_OK;
+}
+
 static size_t on_body(char *data, size_t size, size_t n, void *userp)
 {
 	pcf_aws_exchange *ex = userp;
@@ -147,10 +176,23 @@ static int build_headers(pcf_aws_exchange *ex, const pcf_aws_credentials *creds,
 static void set_options(pcf_aws_exchange *ex, CURL *easy)
 {
 	pcf_aws_client *c = ex->client;
+	long left = pcf_aws_exchange_time_left_ms(ex);
+	long connect_ms = c->connect_timeout_ms, request_ms = c->request_timeout_ms;
+
+	/* The run's deadline cuts every wait: an attempt never outlives it. */
+	if (left >= 0 && connect_ms > left)
+		connect_ms = left > 0 ? left : 1;
+	if (left >= 0 && request_ms > left)
+		request_ms = left > 0 ? left : 1;
 
 	curl_easy_setopt(easy, CURLOPT_URL, c->endpoint.url);
 	curl_easy_setopt(easy, CURLOPT_POST, 1L);
-	curl_easy_setopt(easy, CURLOPT_POSTFIELDS, ex->body);
+	/* Read through a callback rather than POSTFIELDS, to see curl's own resends. */
+	curl_easy_setopt(easy, CURLOPT_POSTFIELDS, NULL);
+	curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
+	curl_easy_setopt(easy, CURLOPT_READDATA, ex);
+	curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, on_seek);
+	curl_easy_setopt(easy, CURLOPT_SEEKDATA, ex);
 	curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)ex->len);
 	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, ex->headers);
 	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
@@ -158,8 +200,8 @@ static void set_options(pcf_aws_exchange *ex, CURL *easy)
 	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(easy, CURLOPT_HEADERDATA, ex);
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, ex->curl_error);
-	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
-	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, c->request_timeout_ms);
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, request_ms);
 	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, c->insecure_skip_tls_verify ? 0L : 1L);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, c->insecure_skip_tls_verify ? 0L : 2L);
@@ -176,8 +218,11 @@ int pcf_aws_exchange_prepare(pcf_aws_exchange *ex, CURL *easy, pcf_error *err)
 	int rc;
 
 	ex->easy = easy;
+	ex->body_offset = 0;
 	pcf_buf_reset(&ex->response);
 	ex->request_id[0] = ex->crc32[0] = ex->error_type[0] = ex->curl_error[0] = '\0';
+	if (pcf_aws_exchange_time_left_ms(ex) == 0)
+		return pcf_aws_exchange_deadline_error(ex, "before it could be sent", err);
 	if ((rc = pcf_aws_credentials_cache_get(ex->client->credentials, &creds, err)) < 0)
 		return rc;
 	rc = build_headers(ex, &creds, err);

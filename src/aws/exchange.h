@@ -33,6 +33,8 @@ typedef struct pcf_aws_exchange {
 	char curl_error[CURL_ERROR_SIZE];
 	int attempts;
 	int refreshed_credentials; /* 1 after an ExpiredToken refresh */
+	int maybe_applied;         /* an earlier attempt reached the server; its answer was lost */
+	size_t body_offset;        /* how much of body curl has read for this attempt */
 	size_t bytes_sent;
 	size_t bytes_received;
 	uint64_t started_us;
@@ -56,7 +58,25 @@ int pcf_aws_exchange_prepare(pcf_aws_exchange *ex, CURL *easy, pcf_error *err);
 int pcf_aws_exchange_finish(pcf_aws_exchange *ex, CURLcode result, pcf_aws_response *out,
                             pcf_error *err);
 
-/* Calls on_request (and on_error for a failure); sets err->attempts. */
+/*
+ * Milliseconds left before the client's deadline (at least 0), or -1 when
+ * there is no deadline.
+ */
+long pcf_aws_exchange_time_left_ms(const pcf_aws_exchange *ex);
+
+/*
+ * Fills err with PCF_ETIMEDOUT for a request the run's deadline cut short
+ * (what says whether an attempt was abandoned or not started); returns it.
+ */
+int pcf_aws_exchange_deadline_error(pcf_aws_exchange *ex, const char *what, pcf_error *err);
+
+/*
+ * The one place the final failure is worded and marked: transport failures
+ * get the action, the endpoint, the attempts and the time spent; a service
+ * refusal keeps the service's message and gets err->maybe_applied when an
+ * earlier attempt's answer was lost. Then calls on_request (and on_error
+ * for a failure) and sets err->attempts.
+ */
 void pcf_aws_exchange_report(pcf_aws_exchange *ex, int rc, long http_status, pcf_error *err);
 
 void pcf_aws_exchange_cleanup(pcf_aws_exchange *ex);

@@ -1,9 +1,15 @@
 /*
  * The easy-handle pool. Idle handles wait on a stack (the most recently
- * used first, whose TLS state is warmest); a condition variable makes
- * callers wait when the cap is reached. The share handle's lock callbacks
- * use one mutex per kind of shared data, as libcurl asks of multi-threaded
- * users of a share handle.
+ * used first, whose connection and TLS state are warmest); a condition
+ * variable makes callers wait when the cap is reached. The share handle's
+ * lock callbacks use one mutex per kind of shared data, as libcurl asks of
+ * multi-threaded users of a share handle.
+ *
+ * Connections are not shared: libcurl does not support a shared
+ * connection cache across threads (CURL_LOCK_DATA_CONNECT), so each easy
+ * handle keeps its own, and since a handle serves one request at a time
+ * one kept connection is all it needs. A handle's connection is reused by
+ * whichever request takes the handle next.
  */
 #include "pool.h"
 
@@ -62,7 +68,6 @@ int pcf_aws_pool_new(pcf_aws_pool **out, int max_handles, pcf_error *err)
 	curl_share_setopt(pool->share, CURLSHOPT_USERDATA, pool);
 	curl_share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	curl_share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-	curl_share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
 	*out = pool;
 	return 0;
 }
@@ -79,6 +84,8 @@ static CURL *take_locked(pcf_aws_pool *pool)
 		if (!easy)
 			return NULL;
 		curl_easy_setopt(easy, CURLOPT_SHARE, pool->share);
+		/* Its own cache, kept small: one connection in use, one spare. */
+		curl_easy_setopt(easy, CURLOPT_MAXCONNECTS, 2L);
 	}
 	pool->out++;
 	return easy;

@@ -1,8 +1,9 @@
 /*
- * A pool of libcurl easy handles that share one connection cache, DNS
- * cache and TLS session cache (a curl share handle with locks), so any
- * thread's request can reuse a connection another thread opened. At most
- * max_handles are handed out at once; that is the connection cap
+ * A pool of libcurl easy handles. Each handle keeps its own connection
+ * (libcurl does not support sharing a connection cache between threads);
+ * they share the DNS cache and TLS sessions through a curl share handle
+ * with locks, so a new connection resumes a TLS session another opened.
+ * At most max_handles are handed out at once; that is the connection cap
  * (DYNAMODB_MAX_CLIENTS).
  */
 #ifndef PCF_AWS_POOL_H
@@ -27,7 +28,7 @@ CURL *pcf_aws_pool_acquire(pcf_aws_pool *pool);
 /* Like acquire, but NULL at once when max_handles are out. */
 CURL *pcf_aws_pool_try_acquire(pcf_aws_pool *pool);
 
-/* Gives a handle back; its connections stay in the shared cache. */
+/* Gives a handle back; its connection stays open for the next request on it. */
 void pcf_aws_pool_release(pcf_aws_pool *pool, CURL *easy);
 
 /* Every handle must have been released. Accepts NULL. */

@@ -86,6 +86,20 @@ static int is_control_plane(const char *action)
 	return 0;
 }
 
+int pcf_aws_retry_is_idempotent(const char *action)
+{
+	/* Reads, and the tag calls, whose repeat finds the tags already as asked. */
+	static const char *const prefixes[] = {"Describe",    "List",        "Get",
+	                                       "BatchGet",    "Query",       "Scan",
+	                                       "TransactGet", "TagResource", "UntagResource"};
+	if (!action)
+		return 0;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(action, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
 int pcf_aws_retry_is_retryable(int code, long http_status, const char *action, const char *message)
 {
 	switch (code) {

@@ -35,6 +35,13 @@ int pcf_aws_retry_max_attempts(int *out, int configured, pcf_error *err);
  */
 int pcf_aws_retry_is_retryable(int code, long http_status, const char *action, const char *message);
 
+/*
+ * 1 for actions whose repeat changes nothing more than the first call did
+ * (reads, TagResource, UntagResource): a 200 whose body is not JSON is
+ * retried for these only. A repeated write may be refused, or apply twice.
+ */
+int pcf_aws_retry_is_idempotent(const char *action);
+
 /* 1 for the throttling codes (they back off from a larger base). */
 int pcf_aws_retry_is_throttle(int code);
 

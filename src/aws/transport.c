@@ -4,7 +4,8 @@
  * The thread borrows one easy handle from the client's pool for the whole
  * request (all attempts), so a retry can reuse the same connection when it
  * survived, and returns it before reporting, so callbacks never hold a
- * connection slot.
+ * connection slot. Each attempt's timeouts and each backoff are cut to
+ * the client's deadline (exchange.c, below), so the call returns by then.
  */
 #include <string.h>
 
@@ -36,6 +37,12 @@ int pcf_aws_call(pcf_aws_response *out, pcf_aws_client *client, const char *acti
 		if (rc == 0 || !e.retryable)
 			break;
 		long delay = pcf_aws_retry_delay_ms(&client->retry, ex.attempts, rc);
+		long left = pcf_aws_exchange_time_left_ms(&ex);
+		if (left >= 0 && delay >= left) {
+			/* The backoff counts against the run's deadline too. */
+			rc = pcf_aws_exchange_deadline_error(&ex, "before the next attempt", &e);
+			break;
+		}
 		pcf_log(&client->logger, PCF_LOG_DEBUG, "%s: %s (%s), retrying in %ld ms", action,
 		        pcf_error_code_name(rc), e.message, delay);
 		pcf_util_sleep_ms(delay);

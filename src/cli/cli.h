@@ -20,6 +20,7 @@
 #ifndef PCF_CLI_CLI_H
 #define PCF_CLI_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <cjson/cJSON.h>
@@ -57,6 +58,7 @@ typedef struct pcf_cli_context {
 	const char *profile;   /* --profile; NULL: AWS_PROFILE or default */
 	pcf_cli_format format; /* -o text|json */
 	long timeout_ms;       /* --timeout SECONDS; 0: the engine's default */
+	uint64_t started_us;   /* pcf_util_now_us() at start: --timeout counts from here */
 	int parallel;          /* --parallel N; 0: the engine's default */
 	int verbosity;         /* -q: -1, default 0, -v: 1, -vv: 2 */
 	int yes;               /* --yes: deletions and replacements allowed */

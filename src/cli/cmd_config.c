@@ -365,7 +365,7 @@ static int cmd_delete(const pcf_cli_context *ctx, const struct config_target *t,
 		return rc;
 	if (pcf_config_store_delete(&old, store, a->operands[1], &err) != 0)
 		rc = pcf_cli_error(ctx, &err, "deleting %s/%s", a->operands[0], a->operands[1]);
-	else if (!old)
+	else if (!old && !err.maybe_applied) /* maybe_applied: deleted, answer lost */
 		rc = pcf_cli_fail(ctx, "store %s has no option %s", a->operands[0], a->operands[1]);
 	else if (ctx->format == PCF_CLI_FORMAT_JSON) {
 		rc = emit(ctx, old, NULL);

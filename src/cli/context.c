@@ -72,6 +72,14 @@ pcf_logger pcf_cli_logger(const pcf_cli_context *ctx)
 	return logger;
 }
 
+/* The run's deadline for the transport: --timeout (else the engine's 1800 s) from the start. */
+static uint64_t deadline_us(const pcf_cli_context *ctx)
+{
+	long ms = ctx->timeout_ms > 0 ? ctx->timeout_ms : 1800000;
+
+	return ctx->started_us + (uint64_t)ms * 1000u;
+}
+
 void pcf_cli_aws_options(pcf_aws_options *out, const pcf_cli_context *ctx)
 {
 	pcf_aws_options defaults = PCF_AWS_OPTIONS_INIT;
@@ -81,6 +89,8 @@ void pcf_cli_aws_options(pcf_aws_options *out, const pcf_cli_context *ctx)
 	out->region = ctx->region;
 	out->profile = ctx->profile;
 	out->logger = pcf_cli_logger(ctx);
+	/* --timeout bounds the HTTP layer too: every attempt and backoff ends by then. */
+	out->deadline_us = ctx->started_us ? deadline_us(ctx) : 0;
 }
 
 const pcf_flavor *const *pcf_cli_flavors(size_t *count)

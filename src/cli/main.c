@@ -8,6 +8,7 @@
  * works and scripts see errors where they look for them.
  */
 #include "src/cli/cli.h"
+#include "src/common/util.h"
 
 #include <string.h>
 
@@ -223,6 +224,7 @@ int main(int argc, char **argv)
 	ctx.out = stdout;
 	ctx.err = stderr;
 	ctx.record = &record;
+	ctx.started_us = pcf_util_now_us();
 	if (pcf_cli_args_parse(&ctx, &args, table, count, argc, argv) != 0) {
 		rc = pcf_cli_json_finish(&ctx, PCF_CLI_EXIT_ERROR);
 		pcf_cli_record_cleanup(&record);

@@ -5,8 +5,8 @@
  *
  * Thread-safety: a pcf_aws_client is safe to use from several threads at
  * once. It owns a pool of libcurl easy handles (one per request in flight,
- * connections and TLS sessions shared through a curl share handle) and a
- * locked credential cache.
+ * each with its own connection cache; DNS answers and TLS sessions shared
+ * through a curl share handle) and a locked credential cache.
  *
  * Ownership: what a function hands back through an out-parameter the caller
  * frees with the matching free (response bodies with pcf_aws_response_free).
@@ -48,8 +48,8 @@ typedef struct pcf_aws_options {
 	const char *profile;          /* NULL: AWS_PROFILE, else "default" */
 	const char *service;          /* signing name; NULL means "dynamodb" */
 	const char *target_prefix;    /* X-Amz-Target prefix; NULL means "DynamoDB_20120810" */
-	long connect_timeout_ms;      /* 0: 3000 */
-	long request_timeout_ms;      /* 0: 30000 */
+	long connect_timeout_ms;      /* 0: PCF_CONNECT_TIMEOUT seconds, else 3 s */
+	long request_timeout_ms;      /* 0: PCF_REQUEST_TIMEOUT seconds, else 30 s; per attempt */
 	int max_attempts;             /* 0: AWS_MAX_ATTEMPTS, DYNAMODB_MAX_RETRIES+1, else 10 */
 	int insecure_skip_tls_verify; /* 1 only when the user asked for it */
 	int max_connections;          /* 0: DYNAMODB_MAX_CLIENTS, else 100 */
@@ -62,12 +62,18 @@ typedef struct pcf_aws_options {
 	long retry_throttle_base_delay_ms; /* 0: 500, after a throttling error */
 	long retry_max_delay_ms;           /* 0: 20000, cap on one wait */
 	const char *ca_bundle; /* PEM file of trusted CAs; NULL: AWS_CA_BUNDLE, else the system's */
+	/*
+	 * The run's deadline on pcf_util_now_us()'s monotonic clock, 0 for none.
+	 * Every attempt's timeouts and every backoff are cut to it; a request
+	 * still unanswered then is abandoned and fails with PCF_ETIMEDOUT.
+	 */
+	uint64_t deadline_us;
 } pcf_aws_options;
 
 #define PCF_AWS_OPTIONS_INIT                                                                       \
 	{                                                                                          \
 		NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL, NULL, 0, \
-		    0, 0, NULL                                                                     \
+		    0, 0, NULL, 0                                                                  \
 	}
 
 /*
@@ -77,6 +83,13 @@ typedef struct pcf_aws_options {
  */
 int pcf_aws_client_new(pcf_aws_client **out, const pcf_aws_options *options, pcf_error *err);
 void pcf_aws_client_free(pcf_aws_client *client);
+
+/*
+ * Moves the deadline (see pcf_aws_options.deadline_us; 0 removes it) for
+ * requests that start after this call. Not for use while requests are in
+ * flight on other threads.
+ */
+void pcf_aws_client_set_deadline(pcf_aws_client *client, uint64_t deadline_us);
 
 /* The resolved endpoint URL and region; owned by the client. */
 const char *pcf_aws_client_endpoint(const pcf_aws_client *client);

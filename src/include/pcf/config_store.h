@@ -156,7 +156,10 @@ int pcf_config_store_get_all(cJSON **out, pcf_config_store *store, pcf_error *er
 /*
  * Deletes option in one DeleteItem. Deleting an option that does not exist
  * succeeds. old (may be NULL) receives the deleted option's data, or NULL
- * when there was none; the caller frees it.
+ * when there was none; the caller frees it. When the delete was made but
+ * its answer was lost (the retry found the option gone), old is NULL too
+ * and err, when given, keeps that answer's error with maybe_applied set
+ * although 0 is returned, so a caller can tell it from "there was none".
  */
 int pcf_config_store_delete(cJSON **old, pcf_config_store *store, const char *option,
                             pcf_error *err);

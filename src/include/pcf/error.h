@@ -108,11 +108,20 @@ typedef struct pcf_error {
 	char aws_type[PCF_ERROR_TYPE_MAX]; /* the raw __type, "" when none */
 	char request_id[PCF_ERROR_REQUEST_ID_MAX];
 	char message[PCF_ERROR_MESSAGE_MAX]; /* one line, no secrets */
+	/*
+	 * 1 when the request may have taken effect although this error says it
+	 * failed: an earlier attempt reached the server and its answer was lost
+	 * (reset, timeout, 5xx, unreadable body), and the server then refused
+	 * the repeat, or accepted it with an answer pcf could not read. Such a
+	 * refusal is no verdict on the change: re-read the live state and judge
+	 * by that. Set only by the AWS transport.
+	 */
+	int maybe_applied;
 } pcf_error;
 
 #define PCF_ERROR_INIT                                                                             \
 	{                                                                                          \
-		0, 0, 0, 0, "", "", ""                                                             \
+		0, 0, 0, 0, "", "", "", 0                                                          \
 	}
 
 /* Resets err to "no error". Accepts NULL. */

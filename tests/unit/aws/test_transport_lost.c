@@ -1,0 +1,188 @@
+/*
+ * Answers lost after the server acted, against a FAKE loopback server
+ * (tests/support/fake_http.c) that resets, times out, answers 5xx or
+ * unreadable bodies on demand, which no real server does: a refusal of the
+ * repeat is marked maybe_applied, reads retry a 200 whose body is not
+ * JSON, and a write's unreadable 200 is marked instead of retried.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcf/aws.h>
+
+#include "fake_http.h"
+
+static void setup(void)
+{
+	setenv("AWS_ACCESS_KEY_ID", "AKIDFAKE", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "fake-secret-key", 1);
+	unsetenv("AWS_SESSION_TOKEN");
+	setenv("AWS_REGION", "us-east-1", 1);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	unsetenv("AWS_MAX_ATTEMPTS");
+	unsetenv("DYNAMODB_MAX_RETRIES");
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_ENDPOINT_URL_DYNAMODB");
+}
+
+TestSuite(transport_lost, .init = setup);
+
+static const pcf_fake_response ok = {PCF_FAKE_RESPOND, 200, "{\"TableNames\":[]}", NULL, NULL};
+static const pcf_fake_response reset = {PCF_FAKE_RESET, 0, NULL, NULL, NULL};
+static const pcf_fake_response hung = {PCF_FAKE_HANG, 0, NULL, NULL, NULL};
+static const pcf_fake_response e500 = {
+    PCF_FAKE_RESPOND, 500,
+    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+    "\"message\":\"Internal server error\"}",
+    NULL, NULL};
+static const pcf_fake_response throttled = {
+    PCF_FAKE_RESPOND, 400,
+    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\","
+    "\"message\":\"Rate of requests exceeds the allowed throughput.\"}",
+    NULL, NULL};
+static const pcf_fake_response no_change = {
+    PCF_FAKE_RESPOND, 400,
+    "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
+    "\"message\":\"The provisioned throughput for the table will not change.\"}",
+    NULL, NULL};
+static const pcf_fake_response not_json = {PCF_FAKE_RESPOND, 200, "{\"Table\":{\"Tab", NULL, NULL};
+
+static pcf_aws_client *client_for(pcf_fake_server *fake, int max_attempts)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+	pcf_aws_client *c = NULL;
+	pcf_error err = PCF_ERROR_INIT;
+
+	o.endpoint = pcf_fake_server_url(fake);
+	o.max_attempts = max_attempts;
+	o.request_timeout_ms = 300;
+	o.retry_base_delay_ms = 1;
+	o.retry_throttle_base_delay_ms = 1;
+	o.retry_max_delay_ms = 2;
+	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), 0, "%s", err.message);
+	return c;
+}
+
+/* Sends action with the script's answers; the call must fail with code. */
+static void expect_failure(const pcf_fake_response *script, size_t count, const char *action,
+                           int code, int maybe_applied)
+{
+	pcf_fake_server *fake;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_aws_response r;
+
+	cr_assert_eq(pcf_fake_server_start_script(&fake, script, count, &ok), 0);
+	pcf_aws_client *c = client_for(fake, 4);
+	cr_assert_eq(pcf_aws_call(&r, c, action, "{}", 2, &err), code, "%s", err.message);
+	cr_assert_eq(err.maybe_applied, maybe_applied, "%s after %d attempts", err.message,
+	             err.attempts);
+	pcf_aws_client_free(c);
+	pcf_fake_server_stop(fake);
+}
+
+Test(transport_lost, refusal_after_a_reset_is_marked)
+{
+	pcf_fake_response script[] = {reset, no_change};
+	expect_failure(script, 2, "UpdateTable", PCF_EVALIDATION, 1);
+}
+
+Test(transport_lost, refusal_after_a_timeout_is_marked)
+{
+	pcf_fake_response script[] = {hung, no_change};
+	expect_failure(script, 2, "UpdateTimeToLive", PCF_EVALIDATION, 1);
+}
+
+Test(transport_lost, refusal_after_a_500_is_marked)
+{
+	pcf_fake_response script[] = {e500, no_change};
+	expect_failure(script, 2, "UpdateTable", PCF_EVALIDATION, 1);
+}
+
+Test(transport_lost, refusal_at_the_first_attempt_is_a_verdict)
+{
+	pcf_fake_response script[] = {no_change};
+	expect_failure(script, 1, "UpdateTable", PCF_EVALIDATION, 0);
+}
+
+Test(transport_lost, refusal_after_throttling_is_a_verdict)
+{
+	/* A throttled request was turned away unread: nothing was applied. */
+	pcf_fake_response script[] = {throttled, no_change};
+	expect_failure(script, 2, "UpdateTable", PCF_EVALIDATION, 0);
+}
+
+Test(transport_lost, a_write_answered_200_without_json_is_marked_not_repeated)
+{
+	pcf_fake_response script[] = {not_json};
+	pcf_fake_server *fake;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_aws_response r;
+
+	cr_assert_eq(pcf_fake_server_start_script(&fake, script, 1, &ok), 0);
+	pcf_aws_client *c = client_for(fake, 4);
+	cr_assert_eq(pcf_aws_call(&r, c, "UpdateTable", "{}", 2, &err), PCF_EBADRESPONSE, "%s",
+	             err.message);
+	cr_assert_eq(err.maybe_applied, 1);
+	cr_assert_eq(pcf_fake_server_request_count(fake), 1, "a write is not sent twice");
+	cr_assert(strstr(err.message, "UpdateTable") != NULL, "%s", err.message);
+	pcf_aws_client_free(c);
+	pcf_fake_server_stop(fake);
+}
+
+Test(transport_lost, a_read_answered_200_without_json_is_retried)
+{
+	pcf_fake_response script[] = {not_json, not_json};
+	pcf_fake_server *fake;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_aws_response r;
+
+	cr_assert_eq(pcf_fake_server_start_script(&fake, script, 2, &ok), 0);
+	pcf_aws_client *c = client_for(fake, 4);
+	cr_assert_eq(pcf_aws_call(&r, c, "DescribeTable", "{}", 2, &err), 0, "%s", err.message);
+	cr_assert_str_eq(r.body, "{\"TableNames\":[]}");
+	cr_assert_eq(pcf_fake_server_request_count(fake), 3);
+	pcf_aws_response_free(&r);
+	pcf_aws_client_free(c);
+	pcf_fake_server_stop(fake);
+}
+
+Test(transport_lost, call_many_marks_the_same_way)
+{
+	pcf_fake_response script[] = {reset, no_change};
+	pcf_fake_server *fake;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_aws_call_spec call;
+
+	cr_assert_eq(pcf_fake_server_start_script(&fake, script, 2, &ok), 0);
+	pcf_aws_client *c = client_for(fake, 4);
+	memset(&call, 0, sizeof(call));
+	call.action = "UpdateTable";
+	call.body = "{}";
+	call.len = 2;
+	cr_assert_eq(pcf_aws_call_many(c, &call, 1, 1, &err), 0, "%s", err.message);
+	cr_assert_eq(call.rc, PCF_EVALIDATION, "%s", call.error.message);
+	cr_assert_eq(call.error.maybe_applied, 1);
+	pcf_aws_client_free(c);
+	pcf_fake_server_stop(fake);
+}
+
+Test(transport_lost, curls_own_resend_on_a_reused_connection_is_marked)
+{
+	/* The reset comes on a kept-alive connection: curl resends by itself. */
+	pcf_fake_response script[] = {ok, reset, no_change};
+	pcf_fake_server *fake;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_aws_response r;
+
+	cr_assert_eq(pcf_fake_server_start_script(&fake, script, 3, &ok), 0);
+	pcf_aws_client *c = client_for(fake, 1);
+	cr_assert_eq(pcf_aws_call(&r, c, "DescribeTable", "{}", 2, &err), 0, "%s", err.message);
+	pcf_aws_response_free(&r);
+	cr_assert_eq(pcf_aws_call(&r, c, "UpdateTable", "{}", 2, &err), PCF_EVALIDATION, "%s",
+	             err.message);
+	cr_assert_eq(pcf_fake_server_request_count(fake), 3, "curl resent the request");
+	cr_assert_eq(err.maybe_applied, 1);
+	pcf_aws_client_free(c);
+	pcf_fake_server_stop(fake);
+}
