@@ -48,6 +48,8 @@ static const pcf_schema_field resource_fields[] = {
     {"Exclusive", PCF_SCHEMA_BOOL, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
     /* store -> option -> data; the two inner levels are checked by hand. */
     {"Options", PCF_SCHEMA_MAP, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    /* PCF's own, which its filter drops before any call; so does pcf. */
+    {"custom_config", PCF_SCHEMA_ANY, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
 };
 
 static const pcf_schema resource_schema = {"dynamodb_config_store aws_resource", resource_fields,
