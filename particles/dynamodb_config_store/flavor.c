@@ -157,6 +157,7 @@ static const pcf_flavor_ops config_ops = {
     config_describe_start,
     NULL,
     NULL,
+    pcf_particles_table_resource_name,
 };
 
 const pcf_flavor pcf_flavor_dynamodb_config_store = {

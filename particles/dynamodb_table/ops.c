@@ -338,4 +338,5 @@ const pcf_flavor_ops pcf_table_ops = {
     .describe_start = describe_start,
     .lookup = NULL,
     .release = NULL,
+    .resource_name = pcf_particles_table_resource_name,
 };
