@@ -139,8 +139,9 @@ static void config_validate(const pcf_particle_def *def, pcf_diags *diags)
 		                        "expected aws_resource as a mapping");
 		return;
 	}
-	if (pcf_schema_check(&resource_schema, r, "aws_resource", def, diags) > 0)
-		return;
+	/* The checks below read only values of the right type, so they run
+	 * after schema problems too and each mistake is reported once. */
+	pcf_schema_check(&resource_schema, r, "aws_resource", def, diags);
 	check_units(def, r, diags);
 	check_options(def, r, diags);
 }

@@ -109,11 +109,16 @@ int pcf_cli_validate(const pcf_cli_context *ctx, int argc, char **argv)
 		if (argv[i][0] == '-' && argv[i][1])
 			return pcf_cli_usage_error(ctx, "unknown option '%s'", argv[i]);
 	pcf_diags_init(&diags);
-	rc = pcf_definitions_load(&defs, ctx->paths, ctx->path_count, &diags);
-	if (rc == 0) {
+	/* Even when loading found problems, the flavor schemas are checked too:
+	 * one run reports every problem of every file. */
+	rc = pcf_definitions_load_partial(&defs, ctx->paths, ctx->path_count, &diags);
+	if (defs != NULL) {
 		pcf_engine_validate(defs, flavors, flavor_count, &diags);
-		check_names(defs, argc, argv, &diags);
-	} else if (diags.count == 0) {
+		if (rc == 0)
+			check_names(defs, argc, argv, &diags);
+		pcf_diags_sort(&diags, 0);
+	}
+	if (rc < 0 && diags.count == 0) {
 		pcf_diags_add(&diags, ctx->path_count ? ctx->paths[0] : "pcf.yml", 0, 0,
 		              "could not be loaded: %s", pcf_error_code_describe(rc));
 	}
@@ -124,7 +129,8 @@ int pcf_cli_validate(const pcf_cli_context *ctx, int argc, char **argv)
 		if (doc) {
 			cJSON_AddBoolToObject(doc, "valid", diags.count == 0);
 			cJSON_AddItemToObject(doc, "problems", problems_json(&diags));
-			cJSON_AddItemToObject(doc, "particles", particles_json(defs));
+			cJSON_AddItemToObject(doc, "particles",
+			                      particles_json(diags.count ? NULL : defs));
 		}
 		if (pcf_cli_json_emit_take(ctx, doc) != 0)
 			exit_code = pcf_cli_fail(ctx, "could not write the JSON output");

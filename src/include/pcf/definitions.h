@@ -124,6 +124,17 @@ typedef struct pcf_definitions {
  */
 int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t path_count,
                          pcf_diags *diags);
+/*
+ * As pcf_definitions_load, but when problems were found (PCF_EDEFINITION)
+ * *out still holds what could be read, for a caller such as validate that
+ * goes on to check the flavor schemas so a user sees every problem in one
+ * run. In such definitions a particle whose envelope failed may lack
+ * name, flavor, id or aws_resource (NULL), and parents name only
+ * particles that resolved: never hand them to the engine. *out is NULL
+ * only on other errors (PCF_ENOMEM).
+ */
+int pcf_definitions_load_partial(pcf_definitions **out, const char *const *paths, size_t path_count,
+                                 pcf_diags *diags);
 /* The same from text already in memory; name is used in messages. */
 int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t len,
                                 const char *name, pcf_diags *diags);

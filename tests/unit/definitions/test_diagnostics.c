@@ -337,3 +337,20 @@ Test(definitions_diagnostics, a_null_diags_still_fails)
 	cr_expect_eq(pcf_definitions_load_string(&defs, "[", 1, "x.yml", NULL), PCF_EDEFINITION);
 	cr_expect_null(defs);
 }
+
+/* For validate: what could be read comes back with the problems. */
+Test(definitions_diagnostics, a_partial_load_keeps_what_could_be_read)
+{
+	const char *paths[] = {VEC "errors.yml"};
+	pcf_definitions *defs = NULL;
+	pcf_diags d;
+
+	pcf_diags_init(&d);
+	cr_assert_eq(pcf_definitions_load_partial(&defs, paths, 1, &d), PCF_EDEFINITION);
+	cr_assert_not_null(defs);
+	cr_assert_eq(d.count, 9);
+	cr_assert_not_null(pcf_definitions_find(defs, "orders"));
+	cr_assert_str_eq(defs->particles[0].id, "dynamodb_table:orders");
+	pcf_definitions_free(defs);
+	pcf_diags_cleanup(&d);
+}

@@ -124,3 +124,17 @@ ParameterizedTest(struct bad_case *c, config_store_flavor, refused)
 		             d.items[0].line, c->line, d.items[0].message);
 	pcf_diags_cleanup(&d);
 }
+
+/* A schema problem does not hide the others: one run reports them all. */
+Test(config_store_flavor, every_problem_in_one_run)
+{
+	pcf_diags d;
+	pcf_diags_init(&d);
+	cr_assert_eq(validate_text(HEAD "  TableName: t1\n  Colour: red\n"
+	                                "  ProvisionedThroughput: {ReadCapacityUnits: 0, "
+	                                "WriteCapacityUnits: 1}\n"
+	                                "  StoreKey: k\n  OptionKey: k\n",
+	                           &d),
+	             3);
+	pcf_diags_cleanup(&d);
+}
