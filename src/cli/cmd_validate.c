@@ -97,6 +97,24 @@ static void print_text(const pcf_cli_context *ctx, const pcf_definitions *defs,
 	        defs->count == 1 ? "" : "s", pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
 }
 
+/* What is accepted and ignored is said at -v, where it was written. */
+static void note_ignored(const pcf_cli_context *ctx, const pcf_definitions *defs)
+{
+	pcf_logger logger = pcf_cli_logger(ctx);
+	pcf_source_mark m;
+
+	for (size_t k = 0; defs && k < defs->count; k++) {
+		const pcf_particle_def *def = &defs->particles[k];
+
+		if (!cJSON_GetObjectItemCaseSensitive(def->aws_resource, "custom_config"))
+			continue;
+		pcf_particle_def_locate_key(def, "aws_resource.custom_config", &m);
+		pcf_log(&logger, PCF_LOG_DEBUG,
+		        "%s:%d:%d: aws_resource.custom_config is PCF's own setting: ignored",
+		        m.file ? m.file : "?", m.line, m.column);
+	}
+}
+
 int pcf_cli_validate(const pcf_cli_context *ctx, int argc, char **argv)
 {
 	pcf_definitions *defs = NULL;
@@ -118,6 +136,7 @@ int pcf_cli_validate(const pcf_cli_context *ctx, int argc, char **argv)
 			check_names(defs, argc, argv, &diags);
 		pcf_diags_sort(&diags, 0);
 	}
+	note_ignored(ctx, defs);
 	if (rc < 0 && diags.count == 0) {
 		pcf_diags_add(&diags, ctx->path_count ? ctx->paths[0] : "pcf.yml", 0, 0,
 		              "could not be loaded: %s", pcf_error_code_describe(rc));

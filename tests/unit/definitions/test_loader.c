@@ -126,17 +126,22 @@ Test(definitions_loader, files_and_directories_together)
 	pcf_definitions_free(defs);
 }
 
-Test(definitions_loader, default_names_in_order)
+/* pcf.yaml and pcf.json both there: which one is meant is not guessed. */
+Test(definitions_loader, two_default_files_are_refused)
 {
-	pcf_definitions *defs;
+	pcf_definitions *defs = NULL;
+	pcf_diags d;
+	char *text;
 
 	cr_assert_eq(chdir(VEC "defaults"), 0);
-	defs = load_paths(NULL, 0);
-	cr_assert_eq(defs->count, 1);
-	/* No pcf.yml there: pcf.yaml comes before pcf.json. */
-	cr_expect_str_eq(defs->particles[0].name, "from_yaml");
-	cr_expect_str_eq(defs->particles[0].mark.file, "pcf.yaml");
-	pcf_definitions_free(defs);
+	pcf_diags_init(&d);
+	cr_assert_eq(pcf_definitions_load(&defs, NULL, 0, &d), PCF_EDEFINITION);
+	cr_assert_null(defs);
+	text = diags_text(&d);
+	cr_expect_str_eq(text, "expected one default definitions file in the current directory, "
+	                       "found both ./pcf.yaml and ./pcf.json (name the one to use with -f)");
+	free(text);
+	pcf_diags_cleanup(&d);
 }
 
 Test(definitions_loader, a_pcf_users_file_loads_unchanged)
