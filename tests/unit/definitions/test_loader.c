@@ -138,8 +138,9 @@ Test(definitions_loader, two_default_files_are_refused)
 	cr_assert_eq(pcf_definitions_load(&defs, NULL, 0, &d), PCF_EDEFINITION);
 	cr_assert_null(defs);
 	text = diags_text(&d);
-	cr_expect_str_eq(text, "expected one default definitions file in the current directory, "
-	                       "found both ./pcf.yaml and ./pcf.json (name the one to use with -f)");
+	cr_expect_str_eq(text,
+	                 "expected one default definitions file in the current directory, "
+	                 "found both ./pcf.yaml and ./pcf.json (name the one to use with -f)");
 	free(text);
 	pcf_diags_cleanup(&d);
 }
