@@ -27,6 +27,7 @@
 
 #include <pcf/error.h>
 
+#include "json_text.h"
 #include "scalar.h"
 #include "strmap.h"
 #include "yaml_text.h"
@@ -567,8 +568,11 @@ int pcf_defs_yaml_load_text(yaml_docs *docs, const char *text, size_t len, const
 		return PCF_ENOMEM;
 	if (docs->key_marks == NULL && pcf_defs_node_marks_new(&docs->key_marks) < 0)
 		return PCF_ENOMEM;
-	if (is_json && (untabbed = pcf_defs_yaml_text_untab_json(text, len)) == NULL)
-		return PCF_ENOMEM;
+	if (is_json) {
+		int rc = pcf_defs_json_prepare(&untabbed, text, len, file, diags);
+		if (rc < 0)
+			return rc;
+	}
 	if (!yaml_parser_initialize(&l.parser)) {
 		free(untabbed);
 		return PCF_ENOMEM;

@@ -1,6 +1,6 @@
 /*
- * Where pcf meets libyaml: preparing JSON text for a YAML parser, and
- * turning libyaml's errors into pcf's messages.
+ * Where pcf meets libyaml: turning libyaml's errors into pcf's messages
+ * (JSON text is prepared for it in json_text.c).
  *
  * libyaml says what it found ("did not find expected key") and, often,
  * what it was inside ("while parsing a block mapping" and where that
@@ -90,32 +90,4 @@ int pcf_defs_yaml_text_report_error(const yaml_parser_t *p, const char *text, si
 		pcf_diags_add(diags, file, (int)mark->line + 1, (int)mark->column + 1,
 		              "invalid YAML: %s%s", problem, syntax_hint(p, text, len));
 	return PCF_EDEFINITION;
-}
-
-/*
- * JSON allows tabs wherever it allows spaces; YAML does not. A tab outside
- * a string becomes a space, which keeps every offset, line and column.
- */
-char *pcf_defs_yaml_text_untab_json(const char *text, size_t len)
-{
-	char *copy = malloc(len ? len : 1);
-	int in_string = 0;
-	size_t i;
-
-	if (copy == NULL)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		char c = text[i];
-
-		if (in_string && c == '\\' && i + 1 < len) {
-			copy[i] = c;
-			copy[i + 1] = text[i + 1];
-			i++;
-			continue;
-		}
-		if (c == '"')
-			in_string = !in_string;
-		copy[i] = (c == '\t' && !in_string) ? ' ' : c;
-	}
-	return copy;
 }

@@ -399,7 +399,7 @@ Test(cli_offline, validate_json_with_comments)
 	write_files(sub, sizeof(sub), "json", files);
 	cli_expect(&r, 1, args);
 	/* The comment-like text inside a string is kept: that name is invalid. */
-	cr_assert(has(r.err, "", sub, "/pcf.json:4:37: aws_resource.TableName: expected a name"),
+	cr_assert(has(r.err, "", sub, "/pcf.json:4:33: aws_resource.TableName: expected a name"),
 	          "%s", r.err);
 	cr_assert(strstr(r.err, "\"http://x//y#z\""), "%s", r.err);
 	cli_result_free(&r);

@@ -78,8 +78,18 @@ static struct bad_input malformed[] = {
     {"badvar.json", "{\"pcf_name\": \"a\", \"flavor\": \"f\", \"aws_resource\": {\"T\": \"${9}\"}}",
      "badvar.json:1:56: \"${9}\": expected a variable name after \"${\""},
     {"bad.json", "{\"pcf_name\": \"a\" \"flavor\": \"f\"}",
-     "bad.json:1:18: invalid YAML: did not find expected ',' or '}' (while parsing a flow "
-     "mapping that starts at line 1, column 1)"},
+     "bad.json:1:18: invalid JSON: expected ',' or '}', found '\"'"},
+    {"comma.json", "{\"pcf_name\": \"a\",\n \"flavor\": \"f\",}",
+     "comma.json:2:16: invalid JSON: expected a \"key\" in double quotes, found '}'"},
+    {"comments.json", "# only\n// comments\n",
+     "comments.json: invalid JSON: expected particle definitions, found only comments and "
+     "blank lines"},
+    {"string.json", "{\"pcf_name\": \"a\\qb\"}",
+     "string.json:1:17: invalid JSON: expected an escape (\\\" \\\\ \\/ \\b \\f \\n \\r "
+     "\\t or \\uXXXX) after '\\', found 'q'"},
+    {"two.json", "{} {}",
+     "two.json:1:4: invalid JSON: expected the end of the file after the "
+     "JSON value, found '{'"},
     {"deep.yml",
      "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
      "[[[[[[[[[[[[",
