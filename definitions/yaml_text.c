@@ -52,6 +52,21 @@ static void report_reader_error(const yaml_parser_t *p, const char *text, size_t
 		              p->problem);
 }
 
+/* Does the line holding offset contain "${"? */
+static int line_has_variable(const char *text, size_t len, size_t offset)
+{
+	size_t start = offset < len ? offset : len, end = start;
+
+	while (start > 0 && text[start - 1] != '\n')
+		start--;
+	while (end < len && text[end] != '\n')
+		end++;
+	for (size_t i = start; i + 1 < end; i++)
+		if (text[i] == '$' && text[i + 1] == '{')
+			return 1;
+	return 0;
+}
+
 /* A hint for the syntax errors people make most, judged by the text at the mark. */
 static const char *syntax_hint(const yaml_parser_t *p, const char *text, size_t len)
 {
@@ -63,6 +78,10 @@ static const char *syntax_hint(const yaml_parser_t *p, const char *text, size_t 
 	if (strstr(problem, "end of stream") != NULL && p->context != NULL &&
 	    strstr(p->context, "quoted scalar") != NULL)
 		return " (a quoted string is never closed)";
+	if (p->context != NULL && strstr(p->context, "flow") != NULL &&
+	    line_has_variable(text, len, mark->index))
+		return " (a ${VAR} inside [ ] or { } must close on its line; or quote it: "
+		       "\"${VAR}\")";
 	if (strstr(problem, "expected <block end>") != NULL ||
 	    strstr(problem, "expected key") != NULL)
 		return " (check the indentation of this line against the lines above)";

@@ -370,7 +370,7 @@ Test(cli_offline, validate_substitutes_inside_flow_mappings)
 	cli_expect(&r, 1, args);
 	/* The only problem is the substituted 0, at the ${ that produced it. */
 	cr_assert(has(r.err, "", sub,
-	              "/flow.yml:7:71: aws_resource.ProvisionedThroughput.WriteCapacityUnits: "
+	              "/flow.yml:7:92: aws_resource.ProvisionedThroughput.WriteCapacityUnits: "
 	              "expected at least 1 capacity unit, found 0"),
 	          "%s", r.err);
 	cr_assert(strstr(r.err, "1 problem found"), "%s", r.err);
