@@ -166,7 +166,7 @@ void pcf_table_check_name(const pcf_particle_def *def, pcf_diags *diags, const c
 	pcf_particle_def_report(def, diags, path,
 	                        "expected a name of 3 to 255 characters from a-z A-Z 0-9 _ . -, "
 	                        "found \"%.40s%s\" (%zu characters)",
-	                        name, n > 40 ? "..." : "", n);
+	                        name, n > 40 ? "..." : "", characters(name));
 }
 
 /* Attribute names count UTF-8 bytes. */
