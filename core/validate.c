@@ -95,67 +95,11 @@ static long find(const struct finder *f, const char *ref)
 	return k ? (long)k->index : -1;
 }
 
-static int is_parent(const struct finder *f, const pcf_particle_def *def, const char *id)
+static int compare_indexes(const void *a, const void *b)
 {
-	long j = find(f, id);
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
-	for (size_t k = 0; j >= 0 && k < def->parent_count; k++)
-		if (find(f, def->parents[k]) == j)
-			return 1;
-	return 0;
-}
-
-static void check_inherit(const struct finder *f, const pcf_particle_def *def, const cJSON *node,
-                          char *path, size_t len, size_t cap, pcf_diags *diags)
-{
-	char id[256];
-	const char *ref;
-	const cJSON *c;
-	int i = 0, parsed;
-
-	if (cJSON_IsString(node)) {
-		parsed = pcf_inherit_parse(node->valuestring, id, sizeof(id), &ref);
-		if (parsed < 0)
-			pcf_particle_def_report(def, diags, path,
-			                        "expected $inherit$flavor:name$path, found %s",
-			                        node->valuestring);
-		else if (parsed > 0 && !is_parent(f, def, id))
-			pcf_particle_def_report(def, diags, path,
-			                        "expected $inherit$ to name a parent, found %s "
-			                        "(add it to parents)",
-			                        id);
-		return;
-	}
-	cJSON_ArrayForEach(c, node)
-	{
-		if (cJSON_IsArray(node))
-			snprintf(path + len, cap - len, "[%d]", i++);
-		else
-			snprintf(path + len, cap - len, ".%s", c->string);
-		check_inherit(f, def, c, path, strlen(path), cap, diags);
-		path[len] = '\0';
-	}
-}
-
-static void check_particle(const struct finder *f, const pcf_definitions *defs, size_t i,
-                           const pcf_flavor *const *flavors, size_t flavor_count, pcf_diags *diags)
-{
-	const pcf_particle_def *def = &defs->particles[i];
-	const pcf_flavor *flavor = pcf_flavor_find(flavors, flavor_count, def->flavor);
-	char path[1024] = "aws_resource";
-
-	if (!flavor) {
-		pcf_particle_def_report(def, diags, "flavor", "expected a known flavor, found %s",
-		                        def->flavor);
-	} else if (flavor->ops && flavor->ops->validate && def->aws_resource) {
-		flavor->ops->validate(def, diags);
-	}
-	for (size_t k = 0; k < def->parent_count; k++)
-		if (find(f, def->parents[k]) < 0)
-			pcf_particle_def_report(def, diags, "parents",
-			                        "expected a defined particle, found %s",
-			                        def->parents[k]);
-	check_inherit(f, def, def->aws_resource, path, strlen(path), sizeof(path), diags);
+	return x < y ? -1 : x > y;
 }
 
 /* Parent edges as indexes, resolved once: edges[start[i]..start[i+1]) are i's parents. */
@@ -184,7 +128,87 @@ static int edges_build(struct edges *e, const struct finder *f, const pcf_defini
 		}
 	}
 	e->start[defs->count] = n;
+	/* Sorted per particle, so is_parent is a binary search. */
+	for (size_t i = 0; i < defs->count; i++)
+		qsort(e->to + e->start[i], e->start[i + 1] - e->start[i], sizeof(*e->to),
+		      compare_indexes);
 	return 0;
+}
+
+/* Does particle i list the particle id names among its parents? */
+static int is_parent(const struct finder *f, const struct edges *e, size_t i, const char *id)
+{
+	long j = find(f, id);
+	size_t want = (size_t)j;
+
+	return j >= 0 && bsearch(&want, e->to + e->start[i], e->start[i + 1] - e->start[i],
+	                         sizeof(*e->to), compare_indexes) != NULL;
+}
+
+/* Where check_inherit is: the particle and the lookups it needs. */
+struct inherit_ctx {
+	const struct finder *f;
+	const struct edges *e;
+	size_t i;
+	const pcf_particle_def *def;
+	pcf_diags *diags;
+};
+
+static void check_inherit(const struct inherit_ctx *x, const cJSON *node, char *path, size_t len,
+                          size_t cap)
+{
+	const pcf_particle_def *def = x->def;
+	pcf_diags *diags = x->diags;
+	char id[256];
+	const char *ref;
+	const cJSON *c;
+	int i = 0, parsed;
+
+	if (cJSON_IsString(node)) {
+		parsed = pcf_inherit_parse(node->valuestring, id, sizeof(id), &ref);
+		if (parsed < 0)
+			pcf_particle_def_report(def, diags, path,
+			                        "expected $inherit$flavor:name$path, found %s",
+			                        node->valuestring);
+		else if (parsed > 0 && !is_parent(x->f, x->e, x->i, id))
+			pcf_particle_def_report(def, diags, path,
+			                        "expected $inherit$ to name a parent, found %s "
+			                        "(add it to parents)",
+			                        id);
+		return;
+	}
+	cJSON_ArrayForEach(c, node)
+	{
+		if (cJSON_IsArray(node))
+			snprintf(path + len, cap - len, "[%d]", i++);
+		else
+			snprintf(path + len, cap - len, ".%s", c->string);
+		check_inherit(x, c, path, strlen(path), cap);
+		path[len] = '\0';
+	}
+}
+
+static void check_particle(const struct finder *f, const struct edges *e,
+                           const pcf_definitions *defs, size_t i, const pcf_flavor *const *flavors,
+                           size_t flavor_count, pcf_diags *diags)
+{
+	const pcf_particle_def *def = &defs->particles[i];
+	const struct inherit_ctx x = {f, e, i, def, diags};
+	const pcf_flavor *flavor = pcf_flavor_find(flavors, flavor_count, def->flavor);
+	char path[1024] = "aws_resource";
+
+	if (!flavor) {
+		pcf_particle_def_report(def, diags, "flavor", "expected a known flavor, found %s",
+		                        def->flavor);
+	} else if (flavor->ops && flavor->ops->validate && def->aws_resource) {
+		flavor->ops->validate(def, diags);
+	}
+	for (size_t k = 0; k < def->parent_count; k++)
+		if (find(f, def->parents[k]) < 0)
+			pcf_particle_def_report(def, diags, "parents",
+			                        "expected a defined particle, found %s",
+			                        def->parents[k]);
+	check_inherit(&x, def->aws_resource, path, strlen(path), sizeof(path));
 }
 
 static const char *label(const pcf_particle_def *def)
@@ -329,12 +353,12 @@ int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *fl
 	struct edges e = {NULL, NULL};
 	int rc;
 
-	if ((rc = finder_init(&f, defs)) < 0)
+	if ((rc = finder_init(&f, defs)) < 0 || (rc = edges_build(&e, &f, defs)) < 0)
 		goto out;
 	for (size_t i = 0; i < defs->count; i++)
 		if (defs->particles[i].name && defs->particles[i].flavor)
-			check_particle(&f, defs, i, flavors, flavor_count, diags);
-	if ((rc = edges_build(&e, &f, defs)) < 0 || (rc = check_cycles(defs, &e, diags)) < 0 ||
+			check_particle(&f, &e, defs, i, flavors, flavor_count, diags);
+	if ((rc = check_cycles(defs, &e, diags)) < 0 ||
 	    (rc = check_shared(defs, flavors, flavor_count, diags)) < 0)
 		goto out;
 	rc = diags->count > before ? PCF_EDEFINITION : 0;

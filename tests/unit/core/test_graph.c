@@ -414,3 +414,32 @@ Test(graph, validate_checks_a_long_chain_quickly, .timeout = 30)
 	cr_assert_eq(count_messages(&diags, "cycle"), 1, "one cycle, reported once");
 	pcf_diags_cleanup(&diags);
 }
+
+/* One particle with 20,000 parents, each named by a $inherit$: linear, not quadratic. */
+Test(graph, validate_checks_many_parents_and_inherits_quickly, .timeout = 30)
+{
+	const size_t n = 20000;
+	pcf_diags diags;
+	pcf_particle_def *child;
+
+	defs = chain(n + 1, 0);
+	child = &defs->particles[n];
+	for (size_t k = 0; k < child->parent_count; k++)
+		free(child->parents[k]);
+	free(child->parents);
+	child->parents = calloc(n, sizeof(char *));
+	child->parent_count = n;
+	cJSON_Delete(child->aws_resource);
+	child->aws_resource = cJSON_CreateObject();
+	for (size_t k = 0; k < n; k++) {
+		char id[64], ref[96];
+		snprintf(id, sizeof(id), "fake:p%zu", k);
+		snprintf(ref, sizeof(ref), "$inherit$%s$Arn", id);
+		child->parents[k] = strdup(id);
+		cJSON_AddItemToObject(child->aws_resource, id, cJSON_CreateString(ref));
+	}
+	pcf_diags_init(&diags);
+	cr_assert_eq(pcf_engine_validate(defs, fake_flavors, 2, &diags), 0, "%s",
+	             diags.count ? diags.items[0].message : "");
+	pcf_diags_cleanup(&diags);
+}

@@ -364,3 +364,32 @@ Test(definitions_diagnostics, a_partial_load_keeps_what_could_be_read)
 	pcf_definitions_free(defs);
 	pcf_diags_cleanup(&d);
 }
+
+/* One particle naming 50,000 parents (and each again as a child): linear, not quadratic. */
+Test(definitions_diagnostics, many_parents_link_quickly, .timeout = 30)
+{
+	const size_t n = 50000;
+	size_t cap = n * 120 + 4096, used = 0;
+	char *text = malloc(cap);
+	pcf_definitions *defs = NULL;
+	char *got = NULL;
+
+	cr_assert_not_null(text);
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(text + used, cap - used,
+		                         "- {pcf_name: p%zu, flavor: f, aws_resource: {}, "
+		                         "children: [child]}\n",
+		                         i);
+	used +=
+	    (size_t)snprintf(text + used, cap - used,
+	                     "- pcf_name: child\n  flavor: f\n  aws_resource: {}\n  parents: [");
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(text + used, cap - used, "%sp%zu", i ? ", " : "", i);
+	snprintf(text + used, cap - used, "]\n");
+	cr_assert_eq(load_text(&defs, "wide.yml", text, &got), 0, "%s", got);
+	cr_assert_eq(defs->particles[n].parent_count, n, "each parent once");
+	cr_assert_str_eq(defs->particles[n].parents[0], "f:p0", "in the order written");
+	pcf_definitions_free(defs);
+	free(got);
+	free(text);
+}
