@@ -72,6 +72,10 @@ static int make_particles(pcf_engine *e, pcf_error *err)
 		if (rc < 0)
 			return rc;
 		e->particles[i]->logger = &e->options.logger;
+		if (cJSON_GetObjectItemCaseSensitive(def->aws_resource, "custom_config"))
+			pcf_particle_log(
+			    e->particles[i], PCF_LOG_DEBUG,
+			    "aws_resource.custom_config is PCF's own setting: ignored");
 		e->desired[i] = def->desired_state;
 		e->selected[i] = 1;
 		rc = pcf_graph_parents(&e->parents[i], &e->parent_count[i], e->defs, i, err);

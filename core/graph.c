@@ -5,8 +5,7 @@
  * the ancestors of those that should run, since a child cannot converge
  * before its parents).
  *
- * Checks here need every particle together, so they live in the core and
- * not in a flavor's validate; none touches the network.
+ * The checks of the whole set (pcf_engine_validate) are in validate.c.
  */
 #include "core/engine_internal.h"
 
@@ -72,110 +71,6 @@ int pcf_inherit_parse(const char *text, char *id, size_t id_size, const char **p
 	id[n] = '\0';
 	*path = sep + 1;
 	return 1;
-}
-
-static int is_parent(const pcf_particle_def *def, const pcf_definitions *defs, const char *id)
-{
-	long j = find_index(defs, id);
-
-	for (size_t k = 0; j >= 0 && k < def->parent_count; k++)
-		if (find_index(defs, def->parents[k]) == j)
-			return 1;
-	return 0;
-}
-
-static void check_inherit(const pcf_definitions *defs, const pcf_particle_def *def,
-                          const cJSON *node, char *path, size_t len, size_t cap, pcf_diags *diags)
-{
-	char id[256];
-	const char *ref;
-	const cJSON *c;
-	int i = 0, parsed;
-
-	if (cJSON_IsString(node)) {
-		parsed = pcf_inherit_parse(node->valuestring, id, sizeof(id), &ref);
-		if (parsed < 0)
-			pcf_particle_def_report(def, diags, path,
-			                        "expected $inherit$flavor:name$path, found %s",
-			                        node->valuestring);
-		else if (parsed > 0 && !is_parent(def, defs, id))
-			pcf_particle_def_report(def, diags, path,
-			                        "expected $inherit$ to name a parent, found %s "
-			                        "(add it to parents)",
-			                        id);
-		return;
-	}
-	cJSON_ArrayForEach(c, node)
-	{
-		if (cJSON_IsArray(node))
-			snprintf(path + len, cap - len, "[%d]", i++);
-		else
-			snprintf(path + len, cap - len, ".%s", c->string);
-		check_inherit(defs, def, c, path, strlen(path), cap, diags);
-		path[len] = '\0';
-	}
-}
-
-/* Depth-first search for a cycle through parents; color 0 new, 1 open, 2 done. */
-static int find_cycle(const pcf_definitions *defs, size_t i, char *color)
-{
-	const pcf_particle_def *def = &defs->particles[i];
-
-	if (color[i] == 1)
-		return 1;
-	if (color[i] == 2)
-		return 0;
-	color[i] = 1;
-	for (size_t k = 0; k < def->parent_count; k++) {
-		long j = find_index(defs, def->parents[k]);
-		if (j >= 0 && find_cycle(defs, (size_t)j, color))
-			return 1;
-	}
-	color[i] = 2;
-	return 0;
-}
-
-static void check_particle(const pcf_definitions *defs, size_t i, const pcf_flavor *const *flavors,
-                           size_t flavor_count, pcf_diags *diags)
-{
-	const pcf_particle_def *def = &defs->particles[i];
-	const pcf_flavor *flavor = pcf_flavor_find(flavors, flavor_count, def->flavor);
-	char path[1024] = "aws_resource";
-
-	if (!flavor) {
-		pcf_particle_def_report(def, diags, "flavor", "expected a known flavor, found %s",
-		                        def->flavor ? def->flavor : "nothing");
-	} else if (flavor->ops && flavor->ops->validate) {
-		flavor->ops->validate(def, diags);
-	}
-	for (size_t k = 0; k < def->parent_count; k++)
-		if (find_index(defs, def->parents[k]) < 0)
-			pcf_particle_def_report(def, diags, "parents",
-			                        "expected a defined particle, found %s",
-			                        def->parents[k]);
-	check_inherit(defs, def, def->aws_resource, path, strlen(path), sizeof(path), diags);
-}
-
-int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *flavors,
-                        size_t flavor_count, pcf_diags *diags)
-{
-	size_t before = diags->count;
-	char *color = calloc(defs->count + 1, 1);
-
-	if (!color)
-		return PCF_ENOMEM;
-	for (size_t i = 0; i < defs->count; i++)
-		check_particle(defs, i, flavors, flavor_count, diags);
-	for (size_t i = 0; i < defs->count; i++) {
-		memset(color, 0, defs->count);
-		if (find_cycle(defs, i, color))
-			pcf_particle_def_report(&defs->particles[i], diags, "parents",
-			                        "expected parents without a cycle, found one "
-			                        "through %s",
-			                        defs->particles[i].id);
-	}
-	free(color);
-	return diags->count > before ? PCF_EDEFINITION : 0;
 }
 
 void pcf_graph_run_set(const pcf_engine *engine, pcf_command command, int *in_run)

@@ -152,14 +152,14 @@ int pcf_inherit_resolve(pcf_engine *engine, size_t i, int strict, pcf_error *err
 	if (engine->parent_count[i] == 0)
 		return 0;
 	/* Start again from the definition: a parent's value may have changed. */
-	fresh = cJSON_Duplicate(p->def->aws_resource, 1);
-	if (!fresh && p->def->aws_resource)
+	fresh = pcf_particle_resource_copy(p->def);
+	if (!fresh)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	rc = resolve_node(engine, i, fresh, strict, err);
 	if (rc < 0) {
 		cJSON_Delete(fresh);
 		return rc;
 	}
-	pcf_particle_set_desired_take(p, fresh ? fresh : cJSON_CreateObject());
+	pcf_particle_set_desired_take(p, fresh);
 	return 0;
 }

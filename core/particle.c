@@ -33,6 +33,15 @@ const char *pcf_state_name(pcf_state state)
 	return "unknown";
 }
 
+cJSON *pcf_particle_resource_copy(const pcf_particle_def *def)
+{
+	cJSON *copy =
+	    def->aws_resource ? cJSON_Duplicate(def->aws_resource, 1) : cJSON_CreateObject();
+
+	cJSON_DeleteItemFromObjectCaseSensitive(copy, "custom_config");
+	return copy;
+}
+
 int pcf_particle_new(pcf_particle **out, const pcf_particle_def *def,
                      const struct pcf_flavor *flavor, void *services, pcf_error *err)
 {
@@ -47,8 +56,7 @@ int pcf_particle_new(pcf_particle **out, const pcf_particle_def *def,
 	p->def = def;
 	p->flavor = flavor;
 	p->services = services;
-	p->desired =
-	    def->aws_resource ? cJSON_Duplicate(def->aws_resource, 1) : cJSON_CreateObject();
+	p->desired = pcf_particle_resource_copy(def);
 	if (!p->desired) {
 		free(p);
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");

@@ -31,6 +31,13 @@ struct pcf_particle {
 
 /* Replaces desired with tree (taken). */
 void pcf_particle_set_desired_take(pcf_particle *p, cJSON *tree);
+
+/*
+ * A copy of def's aws_resource as the flavor gets it: without PCF's
+ * custom_config, which PCF's own filter drops for every flavor. An empty
+ * object when def has none; NULL only when out of memory.
+ */
+cJSON *pcf_particle_resource_copy(const pcf_particle_def *def);
 /* Forgets the cached state read. */
 void pcf_particle_cache_drop(pcf_particle *p);
 

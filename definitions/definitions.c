@@ -205,9 +205,13 @@ static int load_text(pcf_definitions *defs, const char *text, size_t len, const 
 	return rc;
 }
 
-/* The last stage: links particles, and hands defs out only when nothing was reported. */
+/*
+ * The last stage: links particles, and hands defs out only when nothing
+ * was reported, or (partial) with the problems, for a caller that goes on
+ * checking.
+ */
 static int finish(pcf_definitions **out, pcf_definitions *defs, pcf_diags *diags,
-                  size_t diags_before)
+                  size_t diags_before, int partial)
 {
 	size_t i;
 	int rc;
@@ -216,6 +220,10 @@ static int finish(pcf_definitions **out, pcf_definitions *defs, pcf_diags *diags
 		goto fail;
 	if (diags->count > diags_before) {
 		pcf_diags_sort(diags, diags_before);
+		if (partial) {
+			*out = defs;
+			return PCF_EDEFINITION;
+		}
 		rc = PCF_EDEFINITION;
 		goto fail;
 	}
@@ -233,8 +241,8 @@ fail:
 	return rc;
 }
 
-int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t path_count,
-                         pcf_diags *diags)
+static int load_paths(pcf_definitions **out, const char *const *paths, size_t path_count,
+                      pcf_diags *diags, int partial)
 {
 	pcf_diags local, *d = diags ? diags : &local;
 	size_t before, i, count = 0, len;
@@ -260,13 +268,25 @@ int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t
 				goto out;
 		}
 	}
-	rc = finish(out, defs, d, before);
+	rc = finish(out, defs, d, before, partial);
 	defs = NULL;
 out:
 	pcf_definitions_free(defs);
 	pcf_defs_files_list_free(files, count);
 	pcf_diags_cleanup(&local);
 	return rc;
+}
+
+int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t path_count,
+                         pcf_diags *diags)
+{
+	return load_paths(out, paths, path_count, diags, 0);
+}
+
+int pcf_definitions_load_partial(pcf_definitions **out, const char *const *paths, size_t path_count,
+                                 pcf_diags *diags)
+{
+	return load_paths(out, paths, path_count, diags, 1);
 }
 
 int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t len,
@@ -292,7 +312,7 @@ int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t 
 	} else if ((rc = load_text(defs, text ? text : "", text ? len : 0, name, d)) < 0) {
 		goto out;
 	}
-	rc = finish(out, defs, d, before);
+	rc = finish(out, defs, d, before, 0);
 	defs = NULL;
 out:
 	pcf_definitions_free(defs);

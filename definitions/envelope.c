@@ -192,8 +192,27 @@ static char *join_id(const char *flavor, const char *name)
 	return id;
 }
 
+/*
+ * PCF's quasiparticle groups particles under one name; pcf has no such
+ * flavor, and its fields mean nothing here, so say what to do instead of
+ * reporting each of them.
+ */
+static int is_quasiparticle(const pcf_particle_def *def, pcf_diags *diags)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(def->node, "flavor");
+
+	if (!cJSON_IsString(v) || strcmp(v->valuestring, "quasiparticle") != 0)
+		return 0;
+	pcf_particle_def_report(def, diags, "flavor",
+	                        "flavor quasiparticle is not supported: list its particles at top "
+	                        "level");
+	return 1;
+}
+
 void pcf_defs_envelope_read(pcf_particle_def *def, pcf_diags *diags)
 {
+	if (is_quasiparticle(def, diags))
+		return;
 	check_unknown_fields(def, diags);
 	def->name = read_name_field(def, diags, "pcf_name", "a particle name (a string)");
 	def->flavor = read_name_field(def, diags, "flavor",

@@ -126,17 +126,38 @@ static int expand_directory(struct list *out, const char *dir, pcf_diags *diags)
 	return rc;
 }
 
+/*
+ * The default file, when exactly one of them exists. Two or more are an
+ * error rather than a silent pick: PCF users may keep a pcf.json beside a
+ * newer pcf.yml, and applying the stale one would act on the wrong tables.
+ */
 static int expand_defaults(struct list *out, pcf_diags *diags)
 {
+	const size_t n = sizeof(default_files) / sizeof(default_files[0]);
+	const char *found[sizeof(default_files) / sizeof(default_files[0])];
 	struct stat st;
-	size_t i;
+	size_t i, count = 0;
 
-	for (i = 0; i < sizeof(default_files) / sizeof(default_files[0]); i++)
+	for (i = 0; i < n; i++)
 		if (stat(default_files[i], &st) == 0)
-			return list_push(out, strdup(default_files[i]));
-	pcf_diags_add(diags, NULL, 0, 0,
-	              "no definitions found: expected ./pcf.yml, ./pcf.yaml or ./pcf.json in the "
-	              "current directory, found none (or name files and directories with -f)");
+			found[count++] = default_files[i];
+	if (count == 1)
+		return list_push(out, strdup(found[0]));
+	if (count == 2)
+		pcf_diags_add(diags, NULL, 0, 0,
+		              "expected one default definitions file in the current directory, "
+		              "found both ./%s and ./%s (name the one to use with -f)",
+		              found[0], found[1]);
+	else if (count == 3)
+		pcf_diags_add(diags, NULL, 0, 0,
+		              "expected one default definitions file in the current directory, "
+		              "found ./%s, ./%s and ./%s (name the one to use with -f)",
+		              found[0], found[1], found[2]);
+	else
+		pcf_diags_add(diags, NULL, 0, 0,
+		              "no definitions found: expected ./pcf.yml, ./pcf.yaml or ./pcf.json "
+		              "in the current directory, found none (or name files and "
+		              "directories with -f)");
 	return 0;
 }
 

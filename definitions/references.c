@@ -70,23 +70,50 @@ static pcf_particle_def *resolve(const struct index *x, const char *ref)
 	return (d != NULL && d->id != NULL) ? (pcf_particle_def *)d : NULL;
 }
 
-/* Adds id to def's parents unless already there. 0 or PCF_ENOMEM. */
+/*
+ * Appends id to def's parents (duplicates are dropped once all are in, by
+ * drop_repeated_parents). The array doubles at powers of two, so a particle
+ * with many parents costs linear time. 0 or PCF_ENOMEM.
+ */
 static int add_parent(pcf_particle_def *def, const char *id)
 {
+	size_t n = def->parent_count;
 	char **grown, *copy;
-	size_t i;
 
-	for (i = 0; i < def->parent_count; i++)
-		if (strcmp(def->parents[i], id) == 0)
-			return 0;
-	grown = realloc(def->parents, (def->parent_count + 1) * sizeof(*grown));
-	if (grown == NULL)
-		return PCF_ENOMEM;
-	def->parents = grown;
+	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
+		grown = realloc(def->parents, (n == 0 ? 4 : 2 * n) * sizeof(*grown));
+		if (grown == NULL)
+			return PCF_ENOMEM;
+		def->parents = grown;
+	}
 	if ((copy = strdup(id)) == NULL)
 		return PCF_ENOMEM;
 	def->parents[def->parent_count++] = copy;
 	return 0;
+}
+
+/* Keeps the first of each parent, in the order written. 0 or PCF_ENOMEM. */
+static int drop_repeated_parents(pcf_particle_def *def)
+{
+	strmap seen;
+	size_t kept = 0;
+	int rc = 0;
+
+	if (def->parent_count < 2)
+		return 0;
+	pcf_defs_strmap_init(&seen);
+	for (size_t i = 0; i < def->parent_count; i++) {
+		if (rc >= 0)
+			rc = pcf_defs_strmap_put(&seen, def->parents[i], def);
+		if (rc == 0) {
+			free(def->parents[i]);
+			continue;
+		}
+		def->parents[kept++] = def->parents[i];
+	}
+	def->parent_count = kept;
+	pcf_defs_strmap_cleanup(&seen);
+	return rc < 0 ? rc : 0;
 }
 
 /* Every name and id, NULL-terminated, for suggestions; NULL when out of memory. */
@@ -172,6 +199,8 @@ int pcf_defs_envelope_link(pcf_definitions *defs, pcf_diags *diags)
 	}
 	for (i = 0; i < defs->count && rc == 0; i++)
 		rc = link_one(defs, &x, i, names, diags);
+	for (i = 0; i < defs->count && rc == 0; i++)
+		rc = drop_repeated_parents(&defs->particles[i]);
 out:
 	free(names);
 	index_cleanup(&x);

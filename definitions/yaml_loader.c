@@ -27,6 +27,8 @@
 
 #include <pcf/error.h>
 
+#include "flow_vars.h"
+#include "json_text.h"
 #include "scalar.h"
 #include "strmap.h"
 #include "yaml_text.h"
@@ -53,8 +55,10 @@ struct anchor {
 struct loader {
 	yaml_parser_t parser;
 	const char *file;
-	const char *text;
+	const char *text; /* what libyaml parses */
+	const char *original;
 	size_t len;
+	flow_vars fv; /* ${VAR} in flow collections; text is fv.text when it has some */
 	pcf_diags *diags;
 	yaml_docs *docs;
 	struct frame stack[YAML_LOADER_MAX_DEPTH + 1];
@@ -233,12 +237,39 @@ static void anchor_key(struct loader *l, const char *anchor, const char *text,
 	cJSON_Delete(node);
 }
 
+/*
+ * A plain scalar that holds a ${...} which flow_vars made parseable: its
+ * text as written, from the original (a new string), or NULL when the
+ * scalar holds none. One spanning lines cannot be mapped back: reported.
+ */
+static char *restore_variable(struct loader *l, const yaml_event_t *e)
+{
+	size_t start = e->start_mark.index, end = e->end_mark.index;
+	char *text;
+
+	if (l->fv.count == 0 || !pcf_defs_flow_vars_touches(&l->fv, start, end))
+		return NULL;
+	if (e->start_mark.line != e->end_mark.line) {
+		report(l, &e->start_mark,
+		       "expected a ${VAR} inside [ ] or { } on one line, found it in a value "
+		       "spanning lines (quote the value: \"${VAR}\")");
+		return NULL;
+	}
+	if ((text = malloc(end - start + 1)) == NULL) {
+		out_of_memory(l);
+		return NULL;
+	}
+	memcpy(text, l->original + start, end - start);
+	text[end - start] = '\0';
+	return text;
+}
+
 static void on_scalar(struct loader *l, const yaml_event_t *e)
 {
 	const yaml_mark_t *mark = &e->start_mark;
 	struct frame *f = top(l);
+	char why[512], *restored = NULL;
 	scalar_text s;
-	char why[512];
 	cJSON *node;
 	int rc;
 
@@ -246,15 +277,21 @@ static void on_scalar(struct loader *l, const yaml_event_t *e)
 	s.len = e->data.scalar.length;
 	s.plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	s.tag = (const char *)e->data.scalar.tag;
+	if (s.plain && (restored = restore_variable(l, e)) != NULL) {
+		s.text = restored;
+		s.len = strlen(restored);
+	}
 	if (f != NULL && cJSON_IsObject(f->node) && f->key == NULL) {
 		if (memchr(s.text, '\0', s.len) != NULL)
 			report(l, mark, "expected a key, found a NUL character (\\0) in it");
 		take_key(l, f, s.text, s.plain && strcmp(s.text, "<<") == 0, mark);
 		if (e->data.scalar.anchor != NULL)
 			anchor_key(l, (const char *)e->data.scalar.anchor, s.text, mark);
+		free(restored);
 		return;
 	}
 	rc = pcf_defs_scalar_to_json(&node, &s, why, sizeof(why));
+	free(restored);
 	if (rc == PCF_ENOMEM || node == NULL)
 		return out_of_memory(l);
 	if (rc < 0)
@@ -567,14 +604,22 @@ int pcf_defs_yaml_load_text(yaml_docs *docs, const char *text, size_t len, const
 		return PCF_ENOMEM;
 	if (docs->key_marks == NULL && pcf_defs_node_marks_new(&docs->key_marks) < 0)
 		return PCF_ENOMEM;
-	if (is_json && (untabbed = pcf_defs_yaml_text_untab_json(text, len)) == NULL)
+	if (is_json) {
+		int rc = pcf_defs_json_prepare(&untabbed, text, len, file, diags);
+		if (rc < 0)
+			return rc;
+	} else if (pcf_defs_flow_vars_prepare(&l.fv, text, len) < 0) {
+		pcf_defs_flow_vars_cleanup(&l.fv);
 		return PCF_ENOMEM;
+	}
 	if (!yaml_parser_initialize(&l.parser)) {
 		free(untabbed);
+		pcf_defs_flow_vars_cleanup(&l.fv);
 		return PCF_ENOMEM;
 	}
 	l.file = file;
-	l.text = untabbed ? untabbed : text;
+	l.original = untabbed ? untabbed : text;
+	l.text = l.fv.text ? l.fv.text : l.original;
 	l.len = len;
 	l.diags = diags;
 	l.docs = docs;
@@ -583,6 +628,7 @@ int pcf_defs_yaml_load_text(yaml_docs *docs, const char *text, size_t len, const
 	yaml_parser_delete(&l.parser);
 	free(l.anchors);
 	free(untabbed);
+	pcf_defs_flow_vars_cleanup(&l.fv);
 	if (l.rc < 0)
 		return l.rc;
 	return l.problems ? PCF_EDEFINITION : 0;

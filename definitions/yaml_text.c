@@ -1,6 +1,6 @@
 /*
- * Where pcf meets libyaml: preparing JSON text for a YAML parser, and
- * turning libyaml's errors into pcf's messages.
+ * Where pcf meets libyaml: turning libyaml's errors into pcf's messages
+ * (JSON text is prepared for it in json_text.c).
  *
  * libyaml says what it found ("did not find expected key") and, often,
  * what it was inside ("while parsing a block mapping" and where that
@@ -52,6 +52,21 @@ static void report_reader_error(const yaml_parser_t *p, const char *text, size_t
 		              p->problem);
 }
 
+/* Does the line holding offset contain "${"? */
+static int line_has_variable(const char *text, size_t len, size_t offset)
+{
+	size_t start = offset < len ? offset : len, end = start;
+
+	while (start > 0 && text[start - 1] != '\n')
+		start--;
+	while (end < len && text[end] != '\n')
+		end++;
+	for (size_t i = start; i + 1 < end; i++)
+		if (text[i] == '$' && text[i + 1] == '{')
+			return 1;
+	return 0;
+}
+
 /* A hint for the syntax errors people make most, judged by the text at the mark. */
 static const char *syntax_hint(const yaml_parser_t *p, const char *text, size_t len)
 {
@@ -63,6 +78,10 @@ static const char *syntax_hint(const yaml_parser_t *p, const char *text, size_t 
 	if (strstr(problem, "end of stream") != NULL && p->context != NULL &&
 	    strstr(p->context, "quoted scalar") != NULL)
 		return " (a quoted string is never closed)";
+	if (p->context != NULL && strstr(p->context, "flow") != NULL &&
+	    line_has_variable(text, len, mark->index))
+		return " (a ${VAR} inside [ ] or { } must close on its line; or quote it: "
+		       "\"${VAR}\")";
 	if (strstr(problem, "expected <block end>") != NULL ||
 	    strstr(problem, "expected key") != NULL)
 		return " (check the indentation of this line against the lines above)";
@@ -90,32 +109,4 @@ int pcf_defs_yaml_text_report_error(const yaml_parser_t *p, const char *text, si
 		pcf_diags_add(diags, file, (int)mark->line + 1, (int)mark->column + 1,
 		              "invalid YAML: %s%s", problem, syntax_hint(p, text, len));
 	return PCF_EDEFINITION;
-}
-
-/*
- * JSON allows tabs wherever it allows spaces; YAML does not. A tab outside
- * a string becomes a space, which keeps every offset, line and column.
- */
-char *pcf_defs_yaml_text_untab_json(const char *text, size_t len)
-{
-	char *copy = malloc(len ? len : 1);
-	int in_string = 0;
-	size_t i;
-
-	if (copy == NULL)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		char c = text[i];
-
-		if (in_string && c == '\\' && i + 1 < len) {
-			copy[i] = c;
-			copy[i + 1] = text[i + 1];
-			i++;
-			continue;
-		}
-		if (c == '"')
-			in_string = !in_string;
-		copy[i] = (c == '\t' && !in_string) ? ' ' : c;
-	}
-	return copy;
 }

@@ -1,5 +1,5 @@
 /*
- * libyaml's edges: text going in (JSON tabs) and errors coming out.
+ * libyaml's edges: errors coming out.
  */
 #ifndef PCF_DEFINITIONS_YAML_TEXT_H
 #define PCF_DEFINITIONS_YAML_TEXT_H
@@ -18,13 +18,5 @@
  */
 int pcf_defs_yaml_text_report_error(const yaml_parser_t *p, const char *text, size_t len,
                                     const char *file, pcf_diags *diags);
-
-/*
- * A copy of JSON text (len bytes, not NUL-terminated; free with free)
- * whose tabs outside strings are spaces: JSON allows tabs where YAML does
- * not, and a space keeps every offset, line and column. NULL when out of
- * memory.
- */
-char *pcf_defs_yaml_text_untab_json(const char *text, size_t len);
 
 #endif

@@ -1,9 +1,13 @@
 /*
  * The built-in flavors: a static list the CLI and library users hand to the
  * engine. A flavor joins pcf by adding its descriptor here; core/ never
- * names a flavor.
+ * names a flavor. Also the one wording both DynamoDB flavors use to name
+ * the table a definition declares, so validate sees a table particle and a
+ * config store on the same table as the clash they are.
  */
 #include <pcf/particles.h>
+
+#include "src/common/util.h"
 
 static const pcf_flavor *const builtin[] = {
     &pcf_flavor_dynamodb_table,
@@ -15,4 +19,16 @@ const pcf_flavor *const *pcf_particles_flavors(size_t *count)
 	if (count != NULL)
 		*count = sizeof(builtin) / sizeof(builtin[0]);
 	return builtin;
+}
+
+char *pcf_particles_table_resource_name(const pcf_particle_def *def)
+{
+	const char *table = pcf_util_json_str(def->aws_resource, "TableName");
+	const char *region = pcf_util_json_str(def->aws_resource, "region_name");
+
+	if (table == NULL)
+		return NULL;
+	if (region == NULL)
+		return pcf_util_format("table %s in the run's region", table);
+	return pcf_util_format("table %s in region %s", table, region);
 }

@@ -48,6 +48,8 @@ static const pcf_schema_field resource_fields[] = {
     {"Exclusive", PCF_SCHEMA_BOOL, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
     /* store -> option -> data; the two inner levels are checked by hand. */
     {"Options", PCF_SCHEMA_MAP, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    /* PCF's own, which its filter drops before any call; so does pcf. */
+    {"custom_config", PCF_SCHEMA_ANY, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
 };
 
 static const pcf_schema resource_schema = {"dynamodb_config_store aws_resource", resource_fields,
@@ -137,8 +139,9 @@ static void config_validate(const pcf_particle_def *def, pcf_diags *diags)
 		                        "expected aws_resource as a mapping");
 		return;
 	}
-	if (pcf_schema_check(&resource_schema, r, "aws_resource", def, diags) > 0)
-		return;
+	/* The checks below read only values of the right type, so they run
+	 * after schema problems too and each mistake is reported once. */
+	pcf_schema_check(&resource_schema, r, "aws_resource", def, diags);
 	check_units(def, r, diags);
 	check_options(def, r, diags);
 }
@@ -155,6 +158,7 @@ static const pcf_flavor_ops config_ops = {
     config_describe_start,
     NULL,
     NULL,
+    pcf_particles_table_resource_name,
 };
 
 const pcf_flavor pcf_flavor_dynamodb_config_store = {

@@ -32,6 +32,10 @@ static const char *const start_keys[] = {"TableName",
                                          "Tags",
                                          NULL};
 
+/* CreateTable lists that may be given empty in a definition. */
+static const char *const empty_means_none[] = {"Tags", "GlobalSecondaryIndexes",
+                                               "LocalSecondaryIndexes"};
+
 static const char *table_of(const pcf_particle *p)
 {
 	return pcf_table_str(pcf_particle_desired(p), "TableName");
@@ -174,9 +178,13 @@ static int start(pcf_particle *p, pcf_error *err)
 
 	if (request == NULL)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
-	/* An empty tag list means "no tags"; CreateTable wants none then. */
-	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(request, "Tags")) == 0)
-		cJSON_DeleteItemFromObjectCaseSensitive(request, "Tags");
+	/* An empty list means "none" (for an existing table, the planner deletes
+	 * every unlisted index); CreateTable refuses to be told so and wants the
+	 * key left out. */
+	for (size_t i = 0; i < sizeof(empty_means_none) / sizeof(empty_means_none[0]); i++)
+		if (cJSON_GetArraySize(
+		        cJSON_GetObjectItemCaseSensitive(request, empty_means_none[i])) == 0)
+			cJSON_DeleteItemFromObjectCaseSensitive(request, empty_means_none[i]);
 	rc = client_of(&db, p, err);
 	if (rc == 0)
 		rc = pcf_ddb_create_table(&answer, db, request, err);
@@ -338,4 +346,5 @@ const pcf_flavor_ops pcf_table_ops = {
     .describe_start = describe_start,
     .lookup = NULL,
     .release = NULL,
+    .resource_name = pcf_particles_table_resource_name,
 };

@@ -121,6 +121,8 @@ static const pcf_schema_field table_fields[] = {
     {"TimeToLiveSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &ttl_schema, PCF_SCHEMA_ANY, NULL},
     {"PointInTimeRecoverySpecification", PCF_SCHEMA_OBJECT, 0, NULL, &pitr_schema, PCF_SCHEMA_ANY,
      NULL},
+    /* PCF's own, which its filter drops before any call; so does pcf. */
+    {"custom_config", PCF_SCHEMA_ANY, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema table_schema = {"dynamodb_table aws_resource", table_fields,
                                         COUNT(table_fields), 0};
@@ -129,6 +131,9 @@ typedef struct check_ctx {
 	const pcf_particle_def *def;
 	pcf_diags *diags;
 	const cJSON *resource;
+	pcf_table_names defined; /* AttributeDefinitions names */
+	pcf_table_names used;    /* names in the KeySchema of the table and every index */
+	int sets_ok;             /* both sets built (not out of memory) */
 } check_ctx;
 
 static const cJSON *get(const cJSON *obj, const char *key)
@@ -136,7 +141,8 @@ static const cJSON *get(const cJSON *obj, const char *key)
 	return cJSON_GetObjectItemCaseSensitive(obj, key);
 }
 
-/* One HASH first, at most one RANGE after it; each attribute defined. */
+/* One HASH first, at most one RANGE after it; each attribute defined. A
+ * KeyType outside the enum was reported by the schema: not again here. */
 static void check_key_schema(check_ctx *c, const cJSON *keys, const char *path)
 {
 	int n = cJSON_GetArraySize(keys), i = 0;
@@ -156,13 +162,13 @@ static void check_key_schema(check_ctx *c, const cJSON *keys, const char *path)
 		const char *name = pcf_table_str(k, "AttributeName");
 		const char *want = i == 0 ? "HASH" : "RANGE";
 		snprintf(at, sizeof(at), "%s[%d].KeyType", path, i);
-		if (type != NULL && strcmp(type, want) != 0)
+		if (type != NULL && (!strcmp(type, "HASH") || !strcmp(type, "RANGE")) &&
+		    strcmp(type, want) != 0)
 			pcf_particle_def_report(c->def, c->diags, at,
 			                        "expected %s (element %d of a KeySchema), found %s",
 			                        want, i + 1, type);
 		snprintf(at, sizeof(at), "%s[%d].AttributeName", path, i);
-		if (name != NULL && pcf_table_find_named(get(c->resource, "AttributeDefinitions"),
-		                                         "AttributeName", name) == NULL)
+		if (name != NULL && c->sets_ok && !pcf_table_names_has(&c->defined, name))
 			pcf_particle_def_report(
 			    c->def, c->diags, at,
 			    "expected key attribute %s in AttributeDefinitions, "
@@ -170,38 +176,42 @@ static void check_key_schema(check_ctx *c, const cJSON *keys, const char *path)
 			    name);
 		i++;
 	}
+	pcf_table_check_key_names(c->def, c->diags, keys, path);
 }
 
-static int used_by(const cJSON *keys, const char *name)
+/* Builds the sorted sets of defined and used attribute names. */
+static void build_sets(check_ctx *c)
 {
-	return pcf_table_find_named(keys, "AttributeName", name) != NULL;
+	static const char *const lists[] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
+	const cJSON *ix;
+	int rc;
+
+	rc = pcf_table_names_add(&c->defined, get(c->resource, "AttributeDefinitions"),
+	                         "AttributeName");
+	rc |= pcf_table_names_add(&c->used, get(c->resource, "KeySchema"), "AttributeName");
+	for (size_t l = 0; l < 2; l++)
+		cJSON_ArrayForEach(ix, get(c->resource, lists[l])) rc |=
+		    pcf_table_names_add(&c->used, get(ix, "KeySchema"), "AttributeName");
+	pcf_table_names_sort(&c->defined);
+	pcf_table_names_sort(&c->used);
+	c->sets_ok = rc == 0;
 }
 
-/* DynamoDB refuses a definition no key or index uses, and duplicates. */
+/* DynamoDB refuses a definition no key or index uses (duplicates: limits.c). */
 static void check_attributes(check_ctx *c)
 {
-	const cJSON *defs = get(c->resource, "AttributeDefinitions"), *a, *ix;
+	const cJSON *defs = get(c->resource, "AttributeDefinitions"), *a;
 	int i = 0;
 	char at[320];
 
 	cJSON_ArrayForEach(a, defs)
 	{
 		const char *name = pcf_table_str(a, "AttributeName");
-		int used;
 		snprintf(at, sizeof(at), "aws_resource.AttributeDefinitions[%d].AttributeName",
 		         i++);
-		if (name == NULL)
+		if (name == NULL || !c->sets_ok)
 			continue;
-		if (pcf_table_find_named(defs, "AttributeName", name) != a)
-			pcf_particle_def_report(
-			    c->def, c->diags, at,
-			    "expected each attribute defined once, found %s again", name);
-		used = used_by(get(c->resource, "KeySchema"), name);
-		cJSON_ArrayForEach(ix, get(c->resource, "GlobalSecondaryIndexes")) used =
-		    used || used_by(get(ix, "KeySchema"), name);
-		cJSON_ArrayForEach(ix, get(c->resource, "LocalSecondaryIndexes")) used =
-		    used || used_by(get(ix, "KeySchema"), name);
-		if (!used)
+		if (!pcf_table_names_has(&c->used, name))
 			pcf_particle_def_report(c->def, c->diags, at,
 			                        "expected only key attributes of the table or an "
 			                        "index, found %s, which no KeySchema uses",
@@ -250,19 +260,14 @@ static void check_throughput(check_ctx *c, const cJSON *owner, const char *path,
 	}
 }
 
-static int same_name(const char *a, const char *b)
-{
-	return a != NULL && b != NULL && !strcmp(a, b);
-}
-
 static void check_index(check_ctx *c, const cJSON *ix, const char *list, int i, int global)
 {
 	const char *name = pcf_table_str(ix, "IndexName");
 	const cJSON *keys = get(ix, "KeySchema");
 	char at[320];
-	const cJSON *other;
-	int seen = 0;
 
+	snprintf(at, sizeof(at), "aws_resource.%s[%d].IndexName", list, i);
+	pcf_table_check_name(c->def, c->diags, at, name);
 	snprintf(at, sizeof(at), "aws_resource.%s[%d].KeySchema", list, i);
 	check_key_schema(c, keys, at);
 	if (!global && cJSON_IsArray(keys)) {
@@ -279,26 +284,16 @@ static void check_index(check_ctx *c, const cJSON *ix, const char *list, int i, 
 	snprintf(at, sizeof(at), "aws_resource.%s[%d].Projection", list, i);
 	check_projection(c, get(ix, "Projection"), at);
 	snprintf(at, sizeof(at), "aws_resource.%s[%d]", list, i);
-	if (global)
+	if (global) {
 		check_throughput(c, ix, at, name != NULL ? name : "an index");
-	cJSON_ArrayForEach(other, get(c->resource, "GlobalSecondaryIndexes")) seen +=
-	    same_name(name, pcf_table_str(other, "IndexName"));
-	cJSON_ArrayForEach(other, get(c->resource, "LocalSecondaryIndexes")) seen +=
-	    same_name(name, pcf_table_str(other, "IndexName"));
-	if (seen > 1)
-		pcf_particle_def_report(c->def, c->diags, at,
-		                        "expected unique index names, found %s %d times", name,
-		                        seen);
+		pcf_table_check_capacity(c->def, c->diags, ix, at);
+	}
 }
 
 static void check_features(check_ctx *c)
 {
 	const cJSON *stream = get(c->resource, "StreamSpecification");
 	const cJSON *ttl = get(c->resource, "TimeToLiveSpecification");
-	const cJSON *tag;
-	int i = 0;
-	char at[320];
-
 	if (pcf_table_bool(stream, "StreamEnabled") == 1 &&
 	    pcf_table_str(stream, "StreamViewType") == NULL)
 		pcf_particle_def_report(
@@ -307,20 +302,11 @@ static void check_features(check_ctx *c)
 	if (pcf_table_bool(ttl, "Enabled") == 1 && pcf_table_str(ttl, "AttributeName") == NULL)
 		pcf_particle_def_report(c->def, c->diags, "aws_resource.TimeToLiveSpecification",
 		                        "expected an AttributeName for enabled TTL, found none");
-	cJSON_ArrayForEach(tag, get(c->resource, "Tags"))
-	{
-		const char *key = pcf_table_str(tag, "Key");
-		snprintf(at, sizeof(at), "aws_resource.Tags[%d].Key", i++);
-		if (key != NULL &&
-		    pcf_table_find_named(get(c->resource, "Tags"), "Key", key) != tag)
-			pcf_particle_def_report(c->def, c->diags, at,
-			                        "expected unique tag keys, found %s again", key);
-	}
 }
 
 void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags)
 {
-	check_ctx c = {def, diags, def->aws_resource};
+	check_ctx c = {def, diags, def->aws_resource, {NULL, 0, 0}, {NULL, 0, 0}, 0};
 	const cJSON *ix;
 	int i;
 
@@ -331,6 +317,8 @@ void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags)
 		return;
 	}
 	pcf_schema_check(&table_schema, def->aws_resource, "aws_resource", def, diags);
+	build_sets(&c);
+	pcf_table_check_limits(def, diags);
 	check_key_schema(&c, get(c.resource, "KeySchema"), "aws_resource.KeySchema");
 	check_attributes(&c);
 	check_throughput(&c, c.resource, "aws_resource", "the table");
@@ -341,4 +329,6 @@ void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags)
 	cJSON_ArrayForEach(ix, get(c.resource, "LocalSecondaryIndexes"))
 	    check_index(&c, ix, "LocalSecondaryIndexes", i++, 0);
 	check_features(&c);
+	pcf_table_names_cleanup(&c.defined);
+	pcf_table_names_cleanup(&c.used);
 }

@@ -10,6 +10,7 @@
  * drift.
  *
  *   schema.c            validate: field types, enums and the rules DynamoDB enforces
+ *   limits.c            validate: DynamoDB's limits (names, counts, units), sorted name sets
  *   status.c            TableStatus / IndexStatus -> pcf_state
  *   normalize.c         DescribeTable (+ TTL, backups, tags) -> definition shape;
  *                       the canonical desired tree; the diff options
@@ -35,6 +36,39 @@ extern const pcf_flavor_ops pcf_table_ops;
 
 /* validate op. */
 void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags);
+
+/* A sorted set of borrowed names, for membership tests in O(log n) (limits.c). */
+typedef struct pcf_table_names {
+	const char **names;
+	size_t count;
+	size_t capacity;
+} pcf_table_names;
+
+/* Adds the string `field` of every element of list; -1 when out of memory. */
+int pcf_table_names_add(pcf_table_names *set, const cJSON *list, const char *field);
+/* Call once after the adds, before pcf_table_names_has. */
+void pcf_table_names_sort(pcf_table_names *set);
+int pcf_table_names_has(const pcf_table_names *set, const char *name);
+void pcf_table_names_cleanup(pcf_table_names *set);
+
+/*
+ * Reports each element of the NULL-terminated lists (of def's aws_resource)
+ * whose string `field` repeats an earlier one, at that element: "<expected>,
+ * found NAME again (first at List[i])". Sorts, so n log n.
+ */
+void pcf_table_report_repeats(const pcf_particle_def *def, pcf_diags *diags,
+                              const char *const *lists, const char *field, const char *expected);
+/* A table or index name: 3 to 255 characters of [a-zA-Z0-9_.-]. name NULL: nothing. */
+void pcf_table_check_name(const pcf_particle_def *def, pcf_diags *diags, const char *path,
+                          const char *name);
+/* Every AttributeName in list (1 to 255 bytes), reported at path[i].AttributeName. */
+void pcf_table_check_key_names(const pcf_particle_def *def, pcf_diags *diags, const cJSON *list,
+                               const char *path);
+/* ProvisionedThroughput units of owner (at path) of at least 1. */
+void pcf_table_check_capacity(const pcf_particle_def *def, pcf_diags *diags, const cJSON *owner,
+                              const char *path);
+/* The table-wide limits: name, tags, index counts, capacity, unique names. */
+void pcf_table_check_limits(const pcf_particle_def *def, pcf_diags *diags);
 
 /*
  * Maps a DescribeTable "Table" object to a state. When why is not NULL it

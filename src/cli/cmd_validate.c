@@ -97,6 +97,24 @@ static void print_text(const pcf_cli_context *ctx, const pcf_definitions *defs,
 	        defs->count == 1 ? "" : "s", pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
 }
 
+/* What is accepted and ignored is said at -v, where it was written. */
+static void note_ignored(const pcf_cli_context *ctx, const pcf_definitions *defs)
+{
+	pcf_logger logger = pcf_cli_logger(ctx);
+	pcf_source_mark m;
+
+	for (size_t k = 0; defs && k < defs->count; k++) {
+		const pcf_particle_def *def = &defs->particles[k];
+
+		if (!cJSON_GetObjectItemCaseSensitive(def->aws_resource, "custom_config"))
+			continue;
+		pcf_particle_def_locate_key(def, "aws_resource.custom_config", &m);
+		pcf_log(&logger, PCF_LOG_DEBUG,
+		        "%s:%d:%d: aws_resource.custom_config is PCF's own setting: ignored",
+		        m.file ? m.file : "?", m.line, m.column);
+	}
+}
+
 int pcf_cli_validate(const pcf_cli_context *ctx, int argc, char **argv)
 {
 	pcf_definitions *defs = NULL;
@@ -109,11 +127,17 @@ int pcf_cli_validate(const pcf_cli_context *ctx, int argc, char **argv)
 		if (argv[i][0] == '-' && argv[i][1])
 			return pcf_cli_usage_error(ctx, "unknown option '%s'", argv[i]);
 	pcf_diags_init(&diags);
-	rc = pcf_definitions_load(&defs, ctx->paths, ctx->path_count, &diags);
-	if (rc == 0) {
+	/* Even when loading found problems, the flavor schemas are checked too:
+	 * one run reports every problem of every file. */
+	rc = pcf_definitions_load_partial(&defs, ctx->paths, ctx->path_count, &diags);
+	if (defs != NULL) {
 		pcf_engine_validate(defs, flavors, flavor_count, &diags);
-		check_names(defs, argc, argv, &diags);
-	} else if (diags.count == 0) {
+		if (rc == 0)
+			check_names(defs, argc, argv, &diags);
+		pcf_diags_sort(&diags, 0);
+	}
+	note_ignored(ctx, defs);
+	if (rc < 0 && diags.count == 0) {
 		pcf_diags_add(&diags, ctx->path_count ? ctx->paths[0] : "pcf.yml", 0, 0,
 		              "could not be loaded: %s", pcf_error_code_describe(rc));
 	}
@@ -124,7 +148,8 @@ int pcf_cli_validate(const pcf_cli_context *ctx, int argc, char **argv)
 		if (doc) {
 			cJSON_AddBoolToObject(doc, "valid", diags.count == 0);
 			cJSON_AddItemToObject(doc, "problems", problems_json(&diags));
-			cJSON_AddItemToObject(doc, "particles", particles_json(defs));
+			cJSON_AddItemToObject(doc, "particles",
+			                      particles_json(diags.count ? NULL : defs));
 		}
 		if (pcf_cli_json_emit_take(ctx, doc) != 0)
 			exit_code = pcf_cli_fail(ctx, "could not write the JSON output");

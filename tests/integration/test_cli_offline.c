@@ -248,3 +248,241 @@ Test(cli_offline, examples_validate)
 	cr_assert_not_null(strstr(r.out, "5 particles valid"), "%s", r.out);
 	cli_result_free(&r);
 }
+
+/* A directory of the given files (name, text pairs, NULL-terminated) under dir. */
+static void write_files(char *sub, size_t size, const char *name, const char *const *files)
+{
+	char path[600];
+
+	snprintf(sub, size, "%s/%s", dir, name);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	for (size_t i = 0; files[i] != NULL; i += 2)
+		cli_write(path, sizeof(path), sub, files[i], files[i + 1]);
+}
+
+/* Does text hold before, then dir, then after, as one string? */
+static int has(const char *text, const char *before, const char *dir_, const char *after)
+{
+	char want[800];
+
+	snprintf(want, sizeof(want), "%s%s%s", before, dir_, after);
+	return strstr(text, want) != NULL;
+}
+
+Test(cli_offline, validate_refuses_two_particles_on_one_table)
+{
+	static const char *const files[] = {
+	    "a.yml",
+	    "pcf_name: first\n"
+	    "flavor: dynamodb_table\n"
+	    "aws_resource:\n"
+	    "  TableName: shared\n"
+	    "  BillingMode: PAY_PER_REQUEST\n"
+	    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+	    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n",
+	    "b.yml",
+	    "# the same table again, as a config store\n"
+	    "pcf_name: second\n"
+	    "flavor: dynamodb_config_store\n"
+	    "aws_resource:\n"
+	    "  TableName: shared\n"
+	    "  BillingMode: PAY_PER_REQUEST\n"
+	    "---\n"
+	    "pcf_name: elsewhere\n"
+	    "flavor: dynamodb_config_store\n"
+	    "aws_resource: {TableName: shared, region_name: eu-west-1, BillingMode: "
+	    "PAY_PER_REQUEST}\n",
+	    NULL};
+	char sub[600];
+	const char *args[] = {"validate", "-f", sub, NULL};
+	cli_result r;
+
+	write_files(sub, sizeof(sub), "shared", files);
+	cli_expect(&r, 1, args);
+	cr_assert(has(r.err, "", sub,
+	              "/b.yml:5:3: aws_resource: expected each resource declared by one particle"),
+	          "%s", r.err);
+	cr_assert(has(r.err,
+	              "table shared in the run's region declared by both dynamodb_table:first (",
+	              sub, "/a.yml:1)"),
+	          "%s", r.err);
+	cr_assert(has(r.err, "and dynamodb_config_store:second (", sub, "/b.yml:2)"), "%s", r.err);
+	cr_assert_null(strstr(r.err, "elsewhere"), "another region is another table:\n%s", r.err);
+	cr_assert(strstr(r.err, "1 problem found"), "%s", r.err);
+	cli_result_free(&r);
+}
+
+/* Envelope and flavor schema of every file in one run. */
+Test(cli_offline, validate_reports_every_problem_of_every_file_at_once)
+{
+	static const char *const files[] = {"a.yml",
+	                                    "pcf_name: a\n"
+	                                    "flavor: dynamodb_table\n"
+	                                    "desired_state: sleeping\n"
+	                                    "aws_resource:\n"
+	                                    "  TableName: table_a\n"
+	                                    "  BillingMode: PAY_PER_REQUEST\n"
+	                                    "  AttributeDefinitions: [{AttributeName: id, "
+	                                    "AttributeType: S}]\n"
+	                                    "  KeySchema: [{AttributeName: id, KeyType: HASHH}]\n",
+	                                    "b.yml",
+	                                    "pcf_name: b\n"
+	                                    "flavor: dynamodb_table\n"
+	                                    "aws_resource:\n"
+	                                    "  TableName: table_b\n"
+	                                    "  BillingMode: PAY_PER_REQUEST\n"
+	                                    "  AttributeDefinitions: [{AttributeName: id, "
+	                                    "AttributeType: Q}]\n"
+	                                    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n",
+	                                    NULL};
+	char sub[600];
+	const char *args[] = {"validate", "-f", sub, NULL};
+	cli_result r;
+
+	write_files(sub, sizeof(sub), "every", files);
+	cli_expect(&r, 1, args);
+	cr_assert(has(r.err, "", sub, "/a.yml:3:16: desired_state"), "%s", r.err);
+	cr_assert(has(r.err, "", sub, "/a.yml:8:"), "the KeyType:\n%s", r.err);
+	cr_assert(has(r.err, "", sub, "/b.yml:6:"), "the other file's AttributeType:\n%s", r.err);
+	cr_assert(strstr(r.err, "3 problems found"), "%s", r.err);
+	cli_result_free(&r);
+}
+
+/* The README's style: ${VAR} inside a flow mapping, with its default. */
+Test(cli_offline, validate_substitutes_inside_flow_mappings)
+{
+	static const char *const files[] = {
+	    "flow.yml",
+	    "pcf_name: flow\n"
+	    "flavor: dynamodb_table\n"
+	    "aws_resource:\n"
+	    "  TableName: ${FLOW_TABLE_UNSET_IN_TESTS:-flow_table}\n"
+	    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+	    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	    "  ProvisionedThroughput: {ReadCapacityUnits: ${RCU_UNSET_IN_TESTS:-5}, "
+	    "WriteCapacityUnits: ${WCU_UNSET_IN_TESTS:-0}}\n",
+	    NULL};
+	char sub[600];
+	const char *args[] = {"validate", "-f", sub, NULL};
+	cli_result r;
+
+	write_files(sub, sizeof(sub), "flow", files);
+	cli_expect(&r, 1, args);
+	/* The only problem is the substituted 0, at the ${ that produced it. */
+	cr_assert(has(r.err, "", sub,
+	              "/flow.yml:7:92: aws_resource.ProvisionedThroughput.WriteCapacityUnits: "
+	              "expected at least 1 capacity unit, found 0"),
+	          "%s", r.err);
+	cr_assert(strstr(r.err, "1 problem found"), "%s", r.err);
+	cli_result_free(&r);
+}
+
+/* JSON as PCF's commentjson reads it: # and // line comments. */
+Test(cli_offline, validate_json_with_comments)
+{
+	static const char *const files[] = {
+	    "pcf.json",
+	    "// PCF particles\n"
+	    "[{\"pcf_name\": \"j\", # the name\n"
+	    "  \"flavor\": \"dynamodb_table\",\n"
+	    "  \"aws_resource\": {\"TableName\": \"http://x//y#z\", \"BillingMode\": "
+	    "\"PAY_PER_REQUEST\",\n"
+	    "    \"AttributeDefinitions\": [{\"AttributeName\": \"id\", \"AttributeType\": "
+	    "\"S\"}],\n"
+	    "    \"KeySchema\": [{\"AttributeName\": \"id\", \"KeyType\": \"HASH\"}],\n"
+	    "    \"custom_config\": {}}}]\n",
+	    NULL};
+	char sub[600];
+	const char *args[] = {"validate", "-f", sub, NULL};
+	cli_result r;
+
+	write_files(sub, sizeof(sub), "json", files);
+	cli_expect(&r, 1, args);
+	/* The comment-like text inside a string is kept: that name is invalid. */
+	cr_assert(has(r.err, "", sub, "/pcf.json:4:33: aws_resource.TableName: expected a name"),
+	          "%s", r.err);
+	cr_assert(strstr(r.err, "\"http://x//y#z\""), "%s", r.err);
+	cli_result_free(&r);
+}
+
+Test(cli_offline, validate_json_syntax_errors_are_json_errors)
+{
+	static const char *const files[] = {"bad.json",
+	                                    "{\"pcf_name\": \"j\",\n"
+	                                    "  \"flavor\" \"dynamodb_table\"}\n",
+	                                    NULL};
+	char sub[600];
+	const char *args[] = {"validate", "-f", sub, NULL};
+	cli_result r;
+
+	write_files(sub, sizeof(sub), "badjson", files);
+	cli_expect(&r, 1, args);
+	cr_assert(has(r.err, "", sub, "/bad.json:2:12: invalid JSON: expected ':'"), "%s", r.err);
+	cr_assert_null(strstr(r.err, "YAML"), "%s", r.err);
+	cli_result_free(&r);
+}
+
+Test(cli_offline, validate_explains_quasiparticles)
+{
+	static const char *const files[] = {"q.yml",
+	                                    "pcf_name: group\n"
+	                                    "flavor: quasiparticle\n"
+	                                    "particles: []\n",
+	                                    NULL};
+	char sub[600];
+	const char *args[] = {"validate", "-f", sub, NULL};
+	cli_result r;
+
+	write_files(sub, sizeof(sub), "quasi", files);
+	cli_expect(&r, 1, args);
+	cr_assert(has(r.err, "", sub,
+	              "/q.yml:2:9: flavor: flavor quasiparticle is not supported: list its "
+	              "particles at top level"),
+	          "%s", r.err);
+	cr_assert(strstr(r.err, "1 problem found"), "%s", r.err);
+	cli_result_free(&r);
+}
+
+/* Both default files present: which one is meant is not guessed. */
+Test(cli_offline, two_default_files_are_refused)
+{
+	static const char *const files[] = {"pcf.yml", good_yaml, "pcf.json", "{}\n", NULL};
+	char sub[600];
+	const char *args[] = {"validate", NULL};
+	cli_result r;
+
+	write_files(sub, sizeof(sub), "defaults", files);
+	cr_assert_eq(chdir(sub), 0);
+	cli_expect(&r, 1, args);
+	cr_assert(strstr(r.err, "found both ./pcf.yml and ./pcf.json"), "%s", r.err);
+	cli_result_free(&r);
+}
+
+/* PCF's custom_config is accepted, and -v says it is ignored. */
+Test(cli_offline, custom_config_is_noted_at_debug_level)
+{
+	static const char *const files[] = {"c.yml",
+	                                    "pcf_name: c\n"
+	                                    "flavor: dynamodb_table\n"
+	                                    "aws_resource:\n"
+	                                    "  TableName: table_c\n"
+	                                    "  BillingMode: PAY_PER_REQUEST\n"
+	                                    "  AttributeDefinitions: [{AttributeName: id, "
+	                                    "AttributeType: S}]\n"
+	                                    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	                                    "  custom_config: {owner: me}\n",
+	                                    NULL};
+	char sub[600];
+	const char *quiet[] = {"validate", "-f", sub, NULL};
+	const char *verbose[] = {"-v", "validate", "-f", sub, NULL};
+	cli_result r;
+
+	write_files(sub, sizeof(sub), "custom", files);
+	cli_expect(&r, 0, quiet);
+	cr_assert_null(strstr(r.err, "custom_config"), "%s", r.err);
+	cli_result_free(&r);
+	cli_expect(&r, 0, verbose);
+	cr_assert(has(r.err, "", sub, "/c.yml:8:"), "%s", r.err);
+	cr_assert(strstr(r.err, "custom_config is PCF's own setting: ignored"), "%s", r.err);
+	cli_result_free(&r);
+}

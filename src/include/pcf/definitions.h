@@ -110,11 +110,14 @@ typedef struct pcf_definitions {
  *
  * What it accepts: a file holds one particle (a mapping), a list of them,
  * or several YAML documents; a directory means its *.yml, *.yaml and
- * *.json files in name order (hidden files skipped); JSON is read as YAML,
- * tabs allowed. Plain scalars are typed by the YAML 1.2 core schema
+ * *.json files in name order (hidden files skipped); a *.json file is
+ * checked as JSON with PCF's "#" and "//" line comments (errors say
+ * "invalid JSON"), then read like YAML. Without paths exactly one default
+ * file must exist. Plain scalars are typed by the YAML 1.2 core schema
  * (true/false, null/~, integers incl. 0x/0o, floats); quoted scalars stay
  * strings. ${VAR}, ${VAR:-default} and ${VAR-default} in scalar values are
- * replaced from the environment before typing ("$${" is a literal "${");
+ * replaced from the environment before typing ("$${" is a literal "${"),
+ * also inside flow collections ({RCU: ${RCU:-5}});
  * PCF's "$inherit$flavor:name$path" strings are kept as written. Anchors,
  * aliases and "<<" merge keys work. Limits: PCF_DEFINITIONS_MAX_FILE_BYTES
  * a file, 64 levels of nesting, 100000 nodes added by aliases a file.
@@ -124,6 +127,17 @@ typedef struct pcf_definitions {
  */
 int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t path_count,
                          pcf_diags *diags);
+/*
+ * As pcf_definitions_load, but when problems were found (PCF_EDEFINITION)
+ * *out still holds what could be read, for a caller such as validate that
+ * goes on to check the flavor schemas so a user sees every problem in one
+ * run. In such definitions a particle whose envelope failed may lack
+ * name, flavor, id or aws_resource (NULL), and parents name only
+ * particles that resolved: never hand them to the engine. *out is NULL
+ * only on other errors (PCF_ENOMEM).
+ */
+int pcf_definitions_load_partial(pcf_definitions **out, const char *const *paths, size_t path_count,
+                                 pcf_diags *diags);
 /* The same from text already in memory; name is used in messages. */
 int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t len,
                                 const char *name, pcf_diags *diags);

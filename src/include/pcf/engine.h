@@ -72,8 +72,12 @@ const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, size_t count
 
 /*
  * Checks what needs every particle together and the flavors: known
- * flavors, each flavor's validate, cycles among parents. Adds problems to
- * diags; returns PCF_EDEFINITION when there are any. No network.
+ * flavors, each flavor's validate, parents that exist, cycles among
+ * parents, and two particles naming the same resource (the flavors'
+ * resource_name). Linear or n log n in the number of particles. Particles
+ * of a partial load (pcf_definitions_load_partial) that lack a name or
+ * flavor are skipped. Adds problems to diags; returns PCF_EDEFINITION
+ * when there are any, PCF_ENOMEM. No network.
  */
 int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *flavors,
                         size_t flavor_count, pcf_diags *diags);

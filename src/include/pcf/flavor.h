@@ -189,6 +189,14 @@ typedef struct pcf_flavor_ops {
 
 	/* MAY: frees what the flavor hung on the particle. */
 	void (*release)(pcf_particle *p);
+
+	/* MAY: the live resource def declares, named for a user ("table orders
+	 * in region eu-west-1"), as a new string the caller frees; NULL when def
+	 * does not say (or out of memory). validate refuses two particles that
+	 * name the same resource: each apply would undo the other's changes.
+	 * Particles of all flavors are compared, so a flavor managing the same
+	 * kind of resource as another uses the same words. */
+	char *(*resource_name)(const pcf_particle_def *def);
 } pcf_flavor_ops;
 
 #define PCF_FLAVOR_DELETES_DATA 0x1u /* terminate destroys data: needs --yes */

@@ -24,6 +24,13 @@ extern const pcf_flavor pcf_flavor_dynamodb_config_store;
 /* Every built-in flavor; *count receives how many. The array is static. */
 const pcf_flavor *const *pcf_particles_flavors(size_t *count);
 
+/*
+ * The resource_name op of both DynamoDB flavors: "table T in region R" (or
+ * "in the run's region" without region_name), NULL without a TableName.
+ * The endpoint is the run's, the same for every particle. Caller frees.
+ */
+char *pcf_particles_table_resource_name(const pcf_particle_def *def);
+
 typedef struct pcf_services pcf_services;
 
 /* base is copied (its strings too); NULL means defaults. Free with pcf_services_free. */

@@ -111,3 +111,25 @@ Test(drift, add_copies_values)
 	pcf_drift_cleanup(&drift);
 	cr_assert_eq(drift.count, 0);
 }
+
+/* PCF's own filter drops custom_config from aws_resource; pcf's desired tree does too. */
+Test(particle, desired_drops_pcf_custom_config)
+{
+	pcf_particle_def def;
+	pcf_particle *p = NULL;
+	pcf_error err = PCF_ERROR_INIT;
+
+	memset(&def, 0, sizeof(def));
+	def.name = "orders";
+	def.id = "fake:orders";
+	def.aws_resource = cJSON_CreateObject();
+	cJSON_AddStringToObject(def.aws_resource, "TableName", "orders");
+	cJSON_AddObjectToObject(def.aws_resource, "custom_config");
+	cr_assert_eq(pcf_particle_new(&p, &def, &flavor, NULL, &err), 0);
+	cr_assert_null(cJSON_GetObjectItem(pcf_particle_desired(p), "custom_config"));
+	cr_assert_not_null(cJSON_GetObjectItem(pcf_particle_desired(p), "TableName"));
+	cr_assert_not_null(cJSON_GetObjectItem(def.aws_resource, "custom_config"),
+	                   "the definition is left as loaded");
+	pcf_particle_free(p);
+	cJSON_Delete(def.aws_resource);
+}

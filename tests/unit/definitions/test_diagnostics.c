@@ -78,8 +78,18 @@ static struct bad_input malformed[] = {
     {"badvar.json", "{\"pcf_name\": \"a\", \"flavor\": \"f\", \"aws_resource\": {\"T\": \"${9}\"}}",
      "badvar.json:1:56: \"${9}\": expected a variable name after \"${\""},
     {"bad.json", "{\"pcf_name\": \"a\" \"flavor\": \"f\"}",
-     "bad.json:1:18: invalid YAML: did not find expected ',' or '}' (while parsing a flow "
-     "mapping that starts at line 1, column 1)"},
+     "bad.json:1:18: invalid JSON: expected ',' or '}', found '\"'"},
+    {"comma.json", "{\"pcf_name\": \"a\",\n \"flavor\": \"f\",}",
+     "comma.json:2:16: invalid JSON: expected a \"key\" in double quotes, found '}'"},
+    {"comments.json", "# only\n// comments\n",
+     "comments.json: invalid JSON: expected particle definitions, found only comments and "
+     "blank lines"},
+    {"string.json", "{\"pcf_name\": \"a\\qb\"}",
+     "string.json:1:17: invalid JSON: expected an escape (\\\" \\\\ \\/ \\b \\f \\n \\r "
+     "\\t or \\uXXXX) after '\\', found 'q'"},
+    {"two.json", "{} {}",
+     "two.json:1:4: invalid JSON: expected the end of the file after the "
+     "JSON value, found '{'"},
     {"deep.yml",
      "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
      "[[[[[[[[[[[[",
@@ -336,4 +346,50 @@ Test(definitions_diagnostics, a_null_diags_still_fails)
 
 	cr_expect_eq(pcf_definitions_load_string(&defs, "[", 1, "x.yml", NULL), PCF_EDEFINITION);
 	cr_expect_null(defs);
+}
+
+/* For validate: what could be read comes back with the problems. */
+Test(definitions_diagnostics, a_partial_load_keeps_what_could_be_read)
+{
+	const char *paths[] = {VEC "errors.yml"};
+	pcf_definitions *defs = NULL;
+	pcf_diags d;
+
+	pcf_diags_init(&d);
+	cr_assert_eq(pcf_definitions_load_partial(&defs, paths, 1, &d), PCF_EDEFINITION);
+	cr_assert_not_null(defs);
+	cr_assert_eq(d.count, 9);
+	cr_assert_not_null(pcf_definitions_find(defs, "orders"));
+	cr_assert_str_eq(defs->particles[0].id, "dynamodb_table:orders");
+	pcf_definitions_free(defs);
+	pcf_diags_cleanup(&d);
+}
+
+/* One particle naming 50,000 parents (and each again as a child): linear, not quadratic. */
+Test(definitions_diagnostics, many_parents_link_quickly, .timeout = 30)
+{
+	const size_t n = 50000;
+	size_t cap = n * 120 + 4096, used = 0;
+	char *text = malloc(cap);
+	pcf_definitions *defs = NULL;
+	char *got = NULL;
+
+	cr_assert_not_null(text);
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(text + used, cap - used,
+		                         "- {pcf_name: p%zu, flavor: f, aws_resource: {}, "
+		                         "children: [child]}\n",
+		                         i);
+	used +=
+	    (size_t)snprintf(text + used, cap - used,
+	                     "- pcf_name: child\n  flavor: f\n  aws_resource: {}\n  parents: [");
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(text + used, cap - used, "%sp%zu", i ? ", " : "", i);
+	snprintf(text + used, cap - used, "]\n");
+	cr_assert_eq(load_text(&defs, "wide.yml", text, &got), 0, "%s", got);
+	cr_assert_eq(defs->particles[n].parent_count, n, "each parent once");
+	cr_assert_str_eq(defs->particles[n].parents[0], "f:p0", "in the order written");
+	pcf_definitions_free(defs);
+	free(got);
+	free(text);
 }

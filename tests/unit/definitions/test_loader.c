@@ -126,17 +126,23 @@ Test(definitions_loader, files_and_directories_together)
 	pcf_definitions_free(defs);
 }
 
-Test(definitions_loader, default_names_in_order)
+/* pcf.yaml and pcf.json both there: which one is meant is not guessed. */
+Test(definitions_loader, two_default_files_are_refused)
 {
-	pcf_definitions *defs;
+	pcf_definitions *defs = NULL;
+	pcf_diags d;
+	char *text;
 
 	cr_assert_eq(chdir(VEC "defaults"), 0);
-	defs = load_paths(NULL, 0);
-	cr_assert_eq(defs->count, 1);
-	/* No pcf.yml there: pcf.yaml comes before pcf.json. */
-	cr_expect_str_eq(defs->particles[0].name, "from_yaml");
-	cr_expect_str_eq(defs->particles[0].mark.file, "pcf.yaml");
-	pcf_definitions_free(defs);
+	pcf_diags_init(&d);
+	cr_assert_eq(pcf_definitions_load(&defs, NULL, 0, &d), PCF_EDEFINITION);
+	cr_assert_null(defs);
+	text = diags_text(&d);
+	cr_expect_str_eq(text,
+	                 "expected one default definitions file in the current directory, "
+	                 "found both ./pcf.yaml and ./pcf.json (name the one to use with -f)");
+	free(text);
+	pcf_diags_cleanup(&d);
 }
 
 Test(definitions_loader, a_pcf_users_file_loads_unchanged)
@@ -346,4 +352,75 @@ Test(definitions_loader, standard_input_as_dash)
 	cr_assert_eq(defs->count, 1);
 	cr_expect_str_eq(defs->particles[0].mark.file, "<stdin>");
 	pcf_definitions_free(defs);
+}
+
+/* The README's style: ${VAR} inside { } and [ ], where YAML alone would see a mapping. */
+Test(definitions_loader, substitution_inside_flow_collections)
+{
+	const char *yaml = "pcf_name: flow\nflavor: dynamodb_table\naws_resource:\n"
+	                   "  PT: {ReadCapacityUnits: ${PCF_F_RCU:-5}, Write: ${PCF_F_NAME}}\n"
+	                   "  List: [${PCF_F_UNSET:-a,b}, x${PCF_F_NAME}y, $${PCF_F_NAME}, "
+	                   "${PCF_F_UNSET:-${PCF_F_NAME}}]\n"
+	                   "  Keys: [{AttributeName: ${PCF_F_NAME}, KeyType: HASH}]\n"
+	                   "  Plain: {a: cost $5, b: \"${PCF_F_NAME}\"}\n";
+	pcf_definitions *defs;
+	const cJSON *r, *list;
+	pcf_source_mark m;
+
+	setenv("PCF_F_NAME", "orders", 1);
+	unsetenv("PCF_F_RCU");
+	unsetenv("PCF_F_UNSET");
+	defs = expect_load("flow.yml", yaml);
+	r = defs->particles[0].aws_resource;
+	cr_expect(
+	    cJSON_IsNumber(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "PT"), "ReadCapacityUnits")));
+	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "PT"), "Write")->valuestring,
+	                 "orders");
+	list = cJSON_GetObjectItem(r, "List");
+	cr_assert_eq(cJSON_GetArraySize(list), 4);
+	cr_expect_str_eq(cJSON_GetArrayItem(list, 0)->valuestring, "a,b");
+	cr_expect_str_eq(cJSON_GetArrayItem(list, 1)->valuestring, "xordersy");
+	cr_expect_str_eq(cJSON_GetArrayItem(list, 2)->valuestring, "${PCF_F_NAME}");
+	cr_expect_str_eq(cJSON_GetArrayItem(list, 3)->valuestring, "orders");
+	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r, "Keys"), 0),
+	                                     "AttributeName")
+	                     ->valuestring,
+	                 "orders");
+	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "Plain"), "a")->valuestring,
+	                 "cost $5");
+	/* Positions are those of the text as written. */
+	pcf_particle_def_locate(&defs->particles[0], "aws_resource.List[1]", &m);
+	cr_expect_eq(m.line, 5);
+	cr_expect_eq(m.column, 31);
+	pcf_particle_def_locate(&defs->particles[0], "aws_resource.PT.Write", &m);
+	cr_expect_eq(m.column, 51);
+	pcf_definitions_free(defs);
+}
+
+Test(definitions_loader, an_unset_variable_inside_braces_is_named_at_its_place)
+{
+	pcf_definitions *defs = NULL;
+	char *got = NULL;
+
+	unsetenv("PCF_F_UNSET");
+	cr_assert_eq(load_text(&defs, "u.yml",
+	                       "pcf_name: u\nflavor: f\naws_resource: {T: ${PCF_F_UNSET}}\n", &got),
+	             PCF_EDEFINITION);
+	cr_expect(strstr(got, "u.yml:3:19: ") == got, "%s", got);
+	cr_expect(strstr(got, "PCF_F_UNSET") != NULL, "%s", got);
+	free(got);
+}
+
+Test(definitions_loader, an_unclosed_variable_inside_braces_gets_a_hint)
+{
+	pcf_definitions *defs = NULL;
+	char *got = NULL;
+
+	cr_assert_eq(load_text(&defs, "h.yml",
+	                       "pcf_name: h\nflavor: f\naws_resource: {T: ${PCF_F_X:-a\n  }\n",
+	                       &got),
+	             PCF_EDEFINITION);
+	cr_expect(strstr(got, "must close on its line; or quote it: \"${VAR}\"") != NULL, "%s",
+	          got);
+	free(got);
 }

@@ -112,7 +112,7 @@ Test(table_schema, throughput_must_match_billing_mode)
 	load("pcf_name: t\n"
 	     "flavor: dynamodb_table\n"
 	     "aws_resource:\n"
-	     "  TableName: t\n"
+	     "  TableName: table_t\n"
 	     "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, {AttributeName: g, "
 	     "AttributeType: S}]\n"
 	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
@@ -132,22 +132,237 @@ Test(table_schema, throughput_must_match_billing_mode)
 Test(table_schema, keys_must_be_defined_and_indexes_unique)
 {
 	pcf_diags d;
-	load("pcf_name: t\n"
-	     "flavor: dynamodb_table\n"
-	     "aws_resource:\n"
-	     "  TableName: t\n"
-	     "  BillingMode: PAY_PER_REQUEST\n"
-	     "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-	     "  GlobalSecondaryIndexes:\n"
-	     "    - {IndexName: x, KeySchema: [{AttributeName: nope, KeyType: HASH}], Projection: "
-	     "{ProjectionType: ALL}}\n"
-	     "    - {IndexName: x, KeySchema: [{AttributeName: id, KeyType: HASH}], Projection: "
-	     "{ProjectionType: ALL}}\n"
-	     "  Tags: [{Key: a, Value: b}, {Key: a, Value: c}]\n",
-	     &d);
+	load(
+	    "pcf_name: t\n"
+	    "flavor: dynamodb_table\n"
+	    "aws_resource:\n"
+	    "  TableName: table_t\n"
+	    "  BillingMode: PAY_PER_REQUEST\n"
+	    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+	    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	    "  GlobalSecondaryIndexes:\n"
+	    "    - {IndexName: idx, KeySchema: [{AttributeName: nope, KeyType: HASH}], Projection: "
+	    "{ProjectionType: ALL}}\n"
+	    "    - {IndexName: idx, KeySchema: [{AttributeName: id, KeyType: HASH}], Projection: "
+	    "{ProjectionType: ALL}}\n"
+	    "  Tags: [{Key: a, Value: b}, {Key: a, Value: c}]\n",
+	    &d);
 	cr_assert(reported(&d, 9, "nope"));
 	cr_assert(reported(&d, 10, "unique index names"));
 	cr_assert(reported(&d, 11, "unique tag keys"));
+	done(&d);
+}
+
+/* Like load, but from a text built at run time (for the large inputs). */
+static void load_buf(const char *text, pcf_diags *diags)
+{
+	load(text, diags);
+}
+
+static int count_reported(const pcf_diags *diags, const char *text)
+{
+	int n = 0;
+	for (size_t i = 0; i < diags->count; i++)
+		n += strstr(diags->items[i].message, text) != NULL;
+	return n;
+}
+
+#define TABLE_HEAD                                                                                 \
+	"pcf_name: t\n"                                                                            \
+	"flavor: dynamodb_table\n"                                                                 \
+	"aws_resource:\n"                                                                          \
+	"  TableName: table_t\n"                                                                   \
+	"  BillingMode: PAY_PER_REQUEST\n"                                                         \
+	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"                        \
+	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+
+Test(table_schema, a_key_type_typo_is_reported_once)
+{
+	pcf_diags d;
+	load("pcf_name: t\n"
+	     "flavor: dynamodb_table\n"
+	     "aws_resource:\n"
+	     "  TableName: table_t\n"
+	     "  BillingMode: PAY_PER_REQUEST\n"
+	     "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+	     "  KeySchema: [{AttributeName: id, KeyType: HASHH}]\n",
+	     &d);
+	cr_assert_eq(d.count, 1);
+	cr_assert(reported(&d, 7, "expected one of HASH, RANGE, found \"HASHH\""));
+	done(&d);
+}
+
+Test(table_schema, names_aws_refuses_are_refused)
+{
+	pcf_diags d;
+	load(
+	    "pcf_name: t\n"            /* 1 */
+	    "flavor: dynamodb_table\n" /* 2 */
+	    "aws_resource:\n"          /* 3 */
+	    "  TableName: ab\n"        /* 4 */
+	    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, {AttributeName: " /**/
+	    "g, AttributeType: S}]\n"                                                       /* 5 */
+	    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                           /* 6 */
+	    "  ProvisionedThroughput: {ReadCapacityUnits: 0, WriteCapacityUnits: -3}\n"     /* 7 */
+	    "  GlobalSecondaryIndexes:\n"                                                   /* 8 */
+	    "    - IndexName: by g!\n"                                                      /* 9 */
+	    "      KeySchema: [{AttributeName: g, KeyType: HASH}]\n"                        /* 10 */
+	    "      Projection: {ProjectionType: ALL}\n"                                     /* 11 */
+	    "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 0}\n", /* 12 */
+	    &d);
+	cr_assert(reported(&d, 4, "TableName: expected a name of 3 to 255 characters"));
+	cr_assert(reported(&d, 7, "ReadCapacityUnits: expected at least 1 capacity unit, found 0"));
+	cr_assert(
+	    reported(&d, 7, "WriteCapacityUnits: expected at least 1 capacity unit, found -3"));
+	cr_assert(reported(&d, 9, "IndexName: expected a name of 3 to 255 characters"));
+	cr_assert(reported(&d, 9, "found \"by g!\""));
+	cr_assert(reported(&d, 12, "WriteCapacityUnits: expected at least 1"));
+	cr_assert_eq(d.count, 5);
+	done(&d);
+}
+
+/* Builds TABLE_HEAD plus `count` tags, keys k0..; returns a malloc'd text. */
+static char *with_tags(int count, int duplicate_last)
+{
+	size_t cap = 128 + (size_t)count * 48 + sizeof(TABLE_HEAD), used;
+	char *text = malloc(cap);
+	cr_assert_not_null(text);
+	used = (size_t)snprintf(text, cap, "%s  Tags:\n", TABLE_HEAD);
+	for (int i = 0; i < count; i++)
+		used += (size_t)snprintf(text + used, cap - used, "    - {Key: k%d, Value: v}\n",
+		                         duplicate_last && i == count - 1 ? 0 : i);
+	return text;
+}
+
+Test(table_schema, more_than_fifty_tags_are_refused_once)
+{
+	pcf_diags d;
+	char *text = with_tags(51, 0);
+	load_buf(text, &d);
+	cr_assert_eq(d.count, 1);
+	cr_assert(reported(&d, 9, "Tags: expected at most 50 tags, found 51"));
+	done(&d);
+	free(text);
+	text = with_tags(50, 0);
+	load_buf(text, &d);
+	cr_assert_eq(d.count, 0);
+	done(&d);
+	free(text);
+}
+
+/* 50,000 tags took 25 s with the quadratic duplicate check; the timeout is generous. */
+Test(table_schema, fifty_thousand_tags_are_checked_quickly, .timeout = 20)
+{
+	pcf_diags d;
+	char *text = with_tags(50000, 1);
+	load_buf(text, &d);
+	cr_assert(count_reported(&d, "expected at most 50 tags") == 1);
+	cr_assert_eq(count_reported(&d, "unique tag keys"), 1);
+	done(&d);
+	free(text);
+}
+
+Test(table_schema, tag_and_attribute_lengths_are_bounded)
+{
+	char key[200], value[300], attr[300], text[2048];
+	pcf_diags d;
+	memset(key, 'k', 129);
+	key[129] = '\0';
+	memset(value, 'v', 257);
+	value[257] = '\0';
+	memset(attr, 'a', 256);
+	attr[256] = '\0';
+	snprintf(text, sizeof(text),
+	         "pcf_name: t\n"
+	         "flavor: dynamodb_table\n"
+	         "aws_resource:\n"
+	         "  TableName: table_t\n"
+	         "  BillingMode: PAY_PER_REQUEST\n"
+	         "  AttributeDefinitions: [{AttributeName: %s, AttributeType: S}]\n"
+	         "  KeySchema: [{AttributeName: %s, KeyType: HASH}]\n"
+	         "  Tags:\n"
+	         "    - {Key: %s, Value: v}\n"
+	         "    - {Key: ok, Value: %s}\n"
+	         "    - {Key: '', Value: ''}\n",
+	         attr, attr, key, value);
+	load(text, &d);
+	cr_assert(
+	    reported(&d, 6, "AttributeName: expected a name of 1 to 255 characters, found 256"));
+	cr_assert(
+	    reported(&d, 7, "AttributeName: expected a name of 1 to 255 characters, found 256"));
+	cr_assert(reported(&d, 9, "Key: expected a tag key of 1 to 128 characters, found 129"));
+	cr_assert(
+	    reported(&d, 10, "Value: expected a tag value of at most 256 characters, found 257"));
+	cr_assert(reported(&d, 11, "Key: expected a tag key of 1 to 128 characters, found 0"));
+	cr_assert_eq(d.count, 5);
+	done(&d);
+}
+
+/* `count` indexes of the given list; GSIs get their own hash attribute. */
+static char *with_indexes(const char *list, int count)
+{
+	size_t cap = 4096 + (size_t)count * 256, used;
+	char *text = malloc(cap);
+	int global = strcmp(list, "GlobalSecondaryIndexes") == 0;
+	cr_assert_not_null(text);
+	used = (size_t)snprintf(text, cap,
+	                        "pcf_name: t\n"
+	                        "flavor: dynamodb_table\n"
+	                        "aws_resource:\n"
+	                        "  TableName: table_t\n"
+	                        "  BillingMode: PAY_PER_REQUEST\n"
+	                        "  AttributeDefinitions:\n"
+	                        "    - {AttributeName: id, AttributeType: S}\n"
+	                        "    - {AttributeName: r, AttributeType: S}\n"
+	                        "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	                        "  %s:\n",
+	                        list);
+	for (int i = 0; i < count; i++)
+		used += (size_t)snprintf(
+		    text + used, cap - used,
+		    "    - {IndexName: index%d, KeySchema: [{AttributeName: %s, "
+		    "KeyType: HASH}%s], Projection: {ProjectionType: ALL}}\n",
+		    i, global ? "r" : "id", global ? "" : ", {AttributeName: r, KeyType: RANGE}");
+	return text;
+}
+
+Test(table_schema, index_counts_are_bounded)
+{
+	pcf_diags d;
+	char *text = with_indexes("GlobalSecondaryIndexes", 21);
+	load(text, &d);
+	cr_assert_eq(d.count, 1);
+	cr_assert(reported(&d, 11, "expected at most 20 global secondary indexes, found 21"));
+	done(&d);
+	free(text);
+	text = with_indexes("LocalSecondaryIndexes", 6);
+	load(text, &d);
+	cr_assert_eq(d.count, 1);
+	cr_assert(reported(&d, 11, "expected at most 5 local secondary indexes, found 6"));
+	done(&d);
+	free(text);
+	text = with_indexes("GlobalSecondaryIndexes", 20);
+	load(text, &d);
+	cr_assert_eq(d.count, 0);
+	done(&d);
+	free(text);
+}
+
+/* An empty GSI list means "no global indexes" (the planner deletes live ones); valid. */
+Test(table_schema, an_empty_index_list_means_none)
+{
+	pcf_diags d;
+	load(TABLE_HEAD "  GlobalSecondaryIndexes: []\n"
+	                "  LocalSecondaryIndexes: []\n",
+	     &d);
+	cr_assert_eq(d.count, 0);
+	done(&d);
+}
+
+Test(table_schema, pcf_custom_config_is_accepted)
+{
+	pcf_diags d;
+	load(TABLE_HEAD "  custom_config: {anything: [1, 2]}\n", &d);
+	cr_assert_eq(d.count, 0);
 	done(&d);
 }

@@ -72,6 +72,16 @@ Test(config_store_flavor, on_demand_and_defaults_are_valid)
 	pcf_diags_cleanup(&d);
 }
 
+/* PCF files may carry custom_config in aws_resource; PCF drops it, so does pcf. */
+Test(config_store_flavor, pcf_custom_config_is_accepted)
+{
+	pcf_diags d;
+	pcf_diags_init(&d);
+	cr_assert_eq(validate_text(HEAD "  TableName: t1\n  custom_config: {a: 1}\n", &d), 0, "%s",
+	             d.count ? d.items[0].message : "");
+	pcf_diags_cleanup(&d);
+}
+
 struct bad_case {
 	char body[200];
 	int line;      /* where the problem is reported */
@@ -112,5 +122,19 @@ ParameterizedTest(struct bad_case *c, config_store_flavor, refused)
 	if (c->line)
 		cr_assert_eq(d.items[0].line, c->line, "reported at line %d, not %d: %s",
 		             d.items[0].line, c->line, d.items[0].message);
+	pcf_diags_cleanup(&d);
+}
+
+/* A schema problem does not hide the others: one run reports them all. */
+Test(config_store_flavor, every_problem_in_one_run)
+{
+	pcf_diags d;
+	pcf_diags_init(&d);
+	cr_assert_eq(validate_text(HEAD "  TableName: t1\n  Colour: red\n"
+	                                "  ProvisionedThroughput: {ReadCapacityUnits: 0, "
+	                                "WriteCapacityUnits: 1}\n"
+	                                "  StoreKey: k\n  OptionKey: k\n",
+	                           &d),
+	             3);
 	pcf_diags_cleanup(&d);
 }
