@@ -15,9 +15,11 @@
  * that takes 2 s to create is noticed at about 2.3 s, not 3.0) for a
  * handful more DescribeTable calls before the cap. LimitExceeded from the
  * control plane (too many tables changing at once) is waited out the same
- * way. A step planned again with the drift it was meant to fix unchanged
- * is given a few seconds of re-reads (reads can lag writes), then fails
- * with PCF_ENOCHANGE instead of looping.
+ * way. When the drift a step was meant to fix is still there, unchanged,
+ * on the next turn (whatever step is planned now), the step gets a few
+ * seconds of re-reads (reads can lag writes), then the particle fails with
+ * PCF_ENOCHANGE instead of looping. Every mutating call waits one backoff
+ * after the previous one, so no path can send them back to back.
  */
 #include "core/engine_internal.h"
 
@@ -42,6 +44,8 @@ typedef struct loop {
 	pcf_drift last_drift;
 	int have_last;
 	long last_ran_ms; /* when the last step ran */
+	/* A mutating call went out and no wait followed yet: the next one waits first. */
+	int unwaited;
 } loop;
 
 /* Sets the particle's outcome and error; returns code for the caller to pass on. */
@@ -101,6 +105,7 @@ static int backoff(loop *l, pcf_state state, const char *why)
 	if (l->delay_ms > l->e->options.poll_max_ms)
 		l->delay_ms = l->e->options.poll_max_ms;
 	pcf_particle_cache_drop(l->p);
+	l->unwaited = 0;
 	return 0;
 }
 
@@ -128,9 +133,14 @@ static int run_op(loop *l, op_fn op, const char *action, const char *summary, pc
 	pcf_error err = PCF_ERROR_INIT;
 	int rc;
 
+	/* Whatever path led here, two mutating calls never go out back to back:
+	 * a call the server took without visible effect must not become a flood. */
+	if (l->unwaited && backoff(l, state, "pausing between changes") < 0)
+		return not_run(l, state, action);
 	pcf_engine_emit(l->e, PCF_EVENT_ACTION, l->p, state, action);
 	for (;;) {
 		pcf_error_clear(&err);
+		l->unwaited = 1;
 		rc = op(l, &err);
 		if (!retryable(rc, &err))
 			break;
@@ -202,23 +212,23 @@ static int terminate(loop *l, pcf_state state)
 	return run_op(l, op_terminate, action_name(f, PCF_TRANSITION_TERMINATE), NULL, state);
 }
 
+/* cJSON_Compare calls two absent values different; here they are the same. */
+static int same_value(const cJSON *a, const cJSON *b)
+{
+	return (!a && !b) || (a && b && cJSON_Compare(a, b, 1));
+}
+
 static int same_drift(const pcf_drift *a, const pcf_drift *b)
 {
 	if (a->count != b->count)
 		return 0;
 	for (size_t i = 0; i < a->count; i++) {
 		const pcf_drift_entry *x = &a->entries[i], *y = &b->entries[i];
-		if (strcmp(x->path, y->path) != 0 || !cJSON_Compare(x->desired, y->desired, 1) ||
-		    !cJSON_Compare(x->current, y->current, 1))
+		if (strcmp(x->path, y->path) != 0 || !same_value(x->desired, y->desired) ||
+		    !same_value(x->current, y->current))
 			return 0;
 	}
 	return 1;
-}
-
-static int same_step(const pcf_step *a, const pcf_step *b)
-{
-	return strcmp(a->action, b->action) == 0 && strcmp(a->summary, b->summary) == 0 &&
-	       ((!a->request && !b->request) || cJSON_Compare(a->request, b->request, 1));
 }
 
 static void forget_last(loop *l)
@@ -279,8 +289,9 @@ static int run_first_step(loop *l, pcf_state state, pcf_plan *plan, const pcf_dr
 
 	if (rc < 0)
 		return rc;
-	if (l->have_last && same_step(&plan->steps[0], &l->last) &&
-	    same_drift(drift, &l->last_drift)) {
+	/* Judged by the drift, not by the step: a step worded differently the
+	 * next time round must not escape the guard. */
+	if (l->have_last && same_drift(drift, &l->last_drift)) {
 		if (now_ms(l) - l->last_ran_ms < NO_CHANGE_GRACE_MS) {
 			/* Reads may lag a write (tags do on AWS): look again for a while. */
 			return backoff(l, state, "re-reading after a step") < 0

@@ -257,7 +257,22 @@ void pcf_run_report_free(pcf_run_report *report)
 	free(report);
 }
 
-/* The failure a run returns: the first in definition order, a root cause before a skip. */
+/* How much a particle's outcome weighs in the run's result: a failure the
+ * user must fix outranks a timeout (a rerun may fix that), which outranks
+ * a skip (caused by one of the others). */
+static int weight(const pcf_particle_report *r)
+{
+	switch (r->outcome) {
+	case PCF_OUTCOME_SKIPPED:
+		return 1;
+	case PCF_OUTCOME_TIMED_OUT:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+/* The failure a run returns: the heaviest, the first in definition order among equals. */
 static int run_result(const pcf_run_report *report, pcf_error *err)
 {
 	const pcf_particle_report *first = NULL;
@@ -266,8 +281,7 @@ static int run_result(const pcf_run_report *report, pcf_error *err)
 		const pcf_particle_report *r = &report->particles[i];
 		if (r->error.code >= 0)
 			continue;
-		if (!first ||
-		    (first->outcome == PCF_OUTCOME_SKIPPED && r->outcome != PCF_OUTCOME_SKIPPED))
+		if (!first || weight(r) > weight(first))
 			first = r;
 	}
 	if (!first)

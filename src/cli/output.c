@@ -243,8 +243,10 @@ int pcf_cli_report_exit(const pcf_run_report *report, pcf_cli_report_kind kind, 
 				failed = 1;
 			break;
 		case PCF_OUTCOME_FAILED:
-		case PCF_OUTCOME_SKIPPED:
 			failed = 1;
+			break;
+		case PCF_OUTCOME_SKIPPED:
+			/* Another particle of this run is the cause; its outcome decides. */
 			break;
 		case PCF_OUTCOME_CHANGES:
 			changes = 1;

@@ -138,8 +138,9 @@ void pcf_run_report_free(pcf_run_report *report);
  * Converges every selected particle (and the ancestors of those to be
  * running, see pcf_engine_select). Returns 0 when all
  * converged, else the code of the first particle (in definition order)
- * that failed, timed out (PCF_ETIMEDOUT) or was refused, a root cause
- * before a SKIPPED one; err receives that particle's error. *out is set
+ * that failed or was refused; when none did, of the first that timed out
+ * (PCF_ETIMEDOUT), SKIPPED ones coming last as they only follow from the
+ * others; err receives that particle's error. *out is set
  * whenever the run took place, failures included; each particle's report
  * says its own outcome. Not thread-safe: one run per engine at a time.
  */

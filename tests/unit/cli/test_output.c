@@ -243,3 +243,12 @@ Test(cli_output, exit_status_per_command)
 	cr_assert_eq(pcf_cli_report_exit(NULL, PCF_CLI_REPORT_APPLY, PCF_ETIMEDOUT), 3);
 	cr_assert_eq(pcf_cli_report_exit(NULL, PCF_CLI_REPORT_STATUS, PCF_EINVAL), 1);
 }
+
+Test(cli_output, a_timeout_that_skipped_a_dependent_exits_3)
+{
+	parts[0].outcome = PCF_OUTCOME_SKIPPED;
+	parts[1].outcome = PCF_OUTCOME_TIMED_OUT;
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, PCF_ETIMEDOUT), 3);
+	parts[1].outcome = PCF_OUTCOME_FAILED;
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, PCF_EINTERNAL), 1);
+}

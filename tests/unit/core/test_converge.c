@@ -329,6 +329,96 @@ Test(converge, step_that_changes_nothing_fails_instead_of_looping)
 	pcf_run_report_free(rr);
 }
 
+/* A flavor whose every plan names its step differently (a counter in the
+ * summary), as a planner might when it words a step after what it read. */
+static int renamed_plans;
+
+static int renaming_plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_error *err)
+{
+	(void)p;
+	(void)current;
+	/* An engine that loops is stopped here, so the test fails instead of hanging. */
+	if (++renamed_plans > 100)
+		return pcf_error_set(err, PCF_EINTERNAL, "planned 100 times");
+	return pcf_plan_add_take(out, "Update", cJSON_CreateObject(), 0, "attempt %d",
+	                         renamed_plans);
+}
+
+Test(converge, a_step_that_changes_nothing_fails_even_when_planned_under_another_name)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor renaming;
+	ops = fake_ops;
+	ops.plan = renaming_plan;
+	renaming = fake_flavor;
+	renaming.ops = &ops;
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2}", NULL, 0, 0};
+	pcf_definitions *defs = fake_defs(&s, 1);
+	const pcf_flavor *const flavors[] = {&renaming};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = NULL;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{\"Size\":1}");
+	f->noop_steps = 1;
+	renamed_plans = 0;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
+	pcf_engine_set_clock(e, &fake_clock);
+
+	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), PCF_ENOCHANGE);
+	cr_assert_eq(f->steps, 1, "sent %d times", f->steps);
+	cr_assert(strstr(report_of(rr, "orders")->error.message, "attempt 1"), "%s",
+	          report_of(rr, "orders")->error.message);
+	pcf_run_report_free(rr);
+	pcf_engine_free(e);
+	fake_defs_free(defs);
+}
+
+/* Records the fake time of every step, to see the waits between them. */
+static long step_times[8];
+static int step_time_count;
+
+static int timed_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
+{
+	if (step_time_count < 8)
+		step_times[step_time_count++] = fake_clock_now(NULL);
+	return fake_run_step(p, step, err);
+}
+
+Test(converge, mutating_calls_are_never_sent_back_to_back)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor timed;
+	ops = fake_ops;
+	ops.run_step = timed_step;
+	timed = fake_flavor;
+	timed.ops = &ops;
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"A\":2,\"B\":2,\"C\":2}", NULL, 0, 0};
+	pcf_definitions *defs = fake_defs(&s, 1);
+	const pcf_flavor *const flavors[] = {&timed};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = NULL;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{\"A\":1,\"B\":1,\"C\":1}");
+	f->update_ms = 0; /* settings that take effect at once, like TTL or tags */
+	step_time_count = 0;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
+	pcf_engine_set_clock(e, &fake_clock);
+
+	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), 0);
+	cr_assert_eq(step_time_count, 3);
+	cr_assert_gt(step_times[1], step_times[0], "a wait between the first and second step");
+	cr_assert_gt(step_times[2], step_times[1], "a wait between the second and third step");
+	pcf_run_report_free(rr);
+	pcf_engine_free(e);
+	fake_defs_free(defs);
+}
+
 /* A step whose effect shows in reads only a while later is not "no change". */
 static int lagging_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 {
@@ -524,4 +614,55 @@ Test(converge, state_reads_are_cached_for_the_ttl)
 	cr_assert_eq(f->syncs, 2, "an older read is not reused");
 	pcf_engine_free(e);
 	fake_defs_free(defs);
+}
+
+/* Applies several fake particles; returns apply's code and fills *rr. */
+static int apply_many(const fake_spec *specs, size_t n, pcf_engine_options *o, pcf_run_report **rr)
+{
+	pcf_definitions *defs = fake_defs(specs, n);
+	pcf_engine *e = fake_engine(defs, o);
+	pcf_error err = PCF_ERROR_INIT;
+	int rc = pcf_engine_apply(e, rr, &err);
+	cr_assert_not_null(*rr);
+	cr_assert_eq(err.code, rc);
+	pcf_engine_free(e);
+	cr_assert_lt(kept_count, 8);
+	kept[kept_count++] = defs;
+	return rc;
+}
+
+Test(converge, a_timeout_with_skipped_dependents_is_a_timeout)
+{
+	/* The dependent comes first in definition order. */
+	fake_spec s[] = {
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	o.timeout_ms = 10000;
+	fake_get("users")->create_ms = 60000;
+
+	cr_assert_eq(apply_many(s, 2, &o, &rr), PCF_ETIMEDOUT);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_SKIPPED);
+	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_TIMED_OUT);
+	pcf_run_report_free(rr);
+}
+
+Test(converge, a_failure_outranks_a_timeout)
+{
+	fake_spec s[] = {
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:audit", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	o.timeout_ms = 10000;
+	fake_get("users")->create_ms = 60000;
+	fake_get("audit")->fail_sync = 1; /* fails at once, whenever its turn comes */
+
+	cr_assert_eq(apply_many(s, 2, &o, &rr), PCF_ECONNECT);
+	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_TIMED_OUT);
+	cr_assert_eq(report_of(rr, "audit")->outcome, PCF_OUTCOME_FAILED);
+	pcf_run_report_free(rr);
 }
