@@ -125,6 +125,21 @@ static int not_run(loop *l, pcf_state state, const char *action)
 	                pcf_state_name(state), action);
 }
 
+/*
+ * Puts the action in front of a flavor's error, once: an error that already
+ * starts with it ("UpdateTable on table t: ...") is left as it is, so the
+ * layers below may name it too without "UpdateTable: UpdateTable ...".
+ */
+static void name_action(pcf_error *err, const char *action)
+{
+	size_t n = strlen(action);
+
+	if (strncmp(err->message, action, n) == 0 &&
+	    (err->message[n] == '\0' || err->message[n] == ':' || err->message[n] == ' '))
+		return;
+	pcf_error_prefix(err, "%s", action);
+}
+
 /* Runs an operation, waiting out LimitExceeded; records the action. */
 typedef int (*op_fn)(loop *l, pcf_error *err);
 
@@ -156,7 +171,8 @@ static int run_op(loop *l, op_fn op, const char *action, const char *summary, pc
 		l->r->error = err;
 		if (l->r->error.code >= 0)
 			pcf_error_set(&l->r->error, rc, "%s failed", action);
-		pcf_error_prefix(&l->r->error, "%s", action);
+		else
+			name_action(&l->r->error, action);
 		return rc;
 	}
 	if (summary && summary[0])
@@ -164,6 +180,7 @@ static int run_op(loop *l, op_fn op, const char *action, const char *summary, pc
 	else
 		rc = pcf_report_add_action(l->r, "%s", action);
 	pcf_particle_cache_drop(l->p);
+	l->r->state_read = 0; /* changed since the last read: unknown until the next */
 	l->delay_ms = l->e->options.poll_initial_ms;
 	return rc < 0 ? conclude(l, PCF_OUTCOME_FAILED, rc, "out of memory") : 0;
 }

@@ -72,7 +72,8 @@ const char *pcf_cli_desired_name(pcf_desired_state state)
 
 const char *pcf_cli_state_name(const pcf_particle_report *p, pcf_cli_report_kind kind)
 {
-	if (kind != PCF_CLI_REPORT_APPLY && p->outcome == PCF_OUTCOME_FAILED)
+	/* Never a guess: a state not read (skipped, or changed since) is unknown. */
+	if (!p->state_read || (kind != PCF_CLI_REPORT_APPLY && p->outcome == PCF_OUTCOME_FAILED))
 		return "unknown";
 	return pcf_state_name(p->state);
 }

@@ -201,8 +201,8 @@ static void apply_particle(const pcf_cli_context *ctx, const pcf_particle_report
 	default:
 		fprintf(ctx->out, "  %s%s%s (state %s, desired %s)\n",
 		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RED), pcf_outcome_name(p->outcome),
-		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET), pcf_state_name(p->state),
-		        desired);
+		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET),
+		        pcf_cli_state_name(p, PCF_CLI_REPORT_APPLY), desired);
 		break;
 	}
 	for (k = 0; k < p->action_count; k++)

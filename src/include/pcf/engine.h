@@ -123,8 +123,9 @@ typedef struct pcf_particle_report {
 	size_t action_count;
 	pcf_error error; /* FAILED/TIMED_OUT/REFUSED: why */
 	long elapsed_ms;
-	int state_read; /* 1: state was read in this run; 0: unknown
-	                 * (SKIPPED, or the read failed) */
+	int state_read; /* 1: state is the last read of this run; 0:
+	                 * unknown (SKIPPED, the read failed, or a change
+	                 * was sent after the last read) */
 } pcf_particle_report;
 
 typedef struct pcf_run_report {

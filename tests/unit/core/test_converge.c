@@ -666,3 +666,79 @@ Test(converge, a_failure_outranks_a_timeout)
 	cr_assert_eq(report_of(rr, "audit")->outcome, PCF_OUTCOME_FAILED);
 	pcf_run_report_free(rr);
 }
+
+/* A step that fails with an error already naming its action, as a flavor's may. */
+static int naming_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
+{
+	(void)p;
+	return pcf_error_set(err, PCF_EVALIDATION, "%s on table orders: refused", step->action);
+}
+
+Test(converge, the_failing_action_is_named_exactly_once)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor naming;
+	ops = fake_ops;
+	ops.run_step = naming_step;
+	naming = fake_flavor;
+	naming.ops = &ops;
+	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2}", NULL, 0, 0},
+	                 {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0}};
+	pcf_definitions *defs = fake_defs(s, 2);
+	const pcf_flavor *const flavors[] = {&naming};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = NULL;
+	pcf_run_report *rr = NULL;
+	fake_existing("orders", "{\"Size\":1}");
+	fake_get("users")->fail_start = 1;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
+	pcf_engine_set_clock(e, &fake_clock);
+
+	cr_assert_lt(pcf_engine_apply(e, &rr, NULL), 0);
+	cr_assert_str_eq(report_of(rr, "orders")->error.message, "Update on table orders: refused");
+	cr_assert_str_eq(report_of(rr, "users")->error.message, "Create: fake start refused",
+	                 "an error that does not name it gets the action once");
+	pcf_run_report_free(rr);
+	pcf_engine_free(e);
+	fake_defs_free(defs);
+}
+
+/* Reads fail once the resource was created: the server went away meanwhile. */
+static int sync_until_started(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
+{
+	if (fake_of(p)->starts > 0)
+		return pcf_error_set(err, PCF_ECONNECT, "connection refused");
+	return fake_sync(p, state, current, err);
+}
+
+Test(converge, the_state_after_a_change_is_unknown_until_read)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor lost;
+	ops = fake_ops;
+	ops.sync_state = sync_until_started;
+	lost = fake_flavor;
+	lost.ops = &ops;
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
+	pcf_definitions *defs = fake_defs(&s, 1);
+	const pcf_flavor *const flavors[] = {&lost};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = NULL;
+	pcf_run_report *rr = NULL;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
+	pcf_engine_set_clock(e, &fake_clock);
+
+	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), PCF_ECONNECT);
+	cr_assert_eq(fake_get("orders")->starts, 1);
+	cr_assert_eq(report_of(rr, "orders")->state_read, 0,
+	             "missing was read before Create; after it nothing is known");
+	pcf_run_report_free(rr);
+	pcf_engine_free(e);
+	fake_defs_free(defs);
+}
