@@ -46,6 +46,7 @@ typedef struct loop {
 	long last_ran_ms; /* when the last step ran */
 	/* A mutating call went out and no wait followed yet: the next one waits first. */
 	int unwaited;
+	int created; /* this run created it: persist_on_update does not stop its creation */
 } loop;
 
 /* Sets the particle's outcome and error; returns code for the caller to pass on. */
@@ -345,7 +346,9 @@ static int bring_in_line(loop *l, pcf_state state, const cJSON *current)
 		rc = failed(l, rc, &err, "comparing with the definition");
 		goto out;
 	}
-	if (drift.count == 0 || l->p->def->persist_on_update) {
+	/* persist_on_update guards what exists; the steps that finish a creation
+	 * of this run (what the create call itself cannot set) are the creation. */
+	if (drift.count == 0 || (l->p->def->persist_on_update && !l->created)) {
 		if (drift.count)
 			pcf_particle_log(l->p, PCF_LOG_INFO,
 			                 "differs at %s; left alone (persist_on_update)",
@@ -383,12 +386,15 @@ out:
 static int transition(loop *l, pcf_transition t, pcf_state state)
 {
 	const pcf_flavor *f = l->p->flavor;
+	int rc;
 
 	if (now_ms(l) >= l->e->deadline_ms)
 		return not_run(l, state, action_name(f, t));
 	switch (t) {
 	case PCF_TRANSITION_START:
-		return run_op(l, op_start, action_name(f, t), NULL, state);
+		rc = run_op(l, op_start, action_name(f, t), NULL, state);
+		l->created = l->created || rc == 0;
+		return rc;
 	case PCF_TRANSITION_STOP:
 		return run_op(l, op_stop, action_name(f, t), NULL, state);
 	case PCF_TRANSITION_TERMINATE:

@@ -97,8 +97,10 @@ void pcf_engine_set_desired(pcf_engine *engine, pcf_desired_state state);
 /*
  * persist_on_termination: terminate is REFUSED (PCF_EREFUSED), like
  * Terraform's prevent_destroy, even with --yes. persist_on_update: drift
- * is left alone; apply reports CONVERGED (with the drift in the report),
- * status IN_SYNC (drift listed), plan no steps.
+ * of a resource that existed before the run is left alone; apply reports
+ * CONVERGED (with the drift in the report), status IN_SYNC (drift listed),
+ * plan no steps. A resource the run created still gets the steps that
+ * finish its creation (what the create call cannot set).
  */
 typedef enum pcf_outcome {
 	PCF_OUTCOME_CONVERGED, /* at desired state and equivalent */

@@ -742,3 +742,42 @@ Test(converge, the_state_after_a_change_is_unknown_until_read)
 	pcf_engine_free(e);
 	fake_defs_free(defs);
 }
+
+/* Creates the resource without "Ttl", which only a step after creation sets
+ * (as CreateTable cannot set TTL or point-in-time recovery). */
+static int start_without_ttl(pcf_particle *p, pcf_error *err)
+{
+	int rc = fake_start(p, err);
+	cJSON_DeleteItemFromObjectCaseSensitive(fake_of(p)->props, "Ttl");
+	return rc;
+}
+
+Test(converge, persist_on_update_still_finishes_a_creation)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor partial;
+	ops = fake_ops;
+	ops.start = start_without_ttl;
+	partial = fake_flavor;
+	partial.ops = &ops;
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2,\"Ttl\":true}", NULL, 0, 1};
+	pcf_definitions *defs = fake_defs(&s, 1);
+	const pcf_flavor *const flavors[] = {&partial};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = NULL;
+	pcf_run_report *rr = NULL;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
+	pcf_engine_set_clock(e, &fake_clock);
+
+	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), 0);
+	cr_assert_eq(fake_get("orders")->starts, 1);
+	cr_assert_eq(fake_get("orders")->steps, 1, "the step that completes the creation ran");
+	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(fake_get("orders")->props, "Ttl")));
+	cr_assert_eq(report_of(rr, "orders")->drift.count, 0);
+	pcf_run_report_free(rr);
+	pcf_engine_free(e);
+	fake_defs_free(defs);
+}
