@@ -220,9 +220,15 @@ static int terminate(loop *l, pcf_state state)
 {
 	const pcf_flavor *f = l->p->flavor;
 
-	if (l->p->def->persist_on_termination)
-		return conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
-		                "persist_on_termination is set: pcf never deletes it");
+	if (l->p->def->persist_on_termination && l->e->options.strict)
+		return conclude(l, PCF_OUTCOME_KEPT, PCF_EREFUSED,
+		                "persist_on_termination is set: pcf never deletes it (--strict "
+		                "makes that an error)");
+	if (l->p->def->persist_on_termination) {
+		pcf_particle_log(l->p, PCF_LOG_INFO, "kept: persist_on_termination is set");
+		conclude(l, PCF_OUTCOME_KEPT, 0, NULL);
+		return 1; /* done, and not converged */
+	}
 	if ((f->flags & PCF_FLAVOR_DELETES_DATA) && !l->e->options.yes)
 		return conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
 		                "%s deletes its data: rerun with --yes to allow it",
@@ -382,7 +388,7 @@ out:
 	return rc;
 }
 
-/* One transition from the table; 0 when it ran, < 0 when concluded. */
+/* One transition from the table; 0 when it ran, 1 when kept, < 0 when concluded. */
 static int transition(loop *l, pcf_transition t, pcf_state state)
 {
 	const pcf_flavor *f = l->p->flavor;
@@ -439,8 +445,8 @@ static int converge(loop *l)
 		} else {
 			forget_last(l);
 			rc = transition(l, t, state);
-			if (rc < 0)
-				return rc;
+			if (rc != 0)
+				return rc < 0 ? rc : 0;
 		}
 	}
 }
@@ -468,7 +474,7 @@ int pcf_converge_task(pcf_engine *engine, size_t index, pcf_particle_report *rep
 		report->outcome = PCF_OUTCOME_FAILED;
 	else
 		rc = converge(&l);
-	if (rc == 0) {
+	if (rc == 0 && report->outcome != PCF_OUTCOME_KEPT) {
 		report->outcome = PCF_OUTCOME_CONVERGED;
 		pcf_error_clear(&report->error);
 	}
@@ -476,5 +482,6 @@ int pcf_converge_task(pcf_engine *engine, size_t index, pcf_particle_report *rep
 	report->elapsed_ms = engine->clock.now_ms(engine->clock.ctx) - start;
 	pcf_engine_emit(engine, PCF_EVENT_DONE, l.p, report->state,
 	                pcf_outcome_name(report->outcome));
-	return report->outcome == PCF_OUTCOME_CONVERGED;
+	return report->outcome == PCF_OUTCOME_CONVERGED ||
+	       (report->outcome == PCF_OUTCOME_KEPT && report->error.code >= 0);
 }

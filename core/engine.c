@@ -37,6 +37,8 @@ const char *pcf_outcome_name(pcf_outcome outcome)
 		return "refused";
 	case PCF_OUTCOME_SKIPPED:
 		return "skipped";
+	case PCF_OUTCOME_KEPT:
+		return "kept";
 	}
 	return "unknown";
 }

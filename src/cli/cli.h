@@ -48,6 +48,7 @@ typedef struct pcf_cli_context {
 	int verbosity;         /* -q: -1, default 0, -v: 1, -vv: 2 */
 	int yes;               /* --yes: deletions and replacements allowed */
 	int allow_replace;     /* --allow-replace */
+	int strict;            /* --strict: a table kept by persist_on_termination is an error */
 	int color;             /* 1: ANSI colour on ctx->out / ctx->err */
 	int progress;          /* 1: ctx->err is a terminal; draw live progress */
 	const char *command;   /* the command word, e.g. "plan" */

@@ -33,6 +33,8 @@ static const char global_help[] =
     "  --yes                allow deleting tables\n"
     "  --allow-replace      allow replacing tables whose key schema or LSIs changed\n"
     "                       (needs --yes too)\n"
+    "  --strict             terminate of a persist_on_termination table (kept) fails\n"
+    "                       with exit 1 instead of succeeding\n"
     "  -h, --help           this help; --version prints the version\n"
     "\n"
     "environment: NO_COLOR turns colour off; AWS credentials come from the usual\n"

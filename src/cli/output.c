@@ -93,7 +93,8 @@ static int report_in_sync(const pcf_particle_report *p)
 static int has_error(const pcf_particle_report *p)
 {
 	return p->outcome == PCF_OUTCOME_FAILED || p->outcome == PCF_OUTCOME_TIMED_OUT ||
-	       p->outcome == PCF_OUTCOME_REFUSED || p->outcome == PCF_OUTCOME_SKIPPED;
+	       p->outcome == PCF_OUTCOME_REFUSED || p->outcome == PCF_OUTCOME_SKIPPED ||
+	       (p->outcome == PCF_OUTCOME_KEPT && p->error.code < 0);
 }
 
 static cJSON *error_json(const pcf_error *err)
@@ -248,6 +249,10 @@ int pcf_cli_report_exit(const pcf_run_report *report, pcf_cli_report_kind kind, 
 			break;
 		case PCF_OUTCOME_SKIPPED:
 			/* Another particle of this run is the cause; its outcome decides. */
+			break;
+		case PCF_OUTCOME_KEPT:
+			/* persist_on_termination: a success, unless --strict made it an error. */
+			failed |= report->particles[k].error.code < 0;
 			break;
 		case PCF_OUTCOME_CHANGES:
 			changes = 1;

@@ -60,11 +60,12 @@ typedef struct pcf_engine_options {
 	pcf_logger logger;
 	pcf_event_fn on_event;
 	void *payload; /* for on_event */
+	int strict;    /* --strict: a particle KEPT by persist_on_termination fails the run */
 } pcf_engine_options;
 
 #define PCF_ENGINE_OPTIONS_INIT                                                                    \
 	{                                                                                          \
-		NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL                    \
+		NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL, 0                 \
 	}
 
 /* A flavor from a registry by name, or NULL. */
@@ -95,8 +96,10 @@ int pcf_engine_select(pcf_engine *engine, const char *const *selectors, size_t c
 void pcf_engine_set_desired(pcf_engine *engine, pcf_desired_state state);
 
 /*
- * persist_on_termination: terminate is REFUSED (PCF_EREFUSED), like
- * Terraform's prevent_destroy, even with --yes. persist_on_update: drift
+ * persist_on_termination: terminate leaves the resource and reports it
+ * KEPT, a success, as PCF does, even with --yes; with options.strict it is
+ * KEPT with a PCF_EREFUSED error and fails the run, like Terraform's
+ * prevent_destroy. persist_on_update: drift
  * of a resource that existed before the run is left alone; apply reports
  * CONVERGED (with the drift in the report), status IN_SYNC (drift listed),
  * plan no steps. A resource the run created still gets the steps that
@@ -109,7 +112,8 @@ typedef enum pcf_outcome {
 	PCF_OUTCOME_FAILED,
 	PCF_OUTCOME_TIMED_OUT,
 	PCF_OUTCOME_REFUSED, /* needed --yes / --allow-replace, or protected */
-	PCF_OUTCOME_SKIPPED  /* a parent failed */
+	PCF_OUTCOME_SKIPPED, /* a parent failed */
+	PCF_OUTCOME_KEPT     /* terminate left it: persist_on_termination */
 } pcf_outcome;
 
 const char *pcf_outcome_name(pcf_outcome outcome);
@@ -123,7 +127,7 @@ typedef struct pcf_particle_report {
 	pcf_plan plan;   /* plan: what apply would do */
 	char **actions;  /* apply: each action run, in order */
 	size_t action_count;
-	pcf_error error; /* FAILED/TIMED_OUT/REFUSED: why */
+	pcf_error error; /* FAILED/TIMED_OUT/REFUSED (KEPT under strict): why */
 	long elapsed_ms;
 	int state_read; /* 1: state is the last read of this run; 0:
 	                 * unknown (SKIPPED, the read failed, or a change

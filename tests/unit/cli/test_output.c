@@ -280,3 +280,35 @@ Test(cli_output, a_state_not_read_is_unknown)
 	cr_assert(strstr(output(), "state missing") == NULL, "%s", output());
 	cr_assert(strstr(output(), "state unknown") != NULL, "%s", output());
 }
+
+Test(cli_output, a_failed_plan_never_says_no_changes)
+{
+	parts[0].outcome = PCF_OUTCOME_FAILED;
+	pcf_error_set(&parts[0].error, PCF_ECONNECT, "connection refused");
+	parts[1].outcome = PCF_OUTCOME_IN_SYNC;
+	pcf_cli_report_text(&ctx, &report, PCF_CLI_REPORT_PLAN, -1);
+	cr_assert_null(strstr(output(), "No changes"), "%s", output());
+	cr_assert_not_null(strstr(output(), "Planning failed for 1 of 2 particles"), "%s",
+	                   output());
+}
+
+Test(cli_output, a_kept_table_succeeds_unless_strict)
+{
+	cJSON *doc;
+
+	parts[0].outcome = PCF_OUTCOME_KEPT;
+	parts[1].outcome = PCF_OUTCOME_CONVERGED;
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, 0), 0);
+	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_APPLY, PCF_DESIRED_TERMINATED);
+	cr_assert_str_eq(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0),
+	                        "outcome")
+	        ->valuestring,
+	    "kept");
+	cJSON_Delete(doc);
+	pcf_cli_report_text(&ctx, &report, PCF_CLI_REPORT_APPLY, PCF_DESIRED_TERMINATED);
+	cr_assert_not_null(strstr(output(), "kept: persist_on_termination"), "%s", output());
+	/* --strict: the engine gives the kept particle an error. */
+	pcf_error_set(&parts[0].error, PCF_EREFUSED, "persist_on_termination is set");
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, PCF_EREFUSED), 1);
+}

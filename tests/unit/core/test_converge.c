@@ -192,8 +192,17 @@ Test(converge, persist_on_termination_is_never_deleted)
 	o.yes = 1;
 	o.allow_replace = 1;
 
+	/* Kept, as PCF does: a success, the table left in place. */
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_KEPT);
+	cr_assert_eq(f->terminates, 0);
+	cr_assert_eq(f->exists, 1);
+	pcf_run_report_free(rr);
+
+	/* --strict: still kept, and the run fails. */
+	o.strict = 1;
 	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
-	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_REFUSED);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_KEPT);
 	cr_assert(strstr(report_of(rr, "orders")->error.message, "persist_on_termination"));
 	cr_assert_eq(f->terminates, 0);
 	cr_assert_eq(f->exists, 1);

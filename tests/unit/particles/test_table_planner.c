@@ -62,7 +62,8 @@ static pcf_plan plan_of(const cJSON *desired, const cJSON *current)
 	cr_assert_eq(pcf_table_plan(&p, want, current, &err), 0, "%s", err.message);
 	for (size_t i = 0; i < p.count; i++) {
 		char *r = tv_print(p.steps[i].request);
-		cr_log_info("step %zu %s: %s %s", i, p.steps[i].action, p.steps[i].summary, r);
+		cr_log_info("step %zu %s: %s %s", i, p.steps[i].action, p.steps[i].summary,
+		            r != NULL ? r : "(no request)");
 		cJSON_free(r);
 	}
 	cJSON_Delete(want);
