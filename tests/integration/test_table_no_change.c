@@ -46,7 +46,8 @@ typedef struct fake_counts {
 	pthread_mutex_t lock;
 	int mutating;
 	long sleeps_at_last_mutation; /* engine waits seen when the last mutating call came */
-	int unwaited; /* mutating calls with no engine wait since the previous one */
+	int unwaited;   /* mutating calls with no engine wait since the previous one */
+	int refuse_ttl; /* UpdateTimeToLive answers AWS's once-an-hour refusal */
 } fake_counts;
 
 /* The simulated clock: waits advance it instead of passing. */
@@ -106,7 +107,14 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 			c->unwaited++;
 		c->mutating++;
 		c->sleeps_at_last_mutation = sleeps;
-		if (c->mutating > 50) {
+		if (c->refuse_ttl && !strcmp(action, "UpdateTimeToLive")) {
+			/* The service's words (DynamoDB API reference, UpdateTimeToLive). */
+			resp->status = 400;
+			resp->body =
+			    "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
+			    "\"message\":\"Time to live has been modified multiple times "
+			    "within a fixed interval\"}";
+		} else if (c->mutating > 50) {
 			resp->status = 400;
 			resp->body =
 			    "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
@@ -205,40 +213,52 @@ ParameterizedTestParameters(table_no_change, every_kind_of_step)
 	return cr_make_param_array(int, case_numbers, sizeof(cases) / sizeof(cases[0]));
 }
 
-ParameterizedTest(const int *number, table_no_change, every_kind_of_step)
+/* Applies case k against the fake; returns apply's code, err its error. */
+static int apply_case(const no_change_case *k, fake_counts *counts, pcf_error *err)
 {
-	const no_change_case *k = &cases[*number];
 	pcf_aws_options ao = PCF_AWS_OPTIONS_INIT;
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
-	fake_counts counts = {.mutating = 0};
 	pcf_fake_server *server = NULL;
 	pcf_services *services = NULL;
-	pcf_definitions *defs = NULL;
+	pcf_definitions *defs = definition(k);
 	pcf_run_report *report = NULL;
 	pcf_engine *engine = NULL;
 	int rc;
 
-	defs = definition(k);
 	setenv("AWS_ACCESS_KEY_ID", "test", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
 	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
 	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
-	pthread_mutex_init(&counts.lock, NULL);
-	cr_assert_eq(pcf_fake_server_start(&server, handle, &counts), 0);
+	pthread_mutex_init(&counts->lock, NULL);
+	cr_assert_eq(pcf_fake_server_start(&server, handle, counts), 0);
 	ao.endpoint = pcf_fake_server_url(server);
 	ao.region = "us-east-1";
 	ao.max_attempts = 1;
-	cr_assert_eq(pcf_services_new(&services, &ao, &err), 0, "%s", err.message);
+	cr_assert_eq(pcf_services_new(&services, &ao, err), 0, "%s", err->message);
 	o.flavors = pcf_particles_flavors(&o.flavor_count);
 	o.services = services;
 	o.timeout_ms = 3600000; /* an hour of simulated time: the count must not grow with it */
 	o.logger.level = PCF_LOG_ERROR;
-	cr_assert_eq(pcf_engine_new(&engine, defs, &o, &err), 0, "%s", err.message);
+	cr_assert_eq(pcf_engine_new(&engine, defs, &o, err), 0, "%s", err->message);
 	sim_ms = 1000000;
 	pcf_engine_set_clock(engine, &sim_clock);
+	rc = pcf_engine_apply(engine, &report, err);
+	pcf_run_report_free(report);
+	pcf_engine_free(engine);
+	pcf_definitions_free(defs);
+	pcf_services_free(services);
+	pcf_fake_server_stop(server);
+	pthread_mutex_destroy(&counts->lock);
+	return rc;
+}
 
-	rc = pcf_engine_apply(engine, &report, &err);
+ParameterizedTest(const int *number, table_no_change, every_kind_of_step)
+{
+	const no_change_case *k = &cases[*number];
+	pcf_error err = PCF_ERROR_INIT;
+	fake_counts counts = {.mutating = 0};
+	int rc = apply_case(k, &counts, &err);
+
 	cr_assert_eq(rc, PCF_ENOCHANGE, "%s: apply returned %d: %s", k->kind, rc, err.message);
 	cr_assert(strstr(err.message, k->expect) != NULL, "%s: the error names the step: %s",
 	          k->kind, err.message);
@@ -247,11 +267,18 @@ ParameterizedTest(const int *number, table_no_change, every_kind_of_step)
 	cr_assert_eq(counts.unwaited, 0, "%s: a mutating call came with no wait before it",
 	             k->kind);
 	cr_assert_lt(sim_ms - 1000000, 60000, "%s: gave up long before the timeout", k->kind);
+}
 
-	pcf_run_report_free(report);
-	pcf_engine_free(engine);
-	pcf_definitions_free(defs);
-	pcf_services_free(services);
-	pcf_fake_server_stop(server);
-	pthread_mutex_destroy(&counts.lock);
+/* After a TTL rename disabled TTL, AWS refuses the enable for up to an hour. */
+Test(table_no_change, a_refused_ttl_enable_says_ttl_is_off_and_when_to_rerun)
+{
+	pcf_error err = PCF_ERROR_INIT;
+	fake_counts counts = {.refuse_ttl = 1};
+	int rc = apply_case(&cases[4], &counts, &err);
+
+	cr_assert_eq(rc, PCF_EVALIDATION, "%d: %s", rc, err.message);
+	cr_assert_eq(counts.mutating, 1, "not retried: %d calls", counts.mutating);
+	cr_assert(strstr(err.message, "TTL is off on table t") != NULL, "%s", err.message);
+	cr_assert(strstr(err.message, "rerun apply after") != NULL, "%s", err.message);
+	cr_assert(strstr(err.message, "UTC") != NULL, "%s", err.message);
 }
