@@ -89,11 +89,29 @@ static long now_ms(const loop *l)
 	return l->e->clock.now_ms(l->e->clock.ctx);
 }
 
-/* Sleeps one backoff interval, bounded by the deadline; PCF_ETIMEDOUT when none is left. */
+/* A cancel slices waits this fine, so Ctrl-C is answered promptly. */
+#define CANCEL_SLICE_MS 100
+
+/* When the engine was cancelled, concludes CANCELLED (before doing what) and returns < 0. */
+static int check_cancel(loop *l, const char *what)
+{
+	if (!l->e->cancelled)
+		return 0;
+	return conclude(l, PCF_OUTCOME_CANCELLED, PCF_ECANCELLED,
+	                "cancelled: stopped before %s; rerun to continue", what);
+}
+
+/*
+ * Sleeps one backoff interval, bounded by the deadline. PCF_ETIMEDOUT when
+ * no time is left; PCF_ECANCELLED (concluded) when cancelled before or while
+ * waiting.
+ */
 static int backoff(loop *l, pcf_state state, const char *why)
 {
 	long left = l->e->deadline_ms - now_ms(l), d = l->delay_ms;
 
+	if (check_cancel(l, "waiting") < 0)
+		return PCF_ECANCELLED;
 	if (left <= 0)
 		return PCF_ETIMEDOUT;
 	/* +-10%, so that particles started together do not poll in lockstep. */
@@ -101,7 +119,13 @@ static int backoff(loop *l, pcf_state state, const char *why)
 	if (d > left)
 		d = left;
 	pcf_engine_emit(l->e, PCF_EVENT_WAITING, l->p, state, why);
-	l->e->clock.sleep_ms(d, l->e->clock.ctx);
+	while (d > 0 && !l->e->cancelled) {
+		long slice = d < CANCEL_SLICE_MS ? d : CANCEL_SLICE_MS;
+		l->e->clock.sleep_ms(slice, l->e->clock.ctx);
+		d -= slice;
+	}
+	if (check_cancel(l, "the next read") < 0)
+		return PCF_ECANCELLED;
 	l->delay_ms += l->delay_ms / 4;
 	if (l->delay_ms > l->e->options.poll_max_ms)
 		l->delay_ms = l->e->options.poll_max_ms;
@@ -151,8 +175,10 @@ static int run_op(loop *l, op_fn op, const char *action, const char *summary, pc
 
 	/* Whatever path led here, two mutating calls never go out back to back:
 	 * a call the server took without visible effect must not become a flood. */
-	if (l->unwaited && backoff(l, state, "pausing between changes") < 0)
-		return not_run(l, state, action);
+	if (l->unwaited && (rc = backoff(l, state, "pausing between changes")) < 0)
+		return rc == PCF_ECANCELLED ? rc : not_run(l, state, action);
+	if (check_cancel(l, action) < 0)
+		return PCF_ECANCELLED;
 	pcf_engine_emit(l->e, PCF_EVENT_ACTION, l->p, state, action);
 	for (;;) {
 		pcf_error_clear(&err);
@@ -162,7 +188,9 @@ static int run_op(loop *l, op_fn op, const char *action, const char *summary, pc
 			break;
 		pcf_particle_log(l->p, PCF_LOG_INFO, "%s refused for now (%s); backing off", action,
 		                 err.message);
-		if (backoff(l, state, err.message) < 0)
+		if ((rc = backoff(l, state, err.message)) == PCF_ECANCELLED)
+			return rc;
+		if (rc < 0)
 			return conclude(l, PCF_OUTCOME_TIMED_OUT, PCF_ETIMEDOUT,
 			                "timed out after %ld ms: %s still refused: %s",
 			                pcf_engine_elapsed_ms(l->e), action, err.message);
@@ -318,9 +346,10 @@ static int run_first_step(loop *l, pcf_state state, pcf_plan *plan, const pcf_dr
 	if (l->have_last && same_drift(drift, &l->last_drift)) {
 		if (now_ms(l) - l->last_ran_ms < NO_CHANGE_GRACE_MS) {
 			/* Reads may lag a write (tags do on AWS): look again for a while. */
-			return backoff(l, state, "re-reading after a step") < 0
-			           ? timed_out(l, state, "re-reading after a step")
-			           : 0;
+			rc = backoff(l, state, "re-reading after a step");
+			if (rc == PCF_ECANCELLED)
+				return rc;
+			return rc < 0 ? timed_out(l, state, "re-reading after a step") : 0;
 		}
 		return conclude(l, PCF_OUTCOME_FAILED, PCF_ENOCHANGE,
 		                "%s (%s) left %s unchanged; not repeating it", l->last.action,
@@ -440,7 +469,10 @@ static int converge(loop *l)
 			                l->p->pending_detail ? " " : "",
 			                l->p->pending_detail ? l->p->pending_detail : "");
 		} else if (t == PCF_TRANSITION_WAIT) {
-			if (backoff(l, state, l->p->pending_detail) < 0)
+			rc = backoff(l, state, l->p->pending_detail);
+			if (rc == PCF_ECANCELLED)
+				return rc;
+			if (rc < 0)
 				return timed_out(l, state, l->p->pending_detail);
 		} else {
 			forget_last(l);
@@ -469,11 +501,14 @@ int pcf_converge_task(pcf_engine *engine, size_t index, pcf_particle_report *rep
 	l.seed = (unsigned)(index * 2654435761u) ^ (unsigned)start;
 	pcf_drift_init(&l.last_drift);
 
-	rc = pcf_inherit_resolve(engine, index, 1, &report->error);
-	if (rc < 0)
-		report->outcome = PCF_OUTCOME_FAILED;
-	else
-		rc = converge(&l);
+	rc = check_cancel(&l, "it started");
+	if (rc == 0) {
+		rc = pcf_inherit_resolve(engine, index, 1, &report->error);
+		if (rc < 0)
+			report->outcome = PCF_OUTCOME_FAILED;
+		else
+			rc = converge(&l);
+	}
 	if (rc == 0 && report->outcome != PCF_OUTCOME_KEPT) {
 		report->outcome = PCF_OUTCOME_CONVERGED;
 		pcf_error_clear(&report->error);

@@ -39,6 +39,8 @@ const char *pcf_outcome_name(pcf_outcome outcome)
 		return "skipped";
 	case PCF_OUTCOME_KEPT:
 		return "kept";
+	case PCF_OUTCOME_CANCELLED:
+		return "cancelled";
 	}
 	return "unknown";
 }
@@ -166,6 +168,12 @@ int pcf_engine_select(pcf_engine *engine, const char *const *selectors, size_t c
 	return 0;
 }
 
+void pcf_engine_cancel(pcf_engine *engine)
+{
+	if (engine)
+		engine->cancelled = 1;
+}
+
 void pcf_engine_set_desired(pcf_engine *engine, pcf_desired_state state)
 {
 	for (size_t i = 0; i < engine->count; i++)
@@ -260,8 +268,9 @@ void pcf_run_report_free(pcf_run_report *report)
 }
 
 /* How much a particle's outcome weighs in the run's result: a failure the
- * user must fix outranks a timeout (a rerun may fix that), which outranks
- * a skip (caused by one of the others). */
+ * user must fix outranks a cancel (the user's own doing), which outranks a
+ * timeout (a rerun may fix that), which outranks a skip (caused by one of
+ * the others). */
 static int weight(const pcf_particle_report *r)
 {
 	switch (r->outcome) {
@@ -269,8 +278,10 @@ static int weight(const pcf_particle_report *r)
 		return 1;
 	case PCF_OUTCOME_TIMED_OUT:
 		return 2;
-	default:
+	case PCF_OUTCOME_CANCELLED:
 		return 3;
+	default:
+		return 4;
 	}
 }
 

@@ -26,10 +26,11 @@
 #include <pcf/pcf.h>
 
 /* Process exit statuses, as DESIGN.md fixes them. */
-#define PCF_CLI_EXIT_OK      0
-#define PCF_CLI_EXIT_ERROR   1
-#define PCF_CLI_EXIT_CHANGES 2 /* plan: changes pending; status: drift */
-#define PCF_CLI_EXIT_TIMEOUT 3 /* apply/run/stop/terminate: a wait ran out */
+#define PCF_CLI_EXIT_OK        0
+#define PCF_CLI_EXIT_ERROR     1
+#define PCF_CLI_EXIT_CHANGES   2   /* plan: changes pending; status: drift */
+#define PCF_CLI_EXIT_TIMEOUT   3   /* apply/run/stop/terminate: a wait ran out */
+#define PCF_CLI_EXIT_CANCELLED 130 /* apply/run/stop/terminate: Ctrl-C (SIGINT) or SIGTERM */
 
 typedef enum pcf_cli_format { PCF_CLI_FORMAT_TEXT, PCF_CLI_FORMAT_JSON } pcf_cli_format;
 

@@ -73,7 +73,10 @@ static const char apply_help[] =
     "cannot make in place need --allow-replace and --yes. On a terminal, waits\n"
     "show progress on stderr.\n"
     "\n"
-    "exit status: 0 converged, 1 error or refused, 3 timed out (see --timeout)\n";
+    "Ctrl-C (or SIGTERM) stops after the request in flight and reports what was\n"
+    "done; a second Ctrl-C kills at once.\n"
+    "exit status: 0 converged, 1 error or refused, 3 timed out (see --timeout),\n"
+    "130 interrupted\n";
 
 static const char status_help[] =
     "usage: pcf status [NAME...]\n"

@@ -94,6 +94,7 @@ static int has_error(const pcf_particle_report *p)
 {
 	return p->outcome == PCF_OUTCOME_FAILED || p->outcome == PCF_OUTCOME_TIMED_OUT ||
 	       p->outcome == PCF_OUTCOME_REFUSED || p->outcome == PCF_OUTCOME_SKIPPED ||
+	       p->outcome == PCF_OUTCOME_CANCELLED ||
 	       (p->outcome == PCF_OUTCOME_KEPT && p->error.code < 0);
 }
 
@@ -245,6 +246,7 @@ int pcf_cli_report_exit(const pcf_run_report *report, pcf_cli_report_kind kind, 
 				failed = 1;
 			break;
 		case PCF_OUTCOME_FAILED:
+		case PCF_OUTCOME_CANCELLED: /* apply/run/stop/terminate exit 130 for it */
 			failed = 1;
 			break;
 		case PCF_OUTCOME_SKIPPED:

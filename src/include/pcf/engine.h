@@ -111,9 +111,10 @@ typedef enum pcf_outcome {
 	PCF_OUTCOME_IN_SYNC,   /* plan/status: nothing to do */
 	PCF_OUTCOME_FAILED,
 	PCF_OUTCOME_TIMED_OUT,
-	PCF_OUTCOME_REFUSED, /* needed --yes / --allow-replace, or protected */
-	PCF_OUTCOME_SKIPPED, /* a parent failed */
-	PCF_OUTCOME_KEPT     /* terminate left it: persist_on_termination */
+	PCF_OUTCOME_REFUSED,  /* needed --yes / --allow-replace, or protected */
+	PCF_OUTCOME_SKIPPED,  /* a parent failed */
+	PCF_OUTCOME_KEPT,     /* terminate left it: persist_on_termination */
+	PCF_OUTCOME_CANCELLED /* pcf_engine_cancel stopped it (Ctrl-C) */
 } pcf_outcome;
 
 const char *pcf_outcome_name(pcf_outcome outcome);
@@ -145,13 +146,24 @@ void pcf_run_report_free(pcf_run_report *report);
  * Converges every selected particle (and the ancestors of those to be
  * running, see pcf_engine_select). Returns 0 when all
  * converged, else the code of the first particle (in definition order)
- * that failed or was refused; when none did, of the first that timed out
- * (PCF_ETIMEDOUT), SKIPPED ones coming last as they only follow from the
- * others; err receives that particle's error. *out is set
+ * that failed or was refused; when none did, of the first cancelled
+ * (PCF_ECANCELLED), then of the first that timed out (PCF_ETIMEDOUT),
+ * SKIPPED ones coming last as they only follow from the others; err
+ * receives that particle's error. *out is set
  * whenever the run took place, failures included; each particle's report
  * says its own outcome. Not thread-safe: one run per engine at a time.
  */
 int pcf_engine_apply(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+/*
+ * Asks a running apply to stop; async-signal-safe (it only sets a flag), so
+ * a SIGINT handler may call it. Each particle stops before its next
+ * mutating call or wait (waits wake within about 100 ms); a request in
+ * flight completes. Stopped particles, and those not started yet, are
+ * CANCELLED (PCF_ECANCELLED) with what they did in their actions;
+ * dependents of a cancelled particle are SKIPPED. The engine stays
+ * cancelled: later runs on it are cancelled at once.
+ */
+void pcf_engine_cancel(pcf_engine *engine);
 /*
  * Reads state and computes, per selected particle, the steps apply would
  * take (outcome CHANGES or IN_SYNC); changes nothing. Returns as apply

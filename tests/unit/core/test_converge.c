@@ -790,3 +790,49 @@ Test(converge, persist_on_update_still_finishes_a_creation)
 	pcf_engine_free(e);
 	fake_defs_free(defs);
 }
+
+/* Cancels the engine from inside the run, as a signal handler would, once
+ * the resource was created: the next wait must not happen. */
+static pcf_engine *cancel_target;
+
+static int start_then_cancel(pcf_particle *p, pcf_error *err)
+{
+	int rc = fake_start(p, err);
+	pcf_engine_cancel(cancel_target);
+	return rc;
+}
+
+Test(converge, cancel_stops_before_the_next_wait_or_change)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor cancelling;
+	ops = fake_ops;
+	ops.start = start_then_cancel;
+	cancelling = fake_flavor;
+	cancelling.ops = &ops;
+	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	                 {"fake:lines", PCF_DESIRED_RUNNING, "{}", "fake:orders", 0, 0}};
+	pcf_definitions *defs = fake_defs(s, 2);
+	const pcf_flavor *const flavors[] = {&cancelling};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	long t0 = fake_now;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&cancel_target, defs, &o, NULL), 0);
+	pcf_engine_set_clock(cancel_target, &fake_clock);
+
+	cr_assert_eq(pcf_engine_apply(cancel_target, &rr, NULL), PCF_ECANCELLED);
+	const pcf_particle_report *r = report_of(rr, "orders");
+	cr_assert_eq(r->outcome, PCF_OUTCOME_CANCELLED);
+	cr_assert_eq(r->action_count, 1, "what was done is reported");
+	cr_assert_str_eq(r->actions[0], "Create");
+	cr_assert_eq(fake_now, t0, "no wait after the cancel");
+	cr_assert_eq(fake_get("lines")->starts, 0);
+	cr_assert_neq(report_of(rr, "lines")->outcome, PCF_OUTCOME_CONVERGED);
+	cr_assert_str_eq(pcf_outcome_name(PCF_OUTCOME_CANCELLED), "cancelled");
+	pcf_run_report_free(rr);
+	pcf_engine_free(cancel_target);
+	fake_defs_free(defs);
+}
