@@ -64,6 +64,8 @@ static int plan_terminate(pcf_particle *p, pcf_particle_report *r, int stop, int
 	                     : f->terminate_action ? f->terminate_action
 	                                           : "terminate";
 	unsigned flags = !stop && (f->flags & PCF_FLAVOR_DELETES_DATA) ? PCF_STEP_DESTRUCTIVE : 0;
+	char *summary;
+	int rc;
 
 	if (!stop && p->def->persist_on_termination) {
 		r->outcome = PCF_OUTCOME_KEPT;
@@ -74,7 +76,12 @@ static int plan_terminate(pcf_particle *p, pcf_particle_report *r, int stop, int
 			    "makes that an error)");
 		return r->error.code >= 0;
 	}
-	if (pcf_plan_add_take(&r->plan, action, NULL, flags, "%s %s", action, p->def->name) < 0)
+	summary = !stop && f->ops->describe_terminate ? f->ops->describe_terminate(p) : NULL;
+	rc = summary
+	         ? pcf_plan_add_take(&r->plan, action, NULL, flags, "%s", summary)
+	         : pcf_plan_add_take(&r->plan, action, NULL, flags, "%s %s", action, p->def->name);
+	free(summary);
+	if (rc < 0)
 		return fail(r, PCF_ENOMEM, "planning");
 	return 1;
 }

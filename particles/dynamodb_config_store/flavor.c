@@ -155,6 +155,7 @@ static const pcf_flavor_ops config_ops = {
     config_describe_start,
     NULL,
     NULL,
+    NULL, /* describe_terminate: "DeleteTable NAME" says enough */
 };
 
 const pcf_flavor pcf_flavor_dynamodb_config_store = {

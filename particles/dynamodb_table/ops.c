@@ -341,6 +341,14 @@ static char *describe_start(pcf_particle *p)
 	return strdup(buf);
 }
 
+static char *describe_terminate(pcf_particle *p)
+{
+	char buf[512];
+	snprintf(buf, sizeof(buf), "delete table %s (deletes every item)",
+	         table_of(p) != NULL ? table_of(p) : "?");
+	return strdup(buf);
+}
+
 const pcf_flavor_ops pcf_table_ops = {
     .validate = pcf_table_validate,
     .sync_state = sync_state,
@@ -353,4 +361,5 @@ const pcf_flavor_ops pcf_table_ops = {
     .describe_start = describe_start,
     .lookup = NULL,
     .release = NULL,
+    .describe_terminate = describe_terminate,
 };

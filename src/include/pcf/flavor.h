@@ -189,6 +189,11 @@ typedef struct pcf_flavor_ops {
 
 	/* MAY: frees what the flavor hung on the particle. */
 	void (*release)(pcf_particle *p);
+
+	/* MAY: a one-line summary of what terminate deletes, naming it as the
+	 * service does ("delete table orders-prod"), for plan output. NULL: the
+	 * action and the particle's name. Returns a new string. */
+	char *(*describe_terminate)(pcf_particle *p);
 } pcf_flavor_ops;
 
 #define PCF_FLAVOR_DELETES_DATA 0x1u /* terminate destroys data: needs --yes */
