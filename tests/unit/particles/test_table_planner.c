@@ -157,6 +157,21 @@ Test(table_planner, to_provisioned_carries_every_index_throughput_in_one_call)
 	cJSON_Delete(cur);
 }
 
+Test(table_planner, to_provisioned_leaves_out_an_index_throughput_the_server_already_holds)
+{
+	cJSON *cur = live(0), *prov = live(1), *want = same_as(prov);
+	/* The server kept by_g at 1/1 while on demand (as the raw answer shows). */
+	set(cur, "RawThroughput", "{\"Indexes\":[{\"IndexName\":\"by_g\"," PT(1, 1) "}]}");
+	pcf_plan p = plan_of(want, cur);
+	cr_assert_eq(p.count, 1);
+	assert_step(&p, 0, "UpdateTable",
+	            "{\"TableName\":\"t\",\"BillingMode\":\"PROVISIONED\"," PT(5, 5) "}");
+	pcf_plan_cleanup(&p);
+	cJSON_Delete(want);
+	cJSON_Delete(prov);
+	cJSON_Delete(cur);
+}
+
 Test(table_planner, to_on_demand_sends_no_throughput)
 {
 	cJSON *cur = live(1), *ppr = live(0), *want = same_as(ppr);
