@@ -15,9 +15,11 @@
  * that takes 2 s to create is noticed at about 2.3 s, not 3.0) for a
  * handful more DescribeTable calls before the cap. LimitExceeded from the
  * control plane (too many tables changing at once) is waited out the same
- * way. A step planned again with the drift it was meant to fix unchanged
- * is given a few seconds of re-reads (reads can lag writes), then fails
- * with PCF_ENOCHANGE instead of looping.
+ * way. When the drift a step was meant to fix is still there, unchanged,
+ * on the next turn (whatever step is planned now), the step gets a few
+ * seconds of re-reads (reads can lag writes), then the particle fails with
+ * PCF_ENOCHANGE instead of looping. Every mutating call waits one backoff
+ * after the previous one, so no path can send them back to back.
  */
 #include "core/engine_internal.h"
 
@@ -42,6 +44,9 @@ typedef struct loop {
 	pcf_drift last_drift;
 	int have_last;
 	long last_ran_ms; /* when the last step ran */
+	/* A mutating call went out and no wait followed yet: the next one waits first. */
+	int unwaited;
+	int created; /* this run created it: persist_on_update does not stop its creation */
 } loop;
 
 /* Sets the particle's outcome and error; returns code for the caller to pass on. */
@@ -84,11 +89,29 @@ static long now_ms(const loop *l)
 	return l->e->clock.now_ms(l->e->clock.ctx);
 }
 
-/* Sleeps one backoff interval, bounded by the deadline; PCF_ETIMEDOUT when none is left. */
+/* A cancel slices waits this fine, so Ctrl-C is answered promptly. */
+#define CANCEL_SLICE_MS 100
+
+/* When the engine was cancelled, concludes CANCELLED (before doing what) and returns < 0. */
+static int check_cancel(loop *l, const char *what)
+{
+	if (!l->e->cancelled)
+		return 0;
+	return conclude(l, PCF_OUTCOME_CANCELLED, PCF_ECANCELLED,
+	                "cancelled: stopped before %s; rerun to continue", what);
+}
+
+/*
+ * Sleeps one backoff interval, bounded by the deadline. PCF_ETIMEDOUT when
+ * no time is left; PCF_ECANCELLED (concluded) when cancelled before or while
+ * waiting.
+ */
 static int backoff(loop *l, pcf_state state, const char *why)
 {
 	long left = l->e->deadline_ms - now_ms(l), d = l->delay_ms;
 
+	if (check_cancel(l, "waiting") < 0)
+		return PCF_ECANCELLED;
 	if (left <= 0)
 		return PCF_ETIMEDOUT;
 	/* +-10%, so that particles started together do not poll in lockstep. */
@@ -96,11 +119,18 @@ static int backoff(loop *l, pcf_state state, const char *why)
 	if (d > left)
 		d = left;
 	pcf_engine_emit(l->e, PCF_EVENT_WAITING, l->p, state, why);
-	l->e->clock.sleep_ms(d, l->e->clock.ctx);
+	while (d > 0 && !l->e->cancelled) {
+		long slice = d < CANCEL_SLICE_MS ? d : CANCEL_SLICE_MS;
+		l->e->clock.sleep_ms(slice, l->e->clock.ctx);
+		d -= slice;
+	}
+	if (check_cancel(l, "the next read") < 0)
+		return PCF_ECANCELLED;
 	l->delay_ms += l->delay_ms / 4;
 	if (l->delay_ms > l->e->options.poll_max_ms)
 		l->delay_ms = l->e->options.poll_max_ms;
 	pcf_particle_cache_drop(l->p);
+	l->unwaited = 0;
 	return 0;
 }
 
@@ -120,15 +150,23 @@ static int not_run(loop *l, pcf_state state, const char *action)
 	                pcf_state_name(state), action);
 }
 
-/* 1 when message already says "action: ...". */
-static int has_action(const char *message, const char *action)
+/*
+ * Puts the action in front of a flavor's error, once: an error that already
+ * names it ("UpdateTable: could not connect ..." from the transport, or
+ * "UpdateTable on table t: ...") is left as it is, so the layers below may
+ * name it too without "UpdateTable: UpdateTable ...".
+ */
+static void name_action(pcf_error *err, const char *action)
 {
-	size_t len = strlen(action);
+	size_t n = strlen(action);
 
-	for (const char *at = strstr(message, action); at; at = strstr(at + 1, action))
-		if (at[len] == ':')
-			return 1;
-	return 0;
+	if (strncmp(err->message, action, n) == 0 &&
+	    (err->message[n] == '\0' || err->message[n] == ':' || err->message[n] == ' '))
+		return;
+	for (const char *at = strstr(err->message, action); at; at = strstr(at + 1, action))
+		if (at[n] == ':')
+			return;
+	pcf_error_prefix(err, "%s", action);
 }
 
 /* Runs an operation, waiting out LimitExceeded; records the action. */
@@ -139,15 +177,24 @@ static int run_op(loop *l, op_fn op, const char *action, const char *summary, pc
 	pcf_error err = PCF_ERROR_INIT;
 	int rc;
 
+	/* Whatever path led here, two mutating calls never go out back to back:
+	 * a call the server took without visible effect must not become a flood. */
+	if (l->unwaited && (rc = backoff(l, state, "pausing between changes")) < 0)
+		return rc == PCF_ECANCELLED ? rc : not_run(l, state, action);
+	if (check_cancel(l, action) < 0)
+		return PCF_ECANCELLED;
 	pcf_engine_emit(l->e, PCF_EVENT_ACTION, l->p, state, action);
 	for (;;) {
 		pcf_error_clear(&err);
+		l->unwaited = 1;
 		rc = op(l, &err);
 		if (!retryable(rc, &err))
 			break;
 		pcf_particle_log(l->p, PCF_LOG_INFO, "%s refused for now (%s); backing off", action,
 		                 err.message);
-		if (backoff(l, state, err.message) < 0)
+		if ((rc = backoff(l, state, err.message)) == PCF_ECANCELLED)
+			return rc;
+		if (rc < 0)
 			return conclude(l, PCF_OUTCOME_TIMED_OUT, PCF_ETIMEDOUT,
 			                "timed out after %ld ms: %s still refused: %s",
 			                pcf_engine_elapsed_ms(l->e), action, err.message);
@@ -158,9 +205,8 @@ static int run_op(loop *l, op_fn op, const char *action, const char *summary, pc
 		l->r->error = err;
 		if (l->r->error.code >= 0)
 			pcf_error_set(&l->r->error, rc, "%s failed", action);
-		/* Said once: the transport's messages already name their action. */
-		if (!has_action(l->r->error.message, action))
-			pcf_error_prefix(&l->r->error, "%s", action);
+		else
+			name_action(&l->r->error, action);
 		return rc;
 	}
 	if (summary && summary[0])
@@ -168,6 +214,7 @@ static int run_op(loop *l, op_fn op, const char *action, const char *summary, pc
 	else
 		rc = pcf_report_add_action(l->r, "%s", action);
 	pcf_particle_cache_drop(l->p);
+	l->r->state_read = 0; /* changed since the last read: unknown until the next */
 	l->delay_ms = l->e->options.poll_initial_ms;
 	return rc < 0 ? conclude(l, PCF_OUTCOME_FAILED, rc, "out of memory") : 0;
 }
@@ -206,14 +253,26 @@ static int terminate(loop *l, pcf_state state)
 {
 	const pcf_flavor *f = l->p->flavor;
 
-	if (l->p->def->persist_on_termination)
-		return conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
-		                "persist_on_termination is set: pcf never deletes it");
+	if (l->p->def->persist_on_termination && l->e->options.strict)
+		return conclude(l, PCF_OUTCOME_KEPT, PCF_EREFUSED,
+		                "persist_on_termination is set: pcf never deletes it (--strict "
+		                "makes that an error)");
+	if (l->p->def->persist_on_termination) {
+		pcf_particle_log(l->p, PCF_LOG_INFO, "kept: persist_on_termination is set");
+		conclude(l, PCF_OUTCOME_KEPT, 0, NULL);
+		return 1; /* done, and not converged */
+	}
 	if ((f->flags & PCF_FLAVOR_DELETES_DATA) && !l->e->options.yes)
 		return conclude(l, PCF_OUTCOME_REFUSED, PCF_EREFUSED,
 		                "%s deletes its data: rerun with --yes to allow it",
 		                action_name(f, PCF_TRANSITION_TERMINATE));
 	return run_op(l, op_terminate, action_name(f, PCF_TRANSITION_TERMINATE), NULL, state);
+}
+
+/* cJSON_Compare calls two absent values different; here they are the same. */
+static int same_value(const cJSON *a, const cJSON *b)
+{
+	return (!a && !b) || (a && b && cJSON_Compare(a, b, 1));
 }
 
 static int same_drift(const pcf_drift *a, const pcf_drift *b)
@@ -222,17 +281,11 @@ static int same_drift(const pcf_drift *a, const pcf_drift *b)
 		return 0;
 	for (size_t i = 0; i < a->count; i++) {
 		const pcf_drift_entry *x = &a->entries[i], *y = &b->entries[i];
-		if (strcmp(x->path, y->path) != 0 || !cJSON_Compare(x->desired, y->desired, 1) ||
-		    !cJSON_Compare(x->current, y->current, 1))
+		if (strcmp(x->path, y->path) != 0 || !same_value(x->desired, y->desired) ||
+		    !same_value(x->current, y->current))
 			return 0;
 	}
 	return 1;
-}
-
-static int same_step(const pcf_step *a, const pcf_step *b)
-{
-	return strcmp(a->action, b->action) == 0 && strcmp(a->summary, b->summary) == 0 &&
-	       ((!a->request && !b->request) || cJSON_Compare(a->request, b->request, 1));
 }
 
 static void forget_last(loop *l)
@@ -293,13 +346,15 @@ static int run_first_step(loop *l, pcf_state state, pcf_plan *plan, const pcf_dr
 
 	if (rc < 0)
 		return rc;
-	if (l->have_last && same_step(&plan->steps[0], &l->last) &&
-	    same_drift(drift, &l->last_drift)) {
+	/* Judged by the drift, not by the step: a step worded differently the
+	 * next time round must not escape the guard. */
+	if (l->have_last && same_drift(drift, &l->last_drift)) {
 		if (now_ms(l) - l->last_ran_ms < NO_CHANGE_GRACE_MS) {
 			/* Reads may lag a write (tags do on AWS): look again for a while. */
-			return backoff(l, state, "re-reading after a step") < 0
-			           ? timed_out(l, state, "re-reading after a step")
-			           : 0;
+			rc = backoff(l, state, "re-reading after a step");
+			if (rc == PCF_ECANCELLED)
+				return rc;
+			return rc < 0 ? timed_out(l, state, "re-reading after a step") : 0;
 		}
 		return conclude(l, PCF_OUTCOME_FAILED, PCF_ENOCHANGE,
 		                "%s (%s) left %s unchanged; not repeating it", l->last.action,
@@ -331,7 +386,9 @@ static int bring_in_line(loop *l, pcf_state state, const cJSON *current)
 		rc = failed(l, rc, &err, "comparing with the definition");
 		goto out;
 	}
-	if (drift.count == 0 || l->p->def->persist_on_update) {
+	/* persist_on_update guards what exists; the steps that finish a creation
+	 * of this run (what the create call itself cannot set) are the creation. */
+	if (drift.count == 0 || (l->p->def->persist_on_update && !l->created)) {
 		if (drift.count)
 			pcf_particle_log(l->p, PCF_LOG_INFO,
 			                 "differs at %s; left alone (persist_on_update)",
@@ -365,16 +422,19 @@ out:
 	return rc;
 }
 
-/* One transition from the table; 0 when it ran, < 0 when concluded. */
+/* One transition from the table; 0 when it ran, 1 when kept, < 0 when concluded. */
 static int transition(loop *l, pcf_transition t, pcf_state state)
 {
 	const pcf_flavor *f = l->p->flavor;
+	int rc;
 
 	if (now_ms(l) >= l->e->deadline_ms)
 		return not_run(l, state, action_name(f, t));
 	switch (t) {
 	case PCF_TRANSITION_START:
-		return run_op(l, op_start, action_name(f, t), NULL, state);
+		rc = run_op(l, op_start, action_name(f, t), NULL, state);
+		l->created = l->created || rc == 0;
+		return rc;
 	case PCF_TRANSITION_STOP:
 		return run_op(l, op_stop, action_name(f, t), NULL, state);
 	case PCF_TRANSITION_TERMINATE:
@@ -414,13 +474,16 @@ static int converge(loop *l)
 			                l->p->pending_detail ? " " : "",
 			                l->p->pending_detail ? l->p->pending_detail : "");
 		} else if (t == PCF_TRANSITION_WAIT) {
-			if (backoff(l, state, l->p->pending_detail) < 0)
+			rc = backoff(l, state, l->p->pending_detail);
+			if (rc == PCF_ECANCELLED)
+				return rc;
+			if (rc < 0)
 				return timed_out(l, state, l->p->pending_detail);
 		} else {
 			forget_last(l);
 			rc = transition(l, t, state);
-			if (rc < 0)
-				return rc;
+			if (rc != 0)
+				return rc < 0 ? rc : 0;
 		}
 	}
 }
@@ -443,12 +506,15 @@ int pcf_converge_task(pcf_engine *engine, size_t index, pcf_particle_report *rep
 	l.seed = (unsigned)(index * 2654435761u) ^ (unsigned)start;
 	pcf_drift_init(&l.last_drift);
 
-	rc = pcf_inherit_resolve(engine, index, 1, &report->error);
-	if (rc < 0)
-		report->outcome = PCF_OUTCOME_FAILED;
-	else
-		rc = converge(&l);
+	rc = check_cancel(&l, "it started");
 	if (rc == 0) {
+		rc = pcf_inherit_resolve(engine, index, 1, &report->error);
+		if (rc < 0)
+			report->outcome = PCF_OUTCOME_FAILED;
+		else
+			rc = converge(&l);
+	}
+	if (rc == 0 && report->outcome != PCF_OUTCOME_KEPT) {
 		report->outcome = PCF_OUTCOME_CONVERGED;
 		pcf_error_clear(&report->error);
 	}
@@ -456,5 +522,6 @@ int pcf_converge_task(pcf_engine *engine, size_t index, pcf_particle_report *rep
 	report->elapsed_ms = engine->clock.now_ms(engine->clock.ctx) - start;
 	pcf_engine_emit(engine, PCF_EVENT_DONE, l.p, report->state,
 	                pcf_outcome_name(report->outcome));
-	return report->outcome == PCF_OUTCOME_CONVERGED;
+	return report->outcome == PCF_OUTCOME_CONVERGED ||
+	       (report->outcome == PCF_OUTCOME_KEPT && report->error.code >= 0);
 }

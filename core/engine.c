@@ -37,6 +37,10 @@ const char *pcf_outcome_name(pcf_outcome outcome)
 		return "refused";
 	case PCF_OUTCOME_SKIPPED:
 		return "skipped";
+	case PCF_OUTCOME_KEPT:
+		return "kept";
+	case PCF_OUTCOME_CANCELLED:
+		return "cancelled";
 	}
 	return "unknown";
 }
@@ -168,6 +172,12 @@ int pcf_engine_select(pcf_engine *engine, const char *const *selectors, size_t c
 	return 0;
 }
 
+void pcf_engine_cancel(pcf_engine *engine)
+{
+	if (engine)
+		engine->cancelled = 1;
+}
+
 void pcf_engine_set_desired(pcf_engine *engine, pcf_desired_state state)
 {
 	for (size_t i = 0; i < engine->count; i++)
@@ -261,7 +271,25 @@ void pcf_run_report_free(pcf_run_report *report)
 	free(report);
 }
 
-/* The failure a run returns: the first in definition order, a root cause before a skip. */
+/* How much a particle's outcome weighs in the run's result: a failure the
+ * user must fix outranks a cancel (the user's own doing), which outranks a
+ * timeout (a rerun may fix that), which outranks a skip (caused by one of
+ * the others). */
+static int weight(const pcf_particle_report *r)
+{
+	switch (r->outcome) {
+	case PCF_OUTCOME_SKIPPED:
+		return 1;
+	case PCF_OUTCOME_TIMED_OUT:
+		return 2;
+	case PCF_OUTCOME_CANCELLED:
+		return 3;
+	default:
+		return 4;
+	}
+}
+
+/* The failure a run returns: the heaviest, the first in definition order among equals. */
 static int run_result(const pcf_run_report *report, pcf_error *err)
 {
 	const pcf_particle_report *first = NULL;
@@ -270,8 +298,7 @@ static int run_result(const pcf_run_report *report, pcf_error *err)
 		const pcf_particle_report *r = &report->particles[i];
 		if (r->error.code >= 0)
 			continue;
-		if (!first ||
-		    (first->outcome == PCF_OUTCOME_SKIPPED && r->outcome != PCF_OUTCOME_SKIPPED))
+		if (!first || weight(r) > weight(first))
 			first = r;
 	}
 	if (!first)

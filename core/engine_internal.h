@@ -10,6 +10,7 @@
 #define PCF_CORE_ENGINE_INTERNAL_H
 
 #include <pthread.h>
+#include <signal.h>
 
 #include <pcf/engine.h>
 
@@ -58,7 +59,8 @@ struct pcf_engine {
 	pcf_clock clock;
 	long run_start_ms;
 	long deadline_ms;
-	pthread_mutex_t lock; /* ops->lookup and events */
+	pthread_mutex_t lock;            /* ops->lookup and events */
+	volatile sig_atomic_t cancelled; /* pcf_engine_cancel: set from a signal handler */
 };
 
 /*

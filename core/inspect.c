@@ -58,21 +58,31 @@ static int plan_start(pcf_particle *p, pcf_particle_report *r)
 	return 1;
 }
 
-static int plan_terminate(pcf_particle *p, pcf_particle_report *r, int stop)
+static int plan_terminate(pcf_particle *p, pcf_particle_report *r, int stop, int strict)
 {
 	const pcf_flavor *f = p->flavor;
 	const char *action = stop                  ? "stop"
 	                     : f->terminate_action ? f->terminate_action
 	                                           : "terminate";
 	unsigned flags = !stop && (f->flags & PCF_FLAVOR_DELETES_DATA) ? PCF_STEP_DESTRUCTIVE : 0;
+	char *summary;
+	int rc;
 
 	if (!stop && p->def->persist_on_termination) {
-		r->outcome = PCF_OUTCOME_REFUSED;
-		pcf_error_set(&r->error, PCF_EREFUSED,
-		              "persist_on_termination is set: pcf never deletes it");
-		return 1;
+		r->outcome = PCF_OUTCOME_KEPT;
+		if (strict)
+			pcf_error_set(
+			    &r->error, PCF_EREFUSED,
+			    "persist_on_termination is set: pcf never deletes it (--strict "
+			    "makes that an error)");
+		return r->error.code >= 0;
 	}
-	if (pcf_plan_add_take(&r->plan, action, NULL, flags, "%s %s", action, p->def->name) < 0)
+	summary = !stop && f->ops->describe_terminate ? f->ops->describe_terminate(p) : NULL;
+	rc = summary
+	         ? pcf_plan_add_take(&r->plan, action, NULL, flags, "%s", summary)
+	         : pcf_plan_add_take(&r->plan, action, NULL, flags, "%s %s", action, p->def->name);
+	free(summary);
+	if (rc < 0)
 		return fail(r, PCF_ENOMEM, "planning");
 	return 1;
 }
@@ -111,16 +121,18 @@ int pcf_plan_task(pcf_engine *e, size_t index, pcf_particle_report *r)
 		ok = plan_start(p, r);
 		break;
 	case PCF_TRANSITION_STOP:
-		ok = plan_terminate(p, r, 1);
+		ok = plan_terminate(p, r, 1, e->options.strict);
 		break;
 	case PCF_TRANSITION_TERMINATE:
-		ok = plan_terminate(p, r, 0);
+		ok = plan_terminate(p, r, 0, e->options.strict);
 		break;
 	default:
 		if (e->desired[index] == PCF_DESIRED_RUNNING)
 			ok = plan_update(p, r, current);
 		break;
 	}
+	if (r->outcome == PCF_OUTCOME_KEPT)
+		return ok;
 	if (ok && r->outcome != PCF_OUTCOME_REFUSED && r->outcome != PCF_OUTCOME_FAILED)
 		r->outcome = r->plan.count || (r->drift.count && !p->def->persist_on_update)
 		                 ? PCF_OUTCOME_CHANGES

@@ -147,18 +147,16 @@ static void config_validate(const pcf_particle_def *def, pcf_diags *diags)
 }
 
 static const pcf_flavor_ops config_ops = {
-    config_validate,
-    config_sync_state,
-    config_start,
-    NULL,
-    config_terminate,
-    config_diff,
-    config_plan,
-    config_run_step,
-    config_describe_start,
-    NULL,
-    NULL,
-    pcf_particles_table_resource_name,
+    .validate = config_validate,
+    .sync_state = config_sync_state,
+    .start = config_start,
+    .terminate = config_terminate,
+    .diff = config_diff,
+    .plan = config_plan,
+    .run_step = config_run_step,
+    .describe_start = config_describe_start,
+    .resource_name = pcf_particles_table_resource_name,
+    /* describe_terminate NULL: "DeleteTable NAME" says enough */
 };
 
 const pcf_flavor pcf_flavor_dynamodb_config_store = {

@@ -17,13 +17,12 @@
 #include <string.h>
 
 const char *const pcf_table_server_fields[] = {
-    "TableArn",         "TableId",           "TableStatus",
-    "CreationDateTime", "ItemCount",         "TableSizeBytes",
-    "LatestStreamArn",  "LatestStreamLabel", NULL};
+    "TableArn",       "TableId",         "TableStatus",       "CreationDateTime", "ItemCount",
+    "TableSizeBytes", "LatestStreamArn", "LatestStreamLabel", "RawThroughput",    NULL};
 
 static const char *const diff_ignore[] = {
     "region_name", "TableArn", "TableId", "TableStatus", "CreationDateTime", "ItemCount",
-    "TableSizeBytes", "LatestStreamArn", "LatestStreamLabel",
+    "TableSizeBytes", "LatestStreamArn", "LatestStreamLabel", "RawThroughput",
     /* The service answers with the key's ARN where a definition may name
      * an alias or a key id: the two cannot be compared offline. */
     "SSESpecification.KMSMasterKeyId", NULL};
@@ -191,6 +190,37 @@ static int add_table_settings(cJSON *out, const cJSON *d)
 	return 0;
 }
 
+/*
+ * On demand, the throughput is dropped from the definition shape, but some
+ * servers keep an index's old values and refuse the same value when the
+ * table switches back to PROVISIONED ("requested value equals the current
+ * value"). The raw index values are kept aside for the planner as
+ * RawThroughput {Indexes: [{IndexName, ProvisionedThroughput}]}, a server
+ * field that the diff ignores and export drops.
+ */
+static int add_raw_throughput(cJSON *to, const cJSON *d)
+{
+	const cJSON *ix;
+	cJSON *raw, *list;
+
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d, "GlobalSecondaryIndexes")) == 0)
+		return 0;
+	raw = cJSON_AddObjectToObject(to, "RawThroughput");
+	list = raw != NULL ? cJSON_AddArrayToObject(raw, "Indexes") : NULL;
+	if (list == NULL)
+		return -1;
+	cJSON_ArrayForEach(ix, cJSON_GetObjectItemCaseSensitive(d, "GlobalSecondaryIndexes"))
+	{
+		cJSON *entry = cJSON_CreateObject();
+		const cJSON *pt = cJSON_GetObjectItemCaseSensitive(ix, "ProvisionedThroughput");
+		if (!cJSON_AddItemToArray(list, entry) || copy_field(entry, ix, "IndexName") < 0 ||
+		    (pt != NULL &&
+		     !cJSON_AddItemToObject(entry, "ProvisionedThroughput", throughput(pt))))
+			return -1;
+	}
+	return 0;
+}
+
 cJSON *pcf_table_normalize(const cJSON *d, const cJSON *ttl, const cJSON *backups,
                            const cJSON *tags)
 {
@@ -219,6 +249,8 @@ cJSON *pcf_table_normalize(const cJSON *d, const cJSON *ttl, const cJSON *backup
 	for (i = 0; pcf_table_server_fields[i] != NULL; i++)
 		if (copy_field(out, d, pcf_table_server_fields[i]) < 0)
 			goto fail;
+	if (!provisioned && add_raw_throughput(out, d) < 0)
+		goto fail;
 	return out;
 fail:
 	cJSON_Delete(out);

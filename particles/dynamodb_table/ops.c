@@ -17,6 +17,7 @@
 #include "table.h"
 
 #include <string.h>
+#include <time.h>
 
 static const char *const start_keys[] = {"TableName",
                                          "AttributeDefinitions",
@@ -297,6 +298,35 @@ static int plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_error 
 	return rc;
 }
 
+/*
+ * AWS accepts about one UpdateTimeToLive per table an hour (a TTL rename is
+ * a disable, then an enable). Its refusal is turned into what the user
+ * needs: what state TTL is left in and from when a rerun can succeed.
+ */
+static void explain_ttl_refusal(pcf_particle *p, const pcf_step *step, pcf_error *err)
+{
+	const cJSON *spec =
+	    cJSON_GetObjectItemCaseSensitive(step->request, "TimeToLiveSpecification");
+	const char *attr = pcf_table_str(spec, "AttributeName");
+	int enabling = pcf_table_bool(spec, "Enabled") == 1;
+	time_t later = time(NULL) + 3600;
+	struct tm tm;
+	char when[32] = "an hour";
+
+	if (strcmp(step->action, "UpdateTimeToLive") != 0 ||
+	    strstr(err->message, "modified multiple times") == NULL)
+		return;
+	if (gmtime_r(&later, &tm) != NULL)
+		strftime(when, sizeof(when), "%H:%M UTC", &tm);
+	pcf_error_set(err, err->code,
+	              "%s on table %s: TTL is %s on table %s: AWS allows about one TTL change "
+	              "per table an hour and refused %s it on attribute %s; rerun apply after "
+	              "%s (up to an hour after the last TTL change) to %s it",
+	              step->action, table_of(p), enabling ? "off" : "still on", table_of(p),
+	              enabling ? "enabling" : "disabling", attr != NULL ? attr : "?", when,
+	              enabling ? "enable" : "disable");
+}
+
 static int run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 {
 	cJSON *answer = NULL;
@@ -315,6 +345,11 @@ static int run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 		rc = 0;
 	}
 	rc = judge_by_live_state(p, step->action, rc, err);
+	if (rc == PCF_EVALIDATION && err != NULL &&
+	    strstr(err->message, "modified multiple times") != NULL) {
+		explain_ttl_refusal(p, step, err);
+		return rc;
+	}
 	/* The engine names the action; this layer adds only the table. */
 	if (rc < 0)
 		pcf_error_prefix(err, "table %s", table_of(p));
@@ -334,6 +369,14 @@ static char *describe_start(pcf_particle *p)
 	return strdup(buf);
 }
 
+static char *describe_terminate(pcf_particle *p)
+{
+	char buf[512];
+	snprintf(buf, sizeof(buf), "delete table %s (deletes every item)",
+	         table_of(p) != NULL ? table_of(p) : "?");
+	return strdup(buf);
+}
+
 const pcf_flavor_ops pcf_table_ops = {
     .validate = pcf_table_validate,
     .sync_state = sync_state,
@@ -347,4 +390,5 @@ const pcf_flavor_ops pcf_table_ops = {
     .lookup = NULL,
     .release = NULL,
     .resource_name = pcf_particles_table_resource_name,
+    .describe_terminate = describe_terminate,
 };

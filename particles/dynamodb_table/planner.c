@@ -245,7 +245,18 @@ static cJSON *gsi_update(const char *name, const cJSON *pt)
 	return update;
 }
 
-/* PAY_PER_REQUEST -> PROVISIONED must carry every remaining index's throughput. */
+/* The throughput the server holds for index name while on demand, or NULL. */
+static const cJSON *raw_index_throughput(const plan_ctx *c, const char *name)
+{
+	const cJSON *raw = field(field(c->have, "RawThroughput"), "Indexes");
+	return field(pcf_table_find_named(raw, "IndexName", name), "ProvisionedThroughput");
+}
+
+/*
+ * PAY_PER_REQUEST -> PROVISIONED must carry every remaining index's
+ * throughput, except one the server already holds at that value (some keep
+ * it while on demand and refuse it as "equals the current value").
+ */
 static int to_provisioned(plan_ctx *c)
 {
 	const cJSON *pt = field(c->want, "ProvisionedThroughput"), *h;
@@ -256,8 +267,10 @@ static int to_provisioned(plan_ctx *c)
 	cJSON_ArrayForEach(h, field(c->have, "GlobalSecondaryIndexes"))
 	{
 		const char *name = pcf_table_str(h, "IndexName");
+		const cJSON *raw = raw_index_throughput(c, name);
 		cJSON *update;
-		if (name == NULL || gsi_dropped(c, name))
+		if (name == NULL || gsi_dropped(c, name) ||
+		    (raw != NULL && pcf_table_same_set(raw, gsi_throughput_for(c, name))))
 			continue;
 		if (req != NULL && list == NULL)
 			list = cJSON_AddArrayToObject(req, "GlobalSecondaryIndexUpdates");

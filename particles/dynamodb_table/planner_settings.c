@@ -5,8 +5,11 @@
  * UpdateTimeToLive fails when TTL is already in the requested state,
  * disabling needs the attribute name currently in force, and the service
  * allows about one change an hour; so TTL is only touched on a real
- * difference, and moving TTL to another attribute is disable (with the old
- * name) then enable (with the new one). Tags are added (or given a new
+ * difference. Moving TTL to another attribute is disable (with the old
+ * name) now and enable (with the new one) only after AWS's wait of up to an
+ * hour: it is planned as the disable alone, whose summary says so, and the
+ * enable is planned by the apply after it (refused until the wait is over,
+ * with a message that says TTL is off and when to rerun). Tags are added (or given a new
  * value) by one TagResource and removed by one UntagResource; tags the
  * live table has and the definition does not list are removed only when
  * the definition lists tags at all.
@@ -24,11 +27,13 @@ static int add_step(pcf_plan *out, const char *action, cJSON *request, const cha
 	return 0;
 }
 
-static int ttl_step(pcf_plan *out, const char *table, int on, const char *attr, pcf_error *err)
+/* renamed_to: the attribute a disable makes way for, or NULL. */
+static int ttl_step(pcf_plan *out, const char *table, int on, const char *attr,
+                    const char *renamed_to, pcf_error *err)
 {
 	cJSON *req = cJSON_CreateObject();
 	cJSON *spec = cJSON_AddObjectToObject(req, "TimeToLiveSpecification");
-	char summary[300];
+	char summary[512];
 
 	if (!cJSON_AddStringToObject(req, "TableName", table) || spec == NULL ||
 	    !cJSON_AddBoolToObject(spec, "Enabled", on) ||
@@ -36,8 +41,15 @@ static int ttl_step(pcf_plan *out, const char *table, int on, const char *attr, 
 		cJSON_Delete(req);
 		req = NULL;
 	}
-	snprintf(summary, sizeof(summary), "%s TTL on attribute %s", on ? "enable" : "disable",
-	         attr);
+	if (renamed_to != NULL)
+		snprintf(summary, sizeof(summary),
+		         "rename TTL attribute %s -> %s: disables TTL on %s now; AWS allows "
+		         "enabling it on %s only after a wait of up to an hour, so TTL stays off "
+		         "until an apply after that wait",
+		         attr, renamed_to, attr, renamed_to);
+	else
+		snprintf(summary, sizeof(summary), "%s TTL on attribute %s",
+		         on ? "enable" : "disable", attr);
 	return add_step(out, "UpdateTimeToLive", req, summary, err);
 }
 
@@ -50,20 +62,16 @@ static int plan_ttl(pcf_plan *out, const cJSON *want_all, const cJSON *have_all,
 	int have_on = pcf_table_bool(have, "Enabled") == 1;
 	const char *want_attr = pcf_table_str(want, "AttributeName");
 	const char *have_attr = pcf_table_str(have, "AttributeName");
-	int rc;
 
 	if (want == NULL || want_on < 0)
 		return 0;
 	if (want_on && want_attr == NULL)
 		return pcf_error_set(err, PCF_EINVAL,
 		                     "table %s: enabling TTL needs an AttributeName", table);
-	if (have_on && have_attr != NULL && (!want_on || strcmp(want_attr, have_attr) != 0)) {
-		if ((rc = ttl_step(out, table, 0, have_attr, err)) < 0)
-			return rc;
-		have_on = 0;
-	}
+	if (have_on && have_attr != NULL && (!want_on || strcmp(want_attr, have_attr) != 0))
+		return ttl_step(out, table, 0, have_attr, want_on ? want_attr : NULL, err);
 	if (want_on && !have_on)
-		return ttl_step(out, table, 1, want_attr, err);
+		return ttl_step(out, table, 1, want_attr, NULL, err);
 	return 0;
 }
 

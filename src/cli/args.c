@@ -140,6 +140,8 @@ static int take_flag(pcf_cli_context *ctx, pcf_cli_args *args, const char *word)
 		ctx->yes = 1;
 	else if (!strcmp(word, "--allow-replace"))
 		ctx->allow_replace = 1;
+	else if (!strcmp(word, "--strict"))
+		ctx->strict = 1;
 	else
 		return 0;
 	return 1;

@@ -27,10 +27,11 @@
 #include <pcf/pcf.h>
 
 /* Process exit statuses, as DESIGN.md fixes them. */
-#define PCF_CLI_EXIT_OK      0
-#define PCF_CLI_EXIT_ERROR   1
-#define PCF_CLI_EXIT_CHANGES 2 /* plan: changes pending; status: drift */
-#define PCF_CLI_EXIT_TIMEOUT 3 /* apply/run/stop/terminate: a wait ran out */
+#define PCF_CLI_EXIT_OK        0
+#define PCF_CLI_EXIT_ERROR     1
+#define PCF_CLI_EXIT_CHANGES   2   /* plan: changes pending; status: drift */
+#define PCF_CLI_EXIT_TIMEOUT   3   /* apply/run/stop/terminate: a wait ran out */
+#define PCF_CLI_EXIT_CANCELLED 130 /* apply/run/stop/terminate: Ctrl-C (SIGINT) or SIGTERM */
 
 typedef enum pcf_cli_format { PCF_CLI_FORMAT_TEXT, PCF_CLI_FORMAT_JSON } pcf_cli_format;
 
@@ -63,6 +64,7 @@ typedef struct pcf_cli_context {
 	int verbosity;         /* -q: -1, default 0, -v: 1, -vv: 2 */
 	int yes;               /* --yes: deletions and replacements allowed */
 	int allow_replace;     /* --allow-replace */
+	int strict;            /* --strict: a table kept by persist_on_termination is an error */
 	int color;             /* 1: ANSI colour on ctx->out / ctx->err */
 	int progress;          /* 1: ctx->err is a terminal; draw live progress */
 	const char *command;   /* the command word, e.g. "plan" */

@@ -6,7 +6,7 @@
  * particles, as in PCF. The engine does the work (parents first, waits
  * bounded by --timeout, --yes and --allow-replace honoured); this prints
  * progress while it runs and a report when it is done. Exit 0 converged,
- * 1 error or refused, 3 timed out.
+ * 1 error or refused, 3 timed out, 130 interrupted.
  *
  * PCF's own spellings are accepted with PCF's meaning: `--state S` (-s)
  * sets the desired state as run/stop/terminate do (on those it may only
@@ -14,9 +14,14 @@
  * particle being stopped or terminated takes its children (and theirs)
  * with it, children first, as PCF's apply_cascade("child") does; towards
  * running PCF cascades to the parents, which pcf converges first anyway.
+ *
+ * SIGINT and SIGTERM while it runs cancel the engine: every particle stops
+ * after the request in flight, the report shows what was done, and the exit
+ * is 130. The handlers reset themselves, so a second Ctrl-C kills at once.
  */
 #include "src/cli/cli.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +32,39 @@ struct apply_args {
 	char **names;
 	size_t count;
 };
+
+/* The engine the signal handler cancels; set only while apply runs. */
+static pcf_engine *volatile cancel_target;
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+	pcf_engine_cancel(cancel_target);
+}
+
+/* Installs (old != NULL: saving the previous) or restores the handlers. */
+static void catch_signals(pcf_engine *engine, struct sigaction *old)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = (int)SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	cancel_target = engine;
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old[0]);
+	sigaction(SIGTERM, &sa, &old[1]);
+}
+
+static void release_signals(const struct sigaction *old)
+{
+	sigaction(SIGINT, &old[0], NULL);
+	sigaction(SIGTERM, &old[1], NULL);
+	cancel_target = NULL;
+}
 
 /* The state a verb asks for, or -1 for apply (each definition's own). */
 static int verb_state(const char *verb)
@@ -189,6 +227,7 @@ int pcf_cli_apply(const pcf_cli_context *ctx, int argc, char **argv)
 	pcf_cli_session session;
 	pcf_run_report *report = NULL;
 	pcf_error err = PCF_ERROR_INIT;
+	struct sigaction old[2];
 	struct apply_args a;
 	int desired, rc, exit_code;
 
@@ -203,7 +242,9 @@ int pcf_cli_apply(const pcf_cli_context *ctx, int argc, char **argv)
 	}
 	if (desired >= 0)
 		pcf_engine_set_desired(session.engine, (pcf_desired_state)desired);
+	catch_signals(session.engine, old);
 	rc = pcf_engine_apply(session.engine, &report, &err);
+	release_signals(old);
 	pcf_cli_progress_free(session.progress);
 	session.progress = NULL;
 	if (!report) {
@@ -213,9 +254,14 @@ int pcf_cli_apply(const pcf_cli_context *ctx, int argc, char **argv)
 		goto out;
 	}
 	exit_code = pcf_cli_report_exit(report, PCF_CLI_REPORT_APPLY, rc);
+	if (interrupted)
+		exit_code = PCF_CLI_EXIT_CANCELLED;
 	if (print_report(ctx, report, desired) != 0)
 		exit_code = pcf_cli_fail(ctx, "could not write the JSON output");
-	if (exit_code == PCF_CLI_EXIT_TIMEOUT)
+	if (exit_code == PCF_CLI_EXIT_CANCELLED)
+		pcf_cli_fail(ctx, "interrupted: stopped after the request in flight (the report "
+		                  "above shows what was done); rerun to continue");
+	else if (exit_code == PCF_CLI_EXIT_TIMEOUT)
 		pcf_cli_fail(ctx, "timed out waiting; rerun to continue, or raise --timeout");
 	else if (exit_code != PCF_CLI_EXIT_OK)
 		pcf_cli_fail(ctx, "not every particle reached its desired state");

@@ -229,6 +229,7 @@ static int open_engine(pcf_cli_session *s, const pcf_cli_context *ctx, pcf_error
 	options.timeout_ms = ctx->timeout_ms;
 	options.allow_replace = ctx->allow_replace;
 	options.yes = ctx->yes;
+	options.strict = ctx->strict;
 	options.logger = pcf_cli_logger(ctx);
 	options.on_event = pcf_cli_progress_event;
 	options.payload = s->progress;

@@ -38,6 +38,8 @@ static const char global_help[] =
     "  --yes                allow deleting tables\n"
     "  --allow-replace      allow replacing tables whose key schema or LSIs changed\n"
     "                       (needs --yes too)\n"
+    "  --strict             terminate of a persist_on_termination table (kept) fails\n"
+    "                       with exit 1 instead of succeeding\n"
     "  -h, --help           this help; --version prints the version\n"
     "\n"
     "environment: NO_COLOR turns colour off; AWS credentials come from the usual\n"
@@ -87,8 +89,11 @@ static const char apply_help[] =
     "                  towards running, parents are always converged first\n"
     "-o json prints {\"particles\":[{\"name\",..,\"outcome\",\"actions\":[{\"kind\",\"action\",\n"
     "\"summary\"}],\"error\"}]}; see the README for every outcome.\n"
+    "Ctrl-C (or SIGTERM) stops after the request in flight and reports what was\n"
+    "done; a second Ctrl-C kills at once.\n"
     "\n"
-    "exit status: 0 converged, 1 error or refused, 3 timed out (see --timeout)\n";
+    "exit status: 0 converged, 1 error or refused, 3 timed out (see --timeout),\n"
+    "130 interrupted\n";
 
 static const char status_help[] =
     "usage: pcf status [NAME...]\n"

@@ -75,7 +75,8 @@ const char *pcf_cli_desired_name(pcf_desired_state state)
 
 const char *pcf_cli_state_name(const pcf_particle_report *p, pcf_cli_report_kind kind)
 {
-	if (kind != PCF_CLI_REPORT_APPLY && p->outcome == PCF_OUTCOME_FAILED)
+	/* Never a guess: a state not read (skipped, or changed since) is unknown. */
+	if (!p->state_read || (kind != PCF_CLI_REPORT_APPLY && p->outcome == PCF_OUTCOME_FAILED))
 		return "unknown";
 	return pcf_state_name(p->state);
 }
@@ -95,7 +96,9 @@ static int report_in_sync(const pcf_particle_report *p)
 static int has_error(const pcf_particle_report *p)
 {
 	return p->outcome == PCF_OUTCOME_FAILED || p->outcome == PCF_OUTCOME_TIMED_OUT ||
-	       p->outcome == PCF_OUTCOME_REFUSED || p->outcome == PCF_OUTCOME_SKIPPED;
+	       p->outcome == PCF_OUTCOME_REFUSED || p->outcome == PCF_OUTCOME_SKIPPED ||
+	       p->outcome == PCF_OUTCOME_CANCELLED ||
+	       (p->outcome == PCF_OUTCOME_KEPT && p->error.code < 0);
 }
 
 cJSON *pcf_cli_error_json(const pcf_error *err)
@@ -281,8 +284,15 @@ int pcf_cli_report_exit(const pcf_run_report *report, pcf_cli_report_kind kind, 
 				failed = 1;
 			break;
 		case PCF_OUTCOME_FAILED:
-		case PCF_OUTCOME_SKIPPED:
+		case PCF_OUTCOME_CANCELLED: /* apply/run/stop/terminate exit 130 for it */
 			failed = 1;
+			break;
+		case PCF_OUTCOME_SKIPPED:
+			/* Another particle of this run is the cause; its outcome decides. */
+			break;
+		case PCF_OUTCOME_KEPT:
+			/* persist_on_termination: a success, unless --strict made it an error. */
+			failed |= report->particles[k].error.code < 0;
 			break;
 		case PCF_OUTCOME_CHANGES:
 			changes = 1;

@@ -123,6 +123,10 @@ static void plan_particle(const pcf_cli_context *ctx, const pcf_particle_report 
 
 	print_head(ctx, p, width);
 	fprintf(ctx->out, "  %s", pcf_cli_state_name(p, PCF_CLI_REPORT_PLAN));
+	if (p->outcome == PCF_OUTCOME_KEPT && !p->error.code) {
+		fputs(": kept (persist_on_termination: terminate leaves it)\n", ctx->out);
+		return;
+	}
 	if (p->plan.count == 0 && !p->error.code) {
 		fputs(p->drift.count ? ": no steps (persist_on_update leaves this drift)\n"
 		                     : ": no changes\n",
@@ -201,28 +205,41 @@ static void apply_particle(const pcf_cli_context *ctx, const pcf_particle_report
 			fprintf(ctx->out, " after %zu action%s in %.1fs\n", p->action_count,
 			        p->action_count == 1 ? "" : "s", (double)p->elapsed_ms / 1000.0);
 		break;
+	case PCF_OUTCOME_KEPT:
+		fprintf(ctx->out,
+		        "  %skept%s: persist_on_termination is set, pcf never deletes it\n",
+		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_YELLOW),
+		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET));
+		break;
 	default:
 		fprintf(ctx->out, "  %s%s%s (state %s, desired %s)\n",
 		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RED), pcf_outcome_name(p->outcome),
-		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET), pcf_state_name(p->state),
-		        desired);
+		        pcf_cli_color_code(ctx, PCF_CLI_COLOR_RESET),
+		        pcf_cli_state_name(p, PCF_CLI_REPORT_APPLY), desired);
 		break;
 	}
 	for (k = 0; k < p->action_count; k++)
 		fprintf(ctx->out, "    done: %s\n", p->actions[k]);
-	if (p->outcome != PCF_OUTCOME_CONVERGED && p->outcome != PCF_OUTCOME_IN_SYNC)
+	if (p->outcome != PCF_OUTCOME_CONVERGED && p->outcome != PCF_OUTCOME_IN_SYNC &&
+	    p->error.code < 0)
 		print_error(ctx, p);
 }
 
 static void plan_footer(const pcf_cli_context *ctx, const pcf_run_report *report)
 {
-	size_t k, steps = 0, changed = 0;
+	size_t k, steps = 0, changed = 0, failed = 0;
 
 	for (k = 0; k < report->count; k++) {
 		steps += report->particles[k].plan.count;
 		changed += report->particles[k].plan.count > 0;
+		failed += report->particles[k].error.code < 0;
 	}
-	if (steps == 0)
+	/* "No changes" only when every particle was planned. */
+	if (failed)
+		fprintf(ctx->out, "\nPlanning failed for %zu of %zu particle%s (see above)%s.\n",
+		        failed, report->count, report->count == 1 ? "" : "s",
+		        steps ? "; the steps listed are those planned for the others" : "");
+	else if (steps == 0)
 		fputs("\nNo changes: apply would do nothing.\n", ctx->out);
 	else
 		fprintf(ctx->out, "\nPlan: %zu step%s for %zu of %zu particle%s.\n", steps,

@@ -241,9 +241,17 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
 	write_defs(&f, 5, 1);
 	run_pcf(&r, &f, 0, "apply", NULL, NULL, NULL);
 	cli_result_free(&r);
-	/* Refused, not silently skipped: the pipeline learns the table stays. */
-	run_pcf(&r, &f, 1, "terminate", "--yes", NULL, NULL);
+	/* Kept and a success, as in PCF; the output says the table stays. */
+	run_pcf(&r, &f, 0, "terminate", "--yes", NULL, NULL);
+	cr_assert_not_null(strstr(r.out, "kept: persist_on_termination"), "%s", r.out);
+	cli_result_free(&r);
+	cr_assert(table_exists(&f), "persist_on_termination: the table must survive");
+	/* --strict: a pipeline that wants it to be an error gets exit 1. */
+	run_pcf(&r, &f, 1, "terminate", "--yes", "--strict", NULL);
 	cr_assert_not_null(strstr(r.out, "persist_on_termination"), "%s", r.out);
+	cli_result_free(&r);
+	run_pcf(&r, &f, 0, "terminate", "--yes", "-o", "json");
+	cr_assert_not_null(strstr(r.out, "\"kept\""), "%s", r.out);
 	cli_result_free(&r);
 	cr_assert(table_exists(&f), "persist_on_termination: the table must survive");
 	run_pcf(&r, &f, 0, "status", NULL, NULL, NULL);

@@ -60,11 +60,12 @@ typedef struct pcf_engine_options {
 	pcf_logger logger;
 	pcf_event_fn on_event;
 	void *payload; /* for on_event */
+	int strict;    /* --strict: a particle KEPT by persist_on_termination fails the run */
 } pcf_engine_options;
 
 #define PCF_ENGINE_OPTIONS_INIT                                                                    \
 	{                                                                                          \
-		NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL                    \
+		NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL, 0                 \
 	}
 
 /* A flavor from a registry by name, or NULL. */
@@ -99,10 +100,14 @@ int pcf_engine_select(pcf_engine *engine, const char *const *selectors, size_t c
 void pcf_engine_set_desired(pcf_engine *engine, pcf_desired_state state);
 
 /*
- * persist_on_termination: terminate is REFUSED (PCF_EREFUSED), like
- * Terraform's prevent_destroy, even with --yes. persist_on_update: drift
- * is left alone; apply reports CONVERGED (with the drift in the report),
- * status IN_SYNC (drift listed), plan no steps.
+ * persist_on_termination: terminate leaves the resource and reports it
+ * KEPT, a success, as PCF does, even with --yes; with options.strict it is
+ * KEPT with a PCF_EREFUSED error and fails the run, like Terraform's
+ * prevent_destroy. persist_on_update: drift
+ * of a resource that existed before the run is left alone; apply reports
+ * CONVERGED (with the drift in the report), status IN_SYNC (drift listed),
+ * plan no steps. A resource the run created still gets the steps that
+ * finish its creation (what the create call cannot set).
  */
 typedef enum pcf_outcome {
 	PCF_OUTCOME_CONVERGED, /* at desired state and equivalent */
@@ -110,8 +115,10 @@ typedef enum pcf_outcome {
 	PCF_OUTCOME_IN_SYNC,   /* plan/status: nothing to do */
 	PCF_OUTCOME_FAILED,
 	PCF_OUTCOME_TIMED_OUT,
-	PCF_OUTCOME_REFUSED, /* needed --yes / --allow-replace, or protected */
-	PCF_OUTCOME_SKIPPED  /* a parent failed */
+	PCF_OUTCOME_REFUSED,  /* needed --yes / --allow-replace, or protected */
+	PCF_OUTCOME_SKIPPED,  /* a parent failed */
+	PCF_OUTCOME_KEPT,     /* terminate left it: persist_on_termination */
+	PCF_OUTCOME_CANCELLED /* pcf_engine_cancel stopped it (Ctrl-C) */
 } pcf_outcome;
 
 const char *pcf_outcome_name(pcf_outcome outcome);
@@ -125,10 +132,11 @@ typedef struct pcf_particle_report {
 	pcf_plan plan;   /* plan: what apply would do */
 	char **actions;  /* apply: each action run, in order */
 	size_t action_count;
-	pcf_error error; /* FAILED/TIMED_OUT/REFUSED: why */
+	pcf_error error; /* FAILED/TIMED_OUT/REFUSED (KEPT under strict): why */
 	long elapsed_ms;
-	int state_read; /* 1: state was read in this run; 0: unknown
-	                 * (SKIPPED, or the read failed) */
+	int state_read; /* 1: state is the last read of this run; 0:
+	                 * unknown (SKIPPED, the read failed, or a change
+	                 * was sent after the last read) */
 } pcf_particle_report;
 
 typedef struct pcf_run_report {
@@ -142,12 +150,24 @@ void pcf_run_report_free(pcf_run_report *report);
  * Converges every selected particle (and the ancestors of those to be
  * running, see pcf_engine_select). Returns 0 when all
  * converged, else the code of the first particle (in definition order)
- * that failed, timed out (PCF_ETIMEDOUT) or was refused, a root cause
- * before a SKIPPED one; err receives that particle's error. *out is set
+ * that failed or was refused; when none did, of the first cancelled
+ * (PCF_ECANCELLED), then of the first that timed out (PCF_ETIMEDOUT),
+ * SKIPPED ones coming last as they only follow from the others; err
+ * receives that particle's error. *out is set
  * whenever the run took place, failures included; each particle's report
  * says its own outcome. Not thread-safe: one run per engine at a time.
  */
 int pcf_engine_apply(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+/*
+ * Asks a running apply to stop; async-signal-safe (it only sets a flag), so
+ * a SIGINT handler may call it. Each particle stops before its next
+ * mutating call or wait (waits wake within about 100 ms); a request in
+ * flight completes. Stopped particles, and those not started yet, are
+ * CANCELLED (PCF_ECANCELLED) with what they did in their actions;
+ * dependents of a cancelled particle are SKIPPED. The engine stays
+ * cancelled: later runs on it are cancelled at once.
+ */
+void pcf_engine_cancel(pcf_engine *engine);
 /*
  * Reads state and computes, per selected particle, the steps apply would
  * take (outcome CHANGES or IN_SYNC); changes nothing. Returns as apply

@@ -43,6 +43,7 @@ typedef enum pcf_error_code {
 	    -15, /* a config store's table could not be created (TableNotCreated) */
 	PCF_ETABLE_NOT_READY =
 	    -16, /* a config store's table did not become ACTIVE in time (TableNotReady) */
+	PCF_ECANCELLED = -17, /* the run was cancelled (pcf_engine_cancel, Ctrl-C) */
 
 	/* Transport. */
 	PCF_ECONNECT = -100,      /* could not connect (refused, DNS, TLS handshake) */

@@ -197,6 +197,11 @@ typedef struct pcf_flavor_ops {
 	 * Particles of all flavors are compared, so a flavor managing the same
 	 * kind of resource as another uses the same words. */
 	char *(*resource_name)(const pcf_particle_def *def);
+
+	/* MAY: a one-line summary of what terminate deletes, naming it as the
+	 * service does ("delete table orders-prod"), for plan output. NULL: the
+	 * action and the particle's name. Returns a new string. */
+	char *(*describe_terminate)(pcf_particle *p);
 } pcf_flavor_ops;
 
 #define PCF_FLAVOR_DELETES_DATA 0x1u /* terminate destroys data: needs --yes */

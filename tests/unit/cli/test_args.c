@@ -111,6 +111,14 @@ Test(cli_args, flags_verbosity_yes_and_replace)
 	cr_assert_eq(ctx.allow_replace, 1);
 }
 
+Test(cli_args, strict_is_a_global_flag)
+{
+	char *words[] = {"plan", "--strict", NULL};
+
+	cr_assert_eq(parse_words(words), 0, "%s", errors());
+	cr_assert_eq(ctx.strict, 1);
+}
+
 Test(cli_args, quiet_after_verbose_wins)
 {
 	char *words[] = {"-vv", "plan", "-q", NULL};

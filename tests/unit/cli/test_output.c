@@ -34,6 +34,8 @@ static void setup(void)
 	memset(parts, 0, sizeof(parts));
 	parts[0].def = &defs[0];
 	parts[1].def = &defs[1];
+	parts[0].state_read = 1;
+	parts[1].state_read = 1;
 	pcf_drift_init(&parts[0].drift);
 	pcf_drift_init(&parts[1].drift);
 	pcf_plan_init(&parts[0].plan);
@@ -371,4 +373,70 @@ Test(cli_output, json_finish_adds_nothing_after_a_document)
 	cr_assert_str_eq(output(), "{}\n");
 	pcf_cli_record_cleanup(&record);
 	ctx.record = NULL;
+
+Test(cli_output, a_timeout_that_skipped_a_dependent_exits_3)
+{
+	parts[0].outcome = PCF_OUTCOME_SKIPPED;
+	parts[1].outcome = PCF_OUTCOME_TIMED_OUT;
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, PCF_ETIMEDOUT), 3);
+	parts[1].outcome = PCF_OUTCOME_FAILED;
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, PCF_EINTERNAL), 1);
+}
+
+Test(cli_output, a_state_not_read_is_unknown)
+{
+	cJSON *doc;
+
+	parts[0].outcome = PCF_OUTCOME_SKIPPED;
+	parts[0].state_read = 0; /* state left at 0, which is "running" */
+	parts[1].outcome = PCF_OUTCOME_FAILED;
+	parts[1].state = PCF_STATE_MISSING;
+	parts[1].state_read = 0; /* missing was read, then CreateTable ran */
+	pcf_error_set(&parts[1].error, PCF_ECONNECT, "connection refused");
+	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_APPLY, -1);
+	cr_assert_str_eq(cJSON_GetObjectItem(
+	                     cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0), "state")
+	                     ->valuestring,
+	                 "unknown");
+	cr_assert_str_eq(cJSON_GetObjectItem(
+	                     cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 1), "state")
+	                     ->valuestring,
+	                 "unknown");
+	cJSON_Delete(doc);
+	pcf_cli_report_text(&ctx, &report, PCF_CLI_REPORT_APPLY, -1);
+	cr_assert(strstr(output(), "state running") == NULL, "%s", output());
+	cr_assert(strstr(output(), "state missing") == NULL, "%s", output());
+	cr_assert(strstr(output(), "state unknown") != NULL, "%s", output());
+}
+
+Test(cli_output, a_failed_plan_never_says_no_changes)
+{
+	parts[0].outcome = PCF_OUTCOME_FAILED;
+	pcf_error_set(&parts[0].error, PCF_ECONNECT, "connection refused");
+	parts[1].outcome = PCF_OUTCOME_IN_SYNC;
+	pcf_cli_report_text(&ctx, &report, PCF_CLI_REPORT_PLAN, -1);
+	cr_assert_null(strstr(output(), "No changes"), "%s", output());
+	cr_assert_not_null(strstr(output(), "Planning failed for 1 of 2 particles"), "%s",
+	                   output());
+}
+
+Test(cli_output, a_kept_table_succeeds_unless_strict)
+{
+	cJSON *doc;
+
+	parts[0].outcome = PCF_OUTCOME_KEPT;
+	parts[1].outcome = PCF_OUTCOME_CONVERGED;
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, 0), 0);
+	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_APPLY, PCF_DESIRED_TERMINATED);
+	cr_assert_str_eq(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0),
+	                        "outcome")
+	        ->valuestring,
+	    "kept");
+	cJSON_Delete(doc);
+	pcf_cli_report_text(&ctx, &report, PCF_CLI_REPORT_APPLY, PCF_DESIRED_TERMINATED);
+	cr_assert_not_null(strstr(output(), "kept: persist_on_termination"), "%s", output());
+	/* --strict: the engine gives the kept particle an error. */
+	pcf_error_set(&parts[0].error, PCF_EREFUSED, "persist_on_termination is set");
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, PCF_EREFUSED), 1);
 }

@@ -293,6 +293,16 @@ static char *fake_describe_start(pcf_particle *p)
 	return strdup(pcf_particle_definition(p)->name);
 }
 
+/* What terminate deletes, named as the resource calls itself ("Name"). */
+static char *fake_describe_terminate(pcf_particle *p)
+{
+	const cJSON *name = cJSON_GetObjectItem(pcf_particle_desired(p), "Name");
+	char buf[128];
+	snprintf(buf, sizeof(buf), "remove %s",
+	         cJSON_IsString(name) ? name->valuestring : pcf_particle_definition(p)->name);
+	return strdup(buf);
+}
+
 static const pcf_flavor_ops fake_ops = {
     .sync_state = fake_sync,
     .start = fake_start,
@@ -301,6 +311,7 @@ static const pcf_flavor_ops fake_ops = {
     .plan = fake_plan,
     .run_step = fake_run_step,
     .describe_start = fake_describe_start,
+    .describe_terminate = fake_describe_terminate,
 };
 
 static const pcf_flavor_ops fake_stop_ops = {

@@ -192,8 +192,17 @@ Test(converge, persist_on_termination_is_never_deleted)
 	o.yes = 1;
 	o.allow_replace = 1;
 
+	/* Kept, as PCF does: a success, the table left in place. */
+	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_KEPT);
+	cr_assert_eq(f->terminates, 0);
+	cr_assert_eq(f->exists, 1);
+	pcf_run_report_free(rr);
+
+	/* --strict: still kept, and the run fails. */
+	o.strict = 1;
 	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
-	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_REFUSED);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_KEPT);
 	cr_assert(strstr(report_of(rr, "orders")->error.message, "persist_on_termination"));
 	cr_assert_eq(f->terminates, 0);
 	cr_assert_eq(f->exists, 1);
@@ -327,6 +336,96 @@ Test(converge, step_that_changes_nothing_fails_instead_of_looping)
 	cr_assert_geq(fake_now - t0, 10000, "re-read for a while first");
 	cr_assert_lt(fake_now - t0, 20000);
 	pcf_run_report_free(rr);
+}
+
+/* A flavor whose every plan names its step differently (a counter in the
+ * summary), as a planner might when it words a step after what it read. */
+static int renamed_plans;
+
+static int renaming_plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_error *err)
+{
+	(void)p;
+	(void)current;
+	/* An engine that loops is stopped here, so the test fails instead of hanging. */
+	if (++renamed_plans > 100)
+		return pcf_error_set(err, PCF_EINTERNAL, "planned 100 times");
+	return pcf_plan_add_take(out, "Update", cJSON_CreateObject(), 0, "attempt %d",
+	                         renamed_plans);
+}
+
+Test(converge, a_step_that_changes_nothing_fails_even_when_planned_under_another_name)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor renaming;
+	ops = fake_ops;
+	ops.plan = renaming_plan;
+	renaming = fake_flavor;
+	renaming.ops = &ops;
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2}", NULL, 0, 0};
+	pcf_definitions *defs = fake_defs(&s, 1);
+	const pcf_flavor *const flavors[] = {&renaming};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = NULL;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{\"Size\":1}");
+	f->noop_steps = 1;
+	renamed_plans = 0;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
+	pcf_engine_set_clock(e, &fake_clock);
+
+	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), PCF_ENOCHANGE);
+	cr_assert_eq(f->steps, 1, "sent %d times", f->steps);
+	cr_assert(strstr(report_of(rr, "orders")->error.message, "attempt 1"), "%s",
+	          report_of(rr, "orders")->error.message);
+	pcf_run_report_free(rr);
+	pcf_engine_free(e);
+	fake_defs_free(defs);
+}
+
+/* Records the fake time of every step, to see the waits between them. */
+static long step_times[8];
+static int step_time_count;
+
+static int timed_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
+{
+	if (step_time_count < 8)
+		step_times[step_time_count++] = fake_clock_now(NULL);
+	return fake_run_step(p, step, err);
+}
+
+Test(converge, mutating_calls_are_never_sent_back_to_back)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor timed;
+	ops = fake_ops;
+	ops.run_step = timed_step;
+	timed = fake_flavor;
+	timed.ops = &ops;
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"A\":2,\"B\":2,\"C\":2}", NULL, 0, 0};
+	pcf_definitions *defs = fake_defs(&s, 1);
+	const pcf_flavor *const flavors[] = {&timed};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = NULL;
+	pcf_run_report *rr = NULL;
+	fake_res *f = fake_existing("orders", "{\"A\":1,\"B\":1,\"C\":1}");
+	f->update_ms = 0; /* settings that take effect at once, like TTL or tags */
+	step_time_count = 0;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
+	pcf_engine_set_clock(e, &fake_clock);
+
+	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), 0);
+	cr_assert_eq(step_time_count, 3);
+	cr_assert_gt(step_times[1], step_times[0], "a wait between the first and second step");
+	cr_assert_gt(step_times[2], step_times[1], "a wait between the second and third step");
+	pcf_run_report_free(rr);
+	pcf_engine_free(e);
+	fake_defs_free(defs);
 }
 
 /* A step whose effect shows in reads only a while later is not "no change". */
@@ -523,5 +622,217 @@ Test(converge, state_reads_are_cached_for_the_ttl)
 	pcf_run_report_free(rr);
 	cr_assert_eq(f->syncs, 2, "an older read is not reused");
 	pcf_engine_free(e);
+	fake_defs_free(defs);
+}
+
+/* Applies several fake particles; returns apply's code and fills *rr. */
+static int apply_many(const fake_spec *specs, size_t n, pcf_engine_options *o, pcf_run_report **rr)
+{
+	pcf_definitions *defs = fake_defs(specs, n);
+	pcf_engine *e = fake_engine(defs, o);
+	pcf_error err = PCF_ERROR_INIT;
+	int rc = pcf_engine_apply(e, rr, &err);
+	cr_assert_not_null(*rr);
+	cr_assert_eq(err.code, rc);
+	pcf_engine_free(e);
+	cr_assert_lt(kept_count, 8);
+	kept[kept_count++] = defs;
+	return rc;
+}
+
+Test(converge, a_timeout_with_skipped_dependents_is_a_timeout)
+{
+	/* The dependent comes first in definition order. */
+	fake_spec s[] = {
+	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	o.timeout_ms = 10000;
+	fake_get("users")->create_ms = 60000;
+
+	cr_assert_eq(apply_many(s, 2, &o, &rr), PCF_ETIMEDOUT);
+	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_SKIPPED);
+	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_TIMED_OUT);
+	pcf_run_report_free(rr);
+}
+
+Test(converge, a_failure_outranks_a_timeout)
+{
+	fake_spec s[] = {
+	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	    {"fake:audit", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	o.timeout_ms = 10000;
+	fake_get("users")->create_ms = 60000;
+	fake_get("audit")->fail_sync = 1; /* fails at once, whenever its turn comes */
+
+	cr_assert_eq(apply_many(s, 2, &o, &rr), PCF_ECONNECT);
+	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_TIMED_OUT);
+	cr_assert_eq(report_of(rr, "audit")->outcome, PCF_OUTCOME_FAILED);
+	pcf_run_report_free(rr);
+}
+
+/* A step that fails with an error already naming its action, as a flavor's may. */
+static int naming_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
+{
+	(void)p;
+	return pcf_error_set(err, PCF_EVALIDATION, "%s on table orders: refused", step->action);
+}
+
+Test(converge, the_failing_action_is_named_exactly_once)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor naming;
+	ops = fake_ops;
+	ops.run_step = naming_step;
+	naming = fake_flavor;
+	naming.ops = &ops;
+	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2}", NULL, 0, 0},
+	                 {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0}};
+	pcf_definitions *defs = fake_defs(s, 2);
+	const pcf_flavor *const flavors[] = {&naming};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = NULL;
+	pcf_run_report *rr = NULL;
+	fake_existing("orders", "{\"Size\":1}");
+	fake_get("users")->fail_start = 1;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
+	pcf_engine_set_clock(e, &fake_clock);
+
+	cr_assert_lt(pcf_engine_apply(e, &rr, NULL), 0);
+	cr_assert_str_eq(report_of(rr, "orders")->error.message, "Update on table orders: refused");
+	cr_assert_str_eq(report_of(rr, "users")->error.message, "Create: fake start refused",
+	                 "an error that does not name it gets the action once");
+	pcf_run_report_free(rr);
+	pcf_engine_free(e);
+	fake_defs_free(defs);
+}
+
+/* Reads fail once the resource was created: the server went away meanwhile. */
+static int sync_until_started(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
+{
+	if (fake_of(p)->starts > 0)
+		return pcf_error_set(err, PCF_ECONNECT, "connection refused");
+	return fake_sync(p, state, current, err);
+}
+
+Test(converge, the_state_after_a_change_is_unknown_until_read)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor lost;
+	ops = fake_ops;
+	ops.sync_state = sync_until_started;
+	lost = fake_flavor;
+	lost.ops = &ops;
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
+	pcf_definitions *defs = fake_defs(&s, 1);
+	const pcf_flavor *const flavors[] = {&lost};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = NULL;
+	pcf_run_report *rr = NULL;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
+	pcf_engine_set_clock(e, &fake_clock);
+
+	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), PCF_ECONNECT);
+	cr_assert_eq(fake_get("orders")->starts, 1);
+	cr_assert_eq(report_of(rr, "orders")->state_read, 0,
+	             "missing was read before Create; after it nothing is known");
+	pcf_run_report_free(rr);
+	pcf_engine_free(e);
+	fake_defs_free(defs);
+}
+
+/* Creates the resource without "Ttl", which only a step after creation sets
+ * (as CreateTable cannot set TTL or point-in-time recovery). */
+static int start_without_ttl(pcf_particle *p, pcf_error *err)
+{
+	int rc = fake_start(p, err);
+	cJSON_DeleteItemFromObjectCaseSensitive(fake_of(p)->props, "Ttl");
+	return rc;
+}
+
+Test(converge, persist_on_update_still_finishes_a_creation)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor partial;
+	ops = fake_ops;
+	ops.start = start_without_ttl;
+	partial = fake_flavor;
+	partial.ops = &ops;
+	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2,\"Ttl\":true}", NULL, 0, 1};
+	pcf_definitions *defs = fake_defs(&s, 1);
+	const pcf_flavor *const flavors[] = {&partial};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_engine *e = NULL;
+	pcf_run_report *rr = NULL;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
+	pcf_engine_set_clock(e, &fake_clock);
+
+	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), 0);
+	cr_assert_eq(fake_get("orders")->starts, 1);
+	cr_assert_eq(fake_get("orders")->steps, 1, "the step that completes the creation ran");
+	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(fake_get("orders")->props, "Ttl")));
+	cr_assert_eq(report_of(rr, "orders")->drift.count, 0);
+	pcf_run_report_free(rr);
+	pcf_engine_free(e);
+	fake_defs_free(defs);
+}
+
+/* Cancels the engine from inside the run, as a signal handler would, once
+ * the resource was created: the next wait must not happen. */
+static pcf_engine *cancel_target;
+
+static int start_then_cancel(pcf_particle *p, pcf_error *err)
+{
+	int rc = fake_start(p, err);
+	pcf_engine_cancel(cancel_target);
+	return rc;
+}
+
+Test(converge, cancel_stops_before_the_next_wait_or_change)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor cancelling;
+	ops = fake_ops;
+	ops.start = start_then_cancel;
+	cancelling = fake_flavor;
+	cancelling.ops = &ops;
+	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+	                 {"fake:lines", PCF_DESIRED_RUNNING, "{}", "fake:orders", 0, 0}};
+	pcf_definitions *defs = fake_defs(s, 2);
+	const pcf_flavor *const flavors[] = {&cancelling};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_run_report *rr = NULL;
+	long t0 = fake_now;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&cancel_target, defs, &o, NULL), 0);
+	pcf_engine_set_clock(cancel_target, &fake_clock);
+
+	cr_assert_eq(pcf_engine_apply(cancel_target, &rr, NULL), PCF_ECANCELLED);
+	const pcf_particle_report *r = report_of(rr, "orders");
+	cr_assert_eq(r->outcome, PCF_OUTCOME_CANCELLED);
+	cr_assert_eq(r->action_count, 1, "what was done is reported");
+	cr_assert_str_eq(r->actions[0], "Create");
+	cr_assert_eq(fake_now, t0, "no wait after the cancel");
+	cr_assert_eq(fake_get("lines")->starts, 0);
+	cr_assert_neq(report_of(rr, "lines")->outcome, PCF_OUTCOME_CONVERGED);
+	cr_assert_str_eq(pcf_outcome_name(PCF_OUTCOME_CANCELLED), "cancelled");
+	pcf_run_report_free(rr);
+	pcf_engine_free(cancel_target);
 	fake_defs_free(defs);
 }

@@ -79,22 +79,24 @@ Test(inspect, plan_of_a_converged_particle_is_empty)
 	cr_assert_eq(report_of(rr, "orders")->plan.count, 0);
 }
 
-Test(inspect, plan_of_a_termination_is_destructive_or_refused)
+Test(inspect, plan_of_a_termination_is_destructive_or_kept)
 {
 	fake_spec s[] = {
-	    {"fake:orders", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0},
+	    {"fake:orders", PCF_DESIRED_TERMINATED, "{\"Name\":\"orders-prod\"}", NULL, 0, 0},
 	    {"fake:kept", PCF_DESIRED_TERMINATED, "{}", NULL, 1, 0},
 	    {"fake:gone", PCF_DESIRED_TERMINATED, "{}", NULL, 0, 0},
 	};
 	fake_existing("orders", "{}");
 	fake_existing("kept", "{}");
 	setup(s, 3);
-	cr_assert_eq(pcf_engine_plan(engine, &rr, NULL), PCF_EREFUSED);
+	cr_assert_eq(pcf_engine_plan(engine, &rr, NULL), 0);
 	const pcf_particle_report *r = report_of(rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_str_eq(r->plan.steps[0].action, "Delete");
+	cr_assert_str_eq(r->plan.steps[0].summary, "remove orders-prod",
+	                 "the step names what it deletes as the flavor names it");
 	cr_assert_eq(r->plan.steps[0].flags, PCF_STEP_DESTRUCTIVE);
-	cr_assert_eq(report_of(rr, "kept")->outcome, PCF_OUTCOME_REFUSED);
+	cr_assert_eq(report_of(rr, "kept")->outcome, PCF_OUTCOME_KEPT);
 	cr_assert_eq(report_of(rr, "kept")->plan.count, 0);
 	cr_assert_eq(report_of(rr, "gone")->outcome, PCF_OUTCOME_IN_SYNC);
 	cr_assert(no_changes_made());

@@ -266,3 +266,34 @@ Test(table_normalize, canonical_drops_what_the_state_makes_meaningless)
 	cJSON_Delete(c);
 	cJSON_Delete(d);
 }
+
+/* A server that keeps an index's old throughput while on demand (and then
+ * refuses the same value on the switch back) must be seen by the planner. */
+Test(table_normalize, on_demand_keeps_the_raw_throughput_aside)
+{
+	cJSON *t = tv_json(
+	    "{\"TableName\":\"t\",\"TableStatus\":\"ACTIVE\","
+	    "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
+	    "\"BillingModeSummary\":{\"BillingMode\":\"PAY_PER_REQUEST\"},"
+	    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":0,\"WriteCapacityUnits\":0},"
+	    "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_g\",\"IndexStatus\":\"ACTIVE\","
+	    "\"KeySchema\":[{\"AttributeName\":\"g\",\"KeyType\":\"HASH\"}],"
+	    "\"Projection\":{\"ProjectionType\":\"ALL\"},"
+	    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":4,\"WriteCapacityUnits\":1}}]}");
+	cJSON *n = pcf_table_normalize(t, NULL, NULL, NULL);
+	const cJSON *raw = cJSON_GetObjectItemCaseSensitive(n, "RawThroughput");
+	const cJSON *ix = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(raw, "Indexes"), 0);
+
+	cr_assert_not_null(ix);
+	cr_assert_str_eq(pcf_table_str(ix, "IndexName"), "by_g");
+	cr_assert_eq(
+	    cJSON_GetObjectItemCaseSensitive(
+	        cJSON_GetObjectItemCaseSensitive(ix, "ProvisionedThroughput"), "ReadCapacityUnits")
+	        ->valueint,
+	    4);
+	cr_assert_eq(
+	    drift_count("{\"TableName\":\"t\",\"BillingMode\":\"PAY_PER_REQUEST\"}", n, NULL), 0,
+	    "not drift");
+	cJSON_Delete(n);
+	cJSON_Delete(t);
+}
