@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Bootstraps the machine, builds pcf, starts DynamoDB Local on a free
-# loopback port and runs the demo in examples/ against it; the server is
-# stopped when the demo ends, however it ends.
+# Bootstraps the machine, builds pcf, starts dynoxide (an open-source local
+# DynamoDB that starts in milliseconds) on a free loopback port and runs the
+# demo in examples/ against it; the server is stopped when the demo ends,
+# however it ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,5 +14,5 @@ scripts/bootstrap.sh
 step "configure and build"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs" --target pcf pcf-with-server >/dev/null
-step "run the demo against DynamoDB Local"
-PCF="$PWD/build/pcf" build/tests/pcf-with-server --dynamodb-local -- examples/demo/run.sh
+step "run the demo against dynoxide"
+PCF="$PWD/build/pcf" build/tests/pcf-with-server --dynoxide -- examples/demo/run.sh

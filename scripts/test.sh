@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Bootstraps the machine, builds pcf twice (plain with warnings as errors,
 # then with AddressSanitizer + UndefinedBehaviorSanitizer) and runs every
-# test in both builds: unit tests, integration tests against DynamoDB Local
-# and dynalite, a valgrind leak check of the unit tests and a short fuzz run
-# of the definitions loader. Ends with ctest's summary of the sanitized run
-# and one line totalling both runs.
+# test in both builds: unit tests, integration tests against dynoxide,
+# dynalite and moto (each started once per ctest run), a valgrind leak
+# check of the unit tests and a short fuzz run of the definitions loader.
+# Each step says when it starts (seconds since the script began). Ends with
+# ctest's summary of the sanitized run and one line totalling both runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 jobs=$(nproc 2>/dev/null || echo 2)
-step() { printf '\n==> %s\n' "$*" >&2; }
+step() { printf '\n==> %s (at %ds)\n' "$*" "$SECONDS" >&2; }
 passed=0
 failed=0
 
@@ -66,4 +67,5 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 build build-sanitize -DCMAKE_BUILD_TYPE=Debug -DPCF_SANITIZE=ON -DPCF_BUILD_BENCH=OFF
 run_tests build-sanitize
 
+step "done"
 echo "tests: $passed passed, $failed failed"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Transport benchmark: client-side cost per request of pcf_aws_call next
 # to boto3 (Debian's python3-boto3), same request mix, same local server
-# (DynamoDB Local), same run. Prints BENCH lines (see bench/run.sh): CPU
+# (dynoxide, whose answers take microseconds, so that the client's own cost
+# shows), same run. Prints BENCH lines (see bench/run.sh): CPU
 # time per request and requests per second on one thread, then requests
 # per second with 16 in flight (pcf_aws_call_many on one thread; boto3
 # with 16 threads sharing a client).
@@ -31,5 +32,5 @@ awk -v pc="$(value "$pcf" cpu_us_per_request)" -v bc="$(value "$boto" cpu_us_per
       printf \"BENCH aws_requests_per_second_16_in_flight %s req/s baseline=boto3_16_threads %s ratio=%.2f\n\", pm, bm, pm / bm
     }"
 '
-"$PCF_BUILD/tests/pcf-with-server" --dynamodb-local -- \
+"$PCF_BUILD/tests/pcf-with-server" --dynoxide -- \
   bash -c "$inner" inner "$bench" "$here/boto3_bench.py" "$requests"

@@ -3,7 +3,8 @@
 # (requests per second and client CPU per request) and GetItem with many
 # requests in flight from one thread, each beside boto3 (Debian's
 # python3-boto3, /usr/bin/python3) measured in the same run against the
-# same DynamoDB Local. Prints BENCH lines; takes about a minute.
+# same dynoxide (a fast server, so that the client's own cost shows).
+# Prints BENCH lines; takes about a minute.
 #
 #   bench/dynamodb/run.sh            (builds into build-bench if PCF_BUILD is unset)
 #   BENCH_SECONDS=5 BENCH_IN_FLIGHT=50 bench/dynamodb/run.sh
@@ -17,7 +18,7 @@ if [ -z "${PCF_BUILD:-}" ]; then
 fi
 
 if [ "${1:-}" != "--inner" ]; then
-  exec "$PCF_BUILD/tests/pcf-with-server" --dynamodb-local -- "$0" --inner
+  exec "$PCF_BUILD/tests/pcf-with-server" --dynoxide -- "$0" --inner
 fi
 
 seconds=${BENCH_SECONDS:-5}
@@ -26,7 +27,7 @@ table="bench-$$"
 c="$PCF_BUILD/bench/dynamodb/ddb_bench"
 py=/usr/bin/python3
 "$c" setup "$table"
-# Warm the server's JIT first so that neither client pays for it.
+# Warm the server and the table first so that neither client pays for it.
 "$c" get "$table" 2 >/dev/null
 
 # measure NAME MODE [IN_FLIGHT]: runs pcf then boto3 and prints two BENCH lines.

@@ -6,8 +6,8 @@
  * always, DescribeTimeToLive, DescribeContinuousBackups and
  * ListTagsOfResource only when the definition names TTL, PITR or tags. A
  * field the definition omits is never drift, so there is nothing to gain
- * from reading it, and servers that lack a feature (DynamoDB Local has no
- * tags or PITR, dynalite no continuous backups) keep working for
+ * from reading it, and servers that lack a feature (dynoxide has no PITR,
+ * dynalite no continuous backups) keep working for
  * definitions that do not use it. When the definition names a feature in
  * its "off" form and the server does not know the feature, off is what
  * the table has; when it asks for the feature on, the server's refusal is

@@ -535,9 +535,9 @@ static int plan_in_place(plan_ctx *c)
 	rc = plan_gsi_throughput(c, before != NULL && c->mode != NULL && strcmp(before, c->mode));
 	if (rc < 0 || (rc = plan_gsi_creates(c)) < 0 || (rc = plan_stream(c)) < 0)
 		return rc;
-	/* Last of the UpdateTable steps: DynamoDB Local 1.25 resets deletion
-	 * protection on any other UpdateTable (seen in the integration tests);
-	 * the service itself does not care about the order. */
+	/* Last of the UpdateTable steps, so that a server resetting deletion
+	 * protection on any other UpdateTable (one local server did) cannot
+	 * undo it; the service itself does not care about the order. */
 	return plan_protection(c);
 }
 

@@ -5,7 +5,7 @@
  *
  * Equality ignores list order everywhere because DynamoDB does: it may
  * answer AttributeDefinitions, KeySchema elements of indexes, NonKeyAttributes
- * and tags in any order (dynalite and DynamoDB Local already differ).
+ * and tags in any order (the local servers already differ).
  */
 #include "table.h"
 

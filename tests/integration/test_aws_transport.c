@@ -1,6 +1,7 @@
 /*
- * The AWS transport against the two real local servers (DynamoDB Local and
- * dynalite): requests are signed, sent, answered and errors mapped.
+ * The AWS transport against two real local servers, dynoxide and dynalite
+ * (both answer DynamoDB's JSON protocol and its error shapes like the
+ * service): requests are signed, sent, answered and errors mapped.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -39,9 +40,9 @@ static void assert_lists_tables(pcf_local_server_kind kind)
 	pcf_aws_client_free(c);
 }
 
-Test(aws_transport, lists_tables_on_dynamodb_local)
+Test(aws_transport, lists_tables_on_dynoxide)
 {
-	assert_lists_tables(PCF_LOCAL_DYNAMODB_LOCAL);
+	assert_lists_tables(PCF_LOCAL_DYNOXIDE);
 }
 
 Test(aws_transport, lists_tables_on_dynalite)
@@ -69,9 +70,9 @@ static void assert_missing_table_maps(pcf_local_server_kind kind)
 	pcf_aws_client_free(c);
 }
 
-Test(aws_transport, missing_table_is_resource_not_found_on_dynamodb_local)
+Test(aws_transport, missing_table_is_resource_not_found_on_dynoxide)
 {
-	assert_missing_table_maps(PCF_LOCAL_DYNAMODB_LOCAL);
+	assert_missing_table_maps(PCF_LOCAL_DYNOXIDE);
 }
 
 Test(aws_transport, missing_table_is_resource_not_found_on_dynalite)
@@ -82,7 +83,7 @@ Test(aws_transport, missing_table_is_resource_not_found_on_dynalite)
 Test(aws_transport, validation_error_is_not_retried)
 {
 	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
-	pcf_aws_client *c = client_for(PCF_LOCAL_DYNAMODB_LOCAL, &o);
+	pcf_aws_client *c = client_for(PCF_LOCAL_DYNOXIDE, &o);
 	pcf_aws_response r;
 	pcf_error err = PCF_ERROR_INIT;
 	const char *body = "{\"TableName\":\"x\"}";
@@ -132,7 +133,7 @@ Test(aws_transport, instrumentation_sees_each_request)
 Test(aws_transport, call_many_lists_tables_on_both_servers)
 {
 	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
-	pcf_aws_client *c = client_for(PCF_LOCAL_DYNAMODB_LOCAL, &o);
+	pcf_aws_client *c = client_for(PCF_LOCAL_DYNOXIDE, &o);
 	pcf_aws_call_spec calls[8];
 	pcf_error err = PCF_ERROR_INIT;
 

@@ -1,6 +1,8 @@
 /*
- * pcf export, tables and item against DynamoDB Local and dynalite, and the
- * timed-out exit status against a dynalite that holds tables CREATING.
+ * pcf export, tables and item against dynoxide and dynalite, and the
+ * timed-out exit status against a dynalite that holds tables CREATING
+ * (started by that test itself: only dynalite holds a status, and only
+ * for the time it was started with).
  *
  * The export round trip: a table made from hand-written definitions
  * (composite key, LSI, GSI, and TTL and a stream where the server has
@@ -56,8 +58,8 @@ static const char rich_yaml[] =
     "      Projection: {ProjectionType: KEYS_ONLY}\n"
     "%s";
 
-/* What only DynamoDB Local can show: TTL and streams. */
-static const char local_only_yaml[] =
+/* What dynoxide shows and dynalite lacks: TTL and streams. */
+static const char dynoxide_yaml[] =
     "  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n"
     "  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_IMAGE}\n";
 
@@ -83,7 +85,7 @@ static void run_in(cli_result *r, int status, const char *endpoint, const char *
 
 ParameterizedTestParameters(cli_export, round_trip)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNAMODB_LOCAL, PCF_LOCAL_DYNALITE};
+	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
 
 	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
 }
@@ -100,7 +102,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_export, round_trip)
 	snprintf(t2, sizeof(t2), "%s", t1);
 	t2[4] = 'X'; /* "cli-Xxp-...": same length, another table */
 	snprintf(text, sizeof(text), rich_yaml, t1, t1,
-	         *kind == PCF_LOCAL_DYNAMODB_LOCAL ? local_only_yaml : "");
+	         *kind == PCF_LOCAL_DYNOXIDE ? dynoxide_yaml : "");
 	cli_write(path, sizeof(path), dir, "pcf.yml", text);
 	run_in(&r, 0, endpoint, path, "apply", NULL, NULL);
 	cli_result_free(&r);
@@ -108,7 +110,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_export, round_trip)
 	run_in(&r, 0, endpoint, NULL, "export", t1, NULL);
 	cr_assert_not_null(strstr(r.out, "by_tag"), "%s", r.out);
 	cr_assert_not_null(strstr(r.out, "by_rank"), "%s", r.out);
-	if (*kind == PCF_LOCAL_DYNAMODB_LOCAL) {
+	if (*kind == PCF_LOCAL_DYNOXIDE) {
 		cr_assert_not_null(strstr(r.out, "expires_at"), "%s", r.out);
 		cr_assert_not_null(strstr(r.out, "NEW_IMAGE"), "%s", r.out);
 	}
@@ -145,7 +147,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_export, round_trip)
 
 ParameterizedTestParameters(cli_export, items)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNAMODB_LOCAL, PCF_LOCAL_DYNALITE};
+	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
 
 	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
 }
@@ -203,7 +205,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_export, items)
 
 Test(cli_export, missing_table_is_named)
 {
-	const char *args[] = {"--endpoint", pcf_test_endpoint(PCF_LOCAL_DYNAMODB_LOCAL), "export",
+	const char *args[] = {"--endpoint", pcf_test_endpoint(PCF_LOCAL_DYNOXIDE), "export",
 	                      "cli-no-such-table", NULL};
 	cli_result r;
 

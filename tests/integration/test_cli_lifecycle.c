@@ -1,5 +1,6 @@
 /*
- * A table's life through the pcf binary, on DynamoDB Local and dynalite:
+ * A table's life through the pcf binary, on dynoxide and dynalite (both
+ * show every step used here; dynalite also holds statuses for a while):
  * apply creates it, status and plan agree it is in sync, a changed
  * definition plans an UpdateTable and apply makes it, a change made with
  * another client (libpcf's own DynamoDB client here, not the CLI) shows up
@@ -136,7 +137,7 @@ static void expect_in_sync(const fixture *f)
 
 ParameterizedTestParameters(cli_lifecycle, apply_change_drift_terminate)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNAMODB_LOCAL, PCF_LOCAL_DYNALITE};
+	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
 
 	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
 }
@@ -226,7 +227,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle, apply_change_drift
 
 ParameterizedTestParameters(cli_lifecycle, persist_on_termination_keeps_the_table)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNAMODB_LOCAL, PCF_LOCAL_DYNALITE};
+	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
 
 	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
 }
@@ -261,7 +262,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
 
 ParameterizedTestParameters(cli_lifecycle, replacement_needs_allow_replace_and_yes)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNAMODB_LOCAL, PCF_LOCAL_DYNALITE};
+	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
 
 	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
 }
@@ -305,7 +306,7 @@ Test(cli_lifecycle, unknown_particle_name_is_an_error)
 	fixture f;
 	cli_result r;
 
-	fixture_init(&f, PCF_LOCAL_DYNAMODB_LOCAL, "cli-unknown");
+	fixture_init(&f, PCF_LOCAL_DYNOXIDE, "cli-unknown");
 	run_pcf(&r, &f, 1, "status", "nosuch", NULL, NULL);
 	cr_assert_not_null(strstr(r.err, "nosuch"), "%s", r.err);
 	cli_result_free(&r);
@@ -317,7 +318,7 @@ Test(cli_lifecycle, unreachable_endpoint_is_an_error_not_drift)
 	fixture f;
 	cli_result r;
 
-	fixture_init(&f, PCF_LOCAL_DYNAMODB_LOCAL, "cli-down");
+	fixture_init(&f, PCF_LOCAL_DYNOXIDE, "cli-down");
 	f.endpoint = "http://127.0.0.1:1";
 	/* Inherited by pcf: fail at the first refused connection. */
 	setenv("AWS_MAX_ATTEMPTS", "1", 1);

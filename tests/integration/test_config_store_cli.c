@@ -1,7 +1,7 @@
 /*
- * `pcf config` end to end: the built pcf binary (PCF_CLI_PATH) against both
- * local servers. Typing of key=value, the -o json shapes DESIGN.md fixes,
- * list and delete, picking the table from definitions (--particle) or
+ * `pcf config` end to end: the built pcf binary (PCF_CLI_PATH) against
+ * dynoxide and dynalite, which both show items, conditions and queries. Typing of key=value, the -o
+ * json shapes DESIGN.md fixes, list and delete, picking the table from definitions (--particle) or
  * naming it (--table), and the MisconfiguredSchema refusal.
  */
 #include <criterion/criterion.h>
@@ -18,7 +18,7 @@
 
 #include "servers.h"
 
-static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNAMODB_LOCAL, PCF_LOCAL_DYNALITE};
+static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
 
 struct result {
 	int status;
@@ -225,7 +225,7 @@ Test(config_store_cli, usage_errors_need_no_server)
 
 Test(config_store_cli, mismatched_table_is_misconfigured_schema)
 {
-	const char *ep = pcf_test_endpoint(PCF_LOCAL_DYNAMODB_LOCAL);
+	const char *ep = pcf_test_endpoint(PCF_LOCAL_DYNOXIDE);
 	char table[64];
 	struct result r;
 

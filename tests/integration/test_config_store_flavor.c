@@ -1,9 +1,9 @@
 /*
- * The dynamodb_config_store flavor driven by the engine against both local
- * servers: apply creates the table and writes the declared options,
- * reports which changed, converges to "nothing to do", leaves undeclared
- * options alone unless the store is Exclusive, and refuses a table whose
- * key schema does not match (MisconfiguredSchema).
+ * The dynamodb_config_store flavor driven by the engine against dynoxide and
+ * dynalite (both show tables and items; dynalite alone holds CREATING): apply creates the table and
+ * writes the declared options, reports which changed, converges to "nothing to do", leaves
+ * undeclared options alone unless the store is Exclusive, and refuses a table whose key schema does
+ * not match (MisconfiguredSchema).
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -14,7 +14,7 @@
 
 #include "servers.h"
 
-static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNAMODB_LOCAL, PCF_LOCAL_DYNALITE};
+static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
 
 /* The registry the test hands the engine: both built-in flavors. */
 static const pcf_flavor *const flavors[] = {&pcf_flavor_dynamodb_table,

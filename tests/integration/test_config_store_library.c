@@ -1,6 +1,6 @@
 /*
- * The configuration store library against both local servers (DynamoDB
- * Local and dynalite): round trips of every value type, stores sharing a
+ * The configuration store library against dynoxide and dynalite (both show
+ * tables, items, conditions and queries): round trips of every value type, stores sharing a
  * table, the seed's named errors, the time-based snapshot picking up other
  * clients' writes, and reads answering from the snapshot while the server
  * is gone (a dynalite this test starts and stops itself; no fake server).
@@ -97,7 +97,7 @@ static void assert_option(pcf_config_store *s, const char *option, const char *e
 }
 
 /* Each test runs once per server. */
-static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNAMODB_LOCAL, PCF_LOCAL_DYNALITE};
+static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
 
 ParameterizedTestParameters(config_store_library, round_trips_every_value_type)
 {
@@ -271,7 +271,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 Test(config_store_library, missing_table_without_create_is_not_found)
 {
 	char table[64];
-	pcf_ddb *db = client_for(pcf_test_endpoint(PCF_LOCAL_DYNAMODB_LOCAL));
+	pcf_ddb *db = client_for(pcf_test_endpoint(PCF_LOCAL_DYNOXIDE));
 	pcf_config_store_options o = PCF_CONFIG_STORE_OPTIONS_INIT;
 	pcf_config_store *s = NULL;
 	pcf_error err = PCF_ERROR_INIT;
@@ -300,7 +300,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 	pcf_config_store *s = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 
-	/* Both servers refuse ten trillion read units (DynamoDB Local above 40,000). */
+	/* Both servers refuse ten trillion read units. */
 	pcf_test_table_name(table, sizeof(table), "cfg-notcreated");
 	o.table.name = table;
 	o.create.read_units = 10000000000000L;
@@ -413,7 +413,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 Test(config_store_library, reload_refreshes_at_once_and_own_writes_show)
 {
 	char table[64];
-	pcf_ddb *db = client_for(pcf_test_endpoint(PCF_LOCAL_DYNAMODB_LOCAL));
+	pcf_ddb *db = client_for(pcf_test_endpoint(PCF_LOCAL_DYNOXIDE));
 	pcf_config_store *writer, *reader;
 	pcf_error err = PCF_ERROR_INIT;
 
@@ -529,7 +529,7 @@ static void *read_loop(void *p)
 Test(config_store_library, readers_on_many_threads_during_refreshes_and_writes)
 {
 	char table[64], data[32];
-	pcf_ddb *db = client_for(pcf_test_endpoint(PCF_LOCAL_DYNAMODB_LOCAL));
+	pcf_ddb *db = client_for(pcf_test_endpoint(PCF_LOCAL_DYNOXIDE));
 	pcf_config_store *s;
 	pthread_t threads[4];
 	struct reader_arg args[4];

@@ -1,10 +1,11 @@
 /*
  * What no local server can show, against a FAKE server: a few lines of
  * HTTP on 127.0.0.1 in a thread of this test, answering each DynamoDB
- * action with canned JSON. It stands in for DescribeContinuousBackups,
- * UpdateContinuousBackups and DescribeEndpoints (which neither DynamoDB
- * Local nor dynalite implements), BatchWriteItem answers that leave items
- * unprocessed, an ARCHIVED table, and a malformed response body.
+ * action with canned JSON. It stands in for DescribeEndpoints (which no
+ * local server implements), the continuous backups answers in the
+ * service's exact shape (moto's own are in test_dynamodb_client.c),
+ * BatchWriteItem answers that leave items unprocessed, an ARCHIVED table,
+ * and a malformed response body.
  */
 /* Only the fake runs here: no real servers are started for this binary. */
 #define PCF_TEST_SERVERS_NO_HOOKS

@@ -1,6 +1,7 @@
 /*
  * Item actions, values, transactions, pagination, batches and parallel
- * scan against DynamoDB Local and dynalite (both support all of these).
+ * scan against dynoxide and dynalite (both support all of these but
+ * transactions, which only dynoxide has).
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -160,9 +161,9 @@ static void transactions(pcf_ddb *db, pcf_local_server_kind kind)
 
 Test(ddb_items, transactions_and_their_cancellation)
 {
-	/* dynalite 4 has no transactions: DynamoDB Local only. */
-	pcf_ddb *db = it_client(PCF_LOCAL_DYNAMODB_LOCAL);
-	transactions(db, PCF_LOCAL_DYNAMODB_LOCAL);
+	/* dynalite 4 has no transactions; dynoxide has them. */
+	pcf_ddb *db = it_client(PCF_LOCAL_DYNOXIDE);
+	transactions(db, PCF_LOCAL_DYNOXIDE);
 	pcf_ddb_free(db);
 }
 

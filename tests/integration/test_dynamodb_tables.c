@@ -128,7 +128,7 @@ static void ensure_on(const char *endpoint)
 
 Test(ddb_wait, ensure_table_on_both_servers_and_a_slow_one)
 {
-	ensure_on(pcf_test_endpoint(PCF_LOCAL_DYNAMODB_LOCAL));
+	ensure_on(pcf_test_endpoint(PCF_LOCAL_DYNOXIDE));
 	ensure_on(pcf_test_endpoint(PCF_LOCAL_DYNALITE));
 	ensure_on(slow.endpoint);
 }

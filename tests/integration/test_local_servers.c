@@ -1,5 +1,7 @@
 /*
- * The local server helper itself: both servers start, answer, and stop.
+ * The local server helper itself: dynoxide, dynalite and moto are all
+ * reachable (from the run's fixture or started by this binary), and a
+ * private dynalite with held statuses starts and stops.
  */
 #include <criterion/criterion.h>
 #include <signal.h>
@@ -8,13 +10,16 @@
 
 #include "servers.h"
 
-Test(local_servers, both_endpoints_are_exported)
+Test(local_servers, every_endpoint_is_exported_and_distinct)
 {
-	cr_assert(strncmp(pcf_test_endpoint(PCF_LOCAL_DYNAMODB_LOCAL), "http://127.0.0.1:", 17) ==
-	          0);
-	cr_assert(strncmp(pcf_test_endpoint(PCF_LOCAL_DYNALITE), "http://127.0.0.1:", 17) == 0);
-	cr_assert_str_neq(pcf_test_endpoint(PCF_LOCAL_DYNAMODB_LOCAL),
-	                  pcf_test_endpoint(PCF_LOCAL_DYNALITE));
+	pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE, PCF_LOCAL_MOTO};
+	for (int i = 0; i < 3; i++) {
+		const char *ep = pcf_test_endpoint(kinds[i]);
+		cr_assert(strncmp(ep, "http://127.0.0.1:", 17) == 0, "%s: %s",
+		          pcf_local_server_kind_name(kinds[i]), ep);
+		for (int j = 0; j < i; j++)
+			cr_assert_str_neq(ep, pcf_test_endpoint(kinds[j]));
+	}
 }
 
 Test(local_servers, dynalite_with_delays_starts_and_stops)

@@ -1,10 +1,22 @@
 /*
- * dynamodb_table through the engine against DynamoDB Local and dynalite:
+ * dynamodb_table through the engine against dynoxide, dynalite and moto:
  * create with every field the server supports, a second apply that sends
  * no mutating request, each kind of update step alone and several at
  * once, changes made behind pcf's back seen as drift and undone, and
  * features a server lacks reported clearly only when the definition uses
  * them.
+ *
+ * Which server shows what (the README's table of local servers):
+ * - dynoxide: streams, TTL, tags, deletion protection, table throughput;
+ *   it ignores throughput updates of a global secondary index, which pcf
+ *   must report and stop on (dynoxide_index_throughput_update_...), so
+ *   index throughput, index create/delete and billing switches (which
+ *   carry index throughput) are shown on moto.
+ * - moto: index create/update/delete, billing switches, every update step.
+ * - dynalite: tags, billing, and statuses held CREATING/UPDATING/DELETING.
+ * Index create/delete with the index held CREATING is shown by no open
+ * server: the planner's unit tests (tests/unit/particles/test_table_planner.c)
+ * and the fake server cover it.
  */
 #include "test_table_fixture.h"
 
@@ -43,11 +55,12 @@
 	"  TableClass: STANDARD\n"                                                                 \
 	"  DeletionProtectionEnabled: false\n"
 
-/* DynamoDB Local: streams and TTL, no tags, no PITR. */
-#define FULL_LOCAL                                                                                 \
+/* dynoxide: streams, TTL and tags (also in CreateTable); no PITR. */
+#define FULL_DYNOXIDE                                                                              \
 	HEAD KEYS PROVISIONED_GSI DEFAULTS                                                         \
 	    "  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_AND_OLD_IMAGES}\n"   \
-	    "  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n"
+	    "  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n"              \
+	    "  Tags: [{Key: team, Value: core}, {Key: env, Value: test}]\n"
 
 /* dynalite: tags; TTL and PITR only as "off"; no streams. */
 #define FULL_DYNALITE                                                                              \
@@ -80,7 +93,7 @@ static void create_and_repeat(pcf_local_server_kind kind, const char *yaml)
 	cr_assert_eq(
 	    fx_number(t, "GlobalSecondaryIndexes.0.ProvisionedThroughput.WriteCapacityUnits"), 3);
 	cr_assert_str_eq(fx_string(t, "LocalSecondaryIndexes.0.IndexName"), "by_lsk");
-	if (kind == PCF_LOCAL_DYNAMODB_LOCAL)
+	if (kind == PCF_LOCAL_DYNOXIDE)
 		cr_assert_str_eq(fx_string(t, "StreamSpecification.StreamViewType"),
 		                 "NEW_AND_OLD_IMAGES");
 	cJSON_Delete(t);
@@ -91,9 +104,20 @@ static void create_and_repeat(pcf_local_server_kind kind, const char *yaml)
 	fx_cleanup(&f);
 }
 
-Test(table_converge, ddblocal_every_field_then_a_quiet_second_apply)
+Test(table_converge, dynoxide_every_field_then_a_quiet_second_apply)
 {
-	create_and_repeat(PCF_LOCAL_DYNAMODB_LOCAL, FULL_LOCAL);
+	create_and_repeat(PCF_LOCAL_DYNOXIDE, FULL_DYNOXIDE);
+}
+
+/* moto: PITR on, TTL, tags; it describes no TableClass, so the definition
+ * names none. */
+Test(table_converge, moto_every_field_then_a_quiet_second_apply)
+{
+	create_and_repeat(PCF_LOCAL_MOTO, HEAD KEYS PROVISIONED_GSI
+	                  "  DeletionProtectionEnabled: false\n"
+	                  "  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n"
+	                  "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n"
+	                  "  Tags: [{Key: team, Value: core}]\n");
 }
 
 Test(table_converge, dynalite_every_field_then_a_quiet_second_apply)
@@ -112,9 +136,9 @@ static void omitted_fields(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-Test(table_converge, ddblocal_omitted_fields_are_not_drift)
+Test(table_converge, dynoxide_omitted_fields_are_not_drift)
 {
-	omitted_fields(PCF_LOCAL_DYNAMODB_LOCAL);
+	omitted_fields(PCF_LOCAL_DYNOXIDE);
 }
 
 Test(table_converge, dynalite_omitted_fields_are_not_drift)
@@ -126,11 +150,18 @@ Test(table_converge, dynalite_omitted_fields_are_not_drift)
 #define VARIANT_LOCAL(extra)                                                                       \
 	HEAD KEYS PROVISIONED_GSI "  SSESpecification: {Enabled: false}\n" extra
 
-Test(table_converge, ddblocal_each_update_step_alone)
+/*
+ * Each kind of UpdateTable / UpdateTimeToLive step alone. with_index: also
+ * an index throughput change, which dynoxide ignores (see the next test).
+ * with_stream: a stream view type change (disable, enable), which moto
+ * refuses once a stream was disabled.
+ */
+static void update_steps(pcf_local_server_kind kind, int with_index, int with_stream)
 {
 	fixture f;
 	cJSON *t;
-	fx_init(&f, PCF_LOCAL_DYNAMODB_LOCAL, "steps");
+	int ir = with_index ? 2 : 1;
+	fx_init(&f, kind, "steps");
 	fx_load(&f,
 	        VARIANT_LOCAL(
 	            "  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_IMAGE}\n"
@@ -146,40 +177,86 @@ Test(table_converge, ddblocal_each_update_step_alone)
 	cJSON_Delete(t);
 
 	/* index throughput */
-	fx_load(&f, VARIANT_LOCAL(""), f.table, 6, 5, 2, 1);
-	cr_assert_eq(fx_apply_ok(&f, NULL), 1);
-	t = fx_describe(&f);
-	cr_assert_eq(
-	    fx_number(t, "GlobalSecondaryIndexes.0.ProvisionedThroughput.ReadCapacityUnits"), 2);
-	cJSON_Delete(t);
+	if (with_index) {
+		fx_load(&f, VARIANT_LOCAL(""), f.table, 6, 5, 2, 1);
+		cr_assert_eq(fx_apply_ok(&f, NULL), 1);
+		t = fx_describe(&f);
+		cr_assert_eq(
+		    fx_number(t,
+		              "GlobalSecondaryIndexes.0.ProvisionedThroughput.ReadCapacityUnits"),
+		    2);
+		cJSON_Delete(t);
+	}
 
 	/* stream view type: disable, then enable */
-	fx_load(&f,
-	        VARIANT_LOCAL(
-	            "  StreamSpecification: {StreamEnabled: true, StreamViewType: KEYS_ONLY}\n"),
-	        f.table, 6, 5, 2, 1);
-	cr_assert_eq(fx_apply_ok(&f, NULL), 2);
-	t = fx_describe(&f);
-	cr_assert_str_eq(fx_string(t, "StreamSpecification.StreamViewType"), "KEYS_ONLY");
-	cJSON_Delete(t);
+	if (with_stream) {
+		fx_load(&f,
+		        VARIANT_LOCAL("  StreamSpecification: {StreamEnabled: true, "
+		                      "StreamViewType: KEYS_ONLY}\n"),
+		        f.table, 6, 5, ir, 1);
+		cr_assert_eq(fx_apply_ok(&f, NULL), 2);
+		t = fx_describe(&f);
+		cr_assert_str_eq(fx_string(t, "StreamSpecification.StreamViewType"), "KEYS_ONLY");
+		cJSON_Delete(t);
+	}
 
 	/* TTL to another attribute: disable the old one, enable the new */
 	fx_load(&f, VARIANT_LOCAL("  TimeToLiveSpecification: {Enabled: true, AttributeName: b}\n"),
-	        f.table, 6, 5, 2, 1);
+	        f.table, 6, 5, ir, 1);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 2);
 	fx_load(&f, VARIANT_LOCAL("  TimeToLiveSpecification: {Enabled: false}\n"), f.table, 6, 5,
-	        2, 1);
+	        ir, 1);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 1);
 
 	/* deletion protection on and off */
-	fx_load(&f, VARIANT_LOCAL("  DeletionProtectionEnabled: true\n"), f.table, 6, 5, 2, 1);
+	fx_load(&f, VARIANT_LOCAL("  DeletionProtectionEnabled: true\n"), f.table, 6, 5, ir, 1);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 1);
 	t = fx_describe(&f);
 	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(t, "DeletionProtectionEnabled")));
 	cJSON_Delete(t);
-	fx_load(&f, VARIANT_LOCAL("  DeletionProtectionEnabled: false\n"), f.table, 6, 5, 2, 1);
+	fx_load(&f, VARIANT_LOCAL("  DeletionProtectionEnabled: false\n"), f.table, 6, 5, ir, 1);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 1);
 	assert_in_sync(&f);
+	fx_cleanup(&f);
+}
+
+Test(table_converge, dynoxide_each_update_step_alone)
+{
+	update_steps(PCF_LOCAL_DYNOXIDE, 0, 1);
+}
+
+/* moto applies index throughput updates, which dynoxide ignores; the stream
+ * view type change is shown on dynoxide above. */
+Test(table_converge, moto_each_update_step_alone)
+{
+	update_steps(PCF_LOCAL_MOTO, 1, 0);
+}
+
+/*
+ * dynoxide accepts an index throughput update and keeps the old figures.
+ * pcf must not work around that: it sends the update once, sees nothing
+ * changed, and stops with an error naming the field, instead of sending
+ * the same request again and again.
+ */
+Test(table_converge, dynoxide_index_throughput_update_ignored_is_reported_once)
+{
+	fixture f;
+	pcf_error err = PCF_ERROR_INIT;
+	const pcf_particle_report *r;
+	int before;
+	fx_init(&f, PCF_LOCAL_DYNOXIDE, "gsitp");
+	fx_load(&f, VARIANT_LOCAL(""), f.table, 5, 5, 1, 1);
+	fx_apply_ok(&f, NULL);
+	fx_load(&f, VARIANT_LOCAL(""), f.table, 5, 5, 2, 1);
+	before = f.counts.mutating;
+	cr_assert_lt(fx_engine(&f, pcf_engine_apply, NULL, &err), 0);
+	r = &f.report->particles[0];
+	cr_assert_eq(r->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_not_null(strstr(r->error.message, "GlobalSecondaryIndexes[by_email]."
+	                                            "ProvisionedThroughput.ReadCapacityUnits "
+	                                            "unchanged; not repeating it"),
+	                   "%s", r->error.message);
+	cr_assert_eq(f.counts.mutating - before, 1, "one UpdateTable, not repeated");
 	fx_cleanup(&f);
 }
 
@@ -206,11 +283,13 @@ Test(table_converge, ddblocal_each_update_step_alone)
 	     "Projection: {ProjectionType: KEYS_ONLY}, ProvisionedThroughput: "                    \
 	     "{ReadCapacityUnits: 1, WriteCapacityUnits: 1}}\n"
 
-Test(table_converge, ddblocal_index_create_and_recreate)
+/* moto creates and deletes indexes (ACTIVE at once); dynoxide describes an
+ * index created by UpdateTable with 0/0 throughput. */
+Test(table_converge, moto_index_create_and_recreate)
 {
 	fixture f;
 	cJSON *t;
-	fx_init(&f, PCF_LOCAL_DYNAMODB_LOCAL, "gsi");
+	fx_init(&f, PCF_LOCAL_MOTO, "gsi");
 	fx_load(&f, MINIMAL, f.table);
 	fx_apply_ok(&f, NULL);
 	fx_load(&f, TWO_INDEXES("ALL"), f.table);
@@ -279,9 +358,10 @@ static void billing_both_ways(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-Test(table_converge, ddblocal_billing_mode_both_ways)
+/* The switch to PROVISIONED carries index throughput, which dynoxide ignores. */
+Test(table_converge, moto_billing_mode_both_ways)
 {
-	billing_both_ways(PCF_LOCAL_DYNAMODB_LOCAL);
+	billing_both_ways(PCF_LOCAL_MOTO);
 }
 
 Test(table_converge, dynalite_billing_mode_both_ways)
@@ -289,12 +369,12 @@ Test(table_converge, dynalite_billing_mode_both_ways)
 	billing_both_ways(PCF_LOCAL_DYNALITE);
 }
 
-Test(table_converge, dynalite_tags_added_and_removed)
+static void tags_added_and_removed(pcf_local_server_kind kind)
 {
 	fixture f;
 	cJSON *tags = NULL;
 	cJSON *t;
-	fx_init(&f, PCF_LOCAL_DYNALITE, "tags");
+	fx_init(&f, kind, "tags");
 	fx_load(&f, MINIMAL "  Tags: [{Key: a, Value: '1'}, {Key: b, Value: '2'}]\n", f.table);
 	fx_apply_ok(&f, NULL);
 	fx_load(&f, MINIMAL "  Tags: [{Key: a, Value: '9'}, {Key: c, Value: '3'}]\n", f.table);
@@ -311,29 +391,61 @@ Test(table_converge, dynalite_tags_added_and_removed)
 	fx_cleanup(&f);
 }
 
-Test(table_converge, ddblocal_several_steps_at_once)
+Test(table_converge, dynalite_tags_added_and_removed)
+{
+	tags_added_and_removed(PCF_LOCAL_DYNALITE);
+}
+
+Test(table_converge, dynoxide_tags_added_and_removed)
+{
+	tags_added_and_removed(PCF_LOCAL_DYNOXIDE);
+}
+
+/* Table throughput, stream, TTL and deletion protection in one apply, and
+ * with index_read != 2 an index throughput change too. */
+static void several_steps(pcf_local_server_kind kind, int index_read, int steps)
 {
 	fixture f;
 	cJSON *t;
-	fx_init(&f, PCF_LOCAL_DYNAMODB_LOCAL, "many");
-	fx_load(&f, FULL_LOCAL, f.table, 5, 4, 2, 3);
+	fx_init(&f, kind, "many");
+	fx_load(
+	    &f,
+	    VARIANT_LOCAL(
+	        "  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_AND_OLD_IMAGES}\n"
+	        "  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n"),
+	    f.table, 5, 4, 2, 3);
 	fx_apply_ok(&f, NULL);
 	fx_load(&f,
 	        VARIANT_LOCAL("  StreamSpecification: {StreamEnabled: false}\n"
 	                      "  TimeToLiveSpecification: {Enabled: false}\n"
 	                      "  DeletionProtectionEnabled: true\n"),
-	        f.table, 7, 4, 3, 3);
-	cr_assert_eq(fx_apply_ok(&f, NULL), 5);
+	        f.table, 7, 4, index_read, 3);
+	cr_assert_eq(fx_apply_ok(&f, NULL), steps);
 	t = fx_describe(&f);
 	cr_assert_eq(fx_number(t, "ProvisionedThroughput.ReadCapacityUnits"), 7);
 	cr_assert_eq(
-	    fx_number(t, "GlobalSecondaryIndexes.0.ProvisionedThroughput.ReadCapacityUnits"), 3);
-	cr_assert_null(cJSON_GetObjectItem(t, "StreamSpecification"));
+	    fx_number(t, "GlobalSecondaryIndexes.0.ProvisionedThroughput.ReadCapacityUnits"),
+	    index_read);
+	const cJSON *stream = cJSON_GetObjectItem(t, "StreamSpecification");
+	cr_assert(stream == NULL || cJSON_IsFalse(cJSON_GetObjectItem(stream, "StreamEnabled")),
+	          "the stream is off");
 	cJSON_Delete(t);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 0);
-	fx_load(&f, VARIANT_LOCAL("  DeletionProtectionEnabled: false\n"), f.table, 7, 4, 3, 3);
+	fx_load(&f, VARIANT_LOCAL("  DeletionProtectionEnabled: false\n"), f.table, 7, 4,
+	        index_read, 3);
 	fx_apply_ok(&f, NULL);
 	fx_cleanup(&f);
+}
+
+/* Index throughput stays: dynoxide would ignore its update. */
+Test(table_converge, dynoxide_several_steps_at_once)
+{
+	several_steps(PCF_LOCAL_DYNOXIDE, 2, 4);
+}
+
+Test(table_converge, moto_several_steps_at_once)
+{
+	several_steps(PCF_LOCAL_MOTO, 3, 5);
 }
 
 Test(table_converge, dynalite_several_steps_at_once)
@@ -379,9 +491,9 @@ static void out_of_band(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-Test(table_converge, ddblocal_out_of_band_change_is_seen_and_undone)
+Test(table_converge, dynoxide_out_of_band_change_is_seen_and_undone)
 {
-	out_of_band(PCF_LOCAL_DYNAMODB_LOCAL);
+	out_of_band(PCF_LOCAL_DYNOXIDE);
 }
 
 Test(table_converge, dynalite_out_of_band_change_is_seen_and_undone)
@@ -404,10 +516,12 @@ static void unsupported(pcf_local_server_kind kind, const char *extra, const cha
 	fx_cleanup(&f);
 }
 
-Test(table_converge, ddblocal_tags_in_the_definition_fail_clearly)
+/* A server without tagging: test_table_fake.c (every open server tags). */
+Test(table_converge, dynoxide_pitr_in_the_definition_fails_clearly)
 {
-	unsupported(PCF_LOCAL_DYNAMODB_LOCAL, "  Tags: [{Key: a, Value: b}]\n",
-	            "does not support tags");
+	unsupported(PCF_LOCAL_DYNOXIDE,
+	            "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n",
+	            "does not support point-in-time recovery");
 }
 
 Test(table_converge, dynalite_pitr_in_the_definition_fails_clearly)

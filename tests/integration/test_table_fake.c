@@ -1,9 +1,11 @@
 /*
  * dynamodb_table against a FAKE DynamoDB (tests/support/fake_http): only
- * for what neither local server can show - point-in-time recovery and the
+ * for what no open local server can show - the
  * ContinuousBackupsUnavailableException the service answers right after
- * CreateTable, ARCHIVED tables (never acted on), and KMS encryption
- * descriptions. The fake keeps one table's state and answers the few
+ * CreateTable, ARCHIVED tables (never acted on), KMS encryption
+ * descriptions, and a server without tagging (dynoxide, dynalite and moto
+ * all tag; DynamoDB-compatible servers that do not answer
+ * UnknownOperationException). The fake keeps one table's state and answers the few
  * actions these tests need the way the DynamoDB API reference shows.
  */
 #include <criterion/criterion.h>
@@ -92,6 +94,10 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 			t->pitr = strstr(req->body, "\"PointInTimeRecoveryEnabled\":true") != NULL;
 			answer(resp, 200, "{\"ContinuousBackupsDescription\":{}}");
 		}
+	} else if (strstr(action, "Tag") != NULL) {
+		answer(resp, 400,
+		       "{\"__type\":\"com.amazonaws.dynamodb.v20120810#UnknownOperationException\","
+		       "\"Message\":\"the fake has no tagging\"}");
 	} else {
 		answer(resp, 400,
 		       "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
@@ -205,5 +211,17 @@ Test(table_fake, kms_encryption_matches_its_definition)
 	cr_assert_eq(run(&h, pcf_engine_status, 0), 0);
 	cr_assert_eq(h.report->particles[0].outcome, PCF_OUTCOME_IN_SYNC);
 	cr_assert_eq(h.report->particles[0].drift.count, 0);
+	down(&h);
+}
+
+Test(table_fake, tags_on_a_server_without_tagging_fail_clearly)
+{
+	harness h = {.table = {.status = "ACTIVE", .sse = ""}};
+	up(&h, "  Tags: [{Key: a, Value: b}]\n");
+	cr_assert_lt(run(&h, pcf_engine_apply, 0), 0);
+	cr_assert_eq(h.report->particles[0].outcome, PCF_OUTCOME_FAILED);
+	cr_assert(strstr(h.report->particles[0].error.message, "does not support tags") != NULL,
+	          "%s", h.report->particles[0].error.message);
+	cr_assert_eq(h.table.mutating, 0);
 	down(&h);
 }

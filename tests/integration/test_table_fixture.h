@@ -1,7 +1,7 @@
 /*
  * Shared by the dynamodb_table integration tests: a fixture that drives
- * the real engine with the built-in flavors against one of the two local
- * servers, counts the requests it sends (through the transport's
+ * the real engine with the built-in flavors against one of the local
+ * servers (dynoxide, dynalite, moto), counts the requests it sends (through the transport's
  * on_request hook), and keeps a second, independent client for checks and
  * for out-of-band changes.
  */
@@ -100,7 +100,7 @@ static inline void fx_cleanup(fixture *f)
 	cJSON *req = cJSON_CreateObject();
 	cJSON_AddStringToObject(req, "TableName", f->table);
 	cJSON_AddBoolToObject(req, "DeletionProtectionEnabled", 0);
-	if (f->kind == PCF_LOCAL_DYNAMODB_LOCAL)
+	if (f->kind != PCF_LOCAL_DYNALITE)
 		pcf_ddb_update_table(&ignored, f->db, req, NULL);
 	cJSON_Delete(ignored);
 	ignored = NULL;

@@ -1,9 +1,11 @@
 /*
- * dynamodb_table lifecycle against DynamoDB Local and dynalite: terminate
+ * dynamodb_table lifecycle against dynoxide and dynalite: terminate
  * (and stop, which means terminate for tables) only with --yes, never for
  * persist_on_termination or deletion protection; replacement only with
  * --allow-replace and --yes; item get/put/delete in both JSON forms; and
  * export, whose output applied under a new name gives an identical table.
+ * Deletion protection and persist_on_termination are shown on dynoxide
+ * (dynalite has no deletion protection); streams and TTL in an export too.
  */
 #include "particles/dynamodb_table/table.h"
 #include "test_table_fixture.h"
@@ -42,9 +44,9 @@ static void terminate(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-Test(table_lifecycle, ddblocal_terminate_needs_yes)
+Test(table_lifecycle, dynoxide_terminate_needs_yes)
 {
-	terminate(PCF_LOCAL_DYNAMODB_LOCAL);
+	terminate(PCF_LOCAL_DYNOXIDE);
 }
 
 Test(table_lifecycle, dynalite_terminate_needs_yes)
@@ -77,10 +79,10 @@ Test(table_lifecycle, persist_on_termination_is_never_deleted)
 	fx_cleanup(&f);
 }
 
-Test(table_lifecycle, ddblocal_deletion_protection_blocks_terminate)
+Test(table_lifecycle, dynoxide_deletion_protection_blocks_terminate)
 {
 	fixture f;
-	fx_init(&f, PCF_LOCAL_DYNAMODB_LOCAL, "protect");
+	fx_init(&f, PCF_LOCAL_DYNOXIDE, "protect");
 	fx_load(&f, TABLE("") "  DeletionProtectionEnabled: true\n", f.table);
 	fx_apply_ok(&f, NULL);
 	pcf_error err = PCF_ERROR_INIT;
@@ -100,12 +102,12 @@ Test(table_lifecycle, ddblocal_deletion_protection_blocks_terminate)
 	"  KeySchema: [{AttributeName: pk, KeyType: HASH}]\n"                                      \
 	"  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
 
-Test(table_lifecycle, ddblocal_key_change_needs_allow_replace_and_yes)
+Test(table_lifecycle, dynoxide_key_change_needs_allow_replace_and_yes)
 {
 	fixture f;
 	static const fx_run replace_no_yes = {0, 1, 0, PCF_DESIRED_RUNNING};
 	static const fx_run replace = {1, 1, 0, PCF_DESIRED_RUNNING};
-	fx_init(&f, PCF_LOCAL_DYNAMODB_LOCAL, "rekey");
+	fx_init(&f, PCF_LOCAL_DYNOXIDE, "rekey");
 	fx_load(&f, TABLE(""), f.table);
 	fx_apply_ok(&f, NULL);
 	fx_load(&f, REKEYED, f.table);
@@ -167,9 +169,9 @@ static void items(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-Test(table_lifecycle, ddblocal_items_plain_and_dynamodb_json)
+Test(table_lifecycle, dynoxide_items_plain_and_dynamodb_json)
 {
-	items(PCF_LOCAL_DYNAMODB_LOCAL);
+	items(PCF_LOCAL_DYNOXIDE);
 }
 
 Test(table_lifecycle, dynalite_items_plain_and_dynamodb_json)
@@ -233,12 +235,13 @@ static void export_round_trip(pcf_local_server_kind kind, const char *extra)
 	fx_cleanup(&f);
 }
 
-Test(table_lifecycle, ddblocal_export_round_trips)
+Test(table_lifecycle, dynoxide_export_round_trips)
 {
 	export_round_trip(
-	    PCF_LOCAL_DYNAMODB_LOCAL,
+	    PCF_LOCAL_DYNOXIDE,
 	    "  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_IMAGE}\n"
-	    "  TimeToLiveSpecification: {Enabled: true, AttributeName: ttl}\n");
+	    "  TimeToLiveSpecification: {Enabled: true, AttributeName: ttl}\n"
+	    "  Tags: [{Key: team, Value: core}]\n");
 }
 
 Test(table_lifecycle, dynalite_export_round_trips)
@@ -246,12 +249,12 @@ Test(table_lifecycle, dynalite_export_round_trips)
 	export_round_trip(PCF_LOCAL_DYNALITE, "  Tags: [{Key: team, Value: core}]\n");
 }
 
-Test(table_lifecycle, ddblocal_persisted_table_is_never_replaced)
+Test(table_lifecycle, dynoxide_persisted_table_is_never_replaced)
 {
 	fixture f;
 	static const fx_run replace = {1, 1, 0, PCF_DESIRED_RUNNING};
 	pcf_error err = PCF_ERROR_INIT;
-	fx_init(&f, PCF_LOCAL_DYNAMODB_LOCAL, "keep");
+	fx_init(&f, PCF_LOCAL_DYNOXIDE, "keep");
 	fx_load(&f, TABLE("persist_on_termination: true\n"), f.table);
 	fx_apply_ok(&f, NULL);
 	fx_load(&f,

@@ -29,7 +29,28 @@
 
 const char *pcf_local_server_kind_name(pcf_local_server_kind kind)
 {
-	return kind == PCF_LOCAL_DYNALITE ? "dynalite" : "dynamodb-local";
+	switch (kind) {
+	case PCF_LOCAL_DYNOXIDE:
+		return "dynoxide";
+	case PCF_LOCAL_DYNALITE:
+		return "dynalite";
+	case PCF_LOCAL_MOTO:
+		return "moto";
+	}
+	return "unknown";
+}
+
+const char *pcf_local_server_kind_env(pcf_local_server_kind kind)
+{
+	switch (kind) {
+	case PCF_LOCAL_DYNOXIDE:
+		return "DYNOXIDE";
+	case PCF_LOCAL_DYNALITE:
+		return "DYNALITE";
+	case PCF_LOCAL_MOTO:
+		return "MOTO";
+	}
+	return "UNKNOWN";
 }
 
 static const char *servers_dir(void)
@@ -71,36 +92,32 @@ static int file_exists(const char *path)
 }
 
 /* Builds argv for the server; strings live in the caller's buffers. */
-static int build_command(char *const argv[], size_t argc_max, char bufs[][512],
-                         pcf_local_server_kind kind, int port, const pcf_local_server_options *o,
-                         char *errbuf, size_t errbuf_size)
+static int build_command(const char **args, char bufs[][512], pcf_local_server_kind kind, int port,
+                         const pcf_local_server_options *o, char *errbuf, size_t errbuf_size)
 {
 	const char *dir = servers_dir();
-	const char **args = (const char **)argv;
 	size_t n = 0;
 
 	snprintf(bufs[0], 512, "%d", port);
-	if (kind == PCF_LOCAL_DYNAMODB_LOCAL) {
-		snprintf(bufs[1], 512,
-		         "-Djava.library.path=%s/node_modules/amplify-dynamodb-simulator/emulator/"
-		         "DynamoDBLocal_lib",
-		         dir);
-		snprintf(bufs[2], 512,
-		         "%s/node_modules/amplify-dynamodb-simulator/emulator/DynamoDBLocal.jar",
-		         dir);
+	if (kind == PCF_LOCAL_MOTO) {
+		/* moto lives in python3 itself, not in .servers/. */
+		args[n++] = "python3";
+		args[n++] = "-m";
+		args[n++] = "moto.server";
+		args[n++] = "-H";
+		args[n++] = "127.0.0.1";
+		args[n++] = "-p";
+		args[n++] = bufs[0];
+	} else if (kind == PCF_LOCAL_DYNOXIDE) {
+		snprintf(bufs[2], 512, "%s/node_modules/@dynoxide/linux-x64/dynoxide", dir);
 		if (!file_exists(bufs[2]))
 			goto missing;
-		args[n++] = "java";
-		args[n++] = "-Xms64m";
-		args[n++] = bufs[1];
-		args[n++] = "-jar";
+		/* Without --db-path dynoxide keeps everything in memory. */
 		args[n++] = bufs[2];
-		args[n++] = "-inMemory";
-		args[n++] = "-sharedDb";
-		args[n++] = "-disableTelemetry";
-		if (o->delay_transient_statuses)
-			args[n++] = "-delayTransientStatuses";
-		args[n++] = "-port";
+		args[n++] = "serve";
+		args[n++] = "--host";
+		args[n++] = "127.0.0.1";
+		args[n++] = "--port";
 		args[n++] = bufs[0];
 	} else {
 		snprintf(bufs[2], 512, "%s/node_modules/dynalite/cli.js", dir);
@@ -121,7 +138,6 @@ static int build_command(char *const argv[], size_t argc_max, char bufs[][512],
 		args[n++] = bufs[5];
 	}
 	args[n] = NULL;
-	(void)argc_max;
 	return 0;
 missing:
 	snprintf(errbuf, errbuf_size, "%s is not installed (%s missing): run scripts/bootstrap.sh",
@@ -148,7 +164,7 @@ static int answers(const char *endpoint)
 	headers = curl_slist_append(headers, "Content-Type: application/x-amz-json-1.0");
 	headers = curl_slist_append(headers, "X-Amz-Target: DynamoDB_20120810.ListTables");
 	headers = curl_slist_append(headers, "X-Amz-Date: 20260101T000000Z");
-	/* Neither server checks signatures, but both want the header's shape. */
+	/* No server checks signatures, but dynoxide and moto want the header. */
 	headers =
 	    curl_slist_append(headers, "Authorization: AWS4-HMAC-SHA256 "
 	                               "Credential=probe/20260101/us-east-1/dynamodb/aws4_request, "
@@ -166,7 +182,7 @@ static int answers(const char *endpoint)
 	return status == 200;
 }
 
-static pid_t spawn(char *const argv[])
+static pid_t spawn(pcf_local_server_kind kind, char *const argv[])
 {
 	pid_t parent = getpid();
 	pid_t pid = fork();
@@ -180,6 +196,11 @@ static pid_t spawn(char *const argv[])
 	/* The servers chatter on stdout; tests print their own summary there. */
 	if (!getenv("PCF_SERVER_VERBOSE")) {
 		FILE *null = freopen("/dev/null", "w", stdout);
+		(void)null;
+		/* moto logs every request on stderr, which would drown a test's
+		 * own messages; PCF_SERVER_VERBOSE=1 shows it. */
+		if (kind == PCF_LOCAL_MOTO)
+			null = freopen("/dev/null", "w", stderr);
 		(void)null;
 	}
 	execvp(argv[0], argv);
@@ -197,7 +218,7 @@ static int start_once(pcf_local_server *server, pcf_local_server_kind kind,
                       const pcf_local_server_options *o, char *errbuf, size_t errbuf_size)
 {
 	char bufs[6][512];
-	char *argv[24];
+	const char *argv[24];
 	long deadline;
 
 	server->port = free_loopback_port();
@@ -205,10 +226,10 @@ static int start_once(pcf_local_server *server, pcf_local_server_kind kind,
 		snprintf(errbuf, errbuf_size, "no free loopback port: %s", strerror(errno));
 		return -1;
 	}
-	if (build_command(argv, 24, bufs, kind, server->port, o, errbuf, errbuf_size) < 0)
+	if (build_command(argv, bufs, kind, server->port, o, errbuf, errbuf_size) < 0)
 		return -2;
 	snprintf(server->endpoint, sizeof(server->endpoint), "http://127.0.0.1:%d", server->port);
-	server->pid = spawn(argv);
+	server->pid = spawn(kind, (char *const *)argv);
 	if (server->pid < 0) {
 		snprintf(errbuf, errbuf_size, "fork failed: %s", strerror(errno));
 		return -1;
@@ -219,7 +240,9 @@ static int start_once(pcf_local_server *server, pcf_local_server_kind kind,
 			return 0;
 		if (exited(server->pid)) {
 			server->pid = 0;
-			snprintf(errbuf, errbuf_size, "%s exited before answering on port %d",
+			snprintf(errbuf, errbuf_size,
+			         "%s exited before answering on port %d (PCF_SERVER_VERBOSE=1 "
+			         "shows its output)",
 			         pcf_local_server_kind_name(kind), server->port);
 			return -1;
 		}

@@ -5,22 +5,52 @@
 #include "servers.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static pcf_local_server running[2];
+static pcf_local_server running[PCF_LOCAL_SERVER_KINDS];
 
-static const char *env_name(pcf_local_server_kind kind)
+static void env_name(char *buf, size_t size, pcf_local_server_kind kind)
 {
-	return kind == PCF_LOCAL_DYNALITE ? "PCF_TEST_ENDPOINT_DYNALITE"
-	                                  : "PCF_TEST_ENDPOINT_DYNAMODB_LOCAL";
+	snprintf(buf, size, "PCF_TEST_ENDPOINT_%s", pcf_local_server_kind_env(kind));
+}
+
+/*
+ * Exports the PCF_TEST_ENDPOINT_* lines of the fixture's file. Its absence
+ * under ctest means the setup fixture failed, which ctest already reports;
+ * starting private servers then would only hide that.
+ */
+static void read_servers_file(const char *path)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fprintf(stderr,
+		        "integration tests: cannot read %s (%s): the servers_up fixture did "
+		        "not start the servers\n",
+		        path, strerror(errno));
+		exit(1);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '=');
+		line[strcspn(line, "\n")] = '\0';
+		if (!eq || strncmp(line, "PCF_TEST_ENDPOINT_", 18) != 0)
+			continue;
+		*eq = '\0';
+		setenv(line, eq + 1, 1);
+	}
+	fclose(f);
 }
 
 void pcf_test_servers_up(void)
 {
-	char errbuf[512];
+	const char *file = getenv("PCF_TEST_SERVERS_FILE");
+	char errbuf[512], name[64];
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	setenv("AWS_ACCESS_KEY_ID", "test", 0);
@@ -31,28 +61,35 @@ void pcf_test_servers_up(void)
 	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 0);
 	unsetenv("AWS_ENDPOINT_URL");
 	unsetenv("AWS_ENDPOINT_URL_DYNAMODB");
-	for (int k = 0; k < 2; k++) {
-		pcf_local_server_kind kind = k ? PCF_LOCAL_DYNALITE : PCF_LOCAL_DYNAMODB_LOCAL;
-		if (getenv(env_name(kind)))
+	if (file && *file)
+		read_servers_file(file);
+	for (int k = 0; k < PCF_LOCAL_SERVER_KINDS; k++) {
+		pcf_local_server_kind kind = (pcf_local_server_kind)k;
+		env_name(name, sizeof(name), kind);
+		if (getenv(name))
 			continue;
 		if (pcf_local_server_start(&running[k], kind, NULL, errbuf, sizeof(errbuf))) {
 			fprintf(stderr, "integration tests: %s\n", errbuf);
 			pcf_test_servers_down();
 			exit(1);
 		}
-		setenv(env_name(kind), running[k].endpoint, 1);
+		setenv(name, running[k].endpoint, 1);
 	}
 }
 
 void pcf_test_servers_down(void)
 {
-	for (int k = 0; k < 2; k++)
+	for (int k = 0; k < PCF_LOCAL_SERVER_KINDS; k++)
 		pcf_local_server_stop(&running[k]);
 }
 
 const char *pcf_test_endpoint(pcf_local_server_kind kind)
 {
-	const char *e = getenv(env_name(kind));
+	char name[64];
+	const char *e;
+
+	env_name(name, sizeof(name), kind);
+	e = getenv(name);
 	return e ? e : "http://127.0.0.1:1";
 }
 

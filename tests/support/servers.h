@@ -2,11 +2,19 @@
  * Local servers for a Criterion integration test binary.
  *
  * Include this header in one file of a test binary: before the first test
- * it starts DynamoDB Local and dynalite (unless an outer
- * pcf-with-server already exported PCF_TEST_ENDPOINT_*), exports their
- * endpoints and dummy credentials, and stops them after the last test.
- * Tests read the endpoints with pcf_test_endpoint and name their tables
- * with pcf_test_table_name so that tests can run in parallel.
+ * it finds dynoxide, dynalite and moto, exports their endpoints as
+ * PCF_TEST_ENDPOINT_<KIND> and dummy credentials, and after the last test
+ * it stops what it started itself.
+ *
+ * Under ctest the servers run once for the whole run: the fixture test
+ * "servers_up" (pcf-test-servers start) writes their endpoints to the file
+ * named by PCF_TEST_SERVERS_FILE, which ctest sets for every integration
+ * test, and "servers_down" stops them. Run on its own, a binary starts each
+ * server whose PCF_TEST_ENDPOINT_<KIND> is not already set (by an outer
+ * pcf-with-server, for instance).
+ *
+ * Servers are shared by every test of a run, so tests name their tables
+ * with pcf_test_table_name and never assume a server is empty.
  */
 #ifndef PCF_TESTS_SERVERS_H
 #define PCF_TESTS_SERVERS_H
@@ -18,7 +26,7 @@
 
 #include "local_server.h"
 
-/* Starts what is not already running; aborts the binary if a server cannot start. */
+/* Finds or starts every server; aborts the binary if one cannot start. */
 void pcf_test_servers_up(void);
 void pcf_test_servers_down(void);
 

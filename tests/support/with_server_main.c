@@ -1,13 +1,15 @@
 /*
  * pcf-with-server: runs a command with a local DynamoDB server beside it.
  *
- *   pcf-with-server [--dynalite | --dynamodb-local | --both]
+ *   pcf-with-server [--dynoxide] [--dynalite] [--moto]
  *                   [--create-ms N] [--delete-ms N] [--update-ms N]
- *                   [--delay-transient-statuses] -- COMMAND [ARG...]
+ *                   -- COMMAND [ARG...]
  *
- * The command sees AWS_ENDPOINT_URL_DYNAMODB (the first server),
- * PCF_TEST_ENDPOINT_DYNAMODB_LOCAL and/or PCF_TEST_ENDPOINT_DYNALITE, and
- * dummy credentials and a region when none are set. The servers are
+ * Starts each server named (dynoxide when none is), in the order given.
+ * The command sees AWS_ENDPOINT_URL_DYNAMODB (the first server named),
+ * PCF_TEST_ENDPOINT_DYNOXIDE / _DYNALITE / _MOTO for each server started,
+ * and dummy credentials and a region when none are set. The -ms options
+ * hold dynalite's tables CREATING, DELETING or UPDATING that long. The servers are
  * stopped when the command ends, fails or is interrupted; the exit status
  * is the command's. Used by the demo, the benchmarks and the test script.
  */
@@ -31,10 +33,19 @@ static void forward(int sig)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pcf-with-server [--dynalite|--dynamodb-local|--both] "
-	                "[--create-ms N] [--delete-ms N] [--update-ms N] "
-	                "[--delay-transient-statuses] -- COMMAND [ARG...]\n");
+	fprintf(stderr, "usage: pcf-with-server [--dynoxide] [--dynalite] [--moto] "
+	                "[--create-ms N] [--delete-ms N] [--update-ms N] -- COMMAND [ARG...]\n");
 	return 2;
+}
+
+/* Adds kind to the list of servers to start, once. */
+static void want(pcf_local_server_kind *kinds, int *n, pcf_local_server_kind kind)
+{
+	for (int k = 0; k < *n; k++) {
+		if (kinds[k] == kind)
+			return;
+	}
+	kinds[(*n)++] = kind;
 }
 
 static int parse_ms(const char *text, long *out)
@@ -47,25 +58,47 @@ static int parse_ms(const char *text, long *out)
 	return 0;
 }
 
+/* Starts the servers in kinds[]; returns how many started, or -1 after stopping them. */
+static int start_all(pcf_local_server *servers, const pcf_local_server_kind *kinds, int n,
+                     const pcf_local_server_options *o)
+{
+	char errbuf[512], name[64];
+
+	for (int k = 0; k < n; k++) {
+		fprintf(stderr, "pcf-with-server: starting %s\n",
+		        pcf_local_server_kind_name(kinds[k]));
+		if (pcf_local_server_start(&servers[k], kinds[k], o, errbuf, sizeof(errbuf))) {
+			fprintf(stderr, "pcf-with-server: %s\n", errbuf);
+			while (k > 0)
+				pcf_local_server_stop(&servers[--k]);
+			return -1;
+		}
+		fprintf(stderr, "pcf-with-server: %s at %s\n", pcf_local_server_kind_name(kinds[k]),
+		        servers[k].endpoint);
+		snprintf(name, sizeof(name), "PCF_TEST_ENDPOINT_%s",
+		         pcf_local_server_kind_env(kinds[k]));
+		setenv(name, servers[k].endpoint, 1);
+		if (k == 0)
+			setenv("AWS_ENDPOINT_URL_DYNAMODB", servers[k].endpoint, 1);
+	}
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	pcf_local_server_options o = PCF_LOCAL_SERVER_OPTIONS_INIT;
-	pcf_local_server servers[2];
-	int want_local = 1, want_dynalite = 0, started = 0, i, status = 0, rc;
-	char errbuf[512];
+	pcf_local_server servers[PCF_LOCAL_SERVER_KINDS];
+	pcf_local_server_kind kinds[PCF_LOCAL_SERVER_KINDS];
+	int nkinds = 0, started = 0, i, status = 0, rc;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--dynalite")) {
-			want_local = 0;
-			want_dynalite = 1;
-		} else if (!strcmp(a, "--dynamodb-local")) {
-			want_local = 1;
-			want_dynalite = 0;
-		} else if (!strcmp(a, "--both")) {
-			want_local = want_dynalite = 1;
-		} else if (!strcmp(a, "--delay-transient-statuses")) {
-			o.delay_transient_statuses = 1;
+		if (!strcmp(a, "--dynoxide")) {
+			want(kinds, &nkinds, PCF_LOCAL_DYNOXIDE);
+		} else if (!strcmp(a, "--dynalite")) {
+			want(kinds, &nkinds, PCF_LOCAL_DYNALITE);
+		} else if (!strcmp(a, "--moto")) {
+			want(kinds, &nkinds, PCF_LOCAL_MOTO);
 		} else if (i + 1 < argc && !strcmp(a, "--create-ms")) {
 			if (parse_ms(argv[++i], &o.create_table_ms))
 				return usage();
@@ -81,6 +114,8 @@ int main(int argc, char **argv)
 	}
 	if (i + 1 >= argc)
 		return usage();
+	if (nkinds == 0)
+		want(kinds, &nkinds, PCF_LOCAL_DYNOXIDE);
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	setenv("AWS_ACCESS_KEY_ID",
@@ -90,27 +125,11 @@ int main(int argc, char **argv)
 	if (!getenv("AWS_REGION") && !getenv("AWS_DEFAULT_REGION"))
 		setenv("AWS_REGION", "us-east-1", 1);
 
-	pcf_local_server_kind kinds[2] = {PCF_LOCAL_DYNAMODB_LOCAL, PCF_LOCAL_DYNALITE};
-	int wanted[2] = {want_local, want_dynalite};
-	for (int k = 0; k < 2; k++) {
-		if (!wanted[k])
-			continue;
-		fprintf(stderr, "pcf-with-server: starting %s\n",
-		        pcf_local_server_kind_name(kinds[k]));
-		if (pcf_local_server_start(&servers[started], kinds[k], &o, errbuf,
-		                           sizeof(errbuf))) {
-			fprintf(stderr, "pcf-with-server: %s\n", errbuf);
-			rc = 1;
-			goto out;
-		}
-		fprintf(stderr, "pcf-with-server: %s at %s\n", pcf_local_server_kind_name(kinds[k]),
-		        servers[started].endpoint);
-		setenv(kinds[k] == PCF_LOCAL_DYNALITE ? "PCF_TEST_ENDPOINT_DYNALITE"
-		                                      : "PCF_TEST_ENDPOINT_DYNAMODB_LOCAL",
-		       servers[started].endpoint, 1);
-		if (started == 0)
-			setenv("AWS_ENDPOINT_URL_DYNAMODB", servers[started].endpoint, 1);
-		started++;
+	started = start_all(servers, kinds, nkinds, &o);
+	if (started < 0) {
+		started = 0;
+		rc = 1;
+		goto out;
 	}
 
 	signal(SIGINT, forward);

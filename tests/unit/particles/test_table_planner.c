@@ -1,6 +1,6 @@
 /*
  * The planner: desired (a definition) vs current (a normalised description,
- * from answers recorded on DynamoDB Local / dynalite or written inline in
+ * from answers recorded on dynoxide / dynalite or written inline in
  * normalised form) -> the ordered steps, each one call DynamoDB accepts on
  * its own.
  */
@@ -98,7 +98,7 @@ Test(table_planner, an_equal_table_needs_no_step)
 
 Test(table_planner, a_recorded_table_against_its_definition_needs_no_step)
 {
-	cJSON *t = tv_table("ddblocal_describe_full");
+	cJSON *t = tv_table("dynoxide_describe_full");
 	cJSON *cur = pcf_table_normalize(t, NULL, NULL, NULL);
 	cJSON *def = tv_json(
 	    "{\"TableName\":\"full\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\","

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Records the DescribeTable (and TTL, tags, continuous backups) answers that
-# the dynamodb_table unit tests read. Run it beside a local server, e.g.
-#   build/tests/pcf-with-server --dynamodb-local --delay-transient-statuses -- \
-#       tests/vectors/dynamodb_table/record.sh ddblocal
+# the dynamodb_table unit tests read. Run it beside a local server:
+#   build/tests/pcf-with-server --dynoxide -- \
+#       tests/vectors/dynamodb_table/record.sh dynoxide
 #   build/tests/pcf-with-server --dynalite --create-ms 300 --update-ms 300 \
 #       --delete-ms 300 -- tests/vectors/dynamodb_table/record.sh dynalite
+#   build/tests/pcf-with-server --moto -- \
+#       tests/vectors/dynamodb_table/record.sh moto
 # Each answer is written verbatim to <prefix>_<case>.json in this folder.
 set -eu
 prefix=$1
@@ -40,7 +42,7 @@ save ttl_disabled DescribeTimeToLive '{"TableName":"minimal"}'
 save update_ttl UpdateTimeToLive '{"TableName":"minimal","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}'
 save ttl_enabled DescribeTimeToLive '{"TableName":"minimal"}'
 save continuous_backups DescribeContinuousBackups '{"TableName":"minimal"}'
-arn=$(call DescribeTable '{"TableName":"full"}' | sed 's/.*"TableArn":"\([^"]*\)".*/\1/')
+arn=$(call DescribeTable '{"TableName":"full"}' | sed 's/.*"TableArn": *"\([^"]*\)".*/\1/')
 save tag_resource TagResource "{\"ResourceArn\":\"$arn\",\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"},{\"Key\":\"env\",\"Value\":\"dev\"}]}"
 save list_tags ListTagsOfResource "{\"ResourceArn\":\"$arn\"}"
 save describe_missing DescribeTable '{"TableName":"nope"}'
