@@ -373,6 +373,7 @@ Test(cli_output, json_finish_adds_nothing_after_a_document)
 	cr_assert_str_eq(output(), "{}\n");
 	pcf_cli_record_cleanup(&record);
 	ctx.record = NULL;
+}
 
 Test(cli_output, a_timeout_that_skipped_a_dependent_exits_3)
 {
