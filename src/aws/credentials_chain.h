@@ -39,8 +39,12 @@ void pcf_aws_credentials_cache_free(pcf_aws_credentials_cache *cache);
  * A copy of current credentials in *out (clean up with
  * pcf_aws_credentials_cleanup), resolving them on first use and again when
  * they are within PCF_AWS_CREDENTIALS_REFRESH_S of expiring. If a refresh
- * fails while the old credentials are still valid, the old ones are used.
- * Thread-safe.
+ * fails while the old credentials are still valid, the old ones are used
+ * and the refresh is tried again after the retry interval. Thread-safe:
+ * the lookup runs outside the lock, one at a time; while it runs, callers
+ * get the cached credentials if they are still valid, and otherwise wait
+ * for its answer (its error included). Expired cached credentials are never
+ * returned.
  */
 int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_credentials *out,
                                   pcf_error *err);
