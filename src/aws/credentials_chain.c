@@ -80,6 +80,7 @@ struct pcf_aws_credentials_cache {
 	pthread_cond_t looked_up; /* broadcast when a lookup ends */
 	pcf_aws_credentials current;
 	int have;
+	int fixed;             /* made by _new_fixed: current is all there is */
 	int looking_up;        /* a lookup is in flight (outside the lock) */
 	unsigned long lookups; /* lookups ended, so a waiter knows its one is done */
 	int last_rc;           /* how the last lookup ended, and why */
@@ -115,6 +116,27 @@ int pcf_aws_credentials_cache_new(pcf_aws_credentials_cache **out,
 	c->retry_interval = PCF_AWS_CREDENTIALS_RETRY_S;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->looked_up, NULL);
+	*out = c;
+	return 0;
+}
+
+int pcf_aws_credentials_cache_new_fixed(pcf_aws_credentials_cache **out,
+                                        const pcf_aws_credentials *creds, pcf_error *err)
+{
+	pcf_aws_credentials_context none = {NULL, NULL, 0, 0};
+	pcf_aws_credentials_cache *c;
+	int rc;
+
+	if ((rc = pcf_aws_credentials_cache_new(&c, &none, NULL, err)) < 0)
+		return rc;
+	if (pcf_aws_credentials_copy(&c->current, creds) < 0) {
+		pcf_aws_credentials_cache_free(c);
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	}
+	/* Never due for a refresh: expiration 0 means the cache never looks them up again. */
+	c->current.expiration = 0;
+	c->have = 1;
+	c->fixed = 1;
 	*out = c;
 	return 0;
 }
@@ -242,6 +264,10 @@ void pcf_aws_credentials_cache_set_retry_interval(pcf_aws_credentials_cache *cac
 void pcf_aws_credentials_cache_invalidate(pcf_aws_credentials_cache *cache)
 {
 	pthread_mutex_lock(&cache->lock);
+	if (cache->fixed) {
+		pthread_mutex_unlock(&cache->lock);
+		return;
+	}
 	pcf_aws_credentials_cleanup(&cache->current);
 	cache->have = 0;
 	pthread_mutex_unlock(&cache->lock);

@@ -245,3 +245,22 @@ Test(credentials_cache, a_failed_refresh_keeps_valid_credentials_and_waits_to_re
 	pcf_aws_credentials_cleanup(&c);
 	pcf_aws_credentials_cache_free(cache);
 }
+
+Test(credentials_cache, fixed_credentials_survive_invalidate)
+{
+	pcf_aws_credentials_cache *cache;
+	pcf_aws_credentials given = PCF_AWS_CREDENTIALS_INIT, c = PCF_AWS_CREDENTIALS_INIT;
+
+	cr_assert_eq(pcf_aws_credentials_set(&given, "AKIAGIVEN", "s", NULL, 0, "options"), 0);
+	cr_assert_eq(pcf_aws_credentials_cache_new_fixed(&cache, &given, NULL), 0);
+	pcf_aws_credentials_cleanup(&given);
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
+	cr_assert_str_eq(c.access_key_id, "AKIAGIVEN");
+	/* The chain is never consulted, even after the service rejected them. */
+	pcf_aws_credentials_cache_invalidate(cache);
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
+	cr_assert_str_eq(c.access_key_id, "AKIAGIVEN");
+	cr_assert_null(c.session_token);
+	pcf_aws_credentials_cleanup(&c);
+	pcf_aws_credentials_cache_free(cache);
+}
