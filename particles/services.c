@@ -24,7 +24,7 @@ typedef struct region_client {
 
 struct pcf_services {
 	pcf_aws_options base;
-	char *strings[5]; /* owned copies behind base's string fields */
+	char *strings[8]; /* owned copies behind base's string fields */
 	pthread_mutex_t lock;
 	region_client *clients;
 	size_t count;
@@ -52,8 +52,11 @@ int pcf_services_new(pcf_services **out, const pcf_aws_options *base, pcf_error 
 	if (copy_string(s, 0, &s->base.endpoint) < 0 || copy_string(s, 1, &s->base.region) < 0 ||
 	    copy_string(s, 2, &s->base.profile) < 0 || copy_string(s, 3, &s->base.service) < 0 ||
 	    copy_string(s, 4, &s->base.target_prefix) < 0 ||
+	    copy_string(s, 5, &s->base.access_key_id) < 0 ||
+	    copy_string(s, 6, &s->base.secret_access_key) < 0 ||
+	    copy_string(s, 7, &s->base.session_token) < 0 ||
 	    pthread_mutex_init(&s->lock, NULL) != 0) {
-		for (int i = 0; i < 5; i++)
+		for (size_t i = 0; i < sizeof(s->strings) / sizeof(s->strings[0]); i++)
 			free(s->strings[i]);
 		free(s);
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
@@ -71,7 +74,7 @@ void pcf_services_free(pcf_services *s)
 		free(s->clients[i].region);
 	}
 	free(s->clients);
-	for (int i = 0; i < 5; i++)
+	for (size_t i = 0; i < sizeof(s->strings) / sizeof(s->strings[0]); i++)
 		free(s->strings[i]);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

@@ -112,6 +112,35 @@ static int resolve_settings(pcf_aws_client *c, const pcf_aws_options *o, pcf_err
 	return max_connections(&c->max_connections, o->max_connections, err);
 }
 
+/* The user's own credentials from the options when given, else the chain. */
+static int credentials_cache(pcf_aws_credentials_cache **out, const pcf_aws_options *o,
+                             const pcf_aws_credentials_context *ctx, pcf_error *err)
+{
+	pcf_aws_credentials creds = PCF_AWS_CREDENTIALS_INIT;
+	int has_id = o->access_key_id && *o->access_key_id;
+	int has_secret = o->secret_access_key && *o->secret_access_key;
+	int rc;
+
+	if (!has_id && !has_secret && !(o->session_token && *o->session_token))
+		return pcf_aws_credentials_cache_new(out, ctx, NULL, err);
+	if (!has_id || !has_secret)
+		return pcf_error_set(err, PCF_ECONFIG,
+		                     "pcf_aws_options.%s is set without pcf_aws_options.%s: give "
+		                     "the key pair (with session_token for temporary credentials), "
+		                     "or none of the three to use the credential chain",
+		                     has_id       ? "access_key_id"
+		                     : has_secret ? "secret_access_key"
+		                                  : "session_token",
+		                     has_id ? "secret_access_key" : "access_key_id");
+	rc = pcf_aws_credentials_set(&creds, o->access_key_id, o->secret_access_key,
+	                             o->session_token, 0, "pcf_aws_options");
+	if (rc < 0)
+		return pcf_error_set(err, rc, "out of memory");
+	rc = pcf_aws_credentials_cache_new_fixed(out, &creds, err);
+	pcf_aws_credentials_cleanup(&creds);
+	return rc;
+}
+
 int pcf_aws_client_new(pcf_aws_client **out, const pcf_aws_options *options, pcf_error *err)
 {
 	static const pcf_aws_options defaults = PCF_AWS_OPTIONS_INIT;
@@ -148,7 +177,7 @@ int pcf_aws_client_new(pcf_aws_client **out, const pcf_aws_options *options, pcf
 	c->payload = o->payload;
 	if ((rc = pcf_aws_pool_new(&c->pool, c->max_connections, err)) < 0)
 		goto out;
-	if ((rc = pcf_aws_credentials_cache_new(&c->credentials, &ctx, NULL, err)) < 0)
+	if ((rc = credentials_cache(&c->credentials, o, &ctx, err)) < 0)
 		goto out;
 	pcf_log(&c->logger, PCF_LOG_DEBUG, "endpoint %s (from %s), region %s, %d attempts",
 	        c->endpoint.url, c->endpoint.source, c->region, c->retry.max_attempts);

@@ -36,11 +36,23 @@ int pcf_aws_credentials_cache_new(pcf_aws_credentials_cache **out,
 void pcf_aws_credentials_cache_free(pcf_aws_credentials_cache *cache);
 
 /*
+ * A cache that always hands out a copy of creds (given by the library user
+ * in pcf_aws_options): no source is ever asked, and invalidate keeps them,
+ * since there is nothing else to fall back to. Free with _free.
+ */
+int pcf_aws_credentials_cache_new_fixed(pcf_aws_credentials_cache **out,
+                                        const pcf_aws_credentials *creds, pcf_error *err);
+
+/*
  * A copy of current credentials in *out (clean up with
  * pcf_aws_credentials_cleanup), resolving them on first use and again when
  * they are within PCF_AWS_CREDENTIALS_REFRESH_S of expiring. If a refresh
- * fails while the old credentials are still valid, the old ones are used.
- * Thread-safe.
+ * fails while the old credentials are still valid, the old ones are used
+ * and the refresh is tried again after the retry interval. Thread-safe:
+ * the lookup runs outside the lock, one at a time; while it runs, callers
+ * get the cached credentials if they are still valid, and otherwise wait
+ * for its answer (its error included). Expired cached credentials are never
+ * returned.
  */
 int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_credentials *out,
                                   pcf_error *err);
@@ -48,7 +60,10 @@ int pcf_aws_credentials_cache_get(pcf_aws_credentials_cache *cache, pcf_aws_cred
 /* Changes the minimum time between refresh attempts (tests use 0). */
 void pcf_aws_credentials_cache_set_retry_interval(pcf_aws_credentials_cache *cache, time_t seconds);
 
-/* Forgets the cached credentials (after the service said they expired). */
+/*
+ * Forgets the cached credentials (after the service said they expired),
+ * except in a cache made with _new_fixed.
+ */
 void pcf_aws_credentials_cache_invalidate(pcf_aws_credentials_cache *cache);
 
 #endif

@@ -68,12 +68,23 @@ typedef struct pcf_aws_options {
 	 * still unanswered then is abandoned and fails with PCF_ETIMEDOUT.
 	 */
 	uint64_t deadline_us;
+	/*
+	 * Credentials to sign with instead of the credential chain (environment,
+	 * profile, container, instance metadata), for a program that already
+	 * holds them. Set access_key_id and secret_access_key together (one
+	 * without the other is PCF_ECONFIG); session_token only for temporary
+	 * credentials. pcf_aws_client_new copies them; they are never refreshed,
+	 * so temporary ones end with their session.
+	 */
+	const char *access_key_id;
+	const char *secret_access_key;
+	const char *session_token;
 } pcf_aws_options;
 
 #define PCF_AWS_OPTIONS_INIT                                                                       \
 	{                                                                                          \
 		NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL, NULL, 0, \
-		    0, 0, NULL, 0                                                                  \
+		    0, 0, NULL, 0, NULL, NULL, NULL                                                \
 	}
 
 /*

@@ -261,3 +261,64 @@ Test(transport_requests, connection_cap_limits_connections)
 	pcf_aws_client_free(c);
 	pcf_fake_server_stop(fake);
 }
+
+Test(transport_requests, credentials_in_the_options_replace_the_chain)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+	pcf_fake_server *fake;
+	pcf_aws_client *c = NULL;
+	pcf_aws_response r;
+	pcf_error err = PCF_ERROR_INIT;
+	char v[1024];
+
+	/* The environment (setup) holds ASIAEXAMPLE and a token: neither may be used. */
+	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, NULL), 0);
+	o.endpoint = pcf_fake_server_url(fake);
+	o.access_key_id = "AKIASTATICEXAMPLE";
+	o.secret_access_key = SECRET;
+	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), 0, "%s", err.message);
+	cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, &err), 0, "%s", err.message);
+	pcf_aws_response_free(&r);
+	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "Authorization", v, sizeof(v)), 0);
+	cr_assert(strncmp(v, "AWS4-HMAC-SHA256 Credential=AKIASTATICEXAMPLE/", 46) == 0, "%s", v);
+	cr_assert_neq(pcf_fake_server_request_header(fake, 0, "X-Amz-Security-Token", v, sizeof(v)),
+	              0, "long-term keys from the options carry no session token");
+	pcf_aws_client_free(c);
+
+	o.session_token = "OPTIONSTOKEN";
+	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), 0, "%s", err.message);
+	cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, &err), 0, "%s", err.message);
+	pcf_aws_response_free(&r);
+	cr_assert_eq(pcf_fake_server_request_header(fake, 1, "X-Amz-Security-Token", v, sizeof(v)),
+	             0);
+	cr_assert_str_eq(v, "OPTIONSTOKEN");
+	pcf_aws_client_free(c);
+	pcf_fake_server_stop(fake);
+}
+
+Test(transport_requests, half_a_key_pair_in_the_options_is_refused)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+	pcf_aws_client *c = NULL;
+	pcf_error err = PCF_ERROR_INIT;
+
+	o.endpoint = "http://127.0.0.1:1";
+	o.access_key_id = "AKIASTATICEXAMPLE";
+	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), PCF_ECONFIG);
+	cr_assert_null(c);
+	cr_assert(strstr(err.message, "pcf_aws_options.access_key_id is set without "
+	                              "pcf_aws_options.secret_access_key") != NULL,
+	          "%s", err.message);
+	o.access_key_id = NULL;
+	o.secret_access_key = SECRET;
+	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), PCF_ECONFIG);
+	cr_assert(strstr(err.message, "pcf_aws_options.secret_access_key is set without "
+	                              "pcf_aws_options.access_key_id") != NULL,
+	          "%s", err.message);
+	o.secret_access_key = NULL;
+	o.session_token = TOKEN;
+	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), PCF_ECONFIG);
+	cr_assert(strstr(err.message, "pcf_aws_options.session_token is set without "
+	                              "pcf_aws_options.access_key_id") != NULL,
+	          "%s", err.message);
+}

@@ -7,6 +7,8 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "fake_http.h"
+
 static pcf_services *shared;
 
 static void *ask(void *region)
@@ -54,4 +56,34 @@ Test(services, threads_asking_at_once_share_the_client)
 	for (int i = 1; i < 8; i++)
 		cr_assert_eq(got[i], got[0]);
 	pcf_services_free(shared);
+}
+
+Test(services, credentials_in_the_base_options_are_copied)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_fake_server *fake;
+	pcf_aws_response r;
+	pcf_ddb *db = NULL;
+	char key[] = "AKIABASEEXAMPLE", secret[] = "base-secret", auth[1024];
+
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, NULL), 0);
+	o.endpoint = pcf_fake_server_url(fake);
+	o.region = "us-east-1";
+	o.access_key_id = key;
+	o.secret_access_key = secret;
+	cr_assert_eq(pcf_services_new(&shared, &o, &err), 0, "%s", err.message);
+	/* A library user may reuse its buffers once pcf_services_new returned. */
+	memset(key, 'X', sizeof(key) - 1);
+	memset(secret, 'X', sizeof(secret) - 1);
+	cr_assert_eq(pcf_services_ddb(&db, shared, NULL, &err), 0, "%s", err.message);
+	cr_assert_eq(pcf_aws_call(&r, pcf_ddb_transport(db), "ListTables", "{}", 2, &err), 0, "%s",
+	             err.message);
+	pcf_aws_response_free(&r);
+	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "Authorization", auth, sizeof(auth)),
+	             0);
+	cr_assert(strstr(auth, "Credential=AKIABASEEXAMPLE/") != NULL, "%s", auth);
+	pcf_services_free(shared);
+	pcf_fake_server_stop(fake);
 }
