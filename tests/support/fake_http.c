@@ -343,3 +343,20 @@ void pcf_fake_server_stop(pcf_fake_server *server)
 	pthread_mutex_destroy(&server->lock);
 	free(server);
 }
+
+void pcf_fake_environment(void)
+{
+	static const char *const cleared[] = {
+	    "AWS_SESSION_TOKEN",         "AWS_MAX_ATTEMPTS",
+	    "DYNAMODB_MAX_RETRIES",      "AWS_ENDPOINT_URL",
+	    "AWS_ENDPOINT_URL_DYNAMODB", "PCF_CONNECT_TIMEOUT",
+	    "PCF_REQUEST_TIMEOUT",       "AWS_PROFILE",
+	};
+
+	setenv("AWS_ACCESS_KEY_ID", "AKIDFAKE", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "fake-secret-key", 1);
+	setenv("AWS_REGION", "us-east-1", 1);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	for (size_t i = 0; i < sizeof(cleared) / sizeof(cleared[0]); i++)
+		unsetenv(cleared[i]);
+}

@@ -69,4 +69,12 @@ int pcf_fake_server_request_header(const pcf_fake_server *server, int index, con
 /* Stops, joins every thread and frees. Accepts NULL. */
 void pcf_fake_server_stop(pcf_fake_server *server);
 
+/*
+ * The environment a test against a fake server needs: dummy credentials,
+ * region us-east-1, no instance metadata, and none of the variables that
+ * would redirect the endpoint or change attempts and timeouts, whatever
+ * the developer's shell holds.
+ */
+void pcf_fake_environment(void);
+
 #endif

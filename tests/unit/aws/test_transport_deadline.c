@@ -17,17 +17,7 @@
 
 static void setup(void)
 {
-	setenv("AWS_ACCESS_KEY_ID", "AKIDFAKE", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "fake-secret-key", 1);
-	unsetenv("AWS_SESSION_TOKEN");
-	setenv("AWS_REGION", "us-east-1", 1);
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	unsetenv("AWS_MAX_ATTEMPTS");
-	unsetenv("DYNAMODB_MAX_RETRIES");
-	unsetenv("AWS_ENDPOINT_URL");
-	unsetenv("AWS_ENDPOINT_URL_DYNAMODB");
-	unsetenv("PCF_CONNECT_TIMEOUT");
-	unsetenv("PCF_REQUEST_TIMEOUT");
+	pcf_fake_environment();
 }
 
 TestSuite(transport_deadline, .init = setup);
