@@ -67,21 +67,15 @@ static int conclude(loop *l, pcf_outcome outcome, int code, const char *fmt, ...
 }
 
 /*
- * LimitExceededException means two things: too many tables changing at
- * once ("... created, updated, or deleted simultaneously", "Only 1 online
- * index can be created or deleted simultaneously"), which passes, and the
- * account's table quota ("Subscriber limit exceeded: There is a limit of
- * 256 tables per subscriber"), which does not. Only the message tells
- * them apart, as Terraform's AWS provider also found.
+ * Whether a refusal passes with time is the service client's verdict
+ * (src/aws/errors.c): it sets the error's retryable flag for what the
+ * service says will pass - other tables changing at once, backups still
+ * being set up - and leaves it clear for quotas and for transient faults
+ * the transport has already resent. Core only waits on the flag.
  */
 static int retryable(int rc, const pcf_error *err)
 {
-	if (rc == PCF_ECONTINUOUS_BACKUPS_UNAVAILABLE)
-		return 1;
-	if (rc != PCF_ELIMIT_EXCEEDED)
-		return 0;
-	return strstr(err->message, "simultaneous") ||
-	       !strstr(err->message, "Subscriber limit exceeded");
+	return rc < 0 && err->retryable;
 }
 
 static long now_ms(const loop *l)

@@ -25,6 +25,7 @@
 #include <pcf/particles.h>
 
 #include "src/common/util.h"
+#include "src/dynamodb/status.h"
 
 /* What the definition says, borrowed from the desired tree. */
 struct resource {
@@ -69,24 +70,20 @@ static int client(pcf_ddb **db, pcf_particle *p, const struct resource *r, pcf_e
 	return pcf_services_ddb(db, services, r->region, err);
 }
 
-static pcf_state table_state(const cJSON *desc)
+/* The live table's state: pcf_ddb_table_status's verdict, as a pcf_state. */
+static pcf_state table_state(const cJSON *desc, char *why, size_t why_size)
 {
-	const char *status = pcf_util_json_str(desc, "TableStatus");
-	const cJSON *gsi;
-	if (!status)
+	switch (pcf_ddb_table_status(why, why_size, desc)) {
+	case PCF_DDB_STATUS_RUNNING:
+		return PCF_STATE_RUNNING;
+	case PCF_DDB_STATUS_MISSING:
+		return PCF_STATE_MISSING;
+	case PCF_DDB_STATUS_UNAVAILABLE:
 		return PCF_STATE_UNAVAILABLE;
-	if (!strcmp(status, "CREATING") || !strcmp(status, "UPDATING") ||
-	    !strcmp(status, "DELETING"))
+	case PCF_DDB_STATUS_PENDING:
+	default:
 		return PCF_STATE_PENDING;
-	if (strcmp(status, "ACTIVE") != 0)
-		return PCF_STATE_UNAVAILABLE;
-	cJSON_ArrayForEach(gsi, cJSON_GetObjectItemCaseSensitive(desc, "GlobalSecondaryIndexes"))
-	{
-		const char *s = pcf_util_json_str(gsi, "IndexStatus");
-		if (s && strcmp(s, "ACTIVE") != 0)
-			return PCF_STATE_PENDING;
 	}
-	return PCF_STATE_RUNNING;
 }
 
 /* {"store": {"option": {data}}} for every store the definition names. */
@@ -140,6 +137,7 @@ int config_sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 	struct resource r;
 	pcf_ddb *db = NULL;
 	cJSON *desc = NULL, *cur = NULL, *live = NULL;
+	char why[256];
 	int rc;
 
 	*current = NULL;
@@ -156,13 +154,10 @@ int config_sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 		return rc;
 	if ((rc = config_key_schema_check(desc, &r.table, err)) < 0)
 		goto out;
-	*state = table_state(desc);
+	*state = table_state(desc, why, sizeof(why));
 	if (*state != PCF_STATE_RUNNING)
 		/* The seed's name for a table that cannot take options yet. */
-		pcf_particle_set_pending_detail(p, "table %s is %s (TableNotReady)", r.table.name,
-		                                pcf_util_json_str(desc, "TableStatus")
-		                                    ? pcf_util_json_str(desc, "TableStatus")
-		                                    : "in an unknown state");
+		pcf_particle_set_pending_detail(p, "%s (TableNotReady)", why);
 	if (current_new(&cur, &r, desc) < 0) {
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		goto out;

@@ -336,10 +336,6 @@ static int run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 	if (rc == 0)
 		rc = pcf_ddb_execute(&answer, db, step->action, step->request, err);
 	cJSON_Delete(answer);
-	if (rc == PCF_ECONTINUOUS_BACKUPS_UNAVAILABLE && err != NULL) {
-		/* Right after CreateTable the service is still setting backups up. */
-		err->retryable = 1;
-	}
 	if (rc == PCF_ERESOURCE_NOT_FOUND && !strcmp(step->action, "DeleteTable")) {
 		pcf_error_clear(err);
 		rc = 0;

@@ -71,9 +71,10 @@ void pcf_table_check_capacity(const pcf_particle_def *def, pcf_diags *diags, con
 void pcf_table_check_limits(const pcf_particle_def *def, pcf_diags *diags);
 
 /*
- * Maps a DescribeTable "Table" object to a state. When why is not NULL it
- * receives what is pending or unavailable ("table CREATING", "index by_x
- * UPDATING"), or "" when running.
+ * Maps a DescribeTable "Table" object to a state, as pcf_ddb_table_status
+ * does (NULL is MISSING). When why is not NULL it receives what is pending
+ * or unavailable ("table t is CREATING", "index by_x is UPDATING"), or ""
+ * when running.
  */
 pcf_state pcf_table_state(const cJSON *description, char *why, size_t why_size);
 

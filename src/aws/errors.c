@@ -6,6 +6,41 @@
  * local servers (com.amazonaws.dynamodb.v20120810, com.amazon.coral.validate),
  * and the x-amzn-ErrorType header may append ":<url>", so both are cut off
  * before the lookup. The raw name is kept in pcf_error.aws_type.
+ *
+ * Whether a failure is worth trying again, and by whom, is decided here
+ * too, once, in pcf_aws_error_retry_kind:
+ *
+ * - NOW: what passes in milliseconds to seconds and says nothing about
+ *   the request - throttling, 5xx, a lost connection, a timeout, a bad
+ *   CRC. The transport resends these with its quick jittered backoff
+ *   (retry.c) until its attempts run out; once they have, the request has
+ *   been waited on enough and the final error is not retryable.
+ * - LATER: what the service refused because of other work in progress,
+ *   which ends on its own in seconds to minutes: LimitExceededException
+ *   for too many tables (or indexes) changing at once, and
+ *   ContinuousBackupsUnavailableException, answered while the service
+ *   still sets backups up after CreateTable. Retrying these within the
+ *   transport's ~45 s budget would either give up too early or hold one
+ *   worker in a tight loop, so the transport returns them at once with
+ *   pcf_error.retryable set, and the engine waits them out with its own
+ *   backoff under the run's deadline.
+ * - NEVER: everything else, including LimitExceededException for a quota
+ *   (the account's number of tables, daily throughput decreases): only a
+ *   person can change that, so it fails on the first answer.
+ *
+ * The service uses one error name for both kinds of LimitExceeded; only
+ * its message tells them apart. The messages that pass are these (the
+ * first two as users reported them verbatim in hashicorp/terraform-
+ * provider-aws issue #1776 and noppoMan/npdynamodb issue #29):
+ *   "Subscriber limit exceeded: Only 10 tables can be created, updated, or
+ *    deleted simultaneously"
+ *   "Subscriber limit exceeded: Only 1 online index can be created or
+ *    deleted simultaneously per table"
+ *   "Too many operations for a given subscriber"
+ * and the quota reads "Subscriber limit exceeded: There is a limit of 256
+ * tables per subscriber" (hashicorp/terraform issue #13339). A message we
+ * do not recognise is treated as a quota: failing with the service's own
+ * words is better than waiting until the deadline for nothing.
  */
 #include "errors.h"
 
@@ -89,6 +124,41 @@ int pcf_aws_error_code_for_type(const char *type)
 		if (strlen(types[i].name) == len && memcmp(types[i].name, name, len) == 0)
 			return types[i].code;
 	return PCF_ESERVICE;
+}
+
+/* LimitExceededException messages that name work in progress, not a quota. */
+static int limit_passes(const char *message)
+{
+	return message && (strstr(message, "simultaneously") ||
+	                   strstr(message, "Too many operations for a given subscriber"));
+}
+
+pcf_aws_retry_kind pcf_aws_error_retry_kind(int code, long http_status, const char *message)
+{
+	switch (code) {
+	case PCF_ETHROTTLING:
+	case PCF_EPROVISIONED_THROUGHPUT_EXCEEDED:
+	case PCF_EREQUEST_LIMIT_EXCEEDED:
+	/* botocore retries this one too: a concurrent transaction will finish. */
+	case PCF_ETRANSACTION_IN_PROGRESS:
+	case PCF_EINTERNAL_SERVER:
+	case PCF_ESERVICE_UNAVAILABLE:
+	case PCF_ECONNECT:
+	case PCF_ENETWORK:
+	case PCF_EHTTP_TIMEOUT:
+	case PCF_ECRC32:
+		return PCF_AWS_RETRY_NOW;
+	case PCF_ELIMIT_EXCEEDED:
+		return limit_passes(message) ? PCF_AWS_RETRY_LATER : PCF_AWS_RETRY_NEVER;
+	case PCF_ECONTINUOUS_BACKUPS_UNAVAILABLE:
+		return PCF_AWS_RETRY_LATER;
+	case PCF_EVALIDATION:
+	case PCF_ECONDITIONAL_CHECK_FAILED:
+		return PCF_AWS_RETRY_NEVER;
+	default:
+		return http_status >= 500 && http_status <= 599 ? PCF_AWS_RETRY_NOW
+		                                                : PCF_AWS_RETRY_NEVER;
+	}
 }
 
 /* The service's message: "message" or "Message"; never NULL. */

@@ -17,4 +17,17 @@
 int pcf_aws_error_from_response(pcf_error *err, long http_status, const char *body, size_t len,
                                 const char *header_type, const char *request_id);
 
+/* Who, if anyone, tries a failed request again (see errors.c for the why). */
+typedef enum pcf_aws_retry_kind {
+	PCF_AWS_RETRY_NEVER = 0, /* sending it again gives the same answer */
+	PCF_AWS_RETRY_NOW,       /* transient at the HTTP level: the transport resends */
+	PCF_AWS_RETRY_LATER      /* the service says it will pass: the caller waits it out */
+} pcf_aws_retry_kind;
+
+/*
+ * The one verdict on a failure with this pcf code, HTTP status (0 when no
+ * answer came) and service message (may be NULL).
+ */
+pcf_aws_retry_kind pcf_aws_error_retry_kind(int code, long http_status, const char *message);
+
 #endif

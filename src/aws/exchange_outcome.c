@@ -262,7 +262,7 @@ int pcf_aws_exchange_finish(pcf_aws_exchange *ex, CURLcode result, pcf_aws_respo
 	}
 verdict:
 	if (err)
-		err->retryable = pcf_aws_retry_is_retryable(rc, status, ex->action, err->message) &&
+		err->retryable = pcf_aws_retry_is_retryable(rc, status, err->message) &&
 		                 ex->attempts < ex->client->retry.max_attempts;
 fill:
 	if (err) {
@@ -308,9 +308,11 @@ void pcf_aws_exchange_report(pcf_aws_exchange *ex, int rc, long http_status, pcf
 
 	if (err && rc < 0) {
 		err->attempts = ex->attempts;
-		err->retryable =
-		    rc != PCF_ETIMEDOUT &&
-		    pcf_aws_retry_is_retryable(rc, err->http_status, ex->action, err->message);
+		/* The transport has resent what it resends; what remains retryable
+		 * is what the caller should wait out (see errors.c). */
+		err->retryable = rc != PCF_ETIMEDOUT &&
+		                 pcf_aws_error_retry_kind(rc, err->http_status, err->message) ==
+		                     PCF_AWS_RETRY_LATER;
 		/* A refusal of a repeat whose first try may have gone through. */
 		if (ex->maybe_applied && err->http_status >= 400 && err->http_status < 500)
 			err->maybe_applied = 1;

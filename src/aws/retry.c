@@ -3,7 +3,8 @@
  * backoff with full jitter (so many clients throttled together spread out
  * instead of retrying in lockstep), a larger base after throttling, and a
  * cap. Randomness comes from OpenSSL, which is thread-safe and needs no
- * seeding by us.
+ * seeding by us. Which failures are resent is errors.c's verdict; only the
+ * transient ones (PCF_AWS_RETRY_NOW) are.
  */
 #include "retry.h"
 
@@ -14,6 +15,7 @@
 
 #include <openssl/rand.h>
 
+#include "errors.h"
 #include "src/common/util.h"
 
 int pcf_aws_retry_max_attempts(int *out, int configured, pcf_error *err)
@@ -51,41 +53,6 @@ int pcf_aws_retry_is_throttle(int code)
 	       code == PCF_ETRANSACTION_IN_PROGRESS;
 }
 
-/* Actions that manage tables rather than items (the control plane). */
-static int is_control_plane(const char *action)
-{
-	static const char *const actions[] = {
-	    "CreateTable",
-	    "UpdateTable",
-	    "DeleteTable",
-	    "UpdateTimeToLive",
-	    "UpdateContinuousBackups",
-	    "TagResource",
-	    "UntagResource",
-	    "CreateBackup",
-	    "DeleteBackup",
-	    "CreateGlobalTable",
-	    "UpdateGlobalTable",
-	    "UpdateContributorInsights",
-	    "UpdateKinesisStreamingDestination",
-	    "EnableKinesisStreamingDestination",
-	    "DisableKinesisStreamingDestination",
-	    "RestoreTableFromBackup",
-	    "RestoreTableToPointInTime",
-	    "ImportTable",
-	    "ExportTableToPointInTime",
-	    "PutResourcePolicy",
-	    "DeleteResourcePolicy",
-	    "UpdateTableReplicaAutoScaling",
-	};
-	if (!action)
-		return 0;
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (strcmp(action, actions[i]) == 0)
-			return 1;
-	return 0;
-}
-
 int pcf_aws_retry_is_idempotent(const char *action)
 {
 	/* Reads, and the tag calls, whose repeat finds the tags already as asked. */
@@ -100,30 +67,9 @@ int pcf_aws_retry_is_idempotent(const char *action)
 	return 0;
 }
 
-int pcf_aws_retry_is_retryable(int code, long http_status, const char *action, const char *message)
+int pcf_aws_retry_is_retryable(int code, long http_status, const char *message)
 {
-	switch (code) {
-	case PCF_ETHROTTLING:
-	case PCF_EPROVISIONED_THROUGHPUT_EXCEEDED:
-	case PCF_EREQUEST_LIMIT_EXCEEDED:
-	/* botocore retries this one too: a concurrent transaction will finish. */
-	case PCF_ETRANSACTION_IN_PROGRESS:
-	case PCF_EINTERNAL_SERVER:
-	case PCF_ESERVICE_UNAVAILABLE:
-	case PCF_ECONNECT:
-	case PCF_ENETWORK:
-	case PCF_EHTTP_TIMEOUT:
-	case PCF_ECRC32:
-		return 1;
-	case PCF_ELIMIT_EXCEEDED:
-		/* "Too many tables being created at once" passes; an account quota does not. */
-		return is_control_plane(action) && !(message && strstr(message, "maximum number"));
-	case PCF_EVALIDATION:
-	case PCF_ECONDITIONAL_CHECK_FAILED:
-		return 0;
-	default:
-		return http_status >= 500 && http_status <= 599;
-	}
+	return pcf_aws_error_retry_kind(code, http_status, message) == PCF_AWS_RETRY_NOW;
 }
 
 long pcf_aws_retry_delay_ms(const pcf_aws_retry_policy *policy, int attempts_made, int code)

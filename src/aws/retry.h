@@ -28,12 +28,12 @@ typedef struct pcf_aws_retry_policy {
 int pcf_aws_retry_max_attempts(int *out, int configured, pcf_error *err);
 
 /*
- * 1 when a failure with this code (and service message) may succeed if
- * sent again: throttling, 5xx, connection errors, timeouts, CRC mismatch,
- * and LimitExceededException for control-plane actions unless the message
- * says an account quota was reached.
+ * 1 when the transport resends a failure with this code, HTTP status and
+ * service message at once: the transient ones of pcf_aws_error_retry_kind
+ * (throttling, 5xx, connection errors, timeouts, CRC mismatch). What the
+ * service says will pass later is left to the caller.
  */
-int pcf_aws_retry_is_retryable(int code, long http_status, const char *action, const char *message);
+int pcf_aws_retry_is_retryable(int code, long http_status, const char *message);
 
 /*
  * 1 for actions whose repeat changes nothing more than the first call did

@@ -6,9 +6,11 @@
  * DescribeTable every interval until the target holds, and each way it can
  * fail has its own code: the table vanished (RESOURCE_NOT_FOUND), it is
  * being deleted (REFUSED), it is in a state nobody waits out (UNAVAILABLE),
- * or time ran out (TIMEDOUT, naming what was still pending).
+ * or time ran out (TIMEDOUT, naming what was still pending). What a
+ * status means is pcf_ddb_table_status's verdict (status.c).
  */
 #include "ddb_internal.h"
+#include "status.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,51 +25,31 @@ static const char *status_of(const cJSON *obj, const char *field)
 	return cJSON_IsString(s) ? s->valuestring : "";
 }
 
-/* "" when every GSI is ACTIVE, else writes the first one that is not into pending. */
-static int indexes_active(const cJSON *table, char *pending, size_t pending_size)
-{
-	const cJSON *gsi;
-	cJSON_ArrayForEach(gsi, cJSON_GetObjectItemCaseSensitive(table, "GlobalSecondaryIndexes"))
-	{
-		const char *st = status_of(gsi, "IndexStatus");
-		if (strcmp(st, "ACTIVE") != 0) {
-			snprintf(pending, pending_size, "index %s is %s",
-			         status_of(gsi, "IndexName"), *st ? st : "not ACTIVE");
-			return 0;
-		}
-	}
-	return 1;
-}
-
 int ddb_wait_classify(int rc, const cJSON *table, pcf_ddb_table_target target, char *pending,
                       size_t pending_size, pcf_error *err)
 {
 	const char *name = status_of(table, "TableName");
-	const char *st;
-	if (target == PCF_DDB_TABLE_DELETED) {
-		if (rc == PCF_ERESOURCE_NOT_FOUND)
-			return DDB_WAIT_DONE;
-		if (rc < 0)
-			return rc;
-		snprintf(pending, pending_size, "table %s is %s", name,
-		         status_of(table, "TableStatus"));
+	pcf_ddb_status status;
+
+	if (rc < 0 && rc != PCF_ERESOURCE_NOT_FOUND)
+		return rc;
+	status = pcf_ddb_table_status(pending, pending_size, rc < 0 ? NULL : table);
+	if (target == PCF_DDB_TABLE_DELETED)
+		return status == PCF_DDB_STATUS_MISSING ? DDB_WAIT_DONE : DDB_WAIT_PENDING;
+	switch (status) {
+	case PCF_DDB_STATUS_RUNNING:
+		return DDB_WAIT_DONE;
+	case PCF_DDB_STATUS_MISSING:
+		return rc;
+	case PCF_DDB_STATUS_UNAVAILABLE:
+		return pcf_error_set(err, PCF_EUNAVAILABLE, "%s", pending);
+	case PCF_DDB_STATUS_PENDING:
+	default:
+		/* Pending, but a table being deleted never becomes ACTIVE. */
+		if (!strcmp(status_of(table, "TableStatus"), "DELETING"))
+			return pcf_error_set(err, PCF_EREFUSED, "table %s is being deleted", name);
 		return DDB_WAIT_PENDING;
 	}
-	if (rc == PCF_ERESOURCE_NOT_FOUND)
-		return rc;
-	if (rc < 0)
-		return rc;
-	st = status_of(table, "TableStatus");
-	if (strcmp(st, "DELETING") == 0)
-		return pcf_error_set(err, PCF_EREFUSED, "table %s is being deleted", name);
-	if (strcmp(st, "ARCHIVING") == 0 || strcmp(st, "ARCHIVED") == 0 ||
-	    strcmp(st, "INACCESSIBLE_ENCRYPTION_CREDENTIALS") == 0)
-		return pcf_error_set(err, PCF_EUNAVAILABLE, "table %s is %s", name, st);
-	if (strcmp(st, "ACTIVE") != 0) {
-		snprintf(pending, pending_size, "table %s is %s", name, *st ? st : "not ACTIVE");
-		return DDB_WAIT_PENDING;
-	}
-	return indexes_active(table, pending, pending_size) ? DDB_WAIT_DONE : DDB_WAIT_PENDING;
 }
 
 int ddb_wait_run(cJSON **out, ddb_describe_fn describe, void *payload, const char *table,

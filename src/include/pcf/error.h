@@ -104,7 +104,7 @@ typedef enum pcf_error_code {
 typedef struct pcf_error {
 	int code;                          /* a pcf_error_code, 0 when clear */
 	long http_status;                  /* 0 when no HTTP response was received */
-	int retryable;                     /* 1 when a retry could succeed */
+	int retryable;                     /* 1: will pass; wait, then try again */
 	int attempts;                      /* requests sent, retries included */
 	char aws_type[PCF_ERROR_TYPE_MAX]; /* the raw __type, "" when none */
 	char request_id[PCF_ERROR_REQUEST_ID_MAX];

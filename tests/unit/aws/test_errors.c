@@ -1,6 +1,6 @@
 /*
- * AWS error bodies to pcf codes: namespaces stripped, messages and request
- * ids kept, every DynamoDB error name mapped.
+ * AWS error bodies to pcf codes and retry verdicts: namespaces stripped,
+ * messages and request ids kept, every DynamoDB error name mapped.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -11,63 +11,156 @@
 
 #include "src/aws/errors.h"
 
-struct mapping {
+/*
+ * Answers as DynamoDB sends them: the __type with the namespace the service
+ * uses for it (com.amazonaws.dynamodb.v20120810 for DynamoDB's own errors,
+ * com.amazon.coral.service / com.amazon.coral.validate for the front end's)
+ * and the service's message, as the DynamoDB API reference's "Common
+ * Errors" and operation pages name them and as users quoted the messages.
+ * The expected outcome is what a caller must see, not a copy of errors.c.
+ */
+struct answer {
+	long status;
 	char type[96];
+	char message[160];
 	int code;
+	pcf_aws_retry_kind kind;
 };
 
-static struct mapping mappings[] = {
-    {"ResourceNotFoundException", PCF_ERESOURCE_NOT_FOUND},
-    {"ResourceInUseException", PCF_ERESOURCE_IN_USE},
-    {"ConditionalCheckFailedException", PCF_ECONDITIONAL_CHECK_FAILED},
-    {"ValidationException", PCF_EVALIDATION},
-    {"ThrottlingException", PCF_ETHROTTLING},
-    {"ProvisionedThroughputExceededException", PCF_EPROVISIONED_THROUGHPUT_EXCEEDED},
-    {"RequestLimitExceeded", PCF_EREQUEST_LIMIT_EXCEEDED},
-    {"LimitExceededException", PCF_ELIMIT_EXCEEDED},
-    {"TransactionCanceledException", PCF_ETRANSACTION_CANCELED},
-    {"TransactionConflictException", PCF_ETRANSACTION_CONFLICT},
-    {"TransactionInProgressException", PCF_ETRANSACTION_IN_PROGRESS},
-    {"IdempotentParameterMismatchException", PCF_EIDEMPOTENT_PARAMETER_MISMATCH},
-    {"ItemCollectionSizeLimitExceededException", PCF_EITEM_COLLECTION_SIZE_LIMIT},
-    {"ContinuousBackupsUnavailableException", PCF_ECONTINUOUS_BACKUPS_UNAVAILABLE},
-    {"InternalServerError", PCF_EINTERNAL_SERVER},
-    {"ServiceUnavailable", PCF_ESERVICE_UNAVAILABLE},
-    {"AccessDeniedException", PCF_EACCESS_DENIED},
-    {"UnrecognizedClientException", PCF_EUNRECOGNIZED_CLIENT},
-    {"InvalidSignatureException", PCF_EINVALID_SIGNATURE},
-    {"ExpiredTokenException", PCF_EEXPIRED_TOKEN},
-    {"MissingAuthenticationTokenException", PCF_EMISSING_AUTHENTICATION_TOKEN},
-    {"IncompleteSignatureException", PCF_EINCOMPLETE_SIGNATURE},
-    {"SerializationException", PCF_ESERIALIZATION},
-    {"UnknownOperationException", PCF_EUNKNOWN_OPERATION},
-    {"TableNotFoundException", PCF_ETABLE_NOT_FOUND},
-    {"TableInUseException", PCF_ETABLE_IN_USE},
-    {"IndexNotFoundException", PCF_EINDEX_NOT_FOUND},
-    {"ReplicaNotFoundException", PCF_EREPLICA_NOT_FOUND},
-    {"PolicyNotFoundException", PCF_EPOLICY_NOT_FOUND},
-    {"BackupNotFoundException", PCF_EBACKUP_NOT_FOUND},
-    {"BackupInUseException", PCF_EBACKUP_IN_USE},
-    {"InvalidRestoreTimeException", PCF_EINVALID_RESTORE_TIME},
-    {"PointInTimeRecoveryUnavailableException", PCF_EPOINT_IN_TIME_RECOVERY_UNAVAILABLE},
-    {"DuplicateItemException", PCF_EDUPLICATE_ITEM},
-    {"ReplicatedWriteConflictException", PCF_EREPLICATED_WRITE_CONFLICT},
-    {"InvalidEndpointException", PCF_EINVALID_ENDPOINT},
+#define DDB   "com.amazonaws.dynamodb.v20120810#"
+#define CORAL "com.amazon.coral.service#"
+
+static struct answer answers[] = {
+    {400, DDB "ResourceNotFoundException", "Requested resource not found: Table: t not found",
+     PCF_ERESOURCE_NOT_FOUND, PCF_AWS_RETRY_NEVER},
+    {400, DDB "ResourceInUseException", "Table already exists: t", PCF_ERESOURCE_IN_USE,
+     PCF_AWS_RETRY_NEVER},
+    {400, DDB "ConditionalCheckFailedException", "The conditional request failed",
+     PCF_ECONDITIONAL_CHECK_FAILED, PCF_AWS_RETRY_NEVER},
+    {400, "com.amazon.coral.validate#ValidationException",
+     "One or more parameter values were invalid: Missing the key id in the item", PCF_EVALIDATION,
+     PCF_AWS_RETRY_NEVER},
+    {400, DDB "ThrottlingException", "Rate of requests exceeds the allowed throughput.",
+     PCF_ETHROTTLING, PCF_AWS_RETRY_NOW},
+    {400, DDB "ProvisionedThroughputExceededException",
+     "The level of configured provisioned throughput for the table was exceeded. Consider "
+     "increasing your provisioning level with the UpdateTable API.",
+     PCF_EPROVISIONED_THROUGHPUT_EXCEEDED, PCF_AWS_RETRY_NOW},
+    {400, DDB "RequestLimitExceeded",
+     "Throughput exceeds the current throughput limit for your account.",
+     PCF_EREQUEST_LIMIT_EXCEEDED, PCF_AWS_RETRY_NOW},
+    /* The same name for work in progress, which passes, and for a quota. */
+    {400, DDB "LimitExceededException",
+     "Subscriber limit exceeded: Only 10 tables can be created, updated, or deleted "
+     "simultaneously",
+     PCF_ELIMIT_EXCEEDED, PCF_AWS_RETRY_LATER},
+    {400, DDB "LimitExceededException",
+     "Subscriber limit exceeded: Only 1 online index can be created or deleted "
+     "simultaneously per table",
+     PCF_ELIMIT_EXCEEDED, PCF_AWS_RETRY_LATER},
+    {400, DDB "LimitExceededException", "Too many operations for a given subscriber",
+     PCF_ELIMIT_EXCEEDED, PCF_AWS_RETRY_LATER},
+    {400, DDB "LimitExceededException",
+     "Subscriber limit exceeded: There is a limit of 256 tables per subscriber",
+     PCF_ELIMIT_EXCEEDED, PCF_AWS_RETRY_NEVER},
+    {400, DDB "ContinuousBackupsUnavailableException",
+     "Backups are being enabled for the table: t. Please retry later",
+     PCF_ECONTINUOUS_BACKUPS_UNAVAILABLE, PCF_AWS_RETRY_LATER},
+    {400, DDB "TransactionCanceledException",
+     "Transaction cancelled, please refer cancellation reasons for specific reasons "
+     "[ConditionalCheckFailed]",
+     PCF_ETRANSACTION_CANCELED, PCF_AWS_RETRY_NEVER},
+    {400, DDB "TransactionInProgressException",
+     "Transaction is ongoing for the given idempotency token", PCF_ETRANSACTION_IN_PROGRESS,
+     PCF_AWS_RETRY_NOW},
+    {500, DDB "InternalServerError", "Internal server error", PCF_EINTERNAL_SERVER,
+     PCF_AWS_RETRY_NOW},
+    {503, CORAL "ServiceUnavailableException", "Service unavailable", PCF_ESERVICE_UNAVAILABLE,
+     PCF_AWS_RETRY_NOW},
+    {400, DDB "AccessDeniedException",
+     "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: "
+     "dynamodb:CreateTable on resource: arn:aws:dynamodb:us-east-1:123456789012:table/t",
+     PCF_EACCESS_DENIED, PCF_AWS_RETRY_NEVER},
+    {400, CORAL "UnrecognizedClientException",
+     "The security token included in the request is invalid.", PCF_EUNRECOGNIZED_CLIENT,
+     PCF_AWS_RETRY_NEVER},
+    {400, CORAL "ExpiredTokenException", "The security token included in the request is expired",
+     PCF_EEXPIRED_TOKEN, PCF_AWS_RETRY_NEVER},
+    {400, CORAL "InvalidSignatureException",
+     "The request signature we calculated does not match the signature you provided.",
+     PCF_EINVALID_SIGNATURE, PCF_AWS_RETRY_NEVER},
+    {400, CORAL "MissingAuthenticationTokenException", "Request is missing Authentication Token",
+     PCF_EMISSING_AUTHENTICATION_TOKEN, PCF_AWS_RETRY_NEVER},
+    {400, CORAL "SerializationException", "Start of structure or map found where not expected.",
+     PCF_ESERIALIZATION, PCF_AWS_RETRY_NEVER},
+    {400, CORAL "UnknownOperationException", "", PCF_EUNKNOWN_OPERATION, PCF_AWS_RETRY_NEVER},
 };
 
-ParameterizedTestParameters(errors, every_dynamodb_type_has_a_code)
+ParameterizedTestParameters(errors, service_answers)
 {
-	return cr_make_param_array(struct mapping, mappings,
-	                           sizeof(mappings) / sizeof(mappings[0]));
+	return cr_make_param_array(struct answer, answers, sizeof(answers) / sizeof(answers[0]));
 }
 
-ParameterizedTest(struct mapping *m, errors, every_dynamodb_type_has_a_code)
+ParameterizedTest(struct answer *a, errors, service_answers)
 {
-	char namespaced[160];
-	snprintf(namespaced, sizeof(namespaced), "com.amazonaws.dynamodb.v20120810#%s", m->type);
-	cr_assert_eq(pcf_aws_error_code_for_type(m->type), m->code, "%s", m->type);
-	cr_assert_eq(pcf_aws_error_code_for_type(namespaced), m->code, "%s", namespaced);
-	cr_assert_neq(m->code, PCF_ESERVICE);
+	pcf_error err = PCF_ERROR_INIT;
+	char body[512];
+	const char *bare = strchr(a->type, '#') + 1;
+
+	snprintf(body, sizeof(body), "{\"__type\":\"%s\",\"message\":\"%s\"}", a->type, a->message);
+	cr_assert_eq(pcf_aws_error_from_response(&err, a->status, body, strlen(body), NULL, "R1"),
+	             a->code, "%s", a->type);
+	cr_assert_str_eq(err.aws_type, bare);
+	cr_assert_str_eq(err.message, a->message[0] ? a->message : bare, "the service's words");
+	cr_assert_eq(pcf_aws_error_retry_kind(err.code, err.http_status, err.message), a->kind,
+	             "%s: %s", bare, a->message);
+}
+
+/* Every error name the DynamoDB API reference lists has a code of its own. */
+static const char *const api_names[] = {
+    "BackupInUseException",
+    "BackupNotFoundException",
+    "DuplicateItemException",
+    "GlobalTableAlreadyExistsException",
+    "GlobalTableNotFoundException",
+    "IdempotentParameterMismatchException",
+    "IncompleteSignatureException",
+    "IndexNotFoundException",
+    "InvalidEndpointException",
+    "InvalidRestoreTimeException",
+    "ItemCollectionSizeLimitExceededException",
+    "PointInTimeRecoveryUnavailableException",
+    "PolicyNotFoundException",
+    "ReplicaAlreadyExistsException",
+    "ReplicaNotFoundException",
+    "ReplicatedWriteConflictException",
+    "TableAlreadyExistsException",
+    "TableInUseException",
+    "TableNotFoundException",
+    "TransactionConflictException",
+};
+
+Test(errors, every_api_reference_name_has_a_code)
+{
+	for (size_t i = 0; i < sizeof(api_names) / sizeof(api_names[0]); i++) {
+		char namespaced[160];
+		int code = pcf_aws_error_code_for_type(api_names[i]);
+		snprintf(namespaced, sizeof(namespaced), DDB "%s", api_names[i]);
+		cr_assert_neq(code, PCF_ESERVICE, "%s", api_names[i]);
+		cr_assert_eq(pcf_aws_error_code_for_type(namespaced), code, "%s", namespaced);
+	}
+}
+
+Test(errors, a_limit_exceeded_we_cannot_read_is_not_waited_out)
+{
+	/* A quota of another kind, or words we have never seen: fail at once. */
+	cr_assert_eq(pcf_aws_error_retry_kind(PCF_ELIMIT_EXCEEDED, 400,
+	                                      "Subscriber limit exceeded: Provisioned throughput "
+	                                      "decreases are limited within a given UTC day"),
+	             PCF_AWS_RETRY_NEVER);
+	cr_assert_eq(pcf_aws_error_retry_kind(PCF_ELIMIT_EXCEEDED, 400, NULL), PCF_AWS_RETRY_NEVER);
+	cr_assert_eq(pcf_aws_error_retry_kind(PCF_EHTTP, 502, ""), PCF_AWS_RETRY_NOW, "any 5xx");
+	cr_assert_eq(pcf_aws_error_retry_kind(PCF_EVALIDATION, 500, ""), PCF_AWS_RETRY_NEVER);
 }
 
 Test(errors, unknown_and_empty_types_are_service_errors)

@@ -139,7 +139,7 @@ Test(transport_faults, gives_up_on_503_after_the_attempt_limit)
 	cr_assert_eq(call(c, "ListTables", &err), PCF_EHTTP);
 	cr_assert_eq(err.http_status, 503);
 	cr_assert_eq(err.attempts, 4);
-	cr_assert_eq(err.retryable, 1, "a 503 could succeed later");
+	cr_assert_eq(err.retryable, 0, "the transport already waited the 503s out");
 	cr_assert_eq(pcf_fake_server_request_count(fake), 4);
 	cr_assert_eq(seen.errors, 1, "the error callback sees the final failure once");
 	cr_assert_eq(seen.last_error_code, PCF_EHTTP);
@@ -215,7 +215,7 @@ Test(transport_faults, never_retries_validation_or_conditional_check)
 	pcf_fake_server_stop(fake);
 }
 
-Test(transport_faults, limit_exceeded_is_retried_for_control_plane_only)
+Test(transport_faults, limit_exceeded_is_left_to_the_caller_to_wait_out)
 {
 	pcf_fake_response script[] = {limit_busy, limit_busy};
 	pcf_fake_server *fake;
@@ -224,10 +224,12 @@ Test(transport_faults, limit_exceeded_is_retried_for_control_plane_only)
 
 	cr_assert_eq(pcf_fake_server_start_script(&fake, script, 2, &ok), 0);
 	pcf_aws_client *c = client_for(fake, 5, &seen);
-	cr_assert_eq(call(c, "GetItem", &err), PCF_ELIMIT_EXCEEDED, "data plane: not retried");
+	cr_assert_eq(call(c, "CreateTable", &err), PCF_ELIMIT_EXCEEDED, "not resent");
 	cr_assert_eq(err.attempts, 1);
-	cr_assert_eq(call(c, "CreateTable", &err), 0, "control plane: retried: %s", err.message);
-	cr_assert_eq(seen.last.attempts, 2);
+	cr_assert_eq(err.retryable, 1, "other tables changing at once: passes, the engine waits");
+	cr_assert_eq(call(c, "CreateTable", &err), PCF_ELIMIT_EXCEEDED);
+	cr_assert_eq(err.attempts, 1);
+	cr_assert_eq(pcf_fake_server_request_count(fake), 2);
 	pcf_aws_client_free(c);
 	pcf_fake_server_stop(fake);
 }

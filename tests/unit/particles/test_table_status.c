@@ -1,5 +1,6 @@
 /*
- * Table and index statuses -> pcf states, on answers recorded from
+ * Table and index statuses -> pcf states through the flavor's
+ * pcf_table_state (src/dynamodb/status.c decides), on answers recorded from
  * dynoxide and dynalite, plus hand-made answers for the statuses no
  * local server can produce (marked as such below).
  */
@@ -30,11 +31,11 @@ Test(table_status, creating_updating_deleting_tables_are_pending)
 {
 	char why[128];
 	cr_assert_eq(state_of("dynalite_create_full", why, sizeof(why)), PCF_STATE_PENDING);
-	cr_assert_str_eq(why, "table CREATING");
+	cr_assert(strstr(why, " is CREATING") && !strncmp(why, "table ", 6), "%s", why);
 	cr_assert_eq(state_of("dynalite_describe_updating", why, sizeof(why)), PCF_STATE_PENDING);
-	cr_assert_str_eq(why, "table UPDATING");
+	cr_assert(strstr(why, " is UPDATING") && !strncmp(why, "table ", 6), "%s", why);
 	cr_assert_eq(state_of("dynalite_describe_deleting", why, sizeof(why)), PCF_STATE_PENDING);
-	cr_assert_str_eq(why, "table DELETING");
+	cr_assert(strstr(why, " is DELETING") && !strncmp(why, "table ", 6), "%s", why);
 }
 
 Test(table_status, an_active_table_with_a_creating_index_is_pending)
@@ -48,7 +49,7 @@ Test(table_status, an_active_table_with_a_creating_index_is_pending)
 	cJSON *ix = cJSON_GetArrayItem(cJSON_GetObjectItem(t, "GlobalSecondaryIndexes"), 0);
 	cJSON_ReplaceItemInObject(ix, "IndexStatus", cJSON_CreateString("CREATING"));
 	cr_assert_eq(pcf_table_state(t, why, sizeof(why)), PCF_STATE_PENDING);
-	cr_assert_str_eq(why, "index by_g CREATING");
+	cr_assert_str_eq(why, "index by_g is CREATING");
 	cJSON_Delete(t);
 }
 
@@ -79,4 +80,9 @@ Test(table_status, unknown_or_absent_status_waits)
 	t = tv_json("{\"TableName\":\"t\"}");
 	cr_assert_eq(pcf_table_state(t, NULL, 0), PCF_STATE_PENDING);
 	cJSON_Delete(t);
+}
+
+Test(table_status, no_description_is_missing)
+{
+	cr_assert_eq(pcf_table_state(NULL, NULL, 0), PCF_STATE_MISSING);
 }

@@ -1,0 +1,103 @@
+/*
+ * dynamodb_config_store reads a table's status as DESIGN.md's States table
+ * says (through pcf_ddb_table_status), against a FAKE DynamoDB
+ * (tests/support/fake_http): no local server produces ARCHIVED or a status
+ * newer than this code. The fake answers DescribeTable for one table with
+ * a config store's key schema and refuses everything else.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <pcf/engine.h>
+#include <pcf/particles.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_http.h"
+
+static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
+{
+	static _Thread_local char body[1024];
+	const char *status = payload;
+
+	if (strstr(req->headers, "X-Amz-Target: DynamoDB_20120810.DescribeTable") != NULL) {
+		snprintf(body, sizeof(body),
+		         "{\"Table\":{\"TableName\":\"cfg\",\"TableStatus\":\"%s\","
+		         "\"AttributeDefinitions\":[{\"AttributeName\":\"_store\","
+		         "\"AttributeType\":\"S\"},{\"AttributeName\":\"_option\","
+		         "\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"_store\","
+		         "\"KeyType\":\"HASH\"},{\"AttributeName\":\"_option\",\"KeyType\":"
+		         "\"RANGE\"}]}}",
+		         status);
+		resp->status = 200;
+	} else {
+		snprintf(body, sizeof(body),
+		         "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
+		         "\"message\":\"the fake only describes\"}");
+		resp->status = 400;
+	}
+	resp->body = body;
+}
+
+struct status_case {
+	char status[48];
+	int rc;
+	pcf_state state;
+};
+
+static struct status_case cases[] = {
+    /* A status newer than this code is waited on until the deadline. */
+    {"REPLICATION_PAUSED", PCF_ETIMEDOUT, PCF_STATE_PENDING},
+    {"UPDATING", PCF_ETIMEDOUT, PCF_STATE_PENDING},
+    {"ARCHIVED", PCF_EUNAVAILABLE, PCF_STATE_UNAVAILABLE},
+};
+
+ParameterizedTestParameters(config_store_status_fake, states_table)
+{
+	return cr_make_param_array(struct status_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct status_case *c, config_store_status_fake, states_table, .timeout = 60)
+{
+	const char *yaml = "pcf_name: settings\nflavor: dynamodb_config_store\naws_resource:\n"
+	                   "  TableName: cfg\n  Options:\n    app1:\n      db: {host: h}\n";
+	pcf_aws_options ao = PCF_AWS_OPTIONS_INIT;
+	pcf_engine_options eo = PCF_ENGINE_OPTIONS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_fake_server *server;
+	pcf_services *services;
+	pcf_definitions *defs;
+	pcf_engine *engine;
+	pcf_run_report *report = NULL;
+	pcf_diags diags;
+
+	setenv("AWS_ACCESS_KEY_ID", "test", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+	cr_assert_eq(pcf_fake_server_start(&server, handle, c->status), 0);
+	ao.endpoint = pcf_fake_server_url(server);
+	ao.region = "us-east-1";
+	ao.max_attempts = 1;
+	cr_assert_eq(pcf_services_new(&services, &ao, &err), 0, "%s", err.message);
+	pcf_diags_init(&diags);
+	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "pcf.yml", &diags), 0);
+	pcf_diags_cleanup(&diags);
+	eo.flavors = pcf_particles_flavors(&eo.flavor_count);
+	eo.services = services;
+	eo.timeout_ms = 500;
+	eo.poll_initial_ms = 10;
+	eo.poll_max_ms = 50;
+	eo.yes = 1;
+	cr_assert_eq(pcf_engine_new(&engine, defs, &eo, &err), 0, "%s", err.message);
+	cr_assert_eq(pcf_engine_apply(engine, &report, &err), c->rc, "%s: %s", c->status,
+	             report ? report->particles[0].error.message : err.message);
+	cr_assert_eq(report->particles[0].state, c->state, "%s", c->status);
+	cr_assert(strstr(report->particles[0].error.message, c->status) != NULL, "%s",
+	          report->particles[0].error.message);
+	pcf_run_report_free(report);
+	pcf_engine_free(engine);
+	pcf_definitions_free(defs);
+	pcf_services_free(services);
+	pcf_fake_server_stop(server);
+}
