@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pcf/export.h>
 #include <pcf/common.h>
 #include <pcf/error.h>
 
@@ -81,10 +82,17 @@ typedef struct pcf_aws_options {
 	const char *session_token;
 } pcf_aws_options;
 
+/* Designated, so that no value can shift onto another field when one is added (a field
+ * left out is 0); every field is named so that C++ -Wextra stays quiet. */
 #define PCF_AWS_OPTIONS_INIT                                                                       \
 	{                                                                                          \
-		NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL, NULL, 0, \
-		    0, 0, NULL, 0, NULL, NULL, NULL                                                \
+		.endpoint = NULL, .region = NULL, .profile = NULL, .service = NULL,                \
+		.target_prefix = NULL, .connect_timeout_ms = 0, .request_timeout_ms = 0,           \
+		.max_attempts = 0, .insecure_skip_tls_verify = 0, .max_connections = 0,            \
+		.logger = PCF_LOGGER_INIT, .on_request = NULL, .on_error = NULL, .payload = NULL,  \
+		.retry_base_delay_ms = 0, .retry_throttle_base_delay_ms = 0,                       \
+		.retry_max_delay_ms = 0, .ca_bundle = NULL, .deadline_us = 0,                      \
+		.access_key_id = NULL, .secret_access_key = NULL, .session_token = NULL            \
 	}
 
 /*
@@ -92,19 +100,20 @@ typedef struct pcf_aws_options {
  * lazily (credentials on first request) so that a client for a local server
  * costs nothing. Free with pcf_aws_client_free.
  */
-int pcf_aws_client_new(pcf_aws_client **out, const pcf_aws_options *options, pcf_error *err);
-void pcf_aws_client_free(pcf_aws_client *client);
+PCF_EXTERN int pcf_aws_client_new(pcf_aws_client **out, const pcf_aws_options *options,
+                                  pcf_error *err);
+PCF_EXTERN void pcf_aws_client_free(pcf_aws_client *client);
 
 /*
  * Moves the deadline (see pcf_aws_options.deadline_us; 0 removes it) for
  * requests that start after this call. Not for use while requests are in
  * flight on other threads.
  */
-void pcf_aws_client_set_deadline(pcf_aws_client *client, uint64_t deadline_us);
+PCF_EXTERN void pcf_aws_client_set_deadline(pcf_aws_client *client, uint64_t deadline_us);
 
 /* The resolved endpoint URL and region; owned by the client. */
-const char *pcf_aws_client_endpoint(const pcf_aws_client *client);
-const char *pcf_aws_client_region(const pcf_aws_client *client);
+PCF_EXTERN const char *pcf_aws_client_endpoint(const pcf_aws_client *client);
+PCF_EXTERN const char *pcf_aws_client_region(const pcf_aws_client *client);
 
 /* A response body: NUL-terminated JSON text of length len. */
 typedef struct pcf_aws_response {
@@ -121,9 +130,9 @@ typedef struct pcf_aws_response {
  * and fills err, including the AWS __type, message, status, request id and
  * attempt count.
  */
-int pcf_aws_call(pcf_aws_response *out, pcf_aws_client *client, const char *action,
-                 const char *body, size_t len, pcf_error *err);
-void pcf_aws_response_free(pcf_aws_response *response);
+PCF_EXTERN int pcf_aws_call(pcf_aws_response *out, pcf_aws_client *client, const char *action,
+                            const char *body, size_t len, pcf_error *err);
+PCF_EXTERN void pcf_aws_response_free(pcf_aws_response *response);
 
 /* One request of a batch sent with pcf_aws_call_many. */
 typedef struct pcf_aws_call_spec {
@@ -141,8 +150,8 @@ typedef struct pcf_aws_call_spec {
  * Returns 0 when all were sent (each call's rc says how it went), or a
  * PCF_E code when the batch itself could not run.
  */
-int pcf_aws_call_many(pcf_aws_client *client, pcf_aws_call_spec *calls, size_t count,
-                      int max_in_flight, pcf_error *err);
+PCF_EXTERN int pcf_aws_call_many(pcf_aws_client *client, pcf_aws_call_spec *calls, size_t count,
+                                 int max_in_flight, pcf_error *err);
 
 /*
  * The pcf code for an AWS error name, with or without its namespace
@@ -150,7 +159,7 @@ int pcf_aws_call_many(pcf_aws_client *client, pcf_aws_call_spec *calls, size_t c
  * "ResourceNotFoundException" both give PCF_ERESOURCE_NOT_FOUND). Unknown
  * or empty names give PCF_ESERVICE.
  */
-int pcf_aws_error_code_for_type(const char *type);
+PCF_EXTERN int pcf_aws_error_code_for_type(const char *type);
 
 #ifdef __cplusplus
 }

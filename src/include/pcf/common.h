@@ -12,17 +12,19 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include <pcf/export.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* "0.1.0" */
-const char *pcf_version(void);
+PCF_EXTERN const char *pcf_version(void);
 
 /* Call once before any other pcf function, from one thread. Returns 0 or a PCF_E code. */
-int pcf_global_init(void);
+PCF_EXTERN int pcf_global_init(void);
 /* Undoes pcf_global_init. */
-void pcf_global_cleanup(void);
+PCF_EXTERN void pcf_global_cleanup(void);
 
 typedef enum pcf_log_level {
 	PCF_LOG_ERROR = 0,
@@ -44,13 +46,13 @@ typedef struct pcf_logger {
 
 #define PCF_LOGGER_INIT                                                                            \
 	{                                                                                          \
-		NULL, PCF_LOG_WARN, NULL                                                           \
+		.fn = NULL, .level = PCF_LOG_WARN, .payload = NULL                                 \
 	}
 
 /* Formats and emits a line if level is enabled. logger may be NULL (stderr at WARN). */
-void pcf_log(const pcf_logger *logger, pcf_log_level level, const char *fmt, ...)
+PCF_EXTERN void pcf_log(const pcf_logger *logger, pcf_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int pcf_log_enabled(const pcf_logger *logger, pcf_log_level level);
+PCF_EXTERN int pcf_log_enabled(const pcf_logger *logger, pcf_log_level level);
 
 /*
  * Copies text into out (size out_size, always NUL-terminated) with secrets
@@ -59,7 +61,7 @@ int pcf_log_enabled(const pcf_logger *logger, pcf_log_level level);
  * and Token fields. Every log line that can carry a request or a response
  * goes through here.
  */
-void pcf_redact(char *out, size_t out_size, const char *text);
+PCF_EXTERN void pcf_redact(char *out, size_t out_size, const char *text);
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,7 @@
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
+#include <pcf/export.h>
 #include <pcf/dynamodb.h>
 #include <pcf/error.h>
 
@@ -48,7 +49,7 @@ typedef struct pcf_config_table {
 
 #define PCF_CONFIG_TABLE_INIT                                                                      \
 	{                                                                                          \
-		NULL, NULL, NULL                                                                   \
+		.name = NULL, .store_key = NULL, .option_key = NULL                                \
 	}
 
 /*
@@ -57,7 +58,7 @@ typedef struct pcf_config_table {
  * PCF_ERESOURCE_NOT_FOUND when the table is missing and PCF_ESCHEMA
  * ("MisconfiguredSchema: ...") when its keys differ.
  */
-int pcf_config_table_check(pcf_ddb *db, const pcf_config_table *table, pcf_error *err);
+PCF_EXTERN int pcf_config_table_check(pcf_ddb *db, const pcf_config_table *table, pcf_error *err);
 
 /* How pcf_config_table_ensure creates a missing table. */
 typedef struct pcf_config_create_options {
@@ -70,7 +71,7 @@ typedef struct pcf_config_create_options {
 /* The seed's default: a table with 1 read and 1 write unit. */
 #define PCF_CONFIG_CREATE_OPTIONS_INIT                                                             \
 	{                                                                                          \
-		1, 1, 0, 0                                                                         \
+		.read_units = 1, .write_units = 1, .timeout_ms = 0, .poll_interval_ms = 0          \
 	}
 
 /*
@@ -82,8 +83,8 @@ typedef struct pcf_config_create_options {
  * and PCF_ESCHEMA ("MisconfiguredSchema: ...") when the keys differ.
  * options may be NULL (PCF_CONFIG_CREATE_OPTIONS_INIT).
  */
-int pcf_config_table_ensure(pcf_ddb *db, const pcf_config_table *table,
-                            const pcf_config_create_options *options, pcf_error *err);
+PCF_EXTERN int pcf_config_table_ensure(pcf_ddb *db, const pcf_config_table *table,
+                                       const pcf_config_create_options *options, pcf_error *err);
 
 /*
  * Every option of the table, or of one store (store non-NULL), as
@@ -91,8 +92,8 @@ int pcf_config_table_ensure(pcf_ddb *db, const pcf_config_table *table,
  * store's options in sort-key order. Reads are consistent; all pages are
  * followed. A store with no options is absent from *out.
  */
-int pcf_config_table_read(cJSON **out, pcf_ddb *db, const pcf_config_table *table,
-                          const char *store, pcf_error *err);
+PCF_EXTERN int pcf_config_table_read(cJSON **out, pcf_ddb *db, const pcf_config_table *table,
+                                     const char *store, pcf_error *err);
 
 typedef enum pcf_config_mode {
 	PCF_CONFIG_DIRECT,    /* every read goes to DynamoDB */
@@ -116,10 +117,13 @@ typedef struct pcf_config_store_options {
 	void *payload;                /* passed to on_error */
 } pcf_config_store_options;
 
+/* Designated, so that no value can shift onto another field when one is added (a field
+ * left out is 0); every field is named so that C++ -Wextra stays quiet. */
 #define PCF_CONFIG_STORE_OPTIONS_INIT                                                              \
 	{                                                                                          \
-		PCF_CONFIG_TABLE_INIT, NULL, PCF_CONFIG_DIRECT, 0, 1,                              \
-		    PCF_CONFIG_CREATE_OPTIONS_INIT, NULL, NULL                                     \
+		.table = PCF_CONFIG_TABLE_INIT, .store = NULL, .mode = PCF_CONFIG_DIRECT,          \
+		.refresh_interval_ms = 0, .create_table = 1,                                       \
+		.create = PCF_CONFIG_CREATE_OPTIONS_INIT, .on_error = NULL, .payload = NULL        \
 	}
 
 typedef struct pcf_config_store pcf_config_store;
@@ -131,27 +135,28 @@ typedef struct pcf_config_store pcf_config_store;
  * with the table errors above, or with the first load's error. Close with
  * pcf_config_store_close.
  */
-int pcf_config_store_open(pcf_config_store **out, pcf_ddb *db,
-                          const pcf_config_store_options *options, pcf_error *err);
+PCF_EXTERN int pcf_config_store_open(pcf_config_store **out, pcf_ddb *db,
+                                     const pcf_config_store_options *options, pcf_error *err);
 
 /*
  * Stops the refresh thread (waiting for a refresh in flight) and frees the
  * store. No other thread may be using the store any more. Accepts NULL.
  */
-void pcf_config_store_close(pcf_config_store *store);
+PCF_EXTERN void pcf_config_store_close(pcf_config_store *store);
 
 /*
  * Replaces option's data with data (a JSON object whose keys are not the
  * table's key attributes) in one PutItem.
  */
-int pcf_config_store_set(pcf_config_store *store, const char *option, const cJSON *data,
-                         pcf_error *err);
+PCF_EXTERN int pcf_config_store_set(pcf_config_store *store, const char *option, const cJSON *data,
+                                    pcf_error *err);
 
 /* Option's data as a JSON object; PCF_ENOTFOUND when the store has no such option. */
-int pcf_config_store_get(cJSON **out, pcf_config_store *store, const char *option, pcf_error *err);
+PCF_EXTERN int pcf_config_store_get(cJSON **out, pcf_config_store *store, const char *option,
+                                    pcf_error *err);
 
 /* Every option of the store as {"option": {data}, ...} ({} when empty). */
-int pcf_config_store_get_all(cJSON **out, pcf_config_store *store, pcf_error *err);
+PCF_EXTERN int pcf_config_store_get_all(cJSON **out, pcf_config_store *store, pcf_error *err);
 
 /*
  * Deletes option in one DeleteItem. Deleting an option that does not exist
@@ -161,14 +166,14 @@ int pcf_config_store_get_all(cJSON **out, pcf_config_store *store, pcf_error *er
  * and err, when given, keeps that answer's error with maybe_applied set
  * although 0 is returned, so a caller can tell it from "there was none".
  */
-int pcf_config_store_delete(cJSON **old, pcf_config_store *store, const char *option,
-                            pcf_error *err);
+PCF_EXTERN int pcf_config_store_delete(cJSON **old, pcf_config_store *store, const char *option,
+                                       pcf_error *err);
 
 /*
  * Time-based: reloads the snapshot now, on the calling thread, and returns
  * the outcome (a failure keeps the old snapshot). Direct: does nothing.
  */
-int pcf_config_store_reload(pcf_config_store *store, pcf_error *err);
+PCF_EXTERN int pcf_config_store_reload(pcf_config_store *store, pcf_error *err);
 
 /*
  * key=value typing for option data, as `pcf config set` does it. Each of
@@ -179,8 +184,8 @@ int pcf_config_store_reload(pcf_config_store *store, pcf_error *err);
  * is a new object; a key given twice, an empty key or a missing '=' fail
  * with PCF_EINVAL naming the argument.
  */
-int pcf_config_parse_assignments(cJSON **out, const char *const *args, size_t count,
-                                 int json_values, pcf_error *err);
+PCF_EXTERN int pcf_config_parse_assignments(cJSON **out, const char *const *args, size_t count,
+                                            int json_values, pcf_error *err);
 
 /*
  * Option data <-> DynamoDB items. item_from_data builds the item for
@@ -188,10 +193,11 @@ int pcf_config_parse_assignments(cJSON **out, const char *const *args, size_t co
  * is not an object or that uses a key attribute's name. data_from_item
  * turns an item back into its plain data, without the key attributes.
  */
-int pcf_config_item_from_data(cJSON **out, const pcf_config_table *table, const char *store,
-                              const char *option, const cJSON *data, pcf_error *err);
-int pcf_config_data_from_item(cJSON **out, const pcf_config_table *table, const cJSON *item,
-                              pcf_error *err);
+PCF_EXTERN int pcf_config_item_from_data(cJSON **out, const pcf_config_table *table,
+                                         const char *store, const char *option, const cJSON *data,
+                                         pcf_error *err);
+PCF_EXTERN int pcf_config_data_from_item(cJSON **out, const pcf_config_table *table,
+                                         const cJSON *item, pcf_error *err);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include <cjson/cJSON.h>
+#include <pcf/export.h>
 #include <pcf/error.h>
 
 #ifdef __cplusplus
@@ -38,25 +39,25 @@ typedef struct pcf_diags {
 	size_t capacity;
 } pcf_diags;
 
-void pcf_diags_init(pcf_diags *diags);
-void pcf_diags_cleanup(pcf_diags *diags);
+PCF_EXTERN void pcf_diags_init(pcf_diags *diags);
+PCF_EXTERN void pcf_diags_cleanup(pcf_diags *diags);
 /* Appends one problem (printf-style message). Out of memory drops it. */
-void pcf_diags_add(pcf_diags *diags, const char *file, int line, int column, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-void pcf_diags_vadd(pcf_diags *diags, const char *file, int line, int column, const char *fmt,
-                    va_list ap) __attribute__((format(printf, 5, 0)));
+PCF_EXTERN void pcf_diags_add(pcf_diags *diags, const char *file, int line, int column,
+                              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+PCF_EXTERN void pcf_diags_vadd(pcf_diags *diags, const char *file, int line, int column,
+                               const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 /*
  * Writes each as "file:line:col: message\n"; a diag without a line prints
  * as "file: message", one without a file as "message".
  */
-void pcf_diags_print(const pcf_diags *diags, FILE *to);
+PCF_EXTERN void pcf_diags_print(const pcf_diags *diags, FILE *to);
 /*
  * Orders the diags from index `from` on by file (files in the order they
  * first appear), then line and column; equal positions keep their order.
  */
-void pcf_diags_sort(pcf_diags *diags, size_t from);
+PCF_EXTERN void pcf_diags_sort(pcf_diags *diags, size_t from);
 /* One diag in that form, truncated to size (size > 0). */
-void pcf_diag_format(const pcf_diag *diag, char *buf, size_t size);
+PCF_EXTERN void pcf_diag_format(const pcf_diag *diag, char *buf, size_t size);
 
 /* Files larger than this are refused with a "too large" diag. */
 #define PCF_DEFINITIONS_MAX_FILE_BYTES (16u * 1024u * 1024u)
@@ -125,8 +126,8 @@ typedef struct pcf_definitions {
  * in them are the paths as given. diags may be NULL. Safe to call from
  * several threads while nothing changes the environment.
  */
-int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t path_count,
-                         pcf_diags *diags);
+PCF_EXTERN int pcf_definitions_load(pcf_definitions **out, const char *const *paths,
+                                    size_t path_count, pcf_diags *diags);
 /*
  * As pcf_definitions_load, but when problems were found (PCF_EDEFINITION)
  * *out still holds what could be read, for a caller such as validate that
@@ -136,32 +137,35 @@ int pcf_definitions_load(pcf_definitions **out, const char *const *paths, size_t
  * particles that resolved: never hand them to the engine. *out is NULL
  * only on other errors (PCF_ENOMEM).
  */
-int pcf_definitions_load_partial(pcf_definitions **out, const char *const *paths, size_t path_count,
-                                 pcf_diags *diags);
+PCF_EXTERN int pcf_definitions_load_partial(pcf_definitions **out, const char *const *paths,
+                                            size_t path_count, pcf_diags *diags);
 /* The same from text already in memory; name is used in messages. */
-int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t len,
-                                const char *name, pcf_diags *diags);
-void pcf_definitions_free(pcf_definitions *defs);
+PCF_EXTERN int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t len,
+                                           const char *name, pcf_diags *diags);
+PCF_EXTERN void pcf_definitions_free(pcf_definitions *defs);
 
 /* The particle with this "name" or "flavor:name", or NULL. */
-const pcf_particle_def *pcf_definitions_find(const pcf_definitions *defs, const char *selector);
+PCF_EXTERN const pcf_particle_def *pcf_definitions_find(const pcf_definitions *defs,
+                                                        const char *selector);
 
 /*
  * Position of the node at path inside a particle, e.g.
  * "aws_resource.KeySchema[0].KeyType". Falls back to the nearest ancestor
  * that has a position. Always fills *mark.
  */
-void pcf_particle_def_locate(const pcf_particle_def *def, const char *path, pcf_source_mark *mark);
+PCF_EXTERN void pcf_particle_def_locate(const pcf_particle_def *def, const char *path,
+                                        pcf_source_mark *mark);
 /* The same, but where the member's key starts ("Foo" in "Foo: 1"), for "unknown field". */
-void pcf_particle_def_locate_key(const pcf_particle_def *def, const char *path,
-                                 pcf_source_mark *mark);
+PCF_EXTERN void pcf_particle_def_locate_key(const pcf_particle_def *def, const char *path,
+                                            pcf_source_mark *mark);
 
 /*
  * Adds a diag at path inside def (see pcf_particle_def_locate), its
  * message prefixed with "path: " when path is not "".
  */
-void pcf_particle_def_report(const pcf_particle_def *def, pcf_diags *diags, const char *path,
-                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+PCF_EXTERN void pcf_particle_def_report(const pcf_particle_def *def, pcf_diags *diags,
+                                        const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /*
  * Declarative schemas for a flavor's aws_resource, checked by
@@ -205,8 +209,8 @@ typedef struct pcf_schema {
  * schema, coercing scalars to strings where the schema wants strings.
  * Reports every problem into diags. Returns the number of problems added.
  */
-size_t pcf_schema_check(const pcf_schema *schema, cJSON *node, const char *path,
-                        const pcf_particle_def *def, pcf_diags *diags);
+PCF_EXTERN size_t pcf_schema_check(const pcf_schema *schema, cJSON *node, const char *path,
+                                   const pcf_particle_def *def, pcf_diags *diags);
 
 #ifdef __cplusplus
 }

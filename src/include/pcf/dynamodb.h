@@ -31,6 +31,7 @@
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
+#include <pcf/export.h>
 #include <pcf/aws.h>
 
 #ifdef __cplusplus
@@ -40,14 +41,14 @@ extern "C" {
 typedef struct pcf_ddb pcf_ddb;
 
 /* Creates a client and its transport from options (may be NULL: defaults). */
-int pcf_ddb_new(pcf_ddb **out, const pcf_aws_options *options, pcf_error *err);
-void pcf_ddb_free(pcf_ddb *db);
+PCF_EXTERN int pcf_ddb_new(pcf_ddb **out, const pcf_aws_options *options, pcf_error *err);
+PCF_EXTERN void pcf_ddb_free(pcf_ddb *db);
 /* The transport underneath; owned by db. */
-pcf_aws_client *pcf_ddb_transport(pcf_ddb *db);
+PCF_EXTERN pcf_aws_client *pcf_ddb_transport(pcf_ddb *db);
 
 /* Any action: sends request (NULL: {}) and returns the whole response. */
-int pcf_ddb_execute(cJSON **out, pcf_ddb *db, const char *action, const cJSON *request,
-                    pcf_error *err);
+PCF_EXTERN int pcf_ddb_execute(cJSON **out, pcf_ddb *db, const char *action, const cJSON *request,
+                               pcf_error *err);
 
 /* One request of pcf_ddb_execute_many. */
 typedef struct pcf_ddb_call {
@@ -64,8 +65,8 @@ typedef struct pcf_ddb_call {
  * 100). Returns 0 when the batch ran (each call's rc says how it went) or a
  * PCF_E code when it could not run at all (then no response is set).
  */
-int pcf_ddb_execute_many(pcf_ddb *db, pcf_ddb_call *calls, size_t count, int max_in_flight,
-                         pcf_error *err);
+PCF_EXTERN int pcf_ddb_execute_many(pcf_ddb *db, pcf_ddb_call *calls, size_t count,
+                                    int max_in_flight, pcf_error *err);
 
 /*
  * Control plane. *out is the response's "TableDescription"/"Table" object
@@ -73,30 +74,34 @@ int pcf_ddb_execute_many(pcf_ddb *db, pcf_ddb_call *calls, size_t count, int max
  * out == NULL when the answer is not wanted). create_table/update_table
  * take the whole request, TableName included.
  */
-int pcf_ddb_create_table(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
-int pcf_ddb_describe_table(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err);
-int pcf_ddb_update_table(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
-int pcf_ddb_delete_table(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err);
+PCF_EXTERN int pcf_ddb_create_table(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
+PCF_EXTERN int pcf_ddb_describe_table(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err);
+PCF_EXTERN int pcf_ddb_update_table(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
+PCF_EXTERN int pcf_ddb_delete_table(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err);
 /* Every table name, following LastEvaluatedTableName; *out is a JSON array of strings. */
-int pcf_ddb_list_tables(cJSON **out, pcf_ddb *db, pcf_error *err);
+PCF_EXTERN int pcf_ddb_list_tables(cJSON **out, pcf_ddb *db, pcf_error *err);
 
-int pcf_ddb_tag_resource(pcf_ddb *db, const char *arn, const cJSON *tags, pcf_error *err);
-int pcf_ddb_untag_resource(pcf_ddb *db, const char *arn, const cJSON *tag_keys, pcf_error *err);
+PCF_EXTERN int pcf_ddb_tag_resource(pcf_ddb *db, const char *arn, const cJSON *tags,
+                                    pcf_error *err);
+PCF_EXTERN int pcf_ddb_untag_resource(pcf_ddb *db, const char *arn, const cJSON *tag_keys,
+                                      pcf_error *err);
 /* *out is the full list of {"Key","Value"} tags, every page. */
-int pcf_ddb_list_tags_of_resource(cJSON **out, pcf_ddb *db, const char *arn, pcf_error *err);
+PCF_EXTERN int pcf_ddb_list_tags_of_resource(cJSON **out, pcf_ddb *db, const char *arn,
+                                             pcf_error *err);
 /* *out is the "TimeToLiveDescription" object. */
-int pcf_ddb_describe_time_to_live(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err);
+PCF_EXTERN int pcf_ddb_describe_time_to_live(cJSON **out, pcf_ddb *db, const char *table,
+                                             pcf_error *err);
 /* spec is a TimeToLiveSpecification {"Enabled":..,"AttributeName":..}. */
-int pcf_ddb_update_time_to_live(cJSON **out, pcf_ddb *db, const char *table, const cJSON *spec,
-                                pcf_error *err);
+PCF_EXTERN int pcf_ddb_update_time_to_live(cJSON **out, pcf_ddb *db, const char *table,
+                                           const cJSON *spec, pcf_error *err);
 /* *out is the "ContinuousBackupsDescription" object. */
-int pcf_ddb_describe_continuous_backups(cJSON **out, pcf_ddb *db, const char *table,
-                                        pcf_error *err);
+PCF_EXTERN int pcf_ddb_describe_continuous_backups(cJSON **out, pcf_ddb *db, const char *table,
+                                                   pcf_error *err);
 /* spec is a PointInTimeRecoverySpecification. */
-int pcf_ddb_update_continuous_backups(cJSON **out, pcf_ddb *db, const char *table,
-                                      const cJSON *spec, pcf_error *err);
-int pcf_ddb_describe_limits(cJSON **out, pcf_ddb *db, pcf_error *err);
-int pcf_ddb_describe_endpoints(cJSON **out, pcf_ddb *db, pcf_error *err);
+PCF_EXTERN int pcf_ddb_update_continuous_backups(cJSON **out, pcf_ddb *db, const char *table,
+                                                 const cJSON *spec, pcf_error *err);
+PCF_EXTERN int pcf_ddb_describe_limits(cJSON **out, pcf_ddb *db, pcf_error *err);
+PCF_EXTERN int pcf_ddb_describe_endpoints(cJSON **out, pcf_ddb *db, pcf_error *err);
 
 /*
  * Items. key and item are in attribute-value form; see the value helpers
@@ -107,25 +112,27 @@ int pcf_ddb_describe_endpoints(cJSON **out, pcf_ddb *db, pcf_error *err);
  * response: GetItem's {"Item":{...}} or {} when there is no such item,
  * PutItem's {} or {"Attributes":...}, and so on.
  */
-int pcf_ddb_get_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *key,
-                     const cJSON *params, pcf_error *err);
-int pcf_ddb_put_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *item,
-                     const cJSON *params, pcf_error *err);
-int pcf_ddb_update_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *key,
-                        const cJSON *params, pcf_error *err);
-int pcf_ddb_delete_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *key,
-                        const cJSON *params, pcf_error *err);
+PCF_EXTERN int pcf_ddb_get_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *key,
+                                const cJSON *params, pcf_error *err);
+PCF_EXTERN int pcf_ddb_put_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *item,
+                                const cJSON *params, pcf_error *err);
+PCF_EXTERN int pcf_ddb_update_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *key,
+                                   const cJSON *params, pcf_error *err);
+PCF_EXTERN int pcf_ddb_delete_item(cJSON **out, pcf_ddb *db, const char *table, const cJSON *key,
+                                   const cJSON *params, pcf_error *err);
 /*
  * Plain-JSON shortcuts: the key/item are plain JSON (see the value rules).
  * *out is the item as plain JSON, or NULL with 0 returned when there is none.
  */
-int pcf_ddb_get_item_json(cJSON **out, pcf_ddb *db, const char *table, const cJSON *plain_key,
-                          const cJSON *params, pcf_error *err);
-int pcf_ddb_put_item_json(pcf_ddb *db, const char *table, const cJSON *plain_item,
-                          const cJSON *params, pcf_error *err);
+PCF_EXTERN int pcf_ddb_get_item_json(cJSON **out, pcf_ddb *db, const char *table,
+                                     const cJSON *plain_key, const cJSON *params, pcf_error *err);
+PCF_EXTERN int pcf_ddb_put_item_json(pcf_ddb *db, const char *table, const cJSON *plain_item,
+                                     const cJSON *params, pcf_error *err);
 /* request is the whole TransactGetItems / TransactWriteItems request; *out the response. */
-int pcf_ddb_transact_get_items(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
-int pcf_ddb_transact_write_items(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
+PCF_EXTERN int pcf_ddb_transact_get_items(cJSON **out, pcf_ddb *db, const cJSON *request,
+                                          pcf_error *err);
+PCF_EXTERN int pcf_ddb_transact_write_items(cJSON **out, pcf_ddb *db, const cJSON *request,
+                                            pcf_error *err);
 
 /*
  * Query and Scan. request is the whole request (TableName included).
@@ -134,31 +141,31 @@ int pcf_ddb_transact_write_items(cJSON **out, pcf_ddb *db, const cJSON *request,
  * "ConsumedCapacity":[one per page] when asked for). Limit, if given, is
  * the size of each page, not a total.
  */
-int pcf_ddb_query(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
-int pcf_ddb_scan(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
+PCF_EXTERN int pcf_ddb_query(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
+PCF_EXTERN int pcf_ddb_scan(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
 /*
  * Scans `segments` segments (1..1000000) concurrently from this thread,
  * following each segment's pages, and merges them into the shape above.
  */
-int pcf_ddb_parallel_scan(cJSON **out, pcf_ddb *db, const cJSON *request, int segments,
-                          pcf_error *err);
+PCF_EXTERN int pcf_ddb_parallel_scan(cJSON **out, pcf_ddb *db, const cJSON *request, int segments,
+                                     pcf_error *err);
 
 /*
  * Every page of a paged action ("Query", "Scan", "ListTables",
  * "ListTagsOfResource"), merged: the list (Items, TableNames, Tags) is
  * concatenated; Count and ScannedCount are summed.
  */
-int pcf_ddb_paginate_all(cJSON **out, pcf_ddb *db, const char *action, const cJSON *request,
-                         pcf_error *err);
+PCF_EXTERN int pcf_ddb_paginate_all(cJSON **out, pcf_ddb *db, const char *action,
+                                    const cJSON *request, pcf_error *err);
 
 /* One page at a time. */
 typedef struct pcf_ddb_pager pcf_ddb_pager;
 /* action is "Query", "Scan", "ListTables" or "ListTagsOfResource"; request is copied. */
-int pcf_ddb_pager_new(pcf_ddb_pager **out, pcf_ddb *db, const char *action, const cJSON *request,
-                      pcf_error *err);
+PCF_EXTERN int pcf_ddb_pager_new(pcf_ddb_pager **out, pcf_ddb *db, const char *action,
+                                 const cJSON *request, pcf_error *err);
 /* *page receives the next page's response (caller frees); 0 with *page NULL means done. */
-int pcf_ddb_pager_next(cJSON **page, pcf_ddb_pager *pager, pcf_error *err);
-void pcf_ddb_pager_free(pcf_ddb_pager *pager);
+PCF_EXTERN int pcf_ddb_pager_next(cJSON **page, pcf_ddb_pager *pager, pcf_error *err);
+PCF_EXTERN void pcf_ddb_pager_free(pcf_ddb_pager *pager);
 
 /*
  * Batches. request_items is the RequestItems map of the API, any size: it
@@ -174,10 +181,10 @@ void pcf_ddb_pager_free(pcf_ddb_pager *pager);
  * entries are part of *unprocessed. BatchGet's *out holds the items read
  * even then (an exception to the rule above; the caller frees it).
  */
-int pcf_ddb_batch_get_item(cJSON **out, cJSON **unprocessed, pcf_ddb *db,
-                           const cJSON *request_items, pcf_error *err);
-int pcf_ddb_batch_write_item(cJSON **unprocessed, pcf_ddb *db, const cJSON *request_items,
-                             pcf_error *err);
+PCF_EXTERN int pcf_ddb_batch_get_item(cJSON **out, cJSON **unprocessed, pcf_ddb *db,
+                                      const cJSON *request_items, pcf_error *err);
+PCF_EXTERN int pcf_ddb_batch_write_item(cJSON **unprocessed, pcf_ddb *db,
+                                        const cJSON *request_items, pcf_error *err);
 
 /*
  * The batch resend policy: at most max_resends rounds of resending what the
@@ -185,8 +192,8 @@ int pcf_ddb_batch_write_item(cJSON **unprocessed, pcf_ddb *db, const cJSON *requ
  * max_delay_ms (half of each delay random). Defaults: 8, 50, 2000.
  * Not thread-safe: set it before sharing db.
  */
-int pcf_ddb_set_batch_retry(pcf_ddb *db, int max_resends, long base_delay_ms, long max_delay_ms,
-                            pcf_error *err);
+PCF_EXTERN int pcf_ddb_set_batch_retry(pcf_ddb *db, int max_resends, long base_delay_ms,
+                                       long max_delay_ms, pcf_error *err);
 
 /* Table helpers. */
 typedef enum pcf_ddb_table_target {
@@ -203,8 +210,9 @@ typedef enum pcf_ddb_table_target {
  * DescribeTable returns its own error. *out (may be NULL) gets the last
  * description seen, also on failure.
  */
-int pcf_ddb_wait_table(cJSON **out, pcf_ddb *db, const char *table, pcf_ddb_table_target target,
-                       long interval_ms, long timeout_ms, pcf_error *err);
+PCF_EXTERN int pcf_ddb_wait_table(cJSON **out, pcf_ddb *db, const char *table,
+                                  pcf_ddb_table_target target, long interval_ms, long timeout_ms,
+                                  pcf_error *err);
 
 /*
  * Creates the table of create_request unless it exists, treating a
@@ -214,8 +222,8 @@ int pcf_ddb_wait_table(cJSON **out, pcf_ddb *db, const char *table, pcf_ddb_tabl
  * roles and types) differs, or as pcf_ddb_wait_table does; timeout_ms
  * bounds each wait. *out (may be NULL) gets the ACTIVE description.
  */
-int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request, long timeout_ms,
-                         pcf_error *err);
+PCF_EXTERN int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request,
+                                    long timeout_ms, pcf_error *err);
 
 /*
  * Values: plain JSON <-> attribute values.
@@ -246,17 +254,17 @@ int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request, 
  * attribute value -> plain -> attribute value never lose anything.
  * Malformed input is PCF_EINVAL. *out is a new tree the caller frees.
  */
-int pcf_ddb_value_from_json(cJSON **out, const cJSON *plain, pcf_error *err);
-int pcf_ddb_value_to_json(cJSON **out, const cJSON *attribute_value, pcf_error *err);
+PCF_EXTERN int pcf_ddb_value_from_json(cJSON **out, const cJSON *plain, pcf_error *err);
+PCF_EXTERN int pcf_ddb_value_to_json(cJSON **out, const cJSON *attribute_value, pcf_error *err);
 /* A whole item: {"id":"a1","n":3} <-> {"id":{"S":"a1"},"n":{"N":"3"}}. */
-int pcf_ddb_item_from_json(cJSON **out, const cJSON *plain, pcf_error *err);
-int pcf_ddb_item_to_json(cJSON **out, const cJSON *item, pcf_error *err);
+PCF_EXTERN int pcf_ddb_item_from_json(cJSON **out, const cJSON *plain, pcf_error *err);
+PCF_EXTERN int pcf_ddb_item_to_json(cJSON **out, const cJSON *item, pcf_error *err);
 /*
  * A {"$N": text} marker for a number given as exact decimal text; NULL when
  * text is not a number (sign, digits, optional fraction and exponent) or on
  * out-of-memory. The caller owns the result (or the tree it is added to).
  */
-cJSON *pcf_ddb_number(const char *text);
+PCF_EXTERN cJSON *pcf_ddb_number(const char *text);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include <pcf/export.h>
 #include <pcf/common.h>
 #include <pcf/definitions.h>
 #include <pcf/flavor.h>
@@ -63,13 +64,19 @@ typedef struct pcf_engine_options {
 	int strict;    /* --strict: a particle KEPT by persist_on_termination fails the run */
 } pcf_engine_options;
 
+/* Designated, so that no value can shift onto another field when one is added (a field
+ * left out is 0); every field is named so that C++ -Wextra stays quiet. */
 #define PCF_ENGINE_OPTIONS_INIT                                                                    \
 	{                                                                                          \
-		NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, PCF_LOGGER_INIT, NULL, NULL, 0                 \
+		.flavors = NULL, .flavor_count = 0, .services = NULL, .parallel = 0,               \
+		.timeout_ms = 0, .poll_initial_ms = 0, .poll_max_ms = 0, .state_cache_ttl_ms = 0,  \
+		.allow_replace = 0, .yes = 0, .logger = PCF_LOGGER_INIT, .on_event = NULL,         \
+		.payload = NULL, .strict = 0                                                       \
 	}
 
 /* A flavor from a registry by name, or NULL. */
-const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, size_t count, const char *name);
+PCF_EXTERN const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, size_t count,
+                                             const char *name);
 
 /*
  * Checks what needs every particle together and the flavors: known
@@ -80,12 +87,12 @@ const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, size_t count
  * flavor are skipped. Adds problems to diags; returns PCF_EDEFINITION
  * when there are any, PCF_ENOMEM. No network.
  */
-int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *flavors,
-                        size_t flavor_count, pcf_diags *diags);
+PCF_EXTERN int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *flavors,
+                                   size_t flavor_count, pcf_diags *diags);
 
-int pcf_engine_new(pcf_engine **out, const pcf_definitions *defs, const pcf_engine_options *options,
-                   pcf_error *err);
-void pcf_engine_free(pcf_engine *engine);
+PCF_EXTERN int pcf_engine_new(pcf_engine **out, const pcf_definitions *defs,
+                              const pcf_engine_options *options, pcf_error *err);
+PCF_EXTERN void pcf_engine_free(pcf_engine *engine);
 
 /*
  * Restricts the run to these selectors ("name" or "flavor:name") and, for
@@ -93,11 +100,11 @@ void pcf_engine_free(pcf_engine *engine);
  * needs no parents). None selected: all. PCF_ENOTFOUND names the first
  * unknown selector.
  */
-int pcf_engine_select(pcf_engine *engine, const char *const *selectors, size_t count,
-                      pcf_error *err);
+PCF_EXTERN int pcf_engine_select(pcf_engine *engine, const char *const *selectors, size_t count,
+                                 pcf_error *err);
 
 /* Overrides every selected particle's desired state (run/stop/terminate). */
-void pcf_engine_set_desired(pcf_engine *engine, pcf_desired_state state);
+PCF_EXTERN void pcf_engine_set_desired(pcf_engine *engine, pcf_desired_state state);
 
 /*
  * persist_on_termination: terminate leaves the resource and reports it
@@ -121,7 +128,7 @@ typedef enum pcf_outcome {
 	PCF_OUTCOME_CANCELLED /* pcf_engine_cancel stopped it (Ctrl-C) */
 } pcf_outcome;
 
-const char *pcf_outcome_name(pcf_outcome outcome);
+PCF_EXTERN const char *pcf_outcome_name(pcf_outcome outcome);
 
 typedef struct pcf_particle_report {
 	const pcf_particle_def *def;
@@ -144,7 +151,7 @@ typedef struct pcf_run_report {
 	size_t count;
 } pcf_run_report;
 
-void pcf_run_report_free(pcf_run_report *report);
+PCF_EXTERN void pcf_run_report_free(pcf_run_report *report);
 
 /*
  * Converges every selected particle (and the ancestors of those to be
@@ -157,7 +164,7 @@ void pcf_run_report_free(pcf_run_report *report);
  * whenever the run took place, failures included; each particle's report
  * says its own outcome. Not thread-safe: one run per engine at a time.
  */
-int pcf_engine_apply(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+PCF_EXTERN int pcf_engine_apply(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
 /*
  * Asks a running apply to stop; async-signal-safe (it only sets a flag), so
  * a SIGINT handler may call it. Each particle stops before its next
@@ -167,17 +174,17 @@ int pcf_engine_apply(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
  * dependents of a cancelled particle are SKIPPED. The engine stays
  * cancelled: later runs on it are cancelled at once.
  */
-void pcf_engine_cancel(pcf_engine *engine);
+PCF_EXTERN void pcf_engine_cancel(pcf_engine *engine);
 /*
  * Reads state and computes, per selected particle, the steps apply would
  * take (outcome CHANGES or IN_SYNC); changes nothing. Returns as apply
  * does: a particle whose state cannot be read (FAILED) or whose plan
  * would be refused (REFUSED) makes it non-zero.
  */
-int pcf_engine_plan(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+PCF_EXTERN int pcf_engine_plan(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
 /* Reads state and drift per selected particle: IN_SYNC when at the desired
  * state without drift, else CHANGES; FAILED when unreadable. */
-int pcf_engine_status(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+PCF_EXTERN int pcf_engine_status(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 
 #include <stdarg.h>
 
+#include <pcf/export.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -122,33 +124,35 @@ typedef struct pcf_error {
 
 #define PCF_ERROR_INIT                                                                             \
 	{                                                                                          \
-		0, 0, 0, 0, "", "", "", 0                                                          \
+		.code = 0, .http_status = 0, .retryable = 0, .attempts = 0, .aws_type = "",        \
+		.request_id = "", .message = "", .maybe_applied = 0                                \
 	}
 
 /* Resets err to "no error". Accepts NULL. */
-void pcf_error_clear(pcf_error *err);
+PCF_EXTERN void pcf_error_clear(pcf_error *err);
 
 /*
  * Fills err (may be NULL) with code and a printf-style message, clearing
  * the other fields, and returns code so a caller can write
  * "return pcf_error_set(err, PCF_EINVAL, "...")".
  */
-int pcf_error_set(pcf_error *err, int code, const char *fmt, ...)
+PCF_EXTERN int pcf_error_set(pcf_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int pcf_error_vset(pcf_error *err, int code, const char *fmt, va_list ap)
+PCF_EXTERN int pcf_error_vset(pcf_error *err, int code, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
 /*
  * Puts "prefix: " in front of err's message, keeping everything else, and
  * returns err->code. Used to say where a lower-level failure happened.
  */
-int pcf_error_prefix(pcf_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+PCF_EXTERN int pcf_error_prefix(pcf_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* The enum name without "PCF_E", e.g. "RESOURCE_NOT_FOUND"; never NULL. */
-const char *pcf_error_code_name(int code);
+PCF_EXTERN const char *pcf_error_code_name(int code);
 
 /* A short English description of a code; never NULL. */
-const char *pcf_error_code_describe(int code);
+PCF_EXTERN const char *pcf_error_code_describe(int code);
 
 #ifdef __cplusplus
 }

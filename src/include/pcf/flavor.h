@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
+#include <pcf/export.h>
 #include <pcf/definitions.h>
 #include <pcf/error.h>
 
@@ -34,7 +35,7 @@ typedef enum pcf_state {
 	PCF_STATE_UNAVAILABLE /* exists in a state pcf never acts on */
 } pcf_state;
 
-const char *pcf_state_name(pcf_state state);
+PCF_EXTERN const char *pcf_state_name(pcf_state state);
 
 /* A particle at run time: its definition, desired tree and flavor context. */
 typedef struct pcf_particle pcf_particle;
@@ -47,30 +48,30 @@ struct pcf_flavor;
  * outlive the particle; desired starts as a copy of def->aws_resource.
  * Free with pcf_particle_free (which calls the flavor's release).
  */
-int pcf_particle_new(pcf_particle **out, const pcf_particle_def *def,
-                     const struct pcf_flavor *flavor, void *services, pcf_error *err);
-void pcf_particle_free(pcf_particle *p);
+PCF_EXTERN int pcf_particle_new(pcf_particle **out, const pcf_particle_def *def,
+                                const struct pcf_flavor *flavor, void *services, pcf_error *err);
+PCF_EXTERN void pcf_particle_free(pcf_particle *p);
 
-const pcf_particle_def *pcf_particle_definition(const pcf_particle *p);
+PCF_EXTERN const pcf_particle_def *pcf_particle_definition(const pcf_particle *p);
 /* aws_resource with $inherit$ values resolved; borrowed. */
-const cJSON *pcf_particle_desired(const pcf_particle *p);
+PCF_EXTERN const cJSON *pcf_particle_desired(const pcf_particle *p);
 /* What the engine's user passed as options.services (a DynamoDB client pool, say). */
-void *pcf_particle_services(const pcf_particle *p);
+PCF_EXTERN void *pcf_particle_services(const pcf_particle *p);
 /* Per-particle storage for the flavor; freed with ops->release. */
-void *pcf_particle_flavor_data(const pcf_particle *p);
-void pcf_particle_set_flavor_data(pcf_particle *p, void *data);
+PCF_EXTERN void *pcf_particle_flavor_data(const pcf_particle *p);
+PCF_EXTERN void pcf_particle_set_flavor_data(pcf_particle *p, void *data);
 /*
  * What a pending particle waits on, e.g. "table CREATING, index by_email
  * CREATING". A flavor MAY call this from sync_state; the engine shows it
  * while waiting and names it when the deadline passes. Cleared by the
  * engine before each sync_state; fmt NULL clears it.
  */
-void pcf_particle_set_pending_detail(pcf_particle *p, const char *fmt, ...)
+PCF_EXTERN void pcf_particle_set_pending_detail(pcf_particle *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* The last detail set, or NULL; borrowed until the next sync_state. */
-const char *pcf_particle_pending_detail(const pcf_particle *p);
+PCF_EXTERN const char *pcf_particle_pending_detail(const pcf_particle *p);
 /* Logs through the engine's logger, prefixed with the particle id. */
-void pcf_particle_log(const pcf_particle *p, int level, const char *fmt, ...)
+PCF_EXTERN void pcf_particle_log(const pcf_particle *p, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* One step of a plan: one call the service accepts on its own. */
@@ -90,11 +91,12 @@ typedef struct pcf_plan {
 	size_t capacity;
 } pcf_plan;
 
-void pcf_plan_init(pcf_plan *plan);
-void pcf_plan_cleanup(pcf_plan *plan);
+PCF_EXTERN void pcf_plan_init(pcf_plan *plan);
+PCF_EXTERN void pcf_plan_cleanup(pcf_plan *plan);
 /* Appends a step, taking ownership of request (may be NULL) even on failure. */
-int pcf_plan_add_take(pcf_plan *plan, const char *action, cJSON *request, unsigned flags,
-                      const char *summary_fmt, ...) __attribute__((format(printf, 5, 6)));
+PCF_EXTERN int pcf_plan_add_take(pcf_plan *plan, const char *action, cJSON *request, unsigned flags,
+                                 const char *summary_fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* One difference between desired and current. */
 typedef struct pcf_drift_entry {
@@ -110,10 +112,11 @@ typedef struct pcf_drift {
 	size_t capacity;
 } pcf_drift;
 
-void pcf_drift_init(pcf_drift *drift);
-void pcf_drift_cleanup(pcf_drift *drift);
+PCF_EXTERN void pcf_drift_init(pcf_drift *drift);
+PCF_EXTERN void pcf_drift_cleanup(pcf_drift *drift);
 /* Copies desired and current (either may be NULL). */
-int pcf_drift_add(pcf_drift *drift, const char *path, const cJSON *desired, const cJSON *current);
+PCF_EXTERN int pcf_drift_add(pcf_drift *drift, const char *path, const cJSON *desired,
+                             const cJSON *current);
 
 /*
  * The core's structural diff, for flavors to call from ops->diff. Compares
@@ -138,15 +141,15 @@ typedef struct pcf_diff_options {
 	const char *const *open_lists;
 } pcf_diff_options;
 
-int pcf_diff(pcf_drift *out, const cJSON *desired, const cJSON *current,
-             const pcf_diff_options *options);
+PCF_EXTERN int pcf_diff(pcf_drift *out, const cJSON *desired, const cJSON *current,
+                        const pcf_diff_options *options);
 
 /*
  * Parameter filter: a new object holding only the listed top-level keys of
  * src that are present (PCF's START/UPDATE filters). src NULL or not an
  * object gives an empty object. Caller frees; NULL only when out of memory.
  */
-cJSON *pcf_filter_keys(const cJSON *src, const char *const *keys);
+PCF_EXTERN cJSON *pcf_filter_keys(const cJSON *src, const char *const *keys);
 
 typedef struct pcf_flavor_ops {
 	/* MUST: check def->aws_resource, reporting each problem with

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include <pcf/export.h>
 #include <pcf/dynamodb.h>
 #include <pcf/flavor.h>
 
@@ -18,27 +19,28 @@
 extern "C" {
 #endif
 
-extern const pcf_flavor pcf_flavor_dynamodb_table;
-extern const pcf_flavor pcf_flavor_dynamodb_config_store;
+PCF_EXTERN extern const pcf_flavor pcf_flavor_dynamodb_table;
+PCF_EXTERN extern const pcf_flavor pcf_flavor_dynamodb_config_store;
 
 /* Every built-in flavor; *count receives how many. The array is static. */
-const pcf_flavor *const *pcf_particles_flavors(size_t *count);
+PCF_EXTERN const pcf_flavor *const *pcf_particles_flavors(size_t *count);
 
 /*
  * The resource_name op of both DynamoDB flavors: "table T in region R" (or
  * "in the run's region" without region_name), NULL without a TableName.
  * The endpoint is the run's, the same for every particle. Caller frees.
  */
-char *pcf_particles_table_resource_name(const pcf_particle_def *def);
+PCF_EXTERN char *pcf_particles_table_resource_name(const pcf_particle_def *def);
 
 typedef struct pcf_services pcf_services;
 
 /* base is copied (its strings too); NULL means defaults. Free with pcf_services_free. */
-int pcf_services_new(pcf_services **out, const pcf_aws_options *base, pcf_error *err);
-void pcf_services_free(pcf_services *services);
+PCF_EXTERN int pcf_services_new(pcf_services **out, const pcf_aws_options *base, pcf_error *err);
+PCF_EXTERN void pcf_services_free(pcf_services *services);
 
 /* The client for region (NULL: the default region); owned by services. */
-int pcf_services_ddb(pcf_ddb **out, pcf_services *services, const char *region, pcf_error *err);
+PCF_EXTERN int pcf_services_ddb(pcf_ddb **out, pcf_services *services, const char *region,
+                                pcf_error *err);
 
 /*
  * Item operations on the table a particle names (aws_resource.TableName,
@@ -58,22 +60,22 @@ typedef enum pcf_item_format {
  * (PCF_ITEM_AUTO there means plain); the caller frees it with cJSON_Delete.
  * No such item: PCF_ENOTFOUND and *out NULL. def is borrowed.
  */
-int pcf_table_item_get(cJSON **out, pcf_services *services, const pcf_particle_def *def,
-                       const cJSON *key, pcf_item_format input, pcf_item_format output,
-                       pcf_error *err);
+PCF_EXTERN int pcf_table_item_get(cJSON **out, pcf_services *services, const pcf_particle_def *def,
+                                  const cJSON *key, pcf_item_format input, pcf_item_format output,
+                                  pcf_error *err);
 
 /* Writes item (replacing any item with the same key). */
-int pcf_table_item_put(pcf_services *services, const pcf_particle_def *def, const cJSON *item,
-                       pcf_item_format input, pcf_error *err);
+PCF_EXTERN int pcf_table_item_put(pcf_services *services, const pcf_particle_def *def,
+                                  const cJSON *item, pcf_item_format input, pcf_error *err);
 
 /*
  * Deletes the item with this key. old (may be NULL) receives the deleted
  * item in `output` format, or NULL when there was none; caller frees.
  * Deleting a missing item is not an error.
  */
-int pcf_table_item_delete(cJSON **old, pcf_services *services, const pcf_particle_def *def,
-                          const cJSON *key, pcf_item_format input, pcf_item_format output,
-                          pcf_error *err);
+PCF_EXTERN int pcf_table_item_delete(cJSON **old, pcf_services *services,
+                                     const pcf_particle_def *def, const cJSON *key,
+                                     pcf_item_format input, pcf_item_format output, pcf_error *err);
 
 /*
  * Reads a live table (DescribeTable, and where the server supports them
@@ -86,8 +88,8 @@ int pcf_table_item_delete(cJSON **old, pcf_services *services, const pcf_particl
  * export to a new name yields an identical table. region may be NULL (the
  * default region). *out is new; the caller frees it with cJSON_Delete.
  */
-int pcf_table_export(cJSON **out, pcf_services *services, const char *table, const char *region,
-                     pcf_error *err);
+PCF_EXTERN int pcf_table_export(cJSON **out, pcf_services *services, const char *table,
+                                const char *region, pcf_error *err);
 
 #ifdef __cplusplus
 }
