@@ -12,6 +12,7 @@
 
 #include <pcf/aws.h>
 
+#include "fake_answers.h"
 #include "fake_http.h"
 #include "src/aws/crc32.h"
 
@@ -77,17 +78,6 @@ static int call(pcf_aws_client *c, const char *action, pcf_error *err)
 }
 
 static const pcf_fake_response ok = {PCF_FAKE_RESPOND, 200, OK_BODY, NULL, NULL};
-static const pcf_fake_response e500 = {
-    PCF_FAKE_RESPOND, 500,
-    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
-    "\"message\":\"Internal server error\"}",
-    NULL, NULL};
-static const pcf_fake_response e503 = {PCF_FAKE_RESPOND, 503, "", "text/plain", NULL};
-static const pcf_fake_response throttled = {
-    PCF_FAKE_RESPOND, 400,
-    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\","
-    "\"message\":\"Rate of requests exceeds the allowed throughput.\"}",
-    NULL, NULL};
 static const pcf_fake_response pt_exceeded = {
     PCF_FAKE_RESPOND, 400,
     "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
@@ -108,8 +98,6 @@ static const pcf_fake_response limit_busy = {
     "{\"__type\":\"com.amazonaws.dynamodb.v20120810#LimitExceededException\","
     "\"message\":\"Too many tables created/updated/deleted simultaneously\"}",
     NULL, NULL};
-static const pcf_fake_response reset = {PCF_FAKE_RESET, 0, NULL, NULL, NULL};
-static const pcf_fake_response hung = {PCF_FAKE_HANG, 0, NULL, NULL, NULL};
 
 static char good_crc[64], bad_crc[64];
 static const pcf_fake_response crc_good = {PCF_FAKE_RESPOND, 200, OK_BODY, NULL, good_crc};
@@ -160,15 +148,15 @@ struct fault_case {
  */
 /* clang-format off */
 static const struct fault_case fault_cases[] = {
-    {"retries_a_500_then_succeeds", {&e500, &e500}, &ok, 5, "ListTables",
+    {"retries_a_500_then_succeeds", {&pcf_fake_e500, &pcf_fake_e500}, &ok, 5, "ListTables",
      {{0, 3, 0, 200}}, 3, 0, NULL, NULL, 0},
     /* retryable 0: the transport already waited the 503s out; the error
      * callback sees the final failure once. */
-    {"gives_up_on_503_after_the_attempt_limit", {NULL}, &e503, 4, "ListTables",
+    {"gives_up_on_503_after_the_attempt_limit", {NULL}, &pcf_fake_e503, 4, "ListTables",
      {{PCF_EHTTP, 4, 0, 503}}, 4, 1, NULL, NULL, 0},
-    {"maps_a_500_error_type_when_giving_up", {NULL}, &e500, 2, "GetItem",
+    {"maps_a_500_error_type_when_giving_up", {NULL}, &pcf_fake_e500, 2, "GetItem",
      {{PCF_EINTERNAL_SERVER, 2, 0, 500}}, 2, 1, "InternalServerError", "Internal server error", 1},
-    {"retries_throttling_then_succeeds", {&throttled, &pt_exceeded}, &ok, 3, "PutItem",
+    {"retries_throttling_then_succeeds", {&pcf_fake_throttled, &pt_exceeded}, &ok, 3, "PutItem",
      {{0, 3, 0, 200}}, 3, 0, NULL, NULL, 0},
     {"gives_up_on_throttling_with_its_code", {NULL}, &pt_exceeded, 3, "PutItem",
      {{PCF_EPROVISIONED_THROUGHPUT_EXCEEDED, 3, 0, 400}}, 3, 1,
@@ -179,13 +167,13 @@ static const struct fault_case fault_cases[] = {
      * engine waits. */
     {"limit_exceeded_is_left_to_the_caller_to_wait_out", {&limit_busy, &limit_busy}, &ok, 5, "CreateTable",
      {{PCF_ELIMIT_EXCEEDED, 1, 1, 400}, {PCF_ELIMIT_EXCEEDED, 1, 1, 400}}, 2, 2, NULL, NULL, 0},
-    {"retries_a_reset_connection", {&reset}, &ok, 3, "ListTables",
+    {"retries_a_reset_connection", {&pcf_fake_reset}, &ok, 3, "ListTables",
      {{0, 2, 0, 200}}, 2, 0, NULL, NULL, 0},
-    {"gives_up_on_resets_with_a_network_error", {NULL}, &reset, 2, "ListTables",
+    {"gives_up_on_resets_with_a_network_error", {NULL}, &pcf_fake_reset, 2, "ListTables",
      {{PCF_ENETWORK, 2, 0, 0}}, 2, 1, NULL, NULL, 0},
-    {"retries_a_hung_connection_after_the_timeout", {&hung}, &ok, 3, "ListTables",
+    {"retries_a_hung_connection_after_the_timeout", {&pcf_fake_hung}, &ok, 3, "ListTables",
      {{0, 2, 0, 200}}, 2, 0, NULL, NULL, 0},
-    {"gives_up_on_hung_connections_with_a_timeout", {NULL}, &hung, 2, "ListTables",
+    {"gives_up_on_hung_connections_with_a_timeout", {NULL}, &pcf_fake_hung, 2, "ListTables",
      {{PCF_EHTTP_TIMEOUT, 2, 0, 0}}, 2, 1, NULL, NULL, 0},
     {"retries_a_bad_crc32_and_accepts_a_good_one", {&crc_bad}, &crc_good, 3, "ListTables",
      {{0, 2, 0, 200}}, 2, 0, NULL, NULL, 0},
@@ -286,7 +274,7 @@ Test(transport_faults, attempt_limit_comes_from_the_environment)
 	struct seen seen = {0};
 	pcf_error err = PCF_ERROR_INIT;
 
-	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, &e503), 0);
+	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, &pcf_fake_e503), 0);
 	setenv("DYNAMODB_MAX_RETRIES", "2", 1);
 	pcf_aws_client *c = client_for(fake, 0, &seen);
 	cr_assert_eq(call(c, "ListTables", &err), PCF_EHTTP);
@@ -306,7 +294,8 @@ Test(transport_faults, attempt_limit_comes_from_the_environment)
 
 Test(transport_faults, call_many_retries_each_call_on_its_own)
 {
-	pcf_fake_response script[] = {e500, throttled, reset, e503};
+	pcf_fake_response script[] = {pcf_fake_e500, pcf_fake_throttled, pcf_fake_reset,
+	                              pcf_fake_e503};
 	pcf_fake_server *fake;
 	struct seen seen = {0};
 	pcf_error err = PCF_ERROR_INIT;
@@ -314,12 +303,7 @@ Test(transport_faults, call_many_retries_each_call_on_its_own)
 
 	cr_assert_eq(pcf_fake_server_start_script(&fake, script, 4, &ok), 0);
 	pcf_aws_client *c = client_for(fake, 4, &seen);
-	memset(calls, 0, sizeof(calls));
-	for (int i = 0; i < 6; i++) {
-		calls[i].action = "GetItem";
-		calls[i].body = "{}";
-		calls[i].len = 2;
-	}
+	pcf_fake_call_specs(calls, 6, "GetItem");
 	cr_assert_eq(pcf_aws_call_many(c, calls, 6, 2, &err), 0, "%s", err.message);
 	for (int i = 0; i < 6; i++) {
 		cr_assert_eq(calls[i].rc, 0, "call %d: %s", i, calls[i].error.message);
@@ -340,14 +324,9 @@ Test(transport_faults, call_many_reports_final_failures_per_call)
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_aws_call_spec calls[2];
 
-	cr_assert_eq(pcf_fake_server_start_script(&fake, script, 1, &e503), 0);
+	cr_assert_eq(pcf_fake_server_start_script(&fake, script, 1, &pcf_fake_e503), 0);
 	pcf_aws_client *c = client_for(fake, 2, &seen);
-	memset(calls, 0, sizeof(calls));
-	for (int i = 0; i < 2; i++) {
-		calls[i].action = "GetItem";
-		calls[i].body = "{}";
-		calls[i].len = 2;
-	}
+	pcf_fake_call_specs(calls, 2, "GetItem");
 	cr_assert_eq(pcf_aws_call_many(c, calls, 2, 1, &err), 0, "%s", err.message);
 	cr_assert_eq(calls[0].rc, PCF_EVALIDATION);
 	cr_assert_eq(calls[0].error.attempts, 1);

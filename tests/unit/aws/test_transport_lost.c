@@ -11,6 +11,7 @@
 
 #include <pcf/aws.h>
 
+#include "fake_answers.h"
 #include "fake_http.h"
 
 static void setup(void)
@@ -21,18 +22,6 @@ static void setup(void)
 TestSuite(transport_lost, .init = setup);
 
 static const pcf_fake_response ok = {PCF_FAKE_RESPOND, 200, "{\"TableNames\":[]}", NULL, NULL};
-static const pcf_fake_response reset = {PCF_FAKE_RESET, 0, NULL, NULL, NULL};
-static const pcf_fake_response hung = {PCF_FAKE_HANG, 0, NULL, NULL, NULL};
-static const pcf_fake_response e500 = {
-    PCF_FAKE_RESPOND, 500,
-    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
-    "\"message\":\"Internal server error\"}",
-    NULL, NULL};
-static const pcf_fake_response throttled = {
-    PCF_FAKE_RESPOND, 400,
-    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\","
-    "\"message\":\"Rate of requests exceeds the allowed throughput.\"}",
-    NULL, NULL};
 static const pcf_fake_response no_change = {
     PCF_FAKE_RESPOND, 400,
     "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
@@ -75,19 +64,19 @@ static void expect_failure(const pcf_fake_response *script, size_t count, const 
 
 Test(transport_lost, refusal_after_a_reset_is_marked)
 {
-	pcf_fake_response script[] = {reset, no_change};
+	pcf_fake_response script[] = {pcf_fake_reset, no_change};
 	expect_failure(script, 2, "UpdateTable", PCF_EVALIDATION, 1);
 }
 
 Test(transport_lost, refusal_after_a_timeout_is_marked)
 {
-	pcf_fake_response script[] = {hung, no_change};
+	pcf_fake_response script[] = {pcf_fake_hung, no_change};
 	expect_failure(script, 2, "UpdateTimeToLive", PCF_EVALIDATION, 1);
 }
 
 Test(transport_lost, refusal_after_a_500_is_marked)
 {
-	pcf_fake_response script[] = {e500, no_change};
+	pcf_fake_response script[] = {pcf_fake_e500, no_change};
 	expect_failure(script, 2, "UpdateTable", PCF_EVALIDATION, 1);
 }
 
@@ -100,7 +89,7 @@ Test(transport_lost, refusal_at_the_first_attempt_is_a_verdict)
 Test(transport_lost, refusal_after_throttling_is_a_verdict)
 {
 	/* A throttled request was turned away unread: nothing was applied. */
-	pcf_fake_response script[] = {throttled, no_change};
+	pcf_fake_response script[] = {pcf_fake_throttled, no_change};
 	expect_failure(script, 2, "UpdateTable", PCF_EVALIDATION, 0);
 }
 
@@ -141,17 +130,14 @@ Test(transport_lost, a_read_answered_200_without_json_is_retried)
 
 Test(transport_lost, call_many_marks_the_same_way)
 {
-	pcf_fake_response script[] = {reset, no_change};
+	pcf_fake_response script[] = {pcf_fake_reset, no_change};
 	pcf_fake_server *fake;
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_aws_call_spec call;
 
 	cr_assert_eq(pcf_fake_server_start_script(&fake, script, 2, &ok), 0);
 	pcf_aws_client *c = client_for(fake, 4);
-	memset(&call, 0, sizeof(call));
-	call.action = "UpdateTable";
-	call.body = "{}";
-	call.len = 2;
+	pcf_fake_call_specs(&call, 1, "UpdateTable");
 	cr_assert_eq(pcf_aws_call_many(c, &call, 1, 1, &err), 0, "%s", err.message);
 	cr_assert_eq(call.rc, PCF_EVALIDATION, "%s", call.error.message);
 	cr_assert_eq(call.error.maybe_applied, 1);
@@ -162,7 +148,7 @@ Test(transport_lost, call_many_marks_the_same_way)
 Test(transport_lost, curls_own_resend_on_a_reused_connection_is_marked)
 {
 	/* The reset comes on a kept-alive connection: curl resends by itself. */
-	pcf_fake_response script[] = {ok, reset, no_change};
+	pcf_fake_response script[] = {ok, pcf_fake_reset, no_change};
 	pcf_fake_server *fake;
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_aws_response r;

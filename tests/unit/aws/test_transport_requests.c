@@ -11,6 +11,7 @@
 
 #include <pcf/aws.h>
 
+#include "fake_answers.h"
 #include "fake_http.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -234,12 +235,7 @@ Test(transport_requests, connection_cap_limits_connections)
 	o.endpoint = pcf_fake_server_url(fake);
 	o.max_connections = 2;
 	cr_assert_eq(pcf_aws_client_new(&c, &o, NULL), 0);
-	memset(calls, 0, sizeof(calls));
-	for (int i = 0; i < 12; i++) {
-		calls[i].action = "GetItem";
-		calls[i].body = "{}";
-		calls[i].len = 2;
-	}
+	pcf_fake_call_specs(calls, 12, "GetItem");
 	cr_assert_eq(pcf_aws_call_many(c, calls, 12, 0, NULL), 0);
 	for (int i = 0; i < 12; i++) {
 		cr_assert_eq(calls[i].rc, 0);

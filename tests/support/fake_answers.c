@@ -1,0 +1,30 @@
+/* Canned FAKE server answers shared by the transport tests (fake_answers.h). */
+#include "fake_answers.h"
+
+#include <string.h>
+
+const pcf_fake_response pcf_fake_reset = {PCF_FAKE_RESET, 0, NULL, NULL, NULL};
+const pcf_fake_response pcf_fake_hung = {PCF_FAKE_HANG, 0, NULL, NULL, NULL};
+const pcf_fake_response pcf_fake_e500 = {
+    PCF_FAKE_RESPOND, 500,
+    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+    "\"message\":\"Internal server error\"}",
+    NULL, NULL};
+const pcf_fake_response pcf_fake_e503 = {PCF_FAKE_RESPOND, 503, "", "text/plain", NULL};
+const pcf_fake_response pcf_fake_throttled = {
+    PCF_FAKE_RESPOND, 400,
+    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\","
+    "\"message\":\"Rate of requests exceeds the allowed throughput.\"}",
+    NULL, NULL};
+
+void pcf_fake_call_specs(pcf_aws_call_spec *calls, size_t count, const char *action)
+{
+	size_t i;
+
+	memset(calls, 0, count * sizeof(*calls));
+	for (i = 0; i < count; i++) {
+		calls[i].action = action;
+		calls[i].body = "{}";
+		calls[i].len = 2;
+	}
+}

@@ -1,0 +1,24 @@
+/*
+ * Canned answers for the FAKE server of fake_http.h, shared by the
+ * transport tests: the DynamoDB error bodies and broken connections no real
+ * server produces on demand, and a helper that fills call_many specs.
+ */
+#ifndef PCF_TESTS_FAKE_ANSWERS_H
+#define PCF_TESTS_FAKE_ANSWERS_H
+
+#include <stddef.h>
+
+#include <pcf/aws.h>
+
+#include "fake_http.h"
+
+extern const pcf_fake_response pcf_fake_reset;     /* TCP reset, no answer */
+extern const pcf_fake_response pcf_fake_hung;      /* never answers */
+extern const pcf_fake_response pcf_fake_e500;      /* 500 InternalServerError */
+extern const pcf_fake_response pcf_fake_e503;      /* 503 with an empty text body */
+extern const pcf_fake_response pcf_fake_throttled; /* 400 ThrottlingException */
+
+/* Zeroes calls[0..count) and makes each one `action` with the body "{}". */
+void pcf_fake_call_specs(pcf_aws_call_spec *calls, size_t count, const char *action);
+
+#endif
