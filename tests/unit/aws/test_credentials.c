@@ -79,11 +79,34 @@ static int resolve(pcf_aws_credentials *c, const char *profile, pcf_error *err)
 	return pcf_aws_credentials_chain_resolve(c, &ctx, err);
 }
 
+/* The chain must refuse with PCF_ECREDENTIALS and a message naming `needle`. */
+static void expect_refusal(pcf_aws_credentials *c, const char *profile, pcf_error *err,
+                           const char *needle)
+{
+	cr_assert_eq(resolve(c, profile, err), PCF_ECREDENTIALS, "%s", err->message);
+	cr_assert(strstr(err->message, needle) != NULL, "missing \"%s\" in: %s", needle,
+	          err->message);
+}
+
+/* The chain must resolve to the access key `akid`; `why` says what picked it. */
+static void expect_key(pcf_aws_credentials *c, const char *profile, pcf_error *err,
+                       const char *akid, const char *why)
+{
+	cr_assert_eq(resolve(c, profile, err), 0, "%s", err->message);
+	cr_assert_str_eq(c->access_key_id, akid, "%s", why);
+}
+
+/* Keys in the environment, which the chain tries first. */
+static void set_environment_keys(void)
+{
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+}
+
 Test(credentials, environment_keys_and_token)
 {
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+	set_environment_keys();
 	setenv("AWS_SESSION_TOKEN", "envtoken", 1);
 	write_file(".aws/credentials",
 	           "[default]\naws_access_key_id = AKIDFILE\n"
@@ -104,8 +127,7 @@ Test(credentials, half_an_environment_pair_stops_the_chain)
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
 	write_file(".aws/credentials",
 	           "[default]\naws_access_key_id = A\naws_secret_access_key = B\n", 0600);
-	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
-	cr_assert(strstr(err.message, "AWS_SECRET_ACCESS_KEY") != NULL, "%s", err.message);
+	expect_refusal(&c, NULL, &err, "AWS_SECRET_ACCESS_KEY");
 }
 
 Test(credentials, default_profile_from_the_credentials_file)
@@ -117,8 +139,7 @@ Test(credentials, default_profile_from_the_credentials_file)
 	           "aws_secret_access_key = filesecret\n"
 	           "aws_session_token = filetoken\n",
 	           0600);
-	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "AKIDFILE");
+	expect_key(&c, NULL, &err, "AKIDFILE", "");
 	cr_assert_str_eq(c.session_token, "filetoken");
 	cr_assert_str_eq(c.source, "profile default");
 	pcf_aws_credentials_cleanup(&c);
@@ -138,13 +159,10 @@ Test(credentials, named_profile_from_config_and_credentials_file_wins)
 	           "[dev]\naws_access_key_id = AKIDCRED\n"
 	           "aws_secret_access_key = credsecret\n",
 	           0600);
-	cr_assert_eq(resolve(&c, "dev", &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "AKIDCRED");
+	expect_key(&c, "dev", &err, "AKIDCRED", "");
 	setenv("AWS_PROFILE", "other", 1);
-	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "AKIDOTHER", "AWS_PROFILE selects the profile");
-	cr_assert_eq(resolve(&c, "dev", &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "AKIDCRED", "--profile wins over AWS_PROFILE");
+	expect_key(&c, NULL, &err, "AKIDOTHER", "AWS_PROFILE selects the profile");
+	expect_key(&c, "dev", &err, "AKIDCRED", "--profile wins over AWS_PROFILE");
 	pcf_aws_credentials_cleanup(&c);
 }
 
@@ -159,15 +177,13 @@ Test(credentials, file_locations_from_the_environment)
 	           0600);
 	snprintf(path, sizeof(path), "%s/elsewhere", home);
 	setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
-	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "AKIDELSE");
+	expect_key(&c, NULL, &err, "AKIDELSE", "");
 	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
 	write_file("cfg", "[profile p]\naws_access_key_id = AKIDCFG\naws_secret_access_key = s\n",
 	           0600);
 	snprintf(path, sizeof(path), "%s/cfg", home);
 	setenv("AWS_CONFIG_FILE", path, 1);
-	cr_assert_eq(resolve(&c, "p", &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "AKIDCFG");
+	expect_key(&c, "p", &err, "AKIDCFG", "");
 	pcf_aws_credentials_cleanup(&c);
 }
 
@@ -177,8 +193,7 @@ Test(credentials, named_profile_that_does_not_exist_is_an_error)
 	pcf_error err = PCF_ERROR_INIT;
 	write_file(".aws/credentials",
 	           "[default]\naws_access_key_id = A\naws_secret_access_key = B\n", 0600);
-	cr_assert_eq(resolve(&c, "nope", &err), PCF_ECREDENTIALS);
-	cr_assert(strstr(err.message, "profile \"nope\" not found") != NULL, "%s", err.message);
+	expect_refusal(&c, "nope", &err, "profile \"nope\" not found");
 	cr_assert(strstr(err.message, "/.aws/credentials") != NULL, "names the files: %s",
 	          err.message);
 }
@@ -192,12 +207,10 @@ Test(credentials, explicit_profile_skips_the_environment_keys)
 {
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+	set_environment_keys();
 	write_file(".aws/credentials",
 	           "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\n", 0600);
-	cr_assert_eq(resolve(&c, "dev", &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "AKIDDEV", "--profile dev signs with dev's keys");
+	expect_key(&c, "dev", &err, "AKIDDEV", "--profile dev signs with dev's keys");
 	cr_assert_str_eq(c.source, "profile dev");
 	pcf_aws_credentials_cleanup(&c);
 }
@@ -206,10 +219,8 @@ Test(credentials, explicit_unknown_profile_is_an_error_even_with_environment_key
 {
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
-	cr_assert_eq(resolve(&c, "nosuch", &err), PCF_ECREDENTIALS);
-	cr_assert(strstr(err.message, "profile \"nosuch\" not found") != NULL, "%s", err.message);
+	set_environment_keys();
+	expect_refusal(&c, "nosuch", &err, "profile \"nosuch\" not found");
 	cr_assert_null(c.access_key_id, "the environment keys were not used");
 }
 
@@ -218,18 +229,15 @@ Test(credentials, aws_profile_variable_leaves_environment_keys_first)
 {
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+	set_environment_keys();
 	setenv("AWS_PROFILE", "dev", 1);
 	write_file(".aws/credentials",
 	           "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\n", 0600);
-	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "AKIDENV");
+	expect_key(&c, NULL, &err, "AKIDENV", "");
 	unsetenv("AWS_ACCESS_KEY_ID");
 	unsetenv("AWS_SECRET_ACCESS_KEY");
 	pcf_aws_credentials_cleanup(&c);
-	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "AKIDDEV");
+	expect_key(&c, NULL, &err, "AKIDDEV", "");
 	pcf_aws_credentials_cleanup(&c);
 }
 
@@ -245,8 +253,7 @@ Test(credentials, credential_process_output_is_used)
 	           0700);
 	snprintf(config, sizeof(config), "[profile proc]\ncredential_process = %s/proc.sh\n", home);
 	write_file(".aws/config", config, 0600);
-	cr_assert_eq(resolve(&c, "proc", &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "AKIDPROC");
+	expect_key(&c, "proc", &err, "AKIDPROC", "");
 	cr_assert_str_eq(c.session_token, "proctoken");
 	cr_assert_eq(c.expiration, 4070908800);
 	pcf_aws_credentials_cleanup(&c);
@@ -257,13 +264,10 @@ Test(credentials, failing_credential_process_says_why)
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
 	write_file(".aws/config", "[default]\ncredential_process = sh -c 'exit 3'\n", 0600);
-	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
-	cr_assert(strstr(err.message, "credential_process exited with status 3") != NULL, "%s",
-	          err.message);
+	expect_refusal(&c, NULL, &err, "credential_process exited with status 3");
 	write_file(".aws/config", "[default]\ncredential_process = echo '{\"Version\": 2}'\n",
 	           0600);
-	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
-	cr_assert(strstr(err.message, "Version") != NULL, "%s", err.message);
+	expect_refusal(&c, NULL, &err, "Version");
 }
 
 Test(credentials, nothing_configured_lists_every_source)
@@ -319,15 +323,13 @@ Test(credentials, web_identity_through_a_fake_sts)
 	snprintf(path, sizeof(path), "%s/token", home);
 	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", path, 1);
 	setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/pcf", 1);
-	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "ASIASTS");
+	expect_key(&c, NULL, &err, "ASIASTS", "");
 	cr_assert_str_eq(c.secret_access_key, "sts&secret");
 	cr_assert_str_eq(c.session_token, "ststoken");
 	cr_assert_eq(c.expiration, 4070908800);
 
 	write_file("token", "wrong-jwt\n", 0600);
-	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
-	cr_assert(strstr(err.message, "InvalidIdentityToken") != NULL, "%s", err.message);
+	expect_refusal(&c, NULL, &err, "InvalidIdentityToken");
 	pcf_aws_credentials_cleanup(&c);
 	pcf_fake_server_stop(sts);
 }
@@ -348,10 +350,8 @@ Test(credentials, profile_web_identity_through_a_fake_sts)
 	         "web_identity_token_file = %s/token\n",
 	         home, home);
 	write_file(".aws/config", config, 0600);
-	cr_assert_eq(resolve(&c, "wi", &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "ASIASTS");
-	cr_assert_eq(resolve(&c, "broken", &err), PCF_ECREDENTIALS);
-	cr_assert(strstr(err.message, "no role_arn") != NULL, "%s", err.message);
+	expect_key(&c, "wi", &err, "ASIASTS", "");
+	expect_refusal(&c, "broken", &err, "no role_arn");
 	pcf_aws_credentials_cleanup(&c);
 	pcf_fake_server_stop(sts);
 }
@@ -383,14 +383,12 @@ Test(credentials, container_full_uri_with_a_token_file_through_a_fake_endpoint)
 	write_file("ctoken", "Bearer tok42\n", 0600);
 	snprintf(path, sizeof(path), "%s/ctoken", home);
 	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
-	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "ASIACONT");
+	expect_key(&c, NULL, &err, "ASIACONT", "");
 	cr_assert_str_eq(c.session_token, "conttoken");
 
 	unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
 	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer wrong", 1);
-	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
-	cr_assert(strstr(err.message, "HTTP 401") != NULL, "%s", err.message);
+	expect_refusal(&c, NULL, &err, "HTTP 401");
 	pcf_aws_credentials_cleanup(&c);
 	pcf_fake_server_stop(fake);
 }
@@ -400,8 +398,7 @@ Test(credentials, container_full_uri_over_http_must_be_local)
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://credentials.example.com/x", 1);
-	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
-	cr_assert(strstr(err.message, "neither loopback") != NULL, "%s", err.message);
+	expect_refusal(&c, NULL, &err, "neither loopback");
 }
 
 static void fake_imds(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
@@ -440,8 +437,7 @@ Test(credentials, imdsv2_through_a_fake_metadata_service)
 	cr_assert_eq(pcf_fake_server_start(&fake, fake_imds, NULL), 0);
 	unsetenv("AWS_EC2_METADATA_DISABLED");
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", pcf_fake_server_url(fake), 1);
-	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "ASIAIMDS");
+	expect_key(&c, NULL, &err, "ASIAIMDS", "");
 	cr_assert_str_eq(c.session_token, "imdstoken");
 	cr_assert_str_eq(c.source, "instance metadata");
 	cr_assert_eq(pcf_fake_server_request_count(fake), 3);
@@ -468,16 +464,14 @@ Test(credentials, imds_attempts_come_from_the_environment)
 	unsetenv("AWS_EC2_METADATA_DISABLED");
 	cr_assert_eq(pcf_fake_server_start(&fake, flaky_imds, NULL), 0);
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", pcf_fake_server_url(fake), 1);
-	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS, "one attempt by default");
-	cr_assert(strstr(err.message, "HTTP 503") != NULL, "%s", err.message);
+	expect_refusal(&c, NULL, &err, "HTTP 503"); /* one attempt by default */
 	pcf_fake_server_stop(fake);
 
 	cr_assert_eq(pcf_fake_server_start(&fake, flaky_imds, NULL), 0);
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", pcf_fake_server_url(fake), 1);
 	setenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2", 1);
 	setenv("AWS_METADATA_SERVICE_TIMEOUT", "2", 1);
-	cr_assert_eq(resolve(&c, NULL, &err), 0, "%s", err.message);
-	cr_assert_str_eq(c.access_key_id, "ASIAIMDS");
+	expect_key(&c, NULL, &err, "ASIAIMDS", "");
 	cr_assert_eq(pcf_fake_server_request_count(fake), 4);
 	pcf_aws_credentials_cleanup(&c);
 	pcf_fake_server_stop(fake);
@@ -495,9 +489,7 @@ Test(credentials, unreachable_metadata_service_counts_as_absent)
 	pcf_fake_server_stop(fake);
 	unsetenv("AWS_EC2_METADATA_DISABLED");
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1);
-	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
-	cr_assert(strstr(err.message, "instance metadata: no instance metadata service") != NULL,
-	          "%s", err.message);
+	expect_refusal(&c, NULL, &err, "instance metadata: no instance metadata service");
 }
 
 /* --- The cache ------------------------------------------------------------------ */
