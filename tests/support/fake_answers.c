@@ -28,3 +28,14 @@ void pcf_fake_call_specs(pcf_aws_call_spec *calls, size_t count, const char *act
 		calls[i].len = 2;
 	}
 }
+
+void pcf_fake_quick_options(pcf_aws_options *o, const pcf_fake_server *fake, int max_attempts,
+                            long timeout_ms)
+{
+	o->endpoint = pcf_fake_server_url(fake);
+	o->max_attempts = max_attempts;
+	o->request_timeout_ms = timeout_ms;
+	o->retry_base_delay_ms = 1;
+	o->retry_throttle_base_delay_ms = 1;
+	o->retry_max_delay_ms = 2;
+}

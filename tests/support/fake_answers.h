@@ -21,4 +21,11 @@ extern const pcf_fake_response pcf_fake_throttled; /* 400 ThrottlingException */
 /* Zeroes calls[0..count) and makes each one `action` with the body "{}". */
 void pcf_fake_call_specs(pcf_aws_call_spec *calls, size_t count, const char *action);
 
+/*
+ * Fills o for a client of `fake` that retries fast: max_attempts tries of
+ * timeout_ms each, waiting a millisecond or two in between.
+ */
+void pcf_fake_quick_options(pcf_aws_options *o, const pcf_fake_server *fake, int max_attempts,
+                            long timeout_ms);
+
 #endif

@@ -53,12 +53,7 @@ static pcf_aws_client *client_for(pcf_fake_server *fake, int max_attempts, struc
 	pcf_aws_client *c = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 
-	o.endpoint = pcf_fake_server_url(fake);
-	o.max_attempts = max_attempts;
-	o.request_timeout_ms = 400;
-	o.retry_base_delay_ms = 1;
-	o.retry_throttle_base_delay_ms = 2;
-	o.retry_max_delay_ms = 5;
+	pcf_fake_quick_options(&o, fake, max_attempts, 400);
 	o.on_request = on_request;
 	o.on_error = on_error;
 	o.payload = seen;
