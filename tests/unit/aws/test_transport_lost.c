@@ -6,6 +6,7 @@
  * JSON, and a write's unreadable 200 is marked instead of retried.
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,47 +57,59 @@ static void finish(struct run *run)
 
 /* Sends action with the script's answers; the call must fail with code. */
 static void expect_failure(const pcf_fake_response *script, size_t count, const char *action,
-                           int code, int maybe_applied)
+                           int code, int maybe_applied, const char *name)
 {
 	struct run run;
 
 	start(&run, script, count, 4);
-	cr_assert_eq(pcf_aws_call(&run.r, run.c, action, "{}", 2, &run.err), code, "%s",
+	cr_assert_eq(pcf_aws_call(&run.r, run.c, action, "{}", 2, &run.err), code, "%s: %s", name,
 	             run.err.message);
-	cr_assert_eq(run.err.maybe_applied, maybe_applied, "%s after %d attempts", run.err.message,
-	             run.err.attempts);
+	cr_assert_eq(run.err.maybe_applied, maybe_applied, "%s: %s after %d attempts", name,
+	             run.err.message, run.err.attempts);
 	finish(&run);
 }
 
-Test(transport_lost, refusal_after_a_reset_is_marked)
+/*
+ * A refusal of the repeat after `first` (NULL: at the first attempt). Only
+ * an answer that was lost after the server may have acted marks it.
+ */
+struct refusal_case {
+	const char *name;
+	const pcf_fake_response *first;
+	const char *action;
+	int maybe_applied;
+};
+
+static const struct refusal_case refusal_cases[] = {
+    {"refusal_after_a_reset_is_marked", &pcf_fake_reset, "UpdateTable", 1},
+    {"refusal_after_a_timeout_is_marked", &pcf_fake_hung, "UpdateTimeToLive", 1},
+    {"refusal_after_a_500_is_marked", &pcf_fake_e500, "UpdateTable", 1},
+    {"refusal_at_the_first_attempt_is_a_verdict", NULL, "UpdateTable", 0},
+    /* A throttled request was turned away unread: nothing was applied. */
+    {"refusal_after_throttling_is_a_verdict", &pcf_fake_throttled, "UpdateTable", 0},
+};
+
+/* Criterion runs each case in a new process: the parameter is an index. */
+static int refusal_numbers[sizeof(refusal_cases) / sizeof(refusal_cases[0])];
+
+ParameterizedTestParameters(transport_lost, refusals)
 {
-	pcf_fake_response script[] = {pcf_fake_reset, no_change};
-	expect_failure(script, 2, "UpdateTable", PCF_EVALIDATION, 1);
+	for (size_t i = 0; i < sizeof(refusal_cases) / sizeof(refusal_cases[0]); i++)
+		refusal_numbers[i] = (int)i;
+	return cr_make_param_array(int, refusal_numbers,
+	                           sizeof(refusal_numbers) / sizeof(refusal_numbers[0]));
 }
 
-Test(transport_lost, refusal_after_a_timeout_is_marked)
+ParameterizedTest(const int *number, transport_lost, refusals)
 {
-	pcf_fake_response script[] = {pcf_fake_hung, no_change};
-	expect_failure(script, 2, "UpdateTimeToLive", PCF_EVALIDATION, 1);
-}
+	const struct refusal_case *k = &refusal_cases[*number];
+	pcf_fake_response script[2];
+	size_t count = 0;
 
-Test(transport_lost, refusal_after_a_500_is_marked)
-{
-	pcf_fake_response script[] = {pcf_fake_e500, no_change};
-	expect_failure(script, 2, "UpdateTable", PCF_EVALIDATION, 1);
-}
-
-Test(transport_lost, refusal_at_the_first_attempt_is_a_verdict)
-{
-	pcf_fake_response script[] = {no_change};
-	expect_failure(script, 1, "UpdateTable", PCF_EVALIDATION, 0);
-}
-
-Test(transport_lost, refusal_after_throttling_is_a_verdict)
-{
-	/* A throttled request was turned away unread: nothing was applied. */
-	pcf_fake_response script[] = {pcf_fake_throttled, no_change};
-	expect_failure(script, 2, "UpdateTable", PCF_EVALIDATION, 0);
+	if (k->first)
+		script[count++] = *k->first;
+	script[count++] = no_change;
+	expect_failure(script, count, k->action, PCF_EVALIDATION, k->maybe_applied, k->name);
 }
 
 Test(transport_lost, a_write_answered_200_without_json_is_marked_not_repeated)
