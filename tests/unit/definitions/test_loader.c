@@ -86,16 +86,20 @@ Test(definitions_loader, a_list_with_parents_and_children)
 	pcf_definitions_free(defs);
 }
 
+/* The loaded particles must be exactly these, in this order. */
+static void expect_names(const pcf_definitions *defs, const char *const *names, size_t count)
+{
+	cr_assert_eq(defs->count, count);
+	for (size_t i = 0; i < count; i++)
+		cr_expect_str_eq(defs->particles[i].name, names[i], "particle %zu", i);
+}
+
 Test(definitions_loader, several_documents)
 {
 	const char *paths[] = {VEC "multi.yml"};
 	pcf_definitions *defs = load_paths(paths, 1);
 
-	cr_assert_eq(defs->count, 4);
-	cr_expect_str_eq(defs->particles[0].name, "first");
-	cr_expect_str_eq(defs->particles[1].name, "second");
-	cr_expect_str_eq(defs->particles[2].name, "third");
-	cr_expect_str_eq(defs->particles[3].name, "fourth");
+	expect_names(defs, (const char *const[]){"first", "second", "third", "fourth"}, 4);
 	cr_expect_eq(defs->particles[3].desired_state, PCF_DESIRED_STOPPED);
 	cr_expect_eq(defs->particles[3].mark.line, 14);
 	pcf_definitions_free(defs);
@@ -106,12 +110,9 @@ Test(definitions_loader, a_directory_in_name_order)
 	const char *paths[] = {VEC "tree"};
 	pcf_definitions *defs = load_paths(paths, 1);
 
-	cr_assert_eq(defs->count, 3);
-	cr_expect_str_eq(defs->particles[0].name, "users");
+	expect_names(defs, (const char *const[]){"users", "orders", "settings"}, 3);
 	cr_expect_str_eq(defs->particles[0].mark.file, VEC "tree/10-users.yml");
-	cr_expect_str_eq(defs->particles[1].name, "orders");
 	cr_expect_str_eq(defs->particles[1].parents[0], "dynamodb_table:users");
-	cr_expect_str_eq(defs->particles[2].name, "settings");
 	cr_expect_str_eq(defs->particles[2].mark.file, VEC "tree/30-settings.json");
 	pcf_definitions_free(defs);
 }
