@@ -292,29 +292,31 @@ Test(transport_requests, credentials_in_the_options_replace_the_chain)
 	pcf_fake_server_stop(fake);
 }
 
-Test(transport_requests, half_a_key_pair_in_the_options_is_refused)
+/* The options must be refused as PCF_ECONFIG with a message naming `what`. */
+static void expect_config_error(const pcf_aws_options *o, const char *what)
 {
-	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
 	pcf_aws_client *c = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 
+	cr_assert_eq(pcf_aws_client_new(&c, o, &err), PCF_ECONFIG);
+	cr_assert_null(c);
+	cr_assert(strstr(err.message, what) != NULL, "%s", err.message);
+}
+
+Test(transport_requests, half_a_key_pair_in_the_options_is_refused)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+
 	o.endpoint = "http://127.0.0.1:1";
 	o.access_key_id = "AKIASTATICEXAMPLE";
-	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), PCF_ECONFIG);
-	cr_assert_null(c);
-	cr_assert(strstr(err.message, "pcf_aws_options.access_key_id is set without "
-	                              "pcf_aws_options.secret_access_key") != NULL,
-	          "%s", err.message);
+	expect_config_error(
+	    &o, "pcf_aws_options.access_key_id is set without pcf_aws_options.secret_access_key");
 	o.access_key_id = NULL;
 	o.secret_access_key = SECRET;
-	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), PCF_ECONFIG);
-	cr_assert(strstr(err.message, "pcf_aws_options.secret_access_key is set without "
-	                              "pcf_aws_options.access_key_id") != NULL,
-	          "%s", err.message);
+	expect_config_error(
+	    &o, "pcf_aws_options.secret_access_key is set without pcf_aws_options.access_key_id");
 	o.secret_access_key = NULL;
 	o.session_token = TOKEN;
-	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), PCF_ECONFIG);
-	cr_assert(strstr(err.message, "pcf_aws_options.session_token is set without "
-	                              "pcf_aws_options.access_key_id") != NULL,
-	          "%s", err.message);
+	expect_config_error(
+	    &o, "pcf_aws_options.session_token is set without pcf_aws_options.access_key_id");
 }
