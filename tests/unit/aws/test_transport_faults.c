@@ -12,6 +12,7 @@
 
 #include <pcf/aws.h>
 
+#include "case_table.h"
 #include "fake_answers.h"
 #include "fake_http.h"
 #include "src/aws/crc32.h"
@@ -177,18 +178,11 @@ static const struct fault_case fault_cases[] = {
 };
 /* clang-format on */
 
-/*
- * Criterion hands parameters to the test in a new process, where the
- * table's pointers would not be valid: the parameter is the case's index.
- */
 static int case_numbers[sizeof(fault_cases) / sizeof(fault_cases[0])];
 
 ParameterizedTestParameters(transport_faults, fault_table)
 {
-	for (size_t i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++)
-		case_numbers[i] = (int)i;
-	return cr_make_param_array(int, case_numbers,
-	                           sizeof(case_numbers) / sizeof(case_numbers[0]));
+	return pcf_case_numbers(case_numbers, sizeof(case_numbers) / sizeof(case_numbers[0]));
 }
 
 /* Checks one call of a case against what it must return. */

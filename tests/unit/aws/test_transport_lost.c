@@ -12,6 +12,7 @@
 
 #include <pcf/aws.h>
 
+#include "case_table.h"
 #include "fake_answers.h"
 #include "fake_http.h"
 
@@ -89,15 +90,12 @@ static const struct refusal_case refusal_cases[] = {
     {"refusal_after_throttling_is_a_verdict", &pcf_fake_throttled, "UpdateTable", 0},
 };
 
-/* Criterion runs each case in a new process: the parameter is an index. */
 static int refusal_numbers[sizeof(refusal_cases) / sizeof(refusal_cases[0])];
 
 ParameterizedTestParameters(transport_lost, refusals)
 {
-	for (size_t i = 0; i < sizeof(refusal_cases) / sizeof(refusal_cases[0]); i++)
-		refusal_numbers[i] = (int)i;
-	return cr_make_param_array(int, refusal_numbers,
-	                           sizeof(refusal_numbers) / sizeof(refusal_numbers[0]));
+	return pcf_case_numbers(refusal_numbers,
+	                        sizeof(refusal_numbers) / sizeof(refusal_numbers[0]));
 }
 
 ParameterizedTest(const int *number, transport_lost, refusals)
