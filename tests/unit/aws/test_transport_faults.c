@@ -281,19 +281,34 @@ Test(transport_faults, attempt_limit_comes_from_the_environment)
 	pcf_fake_server_stop(fake);
 }
 
+/*
+ * Starts a fake with the script (then `fallback`) and sends count GetItem
+ * calls through pcf_aws_call_many, `parallel` at once; the call itself must
+ * succeed. The caller checks the calls and frees *c and *fake.
+ */
+static void call_many(pcf_fake_server **fake, pcf_aws_client **c, struct seen *seen,
+                      const pcf_fake_response *script, size_t script_len,
+                      const pcf_fake_response *fallback, int max_attempts, pcf_aws_call_spec *calls,
+                      size_t count, size_t parallel)
+{
+	pcf_error err = PCF_ERROR_INIT;
+
+	cr_assert_eq(pcf_fake_server_start_script(fake, script, script_len, fallback), 0);
+	*c = client_for(*fake, max_attempts, seen);
+	pcf_fake_call_specs(calls, count, "GetItem");
+	cr_assert_eq(pcf_aws_call_many(*c, calls, count, parallel, &err), 0, "%s", err.message);
+}
+
 Test(transport_faults, call_many_retries_each_call_on_its_own)
 {
 	pcf_fake_response script[] = {pcf_fake_e500, pcf_fake_throttled, pcf_fake_reset,
 	                              pcf_fake_e503};
 	pcf_fake_server *fake;
+	pcf_aws_client *c;
 	struct seen seen = {0};
-	pcf_error err = PCF_ERROR_INIT;
 	pcf_aws_call_spec calls[6];
 
-	cr_assert_eq(pcf_fake_server_start_script(&fake, script, 4, &ok), 0);
-	pcf_aws_client *c = client_for(fake, 4, &seen);
-	pcf_fake_call_specs(calls, 6, "GetItem");
-	cr_assert_eq(pcf_aws_call_many(c, calls, 6, 2, &err), 0, "%s", err.message);
+	call_many(&fake, &c, &seen, script, 4, &ok, 4, calls, 6, 2);
 	for (int i = 0; i < 6; i++) {
 		cr_assert_eq(calls[i].rc, 0, "call %d: %s", i, calls[i].error.message);
 		cr_assert_str_eq(calls[i].response.body, OK_BODY);
@@ -309,14 +324,11 @@ Test(transport_faults, call_many_reports_final_failures_per_call)
 {
 	pcf_fake_response script[] = {validation};
 	pcf_fake_server *fake;
+	pcf_aws_client *c;
 	struct seen seen = {0};
-	pcf_error err = PCF_ERROR_INIT;
 	pcf_aws_call_spec calls[2];
 
-	cr_assert_eq(pcf_fake_server_start_script(&fake, script, 1, &pcf_fake_e503), 0);
-	pcf_aws_client *c = client_for(fake, 2, &seen);
-	pcf_fake_call_specs(calls, 2, "GetItem");
-	cr_assert_eq(pcf_aws_call_many(c, calls, 2, 1, &err), 0, "%s", err.message);
+	call_many(&fake, &c, &seen, script, 1, &pcf_fake_e503, 2, calls, 2, 1);
 	cr_assert_eq(calls[0].rc, PCF_EVALIDATION);
 	cr_assert_eq(calls[0].error.attempts, 1);
 	cr_assert_eq(calls[1].rc, PCF_EHTTP);
