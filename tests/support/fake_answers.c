@@ -5,17 +5,11 @@
 
 const pcf_fake_response pcf_fake_reset = {PCF_FAKE_RESET, 0, NULL, NULL, NULL};
 const pcf_fake_response pcf_fake_hung = {PCF_FAKE_HANG, 0, NULL, NULL, NULL};
-const pcf_fake_response pcf_fake_e500 = {
-    PCF_FAKE_RESPOND, 500,
-    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
-    "\"message\":\"Internal server error\"}",
-    NULL, NULL};
+const pcf_fake_response pcf_fake_e500 =
+    PCF_FAKE_DDB_ERROR(500, "InternalServerError", "Internal server error");
 const pcf_fake_response pcf_fake_e503 = {PCF_FAKE_RESPOND, 503, "", "text/plain", NULL};
-const pcf_fake_response pcf_fake_throttled = {
-    PCF_FAKE_RESPOND, 400,
-    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\","
-    "\"message\":\"Rate of requests exceeds the allowed throughput.\"}",
-    NULL, NULL};
+const pcf_fake_response pcf_fake_throttled = PCF_FAKE_DDB_ERROR(
+    400, "ThrottlingException", "Rate of requests exceeds the allowed throughput.");
 
 void pcf_fake_call_specs(pcf_aws_call_spec *calls, size_t count, const char *action)
 {

@@ -12,6 +12,21 @@
 
 #include "fake_http.h"
 
+/*
+ * An AWS JSON error answer: HTTP `status` with the body
+ * {"__type":"<type>","message":"<message>"}; type and message are string
+ * literals, type in full (e.g. "com.amazon.coral.validate#ValidationException").
+ */
+#define PCF_FAKE_AWS_ERROR(status, type, message)                                                  \
+	{                                                                                          \
+		PCF_FAKE_RESPOND, (status),                                                        \
+		    "{\"__type\":\"" type "\",\"message\":\"" message "\"}", NULL, NULL            \
+	}
+
+/* A DynamoDB error answer: PCF_FAKE_AWS_ERROR in the DynamoDB namespace. */
+#define PCF_FAKE_DDB_ERROR(status, name, message)                                                  \
+	PCF_FAKE_AWS_ERROR(status, "com.amazonaws.dynamodb.v20120810#" name, message)
+
 extern const pcf_fake_response pcf_fake_reset;     /* TCP reset, no answer */
 extern const pcf_fake_response pcf_fake_hung;      /* never answers */
 extern const pcf_fake_response pcf_fake_e500;      /* 500 InternalServerError */

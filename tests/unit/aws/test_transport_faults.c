@@ -74,26 +74,15 @@ static int call(pcf_aws_client *c, const char *action, pcf_error *err)
 }
 
 static const pcf_fake_response ok = {PCF_FAKE_RESPOND, 200, OK_BODY, NULL, NULL};
-static const pcf_fake_response pt_exceeded = {
-    PCF_FAKE_RESPOND, 400,
-    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
-    "\"message\":\"The level of configured provisioned throughput for the table was exceeded.\"}",
-    NULL, NULL};
-static const pcf_fake_response validation = {
-    PCF_FAKE_RESPOND, 400,
-    "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
-    "\"message\":\"1 validation error detected\"}",
-    NULL, NULL};
-static const pcf_fake_response conditional = {
-    PCF_FAKE_RESPOND, 400,
-    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
-    "\"message\":\"The conditional request failed\"}",
-    NULL, NULL};
-static const pcf_fake_response limit_busy = {
-    PCF_FAKE_RESPOND, 400,
-    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#LimitExceededException\","
-    "\"message\":\"Too many tables created/updated/deleted simultaneously\"}",
-    NULL, NULL};
+static const pcf_fake_response pt_exceeded = PCF_FAKE_DDB_ERROR(
+    400, "ProvisionedThroughputExceededException",
+    "The level of configured provisioned throughput for the table was exceeded.");
+static const pcf_fake_response validation = PCF_FAKE_AWS_ERROR(
+    400, "com.amazon.coral.validate#ValidationException", "1 validation error detected");
+static const pcf_fake_response conditional =
+    PCF_FAKE_DDB_ERROR(400, "ConditionalCheckFailedException", "The conditional request failed");
+static const pcf_fake_response limit_busy = PCF_FAKE_DDB_ERROR(
+    400, "LimitExceededException", "Too many tables created/updated/deleted simultaneously");
 
 static char good_crc[64], bad_crc[64];
 static const pcf_fake_response crc_good = {PCF_FAKE_RESPOND, 200, OK_BODY, NULL, good_crc};

@@ -24,11 +24,9 @@ static void setup(void)
 TestSuite(transport_lost, .init = setup);
 
 static const pcf_fake_response ok = {PCF_FAKE_RESPOND, 200, "{\"TableNames\":[]}", NULL, NULL};
-static const pcf_fake_response no_change = {
-    PCF_FAKE_RESPOND, 400,
-    "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
-    "\"message\":\"The provisioned throughput for the table will not change.\"}",
-    NULL, NULL};
+static const pcf_fake_response no_change =
+    PCF_FAKE_AWS_ERROR(400, "com.amazon.coral.validate#ValidationException",
+                       "The provisioned throughput for the table will not change.");
 static const pcf_fake_response not_json = {PCF_FAKE_RESPOND, 200, "{\"Table\":{\"Tab", NULL, NULL};
 
 /* One test's fake server and fast-retrying client. */

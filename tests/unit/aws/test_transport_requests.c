@@ -125,11 +125,9 @@ Test(transport_requests, debug_log_shows_requests_without_secrets)
 
 Test(transport_requests, expired_token_refreshes_credentials_and_retries_once)
 {
-	static const pcf_fake_response expired = {
-	    PCF_FAKE_RESPOND, 400,
-	    "{\"__type\":\"com.amazon.coral.service#ExpiredTokenException\","
-	    "\"message\":\"The security token included in the request is expired\"}",
-	    NULL, NULL};
+	static const pcf_fake_response expired =
+	    PCF_FAKE_AWS_ERROR(400, "com.amazon.coral.service#ExpiredTokenException",
+	                       "The security token included in the request is expired");
 	pcf_fake_response script[] = {expired};
 	pcf_fake_server *fake;
 	pcf_aws_response r;
