@@ -70,20 +70,26 @@ static const char *output(void)
 	return out_text ? out_text : "";
 }
 
+/* Both particles run; orders ends with `first`, users with `second`. */
+static void set_outcomes(pcf_outcome first, pcf_outcome second)
+{
+	parts[0].outcome = first;
+	parts[0].state = PCF_STATE_RUNNING;
+	parts[1].outcome = second;
+	parts[1].state = PCF_STATE_RUNNING;
+}
+
 /* orders drifted (read units 5 live, 10 defined); users in sync. */
 static void fill_status(void)
 {
 	cJSON *ten = cJSON_CreateNumber(10), *five = cJSON_CreateNumber(5);
 
-	parts[0].outcome = PCF_OUTCOME_CHANGES;
-	parts[0].state = PCF_STATE_RUNNING;
+	set_outcomes(PCF_OUTCOME_CHANGES, PCF_OUTCOME_IN_SYNC);
 	cr_assert_eq(
 	    pcf_drift_add(&parts[0].drift, "ProvisionedThroughput.ReadCapacityUnits", ten, five),
 	    0);
 	cJSON_Delete(ten);
 	cJSON_Delete(five);
-	parts[1].outcome = PCF_OUTCOME_IN_SYNC;
-	parts[1].state = PCF_STATE_RUNNING;
 }
 
 Test(cli_output, status_json_has_the_documented_shape)
@@ -147,14 +153,11 @@ Test(cli_output, status_text_reads_current_to_desired)
 
 static void fill_plan(void)
 {
-	parts[0].outcome = PCF_OUTCOME_CHANGES;
-	parts[0].state = PCF_STATE_RUNNING;
+	set_outcomes(PCF_OUTCOME_CHANGES, PCF_OUTCOME_IN_SYNC);
 	pcf_plan_add_take(&parts[0].plan, "UpdateTable", NULL, 0,
 	                  "ProvisionedThroughput.ReadCapacityUnits 5 -> 10");
 	pcf_plan_add_take(&parts[0].plan, "UpdateTimeToLive", NULL, 0, "enable TTL on %s",
 	                  "expires_at");
-	parts[1].outcome = PCF_OUTCOME_IN_SYNC;
-	parts[1].state = PCF_STATE_RUNNING;
 }
 
 Test(cli_output, plan_json_has_the_documented_shape)
@@ -210,10 +213,7 @@ Test(cli_output, apply_json_carries_actions_and_errors)
 {
 	cJSON *doc, *p;
 
-	parts[0].outcome = PCF_OUTCOME_CONVERGED;
-	parts[0].state = PCF_STATE_RUNNING;
-	parts[1].outcome = PCF_OUTCOME_REFUSED;
-	parts[1].state = PCF_STATE_RUNNING;
+	set_outcomes(PCF_OUTCOME_CONVERGED, PCF_OUTCOME_REFUSED);
 	pcf_error_set(&parts[1].error, PCF_EREFUSED, "deleting users-prod needs --yes");
 	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_APPLY, PCF_DESIRED_TERMINATED);
 	p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 1);
