@@ -32,6 +32,24 @@ static pcf_definitions *load_paths(const char *const *paths, size_t n)
 	return defs;
 }
 
+/* obj[key] must be the string want. */
+static void expect_str(const cJSON *obj, const char *key, const char *want)
+{
+	const cJSON *item = cJSON_GetObjectItem(obj, key);
+
+	cr_assert_not_null(item, "no %s", key);
+	cr_expect_str_eq(item->valuestring, want, "%s", key);
+}
+
+/* obj[key] must be the number want. */
+static void expect_num(const cJSON *obj, const char *key, double want)
+{
+	const cJSON *item = cJSON_GetObjectItem(obj, key);
+
+	cr_assert_not_null(item, "no %s", key);
+	cr_expect_eq(item->valuedouble, want, "%s", key);
+}
+
 Test(definitions_loader, one_particle_as_a_mapping)
 {
 	const char *paths[] = {VEC "single.yml"};
@@ -191,25 +209,25 @@ Test(definitions_loader, plain_scalars_follow_the_yaml_1_2_core_schema)
 	pcf_definitions *defs = expect_load("typed.yml", yaml);
 	const cJSON *r = defs->particles[0].aws_resource;
 
-	cr_expect_eq(cJSON_GetObjectItem(r, "i")->valuedouble, 42);
-	cr_expect_eq(cJSON_GetObjectItem(r, "neg")->valuedouble, -7);
-	cr_expect_eq(cJSON_GetObjectItem(r, "hex")->valuedouble, 31);
-	cr_expect_eq(cJSON_GetObjectItem(r, "oct")->valuedouble, 15);
-	cr_expect_eq(cJSON_GetObjectItem(r, "f")->valuedouble, 1500);
-	cr_expect_eq(cJSON_GetObjectItem(r, "dot")->valuedouble, 0.5);
+	expect_num(r, "i", 42);
+	expect_num(r, "neg", -7);
+	expect_num(r, "hex", 31);
+	expect_num(r, "oct", 15);
+	expect_num(r, "f", 1500);
+	expect_num(r, "dot", 0.5);
 	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(r, "t")));
 	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(r, "T")));
 	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(r, "n")));
 	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(r, "empty")));
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "yes_word")->valuestring, "yes");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "off")->valuestring, "off");
-	cr_expect_eq(cJSON_GetObjectItem(r, "zero_lead")->valuedouble, 12);
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "inf")->valuestring, ".inf");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "quoted")->valuestring, "42");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "single")->valuestring, "true");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "tagged")->valuestring, "42");
-	cr_expect_eq(cJSON_GetObjectItem(r, "tagged_int")->valuedouble, 7);
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "ver")->valuestring, "1.2.3");
+	expect_str(r, "yes_word", "yes");
+	expect_str(r, "off", "off");
+	expect_num(r, "zero_lead", 12);
+	expect_str(r, "inf", ".inf");
+	expect_str(r, "quoted", "42");
+	expect_str(r, "single", "true");
+	expect_str(r, "tagged", "42");
+	expect_num(r, "tagged_int", 7);
+	expect_str(r, "ver", "1.2.3");
 	pcf_definitions_free(defs);
 }
 
@@ -236,17 +254,16 @@ Test(definitions_loader, environment_substitution_before_typing)
 	defs = expect_load("env.yml", yaml);
 	r = defs->particles[0].aws_resource;
 	cr_expect_str_eq(defs->particles[0].name, "orders");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "TableName")->valuestring, "orders-dev");
+	expect_str(r, "TableName", "orders-dev");
 	cr_expect(cJSON_IsNumber(cJSON_GetObjectItem(r, "Rcu")));
-	cr_expect_eq(cJSON_GetObjectItem(r, "Rcu")->valuedouble, 5);
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "Quoted")->valuestring, "5");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "Empty")->valuestring, "fallback");
+	expect_num(r, "Rcu", 5);
+	expect_str(r, "Quoted", "5");
+	expect_str(r, "Empty", "fallback");
 	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(r, "EmptyKept")));
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "Nested")->valuestring, "orders");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "Escaped")->valuestring, "${PCF_T_NAME}");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "Dollar")->valuestring, "cost $5");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "Inherit")->valuestring,
-	                 "$inherit$dynamodb_table:users$TableArn");
+	expect_str(r, "Nested", "orders");
+	expect_str(r, "Escaped", "${PCF_T_NAME}");
+	expect_str(r, "Dollar", "cost $5");
+	expect_str(r, "Inherit", "$inherit$dynamodb_table:users$TableArn");
 	pcf_definitions_free(defs);
 }
 
@@ -261,7 +278,7 @@ Test(definitions_loader, anchors_aliases_and_merge_keys)
 	const cJSON *b = defs->particles[1].aws_resource;
 	pcf_source_mark m;
 
-	cr_expect_str_eq(cJSON_GetObjectItem(b, "TableName")->valuestring, "b");
+	expect_str(b, "TableName", "b");
 	cr_expect(cJSON_Compare(cJSON_GetObjectItem(b, "Keys"),
 	                        cJSON_GetObjectItem(defs->particles[0].aws_resource, "Keys"), 1));
 	cr_expect(cJSON_Compare(cJSON_GetObjectItem(b, "More"), cJSON_GetObjectItem(b, "Keys"), 1));
@@ -338,8 +355,8 @@ Test(definitions_loader, scalar_aliases_as_keys)
 	                            "    n: &n 5\n    *n : five\n    *k : again\n");
 	const cJSON *r = defs->particles[0].aws_resource;
 
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "5")->valuestring, "five");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "pcf_name")->valuestring, "again");
+	expect_str(r, "5", "five");
+	expect_str(r, "pcf_name", "again");
 	pcf_definitions_free(defs);
 }
 
