@@ -96,6 +96,13 @@ static void expect_key(pcf_aws_credentials *c, const char *profile, pcf_error *e
 	cr_assert_str_eq(c->access_key_id, akid, "%s", why);
 }
 
+/* The resolved credentials carry this session token and expiry (0: none). */
+static void expect_session(const pcf_aws_credentials *c, const char *token, time_t expiration)
+{
+	cr_assert_str_eq(c->session_token, token);
+	cr_assert_eq(c->expiration, expiration);
+}
+
 /* Keys in the environment, which the chain tries first. */
 static void set_environment_keys(void)
 {
@@ -115,8 +122,7 @@ Test(credentials, environment_keys_and_token)
 	cr_assert_eq(resolve(&c, NULL, NULL), 0);
 	cr_assert_str_eq(c.access_key_id, "AKIDENV", "the environment comes first");
 	cr_assert_str_eq(c.secret_access_key, "envsecret");
-	cr_assert_str_eq(c.session_token, "envtoken");
-	cr_assert_eq(c.expiration, 0);
+	expect_session(&c, "envtoken", 0);
 	pcf_aws_credentials_cleanup(&c);
 }
 
@@ -254,8 +260,7 @@ Test(credentials, credential_process_output_is_used)
 	snprintf(config, sizeof(config), "[profile proc]\ncredential_process = %s/proc.sh\n", home);
 	write_file(".aws/config", config, 0600);
 	expect_key(&c, "proc", &err, "AKIDPROC", "");
-	cr_assert_str_eq(c.session_token, "proctoken");
-	cr_assert_eq(c.expiration, 4070908800);
+	expect_session(&c, "proctoken", 4070908800);
 	pcf_aws_credentials_cleanup(&c);
 }
 
@@ -325,8 +330,7 @@ Test(credentials, web_identity_through_a_fake_sts)
 	setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/pcf", 1);
 	expect_key(&c, NULL, &err, "ASIASTS", "");
 	cr_assert_str_eq(c.secret_access_key, "sts&secret");
-	cr_assert_str_eq(c.session_token, "ststoken");
-	cr_assert_eq(c.expiration, 4070908800);
+	expect_session(&c, "ststoken", 4070908800);
 
 	write_file("token", "wrong-jwt\n", 0600);
 	expect_refusal(&c, NULL, &err, "InvalidIdentityToken");
