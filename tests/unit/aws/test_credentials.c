@@ -73,6 +73,16 @@ static void teardown(void)
 
 TestSuite(credentials, .init = setup, .fini = teardown);
 
+/* Writes a shared config file whose only section holds a key pair. */
+static void write_keys(const char *rel, const char *section, const char *akid, const char *secret)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "[%s]\naws_access_key_id = %s\naws_secret_access_key = %s\n",
+	         section, akid, secret);
+	write_file(rel, text, 0600);
+}
+
 static int resolve(pcf_aws_credentials *c, const char *profile, pcf_error *err)
 {
 	pcf_aws_credentials_context ctx = {profile, NULL, 2000, 0};
@@ -115,10 +125,7 @@ Test(credentials, environment_keys_and_token)
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	set_environment_keys();
 	setenv("AWS_SESSION_TOKEN", "envtoken", 1);
-	write_file(".aws/credentials",
-	           "[default]\naws_access_key_id = AKIDFILE\n"
-	           "aws_secret_access_key = filesecret\n",
-	           0600);
+	write_keys(".aws/credentials", "default", "AKIDFILE", "filesecret");
 	cr_assert_eq(resolve(&c, NULL, NULL), 0);
 	cr_assert_str_eq(c.access_key_id, "AKIDENV", "the environment comes first");
 	cr_assert_str_eq(c.secret_access_key, "envsecret");
@@ -131,8 +138,7 @@ Test(credentials, half_an_environment_pair_stops_the_chain)
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
-	write_file(".aws/credentials",
-	           "[default]\naws_access_key_id = A\naws_secret_access_key = B\n", 0600);
+	write_keys(".aws/credentials", "default", "A", "B");
 	expect_refusal(&c, NULL, &err, "AWS_SECRET_ACCESS_KEY");
 }
 
@@ -161,10 +167,7 @@ Test(credentials, named_profile_from_config_and_credentials_file_wins)
 	           "[profile other]\naws_access_key_id = AKIDOTHER\n"
 	           "aws_secret_access_key = othersecret\n",
 	           0600);
-	write_file(".aws/credentials",
-	           "[dev]\naws_access_key_id = AKIDCRED\n"
-	           "aws_secret_access_key = credsecret\n",
-	           0600);
+	write_keys(".aws/credentials", "dev", "AKIDCRED", "credsecret");
 	expect_key(&c, "dev", &err, "AKIDCRED", "");
 	setenv("AWS_PROFILE", "other", 1);
 	expect_key(&c, NULL, &err, "AKIDOTHER", "AWS_PROFILE selects the profile");
@@ -177,16 +180,12 @@ Test(credentials, file_locations_from_the_environment)
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
 	char path[512];
-	write_file("elsewhere",
-	           "[default]\naws_access_key_id = AKIDELSE\n"
-	           "aws_secret_access_key = elsesecret\n",
-	           0600);
+	write_keys("elsewhere", "default", "AKIDELSE", "elsesecret");
 	snprintf(path, sizeof(path), "%s/elsewhere", home);
 	setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
 	expect_key(&c, NULL, &err, "AKIDELSE", "");
 	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
-	write_file("cfg", "[profile p]\naws_access_key_id = AKIDCFG\naws_secret_access_key = s\n",
-	           0600);
+	write_keys("cfg", "profile p", "AKIDCFG", "s");
 	snprintf(path, sizeof(path), "%s/cfg", home);
 	setenv("AWS_CONFIG_FILE", path, 1);
 	expect_key(&c, "p", &err, "AKIDCFG", "");
@@ -197,8 +196,7 @@ Test(credentials, named_profile_that_does_not_exist_is_an_error)
 {
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	write_file(".aws/credentials",
-	           "[default]\naws_access_key_id = A\naws_secret_access_key = B\n", 0600);
+	write_keys(".aws/credentials", "default", "A", "B");
 	expect_refusal(&c, "nope", &err, "profile \"nope\" not found");
 	cr_assert(strstr(err.message, "/.aws/credentials") != NULL, "names the files: %s",
 	          err.message);
@@ -214,8 +212,7 @@ Test(credentials, explicit_profile_skips_the_environment_keys)
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
 	set_environment_keys();
-	write_file(".aws/credentials",
-	           "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\n", 0600);
+	write_keys(".aws/credentials", "dev", "AKIDDEV", "devsecret");
 	expect_key(&c, "dev", &err, "AKIDDEV", "--profile dev signs with dev's keys");
 	cr_assert_str_eq(c.source, "profile dev");
 	pcf_aws_credentials_cleanup(&c);
@@ -237,8 +234,7 @@ Test(credentials, aws_profile_variable_leaves_environment_keys_first)
 	pcf_error err = PCF_ERROR_INIT;
 	set_environment_keys();
 	setenv("AWS_PROFILE", "dev", 1);
-	write_file(".aws/credentials",
-	           "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\n", 0600);
+	write_keys(".aws/credentials", "dev", "AKIDDEV", "devsecret");
 	expect_key(&c, NULL, &err, "AKIDENV", "");
 	unsetenv("AWS_ACCESS_KEY_ID");
 	unsetenv("AWS_SECRET_ACCESS_KEY");
