@@ -311,6 +311,17 @@ static void fake_sts(const pcf_fake_request *req, pcf_fake_response *resp, void 
 	             "<Message>bad token</Message></Error></ErrorResponse>";
 }
 
+/* Starts the fake STS, points the chain at it and writes the good token. */
+static pcf_fake_server *start_sts(void)
+{
+	pcf_fake_server *sts;
+
+	cr_assert_eq(pcf_fake_server_start(&sts, fake_sts, NULL), 0);
+	setenv("AWS_ENDPOINT_URL_STS", pcf_fake_server_url(sts), 1);
+	write_file("token", "the-jwt\n", 0600);
+	return sts;
+}
+
 Test(credentials, web_identity_through_a_fake_sts)
 {
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
@@ -318,9 +329,7 @@ Test(credentials, web_identity_through_a_fake_sts)
 	pcf_fake_server *sts;
 	char path[512];
 
-	cr_assert_eq(pcf_fake_server_start(&sts, fake_sts, NULL), 0);
-	setenv("AWS_ENDPOINT_URL_STS", pcf_fake_server_url(sts), 1);
-	write_file("token", "the-jwt\n", 0600);
+	sts = start_sts();
 	snprintf(path, sizeof(path), "%s/token", home);
 	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", path, 1);
 	setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/pcf", 1);
@@ -341,9 +350,7 @@ Test(credentials, profile_web_identity_through_a_fake_sts)
 	pcf_fake_server *sts;
 	char config[1024];
 
-	cr_assert_eq(pcf_fake_server_start(&sts, fake_sts, NULL), 0);
-	setenv("AWS_ENDPOINT_URL_STS", pcf_fake_server_url(sts), 1);
-	write_file("token", "the-jwt\n", 0600);
+	sts = start_sts();
 	snprintf(config, sizeof(config),
 	         "[profile wi]\nrole_arn = arn:aws:iam::123456789012:role/pcf\n"
 	         "web_identity_token_file = %s/token\n[profile broken]\n"
