@@ -73,6 +73,15 @@ static void teardown(void)
 
 TestSuite(credentials, .init = setup, .fini = teardown);
 
+/* Sets the variable `name` to the path of the file rel in the test's home. */
+static void setenv_to_file(const char *name, const char *rel)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", home, rel);
+	setenv(name, path, 1);
+}
+
 /* Writes a shared config file whose only section holds a key pair. */
 static void write_keys(const char *rel, const char *section, const char *akid, const char *secret)
 {
@@ -179,15 +188,12 @@ Test(credentials, file_locations_from_the_environment)
 {
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	char path[512];
 	write_keys("elsewhere", "default", "AKIDELSE", "elsesecret");
-	snprintf(path, sizeof(path), "%s/elsewhere", home);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
+	setenv_to_file("AWS_SHARED_CREDENTIALS_FILE", "elsewhere");
 	expect_key(&c, NULL, &err, "AKIDELSE", "");
 	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
 	write_keys("cfg", "profile p", "AKIDCFG", "s");
-	snprintf(path, sizeof(path), "%s/cfg", home);
-	setenv("AWS_CONFIG_FILE", path, 1);
+	setenv_to_file("AWS_CONFIG_FILE", "cfg");
 	expect_key(&c, "p", &err, "AKIDCFG", "");
 	pcf_aws_credentials_cleanup(&c);
 }
@@ -327,11 +333,9 @@ Test(credentials, web_identity_through_a_fake_sts)
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_fake_server *sts;
-	char path[512];
 
 	sts = start_sts();
-	snprintf(path, sizeof(path), "%s/token", home);
-	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", path, 1);
+	setenv_to_file("AWS_WEB_IDENTITY_TOKEN_FILE", "token");
 	setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/pcf", 1);
 	expect_key(&c, NULL, &err, "ASIASTS", "");
 	cr_assert_str_eq(c.secret_access_key, "sts&secret");
@@ -382,14 +386,13 @@ Test(credentials, container_full_uri_with_a_token_file_through_a_fake_endpoint)
 	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_fake_server *fake;
-	char url[128], path[512];
+	char url[128];
 
 	cr_assert_eq(pcf_fake_server_start(&fake, fake_container, NULL), 0);
 	snprintf(url, sizeof(url), "%s/creds", pcf_fake_server_url(fake));
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
 	write_file("ctoken", "Bearer tok42\n", 0600);
-	snprintf(path, sizeof(path), "%s/ctoken", home);
-	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
+	setenv_to_file("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "ctoken");
 	expect_key(&c, NULL, &err, "ASIACONT", "");
 	cr_assert_str_eq(c.session_token, "conttoken");
 
