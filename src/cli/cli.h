@@ -109,6 +109,9 @@ typedef struct pcf_cli_command {
 	const char *const *value_options; /* NULL-terminated, e.g. {"--key", NULL}; may be NULL */
 } pcf_cli_command;
 
+/* The commands of `pcf` in the order --help lists them (commands.c). */
+const pcf_cli_command *pcf_cli_commands(size_t *count);
+
 /* Storage for the command's own words, filled by pcf_cli_args_parse. */
 typedef struct pcf_cli_args {
 	const pcf_cli_command *command; /* NULL: none given */

@@ -5,6 +5,8 @@
  */
 #include "test_cli_run.h"
 
+#include "src/cli/cli.h"
+
 static const char good_yaml[] = "pcf_name: orders\n"
                                 "flavor: dynamodb_table\n"
                                 "desired_state: running\n"
@@ -50,35 +52,34 @@ TestSuite(cli_offline, .init = setup, .fini = teardown);
 Test(cli_offline, help_lists_every_command)
 {
 	const char *args[] = {"--help", NULL};
-	static const char *const names[] = {"validate",  "plan",   "apply",  "run",    "stop",
-	                                    "terminate", "status", "export", "tables", "item"};
+	size_t count, k;
+	const pcf_cli_command *commands = pcf_cli_commands(&count);
 	cli_result r;
-	size_t k;
 
 	cli_expect(&r, 0, args);
-	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-		cr_assert_not_null(strstr(r.out, names[k]), "%s missing from:\n%s", names[k],
-		                   r.out);
+	for (k = 0; k < count; k++)
+		cr_assert_not_null(strstr(r.out, commands[k].name), "%s missing from:\n%s",
+		                   commands[k].name, r.out);
 	cli_result_free(&r);
 }
 
 Test(cli_offline, every_command_has_help)
 {
-	static const char *const names[] = {"validate",  "plan",   "apply",  "run",    "stop",
-	                                    "terminate", "status", "export", "tables", "item"};
-	size_t k;
+	size_t count, k;
+	const pcf_cli_command *commands = pcf_cli_commands(&count);
 
-	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-		const char *args[] = {names[k], "--help", NULL};
+	cr_assert_gt(count, 0);
+	for (k = 0; k < count; k++) {
+		const char *name = commands[k].name;
+		const char *args[] = {name, "--help", NULL};
 		char want[64];
 		cli_result r;
 
 		cli_expect(&r, 0, args);
-		snprintf(want, sizeof(want), " %s ", names[k]);
-		cr_assert(strncmp(r.out, "usage: pcf ", 11) == 0, "%s --help:\n%s", names[k],
-		          r.out);
-		cr_assert_not_null(strstr(r.out, want), "%s --help:\n%s", names[k], r.out);
-		cr_assert_not_null(strstr(r.out, "exit status"), "%s --help:\n%s", names[k], r.out);
+		snprintf(want, sizeof(want), " %s ", name);
+		cr_assert(strncmp(r.out, "usage: pcf ", 11) == 0, "%s --help:\n%s", name, r.out);
+		cr_assert_not_null(strstr(r.out, want), "%s --help:\n%s", name, r.out);
+		cr_assert_not_null(strstr(r.out, "exit status"), "%s --help:\n%s", name, r.out);
 		cli_result_free(&r);
 	}
 }

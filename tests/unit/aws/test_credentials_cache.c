@@ -164,6 +164,30 @@ Test(credentials_cache, valid_credentials_are_served_while_a_slow_refresh_runs)
 	pcf_aws_credentials_cache_free(cache);
 }
 
+/*
+ * Starts THREADS callers: the first one's lookup holds at the gate, then
+ * the others start and get time to reach the cache before the answer.
+ */
+static void start_crowd(struct caller *callers, pthread_t *threads,
+                        pcf_aws_credentials_cache *cache, const char *what)
+{
+	caller_start(&callers[0], &threads[0], cache);
+	cr_assert(wait_readable(entered[0], WAIT_MS), "the %s did not start", what);
+	for (int i = 1; i < THREADS; i++)
+		caller_start(&callers[i], &threads[i], cache);
+	usleep(300 * 1000);
+}
+
+/* Lets the lookup answer; all THREADS callers must have shared that one call. */
+static void finish_crowd(pthread_t *threads)
+{
+	open_gate();
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(threads[i], NULL);
+	cr_assert_eq(atomic_load(&calls), 1, "%d threads caused %d source calls", THREADS,
+	             atomic_load(&calls));
+}
+
 Test(credentials_cache, callers_without_credentials_share_one_refresh)
 {
 	pcf_aws_credentials_cache *cache = new_cache();
@@ -177,20 +201,11 @@ Test(credentials_cache, callers_without_credentials_share_one_refresh)
 	 * a second refresh of its own.
 	 */
 	atomic_store(&expires_in, 60);
-	caller_start(&callers[0], &threads[0], cache);
-	cr_assert(wait_readable(entered[0], WAIT_MS), "the refresh did not start");
-	for (int i = 1; i < THREADS; i++)
-		caller_start(&callers[i], &threads[i], cache);
-	/* Give the other callers time to reach the cache before the answer comes. */
-	usleep(300 * 1000);
+	start_crowd(callers, threads, cache, "refresh");
 	for (int i = 1; i < THREADS; i++)
 		cr_assert_not(wait_readable(callers[i].done[0], 0),
 		              "a caller without credentials returned before the refresh");
-	open_gate();
-	for (int i = 0; i < THREADS; i++)
-		pthread_join(threads[i], NULL);
-	cr_assert_eq(atomic_load(&calls), 1, "%d threads caused %d source calls", THREADS,
-	             atomic_load(&calls));
+	finish_crowd(threads);
 	for (int i = 0; i < THREADS; i++) {
 		cr_assert_eq(callers[i].rc, 0);
 		cr_assert_str_eq(callers[i].creds.access_key_id, "FIRST");
@@ -207,16 +222,8 @@ Test(credentials_cache, callers_without_credentials_share_a_failed_lookup)
 	pthread_t threads[THREADS];
 
 	atomic_store(&fail_from, 1);
-	caller_start(&callers[0], &threads[0], cache);
-	cr_assert(wait_readable(entered[0], WAIT_MS), "the lookup did not start");
-	for (int i = 1; i < THREADS; i++)
-		caller_start(&callers[i], &threads[i], cache);
-	usleep(300 * 1000);
-	open_gate();
-	for (int i = 0; i < THREADS; i++)
-		pthread_join(threads[i], NULL);
-	cr_assert_eq(atomic_load(&calls), 1, "%d threads caused %d source calls", THREADS,
-	             atomic_load(&calls));
+	start_crowd(callers, threads, cache, "lookup");
+	finish_crowd(threads);
 	for (int i = 0; i < THREADS; i++) {
 		cr_assert_eq(callers[i].rc, PCF_ECREDENTIALS, "no credentials are no credentials");
 		caller_cleanup(&callers[i]);

@@ -12,6 +12,7 @@
 
 #include <pcf/aws.h>
 
+#include "fake_answers.h"
 #include "fake_http.h"
 #include "src/common/util.h"
 
@@ -93,12 +94,7 @@ Test(transport_deadline, call_many_ends_at_the_deadline)
 
 	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, &hung), 0);
 	pcf_aws_client *c = client_at(pcf_fake_server_url(fake), 0, start + 600000, 0);
-	memset(calls, 0, sizeof(calls));
-	for (int i = 0; i < 3; i++) {
-		calls[i].action = "GetItem";
-		calls[i].body = "{}";
-		calls[i].len = 2;
-	}
+	pcf_fake_call_specs(calls, 3, "GetItem");
 	cr_assert_eq(pcf_aws_call_many(c, calls, 3, 2, &err), 0, "%s", err.message);
 	cr_assert_lt(pcf_util_now_us() - start, 2000000u);
 	for (int i = 0; i < 3; i++)
@@ -224,12 +220,7 @@ Test(transport_deadline, call_many_keeps_a_connection_per_slot)
 
 	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, &ok), 0);
 	pcf_aws_client *c = client_at(pcf_fake_server_url(fake), 1, 0, 16);
-	memset(calls, 0, sizeof(calls));
-	for (int i = 0; i < 40; i++) {
-		calls[i].action = "GetItem";
-		calls[i].body = "{}";
-		calls[i].len = 2;
-	}
+	pcf_fake_call_specs(calls, 40, "GetItem");
 	cr_assert_eq(pcf_aws_call_many(c, calls, 40, 8, &err), 0, "%s", err.message);
 	for (int i = 0; i < 40; i++) {
 		cr_assert_eq(calls[i].rc, 0, "%s", calls[i].error.message);

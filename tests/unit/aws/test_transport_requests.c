@@ -11,6 +11,7 @@
 
 #include <pcf/aws.h>
 
+#include "fake_answers.h"
 #include "fake_http.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -63,17 +64,24 @@ static pcf_aws_client *client_for(pcf_fake_server *fake, struct log_lines *log)
 	return c;
 }
 
+/* One ListTables call through c that must succeed; the answer is not needed. */
+static void list_tables(pcf_aws_client *c)
+{
+	pcf_aws_response r;
+	pcf_error err = PCF_ERROR_INIT;
+
+	cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, &err), 0, "%s", err.message);
+	pcf_aws_response_free(&r);
+}
+
 Test(transport_requests, signed_headers_with_session_token)
 {
 	pcf_fake_server *fake;
-	pcf_aws_response r;
-	pcf_error err = PCF_ERROR_INIT;
 	char v[1024];
 
 	cr_assert_eq(pcf_fake_server_start_script(&fake, NULL, 0, NULL), 0);
 	pcf_aws_client *c = client_for(fake, NULL);
-	cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, &err), 0, "%s", err.message);
-	pcf_aws_response_free(&r);
+	list_tables(c);
 
 	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "X-Amz-Target", v, sizeof(v)), 0);
 	cr_assert_str_eq(v, "DynamoDB_20120810.ListTables");
@@ -124,22 +132,17 @@ Test(transport_requests, debug_log_shows_requests_without_secrets)
 
 Test(transport_requests, expired_token_refreshes_credentials_and_retries_once)
 {
-	static const pcf_fake_response expired = {
-	    PCF_FAKE_RESPOND, 400,
-	    "{\"__type\":\"com.amazon.coral.service#ExpiredTokenException\","
-	    "\"message\":\"The security token included in the request is expired\"}",
-	    NULL, NULL};
+	static const pcf_fake_response expired =
+	    PCF_FAKE_AWS_ERROR(400, "com.amazon.coral.service#ExpiredTokenException",
+	                       "The security token included in the request is expired");
 	pcf_fake_response script[] = {expired};
 	pcf_fake_server *fake;
-	pcf_aws_response r;
-	pcf_error err = PCF_ERROR_INIT;
 	char v[256];
 
 	cr_assert_eq(pcf_fake_server_start_script(&fake, script, 1, NULL), 0);
 	pcf_aws_client *c = client_for(fake, NULL);
 	setenv("AWS_SESSION_TOKEN", "REFRESHED", 1);
-	cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, &err), 0, "%s", err.message);
-	pcf_aws_response_free(&r);
+	list_tables(c);
 	cr_assert_eq(pcf_fake_server_request_header(fake, 1, "X-Amz-Security-Token", v, sizeof(v)),
 	             0);
 	cr_assert_str_eq(v, "REFRESHED", "the retry used newly resolved credentials");
@@ -234,12 +237,7 @@ Test(transport_requests, connection_cap_limits_connections)
 	o.endpoint = pcf_fake_server_url(fake);
 	o.max_connections = 2;
 	cr_assert_eq(pcf_aws_client_new(&c, &o, NULL), 0);
-	memset(calls, 0, sizeof(calls));
-	for (int i = 0; i < 12; i++) {
-		calls[i].action = "GetItem";
-		calls[i].body = "{}";
-		calls[i].len = 2;
-	}
+	pcf_fake_call_specs(calls, 12, "GetItem");
 	cr_assert_eq(pcf_aws_call_many(c, calls, 12, 0, NULL), 0);
 	for (int i = 0; i < 12; i++) {
 		cr_assert_eq(calls[i].rc, 0);
@@ -267,7 +265,6 @@ Test(transport_requests, credentials_in_the_options_replace_the_chain)
 	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
 	pcf_fake_server *fake;
 	pcf_aws_client *c = NULL;
-	pcf_aws_response r;
 	pcf_error err = PCF_ERROR_INIT;
 	char v[1024];
 
@@ -277,8 +274,7 @@ Test(transport_requests, credentials_in_the_options_replace_the_chain)
 	o.access_key_id = "AKIASTATICEXAMPLE";
 	o.secret_access_key = SECRET;
 	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), 0, "%s", err.message);
-	cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, &err), 0, "%s", err.message);
-	pcf_aws_response_free(&r);
+	list_tables(c);
 	cr_assert_eq(pcf_fake_server_request_header(fake, 0, "Authorization", v, sizeof(v)), 0);
 	cr_assert(strncmp(v, "AWS4-HMAC-SHA256 Credential=AKIASTATICEXAMPLE/", 46) == 0, "%s", v);
 	cr_assert_neq(pcf_fake_server_request_header(fake, 0, "X-Amz-Security-Token", v, sizeof(v)),
@@ -287,8 +283,7 @@ Test(transport_requests, credentials_in_the_options_replace_the_chain)
 
 	o.session_token = "OPTIONSTOKEN";
 	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), 0, "%s", err.message);
-	cr_assert_eq(pcf_aws_call(&r, c, "ListTables", "{}", 2, &err), 0, "%s", err.message);
-	pcf_aws_response_free(&r);
+	list_tables(c);
 	cr_assert_eq(pcf_fake_server_request_header(fake, 1, "X-Amz-Security-Token", v, sizeof(v)),
 	             0);
 	cr_assert_str_eq(v, "OPTIONSTOKEN");
@@ -296,29 +291,31 @@ Test(transport_requests, credentials_in_the_options_replace_the_chain)
 	pcf_fake_server_stop(fake);
 }
 
-Test(transport_requests, half_a_key_pair_in_the_options_is_refused)
+/* The options must be refused as PCF_ECONFIG with a message naming `what`. */
+static void expect_config_error(const pcf_aws_options *o, const char *what)
 {
-	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
 	pcf_aws_client *c = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 
+	cr_assert_eq(pcf_aws_client_new(&c, o, &err), PCF_ECONFIG);
+	cr_assert_null(c);
+	cr_assert(strstr(err.message, what) != NULL, "%s", err.message);
+}
+
+Test(transport_requests, half_a_key_pair_in_the_options_is_refused)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+
 	o.endpoint = "http://127.0.0.1:1";
 	o.access_key_id = "AKIASTATICEXAMPLE";
-	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), PCF_ECONFIG);
-	cr_assert_null(c);
-	cr_assert(strstr(err.message, "pcf_aws_options.access_key_id is set without "
-	                              "pcf_aws_options.secret_access_key") != NULL,
-	          "%s", err.message);
+	expect_config_error(
+	    &o, "pcf_aws_options.access_key_id is set without pcf_aws_options.secret_access_key");
 	o.access_key_id = NULL;
 	o.secret_access_key = SECRET;
-	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), PCF_ECONFIG);
-	cr_assert(strstr(err.message, "pcf_aws_options.secret_access_key is set without "
-	                              "pcf_aws_options.access_key_id") != NULL,
-	          "%s", err.message);
+	expect_config_error(
+	    &o, "pcf_aws_options.secret_access_key is set without pcf_aws_options.access_key_id");
 	o.secret_access_key = NULL;
 	o.session_token = TOKEN;
-	cr_assert_eq(pcf_aws_client_new(&c, &o, &err), PCF_ECONFIG);
-	cr_assert(strstr(err.message, "pcf_aws_options.session_token is set without "
-	                              "pcf_aws_options.access_key_id") != NULL,
-	          "%s", err.message);
+	expect_config_error(
+	    &o, "pcf_aws_options.session_token is set without pcf_aws_options.access_key_id");
 }

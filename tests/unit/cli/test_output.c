@@ -70,20 +70,35 @@ static const char *output(void)
 	return out_text ? out_text : "";
 }
 
+/* Both particles run; orders ends with `first`, users with `second`. */
+static void set_outcomes(pcf_outcome first, pcf_outcome second)
+{
+	parts[0].outcome = first;
+	parts[0].state = PCF_STATE_RUNNING;
+	parts[1].outcome = second;
+	parts[1].state = PCF_STATE_RUNNING;
+}
+
 /* orders drifted (read units 5 live, 10 defined); users in sync. */
 static void fill_status(void)
 {
 	cJSON *ten = cJSON_CreateNumber(10), *five = cJSON_CreateNumber(5);
 
-	parts[0].outcome = PCF_OUTCOME_CHANGES;
-	parts[0].state = PCF_STATE_RUNNING;
+	set_outcomes(PCF_OUTCOME_CHANGES, PCF_OUTCOME_IN_SYNC);
 	cr_assert_eq(
 	    pcf_drift_add(&parts[0].drift, "ProvisionedThroughput.ReadCapacityUnits", ten, five),
 	    0);
 	cJSON_Delete(ten);
 	cJSON_Delete(five);
-	parts[1].outcome = PCF_OUTCOME_IN_SYNC;
-	parts[1].state = PCF_STATE_RUNNING;
+}
+
+/* obj[key] must be the string want. */
+static void assert_str(const cJSON *obj, const char *key, const char *want)
+{
+	const cJSON *item = cJSON_GetObjectItem(obj, key);
+
+	cr_assert_not_null(item, "no %s", key);
+	cr_assert_str_eq(item->valuestring, want, "%s", key);
 }
 
 Test(cli_output, status_json_has_the_documented_shape)
@@ -94,19 +109,18 @@ Test(cli_output, status_json_has_the_documented_shape)
 	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_STATUS, -1);
 	cr_assert_not_null(doc);
 	p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0);
-	cr_assert_str_eq(cJSON_GetObjectItem(p, "name")->valuestring, "orders");
-	cr_assert_str_eq(cJSON_GetObjectItem(p, "flavor")->valuestring, "dynamodb_table");
-	cr_assert_str_eq(cJSON_GetObjectItem(p, "table")->valuestring, "orders");
-	cr_assert_str_eq(cJSON_GetObjectItem(p, "state")->valuestring, "running");
-	cr_assert_str_eq(cJSON_GetObjectItem(p, "desired_state")->valuestring, "running");
+	assert_str(p, "name", "orders");
+	assert_str(p, "flavor", "dynamodb_table");
+	assert_str(p, "table", "orders");
+	assert_str(p, "state", "running");
+	assert_str(p, "desired_state", "running");
 	cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(p, "in_sync")));
 	d = cJSON_GetArrayItem(cJSON_GetObjectItem(p, "drift"), 0);
-	cr_assert_str_eq(cJSON_GetObjectItem(d, "path")->valuestring,
-	                 "ProvisionedThroughput.ReadCapacityUnits");
+	assert_str(d, "path", "ProvisionedThroughput.ReadCapacityUnits");
 	cr_assert_eq(cJSON_GetObjectItem(d, "desired")->valuedouble, 10);
 	cr_assert_eq(cJSON_GetObjectItem(d, "current")->valuedouble, 5);
 	p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 1);
-	cr_assert_str_eq(cJSON_GetObjectItem(p, "table")->valuestring, "users-prod");
+	assert_str(p, "table", "users-prod");
 	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(p, "in_sync")));
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(p, "drift")), 0);
 	cJSON_Delete(doc);
@@ -147,14 +161,11 @@ Test(cli_output, status_text_reads_current_to_desired)
 
 static void fill_plan(void)
 {
-	parts[0].outcome = PCF_OUTCOME_CHANGES;
-	parts[0].state = PCF_STATE_RUNNING;
+	set_outcomes(PCF_OUTCOME_CHANGES, PCF_OUTCOME_IN_SYNC);
 	pcf_plan_add_take(&parts[0].plan, "UpdateTable", NULL, 0,
 	                  "ProvisionedThroughput.ReadCapacityUnits 5 -> 10");
 	pcf_plan_add_take(&parts[0].plan, "UpdateTimeToLive", NULL, 0, "enable TTL on %s",
 	                  "expires_at");
-	parts[1].outcome = PCF_OUTCOME_IN_SYNC;
-	parts[1].state = PCF_STATE_RUNNING;
 }
 
 Test(cli_output, plan_json_has_the_documented_shape)
@@ -167,9 +178,8 @@ Test(cli_output, plan_json_has_the_documented_shape)
 	                            "steps");
 	cr_assert_eq(cJSON_GetArraySize(steps), 2);
 	s = cJSON_GetArrayItem(steps, 0);
-	cr_assert_str_eq(cJSON_GetObjectItem(s, "action")->valuestring, "UpdateTable");
-	cr_assert_str_eq(cJSON_GetObjectItem(s, "summary")->valuestring,
-	                 "ProvisionedThroughput.ReadCapacityUnits 5 -> 10");
+	assert_str(s, "action", "UpdateTable");
+	assert_str(s, "summary", "ProvisionedThroughput.ReadCapacityUnits 5 -> 10");
 	steps = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 1),
 	                            "steps");
 	cr_assert_eq(cJSON_GetArraySize(steps), 0);
@@ -210,14 +220,11 @@ Test(cli_output, apply_json_carries_actions_and_errors)
 {
 	cJSON *doc, *p;
 
-	parts[0].outcome = PCF_OUTCOME_CONVERGED;
-	parts[0].state = PCF_STATE_RUNNING;
-	parts[1].outcome = PCF_OUTCOME_REFUSED;
-	parts[1].state = PCF_STATE_RUNNING;
+	set_outcomes(PCF_OUTCOME_CONVERGED, PCF_OUTCOME_REFUSED);
 	pcf_error_set(&parts[1].error, PCF_EREFUSED, "deleting users-prod needs --yes");
 	doc = pcf_cli_report_json(&report, PCF_CLI_REPORT_APPLY, PCF_DESIRED_TERMINATED);
 	p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 1);
-	cr_assert_str_eq(cJSON_GetObjectItem(p, "desired_state")->valuestring, "terminated");
+	assert_str(p, "desired_state", "terminated");
 	cr_assert_str_eq(
 	    cJSON_GetObjectItem(cJSON_GetObjectItem(p, "error"), "message")->valuestring,
 	    "deleting users-prod needs --yes");
@@ -289,14 +296,13 @@ Test(cli_output, apply_actions_are_step_objects)
 	cr_assert_eq(cJSON_GetArraySize(actions), 2);
 	a = cJSON_GetArrayItem(actions, 0);
 	cr_assert(cJSON_IsObject(a), "an action is an object");
-	cr_assert_str_eq(cJSON_GetObjectItem(a, "kind")->valuestring, "create");
-	cr_assert_str_eq(cJSON_GetObjectItem(a, "action")->valuestring, "CreateTable");
-	cr_assert_str_eq(cJSON_GetObjectItem(a, "summary")->valuestring, "");
+	assert_str(a, "kind", "create");
+	assert_str(a, "action", "CreateTable");
+	assert_str(a, "summary", "");
 	a = cJSON_GetArrayItem(actions, 1);
-	cr_assert_str_eq(cJSON_GetObjectItem(a, "kind")->valuestring, "update");
-	cr_assert_str_eq(cJSON_GetObjectItem(a, "action")->valuestring, "UpdateTable");
-	cr_assert_str_eq(cJSON_GetObjectItem(a, "summary")->valuestring,
-	                 "ReadCapacityUnits 5 -> 10");
+	assert_str(a, "kind", "update");
+	assert_str(a, "action", "UpdateTable");
+	assert_str(a, "summary", "ReadCapacityUnits 5 -> 10");
 	cJSON_Delete(doc);
 }
 
@@ -339,17 +345,16 @@ Test(cli_output, json_finish_prints_the_error_document)
 	cr_assert_eq(pcf_cli_json_finish(&ctx, PCF_CLI_EXIT_ERROR), PCF_CLI_EXIT_ERROR);
 	doc = cJSON_Parse(output());
 	cr_assert_not_null(doc, "one JSON document: %s", output());
-	cr_assert_str_eq(cJSON_GetObjectItem(doc, "command")->valuestring, "plan");
+	assert_str(doc, "command", "plan");
 	cr_assert_str_eq(
 	    cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "error"), "message")->valuestring,
 	    "2 problems in the definitions");
 	problem = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "problems"), 0);
-	cr_assert_str_eq(cJSON_GetObjectItem(problem, "file")->valuestring, "pcf.yml");
+	assert_str(problem, "file", "pcf.yml");
 	cr_assert_eq(cJSON_GetObjectItem(problem, "line")->valueint, 7);
 	cr_assert_eq(cJSON_GetObjectItem(problem, "column")->valueint, 44);
-	cr_assert_str_eq(cJSON_GetObjectItem(problem, "path")->valuestring,
-	                 "aws_resource.KeySchema[0].KeyType");
-	cr_assert_str_eq(cJSON_GetObjectItem(problem, "message")->valuestring, "expected HASH");
+	assert_str(problem, "path", "aws_resource.KeySchema[0].KeyType");
+	assert_str(problem, "message", "expected HASH");
 	problem = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "problems"), 1);
 	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(problem, "path")));
 	cJSON_Delete(doc);

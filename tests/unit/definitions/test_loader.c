@@ -32,6 +32,24 @@ static pcf_definitions *load_paths(const char *const *paths, size_t n)
 	return defs;
 }
 
+/* obj[key] must be the string want. */
+static void expect_str(const cJSON *obj, const char *key, const char *want)
+{
+	const cJSON *item = cJSON_GetObjectItem(obj, key);
+
+	cr_assert_not_null(item, "no %s", key);
+	cr_expect_str_eq(item->valuestring, want, "%s", key);
+}
+
+/* obj[key] must be the number want. */
+static void expect_num(const cJSON *obj, const char *key, double want)
+{
+	const cJSON *item = cJSON_GetObjectItem(obj, key);
+
+	cr_assert_not_null(item, "no %s", key);
+	cr_expect_eq(item->valuedouble, want, "%s", key);
+}
+
 Test(definitions_loader, one_particle_as_a_mapping)
 {
 	const char *paths[] = {VEC "single.yml"};
@@ -86,16 +104,20 @@ Test(definitions_loader, a_list_with_parents_and_children)
 	pcf_definitions_free(defs);
 }
 
+/* The loaded particles must be exactly these, in this order. */
+static void expect_names(const pcf_definitions *defs, const char *const *names, size_t count)
+{
+	cr_assert_eq(defs->count, count);
+	for (size_t i = 0; i < count; i++)
+		cr_expect_str_eq(defs->particles[i].name, names[i], "particle %zu", i);
+}
+
 Test(definitions_loader, several_documents)
 {
 	const char *paths[] = {VEC "multi.yml"};
 	pcf_definitions *defs = load_paths(paths, 1);
 
-	cr_assert_eq(defs->count, 4);
-	cr_expect_str_eq(defs->particles[0].name, "first");
-	cr_expect_str_eq(defs->particles[1].name, "second");
-	cr_expect_str_eq(defs->particles[2].name, "third");
-	cr_expect_str_eq(defs->particles[3].name, "fourth");
+	expect_names(defs, (const char *const[]){"first", "second", "third", "fourth"}, 4);
 	cr_expect_eq(defs->particles[3].desired_state, PCF_DESIRED_STOPPED);
 	cr_expect_eq(defs->particles[3].mark.line, 14);
 	pcf_definitions_free(defs);
@@ -106,12 +128,9 @@ Test(definitions_loader, a_directory_in_name_order)
 	const char *paths[] = {VEC "tree"};
 	pcf_definitions *defs = load_paths(paths, 1);
 
-	cr_assert_eq(defs->count, 3);
-	cr_expect_str_eq(defs->particles[0].name, "users");
+	expect_names(defs, (const char *const[]){"users", "orders", "settings"}, 3);
 	cr_expect_str_eq(defs->particles[0].mark.file, VEC "tree/10-users.yml");
-	cr_expect_str_eq(defs->particles[1].name, "orders");
 	cr_expect_str_eq(defs->particles[1].parents[0], "dynamodb_table:users");
-	cr_expect_str_eq(defs->particles[2].name, "settings");
 	cr_expect_str_eq(defs->particles[2].mark.file, VEC "tree/30-settings.json");
 	pcf_definitions_free(defs);
 }
@@ -190,25 +209,25 @@ Test(definitions_loader, plain_scalars_follow_the_yaml_1_2_core_schema)
 	pcf_definitions *defs = expect_load("typed.yml", yaml);
 	const cJSON *r = defs->particles[0].aws_resource;
 
-	cr_expect_eq(cJSON_GetObjectItem(r, "i")->valuedouble, 42);
-	cr_expect_eq(cJSON_GetObjectItem(r, "neg")->valuedouble, -7);
-	cr_expect_eq(cJSON_GetObjectItem(r, "hex")->valuedouble, 31);
-	cr_expect_eq(cJSON_GetObjectItem(r, "oct")->valuedouble, 15);
-	cr_expect_eq(cJSON_GetObjectItem(r, "f")->valuedouble, 1500);
-	cr_expect_eq(cJSON_GetObjectItem(r, "dot")->valuedouble, 0.5);
+	expect_num(r, "i", 42);
+	expect_num(r, "neg", -7);
+	expect_num(r, "hex", 31);
+	expect_num(r, "oct", 15);
+	expect_num(r, "f", 1500);
+	expect_num(r, "dot", 0.5);
 	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(r, "t")));
 	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(r, "T")));
 	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(r, "n")));
 	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(r, "empty")));
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "yes_word")->valuestring, "yes");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "off")->valuestring, "off");
-	cr_expect_eq(cJSON_GetObjectItem(r, "zero_lead")->valuedouble, 12);
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "inf")->valuestring, ".inf");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "quoted")->valuestring, "42");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "single")->valuestring, "true");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "tagged")->valuestring, "42");
-	cr_expect_eq(cJSON_GetObjectItem(r, "tagged_int")->valuedouble, 7);
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "ver")->valuestring, "1.2.3");
+	expect_str(r, "yes_word", "yes");
+	expect_str(r, "off", "off");
+	expect_num(r, "zero_lead", 12);
+	expect_str(r, "inf", ".inf");
+	expect_str(r, "quoted", "42");
+	expect_str(r, "single", "true");
+	expect_str(r, "tagged", "42");
+	expect_num(r, "tagged_int", 7);
+	expect_str(r, "ver", "1.2.3");
 	pcf_definitions_free(defs);
 }
 
@@ -235,17 +254,16 @@ Test(definitions_loader, environment_substitution_before_typing)
 	defs = expect_load("env.yml", yaml);
 	r = defs->particles[0].aws_resource;
 	cr_expect_str_eq(defs->particles[0].name, "orders");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "TableName")->valuestring, "orders-dev");
+	expect_str(r, "TableName", "orders-dev");
 	cr_expect(cJSON_IsNumber(cJSON_GetObjectItem(r, "Rcu")));
-	cr_expect_eq(cJSON_GetObjectItem(r, "Rcu")->valuedouble, 5);
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "Quoted")->valuestring, "5");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "Empty")->valuestring, "fallback");
+	expect_num(r, "Rcu", 5);
+	expect_str(r, "Quoted", "5");
+	expect_str(r, "Empty", "fallback");
 	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(r, "EmptyKept")));
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "Nested")->valuestring, "orders");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "Escaped")->valuestring, "${PCF_T_NAME}");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "Dollar")->valuestring, "cost $5");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "Inherit")->valuestring,
-	                 "$inherit$dynamodb_table:users$TableArn");
+	expect_str(r, "Nested", "orders");
+	expect_str(r, "Escaped", "${PCF_T_NAME}");
+	expect_str(r, "Dollar", "cost $5");
+	expect_str(r, "Inherit", "$inherit$dynamodb_table:users$TableArn");
 	pcf_definitions_free(defs);
 }
 
@@ -260,7 +278,7 @@ Test(definitions_loader, anchors_aliases_and_merge_keys)
 	const cJSON *b = defs->particles[1].aws_resource;
 	pcf_source_mark m;
 
-	cr_expect_str_eq(cJSON_GetObjectItem(b, "TableName")->valuestring, "b");
+	expect_str(b, "TableName", "b");
 	cr_expect(cJSON_Compare(cJSON_GetObjectItem(b, "Keys"),
 	                        cJSON_GetObjectItem(defs->particles[0].aws_resource, "Keys"), 1));
 	cr_expect(cJSON_Compare(cJSON_GetObjectItem(b, "More"), cJSON_GetObjectItem(b, "Keys"), 1));
@@ -337,8 +355,8 @@ Test(definitions_loader, scalar_aliases_as_keys)
 	                            "    n: &n 5\n    *n : five\n    *k : again\n");
 	const cJSON *r = defs->particles[0].aws_resource;
 
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "5")->valuestring, "five");
-	cr_expect_str_eq(cJSON_GetObjectItem(r, "pcf_name")->valuestring, "again");
+	expect_str(r, "5", "five");
+	expect_str(r, "pcf_name", "again");
 	pcf_definitions_free(defs);
 }
 

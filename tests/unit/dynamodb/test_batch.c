@@ -131,6 +131,20 @@ struct script {
 	cJSON *sent_ids; /* every id sent, in order */
 };
 
+/* Frees what a test made: the script's record, its request and the result. */
+static void free_run(struct script *s, cJSON *ri, cJSON *result)
+{
+	cJSON_Delete(result);
+	cJSON_Delete(ri);
+	cJSON_Delete(s->sent_ids);
+}
+
+/* How many entries obj holds for table (0 when none). */
+static int entries(const cJSON *obj, const char *table)
+{
+	return cJSON_GetArraySize(cJSON_GetObjectItem(obj, table));
+}
+
 static void note_ids(struct script *s, const cJSON *ri)
 {
 	const cJSON *t, *e;
@@ -237,8 +251,7 @@ Test(batch, unprocessed_items_are_resent_until_done)
 	/* Round 1: 3 requests leave 1 each; round 2: 1 request leaves 1; round 3: done. */
 	cr_assert_eq(s.rounds, 3);
 	cr_assert_eq(cJSON_GetArraySize(s.sent_ids), 60 + 3 + 1);
-	cJSON_Delete(ri);
-	cJSON_Delete(s.sent_ids);
+	free_run(&s, ri, NULL);
 }
 
 Test(batch, budget_spent_reports_exactly_what_is_left)
@@ -254,7 +267,7 @@ Test(batch, budget_spent_reports_exactly_what_is_left)
 	cr_assert_eq(s.rounds, 3);
 	/* The one entry the script always leaves: a-29, the last of the last request. */
 	cr_assert_not_null(left);
-	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(left, "a")), 1);
+	cr_assert_eq(entries(left, "a"), 1);
 	cr_assert_str_eq(
 	    cJSON_GetObjectItem(
 	        cJSON_GetObjectItem(
@@ -266,9 +279,7 @@ Test(batch, budget_spent_reports_exactly_what_is_left)
 	        "S")
 	        ->valuestring,
 	    "a-29");
-	cJSON_Delete(left);
-	cJSON_Delete(ri);
-	cJSON_Delete(s.sent_ids);
+	free_run(&s, ri, left);
 }
 
 Test(batch, a_failed_chunk_is_reported_with_its_entries)
@@ -281,12 +292,10 @@ Test(batch, a_failed_chunk_is_reported_with_its_entries)
 	cr_assert_eq(ddb_batch_write_run(&left, &db, scripted, &s, ri, &err), PCF_EVALIDATION);
 	cr_assert_not_null(strstr(err.message, "b is bad"), "%s", err.message);
 	/* Chunk 1 = a0..19 + b0..4 fails, chunk 2 = b5..19 fails: every b and a0..19 left. */
-	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(left, "a")), 20);
-	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(left, "b")), 20);
+	cr_assert_eq(entries(left, "a"), 20);
+	cr_assert_eq(entries(left, "b"), 20);
 	cr_assert_eq(s.rounds, 1, "failed chunks are not resent");
-	cJSON_Delete(left);
-	cJSON_Delete(ri);
-	cJSON_Delete(s.sent_ids);
+	free_run(&s, ri, left);
 }
 
 Test(batch, get_collects_responses_and_resends_keys)
@@ -302,9 +311,7 @@ Test(batch, get_collects_responses_and_resends_keys)
 	    cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(out, "Responses"), "t")),
 	    230);
 	cr_assert_eq(s.rounds, 2);
-	cJSON_Delete(out);
-	cJSON_Delete(ri);
-	cJSON_Delete(s.sent_ids);
+	free_run(&s, ri, out);
 }
 
 Test(batch, empty_input_sends_nothing)
@@ -315,6 +322,5 @@ Test(batch, empty_input_sends_nothing)
 	cr_assert_eq(ddb_batch_write_run(&left, &db, scripted, &s, ri, NULL), 0);
 	cr_assert_eq(s.calls, 0);
 	cr_assert_null(left);
-	cJSON_Delete(ri);
-	cJSON_Delete(s.sent_ids);
+	free_run(&s, ri, NULL);
 }

@@ -9,24 +9,8 @@
 
 #include <pcf/dynamodb.h>
 
+#include "json_assert.h"
 #include "src/dynamodb/ddb_internal.h"
-
-static cJSON *parse(const char *text)
-{
-	const char *end = NULL;
-	cJSON *j = cJSON_ParseWithLengthOpts(text, strlen(text) + 1, &end, 1);
-	cr_assert_not_null(j, "test JSON does not parse: %s", text);
-	return j;
-}
-
-static void assert_json_eq(const cJSON *got, const char *want_text)
-{
-	cJSON *want = parse(want_text);
-	char *g = cJSON_PrintUnformatted(got);
-	cr_assert(cJSON_Compare(got, want, 1), "got %s, want %s", g, want_text);
-	cJSON_free(g);
-	cJSON_Delete(want);
-}
 
 /* Parameters are copied into each test's process: text in place, no pointers. */
 struct pair {
@@ -80,12 +64,13 @@ ParameterizedTestParameters(value, exact_round_trip)
 
 ParameterizedTest(const struct pair *p, value, exact_round_trip)
 {
-	cJSON *plain = parse(p->plain), *av = NULL, *back = NULL, *av_in = parse(p->av);
+	cJSON *plain = pcf_test_json_parse(p->plain), *av = NULL, *back = NULL,
+	      *av_in = pcf_test_json_parse(p->av);
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_ddb_value_from_json(&av, plain, &err), 0, "%s: %s", p->plain, err.message);
-	assert_json_eq(av, p->av);
+	pcf_test_assert_json(av, p->av);
 	cr_assert_eq(pcf_ddb_value_to_json(&back, av_in, &err), 0, "%s: %s", p->av, err.message);
-	assert_json_eq(back, p->plain);
+	pcf_test_assert_json(back, p->plain);
 	cJSON_Delete(plain);
 	cJSON_Delete(av);
 	cJSON_Delete(back);
@@ -113,10 +98,10 @@ ParameterizedTestParameters(value, plain_to_attribute_value)
 
 ParameterizedTest(const struct pair *p, value, plain_to_attribute_value)
 {
-	cJSON *plain = parse(p->plain), *av = NULL;
+	cJSON *plain = pcf_test_json_parse(p->plain), *av = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_ddb_value_from_json(&av, plain, &err), 0, "%s: %s", p->plain, err.message);
-	assert_json_eq(av, p->av);
+	pcf_test_assert_json(av, p->av);
 	cJSON_Delete(plain);
 	cJSON_Delete(av);
 }
@@ -144,7 +129,7 @@ ParameterizedTestParameters(value, malformed_plain_is_einval)
 
 ParameterizedTest(const struct text *text, value, malformed_plain_is_einval)
 {
-	cJSON *plain = parse(text->s), *av = (cJSON *)1;
+	cJSON *plain = pcf_test_json_parse(text->s), *av = (cJSON *)1;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_ddb_value_from_json(&av, plain, &err), PCF_EINVAL, "%s", text->s);
 	cr_assert_null(av);
@@ -166,7 +151,7 @@ ParameterizedTestParameters(value, malformed_attribute_value_is_einval)
 
 ParameterizedTest(const struct text *text, value, malformed_attribute_value_is_einval)
 {
-	cJSON *av = parse(text->s), *plain = (cJSON *)1;
+	cJSON *av = pcf_test_json_parse(text->s), *plain = (cJSON *)1;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_ddb_value_to_json(&plain, av, &err), PCF_EINVAL, "%s", text->s);
 	cr_assert_null(plain);
@@ -175,9 +160,9 @@ ParameterizedTest(const struct text *text, value, malformed_attribute_value_is_e
 
 Test(value, item_as_sprockets_passed_it)
 {
-	cJSON *plain = parse("{\"id\":\"a1\",\"n\":3}"), *item = NULL, *back = NULL;
+	cJSON *plain = pcf_test_json_parse("{\"id\":\"a1\",\"n\":3}"), *item = NULL, *back = NULL;
 	cr_assert_eq(pcf_ddb_item_from_json(&item, plain, NULL), 0);
-	assert_json_eq(item, "{\"id\":{\"S\":\"a1\"},\"n\":{\"N\":\"3\"}}");
+	pcf_test_assert_json(item, "{\"id\":{\"S\":\"a1\"},\"n\":{\"N\":\"3\"}}");
 	cr_assert_eq(pcf_ddb_item_to_json(&back, item, NULL), 0);
 	cr_assert(cJSON_Compare(back, plain, 1));
 	cJSON_Delete(plain);
@@ -187,13 +172,14 @@ Test(value, item_as_sprockets_passed_it)
 
 Test(value, item_errors_name_the_attribute)
 {
-	cJSON *plain = parse("{\"id\":\"a1\",\"blob\":{\"$B\":\"%%%\"}}"), *item = NULL;
+	cJSON *plain = pcf_test_json_parse("{\"id\":\"a1\",\"blob\":{\"$B\":\"%%%\"}}"),
+	      *item = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_ddb_item_from_json(&item, plain, &err), PCF_EINVAL);
 	cr_assert_null(item);
 	cr_assert_not_null(strstr(err.message, "blob"), "%s", err.message);
 	cJSON_Delete(plain);
-	plain = parse("[1]");
+	plain = pcf_test_json_parse("[1]");
 	cr_assert_eq(pcf_ddb_item_from_json(&item, plain, &err), PCF_EINVAL);
 	cJSON_Delete(plain);
 }
@@ -213,7 +199,7 @@ Test(value, number_helper_keeps_text)
 	cJSON *m = pcf_ddb_number("3.14159265358979323846264338327950288"), *av = NULL;
 	cr_assert_not_null(m);
 	cr_assert_eq(pcf_ddb_value_from_json(&av, m, NULL), 0);
-	assert_json_eq(av, "{\"N\":\"3.14159265358979323846264338327950288\"}");
+	pcf_test_assert_json(av, "{\"N\":\"3.14159265358979323846264338327950288\"}");
 	cr_assert_null(pcf_ddb_number("pi"));
 	cr_assert_null(pcf_ddb_number(NULL));
 	cJSON_Delete(m);

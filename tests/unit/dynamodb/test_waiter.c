@@ -49,12 +49,17 @@ static int scripted(cJSON **table, const char *name, pcf_error *err, void *paylo
 	"{\"TableName\":\"t\",\"TableStatus\":\"ACTIVE\",\"GlobalSecondaryIndexes\":"              \
 	"[{\"IndexName\":\"g1\",\"IndexStatus\":\"ACTIVE\"}]}"
 
+/* Waits for `target` on table t, polling every millisecond for up to a minute. */
+static int wait_for(struct script *s, pcf_ddb_table_target target, cJSON **last, pcf_error *err)
+{
+	return ddb_wait_run(last, scripted, s, "t", target, 1, 60000, err);
+}
+
 Test(waiter, active_after_creating_and_index_backfill)
 {
 	struct script s = {{CREATING, CREATING, GSI_CREATING, GSI_ACTIVE}, 4, 0};
 	cJSON *last = NULL;
-	cr_assert_eq(ddb_wait_run(&last, scripted, &s, "t", PCF_DDB_TABLE_ACTIVE, 1, 60000, NULL),
-	             0);
+	cr_assert_eq(wait_for(&s, PCF_DDB_TABLE_ACTIVE, &last, NULL), 0);
 	cr_assert_eq(s.polls, 4);
 	cr_assert_not_null(cJSON_GetObjectItem(last, "GlobalSecondaryIndexes"));
 	cJSON_Delete(last);
@@ -64,8 +69,7 @@ Test(waiter, table_gone_while_waiting_for_active)
 {
 	struct script s = {{CREATING, "gone"}, 2, 0};
 	pcf_error err = PCF_ERROR_INIT;
-	cr_assert_eq(ddb_wait_run(NULL, scripted, &s, "t", PCF_DDB_TABLE_ACTIVE, 1, 60000, &err),
-	             PCF_ERESOURCE_NOT_FOUND);
+	cr_assert_eq(wait_for(&s, PCF_DDB_TABLE_ACTIVE, NULL, &err), PCF_ERESOURCE_NOT_FOUND);
 	cr_assert_eq(err.code, PCF_ERESOURCE_NOT_FOUND);
 }
 
@@ -73,16 +77,14 @@ Test(waiter, deleting_is_refused_when_waiting_for_active)
 {
 	struct script s = {{DELETING}, 1, 0};
 	pcf_error err = PCF_ERROR_INIT;
-	cr_assert_eq(ddb_wait_run(NULL, scripted, &s, "t", PCF_DDB_TABLE_ACTIVE, 1, 60000, &err),
-	             PCF_EREFUSED);
+	cr_assert_eq(wait_for(&s, PCF_DDB_TABLE_ACTIVE, NULL, &err), PCF_EREFUSED);
 	cr_assert_not_null(strstr(err.message, "deleted"), "%s", err.message);
 }
 
 Test(waiter, archived_is_unavailable)
 {
 	struct script s = {{"{\"TableName\":\"t\",\"TableStatus\":\"ARCHIVED\"}"}, 1, 0};
-	cr_assert_eq(ddb_wait_run(NULL, scripted, &s, "t", PCF_DDB_TABLE_ACTIVE, 1, 60000, NULL),
-	             PCF_EUNAVAILABLE);
+	cr_assert_eq(wait_for(&s, PCF_DDB_TABLE_ACTIVE, NULL, NULL), PCF_EUNAVAILABLE);
 }
 
 Test(waiter, timeout_names_what_is_pending)
@@ -99,8 +101,7 @@ Test(waiter, deleted_target_waits_through_deleting)
 {
 	struct script s = {{DELETING, DELETING, "gone"}, 3, 0};
 	pcf_error err = PCF_ERROR_INIT;
-	cr_assert_eq(ddb_wait_run(NULL, scripted, &s, "t", PCF_DDB_TABLE_DELETED, 1, 60000, &err),
-	             0);
+	cr_assert_eq(wait_for(&s, PCF_DDB_TABLE_DELETED, NULL, &err), 0);
 	cr_assert_eq(err.code, 0);
 	cr_assert_eq(s.polls, 3);
 }
@@ -108,8 +109,7 @@ Test(waiter, deleted_target_waits_through_deleting)
 Test(waiter, other_describe_errors_pass_through)
 {
 	struct script s = {{"boom"}, 1, 0};
-	cr_assert_eq(ddb_wait_run(NULL, scripted, &s, "t", PCF_DDB_TABLE_DELETED, 1, 60000, NULL),
-	             PCF_EINTERNAL_SERVER);
+	cr_assert_eq(wait_for(&s, PCF_DDB_TABLE_DELETED, NULL, NULL), PCF_EINTERNAL_SERVER);
 }
 
 #define DEF                                                                                        \
