@@ -1,6 +1,7 @@
 /* Canned FAKE server answers shared by the transport tests (fake_answers.h). */
 #include "fake_answers.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const pcf_fake_response pcf_fake_reset = {PCF_FAKE_RESET, 0, NULL, NULL, NULL};
@@ -23,12 +24,20 @@ void pcf_fake_call_specs(pcf_aws_call_spec *calls, size_t count, const char *act
 	}
 }
 
+long pcf_test_scaled_ms(long ms)
+{
+	const char *v = getenv("PCF_TEST_TIME_SCALE");
+	long scale = v ? strtol(v, NULL, 10) : 1;
+
+	return scale > 1 ? ms * scale : ms;
+}
+
 void pcf_fake_quick_options(pcf_aws_options *o, const pcf_fake_server *fake, int max_attempts,
                             long timeout_ms)
 {
 	o->endpoint = pcf_fake_server_url(fake);
 	o->max_attempts = max_attempts;
-	o->request_timeout_ms = timeout_ms;
+	o->request_timeout_ms = pcf_test_scaled_ms(timeout_ms);
 	o->retry_base_delay_ms = 1;
 	o->retry_throttle_base_delay_ms = 1;
 	o->retry_max_delay_ms = 2;

@@ -40,6 +40,14 @@ void pcf_fake_call_specs(pcf_aws_call_spec *calls, size_t count, const char *act
  * Fills o for a client of `fake` that retries fast: max_attempts tries of
  * timeout_ms each, waiting a millisecond or two in between.
  */
+/*
+ * A time a test allows for something, scaled by PCF_TEST_TIME_SCALE (a
+ * whole number, default 1). scripts/valgrind.sh sets it: under valgrind
+ * every request takes many times longer, and a timeout or a bound chosen
+ * for native speed would fail for that reason alone.
+ */
+long pcf_test_scaled_ms(long ms);
+
 void pcf_fake_quick_options(pcf_aws_options *o, const pcf_fake_server *fake, int max_attempts,
                             long timeout_ms);
 
