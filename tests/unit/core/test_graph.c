@@ -11,14 +11,7 @@ static pcf_run_report *rr;
 
 static void cleanup(void)
 {
-	pcf_run_report_free(rr);
-	rr = NULL;
-	pcf_engine_free(engine);
-	engine = NULL;
-	if (defs)
-		fake_defs_free(defs);
-	defs = NULL;
-	fake_reset();
+	fake_teardown(&rr, &engine, &defs);
 }
 
 TestSuite(graph, .init = fake_reset, .fini = cleanup);
