@@ -358,14 +358,14 @@ const pcf_particle_report *report_of(const pcf_run_report *rr, const char *name)
 	return NULL;
 }
 
-void fake_teardown(pcf_run_report **rr, pcf_engine **engine, pcf_definitions **defs)
+fake_run run;
+
+void fake_run_end(void)
 {
-	pcf_run_report_free(*rr);
-	*rr = NULL;
-	pcf_engine_free(*engine);
-	*engine = NULL;
-	if (*defs)
-		fake_defs_free(*defs);
-	*defs = NULL;
+	pcf_run_report_free(run.rr);
+	pcf_engine_free(run.engine);
+	if (run.defs)
+		fake_defs_free(run.defs);
+	memset(&run, 0, sizeof(run));
 	fake_reset();
 }

@@ -91,8 +91,15 @@ pcf_definitions *fake_defs(const fake_spec *specs, size_t n);
 void fake_defs_free(pcf_definitions *defs);
 /* An engine on the fake clock with quiet logging, both fake flavors. */
 pcf_engine *fake_engine(const pcf_definitions *defs, pcf_engine_options *o);
-/* Frees what is set of *rr, *engine and *defs, clears them and resets the fake. */
-void fake_teardown(pcf_run_report **rr, pcf_engine **engine, pcf_definitions **defs);
+/* What a test made, for the suites that keep it until the test ends. */
+typedef struct fake_run {
+	pcf_definitions *defs;
+	pcf_engine *engine;
+	pcf_run_report *rr;
+} fake_run;
+extern fake_run run;
+/* Frees what run holds and resets the fake: such a suite's .fini. */
+void fake_run_end(void);
 
 const pcf_particle_report *report_of(const pcf_run_report *rr, const char *name);
 
