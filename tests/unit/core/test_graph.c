@@ -15,6 +15,12 @@ static int apply(const fake_spec *s, size_t n, pcf_engine_options *o)
 	return pcf_engine_apply(run.engine, &run.rr, &err);
 }
 
+/* Users and orders, a child of users; both to run. */
+static const fake_spec users_and_orders[] = {
+    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+};
+
 /* Position of "what:name" in the fake's call log, or -1. */
 static long logged_at(const char *entry)
 {
@@ -88,15 +94,11 @@ Test(graph, failure_skips_dependents_but_not_unrelated_particles)
 
 Test(graph, timeout_of_a_parent_skips_its_children)
 {
-	fake_spec s[] = {
-	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
-	};
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	o.timeout_ms = 10000;
 	fake_get("users")->create_ms = 60000;
 
-	cr_assert_eq(apply(s, 2, &o), PCF_ETIMEDOUT);
+	cr_assert_eq(apply(users_and_orders, 2, &o), PCF_ETIMEDOUT);
 	cr_assert_eq(report_of(run.rr, "users")->outcome, PCF_OUTCOME_TIMED_OUT);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_SKIPPED);
 }
@@ -164,23 +166,25 @@ Test(graph, selecting_a_child_applies_its_parents_too)
 	cr_assert_str_eq(run.rr->particles[0].def->name, "orders");
 }
 
+/* Applies users_and_orders with --yes, only selected chosen and its desired
+ * state overridden to terminated. */
+static int terminate_only(const char *selected)
+{
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	o.yes = 1;
+	run.defs = fake_defs(users_and_orders, 2);
+	run.engine = fake_engine(run.defs, &o);
+	cr_assert_eq(pcf_engine_select(run.engine, &selected, 1, NULL), 0);
+	pcf_engine_set_desired(run.engine, PCF_DESIRED_TERMINATED);
+	return pcf_engine_apply(run.engine, &run.rr, NULL);
+}
+
 Test(graph, set_desired_overrides_only_the_selection)
 {
-	fake_spec s[] = {
-	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
-	};
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	const char *sel[] = {"fake:orders"};
-	o.yes = 1;
 	fake_existing("users", "{}");
 	fake_existing("orders", "{}");
-	run.defs = fake_defs(s, 2);
-	run.engine = fake_engine(run.defs, &o);
 
-	cr_assert_eq(pcf_engine_select(run.engine, sel, 1, NULL), 0);
-	pcf_engine_set_desired(run.engine, PCF_DESIRED_TERMINATED);
-	cr_assert_eq(pcf_engine_apply(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(terminate_only("fake:orders"), 0);
 	cr_assert_eq(fake_get("orders")->exists, 0);
 	cr_assert_eq(fake_get("users")->exists, 1);
 	cr_assert_eq(fake_get("users")->terminates, 0);
@@ -189,20 +193,9 @@ Test(graph, set_desired_overrides_only_the_selection)
 
 Test(graph, deleting_a_child_never_creates_its_missing_parent)
 {
-	fake_spec s[] = {
-	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
-	};
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	const char *sel[] = {"orders"};
-	o.yes = 1;
 	fake_existing("orders", "{}");
-	run.defs = fake_defs(s, 2);
-	run.engine = fake_engine(run.defs, &o);
 
-	cr_assert_eq(pcf_engine_select(run.engine, sel, 1, NULL), 0);
-	pcf_engine_set_desired(run.engine, PCF_DESIRED_TERMINATED);
-	cr_assert_eq(pcf_engine_apply(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(terminate_only("orders"), 0);
 	cr_assert_eq(fake_get("users")->starts, 0);
 	cr_assert_eq(fake_get("users")->syncs, 0);
 	cr_assert_eq(fake_get("orders")->exists, 0);

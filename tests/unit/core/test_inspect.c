@@ -95,28 +95,24 @@ Test(inspect, plan_of_unavailable_fails)
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_FAILED);
 }
 
+/* Orders takes the Arn of its parent users. */
+static const fake_spec inheriting[] = {
+    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+    {"fake:orders", PCF_DESIRED_RUNNING, "{\"U\":\"$inherit$fake:users$Arn\"}", "fake:users", 0, 0},
+};
+
 Test(inspect, plan_resolves_inherit_when_the_parent_exists)
 {
-	fake_spec s[] = {
-	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-	    {"fake:orders", PCF_DESIRED_RUNNING, "{\"U\":\"$inherit$fake:users$Arn\"}",
-	     "fake:users", 0, 0},
-	};
 	fake_existing("users", "{\"Arn\":\"arn:users\"}");
 	fake_existing("orders", "{\"U\":\"arn:users\"}");
-	setup(s, 2);
+	setup(inheriting, 2);
 	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_IN_SYNC);
 }
 
 Test(inspect, plan_keeps_inherit_as_written_when_the_parent_is_missing)
 {
-	fake_spec s[] = {
-	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-	    {"fake:orders", PCF_DESIRED_RUNNING, "{\"U\":\"$inherit$fake:users$Arn\"}",
-	     "fake:users", 0, 0},
-	};
-	setup(s, 2);
+	setup(inheriting, 2);
 	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
 	cr_assert_eq(report_of(run.rr, "users")->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_CHANGES);
