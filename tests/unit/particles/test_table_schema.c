@@ -328,24 +328,27 @@ static char *with_indexes(const char *list, int count)
 
 Test(table_schema, index_counts_are_bounded)
 {
-	pcf_diags d;
-	char *text = with_indexes("GlobalSecondaryIndexes", 21);
-	load(text, &d);
-	cr_assert_eq(d.count, 1);
-	cr_assert(reported(&d, 11, "expected at most 20 global secondary indexes, found 21"));
-	done(&d);
-	free(text);
-	text = with_indexes("LocalSecondaryIndexes", 6);
-	load(text, &d);
-	cr_assert_eq(d.count, 1);
-	cr_assert(reported(&d, 11, "expected at most 5 local secondary indexes, found 6"));
-	done(&d);
-	free(text);
-	text = with_indexes("GlobalSecondaryIndexes", 20);
-	load(text, &d);
-	cr_assert_eq(d.count, 0);
-	done(&d);
-	free(text);
+	static const struct {
+		const char *key;
+		int count;
+		const char *problem; /* NULL: none */
+	} cases[] = {
+	    {"GlobalSecondaryIndexes", 21,
+	     "expected at most 20 global secondary indexes, found 21"},
+	    {"LocalSecondaryIndexes", 6, "expected at most 5 local secondary indexes, found 6"},
+	    {"GlobalSecondaryIndexes", 20, NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pcf_diags d;
+		char *text = with_indexes(cases[i].key, cases[i].count);
+		load(text, &d);
+		cr_assert_eq(d.count, cases[i].problem ? 1 : 0, "%s %d", cases[i].key,
+		             cases[i].count);
+		if (cases[i].problem)
+			cr_assert(reported(&d, 11, cases[i].problem));
+		done(&d);
+		free(text);
+	}
 }
 
 /* An empty GSI list means "no global indexes" (the planner deletes live ones); valid. */
