@@ -7,6 +7,19 @@
 #include "particles/dynamodb_table/table.h"
 #include "table_vectors.h"
 
+/* The start of a table particle's YAML, up to its TableName. */
+#define TABLE_NAMED                                                                                \
+	"pcf_name: t\n"                                                                            \
+	"flavor: dynamodb_table\n"                                                                 \
+	"aws_resource:\n"                                                                          \
+	"  TableName: table_t\n"
+/* ... and an on-demand table with its key. */
+#define TABLE_HEAD                                                                                 \
+	TABLE_NAMED                                                                                \
+	"  BillingMode: PAY_PER_REQUEST\n"                                                         \
+	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"                        \
+	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+
 static pcf_definitions *defs;
 
 static void load(const char *yaml, pcf_diags *diags)
@@ -109,10 +122,7 @@ Test(table_schema, every_problem_is_reported_at_its_line)
 Test(table_schema, throughput_must_match_billing_mode)
 {
 	pcf_diags d;
-	load("pcf_name: t\n"
-	     "flavor: dynamodb_table\n"
-	     "aws_resource:\n"
-	     "  TableName: table_t\n"
+	load(TABLE_NAMED
 	     "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, {AttributeName: g, "
 	     "AttributeType: S}]\n"
 	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
@@ -167,25 +177,12 @@ static int count_reported(const pcf_diags *diags, const char *text)
 	return n;
 }
 
-#define TABLE_HEAD                                                                                 \
-	"pcf_name: t\n"                                                                            \
-	"flavor: dynamodb_table\n"                                                                 \
-	"aws_resource:\n"                                                                          \
-	"  TableName: table_t\n"                                                                   \
-	"  BillingMode: PAY_PER_REQUEST\n"                                                         \
-	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"                        \
-	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-
 Test(table_schema, a_key_type_typo_is_reported_once)
 {
 	pcf_diags d;
-	load("pcf_name: t\n"
-	     "flavor: dynamodb_table\n"
-	     "aws_resource:\n"
-	     "  TableName: table_t\n"
-	     "  BillingMode: PAY_PER_REQUEST\n"
-	     "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-	     "  KeySchema: [{AttributeName: id, KeyType: HASHH}]\n",
+	load(TABLE_NAMED "  BillingMode: PAY_PER_REQUEST\n"
+	                 "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+	                 "  KeySchema: [{AttributeName: id, KeyType: HASHH}]\n",
 	     &d);
 	cr_assert_eq(d.count, 1);
 	cr_assert(reported(&d, 7, "expected one of HASH, RANGE, found \"HASHH\""));
