@@ -3,6 +3,7 @@
  * children deleted before parents, failures that stop dependents but not
  * unrelated particles, the parallel bound, selection and validation.
  */
+#include "diags_count.h"
 #include "fake_flavor.h"
 
 TestSuite(graph, .init = fake_reset, .fini = fake_run_end);
@@ -325,14 +326,6 @@ static const pcf_flavor_ops named_ops = {.sync_state = fake_sync,
 static const pcf_flavor named_flavor = {"named", 0, "Create", "Delete", &named_ops};
 static const pcf_flavor *const named_flavors[] = {&named_flavor, &fake_flavor};
 
-static size_t count_messages(const pcf_diags *diags, const char *text)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < diags->count; i++)
-		n += strstr(diags->items[i].message, text) != NULL;
-	return n;
-}
-
 Test(graph, validate_refuses_two_particles_declaring_one_resource)
 {
 	fake_spec s[] = {
@@ -388,7 +381,7 @@ Test(graph, validate_checks_a_long_chain_quickly, .timeout = 30)
 	run.defs = chain(5000, 1);
 	pcf_diags_init(&diags);
 	cr_assert_eq(pcf_engine_validate(run.defs, fake_flavors, 2, &diags), PCF_EDEFINITION);
-	cr_assert_eq(count_messages(&diags, "cycle"), 1, "one cycle, reported once");
+	cr_assert_eq(diags_count(&diags, "cycle"), 1, "one cycle, reported once");
 	pcf_diags_cleanup(&diags);
 }
 

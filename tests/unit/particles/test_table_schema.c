@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "diags_count.h"
 #include "particles/dynamodb_table/table.h"
 #include "table_vectors.h"
 
@@ -169,14 +170,6 @@ static void load_buf(const char *text, pcf_diags *diags)
 	load(text, diags);
 }
 
-static int count_reported(const pcf_diags *diags, const char *text)
-{
-	int n = 0;
-	for (size_t i = 0; i < diags->count; i++)
-		n += strstr(diags->items[i].message, text) != NULL;
-	return n;
-}
-
 Test(table_schema, a_key_type_typo_is_reported_once)
 {
 	pcf_diags d;
@@ -253,8 +246,8 @@ Test(table_schema, fifty_thousand_tags_are_checked_quickly, .timeout = 20)
 	pcf_diags d;
 	char *text = with_tags(50000, 1);
 	load_buf(text, &d);
-	cr_assert(count_reported(&d, "expected at most 50 tags") == 1);
-	cr_assert_eq(count_reported(&d, "unique tag keys"), 1);
+	cr_assert(diags_count(&d, "expected at most 50 tags") == 1);
+	cr_assert_eq(diags_count(&d, "unique tag keys"), 1);
 	done(&d);
 	free(text);
 }
