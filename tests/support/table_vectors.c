@@ -27,7 +27,7 @@ cJSON *tv_answer(const char *name)
 	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
 	buf[n] = '\0';
 	fclose(f);
-	v = json_parse(buf);
+	v = pcf_test_json_parse(buf);
 	free(buf);
 	return v;
 }

@@ -52,7 +52,7 @@ static const char *matching_definition =
 
 static pcf_drift run_diff(const char *desired, const char *current, const pcf_diff_options *options)
 {
-	cJSON *d = json_parse(desired), *c = json_parse(current);
+	cJSON *d = pcf_test_json_parse(desired), *c = pcf_test_json_parse(current);
 	pcf_drift drift;
 	pcf_drift_init(&drift);
 	cr_assert_eq(pcf_diff(&drift, d, c, options), 0);
@@ -91,7 +91,8 @@ Test(diff, converged_table_shows_no_drift)
 Test(diff, index_throughput_change_is_named_by_index)
 {
 	pcf_diff_options o = {server_fields, table_keys, NULL};
-	cJSON *d = json_parse(matching_definition), *c = json_parse(describe_table);
+	cJSON *d = pcf_test_json_parse(matching_definition),
+	      *c = pcf_test_json_parse(describe_table);
 	cJSON *gsi = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "GlobalSecondaryIndexes"), 0);
 	set_path(cJSON_GetObjectItem(gsi, "ProvisionedThroughput"), "ReadCapacityUnits",
 	         cJSON_CreateNumber(10));
@@ -249,7 +250,7 @@ Test(diff, appends_to_existing_drift)
 	pcf_drift drift;
 	pcf_drift_init(&drift);
 	cr_assert_eq(pcf_drift_add(&drift, "Earlier", NULL, NULL), 0);
-	cJSON *d = json_parse("{\"a\":1}"), *c = json_parse("{\"a\":2}");
+	cJSON *d = pcf_test_json_parse("{\"a\":1}"), *c = pcf_test_json_parse("{\"a\":2}");
 	cr_assert_eq(pcf_diff(&drift, d, c, NULL), 0);
 	cr_assert_eq(drift.count, 2);
 	cr_assert_str_eq(drift.entries[1].path, "a");
@@ -261,7 +262,7 @@ Test(diff, appends_to_existing_drift)
 Test(filter, keeps_only_listed_present_keys)
 {
 	static const char *const keys[] = {"TableName", "KeySchema", "Absent", "TableName", NULL};
-	cJSON *src = json_parse(describe_table);
+	cJSON *src = pcf_test_json_parse(describe_table);
 	cJSON *f = pcf_filter_keys(src, keys);
 	cr_assert_not_null(f);
 	cr_assert_eq(cJSON_GetArraySize(f), 2);

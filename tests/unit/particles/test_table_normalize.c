@@ -43,7 +43,7 @@ static cJSON *normalized(const char *vector)
 
 static size_t drift_count(const char *definition, const cJSON *current, pcf_drift *keep)
 {
-	cJSON *def = json_parse(definition);
+	cJSON *def = pcf_test_json_parse(definition);
 	cJSON *want = pcf_table_canonical(def);
 	pcf_drift d;
 	size_t n;
@@ -68,7 +68,7 @@ static size_t drift_count(const char *definition, const cJSON *current, pcf_drif
 Test(table_normalize, dynoxide_full_table_has_the_create_shape)
 {
 	cJSON *n = normalized("dynoxide_describe_full");
-	cJSON *want = json_parse(
+	cJSON *want = pcf_test_json_parse(
 	    "{\"TableName\":\"full\",\"BillingMode\":\"PROVISIONED\","
 	    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":4},"
 	    "\"StreamSpecification\":{\"StreamEnabled\":true,\"StreamViewType\":\"NEW_AND_"
@@ -253,10 +253,11 @@ Test(table_normalize, changes_show_as_drift_at_their_path)
 
 Test(table_normalize, canonical_drops_what_the_state_makes_meaningless)
 {
-	cJSON *d = json_parse("{\"TableName\":\"t\",\"region_name\":\"eu-west-1\","
-	                      "\"BillingMode\":\"PAY_PER_REQUEST\",\"ProvisionedThroughput\":"
-	                      "{\"ReadCapacityUnits\":0,\"WriteCapacityUnits\":0},"
-	                      "\"SSESpecification\":{\"Enabled\":false,\"SSEType\":\"KMS\"}}");
+	cJSON *d =
+	    pcf_test_json_parse("{\"TableName\":\"t\",\"region_name\":\"eu-west-1\","
+	                        "\"BillingMode\":\"PAY_PER_REQUEST\",\"ProvisionedThroughput\":"
+	                        "{\"ReadCapacityUnits\":0,\"WriteCapacityUnits\":0},"
+	                        "\"SSESpecification\":{\"Enabled\":false,\"SSEType\":\"KMS\"}}");
 	cJSON *c = pcf_table_canonical(d);
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(c, "region_name"));
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(c, "ProvisionedThroughput"));
@@ -264,8 +265,8 @@ Test(table_normalize, canonical_drops_what_the_state_makes_meaningless)
 	    cJSON_GetObjectItemCaseSensitive(c, "SSESpecification"), "SSEType"));
 	cJSON_Delete(c);
 	cJSON_Delete(d);
-	d = json_parse("{\"TableName\":\"t\",\"ProvisionedThroughput\":"
-	               "{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}");
+	d = pcf_test_json_parse("{\"TableName\":\"t\",\"ProvisionedThroughput\":"
+	                        "{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}");
 	c = pcf_table_canonical(d);
 	cr_assert_str_eq(pcf_table_str(c, "BillingMode"), "PROVISIONED",
 	                 "throughput implies provisioned billing");
@@ -277,7 +278,7 @@ Test(table_normalize, canonical_drops_what_the_state_makes_meaningless)
  * refuses the same value on the switch back) must be seen by the planner. */
 Test(table_normalize, on_demand_keeps_the_raw_throughput_aside)
 {
-	cJSON *t = json_parse(
+	cJSON *t = pcf_test_json_parse(
 	    "{\"TableName\":\"t\",\"TableStatus\":\"ACTIVE\","
 	    "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
 	    "\"BillingModeSummary\":{\"BillingMode\":\"PAY_PER_REQUEST\"},"

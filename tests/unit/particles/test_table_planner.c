@@ -36,7 +36,7 @@ static cJSON *live(int provisioned)
 		snprintf(text, sizeof(text), LIVE, "PROVISIONED", PT(5, 5) ",", "," PT(1, 1));
 	else
 		snprintf(text, sizeof(text), LIVE, "PAY_PER_REQUEST", "", "");
-	return json_parse(text);
+	return pcf_test_json_parse(text);
 }
 
 /* The live table as a definition: every field equal. */
@@ -50,7 +50,7 @@ static cJSON *same_as(const cJSON *current)
 static void set(cJSON *obj, const char *key, const char *json)
 {
 	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-	cJSON_AddItemToObject(obj, key, json_parse(json));
+	cJSON_AddItemToObject(obj, key, pcf_test_json_parse(json));
 }
 
 static pcf_plan plan_of(const cJSON *desired, const cJSON *current)
@@ -73,7 +73,7 @@ static pcf_plan plan_of(const cJSON *desired, const cJSON *current)
 /* Asserts step i is action and its request equals json (lists in any order). */
 static void assert_step(const pcf_plan *p, size_t i, const char *action, const char *json)
 {
-	cJSON *want = json_parse(json);
+	cJSON *want = pcf_test_json_parse(json);
 	char *got;
 	cr_assert_lt(i, p->count, "no step %zu (plan has %zu)", i, p->count);
 	cr_assert_str_eq(p->steps[i].action, action, "step %zu", i);
@@ -130,7 +130,7 @@ Test(table_planner, a_recorded_table_against_its_definition_needs_no_step)
 {
 	cJSON *t = tv_table("dynoxide_describe_full");
 	cur = pcf_table_normalize(t, NULL, NULL, NULL);
-	want = json_parse(
+	want = pcf_test_json_parse(
 	    "{\"TableName\":\"full\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\","
 	    "\"AttributeType\":\"S\"},{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"},"
 	    "{\"AttributeName\":\"email\",\"AttributeType\":\"S\"},{\"AttributeName\":\"lsk\","
@@ -216,11 +216,12 @@ Test(table_planner, a_new_index_is_one_create_with_its_attributes)
 	table_of(1, 1);
 	cJSON_AddItemToArray(
 	    cJSON_GetObjectItem(want, "GlobalSecondaryIndexes"),
-	    json_parse("{\"IndexName\":\"by_n\",\"KeySchema\":[{\"AttributeName\":"
-	               "\"n\",\"KeyType\":\"HASH\"}],\"Projection\":{\"ProjectionType\":"
-	               "\"KEYS_ONLY\"}," PT(2, 2) "}"));
-	cJSON_AddItemToArray(cJSON_GetObjectItem(want, "AttributeDefinitions"),
-	                     json_parse("{\"AttributeName\":\"n\",\"AttributeType\":\"N\"}"));
+	    pcf_test_json_parse("{\"IndexName\":\"by_n\",\"KeySchema\":[{\"AttributeName\":"
+	                        "\"n\",\"KeyType\":\"HASH\"}],\"Projection\":{\"ProjectionType\":"
+	                        "\"KEYS_ONLY\"}," PT(2, 2) "}"));
+	cJSON_AddItemToArray(
+	    cJSON_GetObjectItem(want, "AttributeDefinitions"),
+	    pcf_test_json_parse("{\"AttributeName\":\"n\",\"AttributeType\":\"N\"}"));
 	plan(cur);
 	cr_assert_eq(p.count, 1);
 	assert_step(&p, 0, "UpdateTable",

@@ -46,7 +46,7 @@ ParameterizedTest(struct typing_case *c, config_store_values, typing)
 	cJSON *out = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_config_parse_assignments(&out, args, 1, 0, &err), 0, "%s", err.message);
-	json_assert_eq(out, c->json);
+	pcf_test_assert_json(out, c->json);
 	cJSON_Delete(out);
 }
 
@@ -57,7 +57,7 @@ Test(config_store_values, several_assignments_keep_their_order)
 	cr_assert_eq(pcf_config_parse_assignments(&out, args, 3, 0, NULL), 0);
 	cr_assert_str_eq(out->child->string, "host");
 	cr_assert_str_eq(out->child->next->next->string, "tls");
-	json_assert_eq(out, "{\"host\":\"db\",\"port\":5432,\"tls\":true}");
+	pcf_test_assert_json(out, "{\"host\":\"db\",\"port\":5432,\"tls\":true}");
 	cJSON_Delete(out);
 }
 
@@ -65,7 +65,7 @@ Test(config_store_values, no_assignments_is_an_empty_object)
 {
 	cJSON *out = NULL;
 	cr_assert_eq(pcf_config_parse_assignments(&out, NULL, 0, 0, NULL), 0);
-	json_assert_eq(out, "{}");
+	pcf_test_assert_json(out, "{}");
 	cJSON_Delete(out);
 }
 
@@ -76,8 +76,9 @@ Test(config_store_values, json_values)
 	cJSON *out = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_config_parse_assignments(&out, args, 4, 1, &err), 0, "%s", err.message);
-	json_assert_eq(out, "{\"db\":{\"host\":\"x\",\"ports\":[1,2]},\"id\":\"007\",\"n\":12,"
-	                    "\"f\":false}");
+	pcf_test_assert_json(out,
+	                     "{\"db\":{\"host\":\"x\",\"ports\":[1,2]},\"id\":\"007\",\"n\":12,"
+	                     "\"f\":false}");
 	cJSON_Delete(out);
 }
 
@@ -121,16 +122,17 @@ Test(config_store_values, duplicate_key_is_refused)
 Test(config_store_values, item_from_data_adds_the_keys)
 {
 	pcf_config_table t = {"cfg", NULL, NULL};
-	cJSON *data = json_parse("{\"host\":\"db\",\"port\":5432,\"tls\":true,\"tags\":[\"a\"],"
-	                         "\"extra\":{\"x\":null}}");
+	cJSON *data =
+	    pcf_test_json_parse("{\"host\":\"db\",\"port\":5432,\"tls\":true,\"tags\":[\"a\"],"
+	                        "\"extra\":{\"x\":null}}");
 	cJSON *item = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_config_item_from_data(&item, &t, "app1", "db", data, &err), 0, "%s",
 	             err.message);
-	json_assert_eq(item, "{\"host\":{\"S\":\"db\"},\"port\":{\"N\":\"5432\"},"
-	                     "\"tls\":{\"BOOL\":true},\"tags\":{\"L\":[{\"S\":\"a\"}]},"
-	                     "\"extra\":{\"M\":{\"x\":{\"NULL\":true}}},"
-	                     "\"_store\":{\"S\":\"app1\"},\"_option\":{\"S\":\"db\"}}");
+	pcf_test_assert_json(item, "{\"host\":{\"S\":\"db\"},\"port\":{\"N\":\"5432\"},"
+	                           "\"tls\":{\"BOOL\":true},\"tags\":{\"L\":[{\"S\":\"a\"}]},"
+	                           "\"extra\":{\"M\":{\"x\":{\"NULL\":true}}},"
+	                           "\"_store\":{\"S\":\"app1\"},\"_option\":{\"S\":\"db\"}}");
 	cJSON_Delete(item);
 	cJSON_Delete(data);
 }
@@ -138,13 +140,13 @@ Test(config_store_values, item_from_data_adds_the_keys)
 Test(config_store_values, custom_key_names)
 {
 	pcf_config_table t = {"cfg", "app", "name"};
-	cJSON *data = json_parse("{\"_store\":\"fine here\"}");
+	cJSON *data = pcf_test_json_parse("{\"_store\":\"fine here\"}");
 	cJSON *item = NULL, *back = NULL;
 	cr_assert_eq(pcf_config_item_from_data(&item, &t, "s", "o", data, NULL), 0);
-	json_assert_eq(item, "{\"_store\":{\"S\":\"fine here\"},\"app\":{\"S\":\"s\"},"
-	                     "\"name\":{\"S\":\"o\"}}");
+	pcf_test_assert_json(item, "{\"_store\":{\"S\":\"fine here\"},\"app\":{\"S\":\"s\"},"
+	                           "\"name\":{\"S\":\"o\"}}");
 	cr_assert_eq(pcf_config_data_from_item(&back, &t, item, NULL), 0);
-	json_assert_eq(back, "{\"_store\":\"fine here\"}");
+	pcf_test_assert_json(back, "{\"_store\":\"fine here\"}");
 	cJSON_Delete(back);
 	cJSON_Delete(item);
 	cJSON_Delete(data);
@@ -155,7 +157,7 @@ Test(config_store_values, custom_key_names)
 static void assert_data_refused(const char *data_json, const char *object, const char *named)
 {
 	pcf_config_table t = {"cfg", NULL, NULL};
-	cJSON *data = json_parse(data_json);
+	cJSON *data = pcf_test_json_parse(data_json);
 	cJSON *item = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_config_item_from_data(&item, &t, "s", object, data, &err), PCF_EINVAL,
@@ -180,7 +182,7 @@ Test(config_store_values, data_must_be_an_object)
 Test(config_store_values, equal_key_names_are_refused)
 {
 	pcf_config_table t = {"cfg", "k", "k"};
-	cJSON *data = json_parse("{}");
+	cJSON *data = pcf_test_json_parse("{}");
 	cJSON *item = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_config_item_from_data(&item, &t, "s", "o", data, &err), PCF_EINVAL);
@@ -191,15 +193,16 @@ Test(config_store_values, equal_key_names_are_refused)
 Test(config_store_values, items_group_by_store_and_skip_foreign_items)
 {
 	pcf_config_table t = {"cfg", NULL, NULL};
-	cJSON *items =
-	    json_parse("[{\"_store\":{\"S\":\"a\"},\"_option\":{\"S\":\"x\"},\"v\":{\"N\":\"1\"}},"
-	               "{\"_store\":{\"S\":\"b\"},\"_option\":{\"S\":\"x\"},\"v\":{\"S\":\"2\"}},"
-	               "{\"_store\":{\"S\":\"a\"},\"_option\":{\"S\":\"y\"}},"
-	               "{\"_store\":{\"N\":\"3\"},\"_option\":{\"S\":\"z\"}},"
-	               "{\"other\":{\"S\":\"q\"}}]");
+	cJSON *items = pcf_test_json_parse(
+	    "[{\"_store\":{\"S\":\"a\"},\"_option\":{\"S\":\"x\"},\"v\":{\"N\":\"1\"}},"
+	    "{\"_store\":{\"S\":\"b\"},\"_option\":{\"S\":\"x\"},\"v\":{\"S\":\"2\"}},"
+	    "{\"_store\":{\"S\":\"a\"},\"_option\":{\"S\":\"y\"}},"
+	    "{\"_store\":{\"N\":\"3\"},\"_option\":{\"S\":\"z\"}},"
+	    "{\"other\":{\"S\":\"q\"}}]");
 	cJSON *grouped = NULL;
 	cr_assert_eq(config_items_group(&grouped, &t, items, NULL), 0);
-	json_assert_eq(grouped, "{\"a\":{\"x\":{\"v\":1},\"y\":{}},\"b\":{\"x\":{\"v\":\"2\"}}}");
+	pcf_test_assert_json(grouped,
+	                     "{\"a\":{\"x\":{\"v\":1},\"y\":{}},\"b\":{\"x\":{\"v\":\"2\"}}}");
 	cJSON_Delete(grouped);
 	cJSON_Delete(items);
 }
@@ -209,7 +212,7 @@ Test(config_store_values, create_request_provisioned_and_on_demand)
 	pcf_config_table t = {"cfg", "s", "o"};
 	cJSON *req = NULL;
 	cr_assert_eq(config_create_request(&req, &t, 2, 3, NULL), 0);
-	json_assert_eq(
+	pcf_test_assert_json(
 	    req, "{\"TableName\":\"cfg\",\"AttributeDefinitions\":["
 	         "{\"AttributeName\":\"s\",\"AttributeType\":\"S\"},"
 	         "{\"AttributeName\":\"o\",\"AttributeType\":\"S\"}],"
@@ -257,7 +260,7 @@ ParameterizedTestParameters(config_store_values, key_schema)
 ParameterizedTest(struct schema_case *c, config_store_values, key_schema)
 {
 	pcf_config_table t = {"cfg", NULL, NULL};
-	cJSON *desc = json_parse(c->description);
+	cJSON *desc = pcf_test_json_parse(c->description);
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(config_key_schema_check(desc, &t, &err), c->rc, "%s", err.message);
 	if (c->rc == PCF_ESCHEMA)
@@ -267,9 +270,9 @@ ParameterizedTest(struct schema_case *c, config_store_values, key_schema)
 
 Test(config_store_values, sort_members_orders_by_name_and_keeps_appending)
 {
-	cJSON *obj = json_parse("{\"web\":1,\"api\":2,\"db\":3,\"cache\":4}");
+	cJSON *obj = pcf_test_json_parse("{\"web\":1,\"api\":2,\"db\":3,\"cache\":4}");
 	cr_assert_eq(config_sort_members(obj, NULL), 0);
-	json_assert_eq(obj, "{\"api\":2,\"cache\":4,\"db\":3,\"web\":1}");
+	pcf_test_assert_json(obj, "{\"api\":2,\"cache\":4,\"db\":3,\"web\":1}");
 	cr_assert_str_eq(obj->child->string, "api");
 	cr_assert_str_eq(obj->child->next->next->next->string, "web");
 	/* The list stays well formed: appending lands at the end. */
