@@ -20,18 +20,58 @@ static void cleanup(void)
 
 TestSuite(converge, .init = fake_reset, .fini = cleanup);
 
-/* Applies one fake particle; returns apply's code and fills *rr. */
-static int apply_one(const fake_spec *spec, pcf_engine_options *o, pcf_run_report **rr)
+/* Keeps defs until the test ends, as its reports point into it. */
+static void keep(pcf_definitions *defs)
 {
-	pcf_definitions *defs = fake_defs(spec, 1);
+	cr_assert_lt(kept_count, 8);
+	kept[kept_count++] = defs;
+}
+
+/* Applies fake particles; returns apply's code and fills *rr. */
+static int apply_specs(const fake_spec *specs, size_t n, pcf_engine_options *o, pcf_run_report **rr)
+{
+	pcf_definitions *defs = fake_defs(specs, n);
 	pcf_engine *e = fake_engine(defs, o);
 	pcf_error err = PCF_ERROR_INIT;
 	int rc = pcf_engine_apply(e, rr, &err);
 	cr_assert_not_null(*rr);
 	cr_assert_eq(err.code, rc);
 	pcf_engine_free(e);
-	cr_assert_lt(kept_count, 8);
-	kept[kept_count++] = defs;
+	keep(defs);
+	return rc;
+}
+
+/* The engine of apply_with_ops while it runs, for ops that act on it. */
+static pcf_engine *running;
+
+/* Applies fake particles with the fake flavor as the only one, its ops
+ * replaced by the members replace sets; returns apply's code and fills *rr. */
+static int apply_with_ops(const pcf_flavor_ops *replace, const fake_spec *specs, size_t n,
+                          pcf_run_report **rr)
+{
+	static pcf_flavor_ops ops;
+	static pcf_flavor custom;
+	const pcf_flavor *const flavors[] = {&custom};
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_definitions *defs = fake_defs(specs, n);
+	int rc;
+	ops = fake_ops;
+	ops.sync_state = replace->sync_state ? replace->sync_state : ops.sync_state;
+	ops.start = replace->start ? replace->start : ops.start;
+	ops.plan = replace->plan ? replace->plan : ops.plan;
+	ops.run_step = replace->run_step ? replace->run_step : ops.run_step;
+	custom = fake_flavor;
+	custom.ops = &ops;
+	o.flavors = flavors;
+	o.flavor_count = 1;
+	o.logger.level = PCF_LOG_ERROR;
+	cr_assert_eq(pcf_engine_new(&running, defs, &o, NULL), 0);
+	pcf_engine_set_clock(running, &fake_clock);
+	rc = pcf_engine_apply(running, rr, NULL);
+	cr_assert_not_null(*rr);
+	pcf_engine_free(running);
+	running = NULL;
+	keep(defs);
 	return rc;
 }
 
@@ -42,7 +82,7 @@ Test(converge, creates_missing_and_waits_until_running)
 	pcf_run_report *rr = NULL;
 	long t0 = fake_now;
 
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	const pcf_particle_report *r = report_of(rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CONVERGED, "%s", r->error.message);
 	cr_assert_eq(r->state, PCF_STATE_RUNNING);
@@ -67,7 +107,7 @@ Test(converge, backoff_starts_small_and_is_capped)
 	pcf_run_report *rr = NULL;
 	fake_get("big")->create_ms = 60000;
 
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	fake_res *f = fake_get("big");
 	cr_assert_leq(fake_now - f->running_at, 5500);
 	/* 200, 250, 312, ... 4900 (about 19 s), then 5000 each: about 23 reads, not
@@ -78,7 +118,7 @@ Test(converge, backoff_starts_small_and_is_capped)
 
 	fake_reset();
 	fake_get("big")->create_ms = 300;
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	cr_assert_leq(fake_now - fake_get("big")->running_at, 900,
 	              "a 300 ms creation is noticed within a fraction of a second");
 	pcf_run_report_free(rr);
@@ -91,7 +131,7 @@ Test(converge, converged_particle_is_read_once_and_left_alone)
 	pcf_run_report *rr = NULL;
 	fake_res *f = fake_existing("orders", "{\"Size\":1,\"Ignored\":9,\"Extra\":true}");
 
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CONVERGED);
 	cr_assert_eq(report_of(rr, "orders")->action_count, 0);
 	cr_assert_eq(f->syncs, 1);
@@ -107,7 +147,7 @@ Test(converge, drift_is_brought_in_line_one_step_at_a_time)
 	pcf_run_report *rr = NULL;
 	fake_res *f = fake_existing("orders", "{\"Size\":1,\"Color\":\"blue\"}");
 
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	const pcf_particle_report *r = report_of(rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CONVERGED, "%s", r->error.message);
 	cr_assert_eq(f->steps, 2);
@@ -128,7 +168,7 @@ Test(converge, timeout_names_what_was_pending)
 	fake_get("orders")->create_ms = 120000;
 	o.timeout_ms = 30000;
 
-	cr_assert_eq(apply_one(&s, &o, &rr), PCF_ETIMEDOUT);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), PCF_ETIMEDOUT);
 	const pcf_particle_report *r = report_of(rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_TIMED_OUT);
 	cr_assert_eq(r->error.code, PCF_ETIMEDOUT);
@@ -150,7 +190,7 @@ Test(converge, deadline_before_a_transition_names_what_was_not_run)
 	f->pending_until = fake_now + 10000;
 	o.timeout_ms = 10000;
 
-	cr_assert_eq(apply_one(&s, &o, &rr), PCF_ETIMEDOUT);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), PCF_ETIMEDOUT);
 	const pcf_particle_report *r = report_of(rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_TIMED_OUT);
 	cr_assert_eq(r->state, PCF_STATE_MISSING);
@@ -167,14 +207,14 @@ Test(converge, terminate_needs_yes_for_data_deleting_flavors)
 	pcf_run_report *rr = NULL;
 	fake_res *f = fake_existing("orders", "{}");
 
-	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), PCF_EREFUSED);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_REFUSED);
 	cr_assert(strstr(report_of(rr, "orders")->error.message, "--yes"));
 	cr_assert_eq(f->terminates, 0);
 	pcf_run_report_free(rr);
 
 	o.yes = 1;
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CONVERGED);
 	cr_assert_eq(report_of(rr, "orders")->state, PCF_STATE_MISSING);
 	cr_assert_str_eq(report_of(rr, "orders")->actions[0], "Delete");
@@ -193,7 +233,7 @@ Test(converge, persist_on_termination_is_never_deleted)
 	o.allow_replace = 1;
 
 	/* Kept, as PCF does: a success, the table left in place. */
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_KEPT);
 	cr_assert_eq(f->terminates, 0);
 	cr_assert_eq(f->exists, 1);
@@ -201,7 +241,7 @@ Test(converge, persist_on_termination_is_never_deleted)
 
 	/* --strict: still kept, and the run fails. */
 	o.strict = 1;
-	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), PCF_EREFUSED);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_KEPT);
 	cr_assert(strstr(report_of(rr, "orders")->error.message, "persist_on_termination"));
 	cr_assert_eq(f->terminates, 0);
@@ -216,7 +256,7 @@ Test(converge, persist_on_update_leaves_drift_alone)
 	pcf_run_report *rr = NULL;
 	fake_res *f = fake_existing("orders", "{\"Size\":1}");
 
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	const pcf_particle_report *r = report_of(rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CONVERGED);
 	cr_assert_eq(f->steps, 0);
@@ -226,7 +266,7 @@ Test(converge, persist_on_update_leaves_drift_alone)
 
 	/* It is still created when missing. */
 	fake_reset();
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	cr_assert_eq(fake_get("orders")->starts, 1);
 	pcf_run_report_free(rr);
 }
@@ -238,16 +278,16 @@ Test(converge, replacing_needs_allow_replace_and_yes)
 	pcf_run_report *rr = NULL;
 	fake_res *f = fake_existing("orders", "{\"Key\":\"a\"}");
 
-	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), PCF_EREFUSED);
 	cr_assert(strstr(report_of(rr, "orders")->error.message, "--allow-replace"));
 	pcf_run_report_free(rr);
 	o.allow_replace = 1;
-	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), PCF_EREFUSED);
 	cr_assert(strstr(report_of(rr, "orders")->error.message, "--yes"));
 	pcf_run_report_free(rr);
 	cr_assert_eq(f->steps, 0);
 	o.yes = 1;
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	cr_assert_eq(f->steps, 1);
 	pcf_run_report_free(rr);
 }
@@ -259,12 +299,12 @@ Test(converge, destructive_step_needs_yes)
 	pcf_run_report *rr = NULL;
 	fake_res *f = fake_existing("orders", "{\"Wipe\":false}");
 
-	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), PCF_EREFUSED);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_REFUSED);
 	cr_assert_eq(f->steps, 0);
 	pcf_run_report_free(rr);
 	o.yes = 1;
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	cr_assert_eq(f->steps, 1);
 	pcf_run_report_free(rr);
 }
@@ -278,7 +318,7 @@ Test(converge, limit_exceeded_is_waited_out)
 	long t0 = fake_now;
 	f->limit_answers = 4;
 
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CONVERGED);
 	cr_assert_eq(f->starts, 1);
 	cr_assert_eq(f->limit_answers, 0);
@@ -295,7 +335,7 @@ Test(converge, limit_exceeded_until_the_deadline_times_out)
 	fake_get("orders")->limit_answers = 1000;
 	o.timeout_ms = 20000;
 
-	cr_assert_eq(apply_one(&s, &o, &rr), PCF_ETIMEDOUT);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), PCF_ETIMEDOUT);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_TIMED_OUT);
 	cr_assert(strstr(report_of(rr, "orders")->error.message, "simultaneously"));
 	pcf_run_report_free(rr);
@@ -310,7 +350,7 @@ Test(converge, the_accounts_table_quota_is_not_waited_out)
 	fake_get("orders")->limit_answers = 1000;
 	fake_get("orders")->quota_reached = 1;
 
-	cr_assert_eq(apply_one(&s, &o, &rr), PCF_ELIMIT_EXCEEDED);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), PCF_ELIMIT_EXCEEDED);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
 	cr_assert(strstr(report_of(rr, "orders")->error.message, "256 tables"));
 	cr_assert_eq(fake_get("orders")->limit_answers, 999, "asked once");
@@ -328,7 +368,7 @@ Test(converge, step_that_changes_nothing_fails_instead_of_looping)
 
 	long t0 = fake_now;
 
-	cr_assert_eq(apply_one(&s, &o, &rr), PCF_ENOCHANGE);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), PCF_ENOCHANGE);
 	const pcf_particle_report *r = report_of(rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_FAILED);
 	cr_assert(strstr(r->error.message, "Size"), "%s", r->error.message);
@@ -355,34 +395,18 @@ static int renaming_plan(pcf_plan *out, pcf_particle *p, const cJSON *current, p
 
 Test(converge, a_step_that_changes_nothing_fails_even_when_planned_under_another_name)
 {
-	static pcf_flavor_ops ops;
-	static pcf_flavor renaming;
-	ops = fake_ops;
-	ops.plan = renaming_plan;
-	renaming = fake_flavor;
-	renaming.ops = &ops;
+	const pcf_flavor_ops ops = {.plan = renaming_plan};
 	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2}", NULL, 0, 0};
-	pcf_definitions *defs = fake_defs(&s, 1);
-	const pcf_flavor *const flavors[] = {&renaming};
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	pcf_engine *e = NULL;
 	pcf_run_report *rr = NULL;
 	fake_res *f = fake_existing("orders", "{\"Size\":1}");
 	f->noop_steps = 1;
 	renamed_plans = 0;
-	o.flavors = flavors;
-	o.flavor_count = 1;
-	o.logger.level = PCF_LOG_ERROR;
-	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
-	pcf_engine_set_clock(e, &fake_clock);
 
-	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), PCF_ENOCHANGE);
+	cr_assert_eq(apply_with_ops(&ops, &s, 1, &rr), PCF_ENOCHANGE);
 	cr_assert_eq(f->steps, 1, "sent %d times", f->steps);
 	cr_assert(strstr(report_of(rr, "orders")->error.message, "attempt 1"), "%s",
 	          report_of(rr, "orders")->error.message);
 	pcf_run_report_free(rr);
-	pcf_engine_free(e);
-	fake_defs_free(defs);
 }
 
 /* Records the fake time of every step, to see the waits between them. */
@@ -398,34 +422,18 @@ static int timed_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 
 Test(converge, mutating_calls_are_never_sent_back_to_back)
 {
-	static pcf_flavor_ops ops;
-	static pcf_flavor timed;
-	ops = fake_ops;
-	ops.run_step = timed_step;
-	timed = fake_flavor;
-	timed.ops = &ops;
+	const pcf_flavor_ops ops = {.run_step = timed_step};
 	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"A\":2,\"B\":2,\"C\":2}", NULL, 0, 0};
-	pcf_definitions *defs = fake_defs(&s, 1);
-	const pcf_flavor *const flavors[] = {&timed};
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	pcf_engine *e = NULL;
 	pcf_run_report *rr = NULL;
 	fake_res *f = fake_existing("orders", "{\"A\":1,\"B\":1,\"C\":1}");
 	f->update_ms = 0; /* settings that take effect at once, like TTL or tags */
 	step_time_count = 0;
-	o.flavors = flavors;
-	o.flavor_count = 1;
-	o.logger.level = PCF_LOG_ERROR;
-	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
-	pcf_engine_set_clock(e, &fake_clock);
 
-	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), 0);
+	cr_assert_eq(apply_with_ops(&ops, &s, 1, &rr), 0);
 	cr_assert_eq(step_time_count, 3);
 	cr_assert_gt(step_times[1], step_times[0], "a wait between the first and second step");
 	cr_assert_gt(step_times[2], step_times[1], "a wait between the second and third step");
 	pcf_run_report_free(rr);
-	pcf_engine_free(e);
-	fake_defs_free(defs);
 }
 
 /* A step whose effect shows in reads only a while later is not "no change". */
@@ -454,31 +462,14 @@ static int lagging_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_
 
 Test(converge, a_step_whose_effect_shows_late_is_not_repeated_or_failed)
 {
-	static pcf_flavor_ops ops;
-	static pcf_flavor lagging;
-	ops = fake_ops;
-	ops.run_step = lagging_step;
-	ops.sync_state = lagging_sync;
-	lagging = fake_flavor;
-	lagging.ops = &ops;
+	const pcf_flavor_ops ops = {.sync_state = lagging_sync, .run_step = lagging_step};
 	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2}", NULL, 0, 0};
-	pcf_definitions *defs = fake_defs(&s, 1);
-	const pcf_flavor *const flavors[] = {&lagging};
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	pcf_engine *e = NULL;
 	pcf_run_report *rr = NULL;
-	o.flavors = flavors;
-	o.flavor_count = 1;
-	o.logger.level = PCF_LOG_ERROR;
-	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
-	pcf_engine_set_clock(e, &fake_clock);
 
-	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), 0);
+	cr_assert_eq(apply_with_ops(&ops, &s, 1, &rr), 0);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CONVERGED);
 	cr_assert_eq(fake_get("orders")->steps, 1);
 	pcf_run_report_free(rr);
-	pcf_engine_free(e);
-	fake_defs_free(defs);
 }
 
 Test(converge, unavailable_is_reported_and_never_acted_on)
@@ -490,7 +481,7 @@ Test(converge, unavailable_is_reported_and_never_acted_on)
 	f->status = PCF_STATE_UNAVAILABLE;
 	o.yes = 1;
 
-	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EUNAVAILABLE);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), PCF_EUNAVAILABLE);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
 	cr_assert_eq(report_of(rr, "orders")->state, PCF_STATE_UNAVAILABLE);
 	cr_assert(strstr(report_of(rr, "orders")->error.message, "ARCHIVED"));
@@ -505,7 +496,7 @@ Test(converge, failing_start_reports_the_flavor_error)
 	pcf_run_report *rr = NULL;
 	fake_get("orders")->fail_start = 1;
 
-	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EVALIDATION);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), PCF_EVALIDATION);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
 	cr_assert_str_eq(report_of(rr, "orders")->error.message, "Create: fake start refused");
 	pcf_run_report_free(rr);
@@ -518,7 +509,7 @@ Test(converge, stop_uses_the_stop_op_when_there_is_one)
 	pcf_run_report *rr = NULL;
 	fake_res *f = fake_existing("vm", "{}");
 
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	cr_assert_eq(f->stops, 1);
 	cr_assert_eq(f->terminates, 0);
 	cr_assert_eq(report_of(rr, "vm")->state, PCF_STATE_STOPPED);
@@ -533,7 +524,7 @@ Test(converge, stop_means_terminate_without_a_stop_op)
 	fake_res *f = fake_existing("orders", "{}");
 	o.yes = 1;
 
-	cr_assert_eq(apply_one(&s, &o, &rr), 0);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), 0);
 	cr_assert_eq(f->terminates, 1);
 	cr_assert_eq(f->exists, 0);
 	pcf_run_report_free(rr);
@@ -546,7 +537,7 @@ Test(converge, drift_without_a_plan_op_is_refused)
 	pcf_run_report *rr = NULL;
 	fake_existing("vm", "{\"Size\":1}");
 
-	cr_assert_eq(apply_one(&s, &o, &rr), PCF_EREFUSED);
+	cr_assert_eq(apply_specs(&s, 1, &o, &rr), PCF_EREFUSED);
 	cr_assert(strstr(report_of(rr, "vm")->error.message, "Size"));
 	pcf_run_report_free(rr);
 }
@@ -625,21 +616,6 @@ Test(converge, state_reads_are_cached_for_the_ttl)
 	fake_defs_free(defs);
 }
 
-/* Applies several fake particles; returns apply's code and fills *rr. */
-static int apply_many(const fake_spec *specs, size_t n, pcf_engine_options *o, pcf_run_report **rr)
-{
-	pcf_definitions *defs = fake_defs(specs, n);
-	pcf_engine *e = fake_engine(defs, o);
-	pcf_error err = PCF_ERROR_INIT;
-	int rc = pcf_engine_apply(e, rr, &err);
-	cr_assert_not_null(*rr);
-	cr_assert_eq(err.code, rc);
-	pcf_engine_free(e);
-	cr_assert_lt(kept_count, 8);
-	kept[kept_count++] = defs;
-	return rc;
-}
-
 Test(converge, a_timeout_with_skipped_dependents_is_a_timeout)
 {
 	/* The dependent comes first in definition order. */
@@ -652,7 +628,7 @@ Test(converge, a_timeout_with_skipped_dependents_is_a_timeout)
 	o.timeout_ms = 10000;
 	fake_get("users")->create_ms = 60000;
 
-	cr_assert_eq(apply_many(s, 2, &o, &rr), PCF_ETIMEDOUT);
+	cr_assert_eq(apply_specs(s, 2, &o, &rr), PCF_ETIMEDOUT);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_SKIPPED);
 	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_TIMED_OUT);
 	pcf_run_report_free(rr);
@@ -670,7 +646,7 @@ Test(converge, a_failure_outranks_a_timeout)
 	fake_get("users")->create_ms = 60000;
 	fake_get("audit")->fail_sync = 1; /* fails at once, whenever its turn comes */
 
-	cr_assert_eq(apply_many(s, 2, &o, &rr), PCF_ECONNECT);
+	cr_assert_eq(apply_specs(s, 2, &o, &rr), PCF_ECONNECT);
 	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_TIMED_OUT);
 	cr_assert_eq(report_of(rr, "audit")->outcome, PCF_OUTCOME_FAILED);
 	pcf_run_report_free(rr);
@@ -685,34 +661,18 @@ static int naming_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 
 Test(converge, the_failing_action_is_named_exactly_once)
 {
-	static pcf_flavor_ops ops;
-	static pcf_flavor naming;
-	ops = fake_ops;
-	ops.run_step = naming_step;
-	naming = fake_flavor;
-	naming.ops = &ops;
+	const pcf_flavor_ops ops = {.run_step = naming_step};
 	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2}", NULL, 0, 0},
 	                 {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0}};
-	pcf_definitions *defs = fake_defs(s, 2);
-	const pcf_flavor *const flavors[] = {&naming};
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	pcf_engine *e = NULL;
 	pcf_run_report *rr = NULL;
 	fake_existing("orders", "{\"Size\":1}");
 	fake_get("users")->fail_start = 1;
-	o.flavors = flavors;
-	o.flavor_count = 1;
-	o.logger.level = PCF_LOG_ERROR;
-	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
-	pcf_engine_set_clock(e, &fake_clock);
 
-	cr_assert_lt(pcf_engine_apply(e, &rr, NULL), 0);
+	cr_assert_lt(apply_with_ops(&ops, s, 2, &rr), 0);
 	cr_assert_str_eq(report_of(rr, "orders")->error.message, "Update on table orders: refused");
 	cr_assert_str_eq(report_of(rr, "users")->error.message, "Create: fake start refused",
 	                 "an error that does not name it gets the action once");
 	pcf_run_report_free(rr);
-	pcf_engine_free(e);
-	fake_defs_free(defs);
 }
 
 /* Reads fail once the resource was created: the server went away meanwhile. */
@@ -725,31 +685,15 @@ static int sync_until_started(pcf_particle *p, pcf_state *state, cJSON **current
 
 Test(converge, the_state_after_a_change_is_unknown_until_read)
 {
-	static pcf_flavor_ops ops;
-	static pcf_flavor lost;
-	ops = fake_ops;
-	ops.sync_state = sync_until_started;
-	lost = fake_flavor;
-	lost.ops = &ops;
+	const pcf_flavor_ops ops = {.sync_state = sync_until_started};
 	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
-	pcf_definitions *defs = fake_defs(&s, 1);
-	const pcf_flavor *const flavors[] = {&lost};
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	pcf_engine *e = NULL;
 	pcf_run_report *rr = NULL;
-	o.flavors = flavors;
-	o.flavor_count = 1;
-	o.logger.level = PCF_LOG_ERROR;
-	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
-	pcf_engine_set_clock(e, &fake_clock);
 
-	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), PCF_ECONNECT);
+	cr_assert_eq(apply_with_ops(&ops, &s, 1, &rr), PCF_ECONNECT);
 	cr_assert_eq(fake_get("orders")->starts, 1);
 	cr_assert_eq(report_of(rr, "orders")->state_read, 0,
 	             "missing was read before Create; after it nothing is known");
 	pcf_run_report_free(rr);
-	pcf_engine_free(e);
-	fake_defs_free(defs);
 }
 
 /* Creates the resource without "Ttl", which only a step after creation sets
@@ -763,67 +707,36 @@ static int start_without_ttl(pcf_particle *p, pcf_error *err)
 
 Test(converge, persist_on_update_still_finishes_a_creation)
 {
-	static pcf_flavor_ops ops;
-	static pcf_flavor partial;
-	ops = fake_ops;
-	ops.start = start_without_ttl;
-	partial = fake_flavor;
-	partial.ops = &ops;
+	const pcf_flavor_ops ops = {.start = start_without_ttl};
 	fake_spec s = {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2,\"Ttl\":true}", NULL, 0, 1};
-	pcf_definitions *defs = fake_defs(&s, 1);
-	const pcf_flavor *const flavors[] = {&partial};
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	pcf_engine *e = NULL;
 	pcf_run_report *rr = NULL;
-	o.flavors = flavors;
-	o.flavor_count = 1;
-	o.logger.level = PCF_LOG_ERROR;
-	cr_assert_eq(pcf_engine_new(&e, defs, &o, NULL), 0);
-	pcf_engine_set_clock(e, &fake_clock);
 
-	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), 0);
+	cr_assert_eq(apply_with_ops(&ops, &s, 1, &rr), 0);
 	cr_assert_eq(fake_get("orders")->starts, 1);
 	cr_assert_eq(fake_get("orders")->steps, 1, "the step that completes the creation ran");
 	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(fake_get("orders")->props, "Ttl")));
 	cr_assert_eq(report_of(rr, "orders")->drift.count, 0);
 	pcf_run_report_free(rr);
-	pcf_engine_free(e);
-	fake_defs_free(defs);
 }
 
 /* Cancels the engine from inside the run, as a signal handler would, once
  * the resource was created: the next wait must not happen. */
-static pcf_engine *cancel_target;
-
 static int start_then_cancel(pcf_particle *p, pcf_error *err)
 {
 	int rc = fake_start(p, err);
-	pcf_engine_cancel(cancel_target);
+	pcf_engine_cancel(running);
 	return rc;
 }
 
 Test(converge, cancel_stops_before_the_next_wait_or_change)
 {
-	static pcf_flavor_ops ops;
-	static pcf_flavor cancelling;
-	ops = fake_ops;
-	ops.start = start_then_cancel;
-	cancelling = fake_flavor;
-	cancelling.ops = &ops;
+	const pcf_flavor_ops ops = {.start = start_then_cancel};
 	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
 	                 {"fake:lines", PCF_DESIRED_RUNNING, "{}", "fake:orders", 0, 0}};
-	pcf_definitions *defs = fake_defs(s, 2);
-	const pcf_flavor *const flavors[] = {&cancelling};
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	pcf_run_report *rr = NULL;
 	long t0 = fake_now;
-	o.flavors = flavors;
-	o.flavor_count = 1;
-	o.logger.level = PCF_LOG_ERROR;
-	cr_assert_eq(pcf_engine_new(&cancel_target, defs, &o, NULL), 0);
-	pcf_engine_set_clock(cancel_target, &fake_clock);
 
-	cr_assert_eq(pcf_engine_apply(cancel_target, &rr, NULL), PCF_ECANCELLED);
+	cr_assert_eq(apply_with_ops(&ops, s, 2, &rr), PCF_ECANCELLED);
 	const pcf_particle_report *r = report_of(rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CANCELLED);
 	cr_assert_eq(r->action_count, 1, "what was done is reported");
@@ -833,6 +746,4 @@ Test(converge, cancel_stops_before_the_next_wait_or_change)
 	cr_assert_neq(report_of(rr, "lines")->outcome, PCF_OUTCOME_CONVERGED);
 	cr_assert_str_eq(pcf_outcome_name(PCF_OUTCOME_CANCELLED), "cancelled");
 	pcf_run_report_free(rr);
-	pcf_engine_free(cancel_target);
-	fake_defs_free(defs);
 }

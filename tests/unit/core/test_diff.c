@@ -8,6 +8,8 @@
 #include <pcf/flavor.h>
 #include <string.h>
 
+#include "json_assert.h"
+
 static const char *const table_keys[] = {"IndexName", "AttributeName", "Key", NULL};
 static const char *const server_fields[] = {"TableStatus",
                                             "TableArn",
@@ -48,23 +50,22 @@ static const char *matching_definition =
     "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}],"
     "\"Tags\":[{\"Key\":\"env\",\"Value\":\"dev\"},{\"Key\":\"team\",\"Value\":\"core\"}]}";
 
-static cJSON *parse(const char *text)
-{
-	const char *end = NULL;
-	cJSON *tree = cJSON_ParseWithLengthOpts(text, strlen(text) + 1, &end, 1);
-	cr_assert_not_null(tree, "bad test JSON near: %s", end ? end : "?");
-	return tree;
-}
-
 static pcf_drift run_diff(const char *desired, const char *current, const pcf_diff_options *options)
 {
-	cJSON *d = parse(desired), *c = parse(current);
+	cJSON *d = pcf_test_json_parse(desired), *c = pcf_test_json_parse(current);
 	pcf_drift drift;
 	pcf_drift_init(&drift);
 	cr_assert_eq(pcf_diff(&drift, d, c, options), 0);
 	cJSON_Delete(d);
 	cJSON_Delete(c);
 	return drift;
+}
+
+/* Asserts drift holds exactly one entry, at path. */
+static void assert_only_drift(const pcf_drift *drift, const char *path)
+{
+	cr_assert_eq(drift->count, 1);
+	cr_assert_str_eq(drift->entries[0].path, path);
 }
 
 static const pcf_drift_entry *find_path(const pcf_drift *drift, const char *path)
@@ -90,7 +91,8 @@ Test(diff, converged_table_shows_no_drift)
 Test(diff, index_throughput_change_is_named_by_index)
 {
 	pcf_diff_options o = {server_fields, table_keys, NULL};
-	cJSON *d = parse(matching_definition), *c = parse(describe_table);
+	cJSON *d = pcf_test_json_parse(matching_definition),
+	      *c = pcf_test_json_parse(describe_table);
 	cJSON *gsi = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "GlobalSecondaryIndexes"), 0);
 	set_path(cJSON_GetObjectItem(gsi, "ProvisionedThroughput"), "ReadCapacityUnits",
 	         cJSON_CreateNumber(10));
@@ -124,8 +126,7 @@ Test(diff, field_missing_from_current_is_drift_with_null_current)
 {
 	pcf_drift drift =
 	    run_diff("{\"StreamSpecification\":{\"StreamEnabled\":true}}", describe_table, NULL);
-	cr_assert_eq(drift.count, 1);
-	cr_assert_str_eq(drift.entries[0].path, "StreamSpecification");
+	assert_only_drift(&drift, "StreamSpecification");
 	cr_assert_null(drift.entries[0].current);
 	cr_assert(cJSON_IsObject(drift.entries[0].desired));
 	pcf_drift_cleanup(&drift);
@@ -145,8 +146,7 @@ Test(diff, new_index_is_drift_with_null_current)
 	pcf_drift drift = run_diff("{\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\"},"
 	                           "{\"IndexName\":\"by.date\",\"KeySchema\":[]}]}",
 	                           describe_table, &o);
-	cr_assert_eq(drift.count, 1);
-	cr_assert_str_eq(drift.entries[0].path, "GlobalSecondaryIndexes[by.date]");
+	assert_only_drift(&drift, "GlobalSecondaryIndexes[by.date]");
 	cr_assert_null(drift.entries[0].current);
 	pcf_drift_cleanup(&drift);
 }
@@ -156,8 +156,7 @@ Test(diff, element_only_in_current_is_drift_unless_list_is_open)
 	pcf_diff_options closed = {NULL, table_keys, NULL};
 	pcf_drift drift =
 	    run_diff("{\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"}]}", describe_table, &closed);
-	cr_assert_eq(drift.count, 1);
-	cr_assert_str_eq(drift.entries[0].path, "Tags[env]");
+	assert_only_drift(&drift, "Tags[env]");
 	cr_assert_null(drift.entries[0].desired);
 	cr_assert_str_eq(cJSON_GetObjectItem(drift.entries[0].current, "Value")->valuestring,
 	                 "dev");
@@ -177,8 +176,7 @@ Test(diff, changed_tag_value_is_named_by_key)
 	pcf_drift drift = run_diff("{\"Tags\":[{\"Key\":\"env\",\"Value\":\"prod\"},{\"Key\":"
 	                           "\"team\",\"Value\":\"core\"}]}",
 	                           describe_table, &o);
-	cr_assert_eq(drift.count, 1);
-	cr_assert_str_eq(drift.entries[0].path, "Tags[env].Value");
+	assert_only_drift(&drift, "Tags[env].Value");
 	cr_assert_str_eq(drift.entries[0].desired->valuestring, "prod");
 	cr_assert_str_eq(drift.entries[0].current->valuestring, "dev");
 	pcf_drift_cleanup(&drift);
@@ -190,8 +188,7 @@ Test(diff, unkeyed_lists_compare_as_multisets)
 	cr_assert_eq(drift.count, 0);
 	pcf_drift_cleanup(&drift);
 	drift = run_diff("{\"L\":[1,2,2]}", "{\"L\":[2,1,1]}", NULL);
-	cr_assert_eq(drift.count, 1);
-	cr_assert_str_eq(drift.entries[0].path, "L");
+	assert_only_drift(&drift, "L");
 	cr_assert(cJSON_IsArray(drift.entries[0].current));
 	pcf_drift_cleanup(&drift);
 }
@@ -202,9 +199,7 @@ Test(diff, non_key_attribute_change_is_reported_on_the_list)
 	pcf_drift drift = run_diff("{\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\","
 	                           "\"Projection\":{\"NonKeyAttributes\":[\"a\",\"c\"]}}]}",
 	                           describe_table, &o);
-	cr_assert_eq(drift.count, 1);
-	cr_assert_str_eq(drift.entries[0].path,
-	                 "GlobalSecondaryIndexes[by_email].Projection.NonKeyAttributes");
+	assert_only_drift(&drift, "GlobalSecondaryIndexes[by_email].Projection.NonKeyAttributes");
 	pcf_drift_cleanup(&drift);
 }
 
@@ -212,8 +207,7 @@ Test(diff, numbers_compare_by_value_strings_exactly)
 {
 	pcf_drift drift = run_diff("{\"a\":5,\"b\":\"5\",\"c\":\"x\",\"d\":1e1}",
 	                           "{\"a\":5.0,\"b\":5,\"c\":\"X\",\"d\":10}", NULL);
-	cr_assert_eq(drift.count, 1);
-	cr_assert_str_eq(drift.entries[0].path, "c");
+	assert_only_drift(&drift, "c");
 	pcf_drift_cleanup(&drift);
 }
 
@@ -256,7 +250,7 @@ Test(diff, appends_to_existing_drift)
 	pcf_drift drift;
 	pcf_drift_init(&drift);
 	cr_assert_eq(pcf_drift_add(&drift, "Earlier", NULL, NULL), 0);
-	cJSON *d = parse("{\"a\":1}"), *c = parse("{\"a\":2}");
+	cJSON *d = pcf_test_json_parse("{\"a\":1}"), *c = pcf_test_json_parse("{\"a\":2}");
 	cr_assert_eq(pcf_diff(&drift, d, c, NULL), 0);
 	cr_assert_eq(drift.count, 2);
 	cr_assert_str_eq(drift.entries[1].path, "a");
@@ -268,7 +262,7 @@ Test(diff, appends_to_existing_drift)
 Test(filter, keeps_only_listed_present_keys)
 {
 	static const char *const keys[] = {"TableName", "KeySchema", "Absent", "TableName", NULL};
-	cJSON *src = parse(describe_table);
+	cJSON *src = pcf_test_json_parse(describe_table);
 	cJSON *f = pcf_filter_keys(src, keys);
 	cr_assert_not_null(f);
 	cr_assert_eq(cJSON_GetArraySize(f), 2);

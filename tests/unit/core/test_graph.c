@@ -3,33 +3,24 @@
  * children deleted before parents, failures that stop dependents but not
  * unrelated particles, the parallel bound, selection and validation.
  */
+#include "diags_count.h"
 #include "fake_flavor.h"
 
-static pcf_definitions *defs;
-static pcf_engine *engine;
-static pcf_run_report *rr;
-
-static void cleanup(void)
-{
-	pcf_run_report_free(rr);
-	rr = NULL;
-	pcf_engine_free(engine);
-	engine = NULL;
-	if (defs)
-		fake_defs_free(defs);
-	defs = NULL;
-	fake_reset();
-}
-
-TestSuite(graph, .init = fake_reset, .fini = cleanup);
+TestSuite(graph, .init = fake_reset, .fini = fake_run_end);
 
 static int apply(const fake_spec *s, size_t n, pcf_engine_options *o)
 {
 	pcf_error err = PCF_ERROR_INIT;
-	defs = fake_defs(s, n);
-	engine = fake_engine(defs, o);
-	return pcf_engine_apply(engine, &rr, &err);
+	run.defs = fake_defs(s, n);
+	run.engine = fake_engine(run.defs, o);
+	return pcf_engine_apply(run.engine, &run.rr, &err);
 }
+
+/* Users and orders, a child of users; both to run. */
+static const fake_spec users_and_orders[] = {
+    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
+};
 
 /* Position of "what:name" in the fake's call log, or -1. */
 static long logged_at(const char *entry)
@@ -48,10 +39,10 @@ Test(graph, parents_converge_before_children)
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 
 	cr_assert_eq(apply(s, 3, &o), 0);
-	cr_assert_eq(rr->count, 3);
-	cr_assert_str_eq(rr->particles[0].def->name, "orders", "reports keep definition order");
+	cr_assert_eq(run.rr->count, 3);
+	cr_assert_str_eq(run.rr->particles[0].def->name, "orders", "reports keep definition order");
 	for (size_t i = 0; i < 3; i++)
-		cr_assert_eq(rr->particles[i].outcome, PCF_OUTCOME_CONVERGED);
+		cr_assert_eq(run.rr->particles[i].outcome, PCF_OUTCOME_CONVERGED);
 	fake_res *users = fake_get("users"), *config = fake_get("config"),
 	         *orders = fake_get("orders");
 	cr_assert_geq(config->started_at, users->running_at);
@@ -89,32 +80,28 @@ Test(graph, failure_skips_dependents_but_not_unrelated_particles)
 	fake_get("users")->fail_start = 1;
 
 	cr_assert_eq(apply(s, 4, &o), PCF_EVALIDATION, "the root cause, not the skips");
-	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_FAILED);
-	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_SKIPPED);
-	cr_assert_eq(report_of(rr, "orders")->state_read, 0);
-	cr_assert_eq(report_of(rr, "users")->state_read, 1);
-	cr_assert_eq(report_of(rr, "orders")->error.code, PCF_EDEPENDENCY);
-	cr_assert(strstr(report_of(rr, "orders")->error.message, "fake:users"));
-	cr_assert_eq(report_of(rr, "lines")->outcome, PCF_OUTCOME_SKIPPED);
-	cr_assert(strstr(report_of(rr, "lines")->error.message, "fake:orders"));
-	cr_assert_eq(report_of(rr, "audit")->outcome, PCF_OUTCOME_CONVERGED);
+	cr_assert_eq(report_of(run.rr, "users")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_SKIPPED);
+	cr_assert_eq(report_of(run.rr, "orders")->state_read, 0);
+	cr_assert_eq(report_of(run.rr, "users")->state_read, 1);
+	cr_assert_eq(report_of(run.rr, "orders")->error.code, PCF_EDEPENDENCY);
+	cr_assert(strstr(report_of(run.rr, "orders")->error.message, "fake:users"));
+	cr_assert_eq(report_of(run.rr, "lines")->outcome, PCF_OUTCOME_SKIPPED);
+	cr_assert(strstr(report_of(run.rr, "lines")->error.message, "fake:orders"));
+	cr_assert_eq(report_of(run.rr, "audit")->outcome, PCF_OUTCOME_CONVERGED);
 	cr_assert_eq(fake_get("orders")->starts + fake_get("lines")->starts, 0);
 	cr_assert_eq(fake_get("orders")->syncs, 0, "a skipped particle is not even read");
 }
 
 Test(graph, timeout_of_a_parent_skips_its_children)
 {
-	fake_spec s[] = {
-	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
-	};
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	o.timeout_ms = 10000;
 	fake_get("users")->create_ms = 60000;
 
-	cr_assert_eq(apply(s, 2, &o), PCF_ETIMEDOUT);
-	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_TIMED_OUT);
-	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_SKIPPED);
+	cr_assert_eq(apply(users_and_orders, 2, &o), PCF_ETIMEDOUT);
+	cr_assert_eq(report_of(run.rr, "users")->outcome, PCF_OUTCOME_TIMED_OUT);
+	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_SKIPPED);
 }
 
 Test(graph, independent_particles_run_in_parallel_within_the_bound)
@@ -130,8 +117,8 @@ Test(graph, independent_particles_run_in_parallel_within_the_bound)
 	fake_real_sleep_us = 2000; /* waits take a little real time so workers overlap */
 
 	cr_assert_eq(apply(s, 12, &o), 0);
-	for (size_t i = 0; i < rr->count; i++)
-		cr_assert_eq(rr->particles[i].outcome, PCF_OUTCOME_CONVERGED);
+	for (size_t i = 0; i < run.rr->count; i++)
+		cr_assert_eq(run.rr->particles[i].outcome, PCF_OUTCOME_CONVERGED);
 	cr_assert_leq(fake_max_in_flight, 3);
 	cr_assert_geq(fake_max_in_flight, 2, "particles did run side by side");
 }
@@ -162,63 +149,54 @@ Test(graph, selecting_a_child_applies_its_parents_too)
 	pcf_error err = PCF_ERROR_INIT;
 	const char *sel[] = {"orders"};
 	const char *bad[] = {"fake:orders", "nope"};
-	defs = fake_defs(s, 3);
-	engine = fake_engine(defs, &o);
+	run.defs = fake_defs(s, 3);
+	run.engine = fake_engine(run.defs, &o);
 
-	cr_assert_eq(pcf_engine_select(engine, bad, 2, &err), PCF_ENOTFOUND);
+	cr_assert_eq(pcf_engine_select(run.engine, bad, 2, &err), PCF_ENOTFOUND);
 	cr_assert(strstr(err.message, "nope"));
-	cr_assert_eq(pcf_engine_select(engine, sel, 1, &err), 0);
-	cr_assert_eq(pcf_engine_apply(engine, &rr, &err), 0);
-	cr_assert_eq(rr->count, 2);
+	cr_assert_eq(pcf_engine_select(run.engine, sel, 1, &err), 0);
+	cr_assert_eq(pcf_engine_apply(run.engine, &run.rr, &err), 0);
+	cr_assert_eq(run.rr->count, 2);
 	cr_assert_eq(fake_get("audit")->syncs, 0);
 	cr_assert_eq(fake_get("users")->starts, 1);
-	pcf_run_report_free(rr);
+	pcf_run_report_free(run.rr);
 
 	/* status reports only the selection. */
-	cr_assert_eq(pcf_engine_status(engine, &rr, &err), 0);
-	cr_assert_eq(rr->count, 1);
-	cr_assert_str_eq(rr->particles[0].def->name, "orders");
+	cr_assert_eq(pcf_engine_status(run.engine, &run.rr, &err), 0);
+	cr_assert_eq(run.rr->count, 1);
+	cr_assert_str_eq(run.rr->particles[0].def->name, "orders");
+}
+
+/* Applies users_and_orders with --yes, only selected chosen and its desired
+ * state overridden to terminated. */
+static int terminate_only(const char *selected)
+{
+	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	o.yes = 1;
+	run.defs = fake_defs(users_and_orders, 2);
+	run.engine = fake_engine(run.defs, &o);
+	cr_assert_eq(pcf_engine_select(run.engine, &selected, 1, NULL), 0);
+	pcf_engine_set_desired(run.engine, PCF_DESIRED_TERMINATED);
+	return pcf_engine_apply(run.engine, &run.rr, NULL);
 }
 
 Test(graph, set_desired_overrides_only_the_selection)
 {
-	fake_spec s[] = {
-	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
-	};
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	const char *sel[] = {"fake:orders"};
-	o.yes = 1;
 	fake_existing("users", "{}");
 	fake_existing("orders", "{}");
-	defs = fake_defs(s, 2);
-	engine = fake_engine(defs, &o);
 
-	cr_assert_eq(pcf_engine_select(engine, sel, 1, NULL), 0);
-	pcf_engine_set_desired(engine, PCF_DESIRED_TERMINATED);
-	cr_assert_eq(pcf_engine_apply(engine, &rr, NULL), 0);
+	cr_assert_eq(terminate_only("fake:orders"), 0);
 	cr_assert_eq(fake_get("orders")->exists, 0);
 	cr_assert_eq(fake_get("users")->exists, 1);
 	cr_assert_eq(fake_get("users")->terminates, 0);
-	cr_assert_eq(rr->count, 1, "deleting a child does not converge its parents");
+	cr_assert_eq(run.rr->count, 1, "deleting a child does not converge its parents");
 }
 
 Test(graph, deleting_a_child_never_creates_its_missing_parent)
 {
-	fake_spec s[] = {
-	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-	    {"fake:orders", PCF_DESIRED_RUNNING, "{}", "fake:users", 0, 0},
-	};
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	const char *sel[] = {"orders"};
-	o.yes = 1;
 	fake_existing("orders", "{}");
-	defs = fake_defs(s, 2);
-	engine = fake_engine(defs, &o);
 
-	cr_assert_eq(pcf_engine_select(engine, sel, 1, NULL), 0);
-	pcf_engine_set_desired(engine, PCF_DESIRED_TERMINATED);
-	cr_assert_eq(pcf_engine_apply(engine, &rr, NULL), 0);
+	cr_assert_eq(terminate_only("orders"), 0);
 	cr_assert_eq(fake_get("users")->starts, 0);
 	cr_assert_eq(fake_get("users")->syncs, 0);
 	cr_assert_eq(fake_get("orders")->exists, 0);
@@ -234,9 +212,9 @@ Test(graph, a_cycle_fails_its_particles_instead_of_hanging)
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 
 	cr_assert_eq(apply(s, 3, &o), PCF_EDEPENDENCY);
-	cr_assert_eq(report_of(rr, "a")->outcome, PCF_OUTCOME_FAILED);
-	cr_assert_eq(report_of(rr, "b")->outcome, PCF_OUTCOME_FAILED);
-	cr_assert_eq(report_of(rr, "c")->outcome, PCF_OUTCOME_CONVERGED);
+	cr_assert_eq(report_of(run.rr, "a")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_eq(report_of(run.rr, "b")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_eq(report_of(run.rr, "c")->outcome, PCF_OUTCOME_CONVERGED);
 }
 
 Test(graph, validate_reports_unknown_flavors_cycles_and_bad_inherits)
@@ -252,10 +230,10 @@ Test(graph, validate_reports_unknown_flavors_cycles_and_bad_inherits)
 	    {"fake:d", PCF_DESIRED_RUNNING, "{}", "fake:ghost", 0, 0},
 	};
 	pcf_diags diags;
-	defs = fake_defs(s, 5);
+	run.defs = fake_defs(s, 5);
 	pcf_diags_init(&diags);
 
-	cr_assert_eq(pcf_engine_validate(defs, fake_flavors, 2, &diags), PCF_EDEFINITION);
+	cr_assert_eq(pcf_engine_validate(run.defs, fake_flavors, 2, &diags), PCF_EDEFINITION);
 	char all[4096] = "";
 	for (size_t i = 0; i < diags.count; i++) {
 		size_t len = strlen(all);
@@ -278,9 +256,9 @@ Test(graph, validate_accepts_a_good_graph)
 	    {"fake:b", PCF_DESIRED_RUNNING, "{\"X\":\"$inherit$fake:a$Arn\"}", "fake:a", 0, 0},
 	};
 	pcf_diags diags;
-	defs = fake_defs(s, 2);
+	run.defs = fake_defs(s, 2);
 	pcf_diags_init(&diags);
-	cr_assert_eq(pcf_engine_validate(defs, fake_flavors, 2, &diags), 0);
+	cr_assert_eq(pcf_engine_validate(run.defs, fake_flavors, 2, &diags), 0);
 	cr_assert_eq(diags.count, 0);
 	pcf_diags_cleanup(&diags);
 }
@@ -291,10 +269,10 @@ Test(graph, unknown_flavor_fails_engine_new)
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_engine *e = (pcf_engine *)&err;
-	defs = fake_defs(s, 1);
+	run.defs = fake_defs(s, 1);
 	o.flavors = fake_flavors;
 	o.flavor_count = 2;
-	cr_assert_eq(pcf_engine_new(&e, defs, &o, &err), PCF_EDEFINITION);
+	cr_assert_eq(pcf_engine_new(&e, run.defs, &o, &err), PCF_EDEFINITION);
 	cr_assert_null(e);
 	cr_assert(strstr(err.message, "nosuch"));
 }
@@ -348,14 +326,6 @@ static const pcf_flavor_ops named_ops = {.sync_state = fake_sync,
 static const pcf_flavor named_flavor = {"named", 0, "Create", "Delete", &named_ops};
 static const pcf_flavor *const named_flavors[] = {&named_flavor, &fake_flavor};
 
-static size_t count_messages(const pcf_diags *diags, const char *text)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < diags->count; i++)
-		n += strstr(diags->items[i].message, text) != NULL;
-	return n;
-}
-
 Test(graph, validate_refuses_two_particles_declaring_one_resource)
 {
 	fake_spec s[] = {
@@ -366,9 +336,9 @@ Test(graph, validate_refuses_two_particles_declaring_one_resource)
 	    {"fake:plain", PCF_DESIRED_RUNNING, "{\"Name\":\"x\"}", NULL, 0, 0},
 	};
 	pcf_diags diags;
-	defs = fake_defs(s, 5);
+	run.defs = fake_defs(s, 5);
 	pcf_diags_init(&diags);
-	cr_assert_eq(pcf_engine_validate(defs, named_flavors, 2, &diags), PCF_EDEFINITION);
+	cr_assert_eq(pcf_engine_validate(run.defs, named_flavors, 2, &diags), PCF_EDEFINITION);
 	cr_assert_eq(diags.count, 1);
 	cr_assert(strstr(diags.items[0].message, "thing x"), "%s", diags.items[0].message);
 	cr_assert(strstr(diags.items[0].message, "named:first"), "%s", diags.items[0].message);
@@ -403,15 +373,15 @@ static pcf_definitions *chain(size_t n, int cycle)
 Test(graph, validate_checks_a_long_chain_quickly, .timeout = 30)
 {
 	pcf_diags diags;
-	defs = chain(5000, 0);
+	run.defs = chain(5000, 0);
 	pcf_diags_init(&diags);
-	cr_assert_eq(pcf_engine_validate(defs, fake_flavors, 2, &diags), 0);
+	cr_assert_eq(pcf_engine_validate(run.defs, fake_flavors, 2, &diags), 0);
 	pcf_diags_cleanup(&diags);
-	fake_defs_free(defs);
-	defs = chain(5000, 1);
+	fake_defs_free(run.defs);
+	run.defs = chain(5000, 1);
 	pcf_diags_init(&diags);
-	cr_assert_eq(pcf_engine_validate(defs, fake_flavors, 2, &diags), PCF_EDEFINITION);
-	cr_assert_eq(count_messages(&diags, "cycle"), 1, "one cycle, reported once");
+	cr_assert_eq(pcf_engine_validate(run.defs, fake_flavors, 2, &diags), PCF_EDEFINITION);
+	cr_assert_eq(diags_count(&diags, "cycle"), 1, "one cycle, reported once");
 	pcf_diags_cleanup(&diags);
 }
 
@@ -422,8 +392,8 @@ Test(graph, validate_checks_many_parents_and_inherits_quickly, .timeout = 30)
 	pcf_diags diags;
 	pcf_particle_def *child;
 
-	defs = chain(n + 1, 0);
-	child = &defs->particles[n];
+	run.defs = chain(n + 1, 0);
+	child = &run.defs->particles[n];
 	for (size_t k = 0; k < child->parent_count; k++)
 		free(child->parents[k]);
 	free(child->parents);
@@ -439,7 +409,7 @@ Test(graph, validate_checks_many_parents_and_inherits_quickly, .timeout = 30)
 		cJSON_AddItemToObject(child->aws_resource, id, cJSON_CreateString(ref));
 	}
 	pcf_diags_init(&diags);
-	cr_assert_eq(pcf_engine_validate(defs, fake_flavors, 2, &diags), 0, "%s",
+	cr_assert_eq(pcf_engine_validate(run.defs, fake_flavors, 2, &diags), 0, "%s",
 	             diags.count ? diags.items[0].message : "");
 	pcf_diags_cleanup(&diags);
 }

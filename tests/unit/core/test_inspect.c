@@ -4,29 +4,13 @@
  */
 #include "fake_flavor.h"
 
-static pcf_definitions *defs;
-static pcf_engine *engine;
-static pcf_run_report *rr;
-
-static void cleanup(void)
-{
-	pcf_run_report_free(rr);
-	rr = NULL;
-	pcf_engine_free(engine);
-	engine = NULL;
-	if (defs)
-		fake_defs_free(defs);
-	defs = NULL;
-	fake_reset();
-}
-
-TestSuite(inspect, .init = fake_reset, .fini = cleanup);
+TestSuite(inspect, .init = fake_reset, .fini = fake_run_end);
 
 static void setup(const fake_spec *s, size_t n)
 {
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	defs = fake_defs(s, n);
-	engine = fake_engine(defs, &o);
+	run.defs = fake_defs(s, n);
+	run.engine = fake_engine(run.defs, &o);
 }
 
 static int no_changes_made(void)
@@ -42,8 +26,8 @@ Test(inspect, plan_of_a_missing_particle_starts_it_then_follows_up)
 {
 	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0}};
 	setup(s, 1);
-	cr_assert_eq(pcf_engine_plan(engine, &rr, NULL), 0);
-	const pcf_particle_report *r = report_of(rr, "orders");
+	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
+	const pcf_particle_report *r = report_of(run.rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(r->state, PCF_STATE_MISSING);
 	cr_assert_eq(r->plan.count, 2);
@@ -59,8 +43,8 @@ Test(inspect, plan_of_a_drifted_particle_lists_its_steps)
 	    {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2,\"Key\":\"b\"}", NULL, 0, 0}};
 	fake_existing("orders", "{\"Size\":1,\"Key\":\"a\"}");
 	setup(s, 1);
-	cr_assert_eq(pcf_engine_plan(engine, &rr, NULL), 0);
-	const pcf_particle_report *r = report_of(rr, "orders");
+	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
+	const pcf_particle_report *r = report_of(run.rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(r->plan.count, 2);
 	cr_assert_str_eq(r->plan.steps[0].summary, "Size changes");
@@ -74,9 +58,9 @@ Test(inspect, plan_of_a_converged_particle_is_empty)
 	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0}};
 	fake_existing("orders", "{\"Size\":1,\"TableStatus\":\"ACTIVE\"}");
 	setup(s, 1);
-	cr_assert_eq(pcf_engine_plan(engine, &rr, NULL), 0);
-	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_IN_SYNC);
-	cr_assert_eq(report_of(rr, "orders")->plan.count, 0);
+	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_IN_SYNC);
+	cr_assert_eq(report_of(run.rr, "orders")->plan.count, 0);
 }
 
 Test(inspect, plan_of_a_termination_is_destructive_or_kept)
@@ -89,16 +73,16 @@ Test(inspect, plan_of_a_termination_is_destructive_or_kept)
 	fake_existing("orders", "{}");
 	fake_existing("kept", "{}");
 	setup(s, 3);
-	cr_assert_eq(pcf_engine_plan(engine, &rr, NULL), 0);
-	const pcf_particle_report *r = report_of(rr, "orders");
+	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
+	const pcf_particle_report *r = report_of(run.rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_str_eq(r->plan.steps[0].action, "Delete");
 	cr_assert_str_eq(r->plan.steps[0].summary, "remove orders-prod",
 	                 "the step names what it deletes as the flavor names it");
 	cr_assert_eq(r->plan.steps[0].flags, PCF_STEP_DESTRUCTIVE);
-	cr_assert_eq(report_of(rr, "kept")->outcome, PCF_OUTCOME_KEPT);
-	cr_assert_eq(report_of(rr, "kept")->plan.count, 0);
-	cr_assert_eq(report_of(rr, "gone")->outcome, PCF_OUTCOME_IN_SYNC);
+	cr_assert_eq(report_of(run.rr, "kept")->outcome, PCF_OUTCOME_KEPT);
+	cr_assert_eq(report_of(run.rr, "kept")->plan.count, 0);
+	cr_assert_eq(report_of(run.rr, "gone")->outcome, PCF_OUTCOME_IN_SYNC);
 	cr_assert(no_changes_made());
 }
 
@@ -107,36 +91,32 @@ Test(inspect, plan_of_unavailable_fails)
 	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0}};
 	fake_existing("orders", "{}")->status = PCF_STATE_UNAVAILABLE;
 	setup(s, 1);
-	cr_assert_eq(pcf_engine_plan(engine, &rr, NULL), PCF_EUNAVAILABLE);
-	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), PCF_EUNAVAILABLE);
+	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_FAILED);
 }
+
+/* Orders takes the Arn of its parent users. */
+static const fake_spec inheriting[] = {
+    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
+    {"fake:orders", PCF_DESIRED_RUNNING, "{\"U\":\"$inherit$fake:users$Arn\"}", "fake:users", 0, 0},
+};
 
 Test(inspect, plan_resolves_inherit_when_the_parent_exists)
 {
-	fake_spec s[] = {
-	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-	    {"fake:orders", PCF_DESIRED_RUNNING, "{\"U\":\"$inherit$fake:users$Arn\"}",
-	     "fake:users", 0, 0},
-	};
 	fake_existing("users", "{\"Arn\":\"arn:users\"}");
 	fake_existing("orders", "{\"U\":\"arn:users\"}");
-	setup(s, 2);
-	cr_assert_eq(pcf_engine_plan(engine, &rr, NULL), 0);
-	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_IN_SYNC);
+	setup(inheriting, 2);
+	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_IN_SYNC);
 }
 
 Test(inspect, plan_keeps_inherit_as_written_when_the_parent_is_missing)
 {
-	fake_spec s[] = {
-	    {"fake:users", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0},
-	    {"fake:orders", PCF_DESIRED_RUNNING, "{\"U\":\"$inherit$fake:users$Arn\"}",
-	     "fake:users", 0, 0},
-	};
-	setup(s, 2);
-	cr_assert_eq(pcf_engine_plan(engine, &rr, NULL), 0);
-	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_CHANGES);
-	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CHANGES);
-	cr_assert_str_eq(report_of(rr, "orders")->plan.steps[0].action, "Create");
+	setup(inheriting, 2);
+	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(report_of(run.rr, "users")->outcome, PCF_OUTCOME_CHANGES);
+	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_CHANGES);
+	cr_assert_str_eq(report_of(run.rr, "orders")->plan.steps[0].action, "Create");
 }
 
 Test(inspect, status_reports_state_and_drift)
@@ -152,21 +132,21 @@ Test(inspect, status_reports_state_and_drift)
 	fake_existing("users", "{\"P\":{\"R\":5,\"W\":1}}");
 	fake_existing("frozen", "{\"P\":2}");
 	setup(s, 5);
-	cr_assert_eq(pcf_engine_status(engine, &rr, NULL), 0);
-	const pcf_particle_report *r = report_of(rr, "orders");
+	cr_assert_eq(pcf_engine_status(run.engine, &run.rr, NULL), 0);
+	const pcf_particle_report *r = report_of(run.rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(r->state, PCF_STATE_RUNNING);
 	cr_assert_eq(r->drift.count, 1);
 	cr_assert_str_eq(r->drift.entries[0].path, "P.R");
 	cr_assert_eq(r->drift.entries[0].desired->valueint, 10);
 	cr_assert_eq(r->drift.entries[0].current->valueint, 5);
-	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_IN_SYNC);
-	cr_assert_eq(report_of(rr, "lines")->outcome, PCF_OUTCOME_CHANGES);
-	cr_assert_eq(report_of(rr, "lines")->state, PCF_STATE_MISSING);
-	cr_assert_eq(report_of(rr, "old")->outcome, PCF_OUTCOME_IN_SYNC);
-	cr_assert_eq(report_of(rr, "frozen")->outcome, PCF_OUTCOME_IN_SYNC,
+	cr_assert_eq(report_of(run.rr, "users")->outcome, PCF_OUTCOME_IN_SYNC);
+	cr_assert_eq(report_of(run.rr, "lines")->outcome, PCF_OUTCOME_CHANGES);
+	cr_assert_eq(report_of(run.rr, "lines")->state, PCF_STATE_MISSING);
+	cr_assert_eq(report_of(run.rr, "old")->outcome, PCF_OUTCOME_IN_SYNC);
+	cr_assert_eq(report_of(run.rr, "frozen")->outcome, PCF_OUTCOME_IN_SYNC,
 	             "persist_on_update: drift is shown but not pending");
-	cr_assert_eq(report_of(rr, "frozen")->drift.count, 1);
+	cr_assert_eq(report_of(run.rr, "frozen")->drift.count, 1);
 	cr_assert(no_changes_made());
 }
 
@@ -177,9 +157,9 @@ Test(inspect, status_of_pending_is_not_in_sync)
 	f->status = PCF_STATE_PENDING;
 	f->pending_until = fake_now + 100000;
 	setup(s, 1);
-	cr_assert_eq(pcf_engine_status(engine, &rr, NULL), 0);
-	cr_assert_eq(report_of(rr, "orders")->state, PCF_STATE_PENDING);
-	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CHANGES);
+	cr_assert_eq(pcf_engine_status(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(report_of(run.rr, "orders")->state, PCF_STATE_PENDING);
+	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_CHANGES);
 }
 
 Test(inspect, outcome_names)
@@ -201,17 +181,17 @@ Test(inspect, an_unreadable_particle_fails_with_its_reason_and_no_state)
 	fake_get("orders")->fail_sync = 1;
 	fake_existing("users", "{}");
 	setup(s, 2);
-	cr_assert_eq(pcf_engine_status(engine, &rr, NULL), PCF_ECONNECT);
-	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
-	cr_assert_eq(report_of(rr, "orders")->state_read, 0);
-	cr_assert_str_eq(report_of(rr, "orders")->error.message, "connection refused");
-	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_IN_SYNC);
-	cr_assert_eq(report_of(rr, "users")->state_read, 1);
-	pcf_run_report_free(rr);
-	cr_assert_eq(pcf_engine_plan(engine, &rr, NULL), PCF_ECONNECT);
-	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
-	pcf_run_report_free(rr);
-	cr_assert_eq(pcf_engine_apply(engine, &rr, NULL), PCF_ECONNECT);
-	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
-	cr_assert_eq(report_of(rr, "users")->outcome, PCF_OUTCOME_CONVERGED);
+	cr_assert_eq(pcf_engine_status(run.engine, &run.rr, NULL), PCF_ECONNECT);
+	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_eq(report_of(run.rr, "orders")->state_read, 0);
+	cr_assert_str_eq(report_of(run.rr, "orders")->error.message, "connection refused");
+	cr_assert_eq(report_of(run.rr, "users")->outcome, PCF_OUTCOME_IN_SYNC);
+	cr_assert_eq(report_of(run.rr, "users")->state_read, 1);
+	pcf_run_report_free(run.rr);
+	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), PCF_ECONNECT);
+	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_FAILED);
+	pcf_run_report_free(run.rr);
+	cr_assert_eq(pcf_engine_apply(run.engine, &run.rr, NULL), PCF_ECONNECT);
+	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_FAILED);
+	cr_assert_eq(report_of(run.rr, "users")->outcome, PCF_OUTCOME_CONVERGED);
 }

@@ -32,9 +32,18 @@
 	"\"TableClass\":\"STANDARD\",\"DeletionProtectionEnabled\":false,"                         \
 	"\"region_name\":\"us-east-1\""
 
+/* The recorded DescribeTable answer vector, normalized alone; the caller frees. */
+static cJSON *normalized(const char *vector)
+{
+	cJSON *t = tv_table(vector);
+	cJSON *n = pcf_table_normalize(t, NULL, NULL, NULL);
+	cJSON_Delete(t);
+	return n;
+}
+
 static size_t drift_count(const char *definition, const cJSON *current, pcf_drift *keep)
 {
-	cJSON *def = tv_json(definition);
+	cJSON *def = pcf_test_json_parse(definition);
 	cJSON *want = pcf_table_canonical(def);
 	pcf_drift d;
 	size_t n;
@@ -58,15 +67,14 @@ static size_t drift_count(const char *definition, const cJSON *current, pcf_drif
 
 Test(table_normalize, dynoxide_full_table_has_the_create_shape)
 {
-	cJSON *t = tv_table("dynoxide_describe_full");
-	cJSON *n = pcf_table_normalize(t, NULL, NULL, NULL);
-	cJSON *want =
-	    tv_json("{\"TableName\":\"full\",\"BillingMode\":\"PROVISIONED\","
-	            "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":4},"
-	            "\"StreamSpecification\":{\"StreamEnabled\":true,\"StreamViewType\":\"NEW_AND_"
-	            "OLD_IMAGES\"},"
-	            "\"SSESpecification\":{\"Enabled\":false},\"TableClass\":\"STANDARD\","
-	            "\"DeletionProtectionEnabled\":false}");
+	cJSON *n = normalized("dynoxide_describe_full");
+	cJSON *want = pcf_test_json_parse(
+	    "{\"TableName\":\"full\",\"BillingMode\":\"PROVISIONED\","
+	    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":4},"
+	    "\"StreamSpecification\":{\"StreamEnabled\":true,\"StreamViewType\":\"NEW_AND_"
+	    "OLD_IMAGES\"},"
+	    "\"SSESpecification\":{\"Enabled\":false},\"TableClass\":\"STANDARD\","
+	    "\"DeletionProtectionEnabled\":false}");
 	cJSON *item;
 	cr_assert_not_null(n);
 	cJSON_ArrayForEach(item, want)
@@ -85,20 +93,17 @@ Test(table_normalize, dynoxide_full_table_has_the_create_shape)
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(n, "Tags"), "tags not read: left out");
 	cJSON_Delete(n);
 	cJSON_Delete(want);
-	cJSON_Delete(t);
 }
 
 Test(table_normalize, dynoxide_full_definition_shows_no_drift)
 {
-	cJSON *t = tv_table("dynoxide_describe_full");
-	cJSON *n = pcf_table_normalize(t, NULL, NULL, NULL);
+	cJSON *n = normalized("dynoxide_describe_full");
 	cr_assert_eq(drift_count("{" FULL_KEYS ",\"StreamSpecification\":{\"StreamEnabled\":true,"
 	                         "\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},"
 	                         "\"SSESpecification\":{\"Enabled\":false}}",
 	                         n, NULL),
 	             0);
 	cJSON_Delete(n);
-	cJSON_Delete(t);
 }
 
 Test(table_normalize, dynalite_full_definition_with_tags_shows_no_drift)
@@ -122,8 +127,7 @@ Test(table_normalize, on_demand_tables_report_no_throughput)
 	static const char *const vectors[] = {"dynoxide_describe_ondemand",
 	                                      "dynalite_describe_ondemand"};
 	for (size_t i = 0; i < 2; i++) {
-		cJSON *t = tv_table(vectors[i]);
-		cJSON *n = pcf_table_normalize(t, NULL, NULL, NULL);
+		cJSON *n = normalized(vectors[i]);
 		cJSON *gsi = cJSON_GetArrayItem(
 		    cJSON_GetObjectItemCaseSensitive(n, "GlobalSecondaryIndexes"), 0);
 		cr_assert_str_eq(pcf_table_str(n, "BillingMode"), "PAY_PER_REQUEST");
@@ -141,7 +145,6 @@ Test(table_normalize, on_demand_tables_report_no_throughput)
 		                n, NULL),
 		    0, "%s", vectors[i]);
 		cJSON_Delete(n);
-		cJSON_Delete(t);
 	}
 }
 
@@ -149,8 +152,7 @@ Test(table_normalize, omitted_fields_and_server_defaults_are_not_drift)
 {
 	static const char *const vectors[] = {"dynoxide_describe_full", "dynalite_describe_full"};
 	for (size_t i = 0; i < 2; i++) {
-		cJSON *t = tv_table(vectors[i]);
-		cJSON *n = pcf_table_normalize(t, NULL, NULL, NULL);
+		cJSON *n = normalized(vectors[i]);
 		/* Only the keys; no indexes, no throughput, no stream named. */
 		cr_assert_eq(
 		    drift_count("{\"TableName\":\"full\",\"AttributeDefinitions\":["
@@ -168,14 +170,12 @@ Test(table_normalize, omitted_fields_and_server_defaults_are_not_drift)
 		                         n, NULL),
 		             0, "%s", vectors[i]);
 		cJSON_Delete(n);
-		cJSON_Delete(t);
 	}
 }
 
 static void stream_disabled(const char *vector)
 {
-	cJSON *t = tv_table(vector);
-	cJSON *n = pcf_table_normalize(t, NULL, NULL, NULL);
+	cJSON *n = normalized(vector);
 	cJSON *s = cJSON_GetObjectItemCaseSensitive(n, "StreamSpecification");
 	cr_assert_eq(pcf_table_bool(s, "StreamEnabled"), 0);
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(s, "StreamViewType"));
@@ -188,7 +188,6 @@ static void stream_disabled(const char *vector)
 	                         n, NULL),
 	             2, "StreamEnabled and StreamViewType differ");
 	cJSON_Delete(n);
-	cJSON_Delete(t);
 }
 
 Test(table_normalize, a_disabled_stream_is_stream_enabled_false)
@@ -231,8 +230,7 @@ Test(table_normalize, ttl_answers_become_a_specification)
 
 Test(table_normalize, changes_show_as_drift_at_their_path)
 {
-	cJSON *t = tv_table("dynoxide_describe_full");
-	cJSON *n = pcf_table_normalize(t, NULL, NULL, NULL);
+	cJSON *n = normalized("dynoxide_describe_full");
 	pcf_drift d;
 	cr_assert_eq(
 	    drift_count("{\"ProvisionedThroughput\":{\"ReadCapacityUnits\":10,"
@@ -251,15 +249,15 @@ Test(table_normalize, changes_show_as_drift_at_their_path)
 	          "%s", d.entries[1].path);
 	pcf_drift_cleanup(&d);
 	cJSON_Delete(n);
-	cJSON_Delete(t);
 }
 
 Test(table_normalize, canonical_drops_what_the_state_makes_meaningless)
 {
-	cJSON *d = tv_json("{\"TableName\":\"t\",\"region_name\":\"eu-west-1\","
-	                   "\"BillingMode\":\"PAY_PER_REQUEST\",\"ProvisionedThroughput\":"
-	                   "{\"ReadCapacityUnits\":0,\"WriteCapacityUnits\":0},"
-	                   "\"SSESpecification\":{\"Enabled\":false,\"SSEType\":\"KMS\"}}");
+	cJSON *d =
+	    pcf_test_json_parse("{\"TableName\":\"t\",\"region_name\":\"eu-west-1\","
+	                        "\"BillingMode\":\"PAY_PER_REQUEST\",\"ProvisionedThroughput\":"
+	                        "{\"ReadCapacityUnits\":0,\"WriteCapacityUnits\":0},"
+	                        "\"SSESpecification\":{\"Enabled\":false,\"SSEType\":\"KMS\"}}");
 	cJSON *c = pcf_table_canonical(d);
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(c, "region_name"));
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(c, "ProvisionedThroughput"));
@@ -267,8 +265,8 @@ Test(table_normalize, canonical_drops_what_the_state_makes_meaningless)
 	    cJSON_GetObjectItemCaseSensitive(c, "SSESpecification"), "SSEType"));
 	cJSON_Delete(c);
 	cJSON_Delete(d);
-	d = tv_json("{\"TableName\":\"t\",\"ProvisionedThroughput\":"
-	            "{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}");
+	d = pcf_test_json_parse("{\"TableName\":\"t\",\"ProvisionedThroughput\":"
+	                        "{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}");
 	c = pcf_table_canonical(d);
 	cr_assert_str_eq(pcf_table_str(c, "BillingMode"), "PROVISIONED",
 	                 "throughput implies provisioned billing");
@@ -280,7 +278,7 @@ Test(table_normalize, canonical_drops_what_the_state_makes_meaningless)
  * refuses the same value on the switch back) must be seen by the planner. */
 Test(table_normalize, on_demand_keeps_the_raw_throughput_aside)
 {
-	cJSON *t = tv_json(
+	cJSON *t = pcf_test_json_parse(
 	    "{\"TableName\":\"t\",\"TableStatus\":\"ACTIVE\","
 	    "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
 	    "\"BillingModeSummary\":{\"BillingMode\":\"PAY_PER_REQUEST\"},"

@@ -4,8 +4,22 @@
  */
 #include <string.h>
 
+#include "diags_count.h"
 #include "particles/dynamodb_table/table.h"
 #include "table_vectors.h"
+
+/* The start of a table particle's YAML, up to its TableName. */
+#define TABLE_NAMED                                                                                \
+	"pcf_name: t\n"                                                                            \
+	"flavor: dynamodb_table\n"                                                                 \
+	"aws_resource:\n"                                                                          \
+	"  TableName: table_t\n"
+/* ... and an on-demand table with its key. */
+#define TABLE_HEAD                                                                                 \
+	TABLE_NAMED                                                                                \
+	"  BillingMode: PAY_PER_REQUEST\n"                                                         \
+	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"                        \
+	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
 
 static pcf_definitions *defs;
 
@@ -109,10 +123,7 @@ Test(table_schema, every_problem_is_reported_at_its_line)
 Test(table_schema, throughput_must_match_billing_mode)
 {
 	pcf_diags d;
-	load("pcf_name: t\n"
-	     "flavor: dynamodb_table\n"
-	     "aws_resource:\n"
-	     "  TableName: table_t\n"
+	load(TABLE_NAMED
 	     "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, {AttributeName: g, "
 	     "AttributeType: S}]\n"
 	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
@@ -159,33 +170,12 @@ static void load_buf(const char *text, pcf_diags *diags)
 	load(text, diags);
 }
 
-static int count_reported(const pcf_diags *diags, const char *text)
-{
-	int n = 0;
-	for (size_t i = 0; i < diags->count; i++)
-		n += strstr(diags->items[i].message, text) != NULL;
-	return n;
-}
-
-#define TABLE_HEAD                                                                                 \
-	"pcf_name: t\n"                                                                            \
-	"flavor: dynamodb_table\n"                                                                 \
-	"aws_resource:\n"                                                                          \
-	"  TableName: table_t\n"                                                                   \
-	"  BillingMode: PAY_PER_REQUEST\n"                                                         \
-	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"                        \
-	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-
 Test(table_schema, a_key_type_typo_is_reported_once)
 {
 	pcf_diags d;
-	load("pcf_name: t\n"
-	     "flavor: dynamodb_table\n"
-	     "aws_resource:\n"
-	     "  TableName: table_t\n"
-	     "  BillingMode: PAY_PER_REQUEST\n"
-	     "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-	     "  KeySchema: [{AttributeName: id, KeyType: HASHH}]\n",
+	load(TABLE_NAMED "  BillingMode: PAY_PER_REQUEST\n"
+	                 "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+	                 "  KeySchema: [{AttributeName: id, KeyType: HASHH}]\n",
 	     &d);
 	cr_assert_eq(d.count, 1);
 	cr_assert(reported(&d, 7, "expected one of HASH, RANGE, found \"HASHH\""));
@@ -256,8 +246,8 @@ Test(table_schema, fifty_thousand_tags_are_checked_quickly, .timeout = 20)
 	pcf_diags d;
 	char *text = with_tags(50000, 1);
 	load_buf(text, &d);
-	cr_assert(count_reported(&d, "expected at most 50 tags") == 1);
-	cr_assert_eq(count_reported(&d, "unique tag keys"), 1);
+	cr_assert(diags_count(&d, "expected at most 50 tags") == 1);
+	cr_assert_eq(diags_count(&d, "unique tag keys"), 1);
 	done(&d);
 	free(text);
 }
@@ -328,24 +318,27 @@ static char *with_indexes(const char *list, int count)
 
 Test(table_schema, index_counts_are_bounded)
 {
-	pcf_diags d;
-	char *text = with_indexes("GlobalSecondaryIndexes", 21);
-	load(text, &d);
-	cr_assert_eq(d.count, 1);
-	cr_assert(reported(&d, 11, "expected at most 20 global secondary indexes, found 21"));
-	done(&d);
-	free(text);
-	text = with_indexes("LocalSecondaryIndexes", 6);
-	load(text, &d);
-	cr_assert_eq(d.count, 1);
-	cr_assert(reported(&d, 11, "expected at most 5 local secondary indexes, found 6"));
-	done(&d);
-	free(text);
-	text = with_indexes("GlobalSecondaryIndexes", 20);
-	load(text, &d);
-	cr_assert_eq(d.count, 0);
-	done(&d);
-	free(text);
+	static const struct {
+		const char *key;
+		int count;
+		const char *problem; /* NULL: none */
+	} cases[] = {
+	    {"GlobalSecondaryIndexes", 21,
+	     "expected at most 20 global secondary indexes, found 21"},
+	    {"LocalSecondaryIndexes", 6, "expected at most 5 local secondary indexes, found 6"},
+	    {"GlobalSecondaryIndexes", 20, NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pcf_diags d;
+		char *text = with_indexes(cases[i].key, cases[i].count);
+		load(text, &d);
+		cr_assert_eq(d.count, cases[i].problem ? 1 : 0, "%s %d", cases[i].key,
+		             cases[i].count);
+		if (cases[i].problem)
+			cr_assert(reported(&d, 11, cases[i].problem));
+		done(&d);
+		free(text);
+	}
 }
 
 /* An empty GSI list means "no global indexes" (the planner deletes live ones); valid. */

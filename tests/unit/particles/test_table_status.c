@@ -64,7 +64,7 @@ Test(table_status, archived_and_inaccessible_tables_are_unavailable)
 		         "{\"TableName\":\"t\",\"TableStatus\":\"%s\",\"GlobalSecondaryIndexes\":"
 		         "[{\"IndexName\":\"g\",\"IndexStatus\":\"CREATING\"}]}",
 		         statuses[i]);
-		cJSON *t = tv_json(text);
+		cJSON *t = pcf_test_json_parse(text);
 		cr_assert_eq(pcf_table_state(t, why, sizeof(why)), PCF_STATE_UNAVAILABLE);
 		cr_assert(strstr(why, statuses[i]) != NULL);
 		cJSON_Delete(t);
@@ -74,10 +74,11 @@ Test(table_status, archived_and_inaccessible_tables_are_unavailable)
 Test(table_status, unknown_or_absent_status_waits)
 {
 	/* Hand-made. */
-	cJSON *t = tv_json("{\"TableName\":\"t\",\"TableStatus\":\"REPLICATING_SOMEWHERE\"}");
+	cJSON *t =
+	    pcf_test_json_parse("{\"TableName\":\"t\",\"TableStatus\":\"REPLICATING_SOMEWHERE\"}");
 	cr_assert_eq(pcf_table_state(t, NULL, 0), PCF_STATE_PENDING);
 	cJSON_Delete(t);
-	t = tv_json("{\"TableName\":\"t\"}");
+	t = pcf_test_json_parse("{\"TableName\":\"t\"}");
 	cr_assert_eq(pcf_table_state(t, NULL, 0), PCF_STATE_PENDING);
 	cJSON_Delete(t);
 }

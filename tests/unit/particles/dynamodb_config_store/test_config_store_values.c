@@ -6,24 +6,8 @@
 #include <criterion/parameterized.h>
 #include <string.h>
 
+#include "json_assert.h"
 #include "particles/dynamodb_config_store/store_internal.h"
-
-static cJSON *parse(const char *text)
-{
-	cJSON *v = cJSON_Parse(text);
-	cr_assert_not_null(v, "test JSON does not parse: %s", text);
-	return v;
-}
-
-/* Compares a tree with expected JSON text. */
-static void assert_json(const cJSON *got, const char *expected)
-{
-	cJSON *want = parse(expected);
-	char *printed = cJSON_PrintUnformatted(got);
-	cr_assert(cJSON_Compare(got, want, 1), "got %s, want %s", printed, expected);
-	cJSON_free(printed);
-	cJSON_Delete(want);
-}
 
 struct typing_case {
 	char arg[64];
@@ -62,7 +46,7 @@ ParameterizedTest(struct typing_case *c, config_store_values, typing)
 	cJSON *out = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_config_parse_assignments(&out, args, 1, 0, &err), 0, "%s", err.message);
-	assert_json(out, c->json);
+	pcf_test_assert_json(out, c->json);
 	cJSON_Delete(out);
 }
 
@@ -73,7 +57,7 @@ Test(config_store_values, several_assignments_keep_their_order)
 	cr_assert_eq(pcf_config_parse_assignments(&out, args, 3, 0, NULL), 0);
 	cr_assert_str_eq(out->child->string, "host");
 	cr_assert_str_eq(out->child->next->next->string, "tls");
-	assert_json(out, "{\"host\":\"db\",\"port\":5432,\"tls\":true}");
+	pcf_test_assert_json(out, "{\"host\":\"db\",\"port\":5432,\"tls\":true}");
 	cJSON_Delete(out);
 }
 
@@ -81,7 +65,7 @@ Test(config_store_values, no_assignments_is_an_empty_object)
 {
 	cJSON *out = NULL;
 	cr_assert_eq(pcf_config_parse_assignments(&out, NULL, 0, 0, NULL), 0);
-	assert_json(out, "{}");
+	pcf_test_assert_json(out, "{}");
 	cJSON_Delete(out);
 }
 
@@ -92,8 +76,9 @@ Test(config_store_values, json_values)
 	cJSON *out = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_config_parse_assignments(&out, args, 4, 1, &err), 0, "%s", err.message);
-	assert_json(out, "{\"db\":{\"host\":\"x\",\"ports\":[1,2]},\"id\":\"007\",\"n\":12,"
-	                 "\"f\":false}");
+	pcf_test_assert_json(out,
+	                     "{\"db\":{\"host\":\"x\",\"ports\":[1,2]},\"id\":\"007\",\"n\":12,"
+	                     "\"f\":false}");
 	cJSON_Delete(out);
 }
 
@@ -137,16 +122,17 @@ Test(config_store_values, duplicate_key_is_refused)
 Test(config_store_values, item_from_data_adds_the_keys)
 {
 	pcf_config_table t = {"cfg", NULL, NULL};
-	cJSON *data = parse("{\"host\":\"db\",\"port\":5432,\"tls\":true,\"tags\":[\"a\"],"
-	                    "\"extra\":{\"x\":null}}");
+	cJSON *data =
+	    pcf_test_json_parse("{\"host\":\"db\",\"port\":5432,\"tls\":true,\"tags\":[\"a\"],"
+	                        "\"extra\":{\"x\":null}}");
 	cJSON *item = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_config_item_from_data(&item, &t, "app1", "db", data, &err), 0, "%s",
 	             err.message);
-	assert_json(item, "{\"host\":{\"S\":\"db\"},\"port\":{\"N\":\"5432\"},"
-	                  "\"tls\":{\"BOOL\":true},\"tags\":{\"L\":[{\"S\":\"a\"}]},"
-	                  "\"extra\":{\"M\":{\"x\":{\"NULL\":true}}},"
-	                  "\"_store\":{\"S\":\"app1\"},\"_option\":{\"S\":\"db\"}}");
+	pcf_test_assert_json(item, "{\"host\":{\"S\":\"db\"},\"port\":{\"N\":\"5432\"},"
+	                           "\"tls\":{\"BOOL\":true},\"tags\":{\"L\":[{\"S\":\"a\"}]},"
+	                           "\"extra\":{\"M\":{\"x\":{\"NULL\":true}}},"
+	                           "\"_store\":{\"S\":\"app1\"},\"_option\":{\"S\":\"db\"}}");
 	cJSON_Delete(item);
 	cJSON_Delete(data);
 }
@@ -154,44 +140,49 @@ Test(config_store_values, item_from_data_adds_the_keys)
 Test(config_store_values, custom_key_names)
 {
 	pcf_config_table t = {"cfg", "app", "name"};
-	cJSON *data = parse("{\"_store\":\"fine here\"}");
+	cJSON *data = pcf_test_json_parse("{\"_store\":\"fine here\"}");
 	cJSON *item = NULL, *back = NULL;
 	cr_assert_eq(pcf_config_item_from_data(&item, &t, "s", "o", data, NULL), 0);
-	assert_json(item, "{\"_store\":{\"S\":\"fine here\"},\"app\":{\"S\":\"s\"},"
-	                  "\"name\":{\"S\":\"o\"}}");
+	pcf_test_assert_json(item, "{\"_store\":{\"S\":\"fine here\"},\"app\":{\"S\":\"s\"},"
+	                           "\"name\":{\"S\":\"o\"}}");
 	cr_assert_eq(pcf_config_data_from_item(&back, &t, item, NULL), 0);
-	assert_json(back, "{\"_store\":\"fine here\"}");
+	pcf_test_assert_json(back, "{\"_store\":\"fine here\"}");
 	cJSON_Delete(back);
 	cJSON_Delete(item);
 	cJSON_Delete(data);
 }
 
-Test(config_store_values, data_naming_a_key_attribute_is_refused)
+/* Asserts the option data data_json of object is refused as invalid, with a
+ * message naming named (when not NULL), and no item made. */
+static void assert_data_refused(const char *data_json, const char *object, const char *named)
 {
 	pcf_config_table t = {"cfg", NULL, NULL};
-	cJSON *data = parse("{\"_option\":\"x\"}");
+	cJSON *data = pcf_test_json_parse(data_json);
 	cJSON *item = NULL;
 	pcf_error err = PCF_ERROR_INIT;
-	cr_assert_eq(pcf_config_item_from_data(&item, &t, "s", "o", data, &err), PCF_EINVAL);
-	cr_assert(strstr(err.message, "_option"), "%s", err.message);
+	cr_assert_eq(pcf_config_item_from_data(&item, &t, "s", object, data, &err), PCF_EINVAL,
+	             "%s of %s", data_json, object);
+	if (named)
+		cr_assert(strstr(err.message, named), "%s", err.message);
 	cr_assert_null(item);
 	cJSON_Delete(data);
 }
 
+Test(config_store_values, data_naming_a_key_attribute_is_refused)
+{
+	assert_data_refused("{\"_option\":\"x\"}", "o", "_option");
+}
+
 Test(config_store_values, data_must_be_an_object)
 {
-	pcf_config_table t = {"cfg", NULL, NULL};
-	cJSON *data = parse("[1]");
-	cJSON *item = NULL;
-	cr_assert_eq(pcf_config_item_from_data(&item, &t, "s", "o", data, NULL), PCF_EINVAL);
-	cr_assert_eq(pcf_config_item_from_data(&item, &t, "s", "", data, NULL), PCF_EINVAL);
-	cJSON_Delete(data);
+	assert_data_refused("[1]", "o", NULL);
+	assert_data_refused("[1]", "", NULL);
 }
 
 Test(config_store_values, equal_key_names_are_refused)
 {
 	pcf_config_table t = {"cfg", "k", "k"};
-	cJSON *data = parse("{}");
+	cJSON *data = pcf_test_json_parse("{}");
 	cJSON *item = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(pcf_config_item_from_data(&item, &t, "s", "o", data, &err), PCF_EINVAL);
@@ -202,15 +193,16 @@ Test(config_store_values, equal_key_names_are_refused)
 Test(config_store_values, items_group_by_store_and_skip_foreign_items)
 {
 	pcf_config_table t = {"cfg", NULL, NULL};
-	cJSON *items =
-	    parse("[{\"_store\":{\"S\":\"a\"},\"_option\":{\"S\":\"x\"},\"v\":{\"N\":\"1\"}},"
-	          "{\"_store\":{\"S\":\"b\"},\"_option\":{\"S\":\"x\"},\"v\":{\"S\":\"2\"}},"
-	          "{\"_store\":{\"S\":\"a\"},\"_option\":{\"S\":\"y\"}},"
-	          "{\"_store\":{\"N\":\"3\"},\"_option\":{\"S\":\"z\"}},"
-	          "{\"other\":{\"S\":\"q\"}}]");
+	cJSON *items = pcf_test_json_parse(
+	    "[{\"_store\":{\"S\":\"a\"},\"_option\":{\"S\":\"x\"},\"v\":{\"N\":\"1\"}},"
+	    "{\"_store\":{\"S\":\"b\"},\"_option\":{\"S\":\"x\"},\"v\":{\"S\":\"2\"}},"
+	    "{\"_store\":{\"S\":\"a\"},\"_option\":{\"S\":\"y\"}},"
+	    "{\"_store\":{\"N\":\"3\"},\"_option\":{\"S\":\"z\"}},"
+	    "{\"other\":{\"S\":\"q\"}}]");
 	cJSON *grouped = NULL;
 	cr_assert_eq(config_items_group(&grouped, &t, items, NULL), 0);
-	assert_json(grouped, "{\"a\":{\"x\":{\"v\":1},\"y\":{}},\"b\":{\"x\":{\"v\":\"2\"}}}");
+	pcf_test_assert_json(grouped,
+	                     "{\"a\":{\"x\":{\"v\":1},\"y\":{}},\"b\":{\"x\":{\"v\":\"2\"}}}");
 	cJSON_Delete(grouped);
 	cJSON_Delete(items);
 }
@@ -220,7 +212,7 @@ Test(config_store_values, create_request_provisioned_and_on_demand)
 	pcf_config_table t = {"cfg", "s", "o"};
 	cJSON *req = NULL;
 	cr_assert_eq(config_create_request(&req, &t, 2, 3, NULL), 0);
-	assert_json(
+	pcf_test_assert_json(
 	    req, "{\"TableName\":\"cfg\",\"AttributeDefinitions\":["
 	         "{\"AttributeName\":\"s\",\"AttributeType\":\"S\"},"
 	         "{\"AttributeName\":\"o\",\"AttributeType\":\"S\"}],"
@@ -268,7 +260,7 @@ ParameterizedTestParameters(config_store_values, key_schema)
 ParameterizedTest(struct schema_case *c, config_store_values, key_schema)
 {
 	pcf_config_table t = {"cfg", NULL, NULL};
-	cJSON *desc = parse(c->description);
+	cJSON *desc = pcf_test_json_parse(c->description);
 	pcf_error err = PCF_ERROR_INIT;
 	cr_assert_eq(config_key_schema_check(desc, &t, &err), c->rc, "%s", err.message);
 	if (c->rc == PCF_ESCHEMA)
@@ -278,9 +270,9 @@ ParameterizedTest(struct schema_case *c, config_store_values, key_schema)
 
 Test(config_store_values, sort_members_orders_by_name_and_keeps_appending)
 {
-	cJSON *obj = parse("{\"web\":1,\"api\":2,\"db\":3,\"cache\":4}");
+	cJSON *obj = pcf_test_json_parse("{\"web\":1,\"api\":2,\"db\":3,\"cache\":4}");
 	cr_assert_eq(config_sort_members(obj, NULL), 0);
-	assert_json(obj, "{\"api\":2,\"cache\":4,\"db\":3,\"web\":1}");
+	pcf_test_assert_json(obj, "{\"api\":2,\"cache\":4,\"db\":3,\"web\":1}");
 	cr_assert_str_eq(obj->child->string, "api");
 	cr_assert_str_eq(obj->child->next->next->next->string, "web");
 	/* The list stays well formed: appending lands at the end. */

@@ -1,59 +1,24 @@
 /*
- * A fake, in-memory flavor and a fake clock for the engine's unit tests.
- *
- * This is a fake, not a server: each particle's "resource" is a struct in
- * memory whose pending periods are counted in fake-clock milliseconds, so
- * the converge loop's waits cost no wall-clock time and no test depends
- * on machine speed. Knobs on each resource script what the real service
- * does and the local servers cannot show: LimitExceeded answers, failures,
- * steps that change nothing, unavailable states.
- *
- * The resource's current tree is its properties; the fake's diff is the
- * core's pcf_diff, and its plan is one "Update" step per drifted top-level
- * key (flagged REPLACE for "Key", DESTRUCTIVE for "Wipe").
+ * The fake flavor and fake clock of the engine's unit tests: what they fake
+ * and why is said in fake_flavor.h.
  */
-#ifndef PCF_TEST_FAKE_FLAVOR_H
-#define PCF_TEST_FAKE_FLAVOR_H
+#include "fake_flavor.h"
 
-#include <criterion/criterion.h>
-#include <pcf/engine.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "core/engine_internal.h"
-
-#define FAKE_MAX 128
-
-typedef struct fake_res {
-	char name[64];
-	int exists;
-	pcf_state status;   /* while it exists: RUNNING, PENDING, STOPPED, UNAVAILABLE */
-	int deleting;       /* pending ends with it gone */
-	long pending_until; /* fake ms */
-	cJSON *props;
-	/* knobs */
-	long create_ms, update_ms, delete_ms;
-	int limit_answers; /* this many LimitExceeded from the next start/terminate/step */
-	int quota_reached; /* ... and they say the account's table quota is reached */
-	int fail_sync;     /* sync_state fails as if the server were down */
-	int fail_start;    /* start fails with PCF_EVALIDATION */
-	int noop_steps;    /* steps are accepted and change nothing */
-	/* what happened */
-	int syncs, starts, stops, terminates, steps;
-	long started_at, running_at;
-} fake_res;
-
-static fake_res fake_table[FAKE_MAX];
-static size_t fake_count;
-static long fake_now;
-static int fake_real_sleep_us; /* parallel tests: let threads overlap */
-static int fake_in_flight, fake_max_in_flight;
-static char fake_log[4096]; /* "start:a terminate:b ..." in call order */
+fake_res fake_table[FAKE_MAX];
+size_t fake_count;
+long fake_now;
+int fake_real_sleep_us;
+static int fake_in_flight;
+int fake_max_in_flight;
+char fake_log[4096];
 static pthread_mutex_t fake_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static long fake_clock_now(void *ctx)
+long fake_clock_now(void *ctx)
 {
 	long t;
 	(void)ctx;
@@ -73,9 +38,9 @@ static void fake_clock_sleep(long ms, void *ctx)
 	pthread_mutex_unlock(&fake_lock);
 }
 
-static const pcf_clock fake_clock = {fake_clock_now, fake_clock_sleep, NULL};
+const pcf_clock fake_clock = {fake_clock_now, fake_clock_sleep, NULL};
 
-static void fake_reset(void)
+void fake_reset(void)
 {
 	for (size_t i = 0; i < fake_count; i++)
 		cJSON_Delete(fake_table[i].props);
@@ -87,8 +52,7 @@ static void fake_reset(void)
 	fake_log[0] = '\0';
 }
 
-/* The resource named name, made (missing, default delays) on first use. */
-static fake_res *fake_get(const char *name)
+fake_res *fake_get(const char *name)
 {
 	fake_res *r;
 	pthread_mutex_lock(&fake_lock);
@@ -107,8 +71,7 @@ static fake_res *fake_get(const char *name)
 	return r;
 }
 
-/* A resource that already exists, running, with these properties (JSON). */
-static fake_res *fake_existing(const char *name, const char *props_json)
+fake_res *fake_existing(const char *name, const char *props_json)
 {
 	fake_res *r = fake_get(name);
 	r->exists = 1;
@@ -127,7 +90,7 @@ static void fake_note(const char *what, const char *name)
 	pthread_mutex_unlock(&fake_lock);
 }
 
-static fake_res *fake_of(pcf_particle *p)
+fake_res *fake_of(pcf_particle *p)
 {
 	return fake_get(pcf_particle_definition(p)->name);
 }
@@ -174,7 +137,7 @@ static int fake_limit(fake_res *r, pcf_error *err)
 	return PCF_ELIMIT_EXCEEDED;
 }
 
-static int fake_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
+int fake_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
 {
 	fake_res *r = fake_of(p);
 	r->syncs++;
@@ -196,7 +159,7 @@ static int fake_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_err
 	return 0;
 }
 
-static int fake_start(pcf_particle *p, pcf_error *err)
+int fake_start(pcf_particle *p, pcf_error *err)
 {
 	fake_res *r = fake_of(p);
 	int n;
@@ -230,7 +193,7 @@ static int fake_stop(pcf_particle *p, pcf_error *err)
 	return 0;
 }
 
-static int fake_terminate(pcf_particle *p, pcf_error *err)
+int fake_terminate(pcf_particle *p, pcf_error *err)
 {
 	fake_res *r = fake_of(p);
 	if (fake_limit(r, err) < 0)
@@ -243,7 +206,7 @@ static int fake_terminate(pcf_particle *p, pcf_error *err)
 	return 0;
 }
 
-static int fake_diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error *err)
+int fake_diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error *err)
 {
 	static const char *const ignore[] = {"Ignored", NULL};
 	pcf_diff_options o = {ignore, NULL, NULL};
@@ -272,7 +235,7 @@ static int fake_plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_e
 	return rc;
 }
 
-static int fake_run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
+int fake_run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 {
 	fake_res *r = fake_of(p);
 	cJSON *kv;
@@ -306,7 +269,7 @@ static char *fake_describe_terminate(pcf_particle *p)
 	return strdup(buf);
 }
 
-static const pcf_flavor_ops fake_ops = {
+const pcf_flavor_ops fake_ops = {
     .sync_state = fake_sync,
     .start = fake_start,
     .terminate = fake_terminate,
@@ -325,24 +288,11 @@ static const pcf_flavor_ops fake_stop_ops = {
     .diff = fake_diff,
 };
 
-/* Deletes data like a table; stopped == terminated. */
-static const pcf_flavor fake_flavor = {"fake", PCF_FLAVOR_DELETES_DATA, "Create", "Delete",
-                                       &fake_ops};
-/* Has a stop op and no plan: drift can only be reported. */
-static const pcf_flavor fake_stop_flavor = {"fakestop", 0, "Launch", "Destroy", &fake_stop_ops};
-static const pcf_flavor *const fake_flavors[] = {&fake_flavor, &fake_stop_flavor};
+const pcf_flavor fake_flavor = {"fake", PCF_FLAVOR_DELETES_DATA, "Create", "Delete", &fake_ops};
+const pcf_flavor fake_stop_flavor = {"fakestop", 0, "Launch", "Destroy", &fake_stop_ops};
+const pcf_flavor *const fake_flavors[2] = {&fake_flavor, &fake_stop_flavor};
 
-/* Hand-built definitions, so these tests do not depend on the YAML loader. */
-typedef struct fake_spec {
-	const char *id; /* "flavor:name" */
-	pcf_desired_state desired;
-	const char *resource; /* JSON */
-	const char *parents;  /* space-separated ids, or NULL */
-	int persist_on_termination;
-	int persist_on_update;
-} fake_spec;
-
-static pcf_definitions *fake_defs(const fake_spec *specs, size_t n)
+pcf_definitions *fake_defs(const fake_spec *specs, size_t n)
 {
 	pcf_definitions *defs = calloc(1, sizeof(*defs));
 	defs->particles = calloc(n, sizeof(pcf_particle_def));
@@ -371,7 +321,7 @@ static pcf_definitions *fake_defs(const fake_spec *specs, size_t n)
 	return defs;
 }
 
-static void fake_defs_free(pcf_definitions *defs)
+void fake_defs_free(pcf_definitions *defs)
 {
 	for (size_t i = 0; i < defs->count; i++) {
 		pcf_particle_def *d = &defs->particles[i];
@@ -387,8 +337,7 @@ static void fake_defs_free(pcf_definitions *defs)
 	free(defs);
 }
 
-/* An engine on the fake clock with quiet logging. */
-static pcf_engine *fake_engine(const pcf_definitions *defs, pcf_engine_options *o)
+pcf_engine *fake_engine(const pcf_definitions *defs, pcf_engine_options *o)
 {
 	pcf_engine *e = NULL;
 	pcf_error err = PCF_ERROR_INIT;
@@ -400,7 +349,7 @@ static pcf_engine *fake_engine(const pcf_definitions *defs, pcf_engine_options *
 	return e;
 }
 
-static const pcf_particle_report *report_of(const pcf_run_report *rr, const char *name)
+const pcf_particle_report *report_of(const pcf_run_report *rr, const char *name)
 {
 	for (size_t i = 0; i < rr->count; i++)
 		if (strcmp(rr->particles[i].def->name, name) == 0)
@@ -409,4 +358,14 @@ static const pcf_particle_report *report_of(const pcf_run_report *rr, const char
 	return NULL;
 }
 
-#endif
+fake_run run;
+
+void fake_run_end(void)
+{
+	pcf_run_report_free(run.rr);
+	pcf_engine_free(run.engine);
+	if (run.defs)
+		fake_defs_free(run.defs);
+	memset(&run, 0, sizeof(run));
+	fake_reset();
+}

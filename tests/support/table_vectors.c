@@ -1,26 +1,17 @@
 /*
- * Helpers for the dynamodb_table unit tests: reading the recorded server
- * answers in tests/vectors/dynamodb_table and writing JSON inline.
+ * The recorded DynamoDB answers of tests/vectors/dynamodb_table: see
+ * table_vectors.h.
  */
-#ifndef PCF_TESTS_TABLE_VECTORS_H
-#define PCF_TESTS_TABLE_VECTORS_H
+#include "table_vectors.h"
 
 #include <criterion/criterion.h>
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Parses text (which must be valid JSON); the caller frees. */
-static inline cJSON *tv_json(const char *text)
-{
-	const char *end = NULL;
-	cJSON *v = cJSON_ParseWithLengthOpts(text, strlen(text) + 1, &end, 1);
-	cr_assert_not_null(v, "bad JSON in a test near: %.40s", end ? end : text);
-	return v;
-}
+#include "json_assert.h"
 
 /* The whole recorded answer in vectors/dynamodb_table/<name>.json. */
-static inline cJSON *tv_answer(const char *name)
+cJSON *tv_answer(const char *name)
 {
 	char path[512], *buf;
 	FILE *f;
@@ -36,13 +27,13 @@ static inline cJSON *tv_answer(const char *name)
 	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
 	buf[n] = '\0';
 	fclose(f);
-	v = tv_json(buf);
+	v = pcf_test_json_parse(buf);
 	free(buf);
 	return v;
 }
 
 /* The "Table" / "TableDescription" (or other) member of a recorded answer, detached. */
-static inline cJSON *tv_member(const char *name, const char *member)
+cJSON *tv_member(const char *name, const char *member)
 {
 	cJSON *all = tv_answer(name);
 	cJSON *m = cJSON_DetachItemFromObjectCaseSensitive(all, member);
@@ -51,7 +42,7 @@ static inline cJSON *tv_member(const char *name, const char *member)
 	return m;
 }
 
-static inline cJSON *tv_table(const char *name)
+cJSON *tv_table(const char *name)
 {
 	cJSON *all = tv_answer(name);
 	cJSON *m = cJSON_DetachItemFromObjectCaseSensitive(all, "Table");
@@ -62,9 +53,7 @@ static inline cJSON *tv_table(const char *name)
 	return m;
 }
 
-static inline char *tv_print(const cJSON *v)
+char *tv_print(const cJSON *v)
 {
 	return v ? cJSON_PrintUnformatted(v) : NULL;
 }
-
-#endif
