@@ -3,7 +3,7 @@
  * --state, -t), the step objects plan and apply share in -o json, and
  * `config get` / `config list` of a store that does not exist.
  */
-#include "test_cli_run.h"
+#include "cli_run.h"
 #include "servers.h"
 
 #include <pcf/pcf.h>

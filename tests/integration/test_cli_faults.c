@@ -11,7 +11,9 @@
  * dynalite, is as defined; with a non-retryable fault it exits 1 naming
  * the table, never hanging past --timeout.
  */
-#include "test_cli_run.h"
+#include "cli_run.h"
+
+#include <stdio.h>
 #include "fake_http.h"
 #include "fault_proxy.h"
 #include "servers.h"

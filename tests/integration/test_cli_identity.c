@@ -8,7 +8,7 @@
  * AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE.
  */
 #include "fake_http.h"
-#include "test_cli_run.h"
+#include "cli_run.h"
 
 static char dir[256], config_path[512], credentials_path[512], good[512], bad[512];
 static pcf_fake_server *fake;

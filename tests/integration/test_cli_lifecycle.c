@@ -9,7 +9,7 @@
  * persist_on_termination survives terminate; -o json documents parse and
  * follow DESIGN.md's shape throughout.
  */
-#include "test_cli_run.h"
+#include "cli_run.h"
 #include <criterion/parameterized.h>
 #include "servers.h"
 

@@ -243,19 +243,15 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 
 Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
 {
-	pcf_local_server_options so = PCF_LOCAL_SERVER_OPTIONS_INIT;
 	pcf_local_server server;
-	char errbuf[256], yaml[1024];
+	char yaml[1024];
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_config_store *app2;
 	pcf_ddb *db;
 	struct run r;
 
 	/* A dynalite of this test's own that keeps new tables CREATING for a while. */
-	so.create_table_ms = 1500;
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_test_dynalite_holding(&server, 1500, 0, 0);
 	snprintf(yaml, sizeof(yaml), DEFINITION, "slow_config", "false", "db.internal");
 	cr_assert_eq(run_engine(&r, server.endpoint, yaml, pcf_engine_apply, &err), 0, "%s",
 	             err.message);
@@ -298,17 +294,13 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 
 Test(config_store_flavor_it, table_never_ready_times_out_naming_table_not_ready)
 {
-	pcf_local_server_options so = PCF_LOCAL_SERVER_OPTIONS_INIT;
 	pcf_local_server server;
-	char errbuf[256], yaml[1024];
+	char yaml[1024];
 	pcf_error err = PCF_ERROR_INIT;
 	struct run r;
 
 	/* A dynalite of this test's own that keeps new tables CREATING past the deadline. */
-	so.create_table_ms = 60000;
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_test_dynalite_holding(&server, 60000, 0, 0);
 	snprintf(yaml, sizeof(yaml), DEFINITION, "stuck_config", "false", "db.internal");
 	engine_timeout_ms = 1000;
 	cr_assert_eq(run_engine(&r, server.endpoint, yaml, pcf_engine_apply, &err), PCF_ETIMEDOUT,

@@ -316,19 +316,14 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 
 Test(config_store_library, slow_creation_is_table_not_ready)
 {
-	pcf_local_server_options so = PCF_LOCAL_SERVER_OPTIONS_INIT;
 	pcf_local_server server;
 	pcf_config_store_options o = PCF_CONFIG_STORE_OPTIONS_INIT;
 	pcf_config_store *s = NULL;
 	pcf_error err = PCF_ERROR_INIT;
-	char errbuf[256];
 	pcf_ddb *db;
 
 	/* This dynalite holds new tables CREATING far longer than the store waits. */
-	so.create_table_ms = 60000;
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_test_dynalite_holding(&server, 60000, 0, 0);
 	db = client_for(server.endpoint);
 	o.table.name = "slow_config";
 	o.store = "app";
@@ -461,14 +456,11 @@ Test(config_store_library, failed_refresh_keeps_answering_from_the_snapshot)
 	pcf_config_store *s = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	struct error_count errors = {0, 0};
-	char errbuf[256];
 	cJSON *all = NULL;
 	pcf_ddb *db;
 
 	/* A dynalite of this test's own, stopped halfway. */
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, NULL, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_test_dynalite_holding(&server, 0, 0, 0);
 	db = client_for(server.endpoint);
 	o.table.name = "snapshot_config";
 	o.store = "app";

@@ -535,17 +535,10 @@ Test(table_converge, dynalite_pitr_in_the_definition_fails_clearly)
  * engine must wait for ACTIVE between steps, or UpdateTable is refused. */
 Test(table_converge, dynalite_with_held_statuses_waits_between_steps)
 {
-	pcf_local_server_options o = PCF_LOCAL_SERVER_OPTIONS_INIT;
 	pcf_local_server server;
-	char errbuf[256];
 	fixture f;
 	static const fx_run terminate_yes = {1, 0, 1, PCF_DESIRED_TERMINATED};
-	o.create_table_ms = 300;
-	o.update_table_ms = 300;
-	o.delete_table_ms = 300;
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &o, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_test_dynalite_holding(&server, 300, 300, 300);
 	fx_init_at(&f, PCF_LOCAL_DYNALITE, server.endpoint, "held");
 	fx_load(&f, FULL_DYNALITE, f.table, 5, 4, 2, 3);
 	fx_apply_ok(&f, NULL);

@@ -27,18 +27,6 @@ typedef struct fake_table {
 	int mutating;
 } fake_table;
 
-static void target(const pcf_fake_request *req, char *out, size_t size)
-{
-	const char *h = strstr(req->headers, "X-Amz-Target: DynamoDB_20120810.");
-	size_t n;
-	out[0] = '\0';
-	if (h == NULL)
-		return;
-	h += strlen("X-Amz-Target: DynamoDB_20120810.");
-	n = strcspn(h, "\r\n");
-	snprintf(out, size, "%.*s", (int)n, h);
-}
-
 static void answer(pcf_fake_response *resp, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -58,7 +46,7 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 	fake_table *t = payload;
 	char action[64];
 
-	target(req, action, sizeof(action));
+	pcf_fake_dynamodb_action(action, sizeof(action), req);
 	pthread_mutex_lock(&t->lock);
 	if (strncmp(action, "Describe", 8) != 0 && strncmp(action, "List", 4) != 0)
 		t->mutating++;

@@ -69,25 +69,13 @@ static void sim_sleep(long ms, void *ctx)
 
 static const pcf_clock sim_clock = {sim_now, sim_sleep, NULL};
 
-static void target(const pcf_fake_request *req, char *out, size_t size)
-{
-	const char *h = strstr(req->headers, "X-Amz-Target: DynamoDB_20120810.");
-	size_t n;
-	out[0] = '\0';
-	if (h == NULL)
-		return;
-	h += strlen("X-Amz-Target: DynamoDB_20120810.");
-	n = strcspn(h, "\r\n");
-	snprintf(out, size, "%.*s", (int)n, h);
-}
-
 static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
 {
 	fake_counts *c = payload;
 	char action[64];
 	long sleeps = __atomic_load_n(&sim_sleeps, __ATOMIC_SEQ_CST);
 
-	target(req, action, sizeof(action));
+	pcf_fake_dynamodb_action(action, sizeof(action), req);
 	resp->status = 200;
 	if (!strcmp(action, "DescribeTable")) {
 		resp->body = live_table;

@@ -103,7 +103,7 @@ static int read_request(pcf_fake_server *s, int fd, pcf_fake_request *req)
 	return 0;
 }
 
-static void send_all(int fd, const char *data, size_t len)
+void pcf_fake_send_all(int fd, const char *data, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
@@ -124,8 +124,8 @@ static void respond(int fd, const pcf_fake_response *r, int index)
 	                 r->status ? r->status : 200,
 	                 r->content_type ? r->content_type : "application/x-amz-json-1.0",
 	                 strlen(body), index, r->extra_headers ? r->extra_headers : "");
-	send_all(fd, head, (size_t)n);
-	send_all(fd, body, strlen(body));
+	pcf_fake_send_all(fd, head, (size_t)n);
+	pcf_fake_send_all(fd, body, strlen(body));
 }
 
 static void reset_connection(int fd)
@@ -342,6 +342,18 @@ void pcf_fake_server_stop(pcf_fake_server *server)
 		free(server->kept[i]);
 	pthread_mutex_destroy(&server->lock);
 	free(server);
+}
+
+void pcf_fake_dynamodb_action(char *out, size_t size, const pcf_fake_request *req)
+{
+	static const char prefix[] = "X-Amz-Target: DynamoDB_20120810.";
+	const char *h = strstr(req->headers, prefix);
+
+	out[0] = '\0';
+	if (h == NULL)
+		return;
+	h += strlen(prefix);
+	snprintf(out, size, "%.*s", (int)strcspn(h, "\r\n"), h);
 }
 
 void pcf_fake_environment(void)

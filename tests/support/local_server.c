@@ -292,3 +292,15 @@ done:
 	kill(-server->pid, SIGKILL);
 	server->pid = 0;
 }
+
+void pcf_local_server_environment(int overwrite)
+{
+	setenv("AWS_ACCESS_KEY_ID", "test", overwrite);
+	setenv("AWS_SECRET_ACCESS_KEY", "test", overwrite);
+	setenv("AWS_REGION", "us-east-1", overwrite);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", overwrite);
+	setenv("AWS_CONFIG_FILE", "/dev/null", overwrite);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", overwrite);
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_ENDPOINT_URL_DYNAMODB");
+}

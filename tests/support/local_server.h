@@ -60,4 +60,11 @@ int pcf_local_server_start(pcf_local_server *server, pcf_local_server_kind kind,
 /* Stops the server and reaps it. Safe to call twice and on a zeroed struct. */
 void pcf_local_server_stop(pcf_local_server *server);
 
+/*
+ * The environment of a client of a local server: dummy credentials, region
+ * us-east-1, no instance metadata, no endpoint override, and neither the
+ * developer's ~/.aws files. With overwrite 0 a variable already set stays.
+ */
+void pcf_local_server_environment(int overwrite);
+
 #endif
