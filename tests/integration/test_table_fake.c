@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fake_http.h"
+#include "local_server.h"
 
 typedef struct fake_table {
 	pthread_mutex_t lock;
@@ -110,10 +111,7 @@ static void up(harness *h, const char *resource_yaml)
 	pcf_diags diags;
 	char yaml[2048];
 
-	setenv("AWS_ACCESS_KEY_ID", "test", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
-	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+	pcf_local_server_environment(1);
 	pthread_mutex_init(&h->table.lock, NULL);
 	cr_assert_eq(pcf_fake_server_start(&h->server, handle, &h->table), 0);
 	o.endpoint = pcf_fake_server_url(h->server);

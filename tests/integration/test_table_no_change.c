@@ -20,6 +20,7 @@
 
 #include "core/engine_internal.h"
 #include "fake_http.h"
+#include "local_server.h"
 
 /* The fixed live table: provisioned 5/5, two indexes, every setting off. */
 static const char live_table[] =
@@ -213,10 +214,7 @@ static int apply_case(const no_change_case *k, fake_counts *counts, pcf_error *e
 	pcf_engine *engine = NULL;
 	int rc;
 
-	setenv("AWS_ACCESS_KEY_ID", "test", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
-	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+	pcf_local_server_environment(1);
 	pthread_mutex_init(&counts->lock, NULL);
 	cr_assert_eq(pcf_fake_server_start(&server, handle, counts), 0);
 	ao.endpoint = pcf_fake_server_url(server);
