@@ -85,9 +85,7 @@ static void run_in(cli_result *r, int status, const char *endpoint, const char *
 
 ParameterizedTestParameters(cli_export, round_trip)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, cli_export, round_trip)
@@ -147,9 +145,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_export, round_trip)
 
 ParameterizedTestParameters(cli_export, items)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, cli_export, items)

@@ -137,9 +137,7 @@ static void expect_in_sync(const fixture *f)
 
 ParameterizedTestParameters(cli_lifecycle, apply_change_drift_terminate)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle, apply_change_drift_terminate)
@@ -227,9 +225,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle, apply_change_drift
 
 ParameterizedTestParameters(cli_lifecycle, persist_on_termination_keeps_the_table)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
@@ -262,9 +258,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
 
 ParameterizedTestParameters(cli_lifecycle, replacement_needs_allow_replace_and_yes)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 /* A key attribute changing type cannot be done in place. */

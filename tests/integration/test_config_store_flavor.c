@@ -14,8 +14,6 @@
 
 #include "servers.h"
 
-static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
 /* The registry the test hands the engine: both built-in flavors. */
 static const pcf_flavor *const flavors[] = {&pcf_flavor_dynamodb_table,
                                             &pcf_flavor_dynamodb_config_store};
@@ -132,7 +130,7 @@ static void assert_store(pcf_config_store *s, const char *expected)
 
 ParameterizedTestParameters(config_store_flavor_it, apply_converges_and_reports_changes)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
@@ -211,7 +209,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 
 ParameterizedTestParameters(config_store_flavor_it, mismatched_key_schema_is_refused)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
@@ -266,7 +264,7 @@ Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
 
 ParameterizedTestParameters(config_store_flavor_it, failed_create_is_table_not_created)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
@@ -316,7 +314,7 @@ Test(config_store_flavor_it, table_never_ready_times_out_naming_table_not_ready)
 
 ParameterizedTestParameters(config_store_flavor_it, terminate_deletes_the_table)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it, terminate_deletes_the_table)

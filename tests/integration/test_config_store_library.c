@@ -96,12 +96,9 @@ static void assert_option(pcf_config_store *s, const char *option, const char *e
 	cJSON_Delete(got);
 }
 
-/* Each test runs once per server. */
-static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
 ParameterizedTestParameters(config_store_library, round_trips_every_value_type)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library, round_trips_every_value_type)
@@ -136,7 +133,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library, round_trips
 
 ParameterizedTestParameters(config_store_library, two_stores_in_one_table_stay_separate)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
@@ -188,7 +185,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 
 ParameterizedTestParameters(config_store_library, custom_key_names)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library, custom_key_names)
@@ -230,7 +227,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library, custom_key_
 
 ParameterizedTestParameters(config_store_library, schema_mismatch_is_misconfigured_schema)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
@@ -288,7 +285,7 @@ Test(config_store_library, missing_table_without_create_is_not_found)
 
 ParameterizedTestParameters(config_store_library, create_failure_is_table_not_created)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
@@ -358,7 +355,7 @@ static int wait_for_option(pcf_config_store *s, const char *option, const char *
 
 ParameterizedTestParameters(config_store_library, time_based_picks_up_other_clients_writes)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library,

@@ -14,6 +14,8 @@
 
 static pcf_local_server running[PCF_LOCAL_SERVER_KINDS];
 
+pcf_local_server_kind pcf_test_table_servers[2] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
+
 static void env_name(char *buf, size_t size, pcf_local_server_kind kind)
 {
 	snprintf(buf, size, "PCF_TEST_ENDPOINT_%s", pcf_local_server_kind_env(kind));
