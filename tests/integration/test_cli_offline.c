@@ -3,6 +3,7 @@
  * and their exit status, and validate (which never touches the network;
  * the endpoint given here is a closed port to prove it).
  */
+#include "case_numbers.h"
 #include "cli_run.h"
 
 #include <criterion/parameterized.h>
@@ -411,13 +412,10 @@ static const refusal_case refusals[] = {
 };
 
 #define REFUSALS (sizeof(refusals) / sizeof(refusals[0]))
-static int refusal_numbers[REFUSALS];
 
 ParameterizedTestParameters(cli_offline, validate_refuses)
 {
-	for (size_t i = 0; i < REFUSALS; i++)
-		refusal_numbers[i] = (int)i;
-	return cr_make_param_array(int, refusal_numbers, REFUSALS);
+	return pcf_test_case_numbers(REFUSALS);
 }
 
 ParameterizedTest(int *number, cli_offline, validate_refuses)

@@ -12,6 +12,7 @@
 
 #include <pcf/pcf.h>
 
+#include "case_numbers.h"
 #include "servers.h"
 #include "test_dynamodb_it.h"
 
@@ -112,13 +113,10 @@ static const setting_case settings[] = {
 };
 
 #define SETTINGS (sizeof(settings) / sizeof(settings[0]))
-static int setting_numbers[SETTINGS];
 
 ParameterizedTestParameters(ddb_client, setting_update_on_the_server_that_has_it)
 {
-	for (size_t i = 0; i < SETTINGS; i++)
-		setting_numbers[i] = (int)i;
-	return cr_make_param_array(int, setting_numbers, SETTINGS);
+	return pcf_test_case_numbers(SETTINGS);
 }
 
 ParameterizedTest(int *number, ddb_client, setting_update_on_the_server_that_has_it)

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/engine_internal.h"
+#include "case_numbers.h"
 #include "fake_http.h"
 #include "local_server.h"
 
@@ -191,15 +192,9 @@ static pcf_definitions *definition(const no_change_case *k)
 	return defs;
 }
 
-/* The parameter is an index into cases: Criterion copies parameters into
- * the test's process, where pointers into this one would not hold. */
-static int case_numbers[sizeof(cases) / sizeof(cases[0])];
-
 ParameterizedTestParameters(table_no_change, every_kind_of_step)
 {
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		case_numbers[i] = (int)i;
-	return cr_make_param_array(int, case_numbers, sizeof(cases) / sizeof(cases[0]));
+	return pcf_test_case_numbers(sizeof(cases) / sizeof(cases[0]));
 }
 
 /* Applies case k against the fake; returns apply's code, err its error. */
