@@ -14,20 +14,14 @@ static const char family_yaml[] =
     "flavor: dynamodb_table\n"
     "desired_state: running\n"
     "aws_resource:\n"
-    "  TableName: %s\n"
-    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-    "  BillingMode: PAY_PER_REQUEST\n"
+    "  TableName: %s\n" CLI_TABLE_KEY "  BillingMode: PAY_PER_REQUEST\n"
     "---\n"
     "pcf_name: %s\n"
     "flavor: dynamodb_table\n"
     "desired_state: running\n"
     "parents: [dynamodb_table:%s]\n"
     "aws_resource:\n"
-    "  TableName: %s\n"
-    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-    "  BillingMode: PAY_PER_REQUEST\n";
+    "  TableName: %s\n" CLI_TABLE_KEY "  BillingMode: PAY_PER_REQUEST\n";
 
 typedef struct family {
 	const char *endpoint;

@@ -27,10 +27,7 @@ static const char table_yaml[] =
     "flavor: dynamodb_table\n"
     "desired_state: running\n"
     "aws_resource:\n"
-    "  TableName: %s\n"
-    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-    "  BillingMode: PROVISIONED\n"
+    "  TableName: %s\n" CLI_TABLE_KEY "  BillingMode: PROVISIONED\n"
     "  ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: 5}\n"
     "%s";
 

@@ -22,13 +22,11 @@ static const char credentials_text[] = "[dev]\n"
                                        "aws_access_key_id = AKIDPROFILEDEV\n"
                                        "aws_secret_access_key = devsecretdevsecret\n";
 
-static const char good_yaml[] = "pcf_name: orders\n"
-                                "flavor: dynamodb_table\n"
-                                "aws_resource:\n"
-                                "  TableName: orders\n"
-                                "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-                                "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-                                "  BillingMode: PAY_PER_REQUEST\n";
+static const char good_yaml[] =
+    "pcf_name: orders\n"
+    "flavor: dynamodb_table\n"
+    "aws_resource:\n"
+    "  TableName: orders\n" CLI_TABLE_KEY "  BillingMode: PAY_PER_REQUEST\n";
 
 static const char bad_yaml[] = "pcf_name: broken\n"
                                "flavor: dynamodb_table\n"

@@ -21,10 +21,7 @@ static const char table_yaml[] =
     "desired_state: running\n"
     "persist_on_termination: %s\n"
     "aws_resource:\n"
-    "  TableName: %s\n"
-    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-    "  BillingMode: PROVISIONED\n"
+    "  TableName: %s\n" CLI_TABLE_KEY "  BillingMode: PROVISIONED\n"
     "  ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: 5}\n";
 
 typedef struct fixture {

@@ -14,14 +14,12 @@
 
 #include "src/cli/cli.h"
 
-static const char good_yaml[] = "pcf_name: orders\n"
-                                "flavor: dynamodb_table\n"
-                                "desired_state: running\n"
-                                "aws_resource:\n"
-                                "  TableName: orders\n"
-                                "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-                                "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-                                "  BillingMode: PAY_PER_REQUEST\n";
+static const char good_yaml[] =
+    "pcf_name: orders\n"
+    "flavor: dynamodb_table\n"
+    "desired_state: running\n"
+    "aws_resource:\n"
+    "  TableName: orders\n" CLI_TABLE_KEY "  BillingMode: PAY_PER_REQUEST\n";
 
 /* Two problems in the table's schema: an AttributeType and a KeyType outside their enums. */
 static const char bad_yaml[] = "pcf_name: broken\n"
@@ -284,9 +282,7 @@ static const char *const shared_files[] = {
     "flavor: dynamodb_table\n"
     "aws_resource:\n"
     "  TableName: shared\n"
-    "  BillingMode: PAY_PER_REQUEST\n"
-    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n",
+    "  BillingMode: PAY_PER_REQUEST\n" CLI_TABLE_KEY,
     "b.yml",
     "# the same table again, as a config store\n"
     "pcf_name: second\n"
@@ -329,9 +325,7 @@ static const char *const flow_files[] = {
     "pcf_name: flow\n"
     "flavor: dynamodb_table\n"
     "aws_resource:\n"
-    "  TableName: ${FLOW_TABLE_UNSET_IN_TESTS:-flow_table}\n"
-    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+    "  TableName: ${FLOW_TABLE_UNSET_IN_TESTS:-flow_table}\n" CLI_TABLE_KEY
     "  ProvisionedThroughput: {ReadCapacityUnits: ${RCU_UNSET_IN_TESTS:-5}, "
     "WriteCapacityUnits: ${WCU_UNSET_IN_TESTS:-0}}\n",
     NULL};

@@ -71,13 +71,11 @@ static char *run_on_terminal(int *status, const char *no_color, const char *cons
 	return out.data;
 }
 
-static const char table_yaml[] = "pcf_name: %s\n"
-                                 "flavor: dynamodb_table\n"
-                                 "aws_resource:\n"
-                                 "  TableName: %s\n"
-                                 "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-                                 "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-                                 "  BillingMode: PAY_PER_REQUEST\n";
+static const char table_yaml[] =
+    "pcf_name: %s\n"
+    "flavor: dynamodb_table\n"
+    "aws_resource:\n"
+    "  TableName: %s\n" CLI_TABLE_KEY "  BillingMode: PAY_PER_REQUEST\n";
 
 static void write_table(char *path, size_t size, const char *dir, const char *table)
 {

@@ -12,6 +12,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* The key of the tables the CLI tests define: id, a string (YAML lines of aws_resource). */
+#define CLI_TABLE_KEY                                                                              \
+	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"                        \
+	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+
 typedef struct cli_result {
 	int status; /* exit status, or 128 + signal */
 	char *out;
