@@ -5,6 +5,7 @@
  * only, the first MAX_KEPT) so tests can check what the client sent.
  */
 #include "fake_http.h"
+#include "local_server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -240,9 +241,7 @@ int pcf_fake_server_start(pcf_fake_server **out, pcf_fake_handler handler, void 
 	s->handler = handler;
 	s->payload = payload;
 	s->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	pcf_local_loopback(&addr, 0);
 	setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
 	    listen(s->listen_fd, 64) < 0 ||

@@ -8,6 +8,7 @@
  */
 #include "fault_proxy.h"
 #include "fake_http.h"
+#include "local_server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -102,10 +103,7 @@ static long forward(pcf_fault_proxy *p, const char *req, long req_len, char *res
 
 	if (fd < 0)
 		return -1;
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((unsigned short)p->upstream_port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	pcf_local_loopback(&a, p->upstream_port);
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0) {
 		pcf_fake_send_all(fd, req, (size_t)req_len);
 		n = read_message(fd, resp, MSG_MAX, hlen);
@@ -315,9 +313,7 @@ int pcf_fault_proxy_start(pcf_fault_proxy **out, const char *upstream, unsigned 
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->idle, NULL);
 	p->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	pcf_local_loopback(&a, 0);
 	if (p->listen_fd < 0 || bind(p->listen_fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
 	    listen(p->listen_fd, 64) != 0 ||
 	    getsockname(p->listen_fd, (struct sockaddr *)&a, &alen) != 0)

@@ -75,9 +75,7 @@ static int free_loopback_port(void)
 
 	if (fd < 0)
 		return -1;
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	pcf_local_loopback(&addr, 0);
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
 	    getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
 		port = ntohs(addr.sin_port);
@@ -303,4 +301,12 @@ void pcf_local_server_environment(int overwrite)
 	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", overwrite);
 	unsetenv("AWS_ENDPOINT_URL");
 	unsetenv("AWS_ENDPOINT_URL_DYNAMODB");
+}
+
+void pcf_local_loopback(struct sockaddr_in *addr, int port)
+{
+	memset(addr, 0, sizeof(*addr));
+	addr->sin_family = AF_INET;
+	addr->sin_port = htons((unsigned short)port);
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 }
