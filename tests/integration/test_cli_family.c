@@ -62,6 +62,14 @@ static const char *field(const cJSON *o, const char *key)
 	return v->valuestring;
 }
 
+/* The first entry of list ("steps", "actions") of the first particle in doc. */
+static const cJSON *first_entry(const cJSON *doc, const char *list)
+{
+	const cJSON *particle = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0);
+
+	return cJSON_GetArrayItem(cJSON_GetObjectItem(particle, list), 0);
+}
+
 /* The live state status reports for a particle. */
 static void expect_state(const family *f, const char *name, const char *want)
 {
@@ -165,10 +173,7 @@ Test(cli_family, plan_steps_and_apply_actions_share_one_shape)
 	family_init(&f);
 	run_words(&r, &f, 2, "-o", "json", "plan", f.parent, NULL);
 	doc = cli_json(&r);
-	step = cJSON_GetArrayItem(
-	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0),
-	                        "steps"),
-	    0);
+	step = first_entry(doc, "steps");
 	cr_assert_str_eq(field(step, "kind"), "create", "%s", r.out);
 	cr_assert_str_eq(field(step, "action"), "CreateTable");
 	cJSON_Delete(doc);
@@ -176,10 +181,7 @@ Test(cli_family, plan_steps_and_apply_actions_share_one_shape)
 
 	run_words(&r, &f, 0, "-o", "json", "apply", f.parent, NULL);
 	doc = cli_json(&r);
-	step = cJSON_GetArrayItem(
-	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0),
-	                        "actions"),
-	    0);
+	step = first_entry(doc, "actions");
 	cr_assert(cJSON_IsObject(step), "%s", r.out);
 	cr_assert_str_eq(field(step, "kind"), "create", "%s", r.out);
 	cr_assert_str_eq(field(step, "action"), "CreateTable");
