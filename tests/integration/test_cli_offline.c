@@ -3,8 +3,9 @@
  * and their exit status, and validate (which never touches the network;
  * the endpoint given here is a closed port to prove it).
  */
-#include "case_numbers.h"
 #include "cli_run.h"
+
+#include "case_table.h"
 
 #include <criterion/parameterized.h>
 #include <stdio.h>
@@ -407,9 +408,11 @@ static const refusal_case refusals[] = {
 
 #define REFUSALS (sizeof(refusals) / sizeof(refusals[0]))
 
+static int refusal_numbers[REFUSALS];
+
 ParameterizedTestParameters(cli_offline, validate_refuses)
 {
-	return pcf_test_case_numbers(REFUSALS);
+	return pcf_case_numbers(refusal_numbers, REFUSALS);
 }
 
 ParameterizedTest(int *number, cli_offline, validate_refuses)

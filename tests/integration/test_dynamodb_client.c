@@ -12,7 +12,7 @@
 
 #include <pcf/pcf.h>
 
-#include "case_numbers.h"
+#include "case_table.h"
 #include "servers.h"
 #include "test_dynamodb_it.h"
 
@@ -114,9 +114,11 @@ static const setting_case settings[] = {
 
 #define SETTINGS (sizeof(settings) / sizeof(settings[0]))
 
+static int setting_numbers[SETTINGS];
+
 ParameterizedTestParameters(ddb_client, setting_update_on_the_server_that_has_it)
 {
-	return pcf_test_case_numbers(SETTINGS);
+	return pcf_case_numbers(setting_numbers, SETTINGS);
 }
 
 ParameterizedTest(int *number, ddb_client, setting_update_on_the_server_that_has_it)
