@@ -4,7 +4,9 @@
  * waits stop it within a second or two, after the request in flight, with
  * exit 130 and a report of what was done; a dependent is not started.
  */
-#include "test_cli_run.h"
+#include "cli_run.h"
+
+#include <stdio.h>
 
 #include <signal.h>
 #include <time.h>
@@ -18,18 +20,9 @@ static pcf_local_server server;
 
 static void up(void)
 {
-	pcf_local_server_options o = PCF_LOCAL_SERVER_OPTIONS_INIT;
-	char errbuf[256];
 
-	setenv("AWS_ACCESS_KEY_ID", "test", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
-	o.create_table_ms = CREATE_MS;
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &o, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_local_server_environment(1);
+	pcf_test_dynalite_holding(&server, CREATE_MS, 0, 0);
 }
 
 static void down(void)
@@ -60,34 +53,15 @@ static void apply_and_signal(cli_result *r, const char *path, int sig, long dela
 	                "--timeout",
 	                "100",
 	                NULL};
-	int out_pipe[2], err_pipe[2], wstatus = 0;
-	cli_buf out = {NULL, 0}, err = {NULL, 0};
 	struct timespec pause = {delay_ms / 1000, (delay_ms % 1000) * 1000000L}, t0;
-	pid_t pid;
+	cli_process p;
 
-	cr_assert_eq(pipe(out_pipe), 0);
-	cr_assert_eq(pipe(err_pipe), 0);
-	pid = fork();
-	cr_assert_neq(pid, -1);
-	if (pid == 0) {
-		close(out_pipe[0]);
-		close(err_pipe[0]);
-		cli_child(out_pipe[1], err_pipe[1], argv);
-	}
-	close(out_pipe[1]);
-	close(err_pipe[1]);
+	cli_start(&p, argv);
 	nanosleep(&pause, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	cr_assert_eq(kill(pid, sig), 0);
-	cli_drain(out_pipe[0], err_pipe[0], &out, &err);
-	while (waitpid(pid, &wstatus, 0) < 0)
-		cr_assert_eq(errno, EINTR);
+	cr_assert_eq(kill(p.pid, sig), 0);
+	cli_finish(r, &p);
 	*stopped_in = seconds_since(&t0);
-	cli_buf_append(&out, "", 0);
-	cli_buf_append(&err, "", 0);
-	r->out = out.data;
-	r->err = err.data;
-	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 }
 
 static void cancel_while_creating(int sig)

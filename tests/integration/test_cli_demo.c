@@ -5,7 +5,7 @@
  * uses fixed table names, so it has a test binary of its own, and it owns
  * the names demo-* on the run's shared dynoxide.
  */
-#include "test_cli_run.h"
+#include "cli_run.h"
 #include "servers.h"
 
 Test(cli_demo, runs_to_the_end_on_dynoxide)

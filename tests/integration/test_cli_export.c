@@ -11,7 +11,7 @@
  * is the same text apart from the name. That is "identical tables" as far
  * as DescribeTable can tell.
  */
-#include "test_cli_run.h"
+#include "cli_run.h"
 #include <criterion/parameterized.h>
 #include "servers.h"
 
@@ -85,9 +85,7 @@ static void run_in(cli_result *r, int status, const char *endpoint, const char *
 
 ParameterizedTestParameters(cli_export, round_trip)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, cli_export, round_trip)
@@ -147,9 +145,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_export, round_trip)
 
 ParameterizedTestParameters(cli_export, items)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, cli_export, items)
@@ -222,15 +218,11 @@ Test(cli_export, missing_table_is_named)
  */
 Test(cli_export, timeout_and_export_everything)
 {
-	pcf_local_server_options o = PCF_LOCAL_SERVER_OPTIONS_INIT;
 	pcf_local_server server;
-	char errbuf[256], dir[256], path[600], table[96], text[2048];
+	char dir[256], path[600], table[96], text[2048];
 	cli_result r;
 
-	o.create_table_ms = 4000;
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &o, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_test_dynalite_holding(&server, 4000, 0, 0);
 	cli_tempdir(dir, sizeof(dir));
 	pcf_test_table_name(table, sizeof(table), "cli-slow");
 	snprintf(text, sizeof(text), gsi_yaml, table, table, "");

@@ -3,7 +3,7 @@
  * --state, -t), the step objects plan and apply share in -o json, and
  * `config get` / `config list` of a store that does not exist.
  */
-#include "test_cli_run.h"
+#include "cli_run.h"
 #include "servers.h"
 
 #include <pcf/pcf.h>
@@ -14,20 +14,14 @@ static const char family_yaml[] =
     "flavor: dynamodb_table\n"
     "desired_state: running\n"
     "aws_resource:\n"
-    "  TableName: %s\n"
-    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-    "  BillingMode: PAY_PER_REQUEST\n"
+    "  TableName: %s\n" CLI_TABLE_KEY "  BillingMode: PAY_PER_REQUEST\n"
     "---\n"
     "pcf_name: %s\n"
     "flavor: dynamodb_table\n"
     "desired_state: running\n"
     "parents: [dynamodb_table:%s]\n"
     "aws_resource:\n"
-    "  TableName: %s\n"
-    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-    "  BillingMode: PAY_PER_REQUEST\n";
+    "  TableName: %s\n" CLI_TABLE_KEY "  BillingMode: PAY_PER_REQUEST\n";
 
 typedef struct family {
 	const char *endpoint;
@@ -66,6 +60,14 @@ static const char *field(const cJSON *o, const char *key)
 
 	cr_assert(cJSON_IsString(v), "no string \"%s\"", key);
 	return v->valuestring;
+}
+
+/* The first entry of list ("steps", "actions") of the first particle in doc. */
+static const cJSON *first_entry(const cJSON *doc, const char *list)
+{
+	const cJSON *particle = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0);
+
+	return cJSON_GetArrayItem(cJSON_GetObjectItem(particle, list), 0);
 }
 
 /* The live state status reports for a particle. */
@@ -171,10 +173,7 @@ Test(cli_family, plan_steps_and_apply_actions_share_one_shape)
 	family_init(&f);
 	run_words(&r, &f, 2, "-o", "json", "plan", f.parent, NULL);
 	doc = cli_json(&r);
-	step = cJSON_GetArrayItem(
-	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0),
-	                        "steps"),
-	    0);
+	step = first_entry(doc, "steps");
 	cr_assert_str_eq(field(step, "kind"), "create", "%s", r.out);
 	cr_assert_str_eq(field(step, "action"), "CreateTable");
 	cJSON_Delete(doc);
@@ -182,10 +181,7 @@ Test(cli_family, plan_steps_and_apply_actions_share_one_shape)
 
 	run_words(&r, &f, 0, "-o", "json", "apply", f.parent, NULL);
 	doc = cli_json(&r);
-	step = cJSON_GetArrayItem(
-	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "particles"), 0),
-	                        "actions"),
-	    0);
+	step = first_entry(doc, "actions");
 	cr_assert(cJSON_IsObject(step), "%s", r.out);
 	cr_assert_str_eq(field(step, "kind"), "create", "%s", r.out);
 	cr_assert_str_eq(field(step, "action"), "CreateTable");

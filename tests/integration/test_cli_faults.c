@@ -11,7 +11,9 @@
  * dynalite, is as defined; with a non-retryable fault it exits 1 naming
  * the table, never hanging past --timeout.
  */
-#include "test_cli_run.h"
+#include "cli_run.h"
+
+#include <stdio.h>
 #include "fake_http.h"
 #include "fault_proxy.h"
 #include "servers.h"
@@ -25,10 +27,7 @@ static const char table_yaml[] =
     "flavor: dynamodb_table\n"
     "desired_state: running\n"
     "aws_resource:\n"
-    "  TableName: %s\n"
-    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-    "  BillingMode: PROVISIONED\n"
+    "  TableName: %s\n" CLI_TABLE_KEY "  BillingMode: PROVISIONED\n"
     "  ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: 5}\n"
     "%s";
 
@@ -131,17 +130,27 @@ static void cleanup(const fixture *f)
 	cli_rmdir(f->dir);
 }
 
-Test(cli_faults, apply_converges_through_retryable_faults, .timeout = 120)
+/* A fixture of tables and a fault proxy in front of dynalite (see pcf_fault_proxy_start). */
+static pcf_fault_proxy *faulted_fixture(fixture *f, const char *name, unsigned seed, int percent,
+                                        int non_retryable)
 {
 	pcf_fault_proxy *proxy;
+
+	quick_retries();
+	fixture_init(f, name);
+	cr_assert_eq(pcf_fault_proxy_start(&proxy, pcf_test_endpoint(PCF_LOCAL_DYNALITE), seed,
+	                                   percent, non_retryable),
+	             0);
+	return proxy;
+}
+
+Test(cli_faults, apply_converges_through_retryable_faults, .timeout = 120)
+{
 	fixture f;
+	pcf_fault_proxy *proxy = faulted_fixture(&f, "faults", 17, 30, 0);
 	cli_result r;
 	int injected = 0;
 
-	quick_retries();
-	fixture_init(&f, "faults");
-	cr_assert_eq(
-	    pcf_fault_proxy_start(&proxy, pcf_test_endpoint(PCF_LOCAL_DYNALITE), 17, 30, 0), 0);
 	run_at(&r, pcf_fault_proxy_url(proxy), &f, "apply", "40");
 	cr_assert_eq(r.status, 0, "create: exit %d\n%s\n%s", r.status, r.out, r.err);
 	cli_result_free(&r);
@@ -160,17 +169,13 @@ Test(cli_faults, apply_converges_through_retryable_faults, .timeout = 120)
 
 Test(cli_faults, a_non_retryable_fault_fails_cleanly_naming_the_table, .timeout = 120)
 {
-	pcf_fault_proxy *proxy;
-	fixture f;
-	cli_result r;
 	uint64_t start = pcf_util_now_us();
+	fixture f;
+	/* Every request faulted, a tenth of them with ValidationException. */
+	pcf_fault_proxy *proxy = faulted_fixture(&f, "refused", 5, 100, 1);
+	cli_result r;
 	int named = 0;
 
-	quick_retries();
-	fixture_init(&f, "refused");
-	/* Every request faulted, a tenth of them with ValidationException. */
-	cr_assert_eq(
-	    pcf_fault_proxy_start(&proxy, pcf_test_endpoint(PCF_LOCAL_DYNALITE), 5, 100, 1), 0);
 	run_at(&r, pcf_fault_proxy_url(proxy), &f, "apply", "20");
 	cr_assert_eq(r.status, 1, "exit %d\n%s\n%s", r.status, r.out, r.err);
 	cr_assert_lt(pcf_util_now_us() - start, 30000000u);

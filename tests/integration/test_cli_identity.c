@@ -8,7 +8,7 @@
  * AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE.
  */
 #include "fake_http.h"
-#include "test_cli_run.h"
+#include "cli_run.h"
 
 static char dir[256], config_path[512], credentials_path[512], good[512], bad[512];
 static pcf_fake_server *fake;
@@ -22,13 +22,11 @@ static const char credentials_text[] = "[dev]\n"
                                        "aws_access_key_id = AKIDPROFILEDEV\n"
                                        "aws_secret_access_key = devsecretdevsecret\n";
 
-static const char good_yaml[] = "pcf_name: orders\n"
-                                "flavor: dynamodb_table\n"
-                                "aws_resource:\n"
-                                "  TableName: orders\n"
-                                "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-                                "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-                                "  BillingMode: PAY_PER_REQUEST\n";
+static const char good_yaml[] =
+    "pcf_name: orders\n"
+    "flavor: dynamodb_table\n"
+    "aws_resource:\n"
+    "  TableName: orders\n" CLI_TABLE_KEY "  BillingMode: PAY_PER_REQUEST\n";
 
 static const char bad_yaml[] = "pcf_name: broken\n"
                                "flavor: dynamodb_table\n"

@@ -9,7 +9,7 @@
  * persist_on_termination survives terminate; -o json documents parse and
  * follow DESIGN.md's shape throughout.
  */
-#include "test_cli_run.h"
+#include "cli_run.h"
 #include <criterion/parameterized.h>
 #include "servers.h"
 
@@ -21,10 +21,7 @@ static const char table_yaml[] =
     "desired_state: running\n"
     "persist_on_termination: %s\n"
     "aws_resource:\n"
-    "  TableName: %s\n"
-    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-    "  BillingMode: PROVISIONED\n"
+    "  TableName: %s\n" CLI_TABLE_KEY "  BillingMode: PROVISIONED\n"
     "  ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: 5}\n";
 
 typedef struct fixture {
@@ -137,9 +134,7 @@ static void expect_in_sync(const fixture *f)
 
 ParameterizedTestParameters(cli_lifecycle, apply_change_drift_terminate)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle, apply_change_drift_terminate)
@@ -227,9 +222,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle, apply_change_drift
 
 ParameterizedTestParameters(cli_lifecycle, persist_on_termination_keeps_the_table)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
@@ -262,9 +255,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
 
 ParameterizedTestParameters(cli_lifecycle, replacement_needs_allow_replace_and_yes)
 {
-	static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 /* A key attribute changing type cannot be done in place. */

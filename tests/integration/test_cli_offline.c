@@ -3,18 +3,24 @@
  * and their exit status, and validate (which never touches the network;
  * the endpoint given here is a closed port to prove it).
  */
-#include "test_cli_run.h"
+#include "cli_run.h"
+
+#include "case_table.h"
+
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "src/cli/cli.h"
 
-static const char good_yaml[] = "pcf_name: orders\n"
-                                "flavor: dynamodb_table\n"
-                                "desired_state: running\n"
-                                "aws_resource:\n"
-                                "  TableName: orders\n"
-                                "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-                                "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-                                "  BillingMode: PAY_PER_REQUEST\n";
+static const char good_yaml[] =
+    "pcf_name: orders\n"
+    "flavor: dynamodb_table\n"
+    "desired_state: running\n"
+    "aws_resource:\n"
+    "  TableName: orders\n" CLI_TABLE_KEY "  BillingMode: PAY_PER_REQUEST\n";
 
 /* Two problems in the table's schema: an AttributeType and a KeyType outside their enums. */
 static const char bad_yaml[] = "pcf_name: broken\n"
@@ -270,177 +276,163 @@ static int has(const char *text, const char *before, const char *dir_, const cha
 	return strstr(text, want) != NULL;
 }
 
-Test(cli_offline, validate_refuses_two_particles_on_one_table)
-{
-	static const char *const files[] = {
-	    "a.yml",
-	    "pcf_name: first\n"
-	    "flavor: dynamodb_table\n"
-	    "aws_resource:\n"
-	    "  TableName: shared\n"
-	    "  BillingMode: PAY_PER_REQUEST\n"
-	    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-	    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n",
-	    "b.yml",
-	    "# the same table again, as a config store\n"
-	    "pcf_name: second\n"
-	    "flavor: dynamodb_config_store\n"
-	    "aws_resource:\n"
-	    "  TableName: shared\n"
-	    "  BillingMode: PAY_PER_REQUEST\n"
-	    "---\n"
-	    "pcf_name: elsewhere\n"
-	    "flavor: dynamodb_config_store\n"
-	    "aws_resource: {TableName: shared, region_name: eu-west-1, BillingMode: "
-	    "PAY_PER_REQUEST}\n",
-	    NULL};
-	char sub[600];
-	const char *args[] = {"validate", "-f", sub, NULL};
-	cli_result r;
+/* Two particles on one table; the third is in another region, so another table. */
+static const char *const shared_files[] = {
+    "a.yml",
+    "pcf_name: first\n"
+    "flavor: dynamodb_table\n"
+    "aws_resource:\n"
+    "  TableName: shared\n"
+    "  BillingMode: PAY_PER_REQUEST\n" CLI_TABLE_KEY,
+    "b.yml",
+    "# the same table again, as a config store\n"
+    "pcf_name: second\n"
+    "flavor: dynamodb_config_store\n"
+    "aws_resource:\n"
+    "  TableName: shared\n"
+    "  BillingMode: PAY_PER_REQUEST\n"
+    "---\n"
+    "pcf_name: elsewhere\n"
+    "flavor: dynamodb_config_store\n"
+    "aws_resource: {TableName: shared, region_name: eu-west-1, BillingMode: "
+    "PAY_PER_REQUEST}\n",
+    NULL};
 
-	write_files(sub, sizeof(sub), "shared", files);
-	cli_expect(&r, 1, args);
-	cr_assert(has(r.err, "", sub,
-	              "/b.yml:5:3: aws_resource: expected each resource declared by one particle"),
-	          "%s", r.err);
-	cr_assert(has(r.err,
-	              "table shared in the run's region declared by both dynamodb_table:first (",
-	              sub, "/a.yml:1)"),
-	          "%s", r.err);
-	cr_assert(has(r.err, "and dynamodb_config_store:second (", sub, "/b.yml:2)"), "%s", r.err);
-	cr_assert_null(strstr(r.err, "elsewhere"), "another region is another table:\n%s", r.err);
-	cr_assert(strstr(r.err, "1 problem found"), "%s", r.err);
-	cli_result_free(&r);
-}
-
-/* Envelope and flavor schema of every file in one run. */
-Test(cli_offline, validate_reports_every_problem_of_every_file_at_once)
-{
-	static const char *const files[] = {"a.yml",
-	                                    "pcf_name: a\n"
-	                                    "flavor: dynamodb_table\n"
-	                                    "desired_state: sleeping\n"
-	                                    "aws_resource:\n"
-	                                    "  TableName: table_a\n"
-	                                    "  BillingMode: PAY_PER_REQUEST\n"
-	                                    "  AttributeDefinitions: [{AttributeName: id, "
-	                                    "AttributeType: S}]\n"
-	                                    "  KeySchema: [{AttributeName: id, KeyType: HASHH}]\n",
-	                                    "b.yml",
-	                                    "pcf_name: b\n"
-	                                    "flavor: dynamodb_table\n"
-	                                    "aws_resource:\n"
-	                                    "  TableName: table_b\n"
-	                                    "  BillingMode: PAY_PER_REQUEST\n"
-	                                    "  AttributeDefinitions: [{AttributeName: id, "
-	                                    "AttributeType: Q}]\n"
-	                                    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n",
-	                                    NULL};
-	char sub[600];
-	const char *args[] = {"validate", "-f", sub, NULL};
-	cli_result r;
-
-	write_files(sub, sizeof(sub), "every", files);
-	cli_expect(&r, 1, args);
-	cr_assert(has(r.err, "", sub, "/a.yml:3:16: desired_state"), "%s", r.err);
-	cr_assert(has(r.err, "", sub, "/a.yml:8:"), "the KeyType:\n%s", r.err);
-	cr_assert(has(r.err, "", sub, "/b.yml:6:"), "the other file's AttributeType:\n%s", r.err);
-	cr_assert(strstr(r.err, "3 problems found"), "%s", r.err);
-	cli_result_free(&r);
-}
+/* Envelope and flavor schema problems of two files, all reported in one run. */
+static const char *const every_files[] = {"a.yml",
+                                          "pcf_name: a\n"
+                                          "flavor: dynamodb_table\n"
+                                          "desired_state: sleeping\n"
+                                          "aws_resource:\n"
+                                          "  TableName: table_a\n"
+                                          "  BillingMode: PAY_PER_REQUEST\n"
+                                          "  AttributeDefinitions: [{AttributeName: id, "
+                                          "AttributeType: S}]\n"
+                                          "  KeySchema: [{AttributeName: id, KeyType: HASHH}]\n",
+                                          "b.yml",
+                                          "pcf_name: b\n"
+                                          "flavor: dynamodb_table\n"
+                                          "aws_resource:\n"
+                                          "  TableName: table_b\n"
+                                          "  BillingMode: PAY_PER_REQUEST\n"
+                                          "  AttributeDefinitions: [{AttributeName: id, "
+                                          "AttributeType: Q}]\n"
+                                          "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n",
+                                          NULL};
 
 /* The README's style: ${VAR} inside a flow mapping, with its default. */
-Test(cli_offline, validate_substitutes_inside_flow_mappings)
-{
-	static const char *const files[] = {
-	    "flow.yml",
-	    "pcf_name: flow\n"
-	    "flavor: dynamodb_table\n"
-	    "aws_resource:\n"
-	    "  TableName: ${FLOW_TABLE_UNSET_IN_TESTS:-flow_table}\n"
-	    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-	    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-	    "  ProvisionedThroughput: {ReadCapacityUnits: ${RCU_UNSET_IN_TESTS:-5}, "
-	    "WriteCapacityUnits: ${WCU_UNSET_IN_TESTS:-0}}\n",
-	    NULL};
-	char sub[600];
-	const char *args[] = {"validate", "-f", sub, NULL};
-	cli_result r;
-
-	write_files(sub, sizeof(sub), "flow", files);
-	cli_expect(&r, 1, args);
-	/* The only problem is the substituted 0, at the ${ that produced it. */
-	cr_assert(has(r.err, "", sub,
-	              "/flow.yml:7:92: aws_resource.ProvisionedThroughput.WriteCapacityUnits: "
-	              "expected at least 1 capacity unit, found 0"),
-	          "%s", r.err);
-	cr_assert(strstr(r.err, "1 problem found"), "%s", r.err);
-	cli_result_free(&r);
-}
+static const char *const flow_files[] = {
+    "flow.yml",
+    "pcf_name: flow\n"
+    "flavor: dynamodb_table\n"
+    "aws_resource:\n"
+    "  TableName: ${FLOW_TABLE_UNSET_IN_TESTS:-flow_table}\n" CLI_TABLE_KEY
+    "  ProvisionedThroughput: {ReadCapacityUnits: ${RCU_UNSET_IN_TESTS:-5}, "
+    "WriteCapacityUnits: ${WCU_UNSET_IN_TESTS:-0}}\n",
+    NULL};
 
 /* JSON as PCF's commentjson reads it: # and // line comments. */
-Test(cli_offline, validate_json_with_comments)
-{
-	static const char *const files[] = {
-	    "pcf.json",
-	    "// PCF particles\n"
-	    "[{\"pcf_name\": \"j\", # the name\n"
-	    "  \"flavor\": \"dynamodb_table\",\n"
-	    "  \"aws_resource\": {\"TableName\": \"http://x//y#z\", \"BillingMode\": "
-	    "\"PAY_PER_REQUEST\",\n"
-	    "    \"AttributeDefinitions\": [{\"AttributeName\": \"id\", \"AttributeType\": "
-	    "\"S\"}],\n"
-	    "    \"KeySchema\": [{\"AttributeName\": \"id\", \"KeyType\": \"HASH\"}],\n"
-	    "    \"custom_config\": {}}}]\n",
-	    NULL};
-	char sub[600];
-	const char *args[] = {"validate", "-f", sub, NULL};
-	cli_result r;
+static const char *const json_files[] = {
+    "pcf.json",
+    "// PCF particles\n"
+    "[{\"pcf_name\": \"j\", # the name\n"
+    "  \"flavor\": \"dynamodb_table\",\n"
+    "  \"aws_resource\": {\"TableName\": \"http://x//y#z\", \"BillingMode\": "
+    "\"PAY_PER_REQUEST\",\n"
+    "    \"AttributeDefinitions\": [{\"AttributeName\": \"id\", \"AttributeType\": "
+    "\"S\"}],\n"
+    "    \"KeySchema\": [{\"AttributeName\": \"id\", \"KeyType\": \"HASH\"}],\n"
+    "    \"custom_config\": {}}}]\n",
+    NULL};
 
-	write_files(sub, sizeof(sub), "json", files);
-	cli_expect(&r, 1, args);
-	/* The comment-like text inside a string is kept: that name is invalid. */
-	cr_assert(has(r.err, "", sub, "/pcf.json:4:33: aws_resource.TableName: expected a name"),
-	          "%s", r.err);
-	cr_assert(strstr(r.err, "\"http://x//y#z\""), "%s", r.err);
-	cli_result_free(&r);
+/* A JSON syntax error is reported as JSON, not YAML. */
+static const char *const bad_json_files[] = {"bad.json",
+                                             "{\"pcf_name\": \"j\",\n"
+                                             "  \"flavor\" \"dynamodb_table\"}\n",
+                                             NULL};
+
+/* PCF quasiparticles are explained, not just refused. */
+static const char *const quasi_files[] = {"q.yml",
+                                          "pcf_name: group\n"
+                                          "flavor: quasiparticle\n"
+                                          "particles: []\n",
+                                          NULL};
+
+/* A validate run over a directory of files that fails with these messages. */
+typedef struct refusal_case {
+	const char *name;         /* the directory, under dir */
+	const char *const *files; /* name, text pairs, NULL-terminated */
+	const char *at[3][2];     /* text before and after the directory, in stderr */
+	const char *says[2];      /* further text of stderr */
+	const char *never;        /* text stderr must not hold */
+} refusal_case;
+
+static const refusal_case refusals[] = {
+    {"shared",
+     shared_files,
+     {{"", "/b.yml:5:3: aws_resource: expected each resource declared by one particle"},
+      {"table shared in the run's region declared by both dynamodb_table:first (", "/a.yml:1)"},
+      {"and dynamodb_config_store:second (", "/b.yml:2)"}},
+     {"1 problem found"},
+     "elsewhere"},
+    {"every",
+     every_files,
+     {{"", "/a.yml:3:16: desired_state"}, {"", "/a.yml:8:"}, {"", "/b.yml:6:"}},
+     {"3 problems found"},
+     NULL},
+    /* The only problem is the substituted 0, at the ${ that produced it. */
+    {"flow",
+     flow_files,
+     {{"", "/flow.yml:7:92: aws_resource.ProvisionedThroughput.WriteCapacityUnits: "
+           "expected at least 1 capacity unit, found 0"}},
+     {"1 problem found"},
+     NULL},
+    /* The comment-like text inside a string is kept: that name is invalid. */
+    {"json",
+     json_files,
+     {{"", "/pcf.json:4:33: aws_resource.TableName: expected a name"}},
+     {"\"http://x//y#z\""},
+     NULL},
+    {"badjson",
+     bad_json_files,
+     {{"", "/bad.json:2:12: invalid JSON: expected ':'"}},
+     {NULL},
+     "YAML"},
+    {"quasi",
+     quasi_files,
+     {{"", "/q.yml:2:9: flavor: flavor quasiparticle is not supported: list its "
+           "particles at top level"}},
+     {"1 problem found"},
+     NULL},
+};
+
+#define REFUSALS (sizeof(refusals) / sizeof(refusals[0]))
+
+static int refusal_numbers[REFUSALS];
+
+ParameterizedTestParameters(cli_offline, validate_refuses)
+{
+	return pcf_case_numbers(refusal_numbers, REFUSALS);
 }
 
-Test(cli_offline, validate_json_syntax_errors_are_json_errors)
+ParameterizedTest(int *number, cli_offline, validate_refuses)
 {
-	static const char *const files[] = {"bad.json",
-	                                    "{\"pcf_name\": \"j\",\n"
-	                                    "  \"flavor\" \"dynamodb_table\"}\n",
-	                                    NULL};
+	const refusal_case *k = &refusals[*number];
 	char sub[600];
 	const char *args[] = {"validate", "-f", sub, NULL};
 	cli_result r;
 
-	write_files(sub, sizeof(sub), "badjson", files);
+	write_files(sub, sizeof(sub), k->name, k->files);
 	cli_expect(&r, 1, args);
-	cr_assert(has(r.err, "", sub, "/bad.json:2:12: invalid JSON: expected ':'"), "%s", r.err);
-	cr_assert_null(strstr(r.err, "YAML"), "%s", r.err);
-	cli_result_free(&r);
-}
-
-Test(cli_offline, validate_explains_quasiparticles)
-{
-	static const char *const files[] = {"q.yml",
-	                                    "pcf_name: group\n"
-	                                    "flavor: quasiparticle\n"
-	                                    "particles: []\n",
-	                                    NULL};
-	char sub[600];
-	const char *args[] = {"validate", "-f", sub, NULL};
-	cli_result r;
-
-	write_files(sub, sizeof(sub), "quasi", files);
-	cli_expect(&r, 1, args);
-	cr_assert(has(r.err, "", sub,
-	              "/q.yml:2:9: flavor: flavor quasiparticle is not supported: list its "
-	              "particles at top level"),
-	          "%s", r.err);
-	cr_assert(strstr(r.err, "1 problem found"), "%s", r.err);
+	for (size_t i = 0; i < 3 && k->at[i][1] != NULL; i++)
+		cr_assert(has(r.err, k->at[i][0], sub, k->at[i][1]), "%s: %s%s%s missing:\n%s",
+		          k->name, k->at[i][0], sub, k->at[i][1], r.err);
+	for (size_t i = 0; i < 2 && k->says[i] != NULL; i++)
+		cr_assert(strstr(r.err, k->says[i]), "%s: %s missing:\n%s", k->name, k->says[i],
+		          r.err);
+	if (k->never != NULL)
+		cr_assert_null(strstr(r.err, k->never), "%s: %s found:\n%s", k->name, k->never,
+		               r.err);
 	cli_result_free(&r);
 }
 

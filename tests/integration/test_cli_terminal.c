@@ -7,19 +7,20 @@
 #define _XOPEN_SOURCE 700
 /* Only a private dynalite is needed here, not the shared servers. */
 #define PCF_TEST_SERVERS_NO_HOOKS
-#include "test_cli_run.h"
+#include "cli_run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "servers.h"
 
 /* What the shared-server hooks would export, so pcf never looks further for credentials. */
 static void setup(void)
 {
-	setenv("AWS_ACCESS_KEY_ID", "test", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
-	setenv("AWS_REGION", "us-east-1", 1);
-	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
-	unsetenv("AWS_ENDPOINT_URL");
-	unsetenv("AWS_ENDPOINT_URL_DYNAMODB");
+	pcf_local_server_environment(1);
 }
 
 TestSuite(cli_terminal, .init = setup);
@@ -70,13 +71,11 @@ static char *run_on_terminal(int *status, const char *no_color, const char *cons
 	return out.data;
 }
 
-static const char table_yaml[] = "pcf_name: %s\n"
-                                 "flavor: dynamodb_table\n"
-                                 "aws_resource:\n"
-                                 "  TableName: %s\n"
-                                 "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-                                 "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-                                 "  BillingMode: PAY_PER_REQUEST\n";
+static const char table_yaml[] =
+    "pcf_name: %s\n"
+    "flavor: dynamodb_table\n"
+    "aws_resource:\n"
+    "  TableName: %s\n" CLI_TABLE_KEY "  BillingMode: PAY_PER_REQUEST\n";
 
 static void write_table(char *path, size_t size, const char *dir, const char *table)
 {
@@ -111,18 +110,13 @@ Test(cli_terminal, colour_on_a_terminal_unless_no_color)
 
 Test(cli_terminal, waits_show_progress_on_a_terminal_only)
 {
-	pcf_local_server_options o = PCF_LOCAL_SERVER_OPTIONS_INIT;
 	pcf_local_server server;
-	char errbuf[256], dir[256], path[600], table[96], want[160];
+	char dir[256], path[600], table[96], want[160];
 	cli_result r;
 	int status;
 	char *text;
 
-	o.create_table_ms = 2500;
-	o.delete_table_ms = 2500;
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &o, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_test_dynalite_holding(&server, 2500, 0, 2500);
 	cli_tempdir(dir, sizeof(dir));
 	pcf_test_table_name(table, sizeof(table), "cli-tty");
 	write_table(path, sizeof(path), dir, table);

@@ -18,8 +18,6 @@
 
 #include "servers.h"
 
-static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
 struct result {
 	int status;
 	char *out;
@@ -128,7 +126,7 @@ static void make_table(const char *endpoint, const char *table, const char *stor
 
 ParameterizedTestParameters(config_store_cli, set_get_list_delete_with_table)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_cli, set_get_list_delete_with_table)
@@ -264,7 +262,7 @@ static void remove_definitions(char *path)
 
 ParameterizedTestParameters(config_store_cli, table_from_definitions)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_cli, table_from_definitions)

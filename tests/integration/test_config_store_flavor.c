@@ -14,8 +14,6 @@
 
 #include "servers.h"
 
-static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
 /* The registry the test hands the engine: both built-in flavors. */
 static const pcf_flavor *const flavors[] = {&pcf_flavor_dynamodb_table,
                                             &pcf_flavor_dynamodb_config_store};
@@ -132,7 +130,7 @@ static void assert_store(pcf_config_store *s, const char *expected)
 
 ParameterizedTestParameters(config_store_flavor_it, apply_converges_and_reports_changes)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
@@ -211,7 +209,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 
 ParameterizedTestParameters(config_store_flavor_it, mismatched_key_schema_is_refused)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
@@ -243,19 +241,15 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 
 Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
 {
-	pcf_local_server_options so = PCF_LOCAL_SERVER_OPTIONS_INIT;
 	pcf_local_server server;
-	char errbuf[256], yaml[1024];
+	char yaml[1024];
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_config_store *app2;
 	pcf_ddb *db;
 	struct run r;
 
 	/* A dynalite of this test's own that keeps new tables CREATING for a while. */
-	so.create_table_ms = 1500;
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_test_dynalite_holding(&server, 1500, 0, 0);
 	snprintf(yaml, sizeof(yaml), DEFINITION, "slow_config", "false", "db.internal");
 	cr_assert_eq(run_engine(&r, server.endpoint, yaml, pcf_engine_apply, &err), 0, "%s",
 	             err.message);
@@ -270,7 +264,7 @@ Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
 
 ParameterizedTestParameters(config_store_flavor_it, failed_create_is_table_not_created)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
@@ -298,17 +292,13 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 
 Test(config_store_flavor_it, table_never_ready_times_out_naming_table_not_ready)
 {
-	pcf_local_server_options so = PCF_LOCAL_SERVER_OPTIONS_INIT;
 	pcf_local_server server;
-	char errbuf[256], yaml[1024];
+	char yaml[1024];
 	pcf_error err = PCF_ERROR_INIT;
 	struct run r;
 
 	/* A dynalite of this test's own that keeps new tables CREATING past the deadline. */
-	so.create_table_ms = 60000;
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_test_dynalite_holding(&server, 60000, 0, 0);
 	snprintf(yaml, sizeof(yaml), DEFINITION, "stuck_config", "false", "db.internal");
 	engine_timeout_ms = 1000;
 	cr_assert_eq(run_engine(&r, server.endpoint, yaml, pcf_engine_apply, &err), PCF_ETIMEDOUT,
@@ -324,7 +314,7 @@ Test(config_store_flavor_it, table_never_ready_times_out_naming_table_not_ready)
 
 ParameterizedTestParameters(config_store_flavor_it, terminate_deletes_the_table)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it, terminate_deletes_the_table)

@@ -96,12 +96,9 @@ static void assert_option(pcf_config_store *s, const char *option, const char *e
 	cJSON_Delete(got);
 }
 
-/* Each test runs once per server. */
-static pcf_local_server_kind kinds[] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
-
 ParameterizedTestParameters(config_store_library, round_trips_every_value_type)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library, round_trips_every_value_type)
@@ -136,7 +133,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library, round_trips
 
 ParameterizedTestParameters(config_store_library, two_stores_in_one_table_stay_separate)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
@@ -188,7 +185,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 
 ParameterizedTestParameters(config_store_library, custom_key_names)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library, custom_key_names)
@@ -230,7 +227,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library, custom_key_
 
 ParameterizedTestParameters(config_store_library, schema_mismatch_is_misconfigured_schema)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
@@ -288,7 +285,7 @@ Test(config_store_library, missing_table_without_create_is_not_found)
 
 ParameterizedTestParameters(config_store_library, create_failure_is_table_not_created)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
@@ -316,19 +313,14 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 
 Test(config_store_library, slow_creation_is_table_not_ready)
 {
-	pcf_local_server_options so = PCF_LOCAL_SERVER_OPTIONS_INIT;
 	pcf_local_server server;
 	pcf_config_store_options o = PCF_CONFIG_STORE_OPTIONS_INIT;
 	pcf_config_store *s = NULL;
 	pcf_error err = PCF_ERROR_INIT;
-	char errbuf[256];
 	pcf_ddb *db;
 
 	/* This dynalite holds new tables CREATING far longer than the store waits. */
-	so.create_table_ms = 60000;
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &so, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_test_dynalite_holding(&server, 60000, 0, 0);
 	db = client_for(server.endpoint);
 	o.table.name = "slow_config";
 	o.store = "app";
@@ -363,7 +355,7 @@ static int wait_for_option(pcf_config_store *s, const char *option, const char *
 
 ParameterizedTestParameters(config_store_library, time_based_picks_up_other_clients_writes)
 {
-	return cr_make_param_array(pcf_local_server_kind, kinds, 2);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
 ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
@@ -461,14 +453,11 @@ Test(config_store_library, failed_refresh_keeps_answering_from_the_snapshot)
 	pcf_config_store *s = NULL;
 	pcf_error err = PCF_ERROR_INIT;
 	struct error_count errors = {0, 0};
-	char errbuf[256];
 	cJSON *all = NULL;
 	pcf_ddb *db;
 
 	/* A dynalite of this test's own, stopped halfway. */
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, NULL, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_test_dynalite_holding(&server, 0, 0, 0);
 	db = client_for(server.endpoint);
 	o.table.name = "snapshot_config";
 	o.store = "app";

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fake_http.h"
+#include "local_server.h"
 
 static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
 {
@@ -70,11 +71,7 @@ ParameterizedTest(struct status_case *c, config_store_status_fake, states_table,
 	pcf_run_report *report = NULL;
 	pcf_diags diags;
 
-	setenv("AWS_ACCESS_KEY_ID", "test", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+	pcf_local_server_environment(1);
 	cr_assert_eq(pcf_fake_server_start(&server, handle, c->status), 0);
 	ao.endpoint = pcf_fake_server_url(server);
 	ao.region = "us-east-1";

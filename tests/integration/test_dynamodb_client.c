@@ -6,11 +6,13 @@
  * server implements, is in test_dynamodb_fake.c.
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <pcf/pcf.h>
 
+#include "case_table.h"
 #include "servers.h"
 #include "test_dynamodb_it.h"
 
@@ -73,19 +75,71 @@ Test(ddb_client, control_plane)
 	each_server(control_plane);
 }
 
-Test(ddb_client, time_to_live_update_on_dynoxide)
+/*
+ * A table setting that one server can change: update it with spec, then
+ * describe it back. dynalite can describe TTL but not change it; dynoxide
+ * changes it. moto has continuous backups with PITR; dynoxide and dynalite
+ * do not.
+ */
+typedef struct setting_case {
+	pcf_local_server_kind kind;
+	const char *prefix; /* of the table name */
+	const char *spec;
+	int (*update)(cJSON **out, pcf_ddb *db, const char *table, const cJSON *spec,
+	              pcf_error *err);
+	int (*describe)(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err);
+	const char *updated_true; /* a member of the update's answer that is true, or NULL */
+	const char *path[2];      /* the described member checked (one or two levels) */
+	const char *want;
+} setting_case;
+
+static const setting_case settings[] = {
+    {PCF_LOCAL_DYNOXIDE,
+     "ttl",
+     "{\"Enabled\":true,\"AttributeName\":\"expires_at\"}",
+     pcf_ddb_update_time_to_live,
+     pcf_ddb_describe_time_to_live,
+     "Enabled",
+     {"AttributeName", NULL},
+     "expires_at"},
+    {PCF_LOCAL_MOTO,
+     "pitr",
+     "{\"PointInTimeRecoveryEnabled\":true}",
+     pcf_ddb_update_continuous_backups,
+     pcf_ddb_describe_continuous_backups,
+     NULL,
+     {"PointInTimeRecoveryDescription", "PointInTimeRecoveryStatus"},
+     "ENABLED"},
+};
+
+#define SETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+static int setting_numbers[SETTINGS];
+
+ParameterizedTestParameters(ddb_client, setting_update_on_the_server_that_has_it)
 {
-	/* dynalite can describe TTL but not change it; dynoxide changes it. */
-	pcf_ddb *db = it_client(PCF_LOCAL_DYNOXIDE);
+	return pcf_case_numbers(setting_numbers, SETTINGS);
+}
+
+ParameterizedTest(int *number, ddb_client, setting_update_on_the_server_that_has_it)
+{
+	const setting_case *k = &settings[*number];
+	pcf_ddb *db = it_client(k->kind);
 	char name[128];
-	cJSON *spec = it_json("{\"Enabled\":true,\"AttributeName\":\"expires_at\"}"), *out = NULL;
+	cJSON *spec = it_json(k->spec), *out = NULL;
+	const cJSON *field;
 	pcf_error err = PCF_ERROR_INIT;
-	it_create_table(db, name, sizeof(name), "ttl", 0);
-	IT_OK(pcf_ddb_update_time_to_live(&out, db, name, spec, &err), err);
-	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(out, "Enabled")));
+
+	it_create_table(db, name, sizeof(name), k->prefix, 0);
+	IT_OK(k->update(&out, db, name, spec, &err), err);
+	if (k->updated_true != NULL)
+		cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(out, k->updated_true)), "%s", k->prefix);
 	cJSON_Delete(out);
-	IT_OK(pcf_ddb_describe_time_to_live(&out, db, name, &err), err);
-	cr_assert_str_eq(cJSON_GetObjectItem(out, "AttributeName")->valuestring, "expires_at");
+	IT_OK(k->describe(&out, db, name, &err), err);
+	field = cJSON_GetObjectItem(out, k->path[0]);
+	if (k->path[1] != NULL)
+		field = cJSON_GetObjectItem(field, k->path[1]);
+	cr_assert_str_eq(cJSON_GetStringValue(field), k->want, "%s", k->prefix);
 	cJSON_Delete(out);
 	cJSON_Delete(spec);
 	it_drop_table(db, name);
@@ -147,27 +201,6 @@ static void limits_and_generic(pcf_ddb *db, pcf_local_server_kind kind)
 	cr_assert_lt(pcf_ddb_execute(&out, db, "NoSuchAction", NULL, &err), 0);
 	cr_assert_null(out);
 	cr_assert_neq(err.aws_type[0], '\0', "the server's error name is kept");
-}
-
-/* moto has continuous backups with PITR; dynoxide and dynalite do not. */
-Test(ddb_client, continuous_backups_on_moto)
-{
-	pcf_ddb *db = it_client(PCF_LOCAL_MOTO);
-	char name[128];
-	cJSON *spec = it_json("{\"PointInTimeRecoveryEnabled\":true}"), *out = NULL;
-	pcf_error err = PCF_ERROR_INIT;
-	it_create_table(db, name, sizeof(name), "pitr", 0);
-	IT_OK(pcf_ddb_update_continuous_backups(&out, db, name, spec, &err), err);
-	cJSON_Delete(out);
-	IT_OK(pcf_ddb_describe_continuous_backups(&out, db, name, &err), err);
-	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(
-	                     cJSON_GetObjectItem(out, "PointInTimeRecoveryDescription"),
-	                     "PointInTimeRecoveryStatus")),
-	                 "ENABLED");
-	cJSON_Delete(out);
-	cJSON_Delete(spec);
-	it_drop_table(db, name);
-	pcf_ddb_free(db);
 }
 
 Test(ddb_client, describe_limits_and_execute)

@@ -18,13 +18,7 @@ static pcf_local_server slow;
 /* A dynalite of its own that keeps tables CREATING / DELETING for a while. */
 static void slow_up(void)
 {
-	pcf_local_server_options o = PCF_LOCAL_SERVER_OPTIONS_INIT;
-	char errbuf[256];
-	o.create_table_ms = 600;
-	o.delete_table_ms = 600;
-	o.update_table_ms = 600;
-	cr_assert_eq(pcf_local_server_start(&slow, PCF_LOCAL_DYNALITE, &o, errbuf, sizeof(errbuf)),
-	             0, "%s", errbuf);
+	pcf_test_dynalite_holding(&slow, 600, 600, 600);
 }
 
 static void slow_down(void)

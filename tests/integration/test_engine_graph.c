@@ -27,22 +27,12 @@ static char users[96], orders[96], lines[96], audit[96];
 
 static void up(void)
 {
-	pcf_local_server_options o = PCF_LOCAL_SERVER_OPTIONS_INIT;
 	pcf_aws_options aws = PCF_AWS_OPTIONS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	char errbuf[256];
 
-	setenv("AWS_ACCESS_KEY_ID", "test", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
-	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+	pcf_local_server_environment(1);
 	cr_assert_eq(pcf_global_init(), 0);
-	o.create_table_ms = CREATE_MS;
-	o.update_table_ms = 500;
-	o.delete_table_ms = 500;
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &o, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_test_dynalite_holding(&server, CREATE_MS, 500, 500);
 	aws.endpoint = server.endpoint;
 	aws.region = "us-east-1";
 	cr_assert_eq(pcf_services_new(&services, &aws, &err), 0, "%s", err.message);

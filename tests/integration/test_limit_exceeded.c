@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "fake_http.h"
+#include "local_server.h"
 #include "src/common/util.h"
 
 #define SIMULTANEOUS                                                                               \
@@ -36,18 +37,6 @@ typedef struct fake_table {
 	int creates;         /* CreateTable calls seen */
 	int created;
 } fake_table;
-
-static void target(const pcf_fake_request *req, char *out, size_t size)
-{
-	const char *h = strstr(req->headers, "X-Amz-Target: DynamoDB_20120810.");
-	size_t n;
-	out[0] = '\0';
-	if (h == NULL)
-		return;
-	h += strlen("X-Amz-Target: DynamoDB_20120810.");
-	n = strcspn(h, "\r\n");
-	snprintf(out, size, "%.*s", (int)n, h);
-}
 
 static const char *describe(const char *status)
 {
@@ -70,7 +59,7 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 	fake_table *t = payload;
 	char action[64];
 
-	target(req, action, sizeof(action));
+	pcf_fake_dynamodb_action(action, sizeof(action), req);
 	pthread_mutex_lock(&t->lock);
 	resp->status = 200;
 	if (!strcmp(action, "CreateTable")) {
@@ -126,11 +115,7 @@ static void up(harness *h)
 	                   "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
 	                   "  BillingMode: PAY_PER_REQUEST\n";
 
-	setenv("AWS_ACCESS_KEY_ID", "test", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
-	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	pcf_local_server_environment(1);
 	unsetenv("AWS_MAX_ATTEMPTS");
 	unsetenv("DYNAMODB_MAX_RETRIES");
 	pthread_mutex_init(&h->table.lock, NULL);

@@ -20,6 +20,8 @@
  */
 #include "test_table_fixture.h"
 
+#include <criterion/parameterized.h>
+
 #define HEAD                                                                                       \
 	"pcf_name: t\n"                                                                            \
 	"flavor: dynamodb_table\n"                                                                 \
@@ -136,14 +138,14 @@ static void omitted_fields(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-Test(table_converge, dynoxide_omitted_fields_are_not_drift)
+ParameterizedTestParameters(table_converge, omitted_fields_are_not_drift)
 {
-	omitted_fields(PCF_LOCAL_DYNOXIDE);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
-Test(table_converge, dynalite_omitted_fields_are_not_drift)
+ParameterizedTest(pcf_local_server_kind *kind, table_converge, omitted_fields_are_not_drift)
 {
-	omitted_fields(PCF_LOCAL_DYNALITE);
+	omitted_fields(*kind);
 }
 
 /* The full definition's keys and indexes with other settings (keys are unique in YAML). */
@@ -220,16 +222,24 @@ static void update_steps(pcf_local_server_kind kind, int with_index, int with_st
 	fx_cleanup(&f);
 }
 
-Test(table_converge, dynoxide_each_update_step_alone)
+/* A server and the two figures a test of it takes. */
+typedef struct server_case {
+	pcf_local_server_kind kind;
+	int a, b;
+} server_case;
+
+/* moto applies index throughput updates, which dynoxide ignores; moto
+ * refuses the stream view type change, so it is shown on dynoxide. */
+static server_case update_step_cases[] = {{PCF_LOCAL_DYNOXIDE, 0, 1}, {PCF_LOCAL_MOTO, 1, 0}};
+
+ParameterizedTestParameters(table_converge, each_update_step_alone)
 {
-	update_steps(PCF_LOCAL_DYNOXIDE, 0, 1);
+	return cr_make_param_array(server_case, update_step_cases, 2);
 }
 
-/* moto applies index throughput updates, which dynoxide ignores; the stream
- * view type change is shown on dynoxide above. */
-Test(table_converge, moto_each_update_step_alone)
+ParameterizedTest(server_case *c, table_converge, each_update_step_alone)
 {
-	update_steps(PCF_LOCAL_MOTO, 1, 0);
+	update_steps(c->kind, c->a, c->b);
 }
 
 /*
@@ -391,14 +401,14 @@ static void tags_added_and_removed(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-Test(table_converge, dynalite_tags_added_and_removed)
+ParameterizedTestParameters(table_converge, tags_added_and_removed)
 {
-	tags_added_and_removed(PCF_LOCAL_DYNALITE);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
-Test(table_converge, dynoxide_tags_added_and_removed)
+ParameterizedTest(pcf_local_server_kind *kind, table_converge, tags_added_and_removed)
 {
-	tags_added_and_removed(PCF_LOCAL_DYNOXIDE);
+	tags_added_and_removed(*kind);
 }
 
 /* Table throughput, stream, TTL and deletion protection in one apply, and
@@ -437,15 +447,17 @@ static void several_steps(pcf_local_server_kind kind, int index_read, int steps)
 	fx_cleanup(&f);
 }
 
-/* Index throughput stays: dynoxide would ignore its update. */
-Test(table_converge, dynoxide_several_steps_at_once)
+/* On dynoxide the index throughput stays: it would ignore its update. */
+static server_case several_step_cases[] = {{PCF_LOCAL_DYNOXIDE, 2, 4}, {PCF_LOCAL_MOTO, 3, 5}};
+
+ParameterizedTestParameters(table_converge, several_steps_at_once)
 {
-	several_steps(PCF_LOCAL_DYNOXIDE, 2, 4);
+	return cr_make_param_array(server_case, several_step_cases, 2);
 }
 
-Test(table_converge, moto_several_steps_at_once)
+ParameterizedTest(server_case *c, table_converge, several_steps_at_once)
 {
-	several_steps(PCF_LOCAL_MOTO, 3, 5);
+	several_steps(c->kind, c->a, c->b);
 }
 
 Test(table_converge, dynalite_several_steps_at_once)
@@ -491,14 +503,15 @@ static void out_of_band(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-Test(table_converge, dynoxide_out_of_band_change_is_seen_and_undone)
+ParameterizedTestParameters(table_converge, out_of_band_change_is_seen_and_undone)
 {
-	out_of_band(PCF_LOCAL_DYNOXIDE);
+	return PCF_TEST_TABLE_SERVERS();
 }
 
-Test(table_converge, dynalite_out_of_band_change_is_seen_and_undone)
+ParameterizedTest(pcf_local_server_kind *kind, table_converge,
+                  out_of_band_change_is_seen_and_undone)
 {
-	out_of_band(PCF_LOCAL_DYNALITE);
+	out_of_band(*kind);
 }
 
 static void unsupported(pcf_local_server_kind kind, const char *extra, const char *expect)
@@ -517,16 +530,14 @@ static void unsupported(pcf_local_server_kind kind, const char *extra, const cha
 }
 
 /* A server without tagging: test_table_fake.c (every open server tags). */
-Test(table_converge, dynoxide_pitr_in_the_definition_fails_clearly)
+ParameterizedTestParameters(table_converge, pitr_in_the_definition_fails_clearly)
 {
-	unsupported(PCF_LOCAL_DYNOXIDE,
-	            "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n",
-	            "does not support point-in-time recovery");
+	return PCF_TEST_TABLE_SERVERS();
 }
 
-Test(table_converge, dynalite_pitr_in_the_definition_fails_clearly)
+ParameterizedTest(pcf_local_server_kind *kind, table_converge, pitr_in_the_definition_fails_clearly)
 {
-	unsupported(PCF_LOCAL_DYNALITE,
+	unsupported(*kind,
 	            "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n",
 	            "does not support point-in-time recovery");
 }
@@ -535,17 +546,10 @@ Test(table_converge, dynalite_pitr_in_the_definition_fails_clearly)
  * engine must wait for ACTIVE between steps, or UpdateTable is refused. */
 Test(table_converge, dynalite_with_held_statuses_waits_between_steps)
 {
-	pcf_local_server_options o = PCF_LOCAL_SERVER_OPTIONS_INIT;
 	pcf_local_server server;
-	char errbuf[256];
 	fixture f;
 	static const fx_run terminate_yes = {1, 0, 1, PCF_DESIRED_TERMINATED};
-	o.create_table_ms = 300;
-	o.update_table_ms = 300;
-	o.delete_table_ms = 300;
-	cr_assert_eq(
-	    pcf_local_server_start(&server, PCF_LOCAL_DYNALITE, &o, errbuf, sizeof(errbuf)), 0,
-	    "%s", errbuf);
+	pcf_test_dynalite_holding(&server, 300, 300, 300);
 	fx_init_at(&f, PCF_LOCAL_DYNALITE, server.endpoint, "held");
 	fx_load(&f, FULL_DYNALITE, f.table, 5, 4, 2, 3);
 	fx_apply_ok(&f, NULL);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fake_http.h"
+#include "local_server.h"
 
 typedef struct fake_table {
 	pthread_mutex_t lock;
@@ -26,18 +27,6 @@ typedef struct fake_table {
 	int backups_calls;
 	int mutating;
 } fake_table;
-
-static void target(const pcf_fake_request *req, char *out, size_t size)
-{
-	const char *h = strstr(req->headers, "X-Amz-Target: DynamoDB_20120810.");
-	size_t n;
-	out[0] = '\0';
-	if (h == NULL)
-		return;
-	h += strlen("X-Amz-Target: DynamoDB_20120810.");
-	n = strcspn(h, "\r\n");
-	snprintf(out, size, "%.*s", (int)n, h);
-}
 
 static void answer(pcf_fake_response *resp, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -58,7 +47,7 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 	fake_table *t = payload;
 	char action[64];
 
-	target(req, action, sizeof(action));
+	pcf_fake_dynamodb_action(action, sizeof(action), req);
 	pthread_mutex_lock(&t->lock);
 	if (strncmp(action, "Describe", 8) != 0 && strncmp(action, "List", 4) != 0)
 		t->mutating++;
@@ -122,10 +111,7 @@ static void up(harness *h, const char *resource_yaml)
 	pcf_diags diags;
 	char yaml[2048];
 
-	setenv("AWS_ACCESS_KEY_ID", "test", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
-	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+	pcf_local_server_environment(1);
 	pthread_mutex_init(&h->table.lock, NULL);
 	cr_assert_eq(pcf_fake_server_start(&h->server, handle, &h->table), 0);
 	o.endpoint = pcf_fake_server_url(h->server);

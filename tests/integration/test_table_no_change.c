@@ -19,7 +19,9 @@
 #include <string.h>
 
 #include "core/engine_internal.h"
+#include "case_table.h"
 #include "fake_http.h"
+#include "local_server.h"
 
 /* The fixed live table: provisioned 5/5, two indexes, every setting off. */
 static const char live_table[] =
@@ -69,25 +71,13 @@ static void sim_sleep(long ms, void *ctx)
 
 static const pcf_clock sim_clock = {sim_now, sim_sleep, NULL};
 
-static void target(const pcf_fake_request *req, char *out, size_t size)
-{
-	const char *h = strstr(req->headers, "X-Amz-Target: DynamoDB_20120810.");
-	size_t n;
-	out[0] = '\0';
-	if (h == NULL)
-		return;
-	h += strlen("X-Amz-Target: DynamoDB_20120810.");
-	n = strcspn(h, "\r\n");
-	snprintf(out, size, "%.*s", (int)n, h);
-}
-
 static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
 {
 	fake_counts *c = payload;
 	char action[64];
 	long sleeps = __atomic_load_n(&sim_sleeps, __ATOMIC_SEQ_CST);
 
-	target(req, action, sizeof(action));
+	pcf_fake_dynamodb_action(action, sizeof(action), req);
 	resp->status = 200;
 	if (!strcmp(action, "DescribeTable")) {
 		resp->body = live_table;
@@ -202,15 +192,11 @@ static pcf_definitions *definition(const no_change_case *k)
 	return defs;
 }
 
-/* The parameter is an index into cases: Criterion copies parameters into
- * the test's process, where pointers into this one would not hold. */
 static int case_numbers[sizeof(cases) / sizeof(cases[0])];
 
 ParameterizedTestParameters(table_no_change, every_kind_of_step)
 {
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		case_numbers[i] = (int)i;
-	return cr_make_param_array(int, case_numbers, sizeof(cases) / sizeof(cases[0]));
+	return pcf_case_numbers(case_numbers, sizeof(cases) / sizeof(cases[0]));
 }
 
 /* Applies case k against the fake; returns apply's code, err its error. */
@@ -225,10 +211,7 @@ static int apply_case(const no_change_case *k, fake_counts *counts, pcf_error *e
 	pcf_engine *engine = NULL;
 	int rc;
 
-	setenv("AWS_ACCESS_KEY_ID", "test", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
-	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+	pcf_local_server_environment(1);
 	pthread_mutex_init(&counts->lock, NULL);
 	cr_assert_eq(pcf_fake_server_start(&server, handle, counts), 0);
 	ao.endpoint = pcf_fake_server_url(server);

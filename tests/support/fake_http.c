@@ -5,6 +5,7 @@
  * only, the first MAX_KEPT) so tests can check what the client sent.
  */
 #include "fake_http.h"
+#include "local_server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -103,7 +104,7 @@ static int read_request(pcf_fake_server *s, int fd, pcf_fake_request *req)
 	return 0;
 }
 
-static void send_all(int fd, const char *data, size_t len)
+void pcf_fake_send_all(int fd, const char *data, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
@@ -124,8 +125,8 @@ static void respond(int fd, const pcf_fake_response *r, int index)
 	                 r->status ? r->status : 200,
 	                 r->content_type ? r->content_type : "application/x-amz-json-1.0",
 	                 strlen(body), index, r->extra_headers ? r->extra_headers : "");
-	send_all(fd, head, (size_t)n);
-	send_all(fd, body, strlen(body));
+	pcf_fake_send_all(fd, head, (size_t)n);
+	pcf_fake_send_all(fd, body, strlen(body));
 }
 
 static void reset_connection(int fd)
@@ -240,9 +241,7 @@ int pcf_fake_server_start(pcf_fake_server **out, pcf_fake_handler handler, void 
 	s->handler = handler;
 	s->payload = payload;
 	s->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	pcf_local_loopback(&addr, 0);
 	setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
 	    listen(s->listen_fd, 64) < 0 ||
@@ -342,6 +341,18 @@ void pcf_fake_server_stop(pcf_fake_server *server)
 		free(server->kept[i]);
 	pthread_mutex_destroy(&server->lock);
 	free(server);
+}
+
+void pcf_fake_dynamodb_action(char *out, size_t size, const pcf_fake_request *req)
+{
+	static const char prefix[] = "X-Amz-Target: DynamoDB_20120810.";
+	const char *h = strstr(req->headers, prefix);
+
+	out[0] = '\0';
+	if (h == NULL)
+		return;
+	h += strlen(prefix);
+	snprintf(out, size, "%.*s", (int)strcspn(h, "\r\n"), h);
 }
 
 void pcf_fake_environment(void)

@@ -66,6 +66,16 @@ int pcf_fake_server_connection_count(const pcf_fake_server *server);
 int pcf_fake_server_request_header(const pcf_fake_server *server, int index, const char *name,
                                    char *out, size_t size);
 
+/* Sends all len bytes on the socket fd; stops quietly when the peer is gone. */
+void pcf_fake_send_all(int fd, const char *data, size_t len);
+
+/*
+ * The DynamoDB action a request names in its X-Amz-Target header
+ * ("DescribeTable" for "DynamoDB_20120810.DescribeTable"), copied into out;
+ * "" when the header is absent.
+ */
+void pcf_fake_dynamodb_action(char *out, size_t size, const pcf_fake_request *req);
+
 /* Stops, joins every thread and frees. Accepts NULL. */
 void pcf_fake_server_stop(pcf_fake_server *server);
 

@@ -7,6 +7,8 @@
  * a header block and a Content-Length body.
  */
 #include "fault_proxy.h"
+#include "fake_http.h"
+#include "local_server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -86,17 +88,6 @@ static long read_message(int fd, char *buf, long cap, long *header_len)
 	}
 }
 
-static void write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
-		if (n <= 0)
-			return;
-		data += n;
-		len -= (size_t)n;
-	}
-}
-
 static void reset_and_close(int fd)
 {
 	struct linger l = {1, 0};
@@ -112,12 +103,9 @@ static long forward(pcf_fault_proxy *p, const char *req, long req_len, char *res
 
 	if (fd < 0)
 		return -1;
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((unsigned short)p->upstream_port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	pcf_local_loopback(&a, p->upstream_port);
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0) {
-		write_all(fd, req, (size_t)req_len);
+		pcf_fake_send_all(fd, req, (size_t)req_len);
 		n = read_message(fd, resp, MSG_MAX, hlen);
 	}
 	close(fd);
@@ -136,8 +124,8 @@ static void canned(int fd, int status, const char *type)
 	                    "HTTP/1.1 %d Injected\r\nContent-Type: application/x-amz-json-1.0\r\n"
 	                    "Content-Length: %d\r\n\r\n",
 	                    status, blen);
-	write_all(fd, head, (size_t)hlen);
-	write_all(fd, body, (size_t)blen);
+	pcf_fake_send_all(fd, head, (size_t)hlen);
+	pcf_fake_send_all(fd, body, (size_t)blen);
 }
 
 /* The server's answer with its header block rewritten: x-amz-crc32 and the body replaced. */
@@ -163,8 +151,8 @@ static void rewritten(int fd, const char *resp, long hlen, const char *crc, cons
 	}
 	o += snprintf(out + o, 128, "%s%s%sContent-Length: %ld\r\n\r\n", crc ? "x-amz-crc32: " : "",
 	              crc ? crc : "", crc ? "\r\n" : "", blen);
-	write_all(fd, out, (size_t)o);
-	write_all(fd, body, (size_t)blen);
+	pcf_fake_send_all(fd, out, (size_t)o);
+	pcf_fake_send_all(fd, body, (size_t)blen);
 	free(out);
 }
 
@@ -232,7 +220,7 @@ static int serve(pcf_fault_proxy *p, int fd, char *req, char *resp)
 		return -1;
 	}
 	if (kind == PCF_FAULT_TRUNCATE) {
-		write_all(fd, resp, (size_t)(rhlen + (rlen - rhlen) / 2));
+		pcf_fake_send_all(fd, resp, (size_t)(rhlen + (rlen - rhlen) / 2));
 		reset_and_close(fd);
 		return -1;
 	}
@@ -241,7 +229,7 @@ static int serve(pcf_fault_proxy *p, int fd, char *req, char *resp)
 	else if (kind == PCF_FAULT_NOT_JSON)
 		rewritten(fd, resp, rhlen, NULL, "<html>gateway</html>", 20);
 	else
-		write_all(fd, resp, (size_t)rlen);
+		pcf_fake_send_all(fd, resp, (size_t)rlen);
 	return 0;
 }
 
@@ -325,9 +313,7 @@ int pcf_fault_proxy_start(pcf_fault_proxy **out, const char *upstream, unsigned 
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->idle, NULL);
 	p->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	pcf_local_loopback(&a, 0);
 	if (p->listen_fd < 0 || bind(p->listen_fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
 	    listen(p->listen_fd, 64) != 0 ||
 	    getsockname(p->listen_fd, (struct sockaddr *)&a, &alen) != 0)

@@ -75,9 +75,7 @@ static int free_loopback_port(void)
 
 	if (fd < 0)
 		return -1;
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	pcf_local_loopback(&addr, 0);
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
 	    getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
 		port = ntohs(addr.sin_port);
@@ -291,4 +289,24 @@ done:
 	/* Children the server left in its group (node workers) go too. */
 	kill(-server->pid, SIGKILL);
 	server->pid = 0;
+}
+
+void pcf_local_server_environment(int overwrite)
+{
+	setenv("AWS_ACCESS_KEY_ID", "test", overwrite);
+	setenv("AWS_SECRET_ACCESS_KEY", "test", overwrite);
+	setenv("AWS_REGION", "us-east-1", overwrite);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", overwrite);
+	setenv("AWS_CONFIG_FILE", "/dev/null", overwrite);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", overwrite);
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_ENDPOINT_URL_DYNAMODB");
+}
+
+void pcf_local_loopback(struct sockaddr_in *addr, int port)
+{
+	memset(addr, 0, sizeof(*addr));
+	addr->sin_family = AF_INET;
+	addr->sin_port = htons((unsigned short)port);
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 }

@@ -11,6 +11,7 @@
 #ifndef PCF_TESTS_LOCAL_SERVER_H
 #define PCF_TESTS_LOCAL_SERVER_H
 
+#include <netinet/in.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -59,5 +60,15 @@ int pcf_local_server_start(pcf_local_server *server, pcf_local_server_kind kind,
 
 /* Stops the server and reaps it. Safe to call twice and on a zeroed struct. */
 void pcf_local_server_stop(pcf_local_server *server);
+
+/* The loopback address 127.0.0.1:port (0: any free port, for bind). */
+void pcf_local_loopback(struct sockaddr_in *addr, int port);
+
+/*
+ * The environment of a client of a local server: dummy credentials, region
+ * us-east-1, no instance metadata, no endpoint override, and neither the
+ * developer's ~/.aws files. With overwrite 0 a variable already set stays.
+ */
+void pcf_local_server_environment(int overwrite);
 
 #endif

@@ -14,6 +14,8 @@
 
 static pcf_local_server running[PCF_LOCAL_SERVER_KINDS];
 
+pcf_local_server_kind pcf_test_table_servers[2] = {PCF_LOCAL_DYNOXIDE, PCF_LOCAL_DYNALITE};
+
 static void env_name(char *buf, size_t size, pcf_local_server_kind kind)
 {
 	snprintf(buf, size, "PCF_TEST_ENDPOINT_%s", pcf_local_server_kind_env(kind));
@@ -53,14 +55,8 @@ void pcf_test_servers_up(void)
 	char errbuf[512], name[64];
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	setenv("AWS_ACCESS_KEY_ID", "test", 0);
-	setenv("AWS_SECRET_ACCESS_KEY", "test", 0);
-	setenv("AWS_REGION", "us-east-1", 0);
 	/* A developer's own ~/.aws must not leak into tests. */
-	setenv("AWS_CONFIG_FILE", "/dev/null", 0);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 0);
-	unsetenv("AWS_ENDPOINT_URL");
-	unsetenv("AWS_ENDPOINT_URL_DYNAMODB");
+	pcf_local_server_environment(0);
 	if (file && *file)
 		read_servers_file(file);
 	for (int k = 0; k < PCF_LOCAL_SERVER_KINDS; k++) {
@@ -101,4 +97,17 @@ void pcf_test_table_name(char *buf, size_t size, const char *prefix)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	snprintf(buf, size, "%s-%ld-%u-%ld", prefix, (long)getpid(), ++counter,
 	         (long)(ts.tv_nsec % 100000));
+}
+
+void pcf_test_dynalite_holding(pcf_local_server *server, long create_ms, long update_ms,
+                               long delete_ms)
+{
+	pcf_local_server_options o = PCF_LOCAL_SERVER_OPTIONS_INIT;
+	char errbuf[256];
+
+	o.create_table_ms = create_ms;
+	o.update_table_ms = update_ms;
+	o.delete_table_ms = delete_ms;
+	cr_assert_eq(pcf_local_server_start(server, PCF_LOCAL_DYNALITE, &o, errbuf, sizeof(errbuf)),
+	             0, "%s", errbuf);
 }

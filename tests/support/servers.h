@@ -33,6 +33,23 @@ void pcf_test_servers_down(void);
 /* The endpoint of a running server of this kind; never NULL after up. */
 const char *pcf_test_endpoint(pcf_local_server_kind kind);
 
+/*
+ * Starts a dynalite of the test's own that holds new tables CREATING,
+ * updated ones UPDATING and deleted ones DELETING for these many ms (0: not
+ * held); fails the test when it cannot. Stop it with pcf_local_server_stop.
+ */
+void pcf_test_dynalite_holding(pcf_local_server *server, long create_ms, long update_ms,
+                               long delete_ms);
+
+/*
+ * dynoxide and dynalite, the two servers that show tables, items and their
+ * errors: the parameters of a ParameterizedTest run once per server, each a
+ * pcf_local_server_kind (`return PCF_TEST_TABLE_SERVERS();`).
+ */
+extern pcf_local_server_kind pcf_test_table_servers[2];
+#define PCF_TEST_TABLE_SERVERS()                                                                   \
+	cr_make_param_array(pcf_local_server_kind, pcf_test_table_servers, 2)
+
 /* Writes "<prefix>-<pid>-<counter>-<random>" into buf. */
 void pcf_test_table_name(char *buf, size_t size, const char *prefix);
 

@@ -1,15 +1,8 @@
 /*
- * Running the built pcf binary (PCF_CLI_PATH) from the CLI integration
- * tests: a child process with its stdout and stderr captured (both pipes
- * drained together, so a chatty child cannot block), its exit status, and
- * temporary definition directories. Included by the test_cli_*.c files;
- * everything here is static inline.
+ * Running the built pcf binary from the CLI integration tests (cli_run.h).
  */
-#ifndef PCF_TEST_CLI_RUN_H
-#define PCF_TEST_CLI_RUN_H
+#include "cli_run.h"
 
-#include <criterion/criterion.h>
-#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,18 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef struct cli_result {
-	int status; /* exit status, or 128 + signal */
-	char *out;
-	char *err;
-} cli_result;
-
-typedef struct cli_buf {
-	char *data;
-	size_t len;
-} cli_buf;
-
-static inline void cli_buf_append(cli_buf *b, const char *data, size_t n)
+void cli_buf_append(cli_buf *b, const char *data, size_t n)
 {
 	char *grown = realloc(b->data, b->len + n + 1);
 
@@ -43,7 +25,7 @@ static inline void cli_buf_append(cli_buf *b, const char *data, size_t n)
 	b->data[b->len] = '\0';
 }
 
-static inline void cli_child(int out_fd, int err_fd, char **argv)
+void cli_child(int out_fd, int err_fd, char **argv)
 {
 	int devnull = open("/dev/null", O_RDONLY);
 
@@ -55,7 +37,7 @@ static inline void cli_child(int out_fd, int err_fd, char **argv)
 	_exit(127);
 }
 
-static inline void cli_drain(int out_fd, int err_fd, cli_buf *out, cli_buf *err)
+void cli_drain(int out_fd, int err_fd, cli_buf *out, cli_buf *err)
 {
 	struct pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
 	cli_buf *bufs[2] = {out, err};
@@ -86,31 +68,32 @@ static inline void cli_drain(int out_fd, int err_fd, cli_buf *out, cli_buf *err)
 	}
 }
 
-/* Runs program (a path) with the NULL-terminated args, capturing both streams. */
-static inline void cli_run_program(cli_result *r, const char *program, const char *const *args)
+void cli_start(cli_process *p, char **argv)
 {
-	char *argv[64];
-	int out_pipe[2], err_pipe[2], n = 0, wstatus = 0;
-	cli_buf out = {NULL, 0}, err = {NULL, 0};
-	pid_t pid;
+	int out_pipe[2], err_pipe[2];
 
-	argv[n++] = (char *)program;
-	while (*args && n < 63)
-		argv[n++] = (char *)*args++;
-	argv[n] = NULL;
 	cr_assert_eq(pipe(out_pipe), 0);
 	cr_assert_eq(pipe(err_pipe), 0);
-	pid = fork();
-	cr_assert_neq(pid, -1);
-	if (pid == 0) {
+	p->pid = fork();
+	cr_assert_neq(p->pid, -1);
+	if (p->pid == 0) {
 		close(out_pipe[0]);
 		close(err_pipe[0]);
 		cli_child(out_pipe[1], err_pipe[1], argv);
 	}
 	close(out_pipe[1]);
 	close(err_pipe[1]);
-	cli_drain(out_pipe[0], err_pipe[0], &out, &err);
-	while (waitpid(pid, &wstatus, 0) < 0)
+	p->out_fd = out_pipe[0];
+	p->err_fd = err_pipe[0];
+}
+
+void cli_finish(cli_result *r, cli_process *p)
+{
+	cli_buf out = {NULL, 0}, err = {NULL, 0};
+	int wstatus = 0;
+
+	cli_drain(p->out_fd, p->err_fd, &out, &err);
+	while (waitpid(p->pid, &wstatus, 0) < 0)
 		cr_assert_eq(errno, EINTR);
 	cli_buf_append(&out, "", 0);
 	cli_buf_append(&err, "", 0);
@@ -119,7 +102,21 @@ static inline void cli_run_program(cli_result *r, const char *program, const cha
 	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 }
 
-static inline void cli_result_free(cli_result *r)
+void cli_run_program(cli_result *r, const char *program, const char *const *args)
+{
+	char *argv[64];
+	int n = 0;
+	cli_process p;
+
+	argv[n++] = (char *)program;
+	while (*args && n < 63)
+		argv[n++] = (char *)*args++;
+	argv[n] = NULL;
+	cli_start(&p, argv);
+	cli_finish(r, &p);
+}
+
+void cli_result_free(cli_result *r)
 {
 	free(r->out);
 	free(r->err);
@@ -127,13 +124,13 @@ static inline void cli_result_free(cli_result *r)
 }
 
 /* Runs pcf with the NULL-terminated args (without the program name). */
-static inline void cli_run(cli_result *r, const char *const *args)
+void cli_run(cli_result *r, const char *const *args)
 {
 	cli_run_program(r, PCF_CLI_PATH, args);
 }
 
 /* Runs and checks the exit status, showing both streams when it differs. */
-static inline void cli_expect(cli_result *r, int status, const char *const *args)
+void cli_expect(cli_result *r, int status, const char *const *args)
 {
 	cli_run(r, args);
 	cr_assert_eq(r->status, status,
@@ -142,7 +139,7 @@ static inline void cli_expect(cli_result *r, int status, const char *const *args
 }
 
 /* stdout as the one JSON document it must be; the caller frees it. */
-static inline cJSON *cli_json(const cli_result *r)
+cJSON *cli_json(const cli_result *r)
 {
 	const char *end = NULL;
 	/* The length counts the NUL: cJSON looks for it to refuse trailing text. */
@@ -153,7 +150,7 @@ static inline cJSON *cli_json(const cli_result *r)
 }
 
 /* A new empty directory under TMPDIR; the caller removes it with cli_rmdir. */
-static inline void cli_tempdir(char *buf, size_t size)
+void cli_tempdir(char *buf, size_t size)
 {
 	const char *tmp = getenv("TMPDIR");
 
@@ -162,8 +159,7 @@ static inline void cli_tempdir(char *buf, size_t size)
 }
 
 /* Writes dir/name with text; returns the path in path (size bytes). */
-static inline void cli_write(char *path, size_t size, const char *dir, const char *name,
-                             const char *text)
+void cli_write(char *path, size_t size, const char *dir, const char *name, const char *text)
 {
 	FILE *f;
 
@@ -175,7 +171,7 @@ static inline void cli_write(char *path, size_t size, const char *dir, const cha
 }
 
 /* Removes the files of a flat directory and the directory. */
-static inline void cli_rmdir(const char *dir)
+void cli_rmdir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -192,5 +188,3 @@ static inline void cli_rmdir(const char *dir)
 		closedir(d);
 	rmdir(dir);
 }
-
-#endif
