@@ -80,7 +80,7 @@ static void run_at(cli_result *r, const char *endpoint, const fixture *f, const 
 
 static const pcf_fake_response hung = {PCF_FAKE_HANG, 0, NULL, NULL, NULL};
 
-Test(cli_faults, timeout_bounds_apply_against_a_silent_endpoint, .timeout = 60)
+Test(cli_faults, timeout_bounds_apply_against_a_silent_endpoint)
 {
 	pcf_fake_server *fake;
 	fixture f;
@@ -144,7 +144,7 @@ static pcf_fault_proxy *faulted_fixture(fixture *f, const char *name, unsigned s
 	return proxy;
 }
 
-Test(cli_faults, apply_converges_through_retryable_faults, .timeout = 120)
+Test(cli_faults, apply_converges_through_retryable_faults)
 {
 	fixture f;
 	pcf_fault_proxy *proxy = faulted_fixture(&f, "faults", 17, 30, 0);
@@ -167,7 +167,7 @@ Test(cli_faults, apply_converges_through_retryable_faults, .timeout = 120)
 	cleanup(&f);
 }
 
-Test(cli_faults, a_non_retryable_fault_fails_cleanly_naming_the_table, .timeout = 120)
+Test(cli_faults, a_non_retryable_fault_fails_cleanly_naming_the_table)
 {
 	uint64_t start = pcf_util_now_us();
 	fixture f;
@@ -216,7 +216,7 @@ static void refusing_server(const pcf_fake_request *req, pcf_fake_response *resp
 	             "\"message\":\"refused by the fake\"}";
 }
 
-Test(cli_faults, a_refusal_names_its_action_once, .timeout = 60)
+Test(cli_faults, a_refusal_names_its_action_once)
 {
 	pcf_fake_server *fake;
 	fixture f;
@@ -254,7 +254,7 @@ static int pcf_at(cli_result *r, const char *endpoint, const fixture *f, const c
 	return r->status;
 }
 
-Test(cli_faults, an_update_whose_reply_is_lost_converges, .timeout = 120)
+Test(cli_faults, an_update_whose_reply_is_lost_converges)
 {
 	const char *direct = pcf_test_endpoint(PCF_LOCAL_DYNALITE);
 	pcf_fault_proxy *proxy;
@@ -279,7 +279,7 @@ Test(cli_faults, an_update_whose_reply_is_lost_converges, .timeout = 120)
 	cleanup(&f);
 }
 
-Test(cli_faults, a_config_delete_whose_reply_is_lost_succeeds, .timeout = 120)
+Test(cli_faults, a_config_delete_whose_reply_is_lost_succeeds)
 {
 	const char *direct = pcf_test_endpoint(PCF_LOCAL_DYNALITE);
 	pcf_fault_proxy *proxy;
