@@ -24,7 +24,7 @@ typedef struct region_client {
 
 struct pcf_services {
 	pcf_aws_options base;
-	char *strings[8]; /* owned copies behind base's string fields */
+	char *strings[9]; /* owned copies behind base's string fields */
 	pthread_mutex_t lock;
 	region_client *clients;
 	size_t count;
@@ -55,7 +55,7 @@ int pcf_services_new(pcf_services **out, const pcf_aws_options *base, pcf_error 
 	    copy_string(s, 5, &s->base.access_key_id) < 0 ||
 	    copy_string(s, 6, &s->base.secret_access_key) < 0 ||
 	    copy_string(s, 7, &s->base.session_token) < 0 ||
-	    pthread_mutex_init(&s->lock, NULL) != 0) {
+	    copy_string(s, 8, &s->base.ca_bundle) < 0 || pthread_mutex_init(&s->lock, NULL) != 0) {
 		for (size_t i = 0; i < sizeof(s->strings) / sizeof(s->strings[0]); i++)
 			free(s->strings[i]);
 		free(s);

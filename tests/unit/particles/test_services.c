@@ -87,3 +87,24 @@ Test(services, credentials_in_the_base_options_are_copied)
 	pcf_services_free(shared);
 	pcf_fake_server_stop(fake);
 }
+
+/* The CA file's name is copied too: the caller's buffer may be gone when a
+ * region's client is made (AddressSanitizer shows the use after free). */
+Test(services, the_ca_bundle_name_is_copied)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_ddb *db = NULL;
+	char *ca = strdup("ca-bundle-that-is-not-read.pem");
+
+	cr_assert_not_null(ca);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	o.endpoint = "http://127.0.0.1:1";
+	o.region = "us-east-1";
+	o.ca_bundle = ca;
+	cr_assert_eq(pcf_services_new(&shared, &o, &err), 0, "%s", err.message);
+	free(ca);
+	cr_assert_eq(pcf_services_ddb(&db, shared, NULL, &err), 0, "%s", err.message);
+	pcf_services_free(shared);
+	shared = NULL;
+}
