@@ -18,7 +18,7 @@
  * way apply will convert it, so bad data is reported before any request.
  * The operations themselves are in ops.c.
  */
-#include "store_internal.h"
+#include "config_flavor.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,10 +2,12 @@
  * The dynamodb_config_store operations the engine drives.
  *
  * The live state is the table's status plus the options of the stores the
- * definition names (one consistent Query per store). A table whose key
- * schema does not match the definition's keys is refused in sync_state
- * with PCF_ESCHEMA (the seed's MisconfiguredSchema), so apply never writes
- * options into a table laid out for something else.
+ * definition names (one consistent Query per store). Describing, checking
+ * and creating the table are the configuration store library's
+ * (src/config_store): a table whose key schema does not match the
+ * definition's keys is refused in sync_state with PCF_ESCHEMA (the seed's
+ * MisconfiguredSchema), so apply never writes options into a table laid
+ * out for something else.
  *
  * The drift and the plan come from one walk over declared vs live
  * options: a declared option that is missing or different is a PutItem
@@ -16,7 +18,7 @@
  * created and not reconciled afterwards: the table's capacity belongs to
  * whoever runs the table, and a dynamodb_table particle can own it.
  */
-#include "store_internal.h"
+#include "config_flavor.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,10 +47,8 @@ static void resource_read(struct resource *r, const cJSON *desired)
 	const cJSON *wcu = cJSON_GetObjectItemCaseSensitive(pt, "WriteCapacityUnits");
 
 	memset(r, 0, sizeof(*r));
-	r->table.name = pcf_util_json_str(desired, "TableName");
-	r->table.store_key = pcf_util_json_str(desired, "StoreKey");
-	r->table.option_key = pcf_util_json_str(desired, "OptionKey");
-	r->region = pcf_util_json_str(desired, "region_name");
+	/* Without a TableName, client() refuses before any request. */
+	pcf_config_table_from_resource(&r->table, &r->region, desired, NULL);
 	r->options = cJSON_GetObjectItemCaseSensitive(desired, "Options");
 	r->exclusive = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(desired, "Exclusive"));
 	/* The seed creates tables with one read and one write unit. */
@@ -144,7 +144,7 @@ int config_sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 	resource_read(&r, pcf_particle_desired(p));
 	if ((rc = client(&db, p, &r, err)) < 0)
 		return rc;
-	rc = pcf_ddb_describe_table(&desc, db, r.table.name, err);
+	rc = config_table_describe(&desc, db, &r.table, err);
 	if (rc == PCF_ERESOURCE_NOT_FOUND) {
 		pcf_error_clear(err);
 		*state = PCF_STATE_MISSING;
@@ -152,8 +152,6 @@ int config_sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 	}
 	if (rc < 0)
 		return rc;
-	if ((rc = config_key_schema_check(desc, &r.table, err)) < 0)
-		goto out;
 	*state = table_state(desc, why, sizeof(why));
 	if (*state != PCF_STATE_RUNNING)
 		/* The seed's name for a table that cannot take options yet. */
@@ -179,29 +177,14 @@ int config_start(pcf_particle *p, pcf_error *err)
 {
 	struct resource r;
 	pcf_ddb *db = NULL;
-	cJSON *req = NULL, *desc = NULL;
 	int rc;
 
 	resource_read(&r, pcf_particle_desired(p));
 	if ((rc = client(&db, p, &r, err)) < 0)
 		return rc;
-	if ((rc = config_create_request(&req, &r.table, r.read_units, r.write_units, err)) < 0)
-		return rc;
-	rc = pcf_ddb_create_table(&desc, db, req, err);
-	cJSON_Delete(req);
-	cJSON_Delete(desc);
-	if (rc == PCF_ERESOURCE_IN_USE) {
-		/* Created meanwhile by someone else; sync_state checks its keys. */
-		pcf_error_clear(err);
-		return 0;
-	}
-	if (rc < 0) {
-		pcf_error_prefix(err, "TableNotCreated: creating table %s", r.table.name);
-		if (err)
-			err->code = PCF_ETABLE_NOT_CREATED;
-		return PCF_ETABLE_NOT_CREATED;
-	}
-	return 0;
+	/* No wait here: the engine waits for ACTIVE through sync_state, which
+	 * also checks the keys of a table someone else created meanwhile. */
+	return config_table_create(db, &r.table, r.read_units, r.write_units, err);
 }
 
 int config_terminate(pcf_particle *p, pcf_error *err)

@@ -7,9 +7,10 @@
  *   pcf config delete STORE OPTION
  *
  * The table comes from the dynamodb_config_store particle in the
- * definitions (its TableName, StoreKey, OptionKey and region_name;
- * --particle NAME picks one when there are several), or from --table NAME
- * with the default key names. Every command checks the table's key schema
+ * definitions (the library reads its TableName, StoreKey, OptionKey and
+ * region_name: pcf_config_table_from_resource; --particle NAME picks one
+ * when there are several), or from --table NAME with the default key
+ * names. Every command checks the table's key schema
  * first, so a table laid out for something else is refused by name
  * (MisconfiguredSchema) instead of being written into. Reads are direct
  * and consistent: a CLI call must see the write that came before it.
@@ -121,12 +122,6 @@ static int pick_particle(const pcf_particle_def **out, const pcf_cli_context *ct
 	return PCF_CLI_EXIT_OK;
 }
 
-static const char *resource_string(const pcf_particle_def *def, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(def->aws_resource, name);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static void target_close(struct config_target *t)
 {
 	pcf_ddb_free(t->db);
@@ -150,10 +145,11 @@ static int target_open(struct config_target *t, const pcf_cli_context *ctx,
 			return PCF_CLI_EXIT_ERROR;
 		if ((rc = pick_particle(&def, ctx, t->defs, a->particle)) != PCF_CLI_EXIT_OK)
 			goto fail;
-		t->table.name = resource_string(def, "TableName");
-		t->table.store_key = resource_string(def, "StoreKey");
-		t->table.option_key = resource_string(def, "OptionKey");
-		t->region = resource_string(def, "region_name");
+		if (pcf_config_table_from_resource(&t->table, &t->region, def->aws_resource,
+		                                   &err) != 0) {
+			rc = pcf_cli_error(ctx, &err, "particle %s", def->name);
+			goto fail;
+		}
 	}
 	if (pcf_cli_ddb_new(&t->db, ctx, t->region, &err) != 0) {
 		rc = pcf_cli_error(ctx, &err, "setting up the DynamoDB client");

@@ -13,6 +13,8 @@
 
 #include <pcf/dynamodb.h>
 
+#include "ensure.h"
+
 /* DynamoDB's request limits for the batch actions. */
 #define DDB_BATCH_WRITE_MAX 25
 #define DDB_BATCH_GET_MAX   100
@@ -90,12 +92,6 @@ typedef int (*ddb_describe_fn)(cJSON **table, const char *name, pcf_error *err, 
 
 int ddb_wait_run(cJSON **out, ddb_describe_fn describe, void *payload, const char *table,
                  pcf_ddb_table_target target, long interval_ms, long timeout_ms, pcf_error *err);
-
-/*
- * 0 when the existing table description has the key schema (and key
- * attribute types) of create_request, else PCF_ESCHEMA with the difference.
- */
-int ddb_key_schema_check(const cJSON *table, const cJSON *create_request, pcf_error *err);
 
 /* Pagination: the request field that carries on from a response field. */
 typedef struct ddb_page_keys {

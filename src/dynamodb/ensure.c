@@ -46,7 +46,7 @@ int ddb_key_schema_check(const cJSON *table, const cJSON *create_request, pcf_er
 		const char *want_type, *have_type;
 		if (!same(want, have))
 			return pcf_error_set(err, PCF_ESCHEMA,
-			                     "table %s has %s key %s, the definition wants %s",
+			                     "table %s has %s key %s, expected %s",
 			                     name ? name : "?", roles[i], have ? have : "(none)",
 			                     want ? want : "(none)");
 		if (!want)
@@ -55,8 +55,7 @@ int ddb_key_schema_check(const cJSON *table, const cJSON *create_request, pcf_er
 		have_type = attribute_type(table, have);
 		if (want_type && !same(want_type, have_type))
 			return pcf_error_set(
-			    err, PCF_ESCHEMA,
-			    "table %s has key %s of type %s, the definition wants %s",
+			    err, PCF_ESCHEMA, "table %s has key %s of type %s, expected %s",
 			    name ? name : "?", want, have_type ? have_type : "?", want_type);
 	}
 	return 0;
@@ -68,42 +67,81 @@ static int is_deleting(const cJSON *table)
 	return st && strcmp(st, "DELETING") == 0;
 }
 
-int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request, long timeout_ms,
-                         pcf_error *err)
+/* Describes the table, waiting out a deletion: PCF_ERESOURCE_NOT_FOUND when there is none. */
+static int look(cJSON **table, pcf_ddb *db, const char *name, long interval_ms, long timeout_ms,
+                pcf_error *err)
+{
+	int rc = pcf_ddb_describe_table(table, db, name, err);
+	if (rc == 0 && is_deleting(*table)) {
+		/* A table on its way out is waited out, then made anew. */
+		cJSON_Delete(*table);
+		*table = NULL;
+		rc = pcf_ddb_wait_table(NULL, db, name, PCF_DDB_TABLE_DELETED, interval_ms,
+		                        timeout_ms, err);
+		if (rc == 0)
+			rc = PCF_ERESOURCE_NOT_FOUND;
+	}
+	return rc;
+}
+
+/* Creates the table and describes it; a concurrent creator's table is described as well. */
+static int create(cJSON **table, pcf_ddb_ensure_step *step, pcf_ddb *db, const char *name,
+                  const cJSON *create_request, pcf_error *err)
+{
+	int rc;
+	*step = PCF_DDB_ENSURE_CREATE;
+	rc = pcf_ddb_create_table(NULL, db, create_request, err);
+	/* Someone else created it between our look and our create. */
+	if (rc == PCF_ERESOURCE_IN_USE) {
+		pcf_error_clear(err);
+		rc = 0;
+	}
+	if (rc < 0)
+		return rc;
+	*step = PCF_DDB_ENSURE_LOOK;
+	return pcf_ddb_describe_table(table, db, name, err);
+}
+
+int pcf_ddb_ensure_table_steps(cJSON **out, pcf_ddb_ensure_step *failed, pcf_ddb *db,
+                               const cJSON *create_request, long interval_ms, long timeout_ms,
+                               pcf_error *err)
 {
 	const char *name = pcf_util_json_str(create_request, "TableName");
+	pcf_ddb_ensure_step step = PCF_DDB_ENSURE_LOOK;
 	cJSON *table = NULL;
 	int rc;
 	if (out)
 		*out = NULL;
+	if (failed)
+		*failed = PCF_DDB_ENSURE_LOOK;
 	if (!db || !name || !key_attribute(create_request, "HASH"))
 		return pcf_error_set(
 		    err, PCF_EINVAL,
 		    "ensure_table needs a CreateTable request with a TableName and "
 		    "a HASH key");
-	rc = pcf_ddb_describe_table(&table, db, name, err);
-	if (rc == 0 && is_deleting(table)) {
-		/* A table on its way out is waited out, then made anew. */
-		cJSON_Delete(table);
-		table = NULL;
-		rc = pcf_ddb_wait_table(NULL, db, name, PCF_DDB_TABLE_DELETED, ENSURE_POLL_MS,
-		                        timeout_ms, err);
-		if (rc == 0)
-			rc = PCF_ERESOURCE_NOT_FOUND;
-	}
-	if (rc == PCF_ERESOURCE_NOT_FOUND) {
-		rc = pcf_ddb_create_table(NULL, db, create_request, err);
-		/* Someone else created it between our look and our create. */
-		if (rc == PCF_ERESOURCE_IN_USE)
-			rc = 0;
-		if (rc == 0)
-			rc = pcf_ddb_describe_table(&table, db, name, err);
-	}
-	if (rc == 0)
+	if (interval_ms <= 0)
+		interval_ms = ENSURE_POLL_MS;
+	rc = look(&table, db, name, interval_ms, timeout_ms, err);
+	if (rc == PCF_ERESOURCE_NOT_FOUND)
+		rc = create(&table, &step, db, name, create_request, err);
+	if (rc == 0) {
+		step = PCF_DDB_ENSURE_KEYS;
 		rc = ddb_key_schema_check(table, create_request, err);
+	}
 	cJSON_Delete(table);
-	if (rc < 0)
-		return rc;
-	return pcf_ddb_wait_table(out, db, name, PCF_DDB_TABLE_ACTIVE, ENSURE_POLL_MS, timeout_ms,
-	                          err);
+	if (rc == 0) {
+		step = PCF_DDB_ENSURE_WAIT;
+		rc = pcf_ddb_wait_table(out, db, name, PCF_DDB_TABLE_ACTIVE, interval_ms,
+		                        timeout_ms, err);
+	}
+	if (rc < 0 && failed)
+		*failed = step;
+	return rc;
+}
+
+int pcf_ddb_ensure_table(cJSON **out, pcf_ddb *db, const cJSON *create_request, long timeout_ms,
+                         pcf_error *err)
+{
+	return pcf_ddb_ensure_table_steps(out, NULL, db, create_request, ENSURE_POLL_MS, timeout_ms,
+	                                  err);
 }

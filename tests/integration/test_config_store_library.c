@@ -259,9 +259,12 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 	cr_assert_null(s);
 	cr_assert(strstr(err.message, "MisconfiguredSchema") != NULL, "%s", err.message);
 	cr_assert(strstr(err.message, table) != NULL, "the table is named: %s", err.message);
+	cr_assert(strstr(err.message, "HASH key id, expected _store") != NULL,
+	          "the key found and the key expected are named: %s", err.message);
 
 	o.create_table = 0;
 	cr_assert_eq(pcf_config_store_open(&s, db, &o, &err), PCF_ESCHEMA);
+	cr_assert(strstr(err.message, "HASH key id, expected _store") != NULL, "%s", err.message);
 	pcf_ddb_free(db);
 }
 

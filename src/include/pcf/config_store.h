@@ -53,10 +53,21 @@ typedef struct pcf_config_table {
 	}
 
 /*
+ * The table a dynamodb_config_store definition names: *out gets its
+ * aws_resource's TableName, StoreKey and OptionKey, and *region (may be
+ * NULL) its region_name or NULL. The strings are borrowed from resource.
+ * Fails with PCF_EINVAL when resource is not an object or has no
+ * TableName.
+ */
+PCF_EXTERN int pcf_config_table_from_resource(pcf_config_table *out, const char **region,
+                                              const cJSON *resource, pcf_error *err);
+
+/*
  * Checks that the table exists and that its key schema is exactly
  * store_key (HASH, type S) + option_key (RANGE, type S). Fails with
  * PCF_ERESOURCE_NOT_FOUND when the table is missing and PCF_ESCHEMA
- * ("MisconfiguredSchema: ...") when its keys differ.
+ * ("MisconfiguredSchema: ...", naming the key found and the key expected)
+ * when its keys differ.
  */
 PCF_EXTERN int pcf_config_table_check(pcf_ddb *db, const pcf_config_table *table, pcf_error *err);
 
@@ -75,9 +86,11 @@ typedef struct pcf_config_create_options {
 	}
 
 /*
- * Makes sure the table exists with the configured keys: creates it when
- * missing (a concurrent creator counts as success), waits until it is
- * ACTIVE, then checks its key schema. Fails with PCF_ETABLE_NOT_CREATED
+ * Makes sure the table exists with the configured keys, as
+ * pcf_ddb_ensure_table does: checks the key schema of a table that exists,
+ * creates it when missing (a concurrent creator counts as success; a table
+ * being deleted is waited out first), and waits until it is ACTIVE. Fails with
+ * PCF_ETABLE_NOT_CREATED
  * ("TableNotCreated: ...") when CreateTable fails, PCF_ETABLE_NOT_READY
  * ("TableNotReady: ...") when the table is not ACTIVE within timeout_ms,
  * and PCF_ESCHEMA ("MisconfiguredSchema: ...") when the keys differ.

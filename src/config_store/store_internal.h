@@ -1,6 +1,6 @@
 /*
- * Internals of the configuration store shared by its files (store.c,
- * snapshot.c, table.c, values.c, flavor.c) and its unit tests.
+ * Internals of the configuration store library shared by its files
+ * (store.c, snapshot.c, table.c, values.c) and its unit tests.
  *
  * A store keeps its own copies of the table and store names. In time-based
  * mode it also holds the snapshot ({"option": {data}, ...}) behind a mutex
@@ -13,7 +13,8 @@
 #include <pthread.h>
 
 #include <pcf/config_store.h>
-#include <pcf/flavor.h>
+
+#include "config_table.h"
 
 struct pcf_config_store {
 	pcf_ddb *db; /* borrowed */
@@ -38,17 +39,6 @@ struct pcf_config_store {
 	pthread_t thread;
 };
 
-/* The key attribute names of a table, defaults applied. */
-const char *config_store_key(const pcf_config_table *table);
-const char *config_option_key(const pcf_config_table *table);
-
-/* 1 when the table names a non-empty table and non-empty, distinct key names. */
-int config_table_valid(const pcf_config_table *table, pcf_error *err);
-
-/* The key {store_key: {"S": store}, option_key: {"S": option}} of one option. */
-int config_item_key(cJSON **out, const pcf_config_table *table, const char *store,
-                    const char *option, pcf_error *err);
-
 /*
  * Turns Query/Scan items into {"store": {"option": {data}}}, merging into
  * *into (created when NULL). Items without both key attributes as strings
@@ -59,14 +49,6 @@ int config_items_group(cJSON **into, const pcf_config_table *table, const cJSON 
 
 /* Orders obj's members by name (a Scan returns stores in hash order). */
 int config_sort_members(cJSON *obj, pcf_error *err);
-
-/* The CreateTable request for a config table. */
-int config_create_request(cJSON **out, const pcf_config_table *table, long read_units,
-                          long write_units, pcf_error *err);
-
-/* Checks a DescribeTable "Table" object against the table's keys (PCF_ESCHEMA). */
-int config_key_schema_check(const cJSON *description, const pcf_config_table *table,
-                            pcf_error *err);
 
 /* Reads the store's options from the table as {"option": {data}}; *out is
  * the caller's (an empty object when the store has no items). */
@@ -81,14 +63,5 @@ int config_snapshot_get(cJSON **out, pcf_config_store *store, const char *option
 int config_snapshot_get_all(cJSON **out, pcf_config_store *store, pcf_error *err);
 /* Applies a write this process made (data NULL: a delete) to the snapshot. */
 void config_snapshot_note_write(pcf_config_store *store, const char *option, const cJSON *data);
-
-/* The flavor's operations (ops.c), hooked into the descriptor in flavor.c. */
-int config_sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err);
-int config_start(pcf_particle *p, pcf_error *err);
-int config_terminate(pcf_particle *p, pcf_error *err);
-int config_diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error *err);
-int config_plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_error *err);
-int config_run_step(pcf_particle *p, const pcf_step *step, pcf_error *err);
-char *config_describe_start(pcf_particle *p);
 
 #endif

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "json_assert.h"
-#include "particles/dynamodb_config_store/store_internal.h"
+#include "src/config_store/store_internal.h"
 
 struct typing_case {
 	char arg[64];
@@ -229,6 +229,8 @@ Test(config_store_values, create_request_provisioned_and_on_demand)
 struct schema_case {
 	char description[400];
 	int rc;
+	char found[32];    /* the message names what the table has */
+	char expected[32]; /* and what a config table needs */
 };
 
 ParameterizedTestParameters(config_store_values, key_schema)
@@ -238,21 +240,25 @@ ParameterizedTestParameters(config_store_values, key_schema)
 	     "{\"AttributeName\":\"_option\",\"KeyType\":\"RANGE\"}],"
 	     "\"AttributeDefinitions\":[{\"AttributeName\":\"_store\",\"AttributeType\":\"S\"},"
 	     "{\"AttributeName\":\"_option\",\"AttributeType\":\"S\"}]}",
-	     0},
+	     0, "", ""},
 	    {"{\"KeySchema\":[{\"AttributeName\":\"_option\",\"KeyType\":\"RANGE\"},"
-	     "{\"AttributeName\":\"_store\",\"KeyType\":\"HASH\"}]}",
-	     0},
-	    {"{\"KeySchema\":[{\"AttributeName\":\"_store\",\"KeyType\":\"HASH\"}]}", PCF_ESCHEMA},
+	     "{\"AttributeName\":\"_store\",\"KeyType\":\"HASH\"}],"
+	     "\"AttributeDefinitions\":[{\"AttributeName\":\"_option\",\"AttributeType\":\"S\"},"
+	     "{\"AttributeName\":\"_store\",\"AttributeType\":\"S\"}]}",
+	     0, "", ""},
+	    {"{\"KeySchema\":[{\"AttributeName\":\"_store\",\"KeyType\":\"HASH\"}],"
+	     "\"AttributeDefinitions\":[{\"AttributeName\":\"_store\",\"AttributeType\":\"S\"}]}",
+	     PCF_ESCHEMA, "RANGE key (none)", "_option"},
 	    {"{\"KeySchema\":[{\"AttributeName\":\"_option\",\"KeyType\":\"HASH\"},"
 	     "{\"AttributeName\":\"_store\",\"KeyType\":\"RANGE\"}]}",
-	     PCF_ESCHEMA},
+	     PCF_ESCHEMA, "HASH key _option", "_store"},
 	    {"{\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"},"
 	     "{\"AttributeName\":\"_option\",\"KeyType\":\"RANGE\"}]}",
-	     PCF_ESCHEMA},
+	     PCF_ESCHEMA, "HASH key id", "_store"},
 	    {"{\"KeySchema\":[{\"AttributeName\":\"_store\",\"KeyType\":\"HASH\"},"
 	     "{\"AttributeName\":\"_option\",\"KeyType\":\"RANGE\"}],"
 	     "\"AttributeDefinitions\":[{\"AttributeName\":\"_store\",\"AttributeType\":\"N\"}]}",
-	     PCF_ESCHEMA},
+	     PCF_ESCHEMA, "type N", "expected S"},
 	};
 	return cr_make_param_array(struct schema_case, cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -262,9 +268,13 @@ ParameterizedTest(struct schema_case *c, config_store_values, key_schema)
 	pcf_config_table t = {"cfg", NULL, NULL};
 	cJSON *desc = pcf_test_json_parse(c->description);
 	pcf_error err = PCF_ERROR_INIT;
-	cr_assert_eq(config_key_schema_check(desc, &t, &err), c->rc, "%s", err.message);
-	if (c->rc == PCF_ESCHEMA)
-		cr_assert(strncmp(err.message, "MisconfiguredSchema:", 20) == 0, "%s", err.message);
+	cr_assert_eq(config_table_keys_check(desc, &t, &err), c->rc, "%s", err.message);
+	if (c->rc == PCF_ESCHEMA) {
+		cr_assert(strncmp(err.message, "MisconfiguredSchema: table cfg", 30) == 0, "%s",
+		          err.message);
+		cr_assert(strstr(err.message, c->found) != NULL, "%s", err.message);
+		cr_assert(strstr(err.message, c->expected) != NULL, "%s", err.message);
+	}
 	cJSON_Delete(desc);
 }
 
