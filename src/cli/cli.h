@@ -92,6 +92,9 @@ int pcf_cli_tables(const pcf_cli_context *ctx, int argc, char **argv);
 int pcf_cli_item(const pcf_cli_context *ctx, int argc, char **argv);
 /* config get|set|list|delete; written in cmd_config.c by the config-store owner. */
 int pcf_cli_config(const pcf_cli_context *ctx, int argc, char **argv);
+/* watch [--interval S] [--metrics-addr HOST:PORT] [NAME...]: converge every interval (cmd_watch.c).
+ */
+int pcf_cli_watch(const pcf_cli_context *ctx, int argc, char **argv);
 
 /* ---- arguments (args.c) ---- */
 
