@@ -488,3 +488,36 @@ Test(cli_watch, sigterm_during_a_wait_exits_0_promptly)
 	watcher_cleanup(&w);
 	pcf_local_server_stop(&held);
 }
+
+Test(cli_watch, refuses_bad_options_before_anything_runs)
+{
+	static const struct {
+		const char *option;
+		const char *value;
+		const char *message;
+	} cases[] = {
+	    {"--interval", "0",
+	     "--interval: expected a number of seconds from 0.1 to 86400, "
+	     "found '0'"},
+	    {"--interval", "soon", "found 'soon'"},
+	    {"--metrics-addr", "9464",
+	     "--metrics-addr: expected HOST:PORT (e.g. 127.0.0.1:9464), "
+	     "found '9464'"},
+	    {"--metrics-addr", "127.0.0.1:http", "found '127.0.0.1:http'"},
+	};
+	watcher w;
+
+	/* Definitions that do not exist: the option must be refused before they are read. */
+	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchopts");
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		const char *args[] = {"--endpoint", w.endpoint,      "-f",           "missing.yml",
+		                      "watch",      cases[k].option, cases[k].value, NULL};
+		cli_result r;
+
+		cli_expect(&r, 1, args);
+		cr_assert_not_null(strstr(r.err, cases[k].message), "%s", r.err);
+		cr_assert_null(strstr(r.err, "missing.yml"), "%s", r.err);
+		cli_result_free(&r);
+	}
+	watcher_cleanup(&w);
+}
