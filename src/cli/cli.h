@@ -92,6 +92,9 @@ int pcf_cli_tables(const pcf_cli_context *ctx, int argc, char **argv);
 int pcf_cli_item(const pcf_cli_context *ctx, int argc, char **argv);
 /* config get|set|list|delete; written in cmd_config.c by the config-store owner. */
 int pcf_cli_config(const pcf_cli_context *ctx, int argc, char **argv);
+/* watch [--interval S] [--metrics-addr HOST:PORT] [NAME...]: converge every interval (cmd_watch.c).
+ */
+int pcf_cli_watch(const pcf_cli_context *ctx, int argc, char **argv);
 
 /* ---- arguments (args.c) ---- */
 
@@ -325,6 +328,7 @@ typedef struct pcf_cli_session {
 	pcf_services *services;
 	pcf_engine *engine;
 	pcf_cli_progress *progress;
+	int borrowed_services; /* 1: services belong to the caller (pcf_cli_session_open_on) */
 } pcf_cli_session;
 
 /*
@@ -336,5 +340,25 @@ typedef struct pcf_cli_session {
 int pcf_cli_session_open(pcf_cli_session *session, const pcf_cli_context *ctx, char *const *names,
                          size_t count);
 void pcf_cli_session_close(pcf_cli_session *session);
+
+/*
+ * As pcf_cli_session_open, on services the caller made and keeps (the
+ * session borrows them, close leaves them), with the engine's events sent
+ * to on_event(payload) and no progress reporter. watch uses it so that one
+ * client, and its request counts, outlives every reload.
+ */
+int pcf_cli_session_open_on(pcf_cli_session *session, const pcf_cli_context *ctx,
+                            char *const *names, size_t count, pcf_services *services,
+                            pcf_event_fn on_event, void *payload);
+
+/*
+ * One converge of the session's selection as apply runs it: SIGINT and
+ * SIGTERM cancel the engine while it works (the previous handlers are put
+ * back after; the first signal resets them, so a second one kills).
+ * *interrupted is set to 1 when such a signal came. Returns and fills as
+ * pcf_engine_apply. watch runs every round through it.
+ */
+int pcf_cli_apply_converge(pcf_run_report **out, pcf_cli_session *session, int *interrupted,
+                           pcf_error *err);
 
 #endif

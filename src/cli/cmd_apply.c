@@ -213,6 +213,19 @@ static int select_cascade(pcf_cli_session *session, const pcf_cli_context *ctx,
 	return rc ? pcf_cli_error(ctx, &err, "selecting the cascade") : 0;
 }
 
+int pcf_cli_apply_converge(pcf_run_report **out, pcf_cli_session *session, int *was_interrupted,
+                           pcf_error *err)
+{
+	struct sigaction old[2];
+	int rc;
+
+	catch_signals(session->engine, old);
+	rc = pcf_engine_apply(session->engine, out, err);
+	release_signals(old);
+	*was_interrupted = interrupted;
+	return rc;
+}
+
 static int print_report(const pcf_cli_context *ctx, const pcf_run_report *report, int desired)
 {
 	if (ctx->format == PCF_CLI_FORMAT_JSON)
@@ -227,9 +240,8 @@ int pcf_cli_apply(const pcf_cli_context *ctx, int argc, char **argv)
 	pcf_cli_session session;
 	pcf_run_report *report = NULL;
 	pcf_error err = PCF_ERROR_INIT;
-	struct sigaction old[2];
 	struct apply_args a;
-	int desired, rc, exit_code;
+	int desired, rc, exit_code, was_interrupted;
 
 	if (parse_args(&a, ctx, argc, argv) != PCF_CLI_EXIT_OK)
 		return PCF_CLI_EXIT_ERROR;
@@ -242,9 +254,7 @@ int pcf_cli_apply(const pcf_cli_context *ctx, int argc, char **argv)
 	}
 	if (desired >= 0)
 		pcf_engine_set_desired(session.engine, (pcf_desired_state)desired);
-	catch_signals(session.engine, old);
-	rc = pcf_engine_apply(session.engine, &report, &err);
-	release_signals(old);
+	rc = pcf_cli_apply_converge(&report, &session, &was_interrupted, &err);
 	pcf_cli_progress_free(session.progress);
 	session.progress = NULL;
 	if (!report) {
@@ -254,7 +264,7 @@ int pcf_cli_apply(const pcf_cli_context *ctx, int argc, char **argv)
 		goto out;
 	}
 	exit_code = pcf_cli_report_exit(report, PCF_CLI_REPORT_APPLY, rc);
-	if (interrupted)
+	if (was_interrupted)
 		exit_code = PCF_CLI_EXIT_CANCELLED;
 	if (print_report(ctx, report, desired) != 0)
 		exit_code = pcf_cli_fail(ctx, "could not write the JSON output");

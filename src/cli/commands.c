@@ -115,9 +115,38 @@ static const char config_help[] =
     "\n"
     "exit status: 0 done, 1 error (a table, store or option that does not exist)\n";
 
+static const char watch_help[] =
+    "usage: pcf watch [--interval SECONDS] [--metrics-addr HOST:PORT] [NAME...]\n"
+    "\n"
+    "Converges the selected particles as apply does, then again every interval\n"
+    "(default 60 s, counted from the start of the previous round), repairing\n"
+    "whatever drifted meanwhile, until SIGTERM or SIGINT. The --yes rules of apply\n"
+    "hold: without --yes nothing is ever deleted. Each change is logged on stderr\n"
+    "as it starts, as is a round whose result differs from the one before.\n"
+    "\n"
+    "options:\n"
+    "  --interval SECONDS        time between rounds, 0.1 to 86400 (default 60)\n"
+    "  --metrics-addr HOST:PORT  serve Prometheus counters at http://HOST:PORT/metrics\n"
+    "                            (GET only); use a loopback address such as\n"
+    "                            127.0.0.1:9464: any other is served with a warning,\n"
+    "                            as the endpoint has no TLS or authentication; port\n"
+    "                            0 picks a free port, named on stderr\n"
+    "\n"
+    "Signals: SIGHUP reloads the definitions (a reload with problems keeps the\n"
+    "old ones and prints the problems as FILE:LINE:COLUMN); SIGTERM or SIGINT\n"
+    "stops after the request in flight and exits 0. --timeout bounds each round.\n"
+    "-o json prints one JSON object per line on stdout: {\"event\":\"change\",..}\n"
+    "per change, {\"event\":\"round\",\"in_sync\",\"repaired\",\"drifted\",\n"
+    "\"converging\",\"failed\",\"changes\",..} per round, and reload, problem,\n"
+    "listening and stopped events; see the README.\n"
+    "\n"
+    "exit status: 0 stopped by a signal, 1 could not start (definitions, options,\n"
+    "metrics address)\n";
+
 static const char *const apply_options[] = {"--state", "-s", NULL};
 static const char *const item_options[] = {"--key", "--item", NULL};
 static const char *const config_options[] = {"--particle", "--table", NULL};
+static const char *const watch_options[] = {"--interval", "--metrics-addr", NULL};
 
 static const pcf_cli_command table[] = {
     {"validate", pcf_cli_validate, "parse and check definitions; no network", validate_help, NULL},
@@ -132,6 +161,8 @@ static const pcf_cli_command table[] = {
     {"export", pcf_cli_export, "print definitions that reproduce live tables", export_help, NULL},
     {"tables", pcf_cli_tables, "list the live tables at the endpoint", tables_help, NULL},
     {"item", pcf_cli_item, "get|put|delete items in a particle's table", item_help, item_options},
+    {"watch", pcf_cli_watch, "converge, then again every interval until stopped", watch_help,
+     watch_options},
     {"config", pcf_cli_config, "get|set|list|delete options of a configuration store", config_help,
      config_options},
 };

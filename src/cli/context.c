@@ -217,7 +217,8 @@ int pcf_cli_fail(const pcf_cli_context *ctx, const char *fmt, ...)
 	return PCF_CLI_EXIT_ERROR;
 }
 
-static int open_engine(pcf_cli_session *s, const pcf_cli_context *ctx, pcf_error *err)
+static int open_engine(pcf_cli_session *s, const pcf_cli_context *ctx, pcf_event_fn on_event,
+                       void *payload, pcf_error *err)
 {
 	pcf_engine_options options = PCF_ENGINE_OPTIONS_INIT;
 	size_t count = 0;
@@ -231,9 +232,22 @@ static int open_engine(pcf_cli_session *s, const pcf_cli_context *ctx, pcf_error
 	options.yes = ctx->yes;
 	options.strict = ctx->strict;
 	options.logger = pcf_cli_logger(ctx);
-	options.on_event = pcf_cli_progress_event;
-	options.payload = s->progress;
+	options.on_event = on_event;
+	options.payload = payload;
 	return pcf_engine_new(&s->engine, s->defs, &options, err);
+}
+
+/* The engine and selection of a session whose definitions and services are in place. */
+static int start_engine(pcf_cli_session *s, const pcf_cli_context *ctx, char *const *names,
+                        size_t count, pcf_event_fn on_event, void *payload)
+{
+	pcf_error err = PCF_ERROR_INIT;
+
+	if (open_engine(s, ctx, on_event, payload, &err) != 0)
+		return pcf_cli_error(ctx, &err, "starting the engine");
+	if (pcf_engine_select(s->engine, (const char *const *)names, count, &err) != 0)
+		return pcf_cli_error(ctx, &err, "selecting particles");
+	return 0;
 }
 
 int pcf_cli_session_open(pcf_cli_session *s, const pcf_cli_context *ctx, char *const *names,
@@ -254,20 +268,28 @@ int pcf_cli_session_open(pcf_cli_session *s, const pcf_cli_context *ctx, char *c
 		pcf_cli_fail(ctx, "out of memory");
 		goto fail;
 	}
-	rc = open_engine(s, ctx, &err);
-	if (rc) {
-		pcf_cli_error(ctx, &err, "starting the engine");
+	if (start_engine(s, ctx, names, count, pcf_cli_progress_event, s->progress) != 0)
 		goto fail;
-	}
-	rc = pcf_engine_select(s->engine, (const char *const *)names, count, &err);
-	if (rc) {
-		pcf_cli_error(ctx, &err, "selecting particles");
-		goto fail;
-	}
 	return 0;
 fail:
 	pcf_cli_session_close(s);
 	return PCF_CLI_EXIT_ERROR;
+}
+
+int pcf_cli_session_open_on(pcf_cli_session *s, const pcf_cli_context *ctx, char *const *names,
+                            size_t count, pcf_services *services, pcf_event_fn on_event,
+                            void *payload)
+{
+	memset(s, 0, sizeof(*s));
+	if (pcf_cli_load_definitions(&s->defs, ctx) != 0)
+		return PCF_CLI_EXIT_ERROR;
+	s->services = services;
+	s->borrowed_services = 1;
+	if (start_engine(s, ctx, names, count, on_event, payload) != 0) {
+		pcf_cli_session_close(s);
+		return PCF_CLI_EXIT_ERROR;
+	}
+	return 0;
 }
 
 void pcf_cli_session_close(pcf_cli_session *s)
@@ -276,7 +298,8 @@ void pcf_cli_session_close(pcf_cli_session *s)
 		return;
 	pcf_engine_free(s->engine);
 	pcf_cli_progress_free(s->progress);
-	pcf_services_free(s->services);
+	if (!s->borrowed_services)
+		pcf_services_free(s->services);
 	pcf_definitions_free(s->defs);
 	memset(s, 0, sizeof(*s));
 }
