@@ -14,7 +14,7 @@
  * the error the user sees. None of these operations waits: the engine
  * polls and backs off between them.
  */
-#include "table.h"
+#include "replicas.h"
 
 #include <string.h>
 #include <time.h>
@@ -163,6 +163,8 @@ static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 	*current = pcf_table_normalize(desc, ttl, backups, tags);
 	if (*current == NULL)
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	else if (*state == PCF_STATE_RUNNING)
+		rc = pcf_table_replicas_read(*current, want, pcf_particle_services(p), err);
 out:
 	cJSON_Delete(desc);
 	cJSON_Delete(ttl);
@@ -329,12 +331,13 @@ static void explain_ttl_refusal(pcf_particle *p, const pcf_step *step, pcf_error
 
 static int run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 {
+	const cJSON *request;
 	cJSON *answer = NULL;
 	pcf_ddb *db;
-	int rc = client_of(&db, p, err);
+	int rc = pcf_table_step_target(&db, &request, p, step, err);
 
 	if (rc == 0)
-		rc = pcf_ddb_execute(&answer, db, step->action, step->request, err);
+		rc = pcf_ddb_execute(&answer, db, step->action, request, err);
 	cJSON_Delete(answer);
 	if (rc == PCF_ERESOURCE_NOT_FOUND && !strcmp(step->action, "DeleteTable")) {
 		pcf_error_clear(err);
