@@ -65,6 +65,7 @@ static void expect(const fixture *f, int status, const char *command, int json, 
 {
 	cli_result r;
 	pcf(&r, f, command, json, yes);
+	cr_log_info("pcf %s: exit %d\n%s%s", command, r.status, r.out, r.err);
 	cr_assert_eq(r.status, status, "%s: exit %d\n%s\n%s", command, r.status, r.out, r.err);
 	if (text != NULL)
 		cr_assert(strstr(r.out, text) != NULL || strstr(r.err, text) != NULL,
@@ -219,5 +220,22 @@ Test(table_replicas, export_writes_replicas_back)
 	/* ... and names each replica setting, so a change to it would show. */
 	pcf_fake_regions_set_protection(f.fake, "eu-west-1", 0);
 	expect(&f, 2, "status", 1, 0, "Replicas[eu-west-1].DeletionProtectionEnabled");
+	stop(&f);
+}
+
+Test(table_replicas, validate_names_each_bad_replica_at_its_line_without_a_call)
+{
+	fixture f;
+	start(&f, NULL,
+	      "  Replicas:\n"
+	      "    - RegionName: eu-west-1\n"
+	      "    - RegionName: eu-west-1\n"
+	      "    - RegionName: moon-base\n");
+	expect(&f, 1, "validate", 0, 0,
+	       "pcf.yml:11:19: aws_resource.Replicas[1].RegionName: expected each region once");
+	expect(&f, 1, "validate", 0, 0,
+	       "pcf.yml:12:19: aws_resource.Replicas[2].RegionName: expected an AWS region name");
+	expect(&f, 1, "apply", 0, 1, "moon-base");
+	cr_assert_eq(pcf_fake_regions_calls(f.fake, NULL, "DescribeTable"), 0);
 	stop(&f);
 }
