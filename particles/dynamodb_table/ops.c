@@ -123,6 +123,19 @@ static int read_tags(cJSON **out, pcf_ddb *db, const cJSON *want, const cJSON *d
 	return feature_answer(out, rc, cJSON_GetArraySize(tags) > 0, "[]", "tags", err);
 }
 
+/* The settings each replica's own region holds; a pending table (whose
+ * replica regions may not answer yet) is judged by what could be read. */
+static int read_replicas(pcf_particle *p, pcf_state state, cJSON *current, pcf_error *err)
+{
+	int rc = pcf_table_replicas_read(current, pcf_particle_desired(p), pcf_particle_services(p),
+	                                 err);
+	if (rc < 0 && state == PCF_STATE_PENDING) {
+		pcf_error_clear(err);
+		rc = 0;
+	}
+	return rc;
+}
+
 static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
 {
 	const cJSON *want = pcf_particle_desired(p);
@@ -163,8 +176,12 @@ static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 	*current = pcf_table_normalize(desc, ttl, backups, tags);
 	if (*current == NULL)
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
-	else if (*state == PCF_STATE_RUNNING)
-		rc = pcf_table_replicas_read(*current, want, pcf_particle_services(p), err);
+	else if (*state != PCF_STATE_UNAVAILABLE)
+		rc = read_replicas(p, *state, *current, err);
+	if (rc < 0) {
+		cJSON_Delete(*current);
+		*current = NULL;
+	}
 out:
 	cJSON_Delete(desc);
 	cJSON_Delete(ttl);
