@@ -151,6 +151,7 @@ Test(table_replicas, removing_a_replica_needs_yes)
 	pcf_fake_regions_add_replica(f.fake, "ap-southeast-2");
 	expect(&f, 2, "status", 1, 0, "\"Replicas[ap-southeast-2]\"");
 	expect(&f, 2, "plan", 1, 0, "\"destructive\": true");
+	expect(&f, 2, "plan", 0, 0, "delete replica ap-southeast-2");
 	expect(&f, 2, "plan", 1, 0, "delete replica ap-southeast-2 (deletes that region's copy");
 	expect(&f, 1, "apply", 0, 0, "--yes");
 	cr_assert_eq(pcf_fake_regions_writes(f.fake), 0);
