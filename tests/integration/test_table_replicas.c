@@ -240,3 +240,16 @@ Test(table_replicas, validate_names_each_bad_replica_at_its_line_without_a_call)
 	cr_assert_eq(pcf_fake_regions_calls(f.fake, NULL, "DescribeTable"), 0);
 	stop(&f);
 }
+
+Test(table_replicas, a_definition_without_replicas_leaves_them_alone)
+{
+	fixture f;
+	start(&f, NULL, "");
+	pcf_fake_regions_add_replica(f.fake, "eu-west-1");
+	expect(&f, 0, "status", 0, 0, NULL);
+	expect(&f, 0, "apply", 0, 1, NULL);
+	cr_assert_eq(pcf_fake_regions_writes(f.fake), 0);
+	cr_assert_eq(pcf_fake_regions_calls(f.fake, "eu-west-1", "DescribeTable"), 0,
+	             "nothing asked of the replica's region");
+	stop(&f);
+}
