@@ -12,7 +12,7 @@
  * nothing in the state the definition asks for are dropped, so a user's
  * harmless extra (a StreamViewType on a disabled stream) is not drift.
  */
-#include "table.h"
+#include "replicas.h"
 
 #include <string.h>
 
@@ -25,15 +25,17 @@ static const char *const diff_ignore[] = {
     "TableSizeBytes", "LatestStreamArn", "LatestStreamLabel", "RawThroughput",
     /* The service answers with the key's ARN where a definition may name
      * an alias or a key id: the two cannot be compared offline. */
-    "SSESpecification.KMSMasterKeyId", NULL};
+    "SSESpecification.KMSMasterKeyId", "Replicas[*].KMSMasterKeyId", NULL};
 
-static const char *const diff_list_keys[] = {"IndexName", "AttributeName", "Key", NULL};
+static const char *const diff_list_keys[] = {"IndexName", "AttributeName", "Key", "RegionName",
+                                             NULL};
 
 /* Attribute definitions that live indexes brought are not drift. Indexes
  * and tags, once the definition lists them (even as an empty list), are the
  * definition's: a definition without GlobalSecondaryIndexes leaves the
  * table's indexes to whoever made them, one with the key is the whole set. */
-static const char *const diff_open_lists[] = {"AttributeDefinitions", NULL};
+static const char *const diff_open_lists[] = {"AttributeDefinitions",
+                                              "Replicas[*].GlobalSecondaryIndexes", NULL};
 
 const pcf_diff_options pcf_table_diff_options = {
     .ignore = diff_ignore, .list_keys = diff_list_keys, .open_lists = diff_open_lists};
@@ -249,7 +251,8 @@ cJSON *pcf_table_normalize(const cJSON *d, const cJSON *ttl, const cJSON *backup
 	for (i = 0; pcf_table_server_fields[i] != NULL; i++)
 		if (copy_field(out, d, pcf_table_server_fields[i]) < 0)
 			goto fail;
-	if (!provisioned && add_raw_throughput(out, d) < 0)
+	if ((!provisioned && add_raw_throughput(out, d) < 0) ||
+	    pcf_table_replicas_normalize(out, d) < 0)
 		goto fail;
 	return out;
 fail:
@@ -310,6 +313,7 @@ cJSON *pcf_table_canonical(const cJSON *desired)
 	when_off_keep_only(r, "StreamSpecification", "StreamEnabled");
 	when_off_keep_only(r, "SSESpecification", "Enabled");
 	when_off_keep_only(r, "TimeToLiveSpecification", "Enabled");
+	pcf_table_replicas_canonical(r);
 	return r;
 fail:
 	cJSON_Delete(r);

@@ -14,7 +14,7 @@
  * the error the user sees. None of these operations waits: the engine
  * polls and backs off between them.
  */
-#include "table.h"
+#include "replicas.h"
 
 #include <string.h>
 #include <time.h>
@@ -123,6 +123,19 @@ static int read_tags(cJSON **out, pcf_ddb *db, const cJSON *want, const cJSON *d
 	return feature_answer(out, rc, cJSON_GetArraySize(tags) > 0, "[]", "tags", err);
 }
 
+/* The settings each replica's own region holds; a pending table (whose
+ * replica regions may not answer yet) is judged by what could be read. */
+static int read_replicas(pcf_particle *p, pcf_state state, cJSON *current, pcf_error *err)
+{
+	int rc = pcf_table_replicas_read(current, pcf_particle_desired(p), pcf_particle_services(p),
+	                                 err);
+	if (rc < 0 && state == PCF_STATE_PENDING) {
+		pcf_error_clear(err);
+		rc = 0;
+	}
+	return rc;
+}
+
 static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
 {
 	const cJSON *want = pcf_particle_desired(p);
@@ -163,6 +176,12 @@ static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 	*current = pcf_table_normalize(desc, ttl, backups, tags);
 	if (*current == NULL)
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	else if (*state != PCF_STATE_UNAVAILABLE)
+		rc = read_replicas(p, *state, *current, err);
+	if (rc < 0) {
+		cJSON_Delete(*current);
+		*current = NULL;
+	}
 out:
 	cJSON_Delete(desc);
 	cJSON_Delete(ttl);
@@ -329,12 +348,13 @@ static void explain_ttl_refusal(pcf_particle *p, const pcf_step *step, pcf_error
 
 static int run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 {
+	const cJSON *request;
 	cJSON *answer = NULL;
 	pcf_ddb *db;
-	int rc = client_of(&db, p, err);
+	int rc = pcf_table_step_target(&db, &request, p, step, err);
 
 	if (rc == 0)
-		rc = pcf_ddb_execute(&answer, db, step->action, step->request, err);
+		rc = pcf_ddb_execute(&answer, db, step->action, request, err);
 	cJSON_Delete(answer);
 	if (rc == PCF_ERESOURCE_NOT_FOUND && !strcmp(step->action, "DeleteTable")) {
 		pcf_error_clear(err);

@@ -21,7 +21,7 @@
  * engine refuses without --allow-replace; nothing else is planned then, so
  * pcf never loops on an impossible change.
  */
-#include "table.h"
+#include "replicas.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -560,6 +560,8 @@ int pcf_table_plan(pcf_plan *out, const cJSON *desired, const cJSON *current, pc
 			return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		rc = plan_in_place(&c);
 		cJSON_Delete(c.dropped);
+		if (rc == 0)
+			rc = pcf_table_plan_replicas(out, desired, current, err);
 		if (rc < 0)
 			return rc;
 	}

@@ -11,7 +11,7 @@
  * key, ...) follow, each reported at the node it concerns. Only nodes of
  * the right type are inspected, so one mistake is reported once.
  */
-#include "table.h"
+#include "replicas.h"
 
 #include <string.h>
 
@@ -121,6 +121,9 @@ static const pcf_schema_field table_fields[] = {
     {"TimeToLiveSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &ttl_schema, PCF_SCHEMA_ANY, NULL},
     {"PointInTimeRecoverySpecification", PCF_SCHEMA_OBJECT, 0, NULL, &pitr_schema, PCF_SCHEMA_ANY,
      NULL},
+    {"Replicas", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT, &pcf_table_replica_schema},
+    {"MultiRegionConsistency", PCF_SCHEMA_STRING, 0, pcf_table_consistency_modes, NULL,
+     PCF_SCHEMA_ANY, NULL},
     /* PCF's own, which its filter drops before any call; so does pcf. */
     {"custom_config", PCF_SCHEMA_ANY, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
 };
@@ -329,6 +332,7 @@ void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags)
 	cJSON_ArrayForEach(ix, get(c.resource, "LocalSecondaryIndexes"))
 	    check_index(&c, ix, "LocalSecondaryIndexes", i++, 0);
 	check_features(&c);
+	pcf_table_check_replicas(def, diags);
 	pcf_table_names_cleanup(&c.defined);
 	pcf_table_names_cleanup(&c.used);
 }

@@ -3,7 +3,7 @@
  * (src/dynamodb/status.c), which holds the one mapping DESIGN.md's States
  * table defines.
  */
-#include "table.h"
+#include "replicas.h"
 
 #include "src/dynamodb/status.h"
 
@@ -11,7 +11,8 @@ pcf_state pcf_table_state(const cJSON *description, char *why, size_t why_size)
 {
 	switch (pcf_ddb_table_status(why, why_size, description)) {
 	case PCF_DDB_STATUS_RUNNING:
-		return PCF_STATE_RUNNING;
+		/* An ACTIVE table whose replica is changing or failed is not running. */
+		return pcf_table_replicas_state(description, why, why_size);
 	case PCF_DDB_STATUS_MISSING:
 		return PCF_STATE_MISSING;
 	case PCF_DDB_STATUS_UNAVAILABLE:

@@ -21,6 +21,7 @@
  *   items.c             item get / put / delete
  *   export.c            live table -> definition
  *   util.c              cJSON helpers, order-blind equality, the region's client
+ *   replicas*.c         global tables: Replicas and MultiRegionConsistency (replicas.h)
  */
 #ifndef PCF_PARTICLES_DYNAMODB_TABLE_H
 #define PCF_PARTICLES_DYNAMODB_TABLE_H
