@@ -8,7 +8,7 @@
  * works, and applying it to the table it came from shows no drift because
  * the normaliser spells the same defaults out on the live side.
  */
-#include "table.h"
+#include "managed.h"
 
 #include <string.h>
 
@@ -84,7 +84,9 @@ int pcf_table_export(cJSON **out, pcf_services *services, const char *table, con
 		return pcf_error_set(err, PCF_EINVAL, "export needs a table name");
 	if ((rc = pcf_services_ddb(&db, services, region, err)) < 0)
 		return rc;
-	if ((rc = read_live(&resource, db, table, err)) < 0) {
+	if ((rc = read_live(&resource, db, table, err)) < 0 ||
+	    (rc = pcf_table_export_managed(resource, services, db, region, err)) < 0) {
+		cJSON_Delete(resource);
 		pcf_error_prefix(err, "export %s", table);
 		return rc;
 	}

@@ -27,7 +27,8 @@ static const char *const diff_ignore[] = {
      * an alias or a key id: the two cannot be compared offline. */
     "SSESpecification.KMSMasterKeyId", NULL};
 
-static const char *const diff_list_keys[] = {"IndexName", "AttributeName", "Key", NULL};
+static const char *const diff_list_keys[] = {"IndexName", "AttributeName", "Key", "StreamArn",
+                                             NULL};
 
 /* Attribute definitions that live indexes brought are not drift. Indexes
  * and tags, once the definition lists them (even as an empty list), are the

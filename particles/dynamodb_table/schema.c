@@ -11,7 +11,7 @@
  * key, ...) follow, each reported at the node it concerns. Only nodes of
  * the right type are inspected, so one mistake is reported once.
  */
-#include "table.h"
+#include "managed.h"
 
 #include <string.h>
 
@@ -59,6 +59,8 @@ static const pcf_schema_field gsi_fields[] = {
     {"KeySchema", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
     {"Projection", PCF_SCHEMA_OBJECT, REQ, NULL, &projection_schema, PCF_SCHEMA_ANY, NULL},
     {"ProvisionedThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &throughput_schema, PCF_SCHEMA_ANY, NULL},
+    {"ContributorInsightsSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &pcf_table_insights_schema,
+     PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema gsi_schema = {"GlobalSecondaryIndexes element", gsi_fields,
                                       COUNT(gsi_fields), 0};
@@ -120,6 +122,12 @@ static const pcf_schema_field table_fields[] = {
     {"Tags", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT, &tag_schema},
     {"TimeToLiveSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &ttl_schema, PCF_SCHEMA_ANY, NULL},
     {"PointInTimeRecoverySpecification", PCF_SCHEMA_OBJECT, 0, NULL, &pitr_schema, PCF_SCHEMA_ANY,
+     NULL},
+    {"ContributorInsightsSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &pcf_table_insights_schema,
+     PCF_SCHEMA_ANY, NULL},
+    {"KinesisStreamingDestinations", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT,
+     &pcf_table_kinesis_schema},
+    {"AutoScaling", PCF_SCHEMA_OBJECT, 0, NULL, &pcf_table_autoscaling_schema, PCF_SCHEMA_ANY,
      NULL},
     /* PCF's own, which its filter drops before any call; so does pcf. */
     {"custom_config", PCF_SCHEMA_ANY, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
@@ -329,6 +337,7 @@ void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags)
 	cJSON_ArrayForEach(ix, get(c.resource, "LocalSecondaryIndexes"))
 	    check_index(&c, ix, "LocalSecondaryIndexes", i++, 0);
 	check_features(&c);
+	pcf_table_check_managed(def, diags);
 	pcf_table_names_cleanup(&c.defined);
 	pcf_table_names_cleanup(&c.used);
 }
