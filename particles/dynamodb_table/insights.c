@@ -31,11 +31,19 @@ static cJSON *insights_request(const char *table, const char *index)
 	return req;
 }
 
+static int add_spec(cJSON *owner, int on, pcf_error *err)
+{
+	cJSON *spec = cJSON_AddObjectToObject(owner, KEY);
+	if (spec == NULL || !cJSON_AddBoolToObject(spec, "Enabled", on))
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	return 0;
+}
+
 /* Adds {Enabled} under KEY to owner from one DescribeContributorInsights. */
 static int read_one(pcf_table_live *live, cJSON *owner, const char *index, int want_on,
                     pcf_error *err)
 {
-	cJSON *req = insights_request(live->table, index), *answer = NULL, *spec;
+	cJSON *req = insights_request(live->table, index), *answer = NULL;
 	const char *status;
 	char what[300];
 	int rc;
@@ -56,12 +64,9 @@ static int read_one(pcf_table_live *live, cJSON *owner, const char *index, int w
 		return pcf_error_prefix(err, "reading %s", KEY);
 	}
 	status = pcf_table_str(answer, "ContributorInsightsStatus");
-	spec = cJSON_AddObjectToObject(owner, KEY);
-	rc = spec != NULL && cJSON_AddBoolToObject(spec, "Enabled",
-	                                           status != NULL && (!strcmp(status, "ENABLED") ||
-	                                                              !strcmp(status, "ENABLING")))
-	         ? 0
-	         : pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	rc = add_spec(owner,
+	              status != NULL && (!strcmp(status, "ENABLED") || !strcmp(status, "ENABLING")),
+	              err);
 	if (status != NULL && (!strcmp(status, "ENABLING") || !strcmp(status, "DISABLING"))) {
 		snprintf(what, sizeof(what), "contributor insights of %s %s %s",
 		         index != NULL ? "index" : "table", index != NULL ? index : live->table,
@@ -91,11 +96,15 @@ int pcf_table_read_insights(pcf_table_live *live, cJSON *current, const cJSON *w
 		const cJSON *w = pcf_table_find_named(
 		    cJSON_GetObjectItemCaseSensitive(want, "GlobalSecondaryIndexes"), "IndexName",
 		    name);
-		/* A server without the feature for the table has it for no index either. */
-		if (name == NULL || (live->missing && !wants_on(w)) ||
+		if (name == NULL ||
 		    (!live->everything && cJSON_GetObjectItemCaseSensitive(w, KEY) == NULL))
 			continue;
-		if ((rc = read_one(live, ix, name, wants_on(w), err)) < 0)
+		/* A server without the feature for the table has it for no index either. */
+		if (live->missing && !wants_on(w))
+			rc = add_spec(ix, 0, err);
+		else
+			rc = read_one(live, ix, name, wants_on(w), err);
+		if (rc < 0)
 			return rc;
 	}
 	return 0;
