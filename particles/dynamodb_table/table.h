@@ -21,6 +21,8 @@
  *   items.c             item get / put / delete
  *   export.c            live table -> definition
  *   util.c              cJSON helpers, order-blind equality, the region's client
+ *   managed.h           contributor insights (insights.c), Kinesis destinations
+ *                       (kinesis.c), AutoScaling (autoscaling*.c), tied in by managed.c
  */
 #ifndef PCF_PARTICLES_DYNAMODB_TABLE_H
 #define PCF_PARTICLES_DYNAMODB_TABLE_H
