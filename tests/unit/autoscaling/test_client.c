@@ -126,8 +126,9 @@ Test(autoscaling_client, follows_a_dynamodb_endpoint_from_the_environment)
 		setenv(names[i], pcf_fake_server_url(fake), 1);
 		o.max_attempts = 1;
 		cr_assert_eq(pcf_aas_new(&client, &o, &err), 0, "%s", err.message);
-		cr_assert_eq(pcf_aas_execute(&answer, client, "DescribeScalableTargets", NULL, &err), 0,
-		             "%s: %s", names[i], err.message);
+		cr_assert_eq(
+		    pcf_aas_execute(&answer, client, "DescribeScalableTargets", NULL, &err), 0,
+		    "%s: %s", names[i], err.message);
 		cJSON_Delete(answer);
 		answer = NULL;
 		pcf_aas_free(client);
