@@ -34,6 +34,9 @@
 #include <pcf/flavor.h>
 #include <pcf/particles.h>
 
+/* HASH (and RANGE) attributes a global index's key may have (multi-attribute keys). */
+#define PCF_TABLE_MAX_KEY_ATTRIBUTES 4
+
 /* The operations table (ops.c) the descriptor (flavor.c) points to. */
 extern const pcf_flavor_ops pcf_table_ops;
 

@@ -359,3 +359,65 @@ Test(table_schema, pcf_custom_config_is_accepted)
 	cr_assert_eq(d.count, 0);
 	done(&d);
 }
+
+/* The 2025 multi-attribute keys: a global index takes up to 4 HASH and 4
+ * RANGE attributes, each kind in its order, HASH ones first. */
+#define MULTI_KEY_HEAD                                                                             \
+	TABLE_NAMED                                                                                \
+	"  BillingMode: PAY_PER_REQUEST\n"                                                         \
+	"  AttributeDefinitions:\n"                                                                \
+	"    - {AttributeName: id, AttributeType: S}\n"                                            \
+	"    - {AttributeName: a, AttributeType: S}\n"                                             \
+	"    - {AttributeName: b, AttributeType: S}\n"                                             \
+	"    - {AttributeName: c, AttributeType: S}\n"                                             \
+	"    - {AttributeName: d, AttributeType: S}\n"                                             \
+	"    - {AttributeName: e, AttributeType: N}\n"                                             \
+	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                      \
+	"  GlobalSecondaryIndexes:\n"                                                              \
+	"    - IndexName: multi\n"                                                                 \
+	"      Projection: {ProjectionType: ALL}\n"
+
+Test(table_schema, an_index_key_of_several_hash_and_range_attributes_is_valid)
+{
+	pcf_diags d;
+	load(MULTI_KEY_HEAD "      KeySchema:\n"
+	                    "        - {AttributeName: a, KeyType: HASH}\n"
+	                    "        - {AttributeName: b, KeyType: HASH}\n"
+	                    "        - {AttributeName: c, KeyType: HASH}\n"
+	                    "        - {AttributeName: d, KeyType: HASH}\n"
+	                    "        - {AttributeName: e, KeyType: RANGE}\n"
+	                    "        - {AttributeName: id, KeyType: RANGE}\n",
+	     &d);
+	cr_assert_eq(d.count, 0);
+	done(&d);
+}
+
+Test(table_schema, an_index_key_beyond_four_of_a_kind_or_out_of_order_is_refused)
+{
+	pcf_diags d;
+	load(MULTI_KEY_HEAD "      KeySchema:\n"                             /* 17 */
+	                    "        - {AttributeName: a, KeyType: HASH}\n"  /* 18 */
+	                    "        - {AttributeName: e, KeyType: RANGE}\n" /* 19 */
+	                    "        - {AttributeName: b, KeyType: HASH}\n", /* 20 */
+	     &d);
+	cr_assert(reported(&d, 20, "HASH attributes before RANGE"), "HASH after RANGE");
+	done(&d);
+	load(MULTI_KEY_HEAD "      KeySchema:\n"
+	                    "        - {AttributeName: a, KeyType: HASH}\n"
+	                    "        - {AttributeName: b, KeyType: HASH}\n"
+	                    "        - {AttributeName: c, KeyType: HASH}\n"
+	                    "        - {AttributeName: d, KeyType: HASH}\n"
+	                    "        - {AttributeName: e, KeyType: HASH}\n",
+	     &d);
+	cr_assert(reported(&d, 18, "at most 4 HASH"), "five HASH attributes");
+	done(&d);
+	/* The table's own key and a local index's stay at one HASH and one RANGE. */
+	load(TABLE_NAMED "  BillingMode: PAY_PER_REQUEST\n"
+	                 "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, "
+	                 "{AttributeName: a, AttributeType: S}]\n"
+	                 "  KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: a, "
+	                 "KeyType: HASH}]\n",
+	     &d);
+	cr_assert(reported(&d, 7, "RANGE"));
+	done(&d);
+}
