@@ -159,6 +159,14 @@ static const pcf_schema_field table_fields[] = {
 static const pcf_schema table_schema = {"dynamodb_table aws_resource", table_fields,
                                         COUNT(table_fields), 0};
 
+int pcf_table_known_field(const char *name)
+{
+	for (size_t i = 0; i < COUNT(table_fields); i++)
+		if (!strcmp(table_fields[i].name, name))
+			return 1;
+	return 0;
+}
+
 typedef struct check_ctx {
 	const pcf_particle_def *def;
 	pcf_diags *diags;
@@ -361,6 +369,8 @@ static void check_features(check_ctx *c)
 {
 	const cJSON *stream = get(c->resource, "StreamSpecification");
 	const cJSON *ttl = get(c->resource, "TimeToLiveSpecification");
+	const cJSON *period =
+	    get(get(c->resource, "PointInTimeRecoverySpecification"), "RecoveryPeriodInDays");
 	if (pcf_table_bool(stream, "StreamEnabled") == 1 &&
 	    pcf_table_str(stream, "StreamViewType") == NULL)
 		pcf_particle_def_report(
@@ -369,6 +379,14 @@ static void check_features(check_ctx *c)
 	if (pcf_table_bool(ttl, "Enabled") == 1 && pcf_table_str(ttl, "AttributeName") == NULL)
 		pcf_particle_def_report(c->def, c->diags, "aws_resource.TimeToLiveSpecification",
 		                        "expected an AttributeName for enabled TTL, found none");
+	if (cJSON_IsNumber(period) && (period->valuedouble < 1 || period->valuedouble > 35))
+		pcf_particle_def_report(
+		    c->def, c->diags,
+		    "aws_resource.PointInTimeRecoverySpecification.RecoveryPeriodInDays",
+		    "expected 1 to 35 days, found %g", period->valuedouble);
+	pcf_table_check_throughput_modes(c->def, c->diags);
+	pcf_table_check_policy(c->def, c->diags);
+	pcf_table_check_ignore_changes(c->def, c->diags);
 }
 
 void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags)
