@@ -292,7 +292,7 @@ static int diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error
 	if (want == NULL)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	pcf_table_settle(want, current, pcf_particle_definition(p));
-	rc = pcf_diff(out, want, current, &pcf_table_diff_options);
+	rc = pcf_table_diff(out, want, current);
 	if (rc == 0)
 		rc = pcf_table_drift_managed(out, want, current);
 	cJSON_Delete(want);

@@ -150,7 +150,7 @@ static const char *replacement_reason(const cJSON *want, const cJSON *have, char
 /* A GSI whose keys or projection change can only be deleted and created again. */
 static int gsi_reshaped(const plan_ctx *c, const cJSON *w, const cJSON *h)
 {
-	return !pcf_table_same_set(field(w, "KeySchema"), field(h, "KeySchema")) ||
+	return !pcf_table_same_key_schema(field(w, "KeySchema"), field(h, "KeySchema")) ||
 	       !pcf_table_same_set(field(w, "Projection"), field(h, "Projection")) ||
 	       retyped_key(field(w, "KeySchema"), c->want, c->have) != NULL;
 }

@@ -19,6 +19,7 @@
  *   throughput_modes.c  OnDemandThroughput and WarmThroughput (table and indexes)
  *   resource_policy.c   ResourcePolicy: read, compare as JSON, put / delete
  *   ignore_changes.c    the envelope's ignore_changes; settling desired against live
+ *   key_order.c         the attribute order of multi-attribute index keys; the table's diff
  *   ops.c               sync_state, start, terminate, diff, plan, run_step
  *   flavor.c            the pcf_flavor_dynamodb_table descriptor
  *   items.c             item get / put / delete
@@ -184,6 +185,13 @@ void pcf_table_check_ignore_changes(const pcf_particle_def *def, pcf_diags *diag
  * ignore_changes paths take the live values, warm throughput its live
  * value above the floor. have NULL: nothing. */
 int pcf_table_settle(cJSON *want, const cJSON *have, const pcf_particle_def *def);
+
+/* key_order.c: two key schemas with the same elements and, per KeyType, the
+ * same attribute order (multi-attribute keys compose in that order). */
+int pcf_table_same_key_schema(const cJSON *a, const cJSON *b);
+/* pcf_diff with the table's options, plus an index key listed in another
+ * order. want is canonical (and settled). Returns pcf_diff's codes. */
+int pcf_table_diff(pcf_drift *out, const cJSON *want, const cJSON *current);
 
 /* Small cJSON helpers shared by the files of this flavor; pcf_table_str is
  * pcf_util_json_str under the flavor's prefix. */

@@ -304,3 +304,40 @@ Test(table_modern, dynoxide_ignore_changes)
 	cr_assert_eq(fx_apply_ok(&f, NULL), 1);
 	fx_cleanup(&f);
 }
+
+/* A global index keyed by two HASH attributes and two RANGE ones. */
+Test(table_modern, moto_multi_attribute_index_key)
+{
+	fixture f;
+	cJSON *t;
+	fx_init(&f, PCF_LOCAL_MOTO, "multikey");
+	fx_load(&f,
+	        "pcf_name: t\n"
+	        "flavor: dynamodb_table\n"
+	        "aws_resource:\n"
+	        "  TableName: %s\n"
+	        "  BillingMode: PAY_PER_REQUEST\n"
+	        "  AttributeDefinitions:\n"
+	        "    - {AttributeName: id, AttributeType: S}\n"
+	        "    - {AttributeName: tenant, AttributeType: S}\n"
+	        "    - {AttributeName: region, AttributeType: S}\n"
+	        "    - {AttributeName: day, AttributeType: S}\n"
+	        "    - {AttributeName: seq, AttributeType: N}\n"
+	        "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	        "  GlobalSecondaryIndexes:\n"
+	        "    - IndexName: by_tenant_region\n"
+	        "      KeySchema:\n"
+	        "        - {AttributeName: tenant, KeyType: HASH}\n"
+	        "        - {AttributeName: region, KeyType: HASH}\n"
+	        "        - {AttributeName: day, KeyType: RANGE}\n"
+	        "        - {AttributeName: seq, KeyType: RANGE}\n"
+	        "      Projection: {ProjectionType: KEYS_ONLY}\n",
+	        f.table);
+	cr_assert_eq(fx_apply_ok(&f, NULL), 1, "CreateTable");
+	t = fx_describe(&f);
+	cr_assert_eq(cJSON_GetArraySize(fx_at(t, "GlobalSecondaryIndexes.0.KeySchema")), 4);
+	cJSON_Delete(t);
+	cr_assert_eq(fx_apply_ok(&f, NULL), 0, "the second apply sent %s", f.counts.last_mutating);
+	assert_export_in_sync(&f, "by_tenant_region");
+	fx_cleanup(&f);
+}
