@@ -388,7 +388,7 @@ static int run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 	/* A server without the action cannot make this setting: say which, and
 	 * the engine stops there instead of trying again. */
 	if (rc == PCF_EUNKNOWN_OPERATION && err != NULL)
-		pcf_error_prefix(err, "the server does not support %s, which %s needs",
+		pcf_error_prefix(err, "the server does not support %s (needed for %s)",
 		                 step->action, step->summary);
 	/* The engine names the action; this layer adds only the table. */
 	if (rc < 0)
