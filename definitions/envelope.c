@@ -25,6 +25,7 @@ static const char *const known_fields[] = {"pcf_name",
                                            "aws_resource",
                                            "persist_on_termination",
                                            "persist_on_update",
+                                           "ignore_changes",
                                            "parents",
                                            "children",
                                            NULL};
@@ -157,6 +158,66 @@ static void check_reference_list(const pcf_particle_def *def, pcf_diags *diags, 
 	}
 }
 
+/* A path into aws_resource: Name, then .Name or [element] segments. */
+static int path_shape_ok(const char *path)
+{
+	size_t n;
+
+	while (*path != '\0') {
+		if (*path == '[') {
+			n = strcspn(path + 1, "[]");
+			if (n == 0 || path[1 + n] != ']')
+				return 0;
+			path += n + 2;
+			if (*path != '\0' && *path != '.' && *path != '[')
+				return 0;
+			continue;
+		}
+		if (*path == '.')
+			path++;
+		n = strspn(path,
+		           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+		if (n == 0)
+			return 0;
+		path += n;
+	}
+	return 1;
+}
+
+/* ignore_changes: a list of paths into aws_resource ("ProvisionedThroughput",
+ * "GlobalSecondaryIndexes[by_email].ProvisionedThroughput", "Tags[*]"). */
+static void check_ignore_changes(const pcf_particle_def *def, pcf_diags *diags)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(def->node, "ignore_changes"), *item;
+	char found[128], path[64];
+	int i = 0;
+
+	if (list == NULL)
+		return;
+	if (!cJSON_IsArray(list)) {
+		pcf_defs_describe_value(list, found, sizeof(found));
+		pcf_particle_def_report(def, diags, "ignore_changes",
+		                        "expected a list of paths into aws_resource (such as "
+		                        "ProvisionedThroughput), found %s",
+		                        found);
+		return;
+	}
+	cJSON_ArrayForEach(item, list)
+	{
+		snprintf(path, sizeof(path), "ignore_changes[%d]", i++);
+		if (cJSON_IsString(item) && item->valuestring[0] != '[' &&
+		    path_shape_ok(item->valuestring))
+			continue;
+		pcf_defs_describe_value(item, found, sizeof(found));
+		pcf_particle_def_report(def, diags, path,
+		                        "expected a path into aws_resource such as "
+		                        "GlobalSecondaryIndexes[by_email].ProvisionedThroughput "
+		                        "(names joined by dots, list elements as [name] or [*]), "
+		                        "found %s",
+		                        found);
+	}
+}
+
 static void read_aws_resource(pcf_particle_def *def, pcf_diags *diags)
 {
 	cJSON *v = cJSON_GetObjectItemCaseSensitive(def->node, "aws_resource");
@@ -222,6 +283,7 @@ void pcf_defs_envelope_read(pcf_particle_def *def, pcf_diags *diags)
 	def->persist_on_update = read_bool(def, diags, "persist_on_update");
 	check_reference_list(def, diags, "parents");
 	check_reference_list(def, diags, "children");
+	check_ignore_changes(def, diags);
 	read_aws_resource(def, diags);
 	if (def->name != NULL && def->flavor != NULL)
 		def->id = join_id(def->flavor, def->name);

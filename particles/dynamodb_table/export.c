@@ -25,7 +25,7 @@ static int unsupported(int rc, pcf_error *err, cJSON **answer)
 
 static int read_live(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err)
 {
-	cJSON *desc = NULL, *ttl = NULL, *backups = NULL, *tags = NULL;
+	cJSON *desc = NULL, *ttl = NULL, *backups = NULL, *tags = NULL, *policy = NULL;
 	const char *arn;
 	int rc;
 
@@ -39,8 +39,24 @@ static int read_live(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err
 		                 &backups);
 	if (rc == 0 && arn != NULL)
 		rc = unsupported(pcf_ddb_list_tags_of_resource(&tags, db, arn, err), err, &tags);
+	if (rc == 0 && arn != NULL)
+		rc = unsupported(pcf_table_read_policy(&policy, db, desc, err), err, &policy);
+	if (cJSON_IsNull(policy)) { /* no policy: nothing to export */
+		cJSON_Delete(policy);
+		policy = NULL;
+	}
 	if (rc == 0 && (*out = pcf_table_normalize(desc, ttl, backups, tags)) == NULL)
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	if (rc == 0) {
+		int bad = pcf_table_attach_policy(*out, policy) < 0; /* takes policy */
+		policy = NULL;
+		if (bad) {
+			cJSON_Delete(*out);
+			*out = NULL;
+			rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
+		}
+	}
+	cJSON_Delete(policy);
 	cJSON_Delete(desc);
 	cJSON_Delete(ttl);
 	cJSON_Delete(backups);
@@ -57,9 +73,20 @@ static void drop_when_off(cJSON *r, const char *key, const char *flag)
 		cJSON_DeleteItemFromObjectCaseSensitive(r, key);
 }
 
+/* An on-demand cap of -1 / -1 is no cap: the default. */
+static void drop_no_cap(cJSON *owner)
+{
+	const cJSON *cap = cJSON_GetObjectItemCaseSensitive(owner, "OnDemandThroughput");
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(cap, "MaxReadRequestUnits");
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(cap, "MaxWriteRequestUnits");
+	if (cJSON_IsNumber(r) && cJSON_IsNumber(w) && r->valuedouble < 0 && w->valuedouble < 0)
+		cJSON_DeleteItemFromObjectCaseSensitive(owner, "OnDemandThroughput");
+}
+
 static void drop_defaults(cJSON *r)
 {
 	const char *cls = pcf_table_str(r, "TableClass");
+	cJSON *ix;
 	for (size_t i = 0; pcf_table_server_fields[i] != NULL; i++)
 		cJSON_DeleteItemFromObjectCaseSensitive(r, pcf_table_server_fields[i]);
 	if (cls != NULL && !strcmp(cls, "STANDARD"))
@@ -71,6 +98,9 @@ static void drop_defaults(cJSON *r)
 	drop_when_off(r, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled");
 	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "Tags")) == 0)
 		cJSON_DeleteItemFromObjectCaseSensitive(r, "Tags");
+	drop_no_cap(r);
+	cJSON_ArrayForEach(ix, cJSON_GetObjectItemCaseSensitive(r, "GlobalSecondaryIndexes"))
+	    drop_no_cap(ix);
 }
 
 int pcf_table_export(cJSON **out, pcf_services *services, const char *table, const char *region,

@@ -173,6 +173,8 @@ static int add_pitr(cJSON *to, const cJSON *backups)
 	int on = status != NULL && !strcmp(status, "ENABLED");
 	if (out == NULL || !cJSON_AddBoolToObject(out, "PointInTimeRecoveryEnabled", on))
 		return -1;
+	if (on && copy_field(out, pitr, "RecoveryPeriodInDays") < 0)
+		return -1;
 	return 0;
 }
 
@@ -245,6 +247,8 @@ cJSON *pcf_table_normalize(const cJSON *d, const cJSON *ttl, const cJSON *backup
 		goto fail;
 	if (tags != NULL && !cJSON_AddItemToObject(out, "Tags", cJSON_Duplicate(tags, 1)))
 		goto fail;
+	if (pcf_table_normalize_throughput_modes(out, d) < 0)
+		goto fail;
 	if ((ttl != NULL && add_ttl(out, ttl) < 0) ||
 	    (backups != NULL && add_pitr(out, backups) < 0))
 		goto fail;
@@ -314,6 +318,9 @@ cJSON *pcf_table_canonical(const cJSON *desired)
 	when_off_keep_only(r, "SSESpecification", "Enabled");
 	when_off_keep_only(r, "TimeToLiveSpecification", "Enabled");
 	pcf_table_replicas_canonical(r);
+	when_off_keep_only(r, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled");
+	if (pcf_table_canonical_policy(r) < 0)
+		goto fail;
 	return r;
 fail:
 	cJSON_Delete(r);

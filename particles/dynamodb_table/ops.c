@@ -32,6 +32,9 @@ static const char *const start_keys[] = {"TableName",
                                          "TableClass",
                                          "DeletionProtectionEnabled",
                                          "Tags",
+                                         "OnDemandThroughput",
+                                         "WarmThroughput",
+                                         "ResourcePolicy",
                                          NULL};
 
 /* CreateTable lists that may be given empty in a definition. */
@@ -140,7 +143,7 @@ static int read_replicas(pcf_particle *p, pcf_state state, cJSON *current, pcf_e
 static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
 {
 	const cJSON *want = pcf_particle_desired(p);
-	cJSON *desc = NULL, *ttl = NULL, *backups = NULL, *tags = NULL;
+	cJSON *desc = NULL, *ttl = NULL, *backups = NULL, *tags = NULL, *policy = NULL;
 	pcf_ddb *db;
 	char why[256];
 	int rc;
@@ -166,7 +169,8 @@ static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 	    (*state == PCF_STATE_PENDING && strcmp(why, "table DELETING") != 0)) {
 		if ((rc = read_ttl(&ttl, db, want, err)) < 0 ||
 		    (rc = read_backups(&backups, db, want, err)) < 0 ||
-		    (rc = read_tags(&tags, db, want, desc, err)) < 0) {
+		    (rc = read_tags(&tags, db, want, desc, err)) < 0 ||
+		    (rc = pcf_table_read_declared_policy(&policy, db, want, desc, err)) < 0) {
 			if (*state == PCF_STATE_RUNNING)
 				goto out;
 			/* The engine waits anyway; the next read tells. */
@@ -175,10 +179,11 @@ static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 		}
 	}
 	*current = pcf_table_normalize(desc, ttl, backups, tags);
-	if (*current == NULL)
+	if (pcf_table_attach_policy(*current, policy) < 0 || *current == NULL)
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	else if (*state != PCF_STATE_UNAVAILABLE)
 		rc = read_replicas(p, *state, *current, err);
+	policy = NULL; /* taken by pcf_table_attach_policy */
 	if (rc == 0 && *state == PCF_STATE_RUNNING)
 		rc = pcf_table_sync_managed(p, state, *current, db, err);
 	if (rc < 0) {
@@ -186,6 +191,7 @@ static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 		*current = NULL;
 	}
 out:
+	cJSON_Delete(policy);
 	cJSON_Delete(desc);
 	cJSON_Delete(ttl);
 	cJSON_Delete(backups);
@@ -209,7 +215,9 @@ static int start(pcf_particle *p, pcf_error *err)
 		        cJSON_GetObjectItemCaseSensitive(request, empty_means_none[i])) == 0)
 			cJSON_DeleteItemFromObjectCaseSensitive(request, empty_means_none[i]);
 	pcf_table_strip_managed(request);
-	rc = client_of(&db, p, err);
+	rc = pcf_table_policy_for_create(request) < 0
+	         ? pcf_error_set(err, PCF_ENOMEM, "out of memory")
+	         : client_of(&db, p, err);
 	if (rc == 0)
 		rc = pcf_ddb_create_table(&answer, db, request, err);
 	if (rc == PCF_ERESOURCE_IN_USE) {
@@ -283,7 +291,8 @@ static int diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error
 	int rc;
 	if (want == NULL)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
-	rc = pcf_diff(out, want, current, &pcf_table_diff_options);
+	pcf_table_settle(want, current, pcf_particle_definition(p));
+	rc = pcf_table_diff(out, want, current);
 	if (rc == 0)
 		rc = pcf_table_drift_managed(out, want, current);
 	cJSON_Delete(want);
@@ -316,6 +325,7 @@ static int plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_error 
 	int rc;
 	if (want == NULL)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	pcf_table_settle(want, current, pcf_particle_definition(p));
 	rc = pcf_table_plan(out, want, current, err);
 	cJSON_Delete(want);
 	if (rc == 0)
@@ -375,6 +385,11 @@ static int run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 		explain_ttl_refusal(p, step, err);
 		return rc;
 	}
+	/* A server without the action cannot make this setting: say which, and
+	 * the engine stops there instead of trying again. */
+	if (rc == PCF_EUNKNOWN_OPERATION && err != NULL)
+		pcf_error_prefix(err, "the server does not support %s (needed for %s)",
+		                 step->action, step->summary);
 	/* The engine names the action; this layer adds only the table. */
 	if (rc < 0)
 		pcf_error_prefix(err, "table %s", table_of(p));

@@ -150,7 +150,7 @@ static const char *replacement_reason(const cJSON *want, const cJSON *have, char
 /* A GSI whose keys or projection change can only be deleted and created again. */
 static int gsi_reshaped(const plan_ctx *c, const cJSON *w, const cJSON *h)
 {
-	return !pcf_table_same_set(field(w, "KeySchema"), field(h, "KeySchema")) ||
+	return !pcf_table_same_key_schema(field(w, "KeySchema"), field(h, "KeySchema")) ||
 	       !pcf_table_same_set(field(w, "Projection"), field(h, "Projection")) ||
 	       retyped_key(field(w, "KeySchema"), c->want, c->have) != NULL;
 }
@@ -445,7 +445,7 @@ static cJSON *create_body(const plan_ctx *c, const cJSON *w)
 	body = with(body, "Projection", field(w, "Projection"));
 	if (provisioned(c) && pt != NULL)
 		body = with(body, "ProvisionedThroughput", pt);
-	return body;
+	return pcf_table_with_index_modes(body, w);
 }
 
 static int plan_gsi_creates(plan_ctx *c)
@@ -534,7 +534,10 @@ static int plan_in_place(plan_ctx *c)
 	    (rc = plan_table_class(c)) < 0 || (rc = plan_sse(c)) < 0)
 		return rc;
 	rc = plan_gsi_throughput(c, before != NULL && c->mode != NULL && strcmp(before, c->mode));
-	if (rc < 0 || (rc = plan_gsi_creates(c)) < 0 || (rc = plan_stream(c)) < 0)
+	if (rc < 0 ||
+	    (rc = pcf_table_plan_throughput_modes(c->plan, c->want, c->have, c->mode, c->dropped,
+	                                          c->err)) < 0 ||
+	    (rc = plan_gsi_creates(c)) < 0 || (rc = plan_stream(c)) < 0)
 		return rc;
 	/* Last of the UpdateTable steps, so that a server resetting deletion
 	 * protection on any other UpdateTable (one local server did) cannot

@@ -83,9 +83,17 @@ static int plan_pitr(pcf_plan *out, const cJSON *want_all, const cJSON *have_all
 	const cJSON *have =
 	    cJSON_GetObjectItemCaseSensitive(have_all, "PointInTimeRecoverySpecification");
 	int want_on = pcf_table_bool(want, "PointInTimeRecoveryEnabled");
+	int have_on = pcf_table_bool(have, "PointInTimeRecoveryEnabled") == 1;
+	const cJSON *days = cJSON_GetObjectItemCaseSensitive(want, "RecoveryPeriodInDays");
+	const cJSON *had = cJSON_GetObjectItemCaseSensitive(have, "RecoveryPeriodInDays");
+	char summary[160];
 	cJSON *req;
 
-	if (want_on < 0 || want_on == (pcf_table_bool(have, "PointInTimeRecoveryEnabled") == 1))
+	if (want_on < 0)
+		return 0;
+	/* On both sides: only a period the definition names and the table lacks. */
+	if (want_on == have_on && (!want_on || !cJSON_IsNumber(days) ||
+	                           (cJSON_IsNumber(had) && had->valuedouble == days->valuedouble)))
 		return 0;
 	req = cJSON_CreateObject();
 	if (!cJSON_AddStringToObject(req, "TableName", table) ||
@@ -94,9 +102,19 @@ static int plan_pitr(pcf_plan *out, const cJSON *want_all, const cJSON *have_all
 		cJSON_Delete(req);
 		req = NULL;
 	}
-	return add_step(
-	    out, "UpdateContinuousBackups", req,
-	    want_on ? "enable point-in-time recovery" : "disable point-in-time recovery", err);
+	if (!want_on)
+		snprintf(summary, sizeof(summary), "disable point-in-time recovery");
+	else if (!cJSON_IsNumber(days))
+		snprintf(summary, sizeof(summary), "enable point-in-time recovery");
+	else if (have_on && cJSON_IsNumber(had))
+		snprintf(summary, sizeof(summary),
+		         "point-in-time recovery RecoveryPeriodInDays %g -> %g", had->valuedouble,
+		         days->valuedouble);
+	else
+		snprintf(summary, sizeof(summary),
+		         "enable point-in-time recovery (RecoveryPeriodInDays %g)",
+		         days->valuedouble);
+	return add_step(out, "UpdateContinuousBackups", req, summary, err);
 }
 
 /* Appends name to a "a, b, c" list kept in buf. */
@@ -201,6 +219,8 @@ int pcf_table_plan_settings(pcf_plan *out, const cJSON *desired, const cJSON *cu
 	    (rc = plan_pitr(out, desired, current, table, err)) < 0)
 		return rc;
 	if (current == NULL)
-		return 0; /* CreateTable carried the tags */
-	return plan_tags(out, desired, current, err);
+		return 0; /* CreateTable carried the tags and the resource policy */
+	if ((rc = plan_tags(out, desired, current, err)) < 0)
+		return rc;
+	return pcf_table_plan_policy(out, desired, current, err);
 }

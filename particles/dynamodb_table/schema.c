@@ -55,6 +55,19 @@ static const pcf_schema_field projection_fields[] = {
 static const pcf_schema projection_schema = {"Projection", projection_fields,
                                              COUNT(projection_fields), 0};
 
+static const pcf_schema_field on_demand_fields[] = {
+    {"MaxReadRequestUnits", PCF_SCHEMA_INTEGER, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"MaxWriteRequestUnits", PCF_SCHEMA_INTEGER, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+};
+static const pcf_schema on_demand_schema = {"OnDemandThroughput", on_demand_fields,
+                                            COUNT(on_demand_fields), 0};
+
+static const pcf_schema_field warm_fields[] = {
+    {"ReadUnitsPerSecond", PCF_SCHEMA_INTEGER, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"WriteUnitsPerSecond", PCF_SCHEMA_INTEGER, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+};
+static const pcf_schema warm_schema = {"WarmThroughput", warm_fields, COUNT(warm_fields), 0};
+
 static const pcf_schema_field gsi_fields[] = {
     {"IndexName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
     {"KeySchema", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
@@ -62,6 +75,8 @@ static const pcf_schema_field gsi_fields[] = {
     {"ProvisionedThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &throughput_schema, PCF_SCHEMA_ANY, NULL},
     {"ContributorInsightsSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &pcf_table_insights_schema,
      PCF_SCHEMA_ANY, NULL},
+    {"OnDemandThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &on_demand_schema, PCF_SCHEMA_ANY, NULL},
+    {"WarmThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &warm_schema, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema gsi_schema = {"GlobalSecondaryIndexes element", gsi_fields,
                                       COUNT(gsi_fields), 0};
@@ -102,6 +117,7 @@ static const pcf_schema ttl_schema = {"TimeToLiveSpecification", ttl_fields, COU
 
 static const pcf_schema_field pitr_fields[] = {
     {"PointInTimeRecoveryEnabled", PCF_SCHEMA_BOOL, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"RecoveryPeriodInDays", PCF_SCHEMA_INTEGER, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema pitr_schema = {"PointInTimeRecoverySpecification", pitr_fields,
                                        COUNT(pitr_fields), 0};
@@ -133,11 +149,23 @@ static const pcf_schema_field table_fields[] = {
      &pcf_table_kinesis_schema},
     {"AutoScaling", PCF_SCHEMA_OBJECT, 0, NULL, &pcf_table_autoscaling_schema, PCF_SCHEMA_ANY,
      NULL},
+    {"OnDemandThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &on_demand_schema, PCF_SCHEMA_ANY, NULL},
+    {"WarmThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &warm_schema, PCF_SCHEMA_ANY, NULL},
+    /* A mapping or a JSON string: resource_policy.c checks it. */
+    {"ResourcePolicy", PCF_SCHEMA_ANY, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
     /* PCF's own, which its filter drops before any call; so does pcf. */
     {"custom_config", PCF_SCHEMA_ANY, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema table_schema = {"dynamodb_table aws_resource", table_fields,
                                         COUNT(table_fields), 0};
+
+int pcf_table_known_field(const char *name)
+{
+	for (size_t i = 0; i < COUNT(table_fields); i++)
+		if (!strcmp(table_fields[i].name, name))
+			return 1;
+	return 0;
+}
 
 typedef struct check_ctx {
 	const pcf_particle_def *def;
@@ -153,42 +181,77 @@ static const cJSON *get(const cJSON *obj, const char *key)
 	return cJSON_GetObjectItemCaseSensitive(obj, key);
 }
 
-/* One HASH first, at most one RANGE after it; each attribute defined. A
- * KeyType outside the enum was reported by the schema: not again here. */
-static void check_key_schema(check_ctx *c, const cJSON *keys, const char *path)
+/* Every key attribute defined (a KeyType outside the enum was reported by
+ * the schema: not again here). */
+static void check_key_attributes(check_ctx *c, const cJSON *keys, const char *path)
 {
-	int n = cJSON_GetArraySize(keys), i = 0;
 	const cJSON *k;
 	char at[320];
+	int i = 0;
 
-	if (!cJSON_IsArray(keys))
-		return;
-	if (n < 1 || n > 2) {
-		pcf_particle_def_report(c->def, c->diags, path,
-		                        "expected a KeySchema of 1 or 2 elements, found %d", n);
-		return;
-	}
 	cJSON_ArrayForEach(k, keys)
 	{
-		const char *type = pcf_table_str(k, "KeyType");
 		const char *name = pcf_table_str(k, "AttributeName");
-		const char *want = i == 0 ? "HASH" : "RANGE";
-		snprintf(at, sizeof(at), "%s[%d].KeyType", path, i);
-		if (type != NULL && (!strcmp(type, "HASH") || !strcmp(type, "RANGE")) &&
-		    strcmp(type, want) != 0)
-			pcf_particle_def_report(c->def, c->diags, at,
-			                        "expected %s (element %d of a KeySchema), found %s",
-			                        want, i + 1, type);
-		snprintf(at, sizeof(at), "%s[%d].AttributeName", path, i);
+		snprintf(at, sizeof(at), "%s[%d].AttributeName", path, i++);
 		if (name != NULL && c->sets_ok && !pcf_table_names_has(&c->defined, name))
 			pcf_particle_def_report(
 			    c->def, c->diags, at,
 			    "expected key attribute %s in AttributeDefinitions, "
 			    "found no such definition",
 			    name);
-		i++;
 	}
 	pcf_table_check_key_names(c->def, c->diags, keys, path);
+}
+
+/*
+ * The table's key and a local index's: one HASH first, at most one RANGE
+ * after it. A global index's (multi = 1) takes the 2025 multi-attribute
+ * keys: 1 to 4 HASH attributes, then 0 to 4 RANGE attributes, each kind in
+ * the order the key composes them.
+ */
+static void check_key_schema(check_ctx *c, const cJSON *keys, const char *path, int multi)
+{
+	int n = cJSON_GetArraySize(keys), i = 0, hashes = 0, ranges = 0;
+	int most = multi ? PCF_TABLE_MAX_KEY_ATTRIBUTES : 1;
+	const cJSON *k;
+	char at[320];
+
+	if (!cJSON_IsArray(keys))
+		return;
+	if (n < 1 || n > 2 * most) {
+		pcf_particle_def_report(c->def, c->diags, path,
+		                        "expected a KeySchema of 1 to %d elements, found %d",
+		                        2 * most, n);
+		return;
+	}
+	cJSON_ArrayForEach(k, keys)
+	{
+		const char *type = pcf_table_str(k, "KeyType");
+		int hash = type != NULL && !strcmp(type, "HASH");
+		snprintf(at, sizeof(at), "%s[%d].KeyType", path, i++);
+		if (type == NULL || (!hash && strcmp(type, "RANGE") != 0))
+			continue;
+		if (i == 1 && !hash)
+			pcf_particle_def_report(
+			    c->def, c->diags, at,
+			    "expected HASH (element 1 of a KeySchema), found %s", type);
+		else if (hash && ranges > 0)
+			pcf_particle_def_report(c->def, c->diags, at,
+			                        "expected HASH attributes before RANGE ones, found "
+			                        "HASH after RANGE");
+		else if (hash && !multi && hashes > 0)
+			pcf_particle_def_report(
+			    c->def, c->diags, at,
+			    "expected RANGE (element %d of a KeySchema), found %s", i, type);
+		hashes += hash;
+		ranges += !hash;
+	}
+	if (multi && (hashes > most || ranges > most))
+		pcf_particle_def_report(c->def, c->diags, path,
+		                        "expected at most %d HASH and %d RANGE attributes in a "
+		                        "KeySchema, found %d and %d",
+		                        most, most, hashes, ranges);
+	check_key_attributes(c, keys, path);
 }
 
 /* Builds the sorted sets of defined and used attribute names. */
@@ -281,7 +344,7 @@ static void check_index(check_ctx *c, const cJSON *ix, const char *list, int i, 
 	snprintf(at, sizeof(at), "aws_resource.%s[%d].IndexName", list, i);
 	pcf_table_check_name(c->def, c->diags, at, name);
 	snprintf(at, sizeof(at), "aws_resource.%s[%d].KeySchema", list, i);
-	check_key_schema(c, keys, at);
+	check_key_schema(c, keys, at, global);
 	if (!global && cJSON_IsArray(keys)) {
 		const char *hash = pcf_table_str(cJSON_GetArrayItem(keys, 0), "AttributeName");
 		const char *table_hash = pcf_table_str(
@@ -306,6 +369,8 @@ static void check_features(check_ctx *c)
 {
 	const cJSON *stream = get(c->resource, "StreamSpecification");
 	const cJSON *ttl = get(c->resource, "TimeToLiveSpecification");
+	const cJSON *period =
+	    get(get(c->resource, "PointInTimeRecoverySpecification"), "RecoveryPeriodInDays");
 	if (pcf_table_bool(stream, "StreamEnabled") == 1 &&
 	    pcf_table_str(stream, "StreamViewType") == NULL)
 		pcf_particle_def_report(
@@ -314,6 +379,14 @@ static void check_features(check_ctx *c)
 	if (pcf_table_bool(ttl, "Enabled") == 1 && pcf_table_str(ttl, "AttributeName") == NULL)
 		pcf_particle_def_report(c->def, c->diags, "aws_resource.TimeToLiveSpecification",
 		                        "expected an AttributeName for enabled TTL, found none");
+	if (cJSON_IsNumber(period) && (period->valuedouble < 1 || period->valuedouble > 35))
+		pcf_particle_def_report(
+		    c->def, c->diags,
+		    "aws_resource.PointInTimeRecoverySpecification.RecoveryPeriodInDays",
+		    "expected 1 to 35 days, found %g", period->valuedouble);
+	pcf_table_check_throughput_modes(c->def, c->diags);
+	pcf_table_check_policy(c->def, c->diags);
+	pcf_table_check_ignore_changes(c->def, c->diags);
 }
 
 void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags)
@@ -331,7 +404,7 @@ void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags)
 	pcf_schema_check(&table_schema, def->aws_resource, "aws_resource", def, diags);
 	build_sets(&c);
 	pcf_table_check_limits(def, diags);
-	check_key_schema(&c, get(c.resource, "KeySchema"), "aws_resource.KeySchema");
+	check_key_schema(&c, get(c.resource, "KeySchema"), "aws_resource.KeySchema", 0);
 	check_attributes(&c);
 	check_throughput(&c, c.resource, "aws_resource", "the table");
 	i = 0;

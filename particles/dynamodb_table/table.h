@@ -16,6 +16,10 @@
  *                       the canonical desired tree; the diff options
  *   planner.c           desired vs current -> ordered UpdateTable steps
  *   planner_settings.c  the TTL, PITR and tag steps
+ *   throughput_modes.c  OnDemandThroughput and WarmThroughput (table and indexes)
+ *   resource_policy.c   ResourcePolicy: read, compare as JSON, put / delete
+ *   ignore_changes.c    the envelope's ignore_changes; settling desired against live
+ *   key_order.c         the attribute order of multi-attribute index keys; the table's diff
  *   ops.c               sync_state, start, terminate, diff, plan, run_step
  *   flavor.c            the pcf_flavor_dynamodb_table descriptor
  *   items.c             item get / put / delete
@@ -33,6 +37,9 @@
 #include <cjson/cJSON.h>
 #include <pcf/flavor.h>
 #include <pcf/particles.h>
+
+/* HASH (and RANGE) attributes a global index's key may have (multi-attribute keys). */
+#define PCF_TABLE_MAX_KEY_ATTRIBUTES 4
 
 /* The operations table (ops.c) the descriptor (flavor.c) points to. */
 extern const pcf_flavor_ops pcf_table_ops;
@@ -130,6 +137,61 @@ int pcf_table_plan(pcf_plan *out, const cJSON *desired, const cJSON *current, pc
  */
 int pcf_table_plan_settings(pcf_plan *out, const cJSON *desired, const cJSON *current,
                             const char *table, pcf_error *err);
+
+/* An aws_resource field the table schema knows (schema.c). */
+int pcf_table_known_field(const char *name);
+
+/* throughput_modes.c: validate OnDemandThroughput and WarmThroughput. */
+void pcf_table_check_throughput_modes(const pcf_particle_def *def, pcf_diags *diags);
+/* Adds both settings of description (DescribeTable's "Table") to out, a
+ * normalised tree whose BillingMode is set; an on-demand table or index
+ * without a cap gets -1 / -1. -1 when out of memory. */
+int pcf_table_normalize_throughput_modes(cJSON *out, const cJSON *description);
+/* Each defined WarmThroughput member at or below the live one takes the live value. */
+void pcf_table_settle_warm(cJSON *want, const cJSON *have);
+/* A GSI Create body with index's OnDemandThroughput and WarmThroughput;
+ * consumes body, NULL when out of memory. */
+cJSON *pcf_table_with_index_modes(cJSON *body, const cJSON *index);
+/* The UpdateTable steps of both settings for the table and each live index
+ * not in dropped (names); mode: the billing mode once the plan's billing
+ * step ran. */
+int pcf_table_plan_throughput_modes(pcf_plan *out, const cJSON *want, const cJSON *have,
+                                    const char *mode, const cJSON *dropped, pcf_error *err);
+
+/* resource_policy.c */
+void pcf_table_check_policy(const pcf_particle_def *def, pcf_diags *diags);
+/* A JSON-string ResourcePolicy of resource replaced by its value; -1 out of memory. */
+int pcf_table_canonical_policy(cJSON *resource);
+/* A CreateTable request's ResourcePolicy as the JSON text the API takes
+ * (null: dropped); -1 out of memory. */
+int pcf_table_policy_for_create(cJSON *request);
+/* GetResourcePolicy of the table described by desc: *out the document, or
+ * a JSON null when the table has none. */
+int pcf_table_read_policy(cJSON **out, pcf_ddb *db, const cJSON *desc, pcf_error *err);
+/* pcf_table_read_policy when want declares ResourcePolicy (*out NULL when
+ * it does not); a server without resource policies has none, which is an
+ * error only when want sets one. */
+int pcf_table_read_declared_policy(cJSON **out, pcf_ddb *db, const cJSON *want, const cJSON *desc,
+                                   pcf_error *err);
+/* Adds policy (taken; NULL: nothing) to current as ResourcePolicy; -1 out of memory. */
+int pcf_table_attach_policy(cJSON *current, cJSON *policy);
+/* The PutResourcePolicy / DeleteResourcePolicy step, when desired declares a change. */
+int pcf_table_plan_policy(pcf_plan *out, const cJSON *desired, const cJSON *current,
+                          pcf_error *err);
+
+/* ignore_changes.c */
+void pcf_table_check_ignore_changes(const pcf_particle_def *def, pcf_diags *diags);
+/* The canonical desired tree want settled against the live have: def's
+ * ignore_changes paths take the live values, warm throughput its live
+ * value above the floor. have NULL: nothing. */
+int pcf_table_settle(cJSON *want, const cJSON *have, const pcf_particle_def *def);
+
+/* key_order.c: two key schemas with the same elements and, per KeyType, the
+ * same attribute order (multi-attribute keys compose in that order). */
+int pcf_table_same_key_schema(const cJSON *a, const cJSON *b);
+/* pcf_diff with the table's options, plus an index key listed in another
+ * order. want is canonical (and settled). Returns pcf_diff's codes. */
+int pcf_table_diff(pcf_drift *out, const cJSON *want, const cJSON *current);
 
 /* Small cJSON helpers shared by the files of this flavor; pcf_table_str is
  * pcf_util_json_str under the flavor's prefix. */

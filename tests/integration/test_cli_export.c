@@ -264,3 +264,51 @@ Test(cli_export, verbose_logs_are_redacted_and_quiet_is_quiet)
 	cr_assert_str_eq(r.err, "");
 	cli_result_free(&r);
 }
+
+/* The 2026 settings moto shows (warm throughput, the PITR period, a
+ * resource policy with characters YAML must quote) survive export's YAML:
+ * the export is in sync with its table. */
+Test(cli_export, moto_modern_settings_round_trip)
+{
+	const char *endpoint = pcf_test_endpoint(PCF_LOCAL_MOTO);
+	char dir[256], path[600], exported[600], table[96], text[2048];
+	cli_result r;
+
+	cli_tempdir(dir, sizeof(dir));
+	pcf_test_table_name(table, sizeof(table), "cli-modern");
+	snprintf(text, sizeof(text),
+	         "pcf_name: %s\n"
+	         "flavor: dynamodb_table\n"
+	         "aws_resource:\n"
+	         "  TableName: %s\n"
+	         "  BillingMode: PAY_PER_REQUEST\n"
+	         "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+	         "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	         "  WarmThroughput: {ReadUnitsPerSecond: 13000, WriteUnitsPerSecond: 5000}\n"
+	         "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true, "
+	         "RecoveryPeriodInDays: 9}\n"
+	         "  ResourcePolicy:\n"
+	         "    Version: \"2012-10-17\"\n"
+	         "    Statement:\n"
+	         "      - Effect: Allow\n"
+	         "        Principal: {AWS: \"arn:aws:iam::123456789012:root\"}\n"
+	         "        Action: [\"dynamodb:GetItem\", \"dynamodb:Query\"]\n"
+	         "        Resource: \"*\"\n",
+	         table, table);
+	cli_write(path, sizeof(path), dir, "pcf.yml", text);
+	run_in(&r, 0, endpoint, path, "apply", NULL, NULL);
+	cli_result_free(&r);
+	run_in(&r, 0, endpoint, NULL, "export", table, NULL);
+	cr_assert_not_null(strstr(r.out, "RecoveryPeriodInDays: 9"), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "ReadUnitsPerSecond: 13000"), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "dynamodb:Query"), "%s", r.out);
+	cli_write(exported, sizeof(exported), dir, "exported.yml", r.out);
+	cli_result_free(&r);
+	run_in(&r, 0, endpoint, exported, "validate", NULL, NULL);
+	cli_result_free(&r);
+	run_in(&r, 0, endpoint, exported, "status", NULL, NULL);
+	cli_result_free(&r);
+	run_in(&r, 0, endpoint, path, "terminate", "--yes", NULL);
+	cli_result_free(&r);
+	cli_rmdir(dir);
+}

@@ -5,7 +5,9 @@
  * CreateTable, ARCHIVED tables (never acted on), KMS encryption
  * descriptions, and a server without tagging (dynoxide, dynalite and moto
  * all tag; DynamoDB-compatible servers that do not answer
- * UnknownOperationException). The fake keeps one table's state and answers the few
+ * UnknownOperationException), and a server that reads resource policies
+ * but does not know PutResourcePolicy (no open server stops halfway like
+ * that). The fake keeps one table's state and answers the few
  * actions these tests need the way the DynamoDB API reference shows.
  */
 #include <criterion/criterion.h>
@@ -25,6 +27,7 @@ typedef struct fake_table {
 	int pitr;           /* PITR enabled */
 	int refuse_backups; /* UpdateContinuousBackups refusals still to answer */
 	int backups_calls;
+	int policy_puts;
 	int mutating;
 } fake_table;
 
@@ -83,6 +86,14 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 			t->pitr = strstr(req->body, "\"PointInTimeRecoveryEnabled\":true") != NULL;
 			answer(resp, 200, "{\"ContinuousBackupsDescription\":{}}");
 		}
+	} else if (!strcmp(action, "GetResourcePolicy")) {
+		answer(resp, 400,
+		       "{\"__type\":\"com.amazonaws.dynamodb.v20120810#PolicyNotFoundException\","
+		       "\"message\":\"Resource-based policy not found\"}");
+	} else if (!strcmp(action, "PutResourcePolicy")) {
+		t->policy_puts++;
+		answer(resp, 400,
+		       "{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}");
 	} else if (strstr(action, "Tag") != NULL) {
 		answer(resp, 400,
 		       "{\"__type\":\"com.amazonaws.dynamodb.v20120810#UnknownOperationException\","
@@ -209,5 +220,19 @@ Test(table_fake, tags_on_a_server_without_tagging_fail_clearly)
 	cr_assert(strstr(h.report->particles[0].error.message, "does not support tags") != NULL,
 	          "%s", h.report->particles[0].error.message);
 	cr_assert_eq(h.table.mutating, 0);
+	down(&h);
+}
+
+/* An unknown action fails once, naming the setting; the engine does not try again. */
+Test(table_fake, an_unknown_policy_action_names_the_setting)
+{
+	harness h = {.table = {.status = "ACTIVE", .sse = ""}};
+	up(&h, "  ResourcePolicy: {Version: \"2012-10-17\", Statement: []}\n");
+	cr_assert_lt(run(&h, pcf_engine_apply, 0), 0);
+	cr_assert_eq(h.report->particles[0].outcome, PCF_OUTCOME_FAILED);
+	cr_assert(strstr(h.report->particles[0].error.message,
+	                 "does not support PutResourcePolicy (needed for ResourcePolicy") != NULL,
+	          "%s", h.report->particles[0].error.message);
+	cr_assert_eq(h.table.policy_puts, 1);
 	down(&h);
 }

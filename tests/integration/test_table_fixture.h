@@ -43,7 +43,7 @@ typedef struct fx_run {
 static inline int fx_is_read(const char *action)
 {
 	return !strncmp(action, "Describe", 8) || !strncmp(action, "List", 4) ||
-	       !strcmp(action, "GetItem") || !strcmp(action, "Query") || !strcmp(action, "Scan");
+	       !strncmp(action, "Get", 3) || !strcmp(action, "Query") || !strcmp(action, "Scan");
 }
 
 /* Criterion runs each test in its own process on one thread: no lock needed. */

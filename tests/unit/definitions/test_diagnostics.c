@@ -282,7 +282,8 @@ Test(definitions_diagnostics, every_envelope_mistake_in_one_run)
 	        "reads YAML 1.2, where only true and false are booleans)\n" VEC
 	        "errors.yml:7:3: parentz: unknown particle field: expected one of pcf_name, "
 	        "flavor, desired_state, aws_resource, persist_on_termination, "
-	        "persist_on_update, parents or children (did you mean \"parents\"?)\n" VEC
+	        "persist_on_update, ignore_changes, parents or children (did you mean "
+	        "\"parents\"?)\n" VEC
 	        "errors.yml:8:13: parents[0]: expected the name of a particle in these "
 	        "definitions (\"name\" or \"flavor:name\"), found \"dynamodb_table:userz\"\n" VEC
 	        "errors.yml:11:13: pcf_name: duplicate particle name \"orders\": expected each "
@@ -392,4 +393,41 @@ Test(definitions_diagnostics, many_parents_link_quickly, .timeout = 30)
 	pcf_definitions_free(defs);
 	free(got);
 	free(text);
+}
+
+Test(definitions_diagnostics, ignore_changes_is_a_list_of_paths)
+{
+	pcf_definitions *defs = expect_load(
+	    "ign.yml",
+	    "pcf_name: t\nflavor: dynamodb_table\naws_resource: {}\n"
+	    "ignore_changes: [ProvisionedThroughput, "
+	    "\"GlobalSecondaryIndexes[by_email].ProvisionedThroughput.ReadCapacityUnits\", "
+	    "\"Tags[*]\"]\n");
+	pcf_definitions_free(defs);
+	expect_diags("ign.yml",
+	             "pcf_name: t\nflavor: dynamodb_table\naws_resource: {}\n"
+	             "ignore_changes: ProvisionedThroughput\n",
+	             "ign.yml:4:17: ignore_changes: expected a list of paths into aws_resource "
+	             "(such as ProvisionedThroughput), found \"ProvisionedThroughput\"");
+	expect_diags("ign.yml",
+	             "pcf_name: t\nflavor: dynamodb_table\naws_resource: {}\n"
+	             "ignore_changes: [\"A..B\", \"[x]\", \"A[]\", \"A[x]B\", 5, \"A.\"]\n",
+	             "ign.yml:4:18: ignore_changes[0]: expected a path into aws_resource such as "
+	             "GlobalSecondaryIndexes[by_email].ProvisionedThroughput (names joined by "
+	             "dots, list elements as [name] or [*]), found \"A..B\"\n"
+	             "ign.yml:4:26: ignore_changes[1]: expected a path into aws_resource such as "
+	             "GlobalSecondaryIndexes[by_email].ProvisionedThroughput (names joined by "
+	             "dots, list elements as [name] or [*]), found \"[x]\"\n"
+	             "ign.yml:4:33: ignore_changes[2]: expected a path into aws_resource such as "
+	             "GlobalSecondaryIndexes[by_email].ProvisionedThroughput (names joined by "
+	             "dots, list elements as [name] or [*]), found \"A[]\"\n"
+	             "ign.yml:4:40: ignore_changes[3]: expected a path into aws_resource such as "
+	             "GlobalSecondaryIndexes[by_email].ProvisionedThroughput (names joined by "
+	             "dots, list elements as [name] or [*]), found \"A[x]B\"\n"
+	             "ign.yml:4:49: ignore_changes[4]: expected a path into aws_resource such as "
+	             "GlobalSecondaryIndexes[by_email].ProvisionedThroughput (names joined by "
+	             "dots, list elements as [name] or [*]), found 5\n"
+	             "ign.yml:4:52: ignore_changes[5]: expected a path into aws_resource such as "
+	             "GlobalSecondaryIndexes[by_email].ProvisionedThroughput (names joined by "
+	             "dots, list elements as [name] or [*]), found \"A.\"");
 }

@@ -359,3 +359,123 @@ Test(table_schema, pcf_custom_config_is_accepted)
 	cr_assert_eq(d.count, 0);
 	done(&d);
 }
+
+/* The 2025 multi-attribute keys: a global index takes up to 4 HASH and 4
+ * RANGE attributes, each kind in its order, HASH ones first. */
+#define MULTI_KEY_HEAD                                                                             \
+	TABLE_NAMED                                                                                \
+	"  BillingMode: PAY_PER_REQUEST\n"                                                         \
+	"  AttributeDefinitions:\n"                                                                \
+	"    - {AttributeName: id, AttributeType: S}\n"                                            \
+	"    - {AttributeName: a, AttributeType: S}\n"                                             \
+	"    - {AttributeName: b, AttributeType: S}\n"                                             \
+	"    - {AttributeName: c, AttributeType: S}\n"                                             \
+	"    - {AttributeName: d, AttributeType: S}\n"                                             \
+	"    - {AttributeName: e, AttributeType: N}\n"                                             \
+	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                      \
+	"  GlobalSecondaryIndexes:\n"                                                              \
+	"    - IndexName: multi\n"                                                                 \
+	"      Projection: {ProjectionType: ALL}\n"
+
+Test(table_schema, an_index_key_of_several_hash_and_range_attributes_is_valid)
+{
+	pcf_diags d;
+	load(MULTI_KEY_HEAD "      KeySchema:\n"
+	                    "        - {AttributeName: a, KeyType: HASH}\n"
+	                    "        - {AttributeName: b, KeyType: HASH}\n"
+	                    "        - {AttributeName: c, KeyType: HASH}\n"
+	                    "        - {AttributeName: d, KeyType: HASH}\n"
+	                    "        - {AttributeName: e, KeyType: RANGE}\n"
+	                    "        - {AttributeName: id, KeyType: RANGE}\n",
+	     &d);
+	cr_assert_eq(d.count, 0);
+	done(&d);
+}
+
+Test(table_schema, an_index_key_beyond_four_of_a_kind_or_out_of_order_is_refused)
+{
+	pcf_diags d;
+	load(MULTI_KEY_HEAD "      KeySchema:\n"                             /* 17 */
+	                    "        - {AttributeName: a, KeyType: HASH}\n"  /* 18 */
+	                    "        - {AttributeName: e, KeyType: RANGE}\n" /* 19 */
+	                    "        - {AttributeName: b, KeyType: HASH}\n", /* 20 */
+	     &d);
+	cr_assert(reported(&d, 20, "HASH attributes before RANGE"), "HASH after RANGE");
+	done(&d);
+	load(MULTI_KEY_HEAD "      KeySchema:\n"
+	                    "        - {AttributeName: a, KeyType: HASH}\n"
+	                    "        - {AttributeName: b, KeyType: HASH}\n"
+	                    "        - {AttributeName: c, KeyType: HASH}\n"
+	                    "        - {AttributeName: d, KeyType: HASH}\n"
+	                    "        - {AttributeName: e, KeyType: HASH}\n",
+	     &d);
+	cr_assert(reported(&d, 18, "at most 4 HASH"), "five HASH attributes");
+	done(&d);
+	/* The table's own key and a local index's stay at one HASH and one RANGE. */
+	load(TABLE_NAMED "  BillingMode: PAY_PER_REQUEST\n"
+	                 "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, "
+	                 "{AttributeName: a, AttributeType: S}]\n"
+	                 "  KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: a, "
+	                 "KeyType: HASH}]\n",
+	     &d);
+	cr_assert(reported(&d, 7, "RANGE"));
+	done(&d);
+}
+
+Test(table_schema, the_2026_fields_are_valid)
+{
+	pcf_diags d;
+	load(TABLE_HEAD
+	     "  OnDemandThroughput: {MaxReadRequestUnits: -1, MaxWriteRequestUnits: 500}\n"
+	     "  WarmThroughput: {ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4000}\n"
+	     "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true, "
+	     "RecoveryPeriodInDays: 35}\n"
+	     "  ResourcePolicy:\n"
+	     "    Version: \"2012-10-17\"\n"
+	     "    Statement: [{Effect: Allow, Action: \"dynamodb:GetItem\", Resource: "
+	     "\"*\", Principal: {AWS: \"arn:aws:iam::123456789012:root\"}}]\n"
+	     "ignore_changes: [WarmThroughput, \"OnDemandThroughput.MaxReadRequestUnits\"]\n",
+	     &d);
+	cr_assert_eq(d.count, 0);
+	done(&d);
+	load(TABLE_HEAD "  ResourcePolicy: '{\"Version\": \"2012-10-17\", \"Statement\": []}'\n",
+	     &d);
+	cr_assert_eq(d.count, 0, "a JSON string");
+	done(&d);
+	load(TABLE_HEAD "  ResourcePolicy: null\n", &d);
+	cr_assert_eq(d.count, 0, "null: no policy");
+	done(&d);
+}
+
+Test(table_schema, bad_2026_values_are_refused_at_their_line)
+{
+	pcf_diags d;
+	load(TABLE_HEAD
+	     "  OnDemandThroughput: {MaxReadRequestUnits: 0, MaxWriteRequestUnits: -2}\n" /* 8 */
+	     "  WarmThroughput: {}\n"                                                     /* 9 */
+	     "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true, "
+	     "RecoveryPeriodInDays: 36}\n"              /* 10 */
+	     "  ResourcePolicy: '{\"Version\": '\n"     /* 11 */
+	     "ignore_changes: [TableName, Colour.x]\n", /* 12 */
+	     &d);
+	cr_assert(reported(&d, 8, "found 0"));
+	cr_assert(reported(&d, 8, "found -2"));
+	cr_assert(reported(&d, 9, "found neither"));
+	cr_assert(reported(&d, 10, "expected 1 to 35 days, found 36"));
+	cr_assert(reported(&d, 11, "not JSON"));
+	cr_assert(reported(&d, 12, "names the table itself"));
+	cr_assert(reported(&d, 12, "found Colour"));
+	cr_assert_eq(d.count, 7);
+	done(&d);
+	/* Caps belong to on-demand tables; a cap names both members (Terraform #39760). */
+	load(TABLE_NAMED "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+	                 "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	                 "  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
+	                 "  OnDemandThroughput: {MaxReadRequestUnits: 10}\n" /* 8 */
+	                 "  ResourcePolicy: [a]\n",                          /* 9 */
+	     &d);
+	cr_assert(reported(&d, 8, "PAY_PER_REQUEST"));
+	cr_assert(reported(&d, 8, "MaxWriteRequestUnits"));
+	cr_assert(reported(&d, 9, "policy document"));
+	done(&d);
+}
