@@ -233,6 +233,8 @@ static int open_engine(pcf_cli_session *s, const pcf_cli_context *ctx, pcf_error
 	options.logger = pcf_cli_logger(ctx);
 	options.on_event = pcf_cli_progress_event;
 	options.payload = s->progress;
+	if (pcf_cli_lock_attach(s, ctx, &options, err) != 0)
+		return err->code;
 	return pcf_engine_new(&s->engine, s->defs, &options, err);
 }
 
@@ -275,6 +277,9 @@ void pcf_cli_session_close(pcf_cli_session *s)
 	if (!s)
 		return;
 	pcf_engine_free(s->engine);
+	/* After the engine: releases what a cancelled run still holds. */
+	pcf_lock_client_free(s->locks);
+	pcf_ddb_free(s->lock_db);
 	pcf_cli_progress_free(s->progress);
 	pcf_services_free(s->services);
 	pcf_definitions_free(s->defs);
