@@ -179,7 +179,8 @@ static int guarded(loop *l, const char *action)
 	rc = o->before_change(l->p, action, &err, o->guard_payload);
 	if (rc >= 0)
 		return 0;
-	l->r->outcome = PCF_OUTCOME_FAILED;
+	/* A guard that waits (for a lock) may be cancelled with the run. */
+	l->r->outcome = rc == PCF_ECANCELLED ? PCF_OUTCOME_CANCELLED : PCF_OUTCOME_FAILED;
 	l->r->error = err;
 	if (l->r->error.code >= 0)
 		pcf_error_set(&l->r->error, rc, "not allowed to run %s", action);

@@ -142,6 +142,24 @@ static int check_endpoint(pcf_cli_context *ctx, const char *value)
 	return 0;
 }
 
+/* A DynamoDB table name, so that a bad --lock-table fails here, naming the option. */
+static int check_lock_table(pcf_cli_context *ctx, const char *value)
+{
+	size_t len = strlen(value);
+
+	if (len < 3 || len > 255 ||
+	    strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+	        len) {
+		say(ctx,
+		    "--lock-table: expected a table name of 3 to 255 characters from a-z A-Z 0-9 "
+		    "_ . -, found '%s'",
+		    value);
+		return PCF_EINVAL;
+	}
+	ctx->lock_table = value;
+	return 0;
+}
+
 /* Global options that are plain flags. Returns 1 when word was one. */
 static int take_flag(pcf_cli_context *ctx, pcf_cli_args *args, const char *word)
 {
@@ -200,7 +218,7 @@ static int apply_value(pcf_cli_context *ctx, const char *name, const char *value
 	if (!strcmp(name, "--region"))
 		ctx->region = value;
 	else if (!strcmp(name, "--lock-table"))
-		ctx->lock_table = value;
+		return check_lock_table(ctx, value);
 	else
 		ctx->profile = value;
 	return 0;

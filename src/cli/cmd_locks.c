@@ -66,11 +66,11 @@ int pcf_cli_lock_attach(pcf_cli_session *s, const pcf_cli_context *ctx, pcf_engi
 	if (!pcf_cli_lock_table(ctx) || !command_changes(ctx->command))
 		return 0;
 	rc = client_new(&s->locks, &s->lock_db, ctx, err);
-	if (rc == 0)
-		rc = pcf_lock_ensure_table(s->locks, LOCK_TABLE_TIMEOUT_MS, err);
 	if (rc < 0)
-		return pcf_error_prefix(err, "setting up the lock table %s",
-		                        pcf_cli_lock_table(ctx));
+		return pcf_error_prefix(err, "lock table %s", pcf_cli_lock_table(ctx));
+	rc = pcf_lock_ensure_table(s->locks, LOCK_TABLE_TIMEOUT_MS, err);
+	if (rc < 0)
+		return rc; /* the message names the lock table */
 	pcf_lock_engine_guard(options, s->locks);
 	return 0;
 }
@@ -127,8 +127,8 @@ static int emit_list(const pcf_cli_context *ctx, const pcf_lock_info *infos, siz
 		cJSON_Delete(doc);
 		return PCF_CLI_EXIT_OK;
 	}
-	list = cJSON_AddArrayToObject(doc, "locks");
-	if (!cJSON_AddStringToObject(doc, "table", pcf_cli_lock_table(ctx)) || !list) {
+	if (!cJSON_AddStringToObject(doc, "table", pcf_cli_lock_table(ctx)) ||
+	    !(list = cJSON_AddArrayToObject(doc, "locks"))) {
 		cJSON_Delete(doc);
 		doc = NULL;
 	}
