@@ -39,10 +39,15 @@ static int client_new(pcf_lock_client **out, pcf_ddb **db, const pcf_cli_context
                       pcf_error *err)
 {
 	pcf_lock_options options = PCF_LOCK_OPTIONS_INIT;
+	pcf_aws_options aws;
 	int rc;
 
 	*out = NULL;
-	rc = pcf_cli_ddb_new(db, ctx, NULL, err);
+	pcf_cli_aws_options(&aws, ctx);
+	/* Not the run's deadline: a release after a timed-out run, and a watch's renewals
+	 * hours after it started, must still go out. Each attempt keeps its own timeout. */
+	aws.deadline_us = 0;
+	rc = pcf_ddb_new(db, &aws, err);
 	if (rc < 0)
 		return rc;
 	options.table = pcf_cli_lock_table(ctx);

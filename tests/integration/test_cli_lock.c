@@ -388,3 +388,26 @@ Test(cli_lock, lock_table_unreachable_mid_run_stops_before_the_next_change)
 	cli_result_free(&r);
 	cli_rmdir(lc.dir);
 }
+
+Test(cli_lock, lock_is_released_after_a_run_that_timed_out)
+{
+	const char *list[] = {"--endpoint", server.endpoint, "--lock-table", NULL, "locks", NULL};
+	lock_case lc;
+	cli_result r;
+
+	case_init(&lc);
+	list[3] = lc.locks;
+	run_locked(&r, server.endpoint, &lc, lc.a, "apply", NULL, NULL);
+	EXPECT_STATUS(&r, 0);
+	cli_result_free(&r);
+	/* UPDATING lasts 8 s: the run's 2 s deadline passes while it waits. */
+	run_locked(&r, server.endpoint, &lc, lc.c, "apply", "--timeout", "2");
+	EXPECT_STATUS(&r, 3);
+	cr_assert_null(strstr(r.err, "releasing lock"), "%s", r.err);
+	cli_result_free(&r);
+	cli_expect(&r, 0, list);
+	cr_assert_not_null(strstr(r.out, "no locks held"), "released despite the deadline: %s",
+	                   r.out);
+	cli_result_free(&r);
+	cli_rmdir(lc.dir);
+}
