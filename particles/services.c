@@ -7,9 +7,10 @@
  * and live until pcf_services_free, so a pointer handed out stays valid
  * without holding the lock. Every client shares the base transport
  * options (endpoint, profile, retries, instrumentation); only the region
- * differs.
+ * differs. A region's Application Auto Scaling client (for tables whose
+ * definition has AutoScaling) is made the same way on first use.
  */
-#include <pcf/particles.h>
+#include "services.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 typedef struct region_client {
 	char *region; /* NULL: the default region */
 	pcf_ddb *db;
+	pcf_aas *aas; /* NULL until first asked for */
 } region_client;
 
 struct pcf_services {
@@ -71,6 +73,7 @@ void pcf_services_free(pcf_services *s)
 		return;
 	for (size_t i = 0; i < s->count; i++) {
 		pcf_ddb_free(s->clients[i].db);
+		pcf_aas_free(s->clients[i].aas);
 		free(s->clients[i].region);
 	}
 	free(s->clients);
@@ -89,7 +92,7 @@ static int same_region(const char *a, const char *b)
 static int add_client(pcf_ddb **out, pcf_services *s, const char *region, pcf_error *err)
 {
 	pcf_aws_options options = s->base;
-	region_client entry = {NULL, NULL};
+	region_client entry = {NULL, NULL, NULL};
 	int rc;
 
 	if (pcf_util_grow((void **)&s->clients, &s->capacity, s->count, sizeof(*s->clients)) < 0)
@@ -108,9 +111,27 @@ static int add_client(pcf_ddb **out, pcf_services *s, const char *region, pcf_er
 	return 0;
 }
 
+/* The region's entry, made when missing. Called with the lock held. */
+static int find_region(region_client **out, pcf_services *s, const char *region, pcf_error *err)
+{
+	pcf_ddb *db;
+	int rc;
+
+	for (size_t i = 0; i < s->count; i++)
+		if (same_region(s->clients[i].region, region)) {
+			*out = &s->clients[i];
+			return 0;
+		}
+	if ((rc = add_client(&db, s, region, err)) < 0)
+		return rc;
+	*out = &s->clients[s->count - 1];
+	return 0;
+}
+
 int pcf_services_ddb(pcf_ddb **out, pcf_services *s, const char *region, pcf_error *err)
 {
-	int rc = 0;
+	region_client *entry = NULL;
+	int rc;
 
 	*out = NULL;
 	if (s == NULL)
@@ -118,11 +139,34 @@ int pcf_services_ddb(pcf_ddb **out, pcf_services *s, const char *region, pcf_err
 	if (region != NULL && region[0] == '\0')
 		region = NULL;
 	pthread_mutex_lock(&s->lock);
-	for (size_t i = 0; i < s->count && *out == NULL; i++)
-		if (same_region(s->clients[i].region, region))
-			*out = s->clients[i].db;
-	if (*out == NULL)
-		rc = add_client(out, s, region, err);
+	rc = find_region(&entry, s, region, err);
+	if (rc == 0)
+		*out = entry->db;
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+int pcf_services_autoscaling(pcf_aas **out, pcf_services *s, const char *region, pcf_error *err)
+{
+	region_client *entry = NULL;
+	pcf_aws_options options;
+	int rc;
+
+	*out = NULL;
+	if (s == NULL)
+		return pcf_error_set(err, PCF_EINVAL, "no services");
+	if (region != NULL && region[0] == '\0')
+		region = NULL;
+	pthread_mutex_lock(&s->lock);
+	rc = find_region(&entry, s, region, err);
+	if (rc == 0 && entry->aas == NULL) {
+		options = s->base;
+		if (region != NULL)
+			options.region = region;
+		rc = pcf_aas_new(&entry->aas, &options, err);
+	}
+	if (rc == 0)
+		*out = entry->aas;
 	pthread_mutex_unlock(&s->lock);
 	return rc;
 }

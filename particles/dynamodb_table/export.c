@@ -9,6 +9,7 @@
  * the normaliser spells the same defaults out on the live side.
  */
 #include "replicas.h"
+#include "managed.h"
 
 #include <string.h>
 
@@ -85,7 +86,8 @@ int pcf_table_export(cJSON **out, pcf_services *services, const char *table, con
 	if ((rc = pcf_services_ddb(&db, services, region, err)) < 0)
 		return rc;
 	if ((rc = read_live(&resource, db, table, err)) < 0 ||
-	    (rc = pcf_table_replicas_read(resource, NULL, services, err)) < 0) {
+	    (rc = pcf_table_replicas_read(resource, NULL, services, err)) < 0 ||
+	    (rc = pcf_table_export_managed(resource, services, db, region, err)) < 0) {
 		cJSON_Delete(resource);
 		pcf_error_prefix(err, "export %s", table);
 		return rc;

@@ -27,8 +27,8 @@ static const char *const diff_ignore[] = {
      * an alias or a key id: the two cannot be compared offline. */
     "SSESpecification.KMSMasterKeyId", "Replicas[*].KMSMasterKeyId", NULL};
 
-static const char *const diff_list_keys[] = {"IndexName", "AttributeName", "Key", "RegionName",
-                                             NULL};
+static const char *const diff_list_keys[] = {"IndexName",  "AttributeName", "Key",
+                                             "RegionName", "StreamArn",     NULL};
 
 /* Attribute definitions that live indexes brought are not drift. Indexes
  * and tags, once the definition lists them (even as an empty list), are the

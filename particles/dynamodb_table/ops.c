@@ -15,6 +15,7 @@
  * polls and backs off between them.
  */
 #include "replicas.h"
+#include "managed.h"
 
 #include <string.h>
 #include <time.h>
@@ -178,6 +179,8 @@ static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_er
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	else if (*state != PCF_STATE_UNAVAILABLE)
 		rc = read_replicas(p, *state, *current, err);
+	if (rc == 0 && *state == PCF_STATE_RUNNING)
+		rc = pcf_table_sync_managed(p, state, *current, db, err);
 	if (rc < 0) {
 		cJSON_Delete(*current);
 		*current = NULL;
@@ -205,6 +208,7 @@ static int start(pcf_particle *p, pcf_error *err)
 		if (cJSON_GetArraySize(
 		        cJSON_GetObjectItemCaseSensitive(request, empty_means_none[i])) == 0)
 			cJSON_DeleteItemFromObjectCaseSensitive(request, empty_means_none[i]);
+	pcf_table_strip_managed(request);
 	rc = client_of(&db, p, err);
 	if (rc == 0)
 		rc = pcf_ddb_create_table(&answer, db, request, err);
@@ -275,11 +279,13 @@ static int terminate(pcf_particle *p, pcf_error *err)
 
 static int diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error *err)
 {
-	cJSON *want = pcf_table_canonical(pcf_particle_desired(p));
+	cJSON *want = pcf_table_wanted(p, current);
 	int rc;
 	if (want == NULL)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	rc = pcf_diff(out, want, current, &pcf_table_diff_options);
+	if (rc == 0)
+		rc = pcf_table_drift_managed(out, want, current);
 	cJSON_Delete(want);
 	if (rc < 0)
 		return pcf_error_set(err, rc, "out of memory comparing table %s", table_of(p));
@@ -306,7 +312,7 @@ static int check_replacement(pcf_particle *p, const pcf_plan *plan, const cJSON 
 
 static int plan(pcf_plan *out, pcf_particle *p, const cJSON *current, pcf_error *err)
 {
-	cJSON *want = pcf_table_canonical(pcf_particle_desired(p));
+	cJSON *want = pcf_table_wanted(p, current);
 	int rc;
 	if (want == NULL)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
@@ -351,8 +357,11 @@ static int run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 	const cJSON *request;
 	cJSON *answer = NULL;
 	pcf_ddb *db;
-	int rc = pcf_table_step_target(&db, &request, p, step, err);
+	int rc;
 
+	if (pcf_table_is_autoscaling_action(step->action))
+		return pcf_table_run_autoscaling(p, step, err);
+	rc = pcf_table_step_target(&db, &request, p, step, err);
 	if (rc == 0)
 		rc = pcf_ddb_execute(&answer, db, step->action, request, err);
 	cJSON_Delete(answer);

@@ -22,6 +22,7 @@
  * pcf never loops on an impossible change.
  */
 #include "replicas.h"
+#include "managed.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -558,12 +559,16 @@ int pcf_table_plan(pcf_plan *out, const cJSON *desired, const cJSON *current, pc
 		c.dropped = cJSON_CreateArray();
 		if (c.dropped == NULL)
 			return pcf_error_set(err, PCF_ENOMEM, "out of memory");
-		rc = plan_in_place(&c);
+		rc = pcf_table_plan_deregistrations(out, desired, current, c.table, err);
+		if (rc == 0)
+			rc = plan_in_place(&c);
 		cJSON_Delete(c.dropped);
 		if (rc == 0)
 			rc = pcf_table_plan_replicas(out, desired, current, err);
 		if (rc < 0)
 			return rc;
 	}
-	return pcf_table_plan_settings(out, desired, current, c.table, err);
+	if ((rc = pcf_table_plan_settings(out, desired, current, c.table, err)) < 0)
+		return rc;
+	return pcf_table_plan_managed(out, desired, current, c.table, err);
 }

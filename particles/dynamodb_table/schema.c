@@ -12,6 +12,7 @@
  * the right type are inspected, so one mistake is reported once.
  */
 #include "replicas.h"
+#include "managed.h"
 
 #include <string.h>
 
@@ -59,6 +60,8 @@ static const pcf_schema_field gsi_fields[] = {
     {"KeySchema", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
     {"Projection", PCF_SCHEMA_OBJECT, REQ, NULL, &projection_schema, PCF_SCHEMA_ANY, NULL},
     {"ProvisionedThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &throughput_schema, PCF_SCHEMA_ANY, NULL},
+    {"ContributorInsightsSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &pcf_table_insights_schema,
+     PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema gsi_schema = {"GlobalSecondaryIndexes element", gsi_fields,
                                       COUNT(gsi_fields), 0};
@@ -124,6 +127,12 @@ static const pcf_schema_field table_fields[] = {
     {"Replicas", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT, &pcf_table_replica_schema},
     {"MultiRegionConsistency", PCF_SCHEMA_STRING, 0, pcf_table_consistency_modes, NULL,
      PCF_SCHEMA_ANY, NULL},
+    {"ContributorInsightsSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &pcf_table_insights_schema,
+     PCF_SCHEMA_ANY, NULL},
+    {"KinesisStreamingDestinations", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT,
+     &pcf_table_kinesis_schema},
+    {"AutoScaling", PCF_SCHEMA_OBJECT, 0, NULL, &pcf_table_autoscaling_schema, PCF_SCHEMA_ANY,
+     NULL},
     /* PCF's own, which its filter drops before any call; so does pcf. */
     {"custom_config", PCF_SCHEMA_ANY, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
 };
@@ -333,6 +342,7 @@ void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags)
 	    check_index(&c, ix, "LocalSecondaryIndexes", i++, 0);
 	check_features(&c);
 	pcf_table_check_replicas(def, diags);
+	pcf_table_check_managed(def, diags);
 	pcf_table_names_cleanup(&c.defined);
 	pcf_table_names_cleanup(&c.used);
 }

@@ -22,6 +22,8 @@
  *   export.c            live table -> definition
  *   util.c              cJSON helpers, order-blind equality, the region's client
  *   replicas*.c         global tables: Replicas and MultiRegionConsistency (replicas.h)
+ *   managed.h           contributor insights (insights.c), Kinesis destinations
+ *                       (kinesis.c), AutoScaling (autoscaling*.c), tied in by managed.c
  */
 #ifndef PCF_PARTICLES_DYNAMODB_TABLE_H
 #define PCF_PARTICLES_DYNAMODB_TABLE_H

@@ -155,7 +155,9 @@ int pcf_aws_client_new(pcf_aws_client **out, const pcf_aws_options *options, pcf
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
 	c->service = dup_or(o->service, "dynamodb");
 	c->target_prefix = dup_or(o->target_prefix, "DynamoDB_20120810");
-	if (!c->service || !c->target_prefix) {
+	c->content_type = pcf_util_format("application/x-amz-json-%s",
+	                                  o->json_version != NULL ? o->json_version : "1.0");
+	if (!c->service || !c->target_prefix || !c->content_type) {
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -199,6 +201,7 @@ void pcf_aws_client_free(pcf_aws_client *client)
 	free(client->ca_bundle);
 	free(client->service);
 	free(client->target_prefix);
+	free(client->content_type);
 	free(client);
 }
 

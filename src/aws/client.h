@@ -17,6 +17,7 @@ struct pcf_aws_client {
 	char *region;
 	char *service;
 	char *target_prefix;
+	char *content_type; /* application/x-amz-json-<json_version> */
 	long connect_timeout_ms;
 	long request_timeout_ms;
 	uint64_t deadline_us; /* 0: none; see pcf_aws_options */

@@ -100,6 +100,8 @@ static const struct type_entry types[] = {
     {"DuplicateItemException", PCF_EDUPLICATE_ITEM},
     {"ReplicatedWriteConflictException", PCF_EREPLICATED_WRITE_CONFLICT},
     {"InvalidEndpointException", PCF_EINVALID_ENDPOINT},
+    /* Application Auto Scaling's name for a scalable target or policy it does not hold. */
+    {"ObjectNotFoundException", PCF_ERESOURCE_NOT_FOUND},
 };
 
 /* Start and length of the bare name inside a namespaced or suffixed type. */

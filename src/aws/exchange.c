@@ -149,7 +149,7 @@ static int build_headers(pcf_aws_exchange *ex, const pcf_aws_credentials *creds,
 
 	snprintf(target, sizeof(target), "%s.%s", c->target_prefix, ex->action);
 	hs[0] = (pcf_sigv4_header){"Host", c->endpoint.host};
-	hs[1] = (pcf_sigv4_header){"Content-Type", "application/x-amz-json-1.0"};
+	hs[1] = (pcf_sigv4_header){"Content-Type", c->content_type};
 	hs[2] = (pcf_sigv4_header){"X-Amz-Target", target};
 	req = (pcf_sigv4_request){"POST", c->endpoint.path, NULL, hs, 3, ex->body, ex->len, 1};
 	rc = pcf_sigv4_sign(&sig, &req, creds, c->region, c->service, time(NULL), err);
@@ -159,7 +159,7 @@ static int build_headers(pcf_aws_exchange *ex, const pcf_aws_credentials *creds,
 	ex->headers = NULL;
 	rc = PCF_ENOMEM;
 	if (add_header(ex, "Host", c->endpoint.host) < 0 ||
-	    add_header(ex, "Content-Type", "application/x-amz-json-1.0") < 0 ||
+	    add_header(ex, "Content-Type", c->content_type) < 0 ||
 	    add_header(ex, "X-Amz-Target", target) < 0 ||
 	    add_header(ex, "X-Amz-Date", sig.amz_date) < 0 ||
 	    (creds->session_token &&

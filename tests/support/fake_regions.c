@@ -451,7 +451,7 @@ static void dispatch(pcf_fake_regions *f, const char *region, const char *action
 	           !strcmp(action, "UntagResource")) {
 		tags_action(f, r, action, request, resp);
 	} else {
-		send_error(resp, "ValidationException", "the fake does not do %s", action);
+		send_error(resp, "UnknownOperationException", "the fake does not do %s", action);
 	}
 }
 

@@ -49,6 +49,8 @@ typedef struct pcf_aws_options {
 	const char *profile;          /* NULL: AWS_PROFILE, else "default" */
 	const char *service;          /* signing name; NULL means "dynamodb" */
 	const char *target_prefix;    /* X-Amz-Target prefix; NULL means "DynamoDB_20120810" */
+	const char *json_version;     /* the JSON protocol's version; NULL means "1.0" (DynamoDB's),
+	                                 "1.1" for services such as Application Auto Scaling */
 	long connect_timeout_ms;      /* 0: PCF_CONNECT_TIMEOUT seconds, else 3 s */
 	long request_timeout_ms;      /* 0: PCF_REQUEST_TIMEOUT seconds, else 30 s; per attempt */
 	int max_attempts;             /* 0: AWS_MAX_ATTEMPTS, DYNAMODB_MAX_RETRIES+1, else 10 */
@@ -87,12 +89,13 @@ typedef struct pcf_aws_options {
 #define PCF_AWS_OPTIONS_INIT                                                                       \
 	{                                                                                          \
 		.endpoint = NULL, .region = NULL, .profile = NULL, .service = NULL,                \
-		.target_prefix = NULL, .connect_timeout_ms = 0, .request_timeout_ms = 0,           \
-		.max_attempts = 0, .insecure_skip_tls_verify = 0, .max_connections = 0,            \
-		.logger = PCF_LOGGER_INIT, .on_request = NULL, .on_error = NULL, .payload = NULL,  \
-		.retry_base_delay_ms = 0, .retry_throttle_base_delay_ms = 0,                       \
-		.retry_max_delay_ms = 0, .ca_bundle = NULL, .deadline_us = 0,                      \
-		.access_key_id = NULL, .secret_access_key = NULL, .session_token = NULL            \
+		.target_prefix = NULL, .json_version = NULL, .connect_timeout_ms = 0,              \
+		.request_timeout_ms = 0, .max_attempts = 0, .insecure_skip_tls_verify = 0,         \
+		.max_connections = 0, .logger = PCF_LOGGER_INIT, .on_request = NULL,               \
+		.on_error = NULL, .payload = NULL, .retry_base_delay_ms = 0,                       \
+		.retry_throttle_base_delay_ms = 0, .retry_max_delay_ms = 0, .ca_bundle = NULL,     \
+		.deadline_us = 0, .access_key_id = NULL, .secret_access_key = NULL,                \
+		.session_token = NULL                                                              \
 	}
 
 /*

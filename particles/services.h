@@ -1,0 +1,17 @@
+/*
+ * What the built-in flavors take from pcf_services beside the DynamoDB
+ * clients of <pcf/particles.h>: the Application Auto Scaling client of a
+ * region, made on first use with the same transport options.
+ */
+#ifndef PCF_PARTICLES_SERVICES_H
+#define PCF_PARTICLES_SERVICES_H
+
+#include <pcf/particles.h>
+
+#include "src/autoscaling/autoscaling.h"
+
+/* The client for region (NULL: the default region); owned by services. */
+int pcf_services_autoscaling(pcf_aas **out, pcf_services *services, const char *region,
+                             pcf_error *err);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * validate for the settings with calls of their own: contributor insights,
+ * Kinesis streaming destinations and AutoScaling. A good definition
+ * passes; each bad value is reported at its own line and column.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "particles/dynamodb_table/table.h"
+
+#define HEAD                                                                                       \
+	"pcf_name: t\n"                                                                            \
+	"flavor: dynamodb_table\n"                                                                 \
+	"aws_resource:\n"                                                                          \
+	"  TableName: table_t\n"                                                                   \
+	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S},\n"                        \
+	"                         {AttributeName: e, AttributeType: S}]\n"                         \
+	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                      \
+	"  GlobalSecondaryIndexes:\n"                                                              \
+	"    - IndexName: by_e\n"                                                                  \
+	"      KeySchema: [{AttributeName: e, KeyType: HASH}]\n"                                   \
+	"      Projection: {ProjectionType: ALL}\n"
+/* HEAD ends on line 11. */
+
+static pcf_definitions *defs;
+static pcf_diags diags;
+
+static void validate(const char *yaml)
+{
+	pcf_diags load_diags;
+	pcf_diags_init(&load_diags);
+	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "pcf.yml", &load_diags),
+	             0, "load: %s", load_diags.count ? load_diags.items[0].message : "");
+	pcf_diags_cleanup(&load_diags);
+	pcf_diags_init(&diags);
+	pcf_table_validate(&defs->particles[0], &diags);
+	for (size_t i = 0; i < diags.count; i++)
+		cr_log_info("%d:%d: %s", diags.items[i].line, diags.items[i].column,
+		            diags.items[i].message);
+}
+
+static void fini(void)
+{
+	pcf_diags_cleanup(&diags);
+	pcf_definitions_free(defs);
+	defs = NULL;
+}
+
+/* A problem at line:column whose message holds text. */
+static int reported(int line, int column, const char *text)
+{
+	for (size_t i = 0; i < diags.count; i++)
+		if (diags.items[i].line == line && diags.items[i].column == column &&
+		    strstr(diags.items[i].message, text) != NULL)
+			return 1;
+	return 0;
+}
+
+TestSuite(table_managed, .fini = fini);
+
+Test(table_managed, every_setting_well_formed_is_valid)
+{
+	validate(HEAD "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
+	              "      ContributorInsightsSpecification: {Enabled: true}\n"
+	              "  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n"
+	              "  ContributorInsightsSpecification: {Enabled: false}\n"
+	              "  KinesisStreamingDestinations:\n"
+	              "    - StreamArn: arn:aws:kinesis:us-east-1:123456789012:stream/s1\n"
+	              "      ApproximateCreationDateTimePrecision: MICROSECOND\n"
+	              "    - {StreamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/s2'}\n"
+	              "  AutoScaling:\n"
+	              "    ReadCapacity: {Min: 5, Max: 500, TargetUtilization: 70}\n"
+	              "    WriteCapacity: {Min: 5, Max: 5, TargetUtilization: 20.5}\n"
+	              "    GlobalSecondaryIndexes:\n"
+	              "      by_e: {ReadCapacity: {Min: 1, Max: 50, TargetUtilization: 90}}\n");
+	cr_assert_eq(diags.count, 0);
+}
+
+Test(table_managed, contributor_insights_needs_a_boolean_enabled)
+{
+	validate(HEAD "      ContributorInsightsSpecification: {Enable: true}\n"
+	              "  BillingMode: PAY_PER_REQUEST\n"
+	              "  ContributorInsightsSpecification: {Enabled: maybe}\n");
+	cr_assert(reported(12, 42, "Enable"));
+	cr_assert(reported(12, 41, "Enabled"));
+	cr_assert(reported(14, 47, "Enabled"));
+}
+
+Test(table_managed, kinesis_destinations_need_a_stream_arn_once_and_a_known_precision)
+{
+	validate(HEAD "  BillingMode: PAY_PER_REQUEST\n"
+	              "  KinesisStreamingDestinations:\n"
+	              "    - StreamArn: arn:aws:sqs:us-east-1:123456789012:q\n"
+	              "    - StreamArn: arn:aws:kinesis:us-east-1:123456789012:stream/s\n"
+	              "      ApproximateCreationDateTimePrecision: SECOND\n"
+	              "    - StreamArn: arn:aws:kinesis:us-east-1:123456789012:stream/s\n"
+	              "    - {ApproximateCreationDateTimePrecision: MILLISECOND}\n");
+	cr_assert(reported(14, 18, "expected a Kinesis stream ARN"));
+	cr_assert(reported(16, 45, "SECOND"));
+	cr_assert(reported(17, 18, "expected each Kinesis stream named once"));
+	cr_assert(reported(18, 7, "StreamArn"));
+}
+
+Test(table_managed, autoscaling_bounds_are_checked)
+{
+	validate(HEAD "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
+	              "  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n"
+	              "  AutoScaling:\n"
+	              "    ReadCapacity: {Min: 0, Max: 5, TargetUtilization: 95}\n"
+	              "    WriteCapacity: {Min: 10, Max: 5, TargetUtilization: 70}\n"
+	              "    GlobalSecondaryIndexes:\n"
+	              "      by_x: {ReadCapacity: {Min: 1, Max: 2, TargetUtilization: 50}}\n"
+	              "      by_e: {ReadCapacity: {Min: 1, TargetUtilization: 50}}\n");
+	cr_assert(reported(15, 25, "expected a Min of at least 1, found 0"));
+	cr_assert(reported(15, 55, "expected a TargetUtilization from 20 to 90"));
+	cr_assert(reported(16, 35, "expected a Max of at least Min (10), found 5"));
+	cr_assert(reported(18, 13, "expected the name of a global secondary index"));
+	cr_assert(reported(19, 28, "Max"));
+}
+
+Test(table_managed, autoscaling_is_refused_on_demand)
+{
+	validate(HEAD "  BillingMode: PAY_PER_REQUEST\n"
+	              "  AutoScaling:\n"
+	              "    ReadCapacity: {Min: 1, Max: 5, TargetUtilization: 70}\n");
+	cr_assert(reported(14, 5, "expected no AutoScaling with BillingMode PAY_PER_REQUEST"));
+}
