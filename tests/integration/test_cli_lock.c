@@ -411,3 +411,35 @@ Test(cli_lock, lock_is_released_after_a_run_that_timed_out)
 	cli_result_free(&r);
 	cli_rmdir(lc.dir);
 }
+
+Test(cli_lock, plan_and_status_never_lock)
+{
+	const char *plan[] = {
+	    "--endpoint", server.endpoint, "--lock-table", NULL, "-f", NULL, "plan", NULL};
+	const char *status[] = {
+	    "--endpoint", server.endpoint, "--lock-table", NULL, "-f", NULL, "status", NULL};
+	lock_case lc;
+	cli_process a;
+	cli_result ra, r;
+	char key[256];
+
+	case_init(&lc);
+	plan[3] = status[3] = lc.locks;
+	plan[5] = status[5] = lc.b;
+	start_locked(&a, server.endpoint, &lc, lc.a, "apply", NULL, NULL);
+	wait_for_lock(&lc, key, sizeof(key));
+	/* While a holds the particle's lock, both read it without waiting or failing. */
+	cli_run(&r, plan);
+	cr_assert_neq(r.status, 4, "%s%s", r.out, r.err);
+	cr_assert_null(strstr(r.out, "locked by"), "%s", r.out);
+	cr_assert_null(strstr(r.err, "locked by"), "%s", r.err);
+	cli_result_free(&r);
+	cli_run(&r, status);
+	cr_assert_eq(r.status, 2, "drift or pending, not locked: %d\n%s%s", r.status, r.out, r.err);
+	cr_assert_null(strstr(r.out, "locked by"), "%s", r.out);
+	cli_result_free(&r);
+	cli_finish(&ra, &a);
+	EXPECT_STATUS(&ra, 0);
+	cli_result_free(&ra);
+	cli_rmdir(lc.dir);
+}
