@@ -163,6 +163,30 @@ static void name_action(pcf_error *err, const char *action)
 	pcf_error_prefix(err, "%s", action);
 }
 
+/*
+ * The engine's one call to options.before_change (a lease lock, say): at
+ * the particle's start and before every mutating call. A refusal fails the
+ * particle with the guard's error before anything is sent.
+ */
+static int guarded(loop *l, const char *action)
+{
+	const pcf_engine_options *o = &l->e->options;
+	pcf_error err = PCF_ERROR_INIT;
+	int rc;
+
+	if (!o->before_change)
+		return 0;
+	rc = o->before_change(l->p, action, &err, o->guard_payload);
+	if (rc >= 0)
+		return 0;
+	/* A guard that waits (for a lock) may be cancelled with the run. */
+	l->r->outcome = rc == PCF_ECANCELLED ? PCF_OUTCOME_CANCELLED : PCF_OUTCOME_FAILED;
+	l->r->error = err;
+	if (l->r->error.code >= 0)
+		pcf_error_set(&l->r->error, rc, "not allowed to run %s", action);
+	return rc;
+}
+
 /* Runs an operation, waiting out LimitExceeded; records the action. */
 typedef int (*op_fn)(loop *l, pcf_error *err);
 
@@ -180,6 +204,8 @@ static int run_op(loop *l, op_fn op, const char *action, const char *summary, pc
 	pcf_engine_emit(l->e, PCF_EVENT_ACTION, l->p, state, action);
 	for (;;) {
 		pcf_error_clear(&err);
+		if ((rc = guarded(l, action)) < 0)
+			return rc;
 		l->unwaited = 1;
 		rc = op(l, &err);
 		if (!retryable(rc, &err))
@@ -501,6 +527,8 @@ int pcf_converge_task(pcf_engine *engine, size_t index, pcf_particle_report *rep
 	pcf_drift_init(&l.last_drift);
 
 	rc = check_cancel(&l, "it started");
+	if (rc == 0)
+		rc = guarded(&l, "start of run");
 	if (rc == 0) {
 		rc = pcf_inherit_resolve(engine, index, 1, &report->error);
 		if (rc < 0)
@@ -513,6 +541,8 @@ int pcf_converge_task(pcf_engine *engine, size_t index, pcf_particle_report *rep
 		pcf_error_clear(&report->error);
 	}
 	forget_last(&l);
+	if (engine->options.particle_done)
+		engine->options.particle_done(l.p, engine->options.guard_payload);
 	report->elapsed_ms = engine->clock.now_ms(engine->clock.ctx) - start;
 	pcf_engine_emit(engine, PCF_EVENT_DONE, l.p, report->state,
 	                pcf_outcome_name(report->outcome));

@@ -77,6 +77,25 @@ static int parse_timeout(const pcf_cli_context *ctx, const char *text, long *out
 	return 0;
 }
 
+/* --lock-lease (above 0) and --lock-timeout (0 allowed): seconds, at most a day. */
+static int parse_lock_seconds(const pcf_cli_context *ctx, const char *name, const char *text,
+                              int zero_ok, long *out_ms)
+{
+	char *end = NULL;
+	double seconds;
+
+	errno = 0;
+	seconds = strtod(text, &end);
+	if (errno || end == text || *end || !isfinite(seconds) || seconds < 0 ||
+	    (!zero_ok && seconds == 0) || seconds > 86400) {
+		say(ctx, "%s: expected a number of seconds %s 0 (at most 86400), found '%s'", name,
+		    zero_ok ? "from" : "above", text);
+		return PCF_EINVAL;
+	}
+	*out_ms = (long)ceil(seconds * 1000.0);
+	return 0;
+}
+
 static int parse_parallel(const pcf_cli_context *ctx, const char *text, int *out)
 {
 	long n;
@@ -120,6 +139,24 @@ static int check_endpoint(pcf_cli_context *ctx, const char *value)
 	}
 	pcf_aws_endpoint_cleanup(&endpoint);
 	ctx->endpoint = value;
+	return 0;
+}
+
+/* A DynamoDB table name, so that a bad --lock-table fails here, naming the option. */
+static int check_lock_table(pcf_cli_context *ctx, const char *value)
+{
+	size_t len = strlen(value);
+
+	if (len < 3 || len > 255 ||
+	    strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+	        len) {
+		say(ctx,
+		    "--lock-table: expected a table name of 3 to 255 characters from a-z A-Z 0-9 "
+		    "_ . -, found '%s'",
+		    value);
+		return PCF_EINVAL;
+	}
+	ctx->lock_table = value;
 	return 0;
 }
 
@@ -168,6 +205,10 @@ static int apply_value(pcf_cli_context *ctx, const char *name, const char *value
 		return parse_timeout(ctx, value, &ctx->timeout_ms);
 	if (!strcmp(name, "--parallel"))
 		return parse_parallel(ctx, value, &ctx->parallel);
+	if (!strcmp(name, "--lock-lease"))
+		return parse_lock_seconds(ctx, name, value, 0, &ctx->lock_lease_ms);
+	if (!strcmp(name, "--lock-timeout"))
+		return parse_lock_seconds(ctx, name, value, 1, &ctx->lock_timeout_ms);
 	if (!*value) {
 		say(ctx, "%s: expected a value, found an empty string", name);
 		return PCF_EINVAL;
@@ -176,6 +217,8 @@ static int apply_value(pcf_cli_context *ctx, const char *name, const char *value
 		return check_endpoint(ctx, value);
 	if (!strcmp(name, "--region"))
 		ctx->region = value;
+	else if (!strcmp(name, "--lock-table"))
+		return check_lock_table(ctx, value);
 	else
 		ctx->profile = value;
 	return 0;
@@ -196,6 +239,9 @@ static const char *value_option(const char *word, size_t len, const char **glued
 	    {"--timeout", "--timeout"},
 	    {"-t", "--timeout"}, /* PCF's spelling */
 	    {"--parallel", "--parallel"},
+	    {"--lock-table", "--lock-table"},
+	    {"--lock-lease", "--lock-lease"},
+	    {"--lock-timeout", "--lock-timeout"},
 	};
 	size_t k;
 

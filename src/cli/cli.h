@@ -31,6 +31,7 @@
 #define PCF_CLI_EXIT_ERROR     1
 #define PCF_CLI_EXIT_CHANGES   2   /* plan: changes pending; status: drift */
 #define PCF_CLI_EXIT_TIMEOUT   3   /* apply/run/stop/terminate: a wait ran out */
+#define PCF_CLI_EXIT_LOCKED    4   /* a particle's lock is held (or was lost) by another run */
 #define PCF_CLI_EXIT_CANCELLED 130 /* apply/run/stop/terminate: Ctrl-C (SIGINT) or SIGTERM */
 
 typedef enum pcf_cli_format { PCF_CLI_FORMAT_TEXT, PCF_CLI_FORMAT_JSON } pcf_cli_format;
@@ -54,22 +55,25 @@ typedef struct pcf_cli_record {
 typedef struct pcf_cli_context {
 	const char *paths[PCF_CLI_MAX_PATHS]; /* -f, in order; none: ./pcf.yml etc. */
 	size_t path_count;
-	const char *endpoint;  /* --endpoint; NULL: the transport resolves env */
-	const char *region;    /* --region; NULL: env or profile */
-	const char *profile;   /* --profile; NULL: AWS_PROFILE or default */
-	pcf_cli_format format; /* -o text|json */
-	long timeout_ms;       /* --timeout SECONDS; 0: the engine's default */
-	uint64_t started_us;   /* pcf_util_now_us() at start: --timeout counts from here */
-	int parallel;          /* --parallel N; 0: the engine's default */
-	int verbosity;         /* -q: -1, default 0, -v: 1, -vv: 2 */
-	int yes;               /* --yes: deletions and replacements allowed */
-	int allow_replace;     /* --allow-replace */
-	int strict;            /* --strict: a table kept by persist_on_termination is an error */
-	int color;             /* 1: ANSI colour on ctx->out / ctx->err */
-	int progress;          /* 1: ctx->err is a terminal; draw live progress */
-	const char *command;   /* the command word, e.g. "plan" */
-	FILE *out;             /* results (stdout) */
-	FILE *err;             /* messages, logs, progress (stderr) */
+	const char *endpoint;   /* --endpoint; NULL: the transport resolves env */
+	const char *region;     /* --region; NULL: env or profile */
+	const char *profile;    /* --profile; NULL: AWS_PROFILE or default */
+	pcf_cli_format format;  /* -o text|json */
+	long timeout_ms;        /* --timeout SECONDS; 0: the engine's default */
+	uint64_t started_us;    /* pcf_util_now_us() at start: --timeout counts from here */
+	int parallel;           /* --parallel N; 0: the engine's default */
+	int verbosity;          /* -q: -1, default 0, -v: 1, -vv: 2 */
+	int yes;                /* --yes: deletions and replacements allowed */
+	int allow_replace;      /* --allow-replace */
+	int strict;             /* --strict: a table kept by persist_on_termination is an error */
+	const char *lock_table; /* --lock-table; NULL: PCF_LOCK_TABLE, else no locking */
+	long lock_lease_ms;     /* --lock-lease SECONDS; 0: 20 s */
+	long lock_timeout_ms;   /* --lock-timeout SECONDS; 0: fail at once */
+	int color;              /* 1: ANSI colour on ctx->out / ctx->err */
+	int progress;           /* 1: ctx->err is a terminal; draw live progress */
+	const char *command;    /* the command word, e.g. "plan" */
+	FILE *out;              /* results (stdout) */
+	FILE *err;              /* messages, logs, progress (stderr) */
 
 	/* What the run printed, see pcf_cli_record; may be NULL. */
 	pcf_cli_record *record;
@@ -95,6 +99,9 @@ int pcf_cli_config(const pcf_cli_context *ctx, int argc, char **argv);
 /* watch [--interval S] [--metrics-addr HOST:PORT] [NAME...]: converge every interval (cmd_watch.c).
  */
 int pcf_cli_watch(const pcf_cli_context *ctx, int argc, char **argv);
+/* locks: the held particle locks; unlock NAME... --yes: release them (cmd_locks.c). */
+int pcf_cli_locks(const pcf_cli_context *ctx, int argc, char **argv);
+int pcf_cli_unlock(const pcf_cli_context *ctx, int argc, char **argv);
 
 /* ---- arguments (args.c) ---- */
 
@@ -328,8 +335,25 @@ typedef struct pcf_cli_session {
 	pcf_services *services;
 	pcf_engine *engine;
 	pcf_cli_progress *progress;
-	int borrowed_services; /* 1: services belong to the caller (pcf_cli_session_open_on) */
+	int borrowed_services;  /* 1: services belong to the caller (pcf_cli_session_open_on) */
+	pcf_ddb *lock_db;       /* the lock table's client, when locking */
+	pcf_lock_client *locks; /* NULL: this command does not lock */
 } pcf_cli_session;
+
+/* ---- lease locks (cmd_locks.c) ---- */
+
+/* --lock-table, else PCF_LOCK_TABLE, else NULL (no locking). */
+const char *pcf_cli_lock_table(const pcf_cli_context *ctx);
+
+/*
+ * For a command that changes particles (apply, run, stop, terminate,
+ * watch) when a lock table is set: creates the session's lock client,
+ * makes sure the lock table exists and installs the engine guard in
+ * options. Does nothing for other commands or without a lock table.
+ * 0 or a PCF_E code with err filled; the session's close frees it all.
+ */
+int pcf_cli_lock_attach(pcf_cli_session *s, const pcf_cli_context *ctx, pcf_engine_options *options,
+                        pcf_error *err);
 
 /*
  * Loads definitions, creates services and an engine with the context's

@@ -33,8 +33,9 @@ struct apply_args {
 	size_t count;
 };
 
-/* The engine the signal handler cancels; set only while apply runs. */
+/* The engine (and lock waits) the signal handler cancels; set only while apply runs. */
 static pcf_engine *volatile cancel_target;
+static pcf_lock_client *volatile cancel_locks;
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
@@ -42,10 +43,11 @@ static void on_signal(int sig)
 	(void)sig;
 	interrupted = 1;
 	pcf_engine_cancel(cancel_target);
+	pcf_lock_client_cancel(cancel_locks);
 }
 
 /* Installs (old != NULL: saving the previous) or restores the handlers. */
-static void catch_signals(pcf_engine *engine, struct sigaction *old)
+static void catch_signals(pcf_engine *engine, pcf_lock_client *locks, struct sigaction *old)
 {
 	struct sigaction sa;
 
@@ -54,6 +56,7 @@ static void catch_signals(pcf_engine *engine, struct sigaction *old)
 	sa.sa_flags = (int)SA_RESETHAND;
 	sigemptyset(&sa.sa_mask);
 	cancel_target = engine;
+	cancel_locks = locks;
 	interrupted = 0;
 	sigaction(SIGINT, &sa, &old[0]);
 	sigaction(SIGTERM, &sa, &old[1]);
@@ -64,6 +67,7 @@ static void release_signals(const struct sigaction *old)
 	sigaction(SIGINT, &old[0], NULL);
 	sigaction(SIGTERM, &old[1], NULL);
 	cancel_target = NULL;
+	cancel_locks = NULL;
 }
 
 /* The state a verb asks for, or -1 for apply (each definition's own). */
@@ -219,7 +223,7 @@ int pcf_cli_apply_converge(pcf_run_report **out, pcf_cli_session *session, int *
 	struct sigaction old[2];
 	int rc;
 
-	catch_signals(session->engine, old);
+	catch_signals(session->engine, session->locks, old);
 	rc = pcf_engine_apply(session->engine, out, err);
 	release_signals(old);
 	*was_interrupted = interrupted;
@@ -261,6 +265,8 @@ int pcf_cli_apply(const pcf_cli_context *ctx, int argc, char **argv)
 		exit_code = pcf_cli_error(ctx, &err, "%s", argv[0]);
 		if (rc == PCF_ETIMEDOUT)
 			exit_code = PCF_CLI_EXIT_TIMEOUT;
+		if (rc == PCF_ELOCKED || rc == PCF_ELOCK_LOST)
+			exit_code = PCF_CLI_EXIT_LOCKED;
 		goto out;
 	}
 	exit_code = pcf_cli_report_exit(report, PCF_CLI_REPORT_APPLY, rc);
@@ -273,6 +279,10 @@ int pcf_cli_apply(const pcf_cli_context *ctx, int argc, char **argv)
 		                  "above shows what was done); rerun to continue");
 	else if (exit_code == PCF_CLI_EXIT_TIMEOUT)
 		pcf_cli_fail(ctx, "timed out waiting; rerun to continue, or raise --timeout");
+	else if (exit_code == PCF_CLI_EXIT_LOCKED)
+		pcf_cli_fail(ctx,
+		             "some particles are locked by another run (see 'pcf locks'); rerun "
+		             "later, or wait with --lock-timeout");
 	else if (exit_code != PCF_CLI_EXIT_OK)
 		pcf_cli_fail(ctx, "not every particle reached its desired state");
 out:

@@ -51,9 +51,14 @@ static const char apply_help[] =
     "\"summary\"}],\"error\"}]}; see the README for every outcome.\n"
     "Ctrl-C (or SIGTERM) stops after the request in flight and reports what was\n"
     "done; a second Ctrl-C kills at once.\n"
+    "With --lock-table NAME (or PCF_LOCK_TABLE) each particle's lease lock is taken\n"
+    "in that DynamoDB table before it is read and released when it is done; a\n"
+    "particle locked by another run fails with \"locked by HOST pid N (run R,\n"
+    "COMMAND, since T)\" after --lock-timeout while the others go ahead, and one\n"
+    "whose lock is lost mid-run stops before its next change. See 'pcf locks'.\n"
     "\n"
     "exit status: 0 converged, 1 error or refused, 3 timed out (see --timeout),\n"
-    "130 interrupted\n";
+    "4 locked by another run (or the lock was lost), 130 interrupted\n";
 
 static const char status_help[] =
     "usage: pcf status [NAME...]\n"
@@ -143,6 +148,30 @@ static const char watch_help[] =
     "exit status: 0 stopped by a signal, 1 could not start (definitions, options,\n"
     "metrics address)\n";
 
+static const char locks_help[] =
+    "usage: pcf locks --lock-table NAME\n"
+    "       pcf unlock NAME... --yes --lock-table NAME\n"
+    "\n"
+    "locks lists the particle locks held in the lock table (--lock-table NAME or\n"
+    "PCF_LOCK_TABLE): key (REGION/TABLE), holder host and pid, run id, command,\n"
+    "when it was taken (the holder's clock) and lease. A lock whose holder died\n"
+    "still shows until a run takes it over (after one lease unchanged, when that\n"
+    "run waits with --lock-timeout of at least the lease) or it is unlocked.\n"
+    "-o json prints {\"table\",\"locks\":[{\"key\",\"host\",\"pid\",\"run_id\",\"command\",\n"
+    "\"taken_at\",\"lease_seconds\",\"record_version\"}]}.\n"
+    "\n"
+    "unlock releases the locks of the named particles (or lock keys as locks\n"
+    "lists them) whoever holds them; it needs --yes, because a live holder would\n"
+    "go on changing what another run may then change too. A holder that renews\n"
+    "its lock while unlock runs keeps it (unlock reports that and fails).\n"
+    "\n"
+    "global lock options (also taken by apply, run, stop, terminate):\n"
+    "  --lock-table NAME    the lock table (created on first use: on-demand, TTL)\n"
+    "  --lock-lease SECS    lease of each lock, renewed every third of it (default 20)\n"
+    "  --lock-timeout SECS  how long to wait for a held lock (default 0: fail at once)\n"
+    "\n"
+    "exit status: 0 done, 1 error (no lock table given, a name not locked)\n";
+
 static const char *const apply_options[] = {"--state", "-s", NULL};
 static const char *const item_options[] = {"--key", "--item", NULL};
 static const char *const config_options[] = {"--particle", "--table", NULL};
@@ -165,6 +194,9 @@ static const pcf_cli_command table[] = {
      watch_options},
     {"config", pcf_cli_config, "get|set|list|delete options of a configuration store", config_help,
      config_options},
+    {"locks", pcf_cli_locks, "list the particle locks held in the lock table", locks_help, NULL},
+    {"unlock", pcf_cli_unlock, "release particle locks whose holder is gone (needs --yes)",
+     locks_help, NULL},
 };
 
 const pcf_cli_command *pcf_cli_commands(size_t *count)

@@ -234,6 +234,8 @@ static int open_engine(pcf_cli_session *s, const pcf_cli_context *ctx, pcf_event
 	options.logger = pcf_cli_logger(ctx);
 	options.on_event = on_event;
 	options.payload = payload;
+	if (pcf_cli_lock_attach(s, ctx, &options, err) != 0)
+		return err->code;
 	return pcf_engine_new(&s->engine, s->defs, &options, err);
 }
 
@@ -297,6 +299,9 @@ void pcf_cli_session_close(pcf_cli_session *s)
 	if (!s)
 		return;
 	pcf_engine_free(s->engine);
+	/* After the engine: releases what a cancelled run still holds. */
+	pcf_lock_client_free(s->locks);
+	pcf_ddb_free(s->lock_db);
 	pcf_cli_progress_free(s->progress);
 	if (!s->borrowed_services)
 		pcf_services_free(s->services);

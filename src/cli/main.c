@@ -13,7 +13,8 @@
 
 static const char usage_text[] =
     "usage: pcf [-f PATH]... [--endpoint URL] [--region R] [--profile P] [-o text|json]\n"
-    "           [--timeout SECONDS] [--parallel N] [-v|-q] COMMAND [NAME...]\n"
+    "           [--timeout SECONDS] [--parallel N] [--lock-table NAME] [-v|-q]\n"
+    "           COMMAND [NAME...]\n"
     "\n"
     "Converges AWS DynamoDB tables to declarative YAML definitions.\n";
 
@@ -39,6 +40,11 @@ static const char global_help[] =
     "                       (needs --yes too)\n"
     "  --strict             terminate of a persist_on_termination table (kept) fails\n"
     "                       with exit 1 instead of succeeding\n"
+    "  --lock-table NAME    apply, run, stop, terminate take a lease lock per particle\n"
+    "                       in this DynamoDB table (else PCF_LOCK_TABLE; unset: none)\n"
+    "  --lock-lease SECS    lease of each lock, renewed every third of it (default 20)\n"
+    "  --lock-timeout SECS  wait this long for a particle locked elsewhere (default 0:\n"
+    "                       fail at once, exit 4)\n"
     "  -h, --help           this help; --version prints the version\n"
     "\n"
     "environment: NO_COLOR turns colour off; AWS credentials come from the usual\n"

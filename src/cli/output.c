@@ -266,7 +266,7 @@ cJSON *pcf_cli_report_json(const pcf_run_report *report, pcf_cli_report_kind kin
 
 int pcf_cli_report_exit(const pcf_run_report *report, pcf_cli_report_kind kind, int rc)
 {
-	int failed = 0, timed_out = 0, changes = 0;
+	int failed = 0, timed_out = 0, changes = 0, locked = 0;
 	size_t k;
 
 	if (!report)
@@ -284,6 +284,13 @@ int pcf_cli_report_exit(const pcf_run_report *report, pcf_cli_report_kind kind, 
 				failed = 1;
 			break;
 		case PCF_OUTCOME_FAILED:
+			/* Another run holds (or took) its lock: exit 4 unless something failed. */
+			if (report->particles[k].error.code == PCF_ELOCKED ||
+			    report->particles[k].error.code == PCF_ELOCK_LOST)
+				locked = 1;
+			else
+				failed = 1;
+			break;
 		case PCF_OUTCOME_CANCELLED: /* apply/run/stop/terminate exit 130 for it */
 			failed = 1;
 			break;
@@ -304,6 +311,8 @@ int pcf_cli_report_exit(const pcf_run_report *report, pcf_cli_report_kind kind, 
 	}
 	if (failed)
 		return PCF_CLI_EXIT_ERROR;
+	if (locked)
+		return PCF_CLI_EXIT_LOCKED;
 	if (timed_out)
 		return kind == PCF_CLI_REPORT_APPLY ? PCF_CLI_EXIT_TIMEOUT : PCF_CLI_EXIT_ERROR;
 	if (kind == PCF_CLI_REPORT_APPLY)

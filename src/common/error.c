@@ -34,6 +34,8 @@ static const struct code_entry codes[] = {
     {PCF_ETABLE_NOT_CREATED, "TABLE_NOT_CREATED", "table could not be created"},
     {PCF_ETABLE_NOT_READY, "TABLE_NOT_READY", "table not ready in time"},
     {PCF_ECANCELLED, "CANCELLED", "cancelled"},
+    {PCF_ELOCKED, "LOCKED", "locked by another run"},
+    {PCF_ELOCK_LOST, "LOCK_LOST", "lock lost"},
     {PCF_ECONNECT, "CONNECT", "could not connect"},
     {PCF_ENETWORK, "NETWORK", "network error"},
     {PCF_EHTTP_TIMEOUT, "HTTP_TIMEOUT", "request timed out"},

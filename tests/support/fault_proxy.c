@@ -33,6 +33,7 @@ struct pcf_fault_proxy {
 	int injected[PCF_FAULT_KIND_COUNT];
 	char next_action[64]; /* "" or the action whose next request gets next_kind */
 	int next_kind;
+	int sticky; /* 1: next_action keeps getting next_kind until cleared */
 	int active; /* connection threads running */
 	int stopping;
 	int fds[256]; /* open client connections, to shut down at stop */
@@ -173,7 +174,8 @@ static int decide(pcf_fault_proxy *p, const char *req)
 	pthread_mutex_lock(&p->lock);
 	if (p->next_action[0] && targets(req, p->next_action)) {
 		kind = p->next_kind;
-		p->next_action[0] = '\0';
+		if (!p->sticky)
+			p->next_action[0] = '\0';
 		p->injected[kind]++;
 	} else if ((int)(rand_r(&p->seed) % 100) < p->percent) {
 		kind = (int)(rand_r(&p->seed) % (unsigned)p->kinds);
@@ -335,6 +337,16 @@ void pcf_fault_proxy_next(pcf_fault_proxy *proxy, const char *action, pcf_fault_
 	pthread_mutex_lock(&proxy->lock);
 	snprintf(proxy->next_action, sizeof(proxy->next_action), "%s", action);
 	proxy->next_kind = (int)kind;
+	proxy->sticky = 0;
+	pthread_mutex_unlock(&proxy->lock);
+}
+
+void pcf_fault_proxy_always(pcf_fault_proxy *proxy, const char *action, pcf_fault_kind kind)
+{
+	pthread_mutex_lock(&proxy->lock);
+	snprintf(proxy->next_action, sizeof(proxy->next_action), "%s", action ? action : "");
+	proxy->next_kind = (int)kind;
+	proxy->sticky = action != NULL;
 	pthread_mutex_unlock(&proxy->lock);
 }
 

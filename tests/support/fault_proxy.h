@@ -42,6 +42,12 @@ int pcf_fault_proxy_start(pcf_fault_proxy **out, const char *upstream, unsigned 
  */
 void pcf_fault_proxy_next(pcf_fault_proxy *proxy, const char *action, pcf_fault_kind kind);
 
+/*
+ * Every request for action from now on gets kind, until called again with
+ * action NULL: a service that stays unreachable for one action.
+ */
+void pcf_fault_proxy_always(pcf_fault_proxy *proxy, const char *action, pcf_fault_kind kind);
+
 /* "http://127.0.0.1:PORT" */
 const char *pcf_fault_proxy_url(const pcf_fault_proxy *proxy);
 

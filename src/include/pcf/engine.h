@@ -47,6 +47,20 @@ typedef struct pcf_event {
 /* MUST be thread-safe: workers call it. */
 typedef void (*pcf_event_fn)(const pcf_event *event, void *payload);
 
+/*
+ * A guard apply consults for each particle it converges (a lease lock,
+ * pcf/lock.h): before its first state read (action "start of run") and
+ * before every mutating flavor call (start, stop, terminate, run_step;
+ * action is its name). 0 lets it go ahead; < 0 with err filled fails that
+ * particle with err (nothing is sent) while unrelated particles go on.
+ * MUST be thread-safe: workers call it, never twice at once for one
+ * particle. MAY wait (the run's cancel does not interrupt it).
+ */
+typedef int (*pcf_guard_fn)(const pcf_particle *p, const char *action, pcf_error *err,
+                            void *payload);
+/* Called once when apply is done with a particle, whatever its outcome. */
+typedef void (*pcf_guard_done_fn)(const pcf_particle *p, void *payload);
+
 typedef struct pcf_engine_options {
 	const pcf_flavor *const *flavors; /* the registry: flavors by name */
 	size_t flavor_count;
@@ -62,6 +76,9 @@ typedef struct pcf_engine_options {
 	pcf_event_fn on_event;
 	void *payload; /* for on_event */
 	int strict;    /* --strict: a particle KEPT by persist_on_termination fails the run */
+	pcf_guard_fn before_change;      /* NULL: no guard */
+	pcf_guard_done_fn particle_done; /* NULL: nothing to do */
+	void *guard_payload;             /* for both */
 } pcf_engine_options;
 
 /* Designated, so that no value can shift onto another field when one is added (a field
@@ -71,7 +88,8 @@ typedef struct pcf_engine_options {
 		.flavors = NULL, .flavor_count = 0, .services = NULL, .parallel = 0,               \
 		.timeout_ms = 0, .poll_initial_ms = 0, .poll_max_ms = 0, .state_cache_ttl_ms = 0,  \
 		.allow_replace = 0, .yes = 0, .logger = PCF_LOGGER_INIT, .on_event = NULL,         \
-		.payload = NULL, .strict = 0                                                       \
+		.payload = NULL, .strict = 0, .before_change = NULL, .particle_done = NULL,        \
+		.guard_payload = NULL                                                              \
 	}
 
 /* A flavor from a registry by name, or NULL. */

@@ -46,6 +46,8 @@ typedef enum pcf_error_code {
 	PCF_ETABLE_NOT_READY =
 	    -16, /* a config store's table did not become ACTIVE in time (TableNotReady) */
 	PCF_ECANCELLED = -17, /* the run was cancelled (pcf_engine_cancel, Ctrl-C) */
+	PCF_ELOCKED = -18,    /* a particle's lease lock is held by another run (pcf/lock.h) */
+	PCF_ELOCK_LOST = -19, /* a lease lock this run held was lost (taken over, not renewed) */
 
 	/* Transport. */
 	PCF_ECONNECT = -100,      /* could not connect (refused, DNS, TLS handshake) */

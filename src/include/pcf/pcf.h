@@ -14,5 +14,6 @@
 #include <pcf/engine.h>
 #include <pcf/particles.h>
 #include <pcf/config_store.h>
+#include <pcf/lock.h>
 
 #endif

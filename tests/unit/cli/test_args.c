@@ -278,3 +278,32 @@ Test(cli_args, malformed_endpoint_is_refused)
 	cr_assert_eq(parse_words(good), 0, "%s", err_text);
 	cr_assert_str_eq(ctx.endpoint, "http://127.0.0.1:8000");
 }
+
+Test(cli_args, lock_options_anywhere_in_milliseconds)
+{
+	char *words[] = {"--lock-table", "pcf_locks",        "plan", "--lock-lease",
+	                 "2.5",          "--lock-timeout=0", NULL};
+
+	cr_assert_eq(parse_words(words), 0, "%s", errors());
+	cr_assert_str_eq(ctx.lock_table, "pcf_locks");
+	cr_assert_eq(ctx.lock_lease_ms, 2500);
+	cr_assert_eq(ctx.lock_timeout_ms, 0);
+}
+
+Test(cli_args, bad_lock_options_are_named)
+{
+	char *bad_table[] = {"--lock-table", "x", "plan", NULL};
+	char *lease[] = {"--lock-lease", "0", "plan", NULL};
+	char *timeout[] = {"--lock-timeout", "-1", "plan", NULL};
+
+	cr_assert_eq(parse_words(bad_table), PCF_EINVAL);
+	cr_assert_not_null(strstr(errors(), "--lock-table: expected a table name"), "%s", errors());
+	pcf_cli_args_cleanup(&args);
+	cr_assert_eq(parse_words(lease), PCF_EINVAL);
+	cr_assert_not_null(strstr(errors(), "--lock-lease: expected a number of seconds above 0"),
+	                   "%s", errors());
+	pcf_cli_args_cleanup(&args);
+	cr_assert_eq(parse_words(timeout), PCF_EINVAL);
+	cr_assert_not_null(strstr(errors(), "--lock-timeout: expected a number of seconds from 0"),
+	                   "%s", errors());
+}

@@ -389,6 +389,22 @@ Test(cli_output, a_timeout_that_skipped_a_dependent_exits_3)
 	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, PCF_EINTERNAL), 1);
 }
 
+/* A particle locked by another run (or whose lock was lost) exits 4, unless another failed. */
+Test(cli_output, locked_particles_exit_4_unless_another_failed)
+{
+	parts[0].outcome = PCF_OUTCOME_CONVERGED;
+	parts[1].outcome = PCF_OUTCOME_FAILED;
+	pcf_error_set(&parts[1].error, PCF_ELOCKED, "locked by h pid 1 (run r, apply, since t)");
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, PCF_ELOCKED), 4);
+	pcf_error_set(&parts[1].error, PCF_ELOCK_LOST, "lock k lost");
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, PCF_ELOCK_LOST), 4);
+	parts[0].outcome = PCF_OUTCOME_TIMED_OUT;
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, PCF_ELOCK_LOST), 4);
+	parts[0].outcome = PCF_OUTCOME_FAILED;
+	pcf_error_set(&parts[0].error, PCF_ECONNECT, "connection refused");
+	cr_assert_eq(pcf_cli_report_exit(&report, PCF_CLI_REPORT_APPLY, PCF_ECONNECT), 1);
+}
+
 Test(cli_output, a_state_not_read_is_unknown)
 {
 	cJSON *doc;
