@@ -219,7 +219,7 @@ int pcf_engine_read_state(pcf_engine *engine, pcf_particle *p, pcf_state *state,
 	}
 	pcf_particle_cache_drop(p);
 	pcf_particle_set_pending_detail(p, NULL);
-	rc = p->flavor->ops->sync_state(p, state, &fresh, err);
+	rc = p->flavor->ops->sync_state(state, &fresh, p, err);
 	if (rc < 0) {
 		cJSON_Delete(fresh);
 		return rc;
@@ -352,17 +352,17 @@ out:
 	return rc;
 }
 
-int pcf_engine_apply(pcf_engine *engine, pcf_run_report **out, pcf_error *err)
+int pcf_engine_apply(pcf_run_report **out, pcf_engine *engine, pcf_error *err)
 {
 	return run(engine, PCF_COMMAND_APPLY, pcf_converge_task, out, err);
 }
 
-int pcf_engine_plan(pcf_engine *engine, pcf_run_report **out, pcf_error *err)
+int pcf_engine_plan(pcf_run_report **out, pcf_engine *engine, pcf_error *err)
 {
 	return run(engine, PCF_COMMAND_PLAN, pcf_plan_task, out, err);
 }
 
-int pcf_engine_status(pcf_engine *engine, pcf_run_report **out, pcf_error *err)
+int pcf_engine_status(pcf_run_report **out, pcf_engine *engine, pcf_error *err)
 {
 	return run(engine, PCF_COMMAND_STATUS, pcf_status_task, out, err);
 }

@@ -83,7 +83,7 @@ int config_snapshot_get_all(cJSON **out, pcf_config_store *store, pcf_error *err
 void config_snapshot_note_write(pcf_config_store *store, const char *option, const cJSON *data);
 
 /* The flavor's operations (ops.c), hooked into the descriptor in flavor.c. */
-int config_sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err);
+int config_sync_state(pcf_state *state, cJSON **current, pcf_particle *p, pcf_error *err);
 int config_start(pcf_particle *p, pcf_error *err);
 int config_terminate(pcf_particle *p, pcf_error *err);
 int config_diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error *err);

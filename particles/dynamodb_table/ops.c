@@ -123,7 +123,7 @@ static int read_tags(cJSON **out, pcf_ddb *db, const cJSON *want, const cJSON *d
 	return feature_answer(out, rc, cJSON_GetArraySize(tags) > 0, "[]", "tags", err);
 }
 
-static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
+static int sync_state(pcf_state *state, cJSON **current, pcf_particle *p, pcf_error *err)
 {
 	const cJSON *want = pcf_particle_desired(p);
 	cJSON *desc = NULL, *ttl = NULL, *backups = NULL, *tags = NULL;

@@ -243,7 +243,7 @@ int pcf_cli_apply(const pcf_cli_context *ctx, int argc, char **argv)
 	if (desired >= 0)
 		pcf_engine_set_desired(session.engine, (pcf_desired_state)desired);
 	catch_signals(session.engine, old);
-	rc = pcf_engine_apply(session.engine, &report, &err);
+	rc = pcf_engine_apply(&report, session.engine, &err);
 	release_signals(old);
 	pcf_cli_progress_free(session.progress);
 	session.progress = NULL;

@@ -108,7 +108,7 @@ static void note_ignored(const pcf_cli_context *ctx, const pcf_definitions *defs
 
 		if (!cJSON_GetObjectItemCaseSensitive(def->aws_resource, "custom_config"))
 			continue;
-		pcf_particle_def_locate_key(def, "aws_resource.custom_config", &m);
+		pcf_particle_def_locate_key(&m, def, "aws_resource.custom_config");
 		pcf_log(&logger, PCF_LOG_DEBUG,
 		        "%s:%d:%d: aws_resource.custom_config is PCF's own setting: ignored",
 		        m.file ? m.file : "?", m.line, m.column);

@@ -137,7 +137,7 @@ static int fake_limit(fake_res *r, pcf_error *err)
 	return PCF_ELIMIT_EXCEEDED;
 }
 
-int fake_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
+int fake_sync(pcf_state *state, cJSON **current, pcf_particle *p, pcf_error *err)
 {
 	fake_res *r = fake_of(p);
 	r->syncs++;

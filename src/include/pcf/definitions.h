@@ -57,7 +57,7 @@ PCF_EXTERN void pcf_diags_print(const pcf_diags *diags, FILE *to);
  */
 PCF_EXTERN void pcf_diags_sort(pcf_diags *diags, size_t from);
 /* One diag in that form, truncated to size (size > 0). */
-PCF_EXTERN void pcf_diag_format(const pcf_diag *diag, char *buf, size_t size);
+PCF_EXTERN void pcf_diag_format(char *buf, size_t size, const pcf_diag *diag);
 
 /* Files larger than this are refused with a "too large" diag. */
 #define PCF_DEFINITIONS_MAX_FILE_BYTES (16u * 1024u * 1024u)
@@ -153,11 +153,11 @@ PCF_EXTERN const pcf_particle_def *pcf_definitions_find(const pcf_definitions *d
  * "aws_resource.KeySchema[0].KeyType". Falls back to the nearest ancestor
  * that has a position. Always fills *mark.
  */
-PCF_EXTERN void pcf_particle_def_locate(const pcf_particle_def *def, const char *path,
-                                        pcf_source_mark *mark);
+PCF_EXTERN void pcf_particle_def_locate(pcf_source_mark *mark, const pcf_particle_def *def,
+                                        const char *path);
 /* The same, but where the member's key starts ("Foo" in "Foo: 1"), for "unknown field". */
-PCF_EXTERN void pcf_particle_def_locate_key(const pcf_particle_def *def, const char *path,
-                                            pcf_source_mark *mark);
+PCF_EXTERN void pcf_particle_def_locate_key(pcf_source_mark *mark, const pcf_particle_def *def,
+                                            const char *path);
 
 /*
  * Adds a diag at path inside def (see pcf_particle_def_locate), its

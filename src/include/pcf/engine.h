@@ -164,7 +164,7 @@ PCF_EXTERN void pcf_run_report_free(pcf_run_report *report);
  * whenever the run took place, failures included; each particle's report
  * says its own outcome. Not thread-safe: one run per engine at a time.
  */
-PCF_EXTERN int pcf_engine_apply(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+PCF_EXTERN int pcf_engine_apply(pcf_run_report **out, pcf_engine *engine, pcf_error *err);
 /*
  * Asks a running apply to stop; async-signal-safe (it only sets a flag), so
  * a SIGINT handler may call it. Each particle stops before its next
@@ -181,10 +181,10 @@ PCF_EXTERN void pcf_engine_cancel(pcf_engine *engine);
  * does: a particle whose state cannot be read (FAILED) or whose plan
  * would be refused (REFUSED) makes it non-zero.
  */
-PCF_EXTERN int pcf_engine_plan(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+PCF_EXTERN int pcf_engine_plan(pcf_run_report **out, pcf_engine *engine, pcf_error *err);
 /* Reads state and drift per selected particle: IN_SYNC when at the desired
  * state without drift, else CHANGES; FAILED when unreadable. */
-PCF_EXTERN int pcf_engine_status(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+PCF_EXTERN int pcf_engine_status(pcf_run_report **out, pcf_engine *engine, pcf_error *err);
 
 #ifdef __cplusplus
 }

@@ -158,7 +158,7 @@ typedef struct pcf_flavor_ops {
 
 	/* MUST: read the live resource. Sets *state and *current (the live
 	 * description as a new tree, NULL when missing). Never waits. */
-	int (*sync_state)(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err);
+	int (*sync_state)(pcf_state *state, cJSON **current, pcf_particle *p, pcf_error *err);
 
 	/* MUST: create the resource from pcf_particle_desired (missing -> running). */
 	int (*start)(pcf_particle *p, pcf_error *err);
