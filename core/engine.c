@@ -6,6 +6,7 @@
  * converge.c (apply) and inspect.c (plan, status).
  */
 #include "core/engine_internal.h"
+#include "core/flavor_check.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,8 @@ int pcf_engine_new(pcf_engine **out, const pcf_definitions *defs, const pcf_engi
 	*out = NULL;
 	if (!defs || !options)
 		return pcf_error_set(err, PCF_EINVAL, "the engine needs definitions and options");
+	if ((rc = pcf_flavor_check_all(options->flavors, options->flavor_count, err)) < 0)
+		return rc;
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");

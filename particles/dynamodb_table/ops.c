@@ -375,6 +375,7 @@ static char *describe_terminate(pcf_particle *p)
 
 const pcf_flavor_ops pcf_table_ops = {
     .validate = pcf_table_validate,
+    .normalize = pcf_table_normalize_definition,
     .sync_state = sync_state,
     .start = start,
     .stop = NULL, /* stop means terminate for tables, as in PCF */

@@ -131,6 +131,8 @@ int pcf_cli_validate(const pcf_cli_context *ctx, int argc, char **argv)
 	 * one run reports every problem of every file. */
 	rc = pcf_definitions_load_partial(&defs, ctx->paths, ctx->path_count, &diags);
 	if (defs != NULL) {
+		/* A failure is a diag, which makes the exit code an error. */
+		pcf_cli_normalize(defs, flavors, flavor_count, &diags);
 		pcf_engine_validate(defs, flavors, flavor_count, &diags);
 		if (rc == 0)
 			check_names(defs, argc, argv, &diags);

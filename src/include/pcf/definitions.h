@@ -174,7 +174,8 @@ PCF_EXTERN void pcf_particle_def_report(const pcf_particle_def *def, pcf_diags *
  */
 typedef enum pcf_schema_type {
 	PCF_SCHEMA_ANY,
-	PCF_SCHEMA_STRING, /* a scalar number or bool given here is turned into its text */
+	PCF_SCHEMA_STRING, /* a scalar number or bool is accepted; pcf_schema_normalize makes it
+	                      text */
 	PCF_SCHEMA_INTEGER,
 	PCF_SCHEMA_NUMBER,
 	PCF_SCHEMA_BOOL,
@@ -206,11 +207,20 @@ typedef struct pcf_schema {
 
 /*
  * Checks node (found at path within def; "" for the particle root) against
- * schema, coercing scalars to strings where the schema wants strings.
- * Reports every problem into diags. Returns the number of problems added.
+ * schema. Never changes node: a number or boolean where the schema wants a
+ * string passes, as pcf_schema_normalize turns it into its text. Reports
+ * every problem into diags. Returns the number of problems added.
  */
-PCF_EXTERN size_t pcf_schema_check(const pcf_schema *schema, cJSON *node, const char *path,
+PCF_EXTERN size_t pcf_schema_check(const pcf_schema *schema, const cJSON *node, const char *path,
                                    const pcf_particle_def *def, pcf_diags *diags);
+
+/*
+ * Rewrites node to the shape schema names: a number or boolean where the
+ * schema wants a string becomes its text ("2024", "true"). Only a flavor's
+ * normalize op calls it (see pcf_engine_normalize). 0 or PCF_ENOMEM (node
+ * may then be partly rewritten).
+ */
+PCF_EXTERN int pcf_schema_normalize(const pcf_schema *schema, cJSON *node);
 
 #ifdef __cplusplus
 }

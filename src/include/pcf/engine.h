@@ -79,17 +79,37 @@ PCF_EXTERN const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, s
                                              const char *name);
 
 /*
- * Checks what needs every particle together and the flavors: known
+ * The explicit normalising step, and the only call that changes a loaded
+ * definition: runs each particle's flavor normalize op (e.g. YAML's
+ * `TableName: 2024` becomes the string "2024"). Call it once, between
+ * pcf_definitions_load and pcf_engine_validate, as pcf's CLI does;
+ * validate and the engine only read definitions. Particles of an unknown
+ * flavor are left for validate to report. 0, or the first op's error
+ * prefixed with the particle's name.
+ */
+PCF_EXTERN int pcf_engine_normalize(pcf_definitions *defs, const pcf_flavor *const *flavors,
+                                    size_t flavor_count, pcf_error *err);
+
+/*
+ * Checks what needs every particle together and the flavors: every
+ * flavor of the registry has the operations flavor.h marks MUST (else a
+ * diag naming the flavor and the operation, and PCF_EINVAL), known
  * flavors, each flavor's validate, parents that exist, cycles among
  * parents, and two particles naming the same resource (the flavors'
  * resource_name). Linear or n log n in the number of particles. Particles
  * of a partial load (pcf_definitions_load_partial) that lack a name or
- * flavor are skipped. Adds problems to diags; returns PCF_EDEFINITION
- * when there are any, PCF_ENOMEM. No network.
+ * flavor are skipped. Never changes defs. Adds problems to diags; returns
+ * PCF_EDEFINITION when there are any, PCF_ENOMEM. No network.
  */
 PCF_EXTERN int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *flavors,
                                    size_t flavor_count, pcf_diags *diags);
 
+/*
+ * A new engine, freed with pcf_engine_free. PCF_EINVAL when a flavor of
+ * options.flavors lacks an operation flavor.h marks MUST (the message
+ * names the flavor and the operation); PCF_EDEFINITION for a particle of
+ * an unknown flavor.
+ */
 PCF_EXTERN int pcf_engine_new(pcf_engine **out, const pcf_definitions *defs,
                               const pcf_engine_options *options, pcf_error *err);
 PCF_EXTERN void pcf_engine_free(pcf_engine *engine);

@@ -153,8 +153,16 @@ PCF_EXTERN cJSON *pcf_filter_keys(const cJSON *src, const char *const *keys);
 
 typedef struct pcf_flavor_ops {
 	/* MUST: check def->aws_resource, reporting each problem with
-	 * pcf_particle_def_report / pcf_schema_check. No network. */
+	 * pcf_particle_def_report / pcf_schema_check. Only reads: the
+	 * definition is the same byte for byte afterwards (rewriting is
+	 * normalize's job). No network. */
 	void (*validate)(const pcf_particle_def *def, pcf_diags *diags);
+
+	/* MAY: rewrite def->aws_resource to the shape the other operations
+	 * read (pcf_schema_normalize: `TableName: 2024` becomes "2024").
+	 * Called once per particle by pcf_engine_normalize, after loading and
+	 * before validate; never by the engine's runs. 0 or a PCF_E code. */
+	int (*normalize)(pcf_particle_def *def, pcf_error *err);
 
 	/* MUST: read the live resource. Sets *state and *current (the live
 	 * description as a new tree, NULL when missing). Never waits. */

@@ -318,7 +318,8 @@ static char *named_resource(const pcf_particle_def *def)
 	return strdup(text);
 }
 
-static const pcf_flavor_ops named_ops = {.sync_state = fake_sync,
+static const pcf_flavor_ops named_ops = {.validate = fake_validate,
+                                         .sync_state = fake_sync,
                                          .start = fake_start,
                                          .terminate = fake_terminate,
                                          .diff = fake_diff,

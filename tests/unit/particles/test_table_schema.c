@@ -359,3 +359,27 @@ Test(table_schema, pcf_custom_config_is_accepted)
 	cr_assert_eq(d.count, 0);
 	done(&d);
 }
+
+/* validate only reads: YAML's accidental numbers (`TableName: 2024`) stay
+ * numbers in the definition until the explicit normalize step. */
+Test(table_schema, validate_leaves_the_definition_byte_identical)
+{
+	const char *yaml = "pcf_name: t\n"
+	                   "flavor: dynamodb_table\n"
+	                   "aws_resource:\n"
+	                   "  TableName: 2024\n"
+	                   "  BillingMode: PAY_PER_REQUEST\n"
+	                   "  AttributeDefinitions: [{AttributeName: 7, AttributeType: S}]\n"
+	                   "  KeySchema: [{AttributeName: 7, KeyType: HASH}]\n";
+	pcf_diags d;
+	cJSON *before;
+
+	pcf_diags_init(&d);
+	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "pcf.yml", &d), 0);
+	before = cJSON_Duplicate(defs->particles[0].aws_resource, 1);
+	pcf_table_validate(&defs->particles[0], &d);
+	cr_expect(cJSON_Compare(before, defs->particles[0].aws_resource, 1),
+	          "validate changed the definition");
+	cJSON_Delete(before);
+	done(&d);
+}
