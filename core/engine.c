@@ -324,7 +324,8 @@ static int run(pcf_engine *e, pcf_command command, pcf_task_fn task, pcf_run_rep
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		goto out;
 	}
-	pcf_graph_run_set(e, command, in_run);
+	pcf_graph_run_set(in_run, e->count, e->selected, e->desired, e->parents, e->parent_count,
+	                  command == PCF_COMMAND_APPLY);
 	for (size_t i = 0; i < e->count; i++)
 		all[i].def = &e->defs->particles[i];
 	e->run_start_ms = e->clock.now_ms(e->clock.ctx);

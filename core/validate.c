@@ -17,8 +17,10 @@
  * A particle whose own envelope failed to load (no name or flavor) is
  * skipped: the loader already said what is wrong with it.
  */
-#include "core/engine_internal.h"
+#include <pcf/engine.h>
+
 #include "core/flavor_check.h"
+#include "core/inherit.h"
 
 #include <stdlib.h>
 #include <string.h>
