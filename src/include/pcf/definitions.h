@@ -56,7 +56,7 @@ PCF_EXTERN void pcf_diags_print(const pcf_diags *diags, FILE *to);
  * first appear), then line and column; equal positions keep their order.
  */
 PCF_EXTERN void pcf_diags_sort(pcf_diags *diags, size_t from);
-/* One diag in that form, truncated to size (size > 0). */
+/* One diag in that form into buf (caller storage), truncated to size (size > 0). */
 PCF_EXTERN void pcf_diag_format(char *buf, size_t size, const pcf_diag *diag);
 
 /* Files larger than this are refused with a "too large" diag. */
@@ -139,12 +139,13 @@ PCF_EXTERN int pcf_definitions_load(pcf_definitions **out, const char *const *pa
  */
 PCF_EXTERN int pcf_definitions_load_partial(pcf_definitions **out, const char *const *paths,
                                             size_t path_count, pcf_diags *diags);
-/* The same from text already in memory; name is used in messages. */
+/* The same from text already in memory (copied); name is used in messages.
+ * Free *out with pcf_definitions_free. */
 PCF_EXTERN int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t len,
                                            const char *name, pcf_diags *diags);
 PCF_EXTERN void pcf_definitions_free(pcf_definitions *defs);
 
-/* The particle with this "name" or "flavor:name", or NULL. */
+/* The particle with this "name" or "flavor:name", or NULL; borrowed from defs. */
 PCF_EXTERN const pcf_particle_def *pcf_definitions_find(const pcf_definitions *defs,
                                                         const char *selector);
 

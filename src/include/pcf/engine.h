@@ -74,7 +74,7 @@ typedef struct pcf_engine_options {
 		.payload = NULL, .strict = 0                                                       \
 	}
 
-/* A flavor from a registry by name, or NULL. */
+/* A flavor from a registry by name, or NULL; borrowed from the registry. */
 PCF_EXTERN const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, size_t count,
                                              const char *name);
 
@@ -148,8 +148,11 @@ typedef enum pcf_outcome {
 	PCF_OUTCOME_CANCELLED /* pcf_engine_cancel stopped it (Ctrl-C) */
 } pcf_outcome;
 
+/* "converged", "changes", ...; a static string, never freed. */
 PCF_EXTERN const char *pcf_outcome_name(pcf_outcome outcome);
 
+/* Owned by its pcf_run_report: def is borrowed from the engine's
+ * definitions; drift, plan, actions and error are freed with the report. */
 typedef struct pcf_particle_report {
 	const pcf_particle_def *def;
 	pcf_outcome outcome;
@@ -171,6 +174,7 @@ typedef struct pcf_run_report {
 	size_t count;
 } pcf_run_report;
 
+/* Frees a report from apply/plan/status and everything in it. */
 PCF_EXTERN void pcf_run_report_free(pcf_run_report *report);
 
 /*
@@ -182,7 +186,8 @@ PCF_EXTERN void pcf_run_report_free(pcf_run_report *report);
  * SKIPPED ones coming last as they only follow from the others; err
  * receives that particle's error. *out is set
  * whenever the run took place, failures included; each particle's report
- * says its own outcome. Not thread-safe: one run per engine at a time.
+ * says its own outcome; the caller frees it with pcf_run_report_free.
+ * Not thread-safe: one run per engine at a time.
  */
 PCF_EXTERN int pcf_engine_apply(pcf_run_report **out, pcf_engine *engine, pcf_error *err);
 /*
