@@ -6,6 +6,7 @@
  * converge.c (apply) and inspect.c (plan, status).
  */
 #include "core/engine_internal.h"
+#include "core/flavor_check.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,8 @@ int pcf_engine_new(pcf_engine **out, const pcf_definitions *defs, const pcf_engi
 	*out = NULL;
 	if (!defs || !options)
 		return pcf_error_set(err, PCF_EINVAL, "the engine needs definitions and options");
+	if ((rc = pcf_flavor_check_all(options->flavors, options->flavor_count, err)) < 0)
+		return rc;
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
@@ -219,7 +222,7 @@ int pcf_engine_read_state(pcf_engine *engine, pcf_particle *p, pcf_state *state,
 	}
 	pcf_particle_cache_drop(p);
 	pcf_particle_set_pending_detail(p, NULL);
-	rc = p->flavor->ops->sync_state(p, state, &fresh, err);
+	rc = p->flavor->ops->sync_state(state, &fresh, p, err);
 	if (rc < 0) {
 		cJSON_Delete(fresh);
 		return rc;
@@ -321,7 +324,8 @@ static int run(pcf_engine *e, pcf_command command, pcf_task_fn task, pcf_run_rep
 		rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
 		goto out;
 	}
-	pcf_graph_run_set(e, command, in_run);
+	pcf_graph_run_set(in_run, e->count, e->selected, e->desired, e->parents, e->parent_count,
+	                  command == PCF_COMMAND_APPLY);
 	for (size_t i = 0; i < e->count; i++)
 		all[i].def = &e->defs->particles[i];
 	e->run_start_ms = e->clock.now_ms(e->clock.ctx);
@@ -352,17 +356,17 @@ out:
 	return rc;
 }
 
-int pcf_engine_apply(pcf_engine *engine, pcf_run_report **out, pcf_error *err)
+int pcf_engine_apply(pcf_run_report **out, pcf_engine *engine, pcf_error *err)
 {
 	return run(engine, PCF_COMMAND_APPLY, pcf_converge_task, out, err);
 }
 
-int pcf_engine_plan(pcf_engine *engine, pcf_run_report **out, pcf_error *err)
+int pcf_engine_plan(pcf_run_report **out, pcf_engine *engine, pcf_error *err)
 {
 	return run(engine, PCF_COMMAND_PLAN, pcf_plan_task, out, err);
 }
 
-int pcf_engine_status(pcf_engine *engine, pcf_run_report **out, pcf_error *err)
+int pcf_engine_status(pcf_run_report **out, pcf_engine *engine, pcf_error *err)
 {
 	return run(engine, PCF_COMMAND_STATUS, pcf_status_task, out, err);
 }

@@ -1,6 +1,8 @@
 /*
  * What the engine's files share: the engine itself, the injectable clock,
- * the transition table, the graph and the scheduler.
+ * the scheduler and the run-time $inherit$ resolver. It sits on top of the
+ * engine-free parts (graph.h, inherit.h, transition.h, particle.h), which
+ * never include it back: the core's includes form a tree.
  *
  * Time goes through pcf_clock so unit tests can run the converge loop on a
  * fake clock: waiting there advances a counter instead of the wall clock,
@@ -14,7 +16,10 @@
 
 #include <pcf/engine.h>
 
+#include "core/graph.h"
+#include "core/inherit.h"
 #include "core/particle.h"
+#include "core/transition.h"
 
 typedef struct pcf_clock {
 	long (*now_ms)(void *ctx); /* a monotonic time in ms */
@@ -27,22 +32,6 @@ extern const pcf_clock pcf_clock_system;
 
 /* Replaces the engine's clock (tests); clock is copied. */
 void pcf_engine_set_clock(pcf_engine *engine, const pcf_clock *clock);
-
-/* What the transition table tells the loop to do next. */
-typedef enum pcf_transition {
-	PCF_TRANSITION_NONE, /* at the desired state: check equivalence if running */
-	PCF_TRANSITION_WAIT, /* pending: poll again later */
-	PCF_TRANSITION_START,
-	PCF_TRANSITION_STOP,
-	PCF_TRANSITION_TERMINATE,
-	PCF_TRANSITION_UNAVAILABLE /* never acted on */
-} pcf_transition;
-
-/* PCF's transition table; has_stop: the flavor has a stop op (else stopped == terminated). */
-pcf_transition pcf_transition_pick(pcf_state live, pcf_desired_state desired, int has_stop);
-const char *pcf_transition_name(pcf_transition t);
-/* Whether live counts as having reached desired (no transition left). */
-int pcf_state_reached(pcf_state live, pcf_desired_state desired, int has_stop);
 
 /* What a command does to each particle, run by the scheduler. */
 typedef enum pcf_command { PCF_COMMAND_APPLY, PCF_COMMAND_PLAN, PCF_COMMAND_STATUS } pcf_command;
@@ -62,16 +51,6 @@ struct pcf_engine {
 	pthread_mutex_t lock;            /* ops->lookup and events */
 	volatile sig_atomic_t cancelled; /* pcf_engine_cancel: set from a signal handler */
 };
-
-/*
- * The particles a command runs: the selected ones and, for apply, the
- * ancestors of those whose desired state is running. in_run is caller
- * storage of engine->count ints.
- */
-void pcf_graph_run_set(const pcf_engine *engine, pcf_command command, int *in_run);
-/* Fills *out (malloc'd) with the indices of parents of i; 0 or PCF_ENOMEM / PCF_ENOTFOUND. */
-int pcf_graph_parents(size_t **out, size_t *count, const pcf_definitions *defs, size_t i,
-                      pcf_error *err);
 
 /* One particle's work; returns 1 when its dependents may go ahead. */
 typedef int (*pcf_task_fn)(pcf_engine *engine, size_t index, pcf_particle_report *report);
@@ -101,10 +80,6 @@ int pcf_engine_read_state(pcf_engine *engine, pcf_particle *p, pcf_state *state,
  * fails (apply); otherwise it stays as written (plan, status).
  */
 int pcf_inherit_resolve(pcf_engine *engine, size_t i, int strict, pcf_error *err);
-/* Splits "$inherit$id$path": 1 parsed, 0 not an $inherit$ value, -1 malformed. */
-int pcf_inherit_parse(const char *text, char *id, size_t id_size, const char **path);
-/* The value at a dotted path ("A.B", "A[0]", "A[name]") in tree, or NULL; borrowed. */
-const cJSON *pcf_inherit_path_get(const cJSON *tree, const char *path);
 
 /* Emits an event to options.on_event, if any. */
 void pcf_engine_emit(pcf_engine *engine, pcf_event_kind kind, const pcf_particle *p,

@@ -6,7 +6,7 @@
  * unavailable is never acted on. A flavor without a stop operation treats
  * stopped as terminated, both as desired and as live state.
  */
-#include "core/engine_internal.h"
+#include "core/transition.h"
 
 pcf_transition pcf_transition_pick(pcf_state live, pcf_desired_state desired, int has_stop)
 {

@@ -17,7 +17,10 @@
  * A particle whose own envelope failed to load (no name or flavor) is
  * skipped: the loader already said what is wrong with it.
  */
-#include "core/engine_internal.h"
+#include <pcf/engine.h>
+
+#include "core/flavor_check.h"
+#include "core/inherit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -349,10 +352,16 @@ int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *fl
                         size_t flavor_count, pcf_diags *diags)
 {
 	size_t before = diags->count;
-	struct finder f;
+	struct finder f = {NULL, NULL, 0, 0};
 	struct edges e = {NULL, NULL};
+	pcf_error err = PCF_ERROR_INIT;
 	int rc;
 
+	/* A flavor missing an operation would fail every particle of it. */
+	if ((rc = pcf_flavor_check_all(flavors, flavor_count, &err)) < 0) {
+		pcf_diags_add(diags, NULL, 0, 0, "%s", err.message);
+		return rc;
+	}
 	if ((rc = finder_init(&f, defs)) < 0 || (rc = edges_build(&e, &f, defs)) < 0)
 		goto out;
 	for (size_t i = 0; i < defs->count; i++)

@@ -53,4 +53,8 @@ void pcf_defs_envelope_read(pcf_particle_def *def, pcf_diags *diags);
  */
 int pcf_defs_envelope_link(pcf_definitions *defs, pcf_diags *diags);
 
+/* The text a number or boolean stands for where a schema wants a string
+ * ("2024", "7.5", "true"); 0, or -1 when node is neither or text is too small. */
+int pcf_schema_scalar_text(char *text, size_t size, const cJSON *node);
+
 #endif

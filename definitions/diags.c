@@ -71,7 +71,7 @@ void pcf_diags_add(pcf_diags *diags, const char *file, int line, int column, con
 	va_end(ap);
 }
 
-void pcf_diag_format(const pcf_diag *d, char *buf, size_t size)
+void pcf_diag_format(char *buf, size_t size, const pcf_diag *d)
 {
 	if (d->file == NULL)
 		snprintf(buf, size, "%s", d->message);

@@ -78,13 +78,13 @@ static void locate(const pcf_particle_def *def, const char *path, int key, pcf_s
 	free(copy);
 }
 
-void pcf_particle_def_locate(const pcf_particle_def *def, const char *path, pcf_source_mark *mark)
+void pcf_particle_def_locate(pcf_source_mark *mark, const pcf_particle_def *def, const char *path)
 {
 	locate(def, path, 0, mark);
 }
 
-void pcf_particle_def_locate_key(const pcf_particle_def *def, const char *path,
-                                 pcf_source_mark *mark)
+void pcf_particle_def_locate_key(pcf_source_mark *mark, const pcf_particle_def *def,
+                                 const char *path)
 {
 	locate(def, path, 1, mark);
 }

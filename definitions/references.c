@@ -50,7 +50,7 @@ static int index_build(struct index *x, const pcf_definitions *defs, pcf_diags *
 		if (rc == 1)
 			continue;
 		first = pcf_defs_strmap_get(&x->by_name, d->name);
-		pcf_particle_def_locate(first, "pcf_name", &mark);
+		pcf_particle_def_locate(&mark, first, "pcf_name");
 		pcf_particle_def_report(d, diags, "pcf_name",
 		                        "duplicate particle name \"%s\": expected each pcf_name "
 		                        "once, found it again (first at %s:%d:%d)",

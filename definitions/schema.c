@@ -8,8 +8,10 @@
  * "path: expected X, found Y". It never stops at the first problem.
  *
  * Where the schema wants a string and the YAML gave a number or boolean
- * (a plain `AttributeName: 2024`), the node is turned into its text in
- * place, since YAML typing is the user's accident there, not their intent.
+ * (a plain `AttributeName: 2024`), the check accepts it, since YAML typing
+ * is the user's accident there, not their intent. The check never writes:
+ * turning such a node into its text is pcf_schema_normalize's job
+ * (schema_normalize.c), an explicit step of its own.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -103,31 +105,23 @@ static const char *type_phrase(pcf_schema_type type)
 	}
 }
 
-/* A number or boolean where a string is wanted becomes its text. 0, or -1 out of memory. */
-static int coerce_to_string(cJSON *node)
+/* A number or boolean where a string is wanted counts as its text. */
+static int is_scalar_text(const cJSON *node)
 {
-	char text[64];
-	char *copy;
-
-	if (cJSON_IsBool(node))
-		snprintf(text, sizeof(text), "%s", cJSON_IsTrue(node) ? "true" : "false");
-	else
-		snprintf(text, sizeof(text), "%.17g", node->valuedouble);
-	if ((copy = strdup(text)) == NULL)
-		return -1;
-	node->type = cJSON_String;
-	node->valuestring = copy;
-	return 0;
+	return cJSON_IsNumber(node) || cJSON_IsBool(node);
 }
 
 static void check_enum(struct walk *w, const char *const *values, const cJSON *node,
                        const char *path)
 {
-	char choices[1024], found[128];
+	char choices[1024], found[128], text[64];
+	const char *value = node->valuestring;
 	size_t i, used = 0;
 
+	if (is_scalar_text(node) && pcf_schema_scalar_text(text, sizeof(text), node) == 0)
+		value = text;
 	for (i = 0; values[i] != NULL; i++)
-		if (strcmp(values[i], node->valuestring) == 0)
+		if (value != NULL && strcmp(values[i], value) == 0)
 			return;
 	choices[0] = '\0';
 	for (i = 0; values[i] != NULL && used < sizeof(choices); i++) {
@@ -141,11 +135,12 @@ static void check_enum(struct walk *w, const char *const *values, const cJSON *n
 	problem(w, path, "expected one of %s, found %s", choices, found);
 }
 
-static void check_object(struct walk *w, const pcf_schema *schema, cJSON *node, const char *path);
+static void check_object(struct walk *w, const pcf_schema *schema, const cJSON *node,
+                         const char *path);
 
 static void check_value(struct walk *w, pcf_schema_type type, const char *const *enum_values,
                         const pcf_schema *object, pcf_schema_type item_type,
-                        const pcf_schema *item_object, cJSON *node, const char *path);
+                        const pcf_schema *item_object, const cJSON *node, const char *path);
 
 static int type_matches(pcf_schema_type type, const cJSON *node)
 {
@@ -172,9 +167,9 @@ static int type_matches(pcf_schema_type type, const cJSON *node)
 
 /* Items of a list or values of a map. */
 static void check_items(struct walk *w, pcf_schema_type item_type, const char *const *enum_values,
-                        const pcf_schema *item_object, cJSON *node, const char *path)
+                        const pcf_schema *item_object, const cJSON *node, const char *path)
 {
-	cJSON *item;
+	const cJSON *item;
 	size_t i = 0;
 
 	cJSON_ArrayForEach(item, node)
@@ -191,7 +186,7 @@ static void check_items(struct walk *w, pcf_schema_type item_type, const char *c
 
 static void check_value(struct walk *w, pcf_schema_type type, const char *const *enum_values,
                         const pcf_schema *object, pcf_schema_type item_type,
-                        const pcf_schema *item_object, cJSON *node, const char *path)
+                        const pcf_schema *item_object, const cJSON *node, const char *path)
 {
 	char found[128];
 
@@ -199,10 +194,7 @@ static void check_value(struct walk *w, pcf_schema_type type, const char *const 
 	 * converges; only then does its type exist. */
 	if (cJSON_IsString(node) && strncmp(node->valuestring, "$inherit$", 9) == 0)
 		return;
-	if (type == PCF_SCHEMA_STRING && (cJSON_IsNumber(node) || cJSON_IsBool(node)) &&
-	    coerce_to_string(node) < 0)
-		return;
-	if (!type_matches(type, node)) {
+	if (!type_matches(type, node) && !(type == PCF_SCHEMA_STRING && is_scalar_text(node))) {
 		pcf_defs_describe_value(node, found, sizeof(found));
 		if (type == PCF_SCHEMA_OBJECT && object != NULL && object->name != NULL)
 			problem(w, path, "expected a mapping (%s), found %s", object->name, found);
@@ -247,10 +239,11 @@ static void report_unknown(struct walk *w, const pcf_schema *schema, const char 
 	               guess ? " (did you mean \"" : "", guess ? guess : "", guess ? "\"?)" : "");
 }
 
-static void check_object(struct walk *w, const pcf_schema *schema, cJSON *node, const char *path)
+static void check_object(struct walk *w, const pcf_schema *schema, const cJSON *node,
+                         const char *path)
 {
 	const pcf_schema_field *field;
-	cJSON *item;
+	const cJSON *item;
 	size_t i;
 
 	cJSON_ArrayForEach(item, node)
@@ -277,7 +270,7 @@ static void check_object(struct walk *w, const pcf_schema *schema, cJSON *node, 
 	}
 }
 
-size_t pcf_schema_check(const pcf_schema *schema, cJSON *node, const char *path,
+size_t pcf_schema_check(const pcf_schema *schema, const cJSON *node, const char *path,
                         const pcf_particle_def *def, pcf_diags *diags)
 {
 	struct walk w = {def, diags, 0};

@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 	if (pcf_engine_new(&engine, defs, &o, &err) < 0)
 		goto fail;
 	start = now_s();
-	if (pcf_engine_apply(engine, &report, &err) < 0)
+	if (pcf_engine_apply(&report, engine, &err) < 0)
 		goto fail;
 	printf("seconds=%.3f\n", now_s() - start);
 	rc = 0;

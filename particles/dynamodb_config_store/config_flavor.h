@@ -11,7 +11,7 @@
 
 #include "src/config_store/config_table.h"
 
-int config_sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err);
+int config_sync_state(pcf_state *state, cJSON **current, pcf_particle *p, pcf_error *err);
 int config_start(pcf_particle *p, pcf_error *err);
 int config_terminate(pcf_particle *p, pcf_error *err);
 int config_diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error *err);

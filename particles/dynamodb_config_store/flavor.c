@@ -133,7 +133,7 @@ static void check_options(const pcf_particle_def *def, const cJSON *r, pcf_diags
 
 static void config_validate(const pcf_particle_def *def, pcf_diags *diags)
 {
-	cJSON *r = def->aws_resource;
+	const cJSON *r = def->aws_resource;
 	if (!cJSON_IsObject(r)) {
 		pcf_particle_def_report(def, diags, "aws_resource",
 		                        "expected aws_resource as a mapping");
@@ -146,8 +146,17 @@ static void config_validate(const pcf_particle_def *def, pcf_diags *diags)
 	check_options(def, r, diags);
 }
 
+/* Scalars to text where the schema wants strings (`StoreKey: 7`). */
+static int config_normalize(pcf_particle_def *def, pcf_error *err)
+{
+	if (pcf_schema_normalize(&resource_schema, def->aws_resource) < 0)
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	return 0;
+}
+
 static const pcf_flavor_ops config_ops = {
     .validate = config_validate,
+    .normalize = config_normalize,
     .sync_state = config_sync_state,
     .start = config_start,
     .terminate = config_terminate,

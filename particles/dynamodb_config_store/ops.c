@@ -132,7 +132,7 @@ static int current_new(cJSON **out, const struct resource *r, const cJSON *desc)
 	return 0;
 }
 
-int config_sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
+int config_sync_state(pcf_state *state, cJSON **current, pcf_particle *p, pcf_error *err)
 {
 	struct resource r;
 	pcf_ddb *db = NULL;

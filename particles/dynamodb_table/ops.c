@@ -140,7 +140,7 @@ static int read_replicas(pcf_particle *p, pcf_state state, cJSON *current, pcf_e
 	return rc;
 }
 
-static int sync_state(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
+static int sync_state(pcf_state *state, cJSON **current, pcf_particle *p, pcf_error *err)
 {
 	const cJSON *want = pcf_particle_desired(p);
 	cJSON *desc = NULL, *ttl = NULL, *backups = NULL, *tags = NULL, *policy = NULL;
@@ -419,6 +419,7 @@ static char *describe_terminate(pcf_particle *p)
 
 const pcf_flavor_ops pcf_table_ops = {
     .validate = pcf_table_validate,
+    .normalize = pcf_table_normalize_definition,
     .sync_state = sync_state,
     .start = start,
     .stop = NULL, /* stop means terminate for tables, as in PCF */

@@ -419,3 +419,10 @@ void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags)
 	pcf_table_names_cleanup(&c.defined);
 	pcf_table_names_cleanup(&c.used);
 }
+
+int pcf_table_normalize_definition(pcf_particle_def *def, pcf_error *err)
+{
+	if (pcf_schema_normalize(&table_schema, def->aws_resource) < 0)
+		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	return 0;
+}

@@ -44,8 +44,10 @@
 /* The operations table (ops.c) the descriptor (flavor.c) points to. */
 extern const pcf_flavor_ops pcf_table_ops;
 
-/* validate op. */
+/* validate op; only reads def. */
 void pcf_table_validate(const pcf_particle_def *def, pcf_diags *diags);
+/* normalize op: scalars to text where the schema wants strings. */
+int pcf_table_normalize_definition(pcf_particle_def *def, pcf_error *err);
 
 /* A sorted set of borrowed names, for membership tests in O(log n) (limits.c). */
 typedef struct pcf_table_names {

@@ -178,6 +178,9 @@ void pcf_cli_aws_options(pcf_aws_options *out, const pcf_cli_context *ctx);
  * Free *out with pcf_definitions_free.
  */
 int pcf_cli_load_definitions(pcf_definitions **out, const pcf_cli_context *ctx);
+/* pcf_engine_normalize, its failure added to diags; 0 or its code. */
+int pcf_cli_normalize(pcf_definitions *defs, const pcf_flavor *const *flavors, size_t count,
+                      pcf_diags *diags);
 
 /* The built-in flavors registry. */
 const pcf_flavor *const *pcf_cli_flavors(size_t *count);

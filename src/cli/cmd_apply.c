@@ -224,7 +224,7 @@ int pcf_cli_apply_converge(pcf_run_report **out, pcf_cli_session *session, int *
 	int rc;
 
 	catch_signals(session->engine, session->locks, old);
-	rc = pcf_engine_apply(session->engine, out, err);
+	rc = pcf_engine_apply(out, session->engine, err);
 	release_signals(old);
 	*was_interrupted = interrupted;
 	return rc;

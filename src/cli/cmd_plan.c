@@ -31,7 +31,7 @@ int pcf_cli_plan(const pcf_cli_context *ctx, int argc, char **argv)
 		return PCF_CLI_EXIT_ERROR;
 	if (pcf_cli_session_open(&session, ctx, argv + 1, (size_t)(argc - 1)) != 0)
 		return PCF_CLI_EXIT_ERROR;
-	rc = pcf_engine_plan(session.engine, &report, &err);
+	rc = pcf_engine_plan(&report, session.engine, &err);
 	pcf_cli_progress_free(session.progress);
 	session.progress = NULL;
 	if (!report) {

@@ -20,7 +20,7 @@ int pcf_cli_status(const pcf_cli_context *ctx, int argc, char **argv)
 			return pcf_cli_usage_error(ctx, "unknown option '%s'", argv[i]);
 	if (pcf_cli_session_open(&session, ctx, argv + 1, (size_t)(argc - 1)) != 0)
 		return PCF_CLI_EXIT_ERROR;
-	rc = pcf_engine_status(session.engine, &report, &err);
+	rc = pcf_engine_status(&report, session.engine, &err);
 	pcf_cli_progress_free(session.progress);
 	session.progress = NULL;
 	if (!report) {

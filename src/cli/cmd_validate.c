@@ -108,7 +108,7 @@ static void note_ignored(const pcf_cli_context *ctx, const pcf_definitions *defs
 
 		if (!cJSON_GetObjectItemCaseSensitive(def->aws_resource, "custom_config"))
 			continue;
-		pcf_particle_def_locate_key(def, "aws_resource.custom_config", &m);
+		pcf_particle_def_locate_key(&m, def, "aws_resource.custom_config");
 		pcf_log(&logger, PCF_LOG_DEBUG,
 		        "%s:%d:%d: aws_resource.custom_config is PCF's own setting: ignored",
 		        m.file ? m.file : "?", m.line, m.column);
@@ -131,6 +131,8 @@ int pcf_cli_validate(const pcf_cli_context *ctx, int argc, char **argv)
 	 * one run reports every problem of every file. */
 	rc = pcf_definitions_load_partial(&defs, ctx->paths, ctx->path_count, &diags);
 	if (defs != NULL) {
+		/* A failure is a diag, which makes the exit code an error. */
+		pcf_cli_normalize(defs, flavors, flavor_count, &diags);
 		pcf_engine_validate(defs, flavors, flavor_count, &diags);
 		if (rc == 0)
 			check_names(defs, argc, argv, &diags);

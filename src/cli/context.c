@@ -98,6 +98,17 @@ const pcf_flavor *const *pcf_cli_flavors(size_t *count)
 	return pcf_particles_flavors(count);
 }
 
+int pcf_cli_normalize(pcf_definitions *defs, const pcf_flavor *const *flavors, size_t count,
+                      pcf_diags *diags)
+{
+	pcf_error err = PCF_ERROR_INIT;
+	int rc = pcf_engine_normalize(defs, flavors, count, &err);
+
+	if (rc < 0)
+		pcf_diags_add(diags, NULL, 0, 0, "%s", err.message);
+	return rc;
+}
+
 int pcf_cli_load_definitions(pcf_definitions **out, const pcf_cli_context *ctx)
 {
 	pcf_definitions *defs = NULL;
@@ -109,6 +120,8 @@ int pcf_cli_load_definitions(pcf_definitions **out, const pcf_cli_context *ctx)
 	*out = NULL;
 	pcf_diags_init(&diags);
 	rc = pcf_definitions_load(&defs, ctx->paths, ctx->path_count, &diags);
+	if (rc == 0)
+		rc = pcf_cli_normalize(defs, flavors, flavor_count, &diags);
 	if (rc == 0)
 		rc = pcf_engine_validate(defs, flavors, flavor_count, &diags);
 	if (diags.count)

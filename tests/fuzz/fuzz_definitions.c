@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < defs->count; i++) {
 			pcf_source_mark mark;
 
-			pcf_particle_def_locate(&defs->particles[i], "aws_resource.a[0].b", &mark);
+			pcf_particle_def_locate(&mark, &defs->particles[i], "aws_resource.a[0].b");
 			if (pcf_definitions_find(defs, defs->particles[i].id) == NULL)
 				abort();
 		}

@@ -44,7 +44,7 @@ struct run {
 /* The engine's deadline for the next run_engine; tests that want a timeout lower it. */
 static long engine_timeout_ms = 60000;
 
-typedef int (*engine_fn)(pcf_engine *, pcf_run_report **, pcf_error *);
+typedef int (*engine_fn)(pcf_run_report **, pcf_engine *, pcf_error *);
 
 static int run_engine(struct run *r, const char *endpoint, const char *yaml, engine_fn fn,
                       pcf_error *err)
@@ -68,7 +68,7 @@ static int run_engine(struct run *r, const char *endpoint, const char *yaml, eng
 	eo.poll_max_ms = 500;
 	eo.yes = 1; /* terminate deletes the table's data */
 	cr_assert_eq(pcf_engine_new(&r->engine, r->defs, &eo, err), 0, "%s", err->message);
-	return fn(r->engine, &r->report, err);
+	return fn(&r->report, r->engine, err);
 }
 
 static void run_close(struct run *r)

@@ -87,7 +87,7 @@ ParameterizedTest(struct status_case *c, config_store_status_fake, states_table,
 	eo.poll_max_ms = 50;
 	eo.yes = 1;
 	cr_assert_eq(pcf_engine_new(&engine, defs, &eo, &err), 0, "%s", err.message);
-	cr_assert_eq(pcf_engine_apply(engine, &report, &err), c->rc, "%s: %s", c->status,
+	cr_assert_eq(pcf_engine_apply(&report, engine, &err), c->rc, "%s: %s", c->status,
 	             report ? report->particles[0].error.message : err.message);
 	cr_assert_eq(report->particles[0].state, c->state, "%s", c->status);
 	cr_assert(strstr(report->particles[0].error.message, c->status) != NULL, "%s",

@@ -144,7 +144,7 @@ static double created_at(const char *table)
 static void apply_ok(void)
 {
 	pcf_error err = PCF_ERROR_INIT;
-	int rc = pcf_engine_apply(engine, &report, &err);
+	int rc = pcf_engine_apply(&report, engine, &err);
 	for (size_t i = 0; rc != 0 && i < report->count; i++)
 		cr_log_error("%s: %s %s", report->particles[i].def->name,
 		             pcf_outcome_name(report->particles[i].outcome),
@@ -181,7 +181,7 @@ Test(engine_graph, converges_parents_first_then_is_idempotent_then_terminates_ch
 		             report->particles[i].def->name, report->particles[i].actions[0]);
 	pcf_run_report_free(report);
 	report = NULL;
-	cr_assert_eq(pcf_engine_status(engine, &report, NULL), 0);
+	cr_assert_eq(pcf_engine_status(&report, engine, NULL), 0);
 	for (size_t i = 0; i < report->count; i++)
 		cr_assert_eq(report->particles[i].outcome, PCF_OUTCOME_IN_SYNC, "%s drifted at %s",
 		             report->particles[i].def->name,
@@ -211,7 +211,7 @@ Test(engine_graph, drift_is_planned_then_applied_and_a_failed_parent_skips_only_
 	load_graph(3, 1);
 	pcf_run_report_free(report);
 	report = NULL;
-	cr_assert_eq(pcf_engine_plan(engine, &report, NULL), 0);
+	cr_assert_eq(pcf_engine_plan(&report, engine, NULL), 0);
 	cr_assert_eq(outcome_of("orders")->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(outcome_of("orders")->plan.count, 1);
 	cr_assert_str_eq(outcome_of("orders")->plan.steps[0].action, "UpdateTable");
@@ -234,7 +234,7 @@ Test(engine_graph, drift_is_planned_then_applied_and_a_failed_parent_skips_only_
 	load_graph(3, 1000000000001LL);
 	pcf_run_report_free(report);
 	report = NULL;
-	cr_assert_neq(pcf_engine_apply(engine, &report, NULL), 0);
+	cr_assert_neq(pcf_engine_apply(&report, engine, NULL), 0);
 	cr_assert_eq(outcome_of("users")->outcome, PCF_OUTCOME_FAILED);
 	cr_assert_eq(outcome_of("users")->error.code, PCF_EVALIDATION, "%s",
 	             outcome_of("users")->error.message);
@@ -261,7 +261,7 @@ Test(engine_graph, timeout_names_the_table_still_creating)
 	o.timeout_ms = CREATE_MS / 4;
 	cr_assert_eq(pcf_engine_new(&engine, defs, &o, &err), 0, "%s", err.message);
 
-	cr_assert_eq(pcf_engine_apply(engine, &report, &err), PCF_ETIMEDOUT, "%s", err.message);
+	cr_assert_eq(pcf_engine_apply(&report, engine, &err), PCF_ETIMEDOUT, "%s", err.message);
 	const pcf_particle_report *r = outcome_of("slow");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_TIMED_OUT);
 	cr_assert_eq(r->state, PCF_STATE_PENDING);

@@ -142,7 +142,7 @@ static int apply(harness *h)
 	o.poll_max_ms = 50;
 	o.yes = 1;
 	cr_assert_eq(pcf_engine_new(&engine, h->defs, &o, &err), 0);
-	rc = pcf_engine_apply(engine, &h->report, &err);
+	rc = pcf_engine_apply(&h->report, engine, &err);
 	pcf_engine_free(engine);
 	return rc;
 }

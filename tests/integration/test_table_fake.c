@@ -141,7 +141,7 @@ static void up(harness *h, const char *resource_yaml)
 	pcf_diags_cleanup(&diags);
 }
 
-static int run(harness *h, int (*fn)(pcf_engine *, pcf_run_report **, pcf_error *), int terminate)
+static int run(harness *h, int (*fn)(pcf_run_report **, pcf_engine *, pcf_error *), int terminate)
 {
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
 	pcf_engine *engine = NULL;
@@ -158,7 +158,7 @@ static int run(harness *h, int (*fn)(pcf_engine *, pcf_run_report **, pcf_error 
 		pcf_engine_set_desired(engine, PCF_DESIRED_TERMINATED);
 	pcf_run_report_free(h->report);
 	h->report = NULL;
-	rc = fn(engine, &h->report, &err);
+	rc = fn(&h->report, engine, &err);
 	pcf_engine_free(engine);
 	return rc;
 }

@@ -135,7 +135,7 @@ static inline void fx_load(fixture *f, const char *fmt, ...)
 	pcf_diags_cleanup(&diags);
 }
 
-typedef int (*fx_engine_fn)(pcf_engine *, pcf_run_report **, pcf_error *);
+typedef int (*fx_engine_fn)(pcf_run_report **, pcf_engine *, pcf_error *);
 
 /* Runs fn (apply, plan or status) on the loaded definitions; returns its code. */
 static inline int fx_engine(fixture *f, fx_engine_fn fn, const fx_run *run, pcf_error *err)
@@ -157,7 +157,7 @@ static inline int fx_engine(fixture *f, fx_engine_fn fn, const fx_run *run, pcf_
 	cr_assert_eq(pcf_engine_new(&engine, f->defs, &o, err), 0, "%s", err->message);
 	if (run && run->set_desired)
 		pcf_engine_set_desired(engine, run->desired);
-	rc = fn(engine, &f->report, err);
+	rc = fn(&f->report, engine, err);
 	pcf_engine_free(engine);
 	if (f->report != NULL)
 		for (size_t i = 0; i < f->report->count; i++) {

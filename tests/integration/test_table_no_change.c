@@ -225,7 +225,7 @@ static int apply_case(const no_change_case *k, fake_counts *counts, pcf_error *e
 	cr_assert_eq(pcf_engine_new(&engine, defs, &o, err), 0, "%s", err->message);
 	sim_ms = 1000000;
 	pcf_engine_set_clock(engine, &sim_clock);
-	rc = pcf_engine_apply(engine, &report, err);
+	rc = pcf_engine_apply(&report, engine, err);
 	pcf_run_report_free(report);
 	pcf_engine_free(engine);
 	pcf_definitions_free(defs);

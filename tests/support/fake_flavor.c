@@ -137,7 +137,14 @@ static int fake_limit(fake_res *r, pcf_error *err)
 	return PCF_ELIMIT_EXCEEDED;
 }
 
-int fake_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
+void fake_validate(const pcf_particle_def *def, pcf_diags *diags)
+{
+	const cJSON *size = cJSON_GetObjectItemCaseSensitive(def->aws_resource, "Size");
+	if (size && !cJSON_IsNumber(size))
+		pcf_particle_def_report(def, diags, "aws_resource.Size", "expected a number");
+}
+
+int fake_sync(pcf_state *state, cJSON **current, pcf_particle *p, pcf_error *err)
 {
 	fake_res *r = fake_of(p);
 	r->syncs++;
@@ -270,6 +277,7 @@ static char *fake_describe_terminate(pcf_particle *p)
 }
 
 const pcf_flavor_ops fake_ops = {
+    .validate = fake_validate,
     .sync_state = fake_sync,
     .start = fake_start,
     .terminate = fake_terminate,
@@ -281,6 +289,7 @@ const pcf_flavor_ops fake_ops = {
 };
 
 static const pcf_flavor_ops fake_stop_ops = {
+    .validate = fake_validate,
     .sync_state = fake_sync,
     .start = fake_start,
     .stop = fake_stop,

@@ -81,7 +81,9 @@ fake_res *fake_existing(const char *name, const char *props_json);
 fake_res *fake_of(pcf_particle *p);
 
 /* The fake's ops, for tests that wrap one of them. */
-int fake_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err);
+/* Reads only: "Size", when given, must be a number. */
+void fake_validate(const pcf_particle_def *def, pcf_diags *diags);
+int fake_sync(pcf_state *state, cJSON **current, pcf_particle *p, pcf_error *err);
 int fake_start(pcf_particle *p, pcf_error *err);
 int fake_terminate(pcf_particle *p, pcf_error *err);
 int fake_diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error *err);

@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-/* "0.1.0" */
+/* "0.1.0"; a static string, never freed. */
 PCF_EXTERN const char *pcf_version(void);
 
 /* Call once before any other pcf function, from one thread. Returns 0 or a PCF_E code. */

@@ -56,8 +56,8 @@ PCF_EXTERN void pcf_diags_print(const pcf_diags *diags, FILE *to);
  * first appear), then line and column; equal positions keep their order.
  */
 PCF_EXTERN void pcf_diags_sort(pcf_diags *diags, size_t from);
-/* One diag in that form, truncated to size (size > 0). */
-PCF_EXTERN void pcf_diag_format(const pcf_diag *diag, char *buf, size_t size);
+/* One diag in that form into buf (caller storage), truncated to size (size > 0). */
+PCF_EXTERN void pcf_diag_format(char *buf, size_t size, const pcf_diag *diag);
 
 /* Files larger than this are refused with a "too large" diag. */
 #define PCF_DEFINITIONS_MAX_FILE_BYTES (16u * 1024u * 1024u)
@@ -139,12 +139,13 @@ PCF_EXTERN int pcf_definitions_load(pcf_definitions **out, const char *const *pa
  */
 PCF_EXTERN int pcf_definitions_load_partial(pcf_definitions **out, const char *const *paths,
                                             size_t path_count, pcf_diags *diags);
-/* The same from text already in memory; name is used in messages. */
+/* The same from text already in memory (copied); name is used in messages.
+ * Free *out with pcf_definitions_free. */
 PCF_EXTERN int pcf_definitions_load_string(pcf_definitions **out, const char *text, size_t len,
                                            const char *name, pcf_diags *diags);
 PCF_EXTERN void pcf_definitions_free(pcf_definitions *defs);
 
-/* The particle with this "name" or "flavor:name", or NULL. */
+/* The particle with this "name" or "flavor:name", or NULL; borrowed from defs. */
 PCF_EXTERN const pcf_particle_def *pcf_definitions_find(const pcf_definitions *defs,
                                                         const char *selector);
 
@@ -153,11 +154,11 @@ PCF_EXTERN const pcf_particle_def *pcf_definitions_find(const pcf_definitions *d
  * "aws_resource.KeySchema[0].KeyType". Falls back to the nearest ancestor
  * that has a position. Always fills *mark.
  */
-PCF_EXTERN void pcf_particle_def_locate(const pcf_particle_def *def, const char *path,
-                                        pcf_source_mark *mark);
+PCF_EXTERN void pcf_particle_def_locate(pcf_source_mark *mark, const pcf_particle_def *def,
+                                        const char *path);
 /* The same, but where the member's key starts ("Foo" in "Foo: 1"), for "unknown field". */
-PCF_EXTERN void pcf_particle_def_locate_key(const pcf_particle_def *def, const char *path,
-                                            pcf_source_mark *mark);
+PCF_EXTERN void pcf_particle_def_locate_key(pcf_source_mark *mark, const pcf_particle_def *def,
+                                            const char *path);
 
 /*
  * Adds a diag at path inside def (see pcf_particle_def_locate), its
@@ -174,7 +175,8 @@ PCF_EXTERN void pcf_particle_def_report(const pcf_particle_def *def, pcf_diags *
  */
 typedef enum pcf_schema_type {
 	PCF_SCHEMA_ANY,
-	PCF_SCHEMA_STRING, /* a scalar number or bool given here is turned into its text */
+	PCF_SCHEMA_STRING, /* a scalar number or bool is accepted; pcf_schema_normalize makes it
+	                      text */
 	PCF_SCHEMA_INTEGER,
 	PCF_SCHEMA_NUMBER,
 	PCF_SCHEMA_BOOL,
@@ -206,11 +208,20 @@ typedef struct pcf_schema {
 
 /*
  * Checks node (found at path within def; "" for the particle root) against
- * schema, coercing scalars to strings where the schema wants strings.
- * Reports every problem into diags. Returns the number of problems added.
+ * schema. Never changes node: a number or boolean where the schema wants a
+ * string passes, as pcf_schema_normalize turns it into its text. Reports
+ * every problem into diags. Returns the number of problems added.
  */
-PCF_EXTERN size_t pcf_schema_check(const pcf_schema *schema, cJSON *node, const char *path,
+PCF_EXTERN size_t pcf_schema_check(const pcf_schema *schema, const cJSON *node, const char *path,
                                    const pcf_particle_def *def, pcf_diags *diags);
+
+/*
+ * Rewrites node to the shape schema names: a number or boolean where the
+ * schema wants a string becomes its text ("2024", "true"). Only a flavor's
+ * normalize op calls it (see pcf_engine_normalize). 0 or PCF_ENOMEM (node
+ * may then be partly rewritten).
+ */
+PCF_EXTERN int pcf_schema_normalize(const pcf_schema *schema, cJSON *node);
 
 #ifdef __cplusplus
 }

@@ -71,8 +71,9 @@ PCF_EXTERN int pcf_ddb_execute_many(pcf_ddb *db, pcf_ddb_call *calls, size_t cou
 /*
  * Control plane. *out is the response's "TableDescription"/"Table" object
  * (the create/update/delete calls and the TTL and backup updates accept
- * out == NULL when the answer is not wanted). create_table/update_table
- * take the whole request, TableName included.
+ * out == NULL when the answer is not wanted); the caller frees *out with
+ * cJSON_Delete. create_table/update_table take the whole request,
+ * TableName included.
  */
 PCF_EXTERN int pcf_ddb_create_table(cJSON **out, pcf_ddb *db, const cJSON *request, pcf_error *err);
 PCF_EXTERN int pcf_ddb_describe_table(cJSON **out, pcf_ddb *db, const char *table, pcf_error *err);

@@ -92,22 +92,42 @@ typedef struct pcf_engine_options {
 		.guard_payload = NULL                                                              \
 	}
 
-/* A flavor from a registry by name, or NULL. */
+/* A flavor from a registry by name, or NULL; borrowed from the registry. */
 PCF_EXTERN const pcf_flavor *pcf_flavor_find(const pcf_flavor *const *flavors, size_t count,
                                              const char *name);
 
 /*
- * Checks what needs every particle together and the flavors: known
+ * The explicit normalising step, and the only call that changes a loaded
+ * definition: runs each particle's flavor normalize op (e.g. YAML's
+ * `TableName: 2024` becomes the string "2024"). Call it once, between
+ * pcf_definitions_load and pcf_engine_validate, as pcf's CLI does;
+ * validate and the engine only read definitions. Particles of an unknown
+ * flavor are left for validate to report. 0, or the first op's error
+ * prefixed with the particle's name.
+ */
+PCF_EXTERN int pcf_engine_normalize(pcf_definitions *defs, const pcf_flavor *const *flavors,
+                                    size_t flavor_count, pcf_error *err);
+
+/*
+ * Checks what needs every particle together and the flavors: every
+ * flavor of the registry has the operations flavor.h marks MUST (else a
+ * diag naming the flavor and the operation, and PCF_EINVAL), known
  * flavors, each flavor's validate, parents that exist, cycles among
  * parents, and two particles naming the same resource (the flavors'
  * resource_name). Linear or n log n in the number of particles. Particles
  * of a partial load (pcf_definitions_load_partial) that lack a name or
- * flavor are skipped. Adds problems to diags; returns PCF_EDEFINITION
- * when there are any, PCF_ENOMEM. No network.
+ * flavor are skipped. Never changes defs. Adds problems to diags; returns
+ * PCF_EDEFINITION when there are any, PCF_ENOMEM. No network.
  */
 PCF_EXTERN int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *flavors,
                                    size_t flavor_count, pcf_diags *diags);
 
+/*
+ * A new engine, freed with pcf_engine_free. PCF_EINVAL when a flavor of
+ * options.flavors lacks an operation flavor.h marks MUST (the message
+ * names the flavor and the operation); PCF_EDEFINITION for a particle of
+ * an unknown flavor.
+ */
 PCF_EXTERN int pcf_engine_new(pcf_engine **out, const pcf_definitions *defs,
                               const pcf_engine_options *options, pcf_error *err);
 PCF_EXTERN void pcf_engine_free(pcf_engine *engine);
@@ -146,8 +166,11 @@ typedef enum pcf_outcome {
 	PCF_OUTCOME_CANCELLED /* pcf_engine_cancel stopped it (Ctrl-C) */
 } pcf_outcome;
 
+/* "converged", "changes", ...; a static string, never freed. */
 PCF_EXTERN const char *pcf_outcome_name(pcf_outcome outcome);
 
+/* Owned by its pcf_run_report: def is borrowed from the engine's
+ * definitions; drift, plan, actions and error are freed with the report. */
 typedef struct pcf_particle_report {
 	const pcf_particle_def *def;
 	pcf_outcome outcome;
@@ -169,6 +192,7 @@ typedef struct pcf_run_report {
 	size_t count;
 } pcf_run_report;
 
+/* Frees a report from apply/plan/status and everything in it. */
 PCF_EXTERN void pcf_run_report_free(pcf_run_report *report);
 
 /*
@@ -180,9 +204,10 @@ PCF_EXTERN void pcf_run_report_free(pcf_run_report *report);
  * SKIPPED ones coming last as they only follow from the others; err
  * receives that particle's error. *out is set
  * whenever the run took place, failures included; each particle's report
- * says its own outcome. Not thread-safe: one run per engine at a time.
+ * says its own outcome; the caller frees it with pcf_run_report_free.
+ * Not thread-safe: one run per engine at a time.
  */
-PCF_EXTERN int pcf_engine_apply(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+PCF_EXTERN int pcf_engine_apply(pcf_run_report **out, pcf_engine *engine, pcf_error *err);
 /*
  * Asks a running apply to stop; async-signal-safe (it only sets a flag), so
  * a SIGINT handler may call it. Each particle stops before its next
@@ -199,10 +224,10 @@ PCF_EXTERN void pcf_engine_cancel(pcf_engine *engine);
  * does: a particle whose state cannot be read (FAILED) or whose plan
  * would be refused (REFUSED) makes it non-zero.
  */
-PCF_EXTERN int pcf_engine_plan(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+PCF_EXTERN int pcf_engine_plan(pcf_run_report **out, pcf_engine *engine, pcf_error *err);
 /* Reads state and drift per selected particle: IN_SYNC when at the desired
  * state without drift, else CHANGES; FAILED when unreadable. */
-PCF_EXTERN int pcf_engine_status(pcf_engine *engine, pcf_run_report **out, pcf_error *err);
+PCF_EXTERN int pcf_engine_status(pcf_run_report **out, pcf_engine *engine, pcf_error *err);
 
 #ifdef __cplusplus
 }

@@ -150,10 +150,10 @@ PCF_EXTERN int pcf_error_vset(pcf_error *err, int code, const char *fmt, va_list
 PCF_EXTERN int pcf_error_prefix(pcf_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The enum name without "PCF_E", e.g. "RESOURCE_NOT_FOUND"; never NULL. */
+/* The enum name without "PCF_E", e.g. "RESOURCE_NOT_FOUND"; never NULL, static (never freed). */
 PCF_EXTERN const char *pcf_error_code_name(int code);
 
-/* A short English description of a code; never NULL. */
+/* A short English description of a code; never NULL, static (never freed). */
 PCF_EXTERN const char *pcf_error_code_describe(int code);
 
 #ifdef __cplusplus

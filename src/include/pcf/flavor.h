@@ -35,6 +35,7 @@ typedef enum pcf_state {
 	PCF_STATE_UNAVAILABLE /* exists in a state pcf never acts on */
 } pcf_state;
 
+/* "running", "pending", ...; a static string, never freed. */
 PCF_EXTERN const char *pcf_state_name(pcf_state state);
 
 /* A particle at run time: its definition, desired tree and flavor context. */
@@ -52,8 +53,9 @@ PCF_EXTERN int pcf_particle_new(pcf_particle **out, const pcf_particle_def *def,
                                 const struct pcf_flavor *flavor, void *services, pcf_error *err);
 PCF_EXTERN void pcf_particle_free(pcf_particle *p);
 
+/* Borrowed: the engine's (or pcf_particle_new's) def, for the particle's life. */
 PCF_EXTERN const pcf_particle_def *pcf_particle_definition(const pcf_particle *p);
-/* aws_resource with $inherit$ values resolved; borrowed. */
+/* aws_resource with $inherit$ values resolved; borrowed until the particle is freed. */
 PCF_EXTERN const cJSON *pcf_particle_desired(const pcf_particle *p);
 /* What the engine's user passed as options.services (a DynamoDB client pool, say). */
 PCF_EXTERN void *pcf_particle_services(const pcf_particle *p);
@@ -78,6 +80,7 @@ PCF_EXTERN void pcf_particle_log(const pcf_particle *p, int level, const char *f
 #define PCF_STEP_DESTRUCTIVE 0x1u /* deletes data: needs --yes */
 #define PCF_STEP_REPLACE     0x2u /* cannot be done in place: needs --allow-replace */
 
+/* A step owns its strings and request; pcf_plan_cleanup frees them. */
 typedef struct pcf_step {
 	char *action;   /* e.g. "UpdateTable"; what plan -o json calls "action" */
 	char *summary;  /* one line for a reviewer: "ReadCapacityUnits 5 -> 10" */
@@ -98,7 +101,8 @@ PCF_EXTERN int pcf_plan_add_take(pcf_plan *plan, const char *action, cJSON *requ
                                  const char *summary_fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-/* One difference between desired and current. */
+/* One difference between desired and current; owns its path and trees
+ * (pcf_drift_cleanup frees them). */
 typedef struct pcf_drift_entry {
 	char *path;     /* e.g.
 	                   "GlobalSecondaryIndexes[by_email].ProvisionedThroughput.ReadCapacityUnits" */
@@ -114,7 +118,7 @@ typedef struct pcf_drift {
 
 PCF_EXTERN void pcf_drift_init(pcf_drift *drift);
 PCF_EXTERN void pcf_drift_cleanup(pcf_drift *drift);
-/* Copies desired and current (either may be NULL). */
+/* Copies path, desired and current (either tree may be NULL); the drift owns the copies. */
 PCF_EXTERN int pcf_drift_add(pcf_drift *drift, const char *path, const cJSON *desired,
                              const cJSON *current);
 
@@ -153,12 +157,21 @@ PCF_EXTERN cJSON *pcf_filter_keys(const cJSON *src, const char *const *keys);
 
 typedef struct pcf_flavor_ops {
 	/* MUST: check def->aws_resource, reporting each problem with
-	 * pcf_particle_def_report / pcf_schema_check. No network. */
+	 * pcf_particle_def_report / pcf_schema_check. Only reads: the
+	 * definition is the same byte for byte afterwards (rewriting is
+	 * normalize's job). No network. */
 	void (*validate)(const pcf_particle_def *def, pcf_diags *diags);
 
+	/* MAY: rewrite def->aws_resource to the shape the other operations
+	 * read (pcf_schema_normalize: `TableName: 2024` becomes "2024").
+	 * Called once per particle by pcf_engine_normalize, after loading and
+	 * before validate; never by the engine's runs. 0 or a PCF_E code. */
+	int (*normalize)(pcf_particle_def *def, pcf_error *err);
+
 	/* MUST: read the live resource. Sets *state and *current (the live
-	 * description as a new tree, NULL when missing). Never waits. */
-	int (*sync_state)(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err);
+	 * description as a new tree, NULL when missing, that the engine then
+	 * owns and frees with cJSON_Delete). Never waits. */
+	int (*sync_state)(pcf_state *state, cJSON **current, pcf_particle *p, pcf_error *err);
 
 	/* MUST: create the resource from pcf_particle_desired (missing -> running). */
 	int (*start)(pcf_particle *p, pcf_error *err);
@@ -169,8 +182,9 @@ typedef struct pcf_flavor_ops {
 	/* MUST: delete the resource (running -> terminated). */
 	int (*terminate)(pcf_particle *p, pcf_error *err);
 
-	/* MUST: the drift between pcf_particle_desired and current (running).
-	 * Empty drift means equivalent. */
+	/* MUST: the drift between pcf_particle_desired and current (running),
+	 * appended to out (engine storage, freed by the engine). Empty drift
+	 * means equivalent. current is borrowed for the call. */
 	int (*diff)(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error *err);
 
 	/* MAY: the steps that bring a running resource in line, in the order
@@ -182,12 +196,14 @@ typedef struct pcf_flavor_ops {
 	 * the engine re-reads the state and waits for running between steps. */
 	int (*run_step)(pcf_particle *p, const pcf_step *step, pcf_error *err);
 
-	/* MAY: a one-line summary of what start will create, for plan output. */
+	/* MAY: a one-line summary of what start will create, for plan output,
+	 * as a new string the engine frees with free(); NULL: none. */
 	char *(*describe_start)(pcf_particle *p);
 
 	/* MAY: a value for $inherit$flavor:name$path, looked up in current
 	 * (NULL: the engine looks path up in current, then in desired).
-	 * Returns a new tree or NULL when there is no such value. */
+	 * Returns a new tree the engine frees with cJSON_Delete, or NULL when
+	 * there is no such value. */
 	cJSON *(*lookup)(pcf_particle *p, const cJSON *current, const char *path);
 
 	/* MAY: frees what the flavor hung on the particle. */
@@ -203,7 +219,8 @@ typedef struct pcf_flavor_ops {
 
 	/* MAY: a one-line summary of what terminate deletes, naming it as the
 	 * service does ("delete table orders-prod"), for plan output. NULL: the
-	 * action and the particle's name. Returns a new string. */
+	 * action and the particle's name. Returns a new string the engine
+	 * frees with free(). */
 	char *(*describe_terminate)(pcf_particle *p);
 } pcf_flavor_ops;
 

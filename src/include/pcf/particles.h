@@ -38,7 +38,8 @@ typedef struct pcf_services pcf_services;
 PCF_EXTERN int pcf_services_new(pcf_services **out, const pcf_aws_options *base, pcf_error *err);
 PCF_EXTERN void pcf_services_free(pcf_services *services);
 
-/* The client for region (NULL: the default region); owned by services. */
+/* The client for region (NULL: the default region); *out is owned by
+ * services: borrowed until pcf_services_free, never freed by the caller. */
 PCF_EXTERN int pcf_services_ddb(pcf_ddb **out, pcf_services *services, const char *region,
                                 pcf_error *err);
 
@@ -64,7 +65,7 @@ PCF_EXTERN int pcf_table_item_get(cJSON **out, pcf_services *services, const pcf
                                   const cJSON *key, pcf_item_format input, pcf_item_format output,
                                   pcf_error *err);
 
-/* Writes item (replacing any item with the same key). */
+/* Writes item (replacing any item with the same key); item is borrowed. */
 PCF_EXTERN int pcf_table_item_put(pcf_services *services, const pcf_particle_def *def,
                                   const cJSON *item, pcf_item_format input, pcf_error *err);
 

@@ -33,7 +33,7 @@ static int apply_specs(const fake_spec *specs, size_t n, pcf_engine_options *o, 
 	pcf_definitions *defs = fake_defs(specs, n);
 	pcf_engine *e = fake_engine(defs, o);
 	pcf_error err = PCF_ERROR_INIT;
-	int rc = pcf_engine_apply(e, rr, &err);
+	int rc = pcf_engine_apply(rr, e, &err);
 	cr_assert_not_null(*rr);
 	cr_assert_eq(err.code, rc);
 	pcf_engine_free(e);
@@ -67,7 +67,7 @@ static int apply_with_ops(const pcf_flavor_ops *replace, const fake_spec *specs,
 	o.logger.level = PCF_LOG_ERROR;
 	cr_assert_eq(pcf_engine_new(&running, defs, &o, NULL), 0);
 	pcf_engine_set_clock(running, &fake_clock);
-	rc = pcf_engine_apply(running, rr, NULL);
+	rc = pcf_engine_apply(rr, running, NULL);
 	cr_assert_not_null(*rr);
 	pcf_engine_free(running);
 	running = NULL;
@@ -448,7 +448,7 @@ static int lagging_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 	return 0;
 }
 
-static int lagging_sync(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
+static int lagging_sync(pcf_state *state, cJSON **current, pcf_particle *p, pcf_error *err)
 {
 	fake_res *r = fake_of(p);
 	(void)err;
@@ -557,7 +557,7 @@ Test(converge, inherit_takes_the_parents_live_value_from_the_cached_read)
 	pcf_run_report *rr = NULL;
 	fake_res *users = fake_existing("users", "{\"Size\":1,\"Arn\":\"arn:users\"}");
 
-	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), 0);
+	cr_assert_eq(pcf_engine_apply(&rr, e, NULL), 0);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_CONVERGED, "%s",
 	             report_of(rr, "orders")->error.message);
 	fake_res *orders = fake_get("orders");
@@ -585,7 +585,7 @@ Test(converge, inherit_of_a_missing_value_fails_the_child)
 	pcf_run_report *rr = NULL;
 	fake_existing("users", "{}");
 
-	cr_assert_eq(pcf_engine_apply(e, &rr, NULL), PCF_ENOTFOUND);
+	cr_assert_eq(pcf_engine_apply(&rr, e, NULL), PCF_ENOTFOUND);
 	cr_assert_eq(report_of(rr, "orders")->outcome, PCF_OUTCOME_FAILED);
 	cr_assert(strstr(report_of(rr, "orders")->error.message, "Nope"));
 	cr_assert_eq(fake_get("orders")->starts, 0);
@@ -603,13 +603,13 @@ Test(converge, state_reads_are_cached_for_the_ttl)
 	pcf_run_report *rr = NULL;
 	fake_res *f = fake_existing("orders", "{}");
 
-	cr_assert_eq(pcf_engine_status(e, &rr, NULL), 0);
+	cr_assert_eq(pcf_engine_status(&rr, e, NULL), 0);
 	pcf_run_report_free(rr);
-	cr_assert_eq(pcf_engine_plan(e, &rr, NULL), 0);
+	cr_assert_eq(pcf_engine_plan(&rr, e, NULL), 0);
 	pcf_run_report_free(rr);
 	cr_assert_eq(f->syncs, 1, "a second look within the TTL reuses the first");
 	fake_now += 1000;
-	cr_assert_eq(pcf_engine_status(e, &rr, NULL), 0);
+	cr_assert_eq(pcf_engine_status(&rr, e, NULL), 0);
 	pcf_run_report_free(rr);
 	cr_assert_eq(f->syncs, 2, "an older read is not reused");
 	pcf_engine_free(e);
@@ -676,11 +676,11 @@ Test(converge, the_failing_action_is_named_exactly_once)
 }
 
 /* Reads fail once the resource was created: the server went away meanwhile. */
-static int sync_until_started(pcf_particle *p, pcf_state *state, cJSON **current, pcf_error *err)
+static int sync_until_started(pcf_state *state, cJSON **current, pcf_particle *p, pcf_error *err)
 {
 	if (fake_of(p)->starts > 0)
 		return pcf_error_set(err, PCF_ECONNECT, "connection refused");
-	return fake_sync(p, state, current, err);
+	return fake_sync(state, current, p, err);
 }
 
 Test(converge, the_state_after_a_change_is_unknown_until_read)

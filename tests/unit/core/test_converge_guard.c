@@ -72,7 +72,7 @@ static int apply_guarded(const fake_spec *specs, size_t n)
 	o.parallel = 1; /* one worker: the guard's log has one order */
 	run.defs = fake_defs(specs, n);
 	run.engine = fake_engine(run.defs, &o);
-	rc = pcf_engine_apply(run.engine, &run.rr, &err);
+	rc = pcf_engine_apply(&run.rr, run.engine, &err);
 	cr_assert_not_null(run.rr);
 	return rc;
 }

@@ -13,7 +13,7 @@ static int apply(const fake_spec *s, size_t n, pcf_engine_options *o)
 	pcf_error err = PCF_ERROR_INIT;
 	run.defs = fake_defs(s, n);
 	run.engine = fake_engine(run.defs, o);
-	return pcf_engine_apply(run.engine, &run.rr, &err);
+	return pcf_engine_apply(&run.rr, run.engine, &err);
 }
 
 /* Users and orders, a child of users; both to run. */
@@ -155,14 +155,14 @@ Test(graph, selecting_a_child_applies_its_parents_too)
 	cr_assert_eq(pcf_engine_select(run.engine, bad, 2, &err), PCF_ENOTFOUND);
 	cr_assert(strstr(err.message, "nope"));
 	cr_assert_eq(pcf_engine_select(run.engine, sel, 1, &err), 0);
-	cr_assert_eq(pcf_engine_apply(run.engine, &run.rr, &err), 0);
+	cr_assert_eq(pcf_engine_apply(&run.rr, run.engine, &err), 0);
 	cr_assert_eq(run.rr->count, 2);
 	cr_assert_eq(fake_get("audit")->syncs, 0);
 	cr_assert_eq(fake_get("users")->starts, 1);
 	pcf_run_report_free(run.rr);
 
 	/* status reports only the selection. */
-	cr_assert_eq(pcf_engine_status(run.engine, &run.rr, &err), 0);
+	cr_assert_eq(pcf_engine_status(&run.rr, run.engine, &err), 0);
 	cr_assert_eq(run.rr->count, 1);
 	cr_assert_str_eq(run.rr->particles[0].def->name, "orders");
 }
@@ -177,7 +177,7 @@ static int terminate_only(const char *selected)
 	run.engine = fake_engine(run.defs, &o);
 	cr_assert_eq(pcf_engine_select(run.engine, &selected, 1, NULL), 0);
 	pcf_engine_set_desired(run.engine, PCF_DESIRED_TERMINATED);
-	return pcf_engine_apply(run.engine, &run.rr, NULL);
+	return pcf_engine_apply(&run.rr, run.engine, NULL);
 }
 
 Test(graph, set_desired_overrides_only_the_selection)
@@ -318,7 +318,8 @@ static char *named_resource(const pcf_particle_def *def)
 	return strdup(text);
 }
 
-static const pcf_flavor_ops named_ops = {.sync_state = fake_sync,
+static const pcf_flavor_ops named_ops = {.validate = fake_validate,
+                                         .sync_state = fake_sync,
                                          .start = fake_start,
                                          .terminate = fake_terminate,
                                          .diff = fake_diff,

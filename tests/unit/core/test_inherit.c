@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "core/engine_internal.h"
+#include "core/inherit.h"
 
 static const char *table =
     "{\"TableName\":\"users\",\"TableArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/users\","

@@ -26,7 +26,7 @@ Test(inspect, plan_of_a_missing_particle_starts_it_then_follows_up)
 {
 	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0}};
 	setup(s, 1);
-	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), 0);
 	const pcf_particle_report *r = report_of(run.rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(r->state, PCF_STATE_MISSING);
@@ -43,7 +43,7 @@ Test(inspect, plan_of_a_drifted_particle_lists_its_steps)
 	    {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2,\"Key\":\"b\"}", NULL, 0, 0}};
 	fake_existing("orders", "{\"Size\":1,\"Key\":\"a\"}");
 	setup(s, 1);
-	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), 0);
 	const pcf_particle_report *r = report_of(run.rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(r->plan.count, 2);
@@ -58,7 +58,7 @@ Test(inspect, plan_of_a_converged_particle_is_empty)
 	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0}};
 	fake_existing("orders", "{\"Size\":1,\"TableStatus\":\"ACTIVE\"}");
 	setup(s, 1);
-	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), 0);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_IN_SYNC);
 	cr_assert_eq(report_of(run.rr, "orders")->plan.count, 0);
 }
@@ -73,7 +73,7 @@ Test(inspect, plan_of_a_termination_is_destructive_or_kept)
 	fake_existing("orders", "{}");
 	fake_existing("kept", "{}");
 	setup(s, 3);
-	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), 0);
 	const pcf_particle_report *r = report_of(run.rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_str_eq(r->plan.steps[0].action, "Delete");
@@ -91,7 +91,7 @@ Test(inspect, plan_of_unavailable_fails)
 	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0}};
 	fake_existing("orders", "{}")->status = PCF_STATE_UNAVAILABLE;
 	setup(s, 1);
-	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), PCF_EUNAVAILABLE);
+	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), PCF_EUNAVAILABLE);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_FAILED);
 }
 
@@ -106,14 +106,14 @@ Test(inspect, plan_resolves_inherit_when_the_parent_exists)
 	fake_existing("users", "{\"Arn\":\"arn:users\"}");
 	fake_existing("orders", "{\"U\":\"arn:users\"}");
 	setup(inheriting, 2);
-	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), 0);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_IN_SYNC);
 }
 
 Test(inspect, plan_keeps_inherit_as_written_when_the_parent_is_missing)
 {
 	setup(inheriting, 2);
-	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), 0);
 	cr_assert_eq(report_of(run.rr, "users")->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_str_eq(report_of(run.rr, "orders")->plan.steps[0].action, "Create");
@@ -132,7 +132,7 @@ Test(inspect, status_reports_state_and_drift)
 	fake_existing("users", "{\"P\":{\"R\":5,\"W\":1}}");
 	fake_existing("frozen", "{\"P\":2}");
 	setup(s, 5);
-	cr_assert_eq(pcf_engine_status(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(pcf_engine_status(&run.rr, run.engine, NULL), 0);
 	const pcf_particle_report *r = report_of(run.rr, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(r->state, PCF_STATE_RUNNING);
@@ -157,7 +157,7 @@ Test(inspect, status_of_pending_is_not_in_sync)
 	f->status = PCF_STATE_PENDING;
 	f->pending_until = fake_now + 100000;
 	setup(s, 1);
-	cr_assert_eq(pcf_engine_status(run.engine, &run.rr, NULL), 0);
+	cr_assert_eq(pcf_engine_status(&run.rr, run.engine, NULL), 0);
 	cr_assert_eq(report_of(run.rr, "orders")->state, PCF_STATE_PENDING);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_CHANGES);
 }
@@ -181,17 +181,17 @@ Test(inspect, an_unreadable_particle_fails_with_its_reason_and_no_state)
 	fake_get("orders")->fail_sync = 1;
 	fake_existing("users", "{}");
 	setup(s, 2);
-	cr_assert_eq(pcf_engine_status(run.engine, &run.rr, NULL), PCF_ECONNECT);
+	cr_assert_eq(pcf_engine_status(&run.rr, run.engine, NULL), PCF_ECONNECT);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_FAILED);
 	cr_assert_eq(report_of(run.rr, "orders")->state_read, 0);
 	cr_assert_str_eq(report_of(run.rr, "orders")->error.message, "connection refused");
 	cr_assert_eq(report_of(run.rr, "users")->outcome, PCF_OUTCOME_IN_SYNC);
 	cr_assert_eq(report_of(run.rr, "users")->state_read, 1);
 	pcf_run_report_free(run.rr);
-	cr_assert_eq(pcf_engine_plan(run.engine, &run.rr, NULL), PCF_ECONNECT);
+	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), PCF_ECONNECT);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_FAILED);
 	pcf_run_report_free(run.rr);
-	cr_assert_eq(pcf_engine_apply(run.engine, &run.rr, NULL), PCF_ECONNECT);
+	cr_assert_eq(pcf_engine_apply(&run.rr, run.engine, NULL), PCF_ECONNECT);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_FAILED);
 	cr_assert_eq(report_of(run.rr, "users")->outcome, PCF_OUTCOME_CONVERGED);
 }

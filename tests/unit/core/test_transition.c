@@ -5,7 +5,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
-#include "core/engine_internal.h"
+#include "core/transition.h"
 
 typedef struct tcase {
 	pcf_state live;

@@ -23,7 +23,7 @@ static inline char *diags_text(const pcf_diags *d)
 	cr_assert_not_null(out);
 	out[0] = '\0';
 	for (i = 0; i < d->count; i++) {
-		pcf_diag_format(&d->items[i], line, sizeof(line));
+		pcf_diag_format(line, sizeof(line), &d->items[i]);
 		used += (size_t)snprintf(out + used, size - used, "%s%s", i ? "\n" : "", line);
 	}
 	return out;

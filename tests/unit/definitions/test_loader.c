@@ -172,8 +172,8 @@ Test(definitions_loader, a_pcf_users_file_loads_unchanged)
 
 	cr_assert_eq(defs->count, 1);
 	cr_expect_str_eq(defs->particles[0].id, "dynamodb_table:pcf_dynamodb");
-	pcf_particle_def_locate(&defs->particles[0],
-	                        "aws_resource.LocalSecondaryIndexes[0].KeySchema[1].KeyType", &m);
+	pcf_particle_def_locate(&m, &defs->particles[0],
+	                        "aws_resource.LocalSecondaryIndexes[0].KeySchema[1].KeyType");
 	cr_expect_eq(m.line, 19);
 	cr_expect_eq(m.column, 20);
 	pcf_definitions_free(defs);
@@ -192,7 +192,7 @@ Test(definitions_loader, json_with_tabs_and_positions)
 	cr_expect_eq(cJSON_GetArrayItem(n, 1)->valuedouble, 2.5);
 	cr_expect(cJSON_IsTrue(cJSON_GetArrayItem(n, 2)));
 	cr_expect(cJSON_IsNull(cJSON_GetArrayItem(n, 3)));
-	pcf_particle_def_locate(&defs->particles[0], "aws_resource.N[1]", &m);
+	pcf_particle_def_locate(&m, &defs->particles[0], "aws_resource.N[1]");
 	cr_expect_str_eq(m.file, "defs.json");
 	cr_expect_eq(m.line, 4);
 	cr_expect_eq(m.column, 46);
@@ -283,10 +283,10 @@ Test(definitions_loader, anchors_aliases_and_merge_keys)
 	                        cJSON_GetObjectItem(defs->particles[0].aws_resource, "Keys"), 1));
 	cr_expect(cJSON_Compare(cJSON_GetObjectItem(b, "More"), cJSON_GetObjectItem(b, "Keys"), 1));
 	/* A copied node points at the text that defined it. */
-	pcf_particle_def_locate(&defs->particles[1], "aws_resource.More[0].KeyType", &m);
+	pcf_particle_def_locate(&m, &defs->particles[1], "aws_resource.More[0].KeyType");
 	cr_expect_eq(m.line, 5);
 	cr_expect_eq(m.column, 47);
-	pcf_particle_def_locate(&defs->particles[1], "aws_resource.More", &m);
+	pcf_particle_def_locate(&m, &defs->particles[1], "aws_resource.More");
 	cr_expect_eq(m.line, 11);
 	cr_expect_eq(m.column, 11);
 	pcf_definitions_free(defs);
@@ -300,18 +300,18 @@ Test(definitions_loader, locate_falls_back_to_the_nearest_ancestor)
 	const pcf_particle_def *p = &defs->particles[0];
 	pcf_source_mark m;
 
-	pcf_particle_def_locate(p, "aws_resource.KeySchema[0].KeyType", &m);
+	pcf_particle_def_locate(&m, p, "aws_resource.KeySchema[0].KeyType");
 	cr_expect_eq(m.line, 5);
 	cr_expect_eq(m.column, 36);
-	pcf_particle_def_locate_key(p, "aws_resource.KeySchema[0].KeyType", &m);
+	pcf_particle_def_locate_key(&m, p, "aws_resource.KeySchema[0].KeyType");
 	cr_expect_eq(m.column, 27);
-	pcf_particle_def_locate(p, "aws_resource.KeySchema[0].Missing", &m);
+	pcf_particle_def_locate(&m, p, "aws_resource.KeySchema[0].Missing");
 	cr_expect_eq(m.line, 5);
 	cr_expect_eq(m.column, 7);
-	pcf_particle_def_locate(p, "aws_resource.KeySchema[3]", &m);
+	pcf_particle_def_locate(&m, p, "aws_resource.KeySchema[3]");
 	cr_expect_eq(m.line, 5);
 	cr_expect_eq(m.column, 5);
-	pcf_particle_def_locate(p, "nothing.at.all", &m);
+	pcf_particle_def_locate(&m, p, "nothing.at.all");
 	cr_expect_str_eq(m.file, "loc.yml");
 	cr_expect_eq(m.line, 1);
 	cr_expect_eq(m.column, 1);
@@ -407,10 +407,10 @@ Test(definitions_loader, substitution_inside_flow_collections)
 	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "Plain"), "a")->valuestring,
 	                 "cost $5");
 	/* Positions are those of the text as written. */
-	pcf_particle_def_locate(&defs->particles[0], "aws_resource.List[1]", &m);
+	pcf_particle_def_locate(&m, &defs->particles[0], "aws_resource.List[1]");
 	cr_expect_eq(m.line, 5);
 	cr_expect_eq(m.column, 31);
-	pcf_particle_def_locate(&defs->particles[0], "aws_resource.PT.Write", &m);
+	pcf_particle_def_locate(&m, &defs->particles[0], "aws_resource.PT.Write");
 	cr_expect_eq(m.column, 51);
 	pcf_definitions_free(defs);
 }

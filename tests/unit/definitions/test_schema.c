@@ -151,19 +151,23 @@ Test(definitions_schema, wrong_container_types)
 	      "value)");
 }
 
-Test(definitions_schema, scalars_become_strings_where_strings_are_wanted)
+Test(definitions_schema, scalars_pass_the_check_and_become_strings_when_normalised)
 {
 	pcf_definitions *defs = expect_load(
 	    "c.yml",
 	    HEAD "  TableName: 2024\n  KeySchema:\n    - {AttributeName: 7.5, KeyType: HASH}\n"
 	         "    - {AttributeName: true, KeyType: RANGE}\n");
 	const cJSON *r = defs->particles[0].aws_resource, *keys;
+	cJSON *before = cJSON_Duplicate(r, 1);
 	pcf_diags d;
 
 	pcf_diags_init(&d);
 	cr_expect_eq(pcf_schema_check(&table, defs->particles[0].aws_resource, "aws_resource",
 	                              &defs->particles[0], &d),
 	             0);
+	cr_expect(cJSON_Compare(before, r, 1), "the check changed the tree");
+	cJSON_Delete(before);
+	cr_expect_eq(pcf_schema_normalize(&table, defs->particles[0].aws_resource), 0);
 	keys = cJSON_GetObjectItem(r, "KeySchema");
 	cr_expect_str_eq(cJSON_GetObjectItem(r, "TableName")->valuestring, "2024");
 	cr_expect_str_eq(

@@ -4,6 +4,9 @@
  */
 #include <string.h>
 
+#include <pcf/engine.h>
+#include <pcf/particles.h>
+
 #include "diags_count.h"
 #include "particles/dynamodb_table/table.h"
 #include "table_vectors.h"
@@ -477,5 +480,56 @@ Test(table_schema, bad_2026_values_are_refused_at_their_line)
 	cr_assert(reported(&d, 8, "PAY_PER_REQUEST"));
 	cr_assert(reported(&d, 8, "MaxWriteRequestUnits"));
 	cr_assert(reported(&d, 9, "policy document"));
+	done(&d);
+}
+
+/* validate only reads: YAML's accidental numbers (`TableName: 2024`) stay
+ * numbers in the definition until the explicit normalize step. */
+Test(table_schema, validate_leaves_the_definition_byte_identical)
+{
+	const char *yaml = "pcf_name: t\n"
+	                   "flavor: dynamodb_table\n"
+	                   "aws_resource:\n"
+	                   "  TableName: 2024\n"
+	                   "  BillingMode: PAY_PER_REQUEST\n"
+	                   "  AttributeDefinitions: [{AttributeName: 7, AttributeType: S}]\n"
+	                   "  KeySchema: [{AttributeName: 7, KeyType: HASH}]\n";
+	pcf_diags d;
+	cJSON *before;
+
+	pcf_diags_init(&d);
+	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "pcf.yml", &d), 0);
+	before = cJSON_Duplicate(defs->particles[0].aws_resource, 1);
+	pcf_table_validate(&defs->particles[0], &d);
+	cr_expect(cJSON_Compare(before, defs->particles[0].aws_resource, 1),
+	          "validate changed the definition");
+	cJSON_Delete(before);
+	done(&d);
+}
+
+/* The explicit step: pcf_engine_normalize turns the numbers into the
+ * strings the schema wants, once, and validate then finds nothing. */
+Test(table_schema, normalize_is_the_step_that_turns_numbers_into_names)
+{
+	const char *yaml = "pcf_name: t\n"
+	                   "flavor: dynamodb_table\n"
+	                   "aws_resource:\n"
+	                   "  TableName: 2024\n"
+	                   "  BillingMode: PAY_PER_REQUEST\n"
+	                   "  AttributeDefinitions: [{AttributeName: 7, AttributeType: S}]\n"
+	                   "  KeySchema: [{AttributeName: 7, KeyType: HASH}]\n";
+	size_t count = 0;
+	const pcf_flavor *const *flavors = pcf_particles_flavors(&count);
+	pcf_error err = PCF_ERROR_INIT;
+	const cJSON *name;
+	pcf_diags d;
+
+	pcf_diags_init(&d);
+	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "pcf.yml", &d), 0);
+	cr_assert_eq(pcf_engine_normalize(defs, flavors, count, &err), 0, "%s", err.message);
+	name = cJSON_GetObjectItem(defs->particles[0].aws_resource, "TableName");
+	cr_expect(cJSON_IsString(name) && strcmp(name->valuestring, "2024") == 0);
+	cr_expect_eq(pcf_engine_validate(defs, flavors, count, &d), 0, "%s",
+	             d.count ? d.items[0].message : "");
 	done(&d);
 }
