@@ -308,8 +308,8 @@ static int run_result(const pcf_run_report *report, pcf_error *err)
 	return first->error.code;
 }
 
-static int run(pcf_engine *e, pcf_command command, pcf_task_fn task, pcf_run_report **out,
-               pcf_error *err)
+static int run(pcf_engine *e, pcf_command command, pcf_turn_fn turn, pcf_task_fn once,
+               pcf_run_report **out, pcf_error *err)
 {
 	pcf_particle_report *all = calloc(e->count + 1, sizeof(*all));
 	int *in_run = calloc(e->count + 1, sizeof(int));
@@ -326,7 +326,7 @@ static int run(pcf_engine *e, pcf_command command, pcf_task_fn task, pcf_run_rep
 		all[i].def = &e->defs->particles[i];
 	e->run_start_ms = e->clock.now_ms(e->clock.ctx);
 	e->deadline_ms = e->run_start_ms + e->options.timeout_ms;
-	rc = pcf_schedule_run(e, in_run, task, all, err);
+	rc = pcf_schedule_run(e, in_run, turn, once, all, err);
 	if (rc < 0)
 		goto out;
 	report->particles = calloc(e->count + 1, sizeof(*report->particles));
@@ -354,15 +354,15 @@ out:
 
 int pcf_engine_apply(pcf_engine *engine, pcf_run_report **out, pcf_error *err)
 {
-	return run(engine, PCF_COMMAND_APPLY, pcf_converge_task, out, err);
+	return run(engine, PCF_COMMAND_APPLY, pcf_converge_turn, NULL, out, err);
 }
 
 int pcf_engine_plan(pcf_engine *engine, pcf_run_report **out, pcf_error *err)
 {
-	return run(engine, PCF_COMMAND_PLAN, pcf_plan_task, out, err);
+	return run(engine, PCF_COMMAND_PLAN, NULL, pcf_plan_task, out, err);
 }
 
 int pcf_engine_status(pcf_engine *engine, pcf_run_report **out, pcf_error *err)
 {
-	return run(engine, PCF_COMMAND_STATUS, pcf_status_task, out, err);
+	return run(engine, PCF_COMMAND_STATUS, NULL, pcf_status_task, out, err);
 }
