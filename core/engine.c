@@ -47,8 +47,11 @@ const char *pcf_outcome_name(pcf_outcome outcome)
 
 static void fill_defaults(pcf_engine_options *o)
 {
+	/* Tables changing at once: half of what AWS takes per account and
+	 * region (500), leaving the rest to other clients of the account; a
+	 * LimitExceeded beyond that is waited out. */
 	if (o->parallel <= 0)
-		o->parallel = 8;
+		o->parallel = 250;
 	if (o->timeout_ms <= 0)
 		o->timeout_ms = 1800000;
 	if (o->poll_initial_ms <= 0)
@@ -215,6 +218,16 @@ int pcf_engine_read_state(pcf_engine *engine, pcf_particle *p, pcf_state *state,
 	if (p->cache_valid && now - p->cache_at_ms < engine->options.state_cache_ttl_ms) {
 		*state = p->cache_state;
 		*current = p->cache_current;
+		return 0;
+	}
+	if (p->cache_offered) {
+		/* The answer of the change just made (pcf_particle_offer_pending). */
+		p->cache_offered = 0;
+		p->cache_valid = 1;
+		p->cache_at_ms = now;
+		*state = p->cache_state;
+		*current = NULL;
+		pcf_engine_emit(engine, PCF_EVENT_STATE, p, *state, p->pending_detail);
 		return 0;
 	}
 	pcf_particle_cache_drop(p);
