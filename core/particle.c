@@ -145,8 +145,16 @@ void pcf_particle_set_desired_take(pcf_particle *p, cJSON *tree)
 	p->desired = tree;
 }
 
+void pcf_particle_offer_pending(pcf_particle *p)
+{
+	pcf_particle_cache_drop(p);
+	p->cache_offered = 1;
+	p->cache_state = PCF_STATE_PENDING;
+}
+
 void pcf_particle_cache_drop(pcf_particle *p)
 {
+	p->cache_offered = 0;
 	cJSON_Delete(p->cache_current);
 	p->cache_current = NULL;
 	p->cache_valid = 0;

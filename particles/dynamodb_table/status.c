@@ -22,3 +22,16 @@ pcf_state pcf_table_state(const cJSON *description, char *why, size_t why_size)
 		return PCF_STATE_PENDING;
 	}
 }
+
+void pcf_table_offer_answer(pcf_particle *p, const cJSON *description)
+{
+	char why[256];
+
+	/* Only pending: a settled answer lacks the TTL, backups and tags a
+	 * comparison needs, so that one is read in full. */
+	if (description == NULL ||
+	    pcf_table_state(description, why, sizeof(why)) != PCF_STATE_PENDING)
+		return;
+	pcf_particle_set_pending_detail(p, "%s", why);
+	pcf_particle_offer_pending(p);
+}

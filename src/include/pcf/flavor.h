@@ -61,6 +61,16 @@ PCF_EXTERN void *pcf_particle_services(const pcf_particle *p);
 PCF_EXTERN void *pcf_particle_flavor_data(const pcf_particle *p);
 PCF_EXTERN void pcf_particle_set_flavor_data(pcf_particle *p, void *data);
 /*
+ * For start, stop, terminate and run_step whose answer says the resource
+ * is now pending (CreateTable answers a table CREATING): the engine takes
+ * that as its next read instead of asking the service again at once, and
+ * polls after its first wait. Call pcf_particle_set_pending_detail first
+ * to say on what it waits. Only a pending state is offered: a settled
+ * one must be read in full before it is compared.
+ */
+PCF_EXTERN void pcf_particle_offer_pending(pcf_particle *p);
+
+/*
  * What a pending particle waits on, e.g. "table CREATING, index by_email
  * CREATING". A flavor MAY call this from sync_state; the engine shows it
  * while waiting and names it when the deadline passes. Cleared by the
