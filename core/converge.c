@@ -325,25 +325,6 @@ static int terminate(loop *l, pcf_state state)
 	return run_op(l, op_terminate, action_name(f, PCF_TRANSITION_TERMINATE), NULL, state);
 }
 
-/* cJSON_Compare calls two absent values different; here they are the same. */
-static int same_value(const cJSON *a, const cJSON *b)
-{
-	return (!a && !b) || (a && b && cJSON_Compare(a, b, 1));
-}
-
-static int same_drift(const pcf_drift *a, const pcf_drift *b)
-{
-	if (a->count != b->count)
-		return 0;
-	for (size_t i = 0; i < a->count; i++) {
-		const pcf_drift_entry *x = &a->entries[i], *y = &b->entries[i];
-		if (strcmp(x->path, y->path) != 0 || !same_value(x->desired, y->desired) ||
-		    !same_value(x->current, y->current))
-			return 0;
-	}
-	return 1;
-}
-
 static void forget_last(loop *l)
 {
 	free(l->last.action);
@@ -404,7 +385,7 @@ static int run_first_step(loop *l, pcf_state state, pcf_plan *plan, const pcf_dr
 		return rc;
 	/* Judged by the drift, not by the step: a step worded differently the
 	 * next time round must not escape the guard. */
-	if (l->have_last && same_drift(drift, &l->last_drift)) {
+	if (l->have_last && pcf_drift_same(drift, &l->last_drift)) {
 		if (now_ms(l) - l->last_ran_ms < NO_CHANGE_GRACE_MS) {
 			/* Reads may lag a write (tags do on AWS): look again for a while. */
 			rc = backoff(l, state, "re-reading after a step");

@@ -131,6 +131,9 @@ int pcf_inherit_parse(const char *text, char *id, size_t id_size, const char **p
 /* The value at a dotted path ("A.B", "A[0]", "A[name]") in tree, or NULL; borrowed. */
 const cJSON *pcf_inherit_path_get(const cJSON *tree, const char *path);
 
+/* Whether two drifts list the same paths with the same values (the no-progress guard). */
+int pcf_drift_same(const pcf_drift *a, const pcf_drift *b);
+
 /* Emits an event to options.on_event, if any. */
 void pcf_engine_emit(pcf_engine *engine, pcf_event_kind kind, const pcf_particle *p,
                      pcf_state state, const char *detail);
