@@ -221,12 +221,12 @@ int pcf_engine_read_state(pcf_engine *engine, pcf_particle *p, pcf_state *state,
 		return 0;
 	}
 	if (p->cache_offered) {
-		/* The answer of the change just made (pcf_particle_offer_pending). */
+		/* The answer of the change just made (pcf_particle_offer_state). */
 		p->cache_offered = 0;
 		p->cache_valid = 1;
 		p->cache_at_ms = now;
 		*state = p->cache_state;
-		*current = NULL;
+		*current = p->cache_current;
 		pcf_engine_emit(engine, PCF_EVENT_STATE, p, *state, p->pending_detail);
 		return 0;
 	}

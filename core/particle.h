@@ -28,7 +28,7 @@ struct pcf_particle {
 	pcf_state cache_state;
 	cJSON *cache_current;
 	int cache_offered; /* a mutation's answer said pending: the next read
-	                      (pcf_particle_offer_pending) */
+	                      (pcf_particle_offer_state) */
 };
 
 /* Replaces desired with tree (taken). */
