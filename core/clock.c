@@ -18,7 +18,7 @@ static void system_sleep_ms(long ms, void *ctx)
 	pcf_util_sleep_ms(ms);
 }
 
-const pcf_clock pcf_clock_system = {system_now_ms, system_sleep_ms, NULL};
+const pcf_clock pcf_clock_system = {system_now_ms, system_sleep_ms, NULL, 1};
 
 void pcf_engine_set_clock(pcf_engine *engine, const pcf_clock *clock)
 {

@@ -9,7 +9,7 @@
  * Lists of named things (indexes, attributes, tags) are matched as sets by
  * their name field; other lists as multisets of values.
  */
-#include "core/particle.h"
+#include "core/engine_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -330,4 +330,23 @@ cJSON *pcf_filter_keys(const cJSON *src, const char *const *keys)
 		}
 	}
 	return out;
+}
+
+/* cJSON_Compare calls two absent values different; here they are the same. */
+static int same_value(const cJSON *a, const cJSON *b)
+{
+	return (!a && !b) || (a && b && cJSON_Compare(a, b, 1));
+}
+
+int pcf_drift_same(const pcf_drift *a, const pcf_drift *b)
+{
+	if (a->count != b->count)
+		return 0;
+	for (size_t i = 0; i < a->count; i++) {
+		const pcf_drift_entry *x = &a->entries[i], *y = &b->entries[i];
+		if (strcmp(x->path, y->path) != 0 || !same_value(x->desired, y->desired) ||
+		    !same_value(x->current, y->current))
+			return 0;
+	}
+	return 1;
 }

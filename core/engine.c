@@ -48,8 +48,11 @@ const char *pcf_outcome_name(pcf_outcome outcome)
 
 static void fill_defaults(pcf_engine_options *o)
 {
+	/* Tables changing at once: half of what AWS takes per account and
+	 * region (500), leaving the rest to other clients of the account; a
+	 * LimitExceeded beyond that is waited out. */
 	if (o->parallel <= 0)
-		o->parallel = 8;
+		o->parallel = 250;
 	if (o->timeout_ms <= 0)
 		o->timeout_ms = 1800000;
 	if (o->poll_initial_ms <= 0)
@@ -220,6 +223,16 @@ int pcf_engine_read_state(pcf_engine *engine, pcf_particle *p, pcf_state *state,
 		*current = p->cache_current;
 		return 0;
 	}
+	if (p->cache_offered) {
+		/* The answer of the change just made (pcf_particle_offer_state). */
+		p->cache_offered = 0;
+		p->cache_valid = 1;
+		p->cache_at_ms = now;
+		*state = p->cache_state;
+		*current = p->cache_current;
+		pcf_engine_emit(engine, PCF_EVENT_STATE, p, *state, p->pending_detail);
+		return 0;
+	}
 	pcf_particle_cache_drop(p);
 	pcf_particle_set_pending_detail(p, NULL);
 	rc = p->flavor->ops->sync_state(state, &fresh, p, err);
@@ -311,8 +324,8 @@ static int run_result(const pcf_run_report *report, pcf_error *err)
 	return first->error.code;
 }
 
-static int run(pcf_engine *e, pcf_command command, pcf_task_fn task, pcf_run_report **out,
-               pcf_error *err)
+static int run(pcf_engine *e, pcf_command command, pcf_turn_fn turn, pcf_task_fn once,
+               pcf_run_report **out, pcf_error *err)
 {
 	pcf_particle_report *all = calloc(e->count + 1, sizeof(*all));
 	int *in_run = calloc(e->count + 1, sizeof(int));
@@ -330,7 +343,7 @@ static int run(pcf_engine *e, pcf_command command, pcf_task_fn task, pcf_run_rep
 		all[i].def = &e->defs->particles[i];
 	e->run_start_ms = e->clock.now_ms(e->clock.ctx);
 	e->deadline_ms = e->run_start_ms + e->options.timeout_ms;
-	rc = pcf_schedule_run(e, in_run, task, all, err);
+	rc = pcf_schedule_run(e, in_run, turn, once, all, err);
 	if (rc < 0)
 		goto out;
 	report->particles = calloc(e->count + 1, sizeof(*report->particles));
@@ -358,15 +371,15 @@ out:
 
 int pcf_engine_apply(pcf_run_report **out, pcf_engine *engine, pcf_error *err)
 {
-	return run(engine, PCF_COMMAND_APPLY, pcf_converge_task, out, err);
+	return run(engine, PCF_COMMAND_APPLY, pcf_converge_turn, NULL, out, err);
 }
 
 int pcf_engine_plan(pcf_run_report **out, pcf_engine *engine, pcf_error *err)
 {
-	return run(engine, PCF_COMMAND_PLAN, pcf_plan_task, out, err);
+	return run(engine, PCF_COMMAND_PLAN, NULL, pcf_plan_task, out, err);
 }
 
 int pcf_engine_status(pcf_run_report **out, pcf_engine *engine, pcf_error *err)
 {
-	return run(engine, PCF_COMMAND_STATUS, pcf_status_task, out, err);
+	return run(engine, PCF_COMMAND_STATUS, NULL, pcf_status_task, out, err);
 }

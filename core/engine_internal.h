@@ -25,6 +25,9 @@ typedef struct pcf_clock {
 	long (*now_ms)(void *ctx); /* a monotonic time in ms */
 	void (*sleep_ms)(long ms, void *ctx);
 	void *ctx;
+	/* 1: now_ms is CLOCK_MONOTONIC, so the scheduler may wait on a timed
+	 * condition (and be woken early); 0: it waits through sleep_ms. */
+	int wall;
 } pcf_clock;
 
 /* The monotonic wall clock. */
@@ -48,25 +51,47 @@ struct pcf_engine {
 	pcf_clock clock;
 	long run_start_ms;
 	long deadline_ms;
+	struct pcf_sched *sched;         /* the running command's scheduler (change slots) */
 	pthread_mutex_t lock;            /* ops->lookup and events */
 	volatile sig_atomic_t cancelled; /* pcf_engine_cancel: set from a signal handler */
 };
 
-/* One particle's work; returns 1 when its dependents may go ahead. */
+/* One particle's work, all at once (plan, status); returns 1 when its dependents may go ahead. */
 typedef int (*pcf_task_fn)(pcf_engine *engine, size_t index, pcf_particle_report *report);
 
+/* What a particle's turn asks the scheduler to do next. */
+typedef enum pcf_turn {
+	PCF_TURN_GO_AHEAD, /* concluded; dependents may go ahead */
+	PCF_TURN_HALT,     /* concluded otherwise; dependents are skipped */
+	PCF_TURN_WAIT,     /* take the next turn at *due_ms */
+	PCF_TURN_NEED_SLOT /* take the next turn once a change slot is free */
+} pcf_turn;
+
 /*
- * Runs task on every particle in in_run, each after the particles it waits
- * for (parents first; for two particles both leaving running, children
- * first), up to options.parallel at once. A particle whose prerequisite
- * did not go ahead is reported SKIPPED without running. reports are by
- * definition index.
+ * One turn of a particle's work: a state read and at most one flavor call,
+ * never a sleep. *state is the turn function's own per-particle state,
+ * NULL on the first turn; it frees it when concluding.
  */
-int pcf_schedule_run(pcf_engine *engine, const int *in_run, pcf_task_fn task,
+typedef pcf_turn (*pcf_turn_fn)(pcf_engine *engine, size_t index, pcf_particle_report *report,
+                                void **state, long *due_ms);
+
+/*
+ * Runs every particle in in_run, each after the particles it waits for
+ * (parents first; for two particles both leaving running, children first),
+ * by turns (turn) or all at once (once, when turn is NULL). A particle
+ * whose prerequisite did not go ahead is reported SKIPPED without running.
+ * reports are by definition index.
+ */
+int pcf_schedule_run(pcf_engine *engine, const int *in_run, pcf_turn_fn turn, pcf_task_fn once,
                      pcf_particle_report *reports, pcf_error *err);
+/* Takes one of the options.parallel change slots: 1 taken, 0 none free. */
+int pcf_schedule_take_slot(pcf_engine *engine);
+/* Gives a taken slot back. */
+void pcf_schedule_release_slot(pcf_engine *engine);
 
 /* The converge loop (apply) and the read-only tasks (plan, status). */
-int pcf_converge_task(pcf_engine *engine, size_t index, pcf_particle_report *report);
+pcf_turn pcf_converge_turn(pcf_engine *engine, size_t index, pcf_particle_report *report,
+                           void **state, long *due_ms);
 int pcf_plan_task(pcf_engine *engine, size_t index, pcf_particle_report *report);
 int pcf_status_task(pcf_engine *engine, size_t index, pcf_particle_report *report);
 
@@ -80,6 +105,9 @@ int pcf_engine_read_state(pcf_engine *engine, pcf_particle *p, pcf_state *state,
  * fails (apply); otherwise it stays as written (plan, status).
  */
 int pcf_inherit_resolve(pcf_engine *engine, size_t i, int strict, pcf_error *err);
+
+/* Whether two drifts list the same paths with the same values (the no-progress guard). */
+int pcf_drift_same(const pcf_drift *a, const pcf_drift *b);
 
 /* Emits an event to options.on_event, if any. */
 void pcf_engine_emit(pcf_engine *engine, pcf_event_kind kind, const pcf_particle *p,

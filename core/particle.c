@@ -145,8 +145,17 @@ void pcf_particle_set_desired_take(pcf_particle *p, cJSON *tree)
 	p->desired = tree;
 }
 
+void pcf_particle_offer_state(pcf_particle *p, pcf_state state, cJSON *current)
+{
+	pcf_particle_cache_drop(p);
+	p->cache_offered = 1;
+	p->cache_state = state;
+	p->cache_current = current;
+}
+
 void pcf_particle_cache_drop(pcf_particle *p)
 {
+	p->cache_offered = 0;
 	cJSON_Delete(p->cache_current);
 	p->cache_current = NULL;
 	p->cache_valid = 0;

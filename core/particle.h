@@ -27,6 +27,8 @@ struct pcf_particle {
 	long cache_at_ms;
 	pcf_state cache_state;
 	cJSON *cache_current;
+	int cache_offered; /* a mutation's answer said pending: the next read
+	                      (pcf_particle_offer_state) */
 };
 
 /* Replaces desired with tree (taken). */

@@ -1,20 +1,42 @@
 /*
- * engine_bench: creates N independent tables through the engine and the
- * dynamodb_table flavor, and prints how long the run took.
+ * engine_bench: runs one command of the engine over N independent
+ * dynamodb_table particles and prints what it cost.
  *
- *   engine_bench N PARALLEL PREFIX
+ *   engine_bench MODE N PARALLEL PREFIX HOLD_MS
+ *
+ * MODE is create (apply from nothing), update (apply with every table's
+ * ReadCapacityUnits raised from 1 to 2), delete (apply with the desired
+ * state terminated), noop (apply with nothing to change) or status.
+ * PARALLEL 0 keeps the engine's default. HOLD_MS is how long the server
+ * holds each table in its transitional state, used for "seen late".
  *
  * The server comes from the usual environment (AWS_ENDPOINT_URL_DYNAMODB,
- * set by pcf-with-server). Prints "seconds=<wall time of the apply>" on
- * stdout; definitions are loaded and the engine made before the clock
- * starts, so the figure is the converge time alone.
+ * set by pcf-with-server). Prints, one per line:
+ *   seconds=<wall time of the command>
+ *   requests=<requests sent>        (the transport's instrumentation)
+ *   late_mean_ms= late_max_ms=      (from a particle's change to its DONE,
+ *                                    less the hold: how late the end of the
+ *                                    hold was noticed)
+ *   maxrss_kb=<peak resident set size of the process>
+ * Definitions are loaded and the engine made before the clock starts.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <pcf/pcf.h>
+
+typedef struct bench {
+	long n;
+	long hold_ms;
+	long *action_at; /* by particle number: elapsed ms of its first change, -1: none */
+	long late_sum, late_max, late_count;
+	long requests;
+	pthread_mutex_t lock;
+} bench;
 
 static double now_s(void)
 {
@@ -23,8 +45,8 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* N particles in YAML; the caller frees the text. */
-static char *definitions_text(long n, const char *prefix)
+/* N particles in YAML with the given ReadCapacityUnits; the caller frees the text. */
+static char *definitions_text(long n, const char *prefix, int rcu)
 {
 	size_t size = (size_t)n * 512 + 1;
 	char *text = malloc(size);
@@ -42,9 +64,9 @@ static char *definitions_text(long n, const char *prefix)
 		             "    TableName: %s-%ld\n"
 		             "    AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
 		             "    KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-		             "    ProvisionedThroughput: {ReadCapacityUnits: 1, "
+		             "    ProvisionedThroughput: {ReadCapacityUnits: %d, "
 		             "WriteCapacityUnits: 1}\n",
-		             i, prefix, i);
+		             i, prefix, i, rcu);
 		if (w < 0 || (size_t)w >= size - len) {
 			free(text);
 			return NULL;
@@ -54,52 +76,125 @@ static char *definitions_text(long n, const char *prefix)
 	return text;
 }
 
-static long parse_count(const char *text)
+static long parse_count(const char *text, long min)
 {
 	char *end;
 	long v = strtol(text, &end, 10);
-	return (*text && !*end && v > 0) ? v : -1;
+	return (*text && !*end && v >= min) ? v : -1;
+}
+
+static void on_request(const pcf_aws_request_info *info, void *payload)
+{
+	bench *b = payload;
+	(void)info;
+	__atomic_add_fetch(&b->requests, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The particle number in "dynamodb_table:t<k>", or -1. */
+static long particle_number(const char *id)
+{
+	const char *t = strrchr(id, ':');
+	return t && t[1] == 't' ? parse_count(t + 2, 0) : -1;
+}
+
+static void on_event(const pcf_event *ev, void *payload)
+{
+	bench *b = payload;
+	long k = particle_number(ev->particle), late;
+
+	if (k < 0 || k >= b->n)
+		return;
+	pthread_mutex_lock(&b->lock);
+	if (ev->kind == PCF_EVENT_ACTION && b->action_at[k] < 0)
+		b->action_at[k] = ev->elapsed_ms;
+	if (ev->kind == PCF_EVENT_DONE && b->action_at[k] >= 0) {
+		late = ev->elapsed_ms - b->action_at[k] - b->hold_ms;
+		b->late_sum += late;
+		b->late_max = late > b->late_max || b->late_count == 0 ? late : b->late_max;
+		b->late_count++;
+	}
+	pthread_mutex_unlock(&b->lock);
+}
+
+static int run_command(pcf_engine *engine, const char *mode, pcf_run_report **report,
+                       pcf_error *err)
+{
+	if (strcmp(mode, "status") == 0)
+		return pcf_engine_status(report, engine, err);
+	if (strcmp(mode, "delete") == 0)
+		pcf_engine_set_desired(engine, PCF_DESIRED_TERMINATED);
+	return pcf_engine_apply(report, engine, err);
+}
+
+static void print_figures(const bench *b, double seconds)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	printf("seconds=%.3f\n", seconds);
+	printf("requests=%ld\n", b->requests);
+	printf("late_mean_ms=%ld\n", b->late_count ? b->late_sum / b->late_count : 0);
+	printf("late_max_ms=%ld\n", b->late_max);
+	printf("maxrss_kb=%ld\n", ru.ru_maxrss);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: engine_bench create|update|delete|noop|status N PARALLEL PREFIX "
+	                "HOLD_MS\n");
+	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
+	pcf_aws_options aws = PCF_AWS_OPTIONS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_services *services = NULL;
 	pcf_definitions *defs = NULL;
 	pcf_engine *engine = NULL;
 	pcf_run_report *report = NULL;
 	pcf_diags diags;
+	bench b;
 	char *text = NULL;
-	long n, parallel;
+	long parallel;
 	size_t flavor_count;
 	double start;
 	int rc = 1;
 
-	if (argc != 4 || (n = parse_count(argv[1])) < 0 || (parallel = parse_count(argv[2])) < 0) {
-		fprintf(stderr, "usage: engine_bench N PARALLEL PREFIX\n");
-		return 2;
-	}
+	memset(&b, 0, sizeof(b));
+	if (argc != 6 || (b.n = parse_count(argv[2], 1)) < 0 ||
+	    (parallel = parse_count(argv[3], 0)) < 0 || (b.hold_ms = parse_count(argv[5], 0)) < 0)
+		return usage();
+	pthread_mutex_init(&b.lock, NULL);
 	pcf_diags_init(&diags);
-	if (pcf_global_init() < 0 || !(text = definitions_text(n, argv[3])))
+	b.action_at = malloc((size_t)b.n * sizeof(long));
+	if (!b.action_at || pcf_global_init() < 0 ||
+	    !(text = definitions_text(b.n, argv[4], strcmp(argv[1], "update") == 0 ? 2 : 1)))
 		goto out;
+	memset(b.action_at, 0xff, (size_t)b.n * sizeof(long)); /* all -1 */
 	if (pcf_definitions_load_string(&defs, text, strlen(text), "bench.yml", &diags) < 0) {
 		pcf_diags_print(&diags, stderr);
 		goto out;
 	}
-	if (pcf_services_new(&services, NULL, &err) < 0)
+	aws.on_request = on_request;
+	aws.payload = &b;
+	if (pcf_services_new(&services, &aws, &err) < 0)
 		goto fail;
 	o.flavors = pcf_particles_flavors(&flavor_count);
 	o.flavor_count = flavor_count;
 	o.services = services;
 	o.parallel = (int)parallel;
 	o.timeout_ms = 1200000;
+	o.yes = 1;
+	o.on_event = on_event;
+	o.payload = &b;
 	if (pcf_engine_new(&engine, defs, &o, &err) < 0)
 		goto fail;
 	start = now_s();
-	if (pcf_engine_apply(&report, engine, &err) < 0)
+	if (run_command(engine, argv[1], &report, &err) < 0)
 		goto fail;
-	printf("seconds=%.3f\n", now_s() - start);
+	print_figures(&b, now_s() - start);
 	rc = 0;
 	goto out;
 fail:
@@ -111,6 +206,8 @@ out:
 	pcf_services_free(services);
 	pcf_diags_cleanup(&diags);
 	free(text);
+	free(b.action_at);
+	pthread_mutex_destroy(&b.lock);
 	pcf_global_cleanup();
 	return rc;
 }

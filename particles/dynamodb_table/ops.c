@@ -220,6 +220,8 @@ static int start(pcf_particle *p, pcf_error *err)
 	         : client_of(&db, p, err);
 	if (rc == 0)
 		rc = pcf_ddb_create_table(&answer, db, request, err);
+	if (rc == 0)
+		pcf_table_offer_answer(p, answer, 1);
 	if (rc == PCF_ERESOURCE_IN_USE) {
 		/* Someone created it meanwhile: the engine's next read sees it. */
 		pcf_particle_log(p, PCF_LOG_INFO, "table %s already exists", table_of(p));
@@ -277,6 +279,8 @@ static int terminate(pcf_particle *p, pcf_error *err)
 	if (gone)
 		return 0;
 	rc = pcf_ddb_delete_table(&answer, db, table_of(p), err);
+	if (rc == 0)
+		pcf_table_offer_answer(p, answer, 0);
 	cJSON_Delete(answer);
 	if (rc == PCF_ERESOURCE_NOT_FOUND) {
 		pcf_error_clear(err);
@@ -374,6 +378,10 @@ static int run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 	rc = pcf_table_step_target(&db, &request, p, step, err);
 	if (rc == 0)
 		rc = pcf_ddb_execute(&answer, db, step->action, request, err);
+	/* A replica's region answers for its own copy, not for this table. */
+	if (rc == 0 && request == step->request)
+		pcf_table_offer_answer(
+		    p, cJSON_GetObjectItemCaseSensitive(answer, "TableDescription"), 0);
 	cJSON_Delete(answer);
 	if (rc == PCF_ERESOURCE_NOT_FOUND && !strcmp(step->action, "DeleteTable")) {
 		pcf_error_clear(err);

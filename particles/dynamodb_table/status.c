@@ -22,3 +22,37 @@ pcf_state pcf_table_state(const cJSON *description, char *why, size_t why_size)
 		return PCF_STATE_PENDING;
 	}
 }
+
+/* Whether the definition names what only other calls than DescribeTable read. */
+static int names_more_than_the_description(const cJSON *want)
+{
+	return cJSON_GetObjectItemCaseSensitive(want, "TimeToLiveSpecification") ||
+	       cJSON_GetObjectItemCaseSensitive(want, "PointInTimeRecoverySpecification") ||
+	       cJSON_GetObjectItemCaseSensitive(want, "Tags");
+}
+
+void pcf_table_offer_answer(pcf_particle *p, const cJSON *description, int created)
+{
+	pcf_state state;
+	char why[256];
+	cJSON *current;
+
+	if (description == NULL)
+		return;
+	state = pcf_table_state(description, why, sizeof(why));
+	if (state == PCF_STATE_PENDING) {
+		pcf_particle_set_pending_detail(p, "%s", why);
+		pcf_particle_offer_state(p, state, NULL);
+		return;
+	}
+	/* Settled (dynoxide creates at once): the answer is all sync_state would
+	 * read unless the definition names TTL, backups or tags, which only
+	 * their own calls tell; then the engine reads in full. Only a creation's
+	 * answer: an update's may still show the old settings. */
+	if (!created || state != PCF_STATE_RUNNING ||
+	    names_more_than_the_description(pcf_particle_desired(p)))
+		return;
+	current = pcf_table_normalize(description, NULL, NULL, NULL);
+	if (current != NULL)
+		pcf_particle_offer_state(p, state, current);
+}

@@ -89,6 +89,10 @@ void pcf_table_check_limits(const pcf_particle_def *def, pcf_diags *diags);
  * when running.
  */
 pcf_state pcf_table_state(const cJSON *description, char *why, size_t why_size);
+/* A change's answer (CreateTable, UpdateTable, DeleteTable: a TableDescription) as
+ * the engine's next read when it says the table is pending, or with created, when
+ * it is ACTIVE and tells all the definition asks about; NULL is ignored. */
+void pcf_table_offer_answer(pcf_particle *p, const cJSON *description, int created);
 
 /*
  * The live table in the definition's shape. description is DescribeTable's

@@ -23,7 +23,8 @@
 
 /* The longest --timeout accepted: a week, in seconds. */
 #define MAX_TIMEOUT_S (7.0 * 24 * 3600)
-#define MAX_PARALLEL  256
+/* AWS takes at most 500 tables changing at once per account and region. */
+#define MAX_PARALLEL 500
 
 static void say(const pcf_cli_context *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -32,7 +32,7 @@ static const char global_help[] =
     "  -o, --output FORMAT  text (default) or json: one JSON document on stdout, errors\n"
     "                       included ({\"command\",\"error\",\"problems\"} when no report)\n"
     "  -t, --timeout SECS   how long waits may take in all, in seconds (default 1800)\n"
-    "  --parallel N         particles converged at once (default 8)\n"
+    "  --parallel N         particles changing at once (default 250)\n"
     "  -v, -vv | -q         -v: debug logs, one line per request; -vv: also request and\n"
     "                       response bodies (secrets masked) | -q: quiet\n"
     "  --yes                allow deleting tables\n"

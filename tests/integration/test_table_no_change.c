@@ -69,7 +69,7 @@ static void sim_sleep(long ms, void *ctx)
 	__atomic_add_fetch(&sim_sleeps, 1, __ATOMIC_SEQ_CST);
 }
 
-static const pcf_clock sim_clock = {sim_now, sim_sleep, NULL};
+static const pcf_clock sim_clock = {sim_now, sim_sleep, NULL, 0};
 
 static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
 {

@@ -38,7 +38,7 @@ static void fake_clock_sleep(long ms, void *ctx)
 	pthread_mutex_unlock(&fake_lock);
 }
 
-const pcf_clock fake_clock = {fake_clock_now, fake_clock_sleep, NULL};
+const pcf_clock fake_clock = {fake_clock_now, fake_clock_sleep, NULL, 0};
 
 void fake_reset(void)
 {

@@ -65,7 +65,7 @@ typedef struct pcf_engine_options {
 	const pcf_flavor *const *flavors; /* the registry: flavors by name */
 	size_t flavor_count;
 	void *services;          /* handed to flavors (pcf_particle_services) */
-	int parallel;            /* workers; 0: 8 */
+	int parallel;            /* particles changing at once; 0: 250 */
 	long timeout_ms;         /* per run; 0: 1800000 (30 min) */
 	long poll_initial_ms;    /* first wait while pending; 0: 200 (grows by 1/4) */
 	long poll_max_ms;        /* backoff cap; 0: 5000 */

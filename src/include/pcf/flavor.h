@@ -63,6 +63,16 @@ PCF_EXTERN void *pcf_particle_services(const pcf_particle *p);
 PCF_EXTERN void *pcf_particle_flavor_data(const pcf_particle *p);
 PCF_EXTERN void pcf_particle_set_flavor_data(pcf_particle *p, void *data);
 /*
+ * For start, stop, terminate and run_step whose answer tells the resource's
+ * state (CreateTable answers the table's description): the engine takes
+ * state and current (taken; NULL for none) as its next read instead of
+ * asking the service again at once. Offer a settled state only with a
+ * current as complete as sync_state would read; pending needs none. Call
+ * pcf_particle_set_pending_detail first to say what a pending one waits on.
+ */
+PCF_EXTERN void pcf_particle_offer_state(pcf_particle *p, pcf_state state, cJSON *current);
+
+/*
  * What a pending particle waits on, e.g. "table CREATING, index by_email
  * CREATING". A flavor MAY call this from sync_state; the engine shows it
  * while waiting and names it when the deadline passes. Cleared by the

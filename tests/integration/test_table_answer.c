@@ -1,0 +1,40 @@
+/*
+ * A creation's own answer stands for the read after it: moto creates a
+ * table ACTIVE at once, so an apply of a table whose definition names no
+ * TTL, backups or tags is one DescribeTable (not found) and one
+ * CreateTable, with no DescribeTable after it; a definition naming tags
+ * is read in full after the creation, since only ListTagsOfResource tells
+ * them.
+ */
+#include "test_table_fixture.h"
+
+#define PLAIN                                                                                      \
+	"pcf_name: t\n"                                                                            \
+	"flavor: dynamodb_table\n"                                                                 \
+	"aws_resource:\n"                                                                          \
+	"  TableName: %s\n"                                                                        \
+	"  region_name: us-east-1\n"                                                               \
+	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"                        \
+	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                      \
+	"  BillingMode: PAY_PER_REQUEST\n"
+
+Test(table_answer, an_active_create_answer_is_the_next_read)
+{
+	fixture f;
+	fx_init(&f, PCF_LOCAL_MOTO, "answer");
+	fx_load(&f, PLAIN, f.table);
+	cr_assert_eq(fx_apply_ok(&f, NULL), 1, "CreateTable only");
+	cr_assert_eq(f.counts.total, 2, "DescribeTable (missing) and CreateTable, sent %d",
+	             f.counts.total);
+	fx_cleanup(&f);
+}
+
+Test(table_answer, tags_are_read_after_the_create)
+{
+	fixture f;
+	fx_init(&f, PCF_LOCAL_MOTO, "answertags");
+	fx_load(&f, PLAIN "  Tags: [{Key: team, Value: a}]\n", f.table);
+	cr_assert_eq(fx_apply_ok(&f, NULL), 1, "CreateTable only");
+	cr_assert_gt(f.counts.total, 2, "the tags were read after the creation");
+	fx_cleanup(&f);
+}
