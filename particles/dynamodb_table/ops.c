@@ -17,6 +17,7 @@
 #include "replicas.h"
 #include "managed.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -289,12 +290,40 @@ static int terminate(pcf_particle *p, pcf_error *err)
 	return judge_by_live_state(p, "DeleteTable", rc, err);
 }
 
+/*
+ * A warm throughput floor below the live one is no drift and no step, but
+ * the user is told (a warning, so that plan shows it without -v). diff
+ * runs before every plan and again after each step of an apply, so the
+ * particle keeps the notes last told and tells the same ones only once.
+ */
+static void tell_warm_notes(pcf_particle *p, const cJSON *want, const cJSON *current)
+{
+	char *notes = pcf_table_warm_notes(want, current), *told = pcf_particle_flavor_data(p);
+	const char *line, *end;
+
+	if (notes == NULL || (told != NULL && !strcmp(told, notes))) {
+		free(notes);
+		return;
+	}
+	for (line = notes; (end = strchr(line, '\n')) != NULL; line = end + 1)
+		pcf_particle_log(p, PCF_LOG_WARN, "%.*s", (int)(end - line), line);
+	free(told);
+	pcf_particle_set_flavor_data(p, notes);
+}
+
+static void release(pcf_particle *p)
+{
+	free(pcf_particle_flavor_data(p));
+	pcf_particle_set_flavor_data(p, NULL);
+}
+
 static int diff(pcf_drift *out, pcf_particle *p, const cJSON *current, pcf_error *err)
 {
 	cJSON *want = pcf_table_wanted(p, current);
 	int rc;
 	if (want == NULL)
 		return pcf_error_set(err, PCF_ENOMEM, "out of memory");
+	tell_warm_notes(p, want, current);
 	pcf_table_settle(want, current, pcf_particle_definition(p));
 	rc = pcf_table_diff(out, want, current);
 	if (rc == 0)
@@ -437,7 +466,7 @@ const pcf_flavor_ops pcf_table_ops = {
     .run_step = run_step,
     .describe_start = describe_start,
     .lookup = NULL,
-    .release = NULL,
+    .release = release,
     .resource_name = pcf_particles_table_resource_name,
     .describe_terminate = describe_terminate,
 };

@@ -155,6 +155,11 @@ void pcf_table_check_throughput_modes(const pcf_particle_def *def, pcf_diags *di
 int pcf_table_normalize_throughput_modes(cJSON *out, const cJSON *description);
 /* Each defined WarmThroughput member at or below the live one takes the live value. */
 void pcf_table_settle_warm(cJSON *want, const cJSON *have);
+/* One line per defined WarmThroughput member of want (canonical, not yet
+ * settled) below the live one in have, saying that nothing will be done:
+ * the service never lowers it. A new string the caller frees; NULL when
+ * there is none (or out of memory). */
+char *pcf_table_warm_notes(const cJSON *want, const cJSON *have);
 /* A GSI Create body with index's OnDemandThroughput and WarmThroughput;
  * consumes body, NULL when out of memory. */
 cJSON *pcf_table_with_index_modes(cJSON *body, const cJSON *index);

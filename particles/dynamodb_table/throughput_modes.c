@@ -15,6 +15,9 @@
  * to the canonical desired tree before the diff and the planner see it,
  * and a step only ever raises a member to the defined value while keeping
  * the other at least at its live one, so no request asks for a decrease.
+ * A defined member below the live one may be a user's decrease, which the
+ * service refuses: pcf_table_warm_notes words it for the user (diff logs
+ * it as a warning) instead of a step.
  *
  * Each change is one UpdateTable step of its own, after the billing and
  * table throughput steps and before indexes are created (the planner's
@@ -22,6 +25,8 @@
  * Create, a table created by CreateTable carries them there.
  */
 #include "table.h"
+
+#include "src/common/buf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -165,6 +170,55 @@ void pcf_table_settle_warm(cJSON *want, const cJSON *have)
 	cJSON_ArrayForEach(ix, cJSON_GetObjectItemCaseSensitive(want, "GlobalSecondaryIndexes"))
 	    settle_floor(ix, pcf_table_find_named(get(have, "GlobalSecondaryIndexes"), "IndexName",
 	                                          pcf_table_str(ix, "IndexName")));
+}
+
+/* The notes of one owner: each defined member below the live one. */
+static void floor_notes(pcf_buf *out, const cJSON *want_owner, const cJSON *have_owner,
+                        const char *prefix)
+{
+	const cJSON *want = get(want_owner, "WarmThroughput");
+	const cJSON *have = get(have_owner, "WarmThroughput");
+	for (size_t i = 0; i < 2 && cJSON_IsObject(want); i++) {
+		const cJSON *w = get(want, warm_members[i]), *h = get(have, warm_members[i]);
+		if (cJSON_IsNumber(w) && cJSON_IsNumber(h) && h->valuedouble > w->valuedouble)
+			pcf_buf_printf(
+			    out,
+			    "%sWarmThroughput.%s %g is below the live %g: DynamoDB never "
+			    "lowers warm throughput; nothing to do\n",
+			    prefix, warm_members[i], w->valuedouble, h->valuedouble);
+	}
+}
+
+/*
+ * pcf keeps no state, so a live floor above the defined one may be the
+ * service's own raise or a user lowering the number: either way nothing
+ * can be done, and the user is told so instead of seeing a step.
+ */
+char *pcf_table_warm_notes(const cJSON *want, const cJSON *have)
+{
+	pcf_buf out = PCF_BUF_INIT;
+	const cJSON *ix;
+	char prefix[320];
+
+	if (want == NULL || have == NULL)
+		return NULL;
+	floor_notes(&out, want, have, "");
+	cJSON_ArrayForEach(ix, get(want, "GlobalSecondaryIndexes"))
+	{
+		const char *name = pcf_table_str(ix, "IndexName");
+		if (name == NULL)
+			continue;
+		snprintf(prefix, sizeof(prefix), "GlobalSecondaryIndexes[%s].", name);
+		floor_notes(
+		    &out, ix,
+		    pcf_table_find_named(get(have, "GlobalSecondaryIndexes"), "IndexName", name),
+		    prefix);
+	}
+	if (pcf_buf_failed(&out) || out.len == 0) {
+		pcf_buf_cleanup(&out);
+		return NULL;
+	}
+	return pcf_buf_detach(&out);
 }
 
 cJSON *pcf_table_with_index_modes(cJSON *body, const cJSON *index)

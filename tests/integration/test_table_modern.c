@@ -14,6 +14,7 @@
  *   index, which the unit tests cover), and a server without resource
  *   policies.
  */
+#include "cli_run.h"
 #include "test_table_fixture.h"
 
 #define HEAD                                                                                       \
@@ -236,6 +237,43 @@ Test(table_modern, moto_warm_throughput)
 	assert_export_in_sync(&f, "\"ReadUnitsPerSecond\":\t20000");
 	fx_load(&f, ON_DEMAND, f.table);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 0, "no key: the floor is left as it is");
+	fx_cleanup(&f);
+}
+
+/* As a user sees it through the CLI: a floor below the live one is a note
+ * on stderr, never a step, and the plan has nothing to do. */
+Test(table_modern, moto_warm_decrease_is_a_note_in_plan)
+{
+	const char *ep = pcf_test_endpoint(PCF_LOCAL_MOTO);
+	char dir[256], path[512], yaml[1024];
+	const char *apply[] = {"--endpoint", ep, "-f", path, "apply", NULL};
+	const char *plan[] = {"--endpoint", ep, "-f", path, "plan", NULL};
+	fixture f;
+	cli_result r;
+	cJSON *t;
+
+	fx_init(&f, PCF_LOCAL_MOTO, "warmnote");
+	/* Moto refuses a floor below an on-demand table's initial 12000 / 4000. */
+	snprintf(yaml, sizeof(yaml), ON_DEMAND WARM(13000, 5000), f.table);
+	cli_tempdir(dir, sizeof(dir));
+	cli_write(path, sizeof(path), dir, "t.yaml", yaml);
+	cli_expect(&r, 0, apply);
+	cli_result_free(&r);
+	raise_warm_behind_pcf(&f, 15000);
+
+	cli_expect(&r, 0, plan);
+	cr_assert_not_null(strstr(r.err,
+	                          "WarmThroughput.ReadUnitsPerSecond 13000 is below the live "
+	                          "15000: DynamoDB never lowers warm throughput; nothing to do"),
+	                   "%s", r.err);
+	cr_assert_null(strstr(r.out, "UpdateTable"), "%s", r.out);
+	cli_result_free(&r);
+	cli_expect(&r, 0, apply);
+	cli_result_free(&r);
+	t = fx_describe(&f);
+	cr_assert_eq(fx_number(t, "WarmThroughput.ReadUnitsPerSecond"), 15000);
+	cJSON_Delete(t);
+	cli_rmdir(dir);
 	fx_cleanup(&f);
 }
 

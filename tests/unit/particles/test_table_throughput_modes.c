@@ -5,6 +5,7 @@
  * Live trees are written inline in DescribeTable's shape (as dynoxide and
  * moto answer) and normalised as sync_state does.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "particles/dynamodb_table/table.h"
@@ -192,6 +193,78 @@ Test(table_throughput_modes, a_warm_raise_never_lowers_the_other_member)
 	            "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":[{\"Update\":{"
 	            "\"IndexName\":\"by_g\",\"WarmThroughput\":{\"WriteUnitsPerSecond\":6000}}}]}",
 	            "WarmThroughput of index by_g write 4000 -> 6000");
+}
+
+/* The notes of desired (taken) against current (taken), as diff tells them. */
+static char *warm_notes_of(cJSON *desired, cJSON *current)
+{
+	cJSON *want = pcf_table_canonical(desired);
+	char *notes = pcf_table_warm_notes(want, current);
+	cJSON_Delete(want);
+	cJSON_Delete(desired);
+	cJSON_Delete(current);
+	return notes;
+}
+
+Test(table_throughput_modes, a_warm_decrease_is_a_note_not_a_step)
+{
+	const char *table = ",\"WarmThroughput\":{\"ReadUnitsPerSecond\":12000,"
+	                    "\"WriteUnitsPerSecond\":9000}";
+	const char *index = ",\"WarmThroughput\":{\"ReadUnitsPerSecond\":3000}";
+	const char *live_table = ",\"WarmThroughput\":{\"ReadUnitsPerSecond\":15000,"
+	                         "\"WriteUnitsPerSecond\":9000,\"Status\":\"ACTIVE\"}";
+	const char *live_index = ",\"WarmThroughput\":{\"ReadUnitsPerSecond\":4000,"
+	                         "\"WriteUnitsPerSecond\":4000,\"Status\":\"ACTIVE\"}";
+	char *notes =
+	    warm_notes_of(defined(index, table), live_with(live_index, live_table, NULL, NULL));
+
+	cr_assert_not_null(notes);
+	cr_assert_str_eq(notes,
+	                 "WarmThroughput.ReadUnitsPerSecond 12000 is below the live 15000: "
+	                 "DynamoDB never lowers warm throughput; nothing to do\n"
+	                 "GlobalSecondaryIndexes[by_g].WarmThroughput.ReadUnitsPerSecond 3000 is "
+	                 "below the live 4000: DynamoDB never lowers warm throughput; nothing to "
+	                 "do\n");
+	free(notes);
+	plan_of(defined(index, table), live_with(live_index, live_table, NULL, NULL), NULL);
+	cr_assert_eq(the_drift.count, 0);
+	cr_assert_eq(the_plan.count, 0);
+}
+
+Test(table_throughput_modes, a_warm_floor_at_or_above_the_live_value_has_no_note)
+{
+	cr_assert_null(
+	    warm_notes_of(defined("", ",\"WarmThroughput\":{\"ReadUnitsPerSecond\":15000,"
+	                              "\"WriteUnitsPerSecond\":9500}"),
+	                  live_with("",
+	                            ",\"WarmThroughput\":{\"ReadUnitsPerSecond\":15000,"
+	                            "\"WriteUnitsPerSecond\":9000}",
+	                            NULL, NULL)));
+	cr_assert_null(warm_notes_of(defined("", ""), live_with("", "", NULL, NULL)));
+	cr_assert_null(pcf_table_warm_notes(NULL, NULL), "a table still to be created");
+}
+
+/* A decrease of one member beside a raise of the other: the request keeps
+ * the lowered member at its live value. */
+Test(table_throughput_modes, a_decrease_beside_a_raise_sends_the_live_value)
+{
+	const pcf_plan *p = plan_of(defined("", ",\"WarmThroughput\":{\"ReadUnitsPerSecond\":200,"
+	                                        "\"WriteUnitsPerSecond\":150}"),
+	                            live_with("",
+	                                      ",\"WarmThroughput\":{\"ReadUnitsPerSecond\":300,"
+	                                      "\"WriteUnitsPerSecond\":100}",
+	                                      NULL, NULL),
+	                            NULL);
+	const cJSON *warm;
+	cr_assert_eq(p->count, 1);
+	assert_step(p, 0, "UpdateTable",
+	            "{\"TableName\":\"t\",\"WarmThroughput\":{\"ReadUnitsPerSecond\":300,"
+	            "\"WriteUnitsPerSecond\":150}}",
+	            "WarmThroughput write 100 -> 150");
+	warm = cJSON_GetObjectItem(p->steps[0].request, "WarmThroughput");
+	cr_assert_eq(cJSON_GetObjectItem(warm, "ReadUnitsPerSecond")->valuedouble, 300,
+	             "never below the live 300");
+	cr_assert_null(strstr(p->steps[0].summary, "read"), "%s", p->steps[0].summary);
 }
 
 Test(table_throughput_modes, a_new_index_carries_its_cap_and_floor)
