@@ -23,6 +23,7 @@
 
 #include "fake_http.h"
 #include "local_server.h"
+#include "quick_engine.h"
 #include "src/common/util.h"
 
 #define SIMULTANEOUS                                                                               \
@@ -109,7 +110,6 @@ static void up(harness *h)
 	 * a quota refusal it retried would take tens of seconds. */
 	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	pcf_diags diags;
 	const char *yaml = "pcf_name: t\nflavor: dynamodb_table\naws_resource:\n  TableName: t\n"
 	                   "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
 	                   "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
@@ -123,25 +123,14 @@ static void up(harness *h)
 	o.endpoint = pcf_fake_server_url(h->server);
 	o.region = "us-east-1";
 	cr_assert_eq(pcf_services_new(&h->services, &o, &err), 0, "%s", err.message);
-	pcf_diags_init(&diags);
-	cr_assert_eq(pcf_definitions_load_string(&h->defs, yaml, strlen(yaml), "pcf.yml", &diags),
-	             0);
-	pcf_diags_cleanup(&diags);
+	h->defs = pcf_test_load_defs(yaml);
 }
 
 static int apply(harness *h)
 {
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	pcf_engine *engine = NULL;
+	pcf_engine *engine = pcf_test_quick_engine(h->defs, h->services, 30000);
 	pcf_error err = PCF_ERROR_INIT;
 	int rc;
-	o.flavors = pcf_particles_flavors(&o.flavor_count);
-	o.services = h->services;
-	o.timeout_ms = 30000;
-	o.poll_initial_ms = 10;
-	o.poll_max_ms = 50;
-	o.yes = 1;
-	cr_assert_eq(pcf_engine_new(&engine, h->defs, &o, &err), 0);
 	rc = pcf_engine_apply(&h->report, engine, &err);
 	pcf_engine_free(engine);
 	return rc;

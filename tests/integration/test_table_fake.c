@@ -17,8 +17,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fake_http.h"
+#include "fake_answers.h"
 #include "local_server.h"
+#include "quick_engine.h"
 
 typedef struct fake_table {
 	pthread_mutex_t lock;
@@ -31,20 +32,6 @@ typedef struct fake_table {
 	int mutating;
 } fake_table;
 
-static void answer(pcf_fake_response *resp, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void answer(pcf_fake_response *resp, int status, const char *fmt, ...)
-{
-	static _Thread_local char body[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(body, sizeof(body), fmt, ap);
-	va_end(ap);
-	resp->status = status;
-	resp->body = body;
-}
-
 static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
 {
 	fake_table *t = payload;
@@ -55,7 +42,7 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 	if (strncmp(action, "Describe", 8) != 0 && strncmp(action, "List", 4) != 0)
 		t->mutating++;
 	if (!strcmp(action, "DescribeTable")) {
-		answer(
+		pcf_fake_reply(
 		    resp, 200,
 		    "{\"Table\":{\"TableName\":\"t\",\"TableStatus\":\"%s\","
 		    "\"TableArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/t\","
@@ -68,7 +55,7 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 		    "\"DeletionProtectionEnabled\":false%s%s}}",
 		    t->status, t->sse[0] ? ",\"SSEDescription\":" : "", t->sse);
 	} else if (!strcmp(action, "DescribeContinuousBackups")) {
-		answer(
+		pcf_fake_reply(
 		    resp, 200,
 		    "{\"ContinuousBackupsDescription\":{\"ContinuousBackupsStatus\":\"ENABLED\","
 		    "\"PointInTimeRecoveryDescription\":{\"PointInTimeRecoveryStatus\":\"%s\"}}}",
@@ -77,32 +64,36 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 		t->backups_calls++;
 		if (t->refuse_backups > 0) {
 			t->refuse_backups--;
-			answer(resp, 400,
-			       "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
-			       "ContinuousBackupsUnavailableException\",\"message\":\"Backups are "
-			       "being "
-			       "enabled for the table: t. Please retry later\"}");
+			pcf_fake_reply(
+			    resp, 400,
+			    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
+			    "ContinuousBackupsUnavailableException\",\"message\":\"Backups are "
+			    "being "
+			    "enabled for the table: t. Please retry later\"}");
 		} else {
 			t->pitr = strstr(req->body, "\"PointInTimeRecoveryEnabled\":true") != NULL;
-			answer(resp, 200, "{\"ContinuousBackupsDescription\":{}}");
+			pcf_fake_reply(resp, 200, "{\"ContinuousBackupsDescription\":{}}");
 		}
 	} else if (!strcmp(action, "GetResourcePolicy")) {
-		answer(resp, 400,
-		       "{\"__type\":\"com.amazonaws.dynamodb.v20120810#PolicyNotFoundException\","
-		       "\"message\":\"Resource-based policy not found\"}");
+		pcf_fake_reply(
+		    resp, 400,
+		    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#PolicyNotFoundException\","
+		    "\"message\":\"Resource-based policy not found\"}");
 	} else if (!strcmp(action, "PutResourcePolicy")) {
 		t->policy_puts++;
-		answer(resp, 400,
-		       "{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}");
+		pcf_fake_reply(
+		    resp, 400,
+		    "{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}");
 	} else if (strstr(action, "Tag") != NULL) {
-		answer(resp, 400,
-		       "{\"__type\":\"com.amazonaws.dynamodb.v20120810#UnknownOperationException\","
-		       "\"Message\":\"the fake has no tagging\"}");
+		pcf_fake_reply(
+		    resp, 400,
+		    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#UnknownOperationException\","
+		    "\"Message\":\"the fake has no tagging\"}");
 	} else {
-		answer(resp, 400,
-		       "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
-		       "\"message\":\"the fake does not do %s\"}",
-		       action);
+		pcf_fake_reply(resp, 400,
+		               "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
+		               "\"message\":\"the fake does not do %s\"}",
+		               action);
 	}
 	pthread_mutex_unlock(&t->lock);
 }
@@ -119,7 +110,6 @@ static void up(harness *h, const char *resource_yaml)
 {
 	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	pcf_diags diags;
 	char yaml[2048];
 
 	pcf_local_server_environment(1);
@@ -135,25 +125,14 @@ static void up(harness *h, const char *resource_yaml)
 	         "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
 	         "  BillingMode: PAY_PER_REQUEST\n%s",
 	         resource_yaml);
-	pcf_diags_init(&diags);
-	cr_assert_eq(pcf_definitions_load_string(&h->defs, yaml, strlen(yaml), "pcf.yml", &diags),
-	             0);
-	pcf_diags_cleanup(&diags);
+	h->defs = pcf_test_load_defs(yaml);
 }
 
 static int run(harness *h, int (*fn)(pcf_run_report **, pcf_engine *, pcf_error *), int terminate)
 {
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	pcf_engine *engine = NULL;
+	pcf_engine *engine = pcf_test_quick_engine(h->defs, h->services, 20000);
 	pcf_error err = PCF_ERROR_INIT;
 	int rc;
-	o.flavors = pcf_particles_flavors(&o.flavor_count);
-	o.services = h->services;
-	o.timeout_ms = 20000;
-	o.poll_initial_ms = 10;
-	o.poll_max_ms = 50;
-	o.yes = 1;
-	cr_assert_eq(pcf_engine_new(&engine, h->defs, &o, &err), 0);
 	if (terminate)
 		pcf_engine_set_desired(engine, PCF_DESIRED_TERMINATED);
 	pcf_run_report_free(h->report);

@@ -1,0 +1,23 @@
+/*
+ * Engines for the tests that converge against a fake server: every
+ * particle flavor, quick polls and consent given, so that a test waits on
+ * what it checks and not on the engine's production pacing.
+ */
+#ifndef PCF_TESTS_QUICK_ENGINE_H
+#define PCF_TESTS_QUICK_ENGINE_H
+
+#include <pcf/definitions.h>
+#include <pcf/engine.h>
+#include <pcf/particles.h>
+
+/* The definitions in yaml (named pcf.yml); the test fails if they do not load. */
+pcf_definitions *pcf_test_load_defs(const char *yaml);
+
+/*
+ * An engine over defs and services giving up after timeout_ms, polling
+ * every 10 to 50 ms, with --yes; the test fails if it cannot be made.
+ */
+pcf_engine *pcf_test_quick_engine(const pcf_definitions *defs, pcf_services *services,
+                                  long timeout_ms);
+
+#endif
