@@ -111,6 +111,13 @@ static inline void fx_cleanup(fixture *f)
 	pcf_services_free(f->services);
 }
 
+/* The first lines of a table particle named t, for fx_load: %s is the TableName. */
+#define FX_TABLE_T                                                                                 \
+	"pcf_name: t\n"                                                                            \
+	"flavor: dynamodb_table\n"                                                                 \
+	"aws_resource:\n"                                                                          \
+	"  TableName: %s\n"
+
 /* Loads yaml (a printf format; its first %s gets the table name). */
 static inline void fx_load(fixture *f, const char *fmt, ...)
 {
