@@ -24,18 +24,9 @@ TestSuite(table_autoscaling, .init = setup, .fini = teardown, .timeout = 120);
 
 /* A provisioned table with one index; %s: table name, then read units, then AutoScaling. */
 #define TABLE_YAML                                                                                 \
-	"pcf_name: t\n"                                                                            \
-	"flavor: dynamodb_table\n"                                                                 \
-	"aws_resource:\n"                                                                          \
-	"  TableName: %s\n"                                                                        \
-	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S},\n"                        \
-	"                         {AttributeName: e, AttributeType: S}]\n"                         \
-	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                      \
-	"  ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: 5}\n"                \
-	"  GlobalSecondaryIndexes:\n"                                                              \
-	"    - IndexName: by_e\n"                                                                  \
-	"      KeySchema: [{AttributeName: e, KeyType: HASH}]\n"                                   \
-	"      Projection: {ProjectionType: ALL}\n"                                                \
+	FX_TABLE_T                                                                                 \
+	FX_KEYS_ID_E                                                                               \
+	"  ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: 5}\n" FX_INDEX_BY_E  \
 	"      ProvisionedThroughput: {ReadCapacityUnits: 2, WriteCapacityUnits: 2}\n"             \
 	"%s"
 

@@ -144,9 +144,7 @@ static int run(harness *h, int (*fn)(pcf_run_report **, pcf_engine *, pcf_error 
 
 static void down(harness *h)
 {
-	pcf_run_report_free(h->report);
-	pcf_definitions_free(h->defs);
-	pcf_services_free(h->services);
+	pcf_test_engine_free_all(h->report, NULL, h->defs, h->services);
 	pcf_fake_server_stop(h->server);
 	pthread_mutex_destroy(&h->table.lock);
 }

@@ -206,18 +206,9 @@ static void teardown(void)
 TestSuite(table_managed_fake, .init = setup, .fini = teardown, .timeout = 60);
 
 #define TABLE_YAML                                                                                 \
-	"pcf_name: t\n"                                                                            \
-	"flavor: dynamodb_table\n"                                                                 \
-	"aws_resource:\n"                                                                          \
-	"  TableName: %s\n"                                                                        \
-	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S},\n"                        \
-	"                         {AttributeName: e, AttributeType: S}]\n"                         \
-	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                      \
-	"  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n"                 \
-	"  GlobalSecondaryIndexes:\n"                                                              \
-	"    - IndexName: by_e\n"                                                                  \
-	"      KeySchema: [{AttributeName: e, KeyType: HASH}]\n"                                   \
-	"      Projection: {ProjectionType: ALL}\n"                                                \
+	FX_TABLE_T                                                                                 \
+	FX_KEYS_ID_E                                                                               \
+	"  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n" FX_INDEX_BY_E   \
 	"      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"             \
 	"      ContributorInsightsSpecification: {Enabled: %s}\n"                                  \
 	"  ContributorInsightsSpecification: {Enabled: %s}\n"                                      \

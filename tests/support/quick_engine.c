@@ -32,3 +32,12 @@ pcf_engine *pcf_test_quick_engine(const pcf_definitions *defs, pcf_services *ser
 	cr_assert_eq(pcf_engine_new(&engine, defs, &o, &err), 0, "%s", err.message);
 	return engine;
 }
+
+void pcf_test_engine_free_all(pcf_run_report *report, pcf_engine *engine, pcf_definitions *defs,
+                              pcf_services *services)
+{
+	pcf_run_report_free(report);
+	pcf_engine_free(engine);
+	pcf_definitions_free(defs);
+	pcf_services_free(services);
+}

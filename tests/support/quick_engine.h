@@ -20,4 +20,8 @@ pcf_definitions *pcf_test_load_defs(const char *yaml);
 pcf_engine *pcf_test_quick_engine(const pcf_definitions *defs, pcf_services *services,
                                   long timeout_ms);
 
+/* Frees what a test's engine run leaves; any of them may be NULL. */
+void pcf_test_engine_free_all(pcf_run_report *report, pcf_engine *engine, pcf_definitions *defs,
+                              pcf_services *services);
+
 #endif
