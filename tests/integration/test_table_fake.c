@@ -100,52 +100,41 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 
 typedef struct harness {
 	fake_table table;
-	pcf_fake_server *server;
-	pcf_services *services;
-	pcf_definitions *defs;
-	pcf_run_report *report;
+	pcf_test_fake_run run;
 } harness;
 
 static void up(harness *h, const char *resource_yaml)
 {
-	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	char yaml[2048];
 
-	pcf_local_server_environment(1);
-	pthread_mutex_init(&h->table.lock, NULL);
-	cr_assert_eq(pcf_fake_server_start(&h->server, handle, &h->table), 0);
-	o.endpoint = pcf_fake_server_url(h->server);
-	o.region = "us-east-1";
-	o.max_attempts = 1;
-	cr_assert_eq(pcf_services_new(&h->services, &o, &err), 0);
 	snprintf(yaml, sizeof(yaml),
 	         "pcf_name: t\nflavor: dynamodb_table\naws_resource:\n  TableName: t\n"
 	         "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
 	         "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
 	         "  BillingMode: PAY_PER_REQUEST\n%s",
 	         resource_yaml);
-	h->defs = pcf_test_load_defs(yaml);
+	pcf_local_server_environment(1);
+	pthread_mutex_init(&h->table.lock, NULL);
+	pcf_test_fake_run_start(&h->run, handle, &h->table, 1, yaml);
 }
 
 static int run(harness *h, int (*fn)(pcf_run_report **, pcf_engine *, pcf_error *), int terminate)
 {
-	pcf_engine *engine = pcf_test_quick_engine(h->defs, h->services, 20000);
+	pcf_engine *engine = pcf_test_quick_engine(h->run.defs, h->run.services, 20000);
 	pcf_error err = PCF_ERROR_INIT;
 	int rc;
 	if (terminate)
 		pcf_engine_set_desired(engine, PCF_DESIRED_TERMINATED);
-	pcf_run_report_free(h->report);
-	h->report = NULL;
-	rc = fn(&h->report, engine, &err);
+	pcf_run_report_free(h->run.report);
+	h->run.report = NULL;
+	rc = fn(&h->run.report, engine, &err);
 	pcf_engine_free(engine);
 	return rc;
 }
 
 static void down(harness *h)
 {
-	pcf_test_engine_free_all(h->report, NULL, h->defs, h->services);
-	pcf_fake_server_stop(h->server);
+	pcf_test_fake_run_stop(&h->run);
 	pthread_mutex_destroy(&h->table.lock);
 }
 
@@ -153,7 +142,8 @@ Test(table_fake, pitr_is_retried_while_backups_are_unavailable)
 {
 	harness h = {.table = {.status = "ACTIVE", .sse = "", .refuse_backups = 2}};
 	up(&h, "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n");
-	cr_assert_eq(run(&h, pcf_engine_apply, 0), 0, "%s", h.report->particles[0].error.message);
+	cr_assert_eq(run(&h, pcf_engine_apply, 0), 0, "%s",
+	             h.run.report->particles[0].error.message);
 	cr_assert_eq(h.table.backups_calls, 3, "two refusals, then the call that worked");
 	cr_assert(h.table.pitr);
 	cr_assert_eq(run(&h, pcf_engine_apply, 0), 0);
@@ -166,9 +156,9 @@ Test(table_fake, archived_tables_are_never_acted_on)
 	harness h = {.table = {.status = "ARCHIVED", .sse = ""}};
 	up(&h, "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n");
 	cr_assert_eq(run(&h, pcf_engine_apply, 0), PCF_EUNAVAILABLE);
-	cr_assert_eq(h.report->particles[0].state, PCF_STATE_UNAVAILABLE);
-	cr_assert(strstr(h.report->particles[0].error.message, "ARCHIVED") != NULL, "%s",
-	          h.report->particles[0].error.message);
+	cr_assert_eq(h.run.report->particles[0].state, PCF_STATE_UNAVAILABLE);
+	cr_assert(strstr(h.run.report->particles[0].error.message, "ARCHIVED") != NULL, "%s",
+	          h.run.report->particles[0].error.message);
 	cr_assert_lt(run(&h, pcf_engine_apply, 1), 0, "not even deleted");
 	cr_assert_eq(h.table.mutating, 0);
 	down(&h);
@@ -183,8 +173,8 @@ Test(table_fake, kms_encryption_matches_its_definition)
 	/* The definition names the key by alias; the service answers its ARN. */
 	up(&h, "  SSESpecification: {Enabled: true, SSEType: KMS, KMSMasterKeyId: alias/app}\n");
 	cr_assert_eq(run(&h, pcf_engine_status, 0), 0);
-	cr_assert_eq(h.report->particles[0].outcome, PCF_OUTCOME_IN_SYNC);
-	cr_assert_eq(h.report->particles[0].drift.count, 0);
+	cr_assert_eq(h.run.report->particles[0].outcome, PCF_OUTCOME_IN_SYNC);
+	cr_assert_eq(h.run.report->particles[0].drift.count, 0);
 	down(&h);
 }
 
@@ -193,9 +183,9 @@ Test(table_fake, tags_on_a_server_without_tagging_fail_clearly)
 	harness h = {.table = {.status = "ACTIVE", .sse = ""}};
 	up(&h, "  Tags: [{Key: a, Value: b}]\n");
 	cr_assert_lt(run(&h, pcf_engine_apply, 0), 0);
-	cr_assert_eq(h.report->particles[0].outcome, PCF_OUTCOME_FAILED);
-	cr_assert(strstr(h.report->particles[0].error.message, "does not support tags") != NULL,
-	          "%s", h.report->particles[0].error.message);
+	cr_assert_eq(h.run.report->particles[0].outcome, PCF_OUTCOME_FAILED);
+	cr_assert(strstr(h.run.report->particles[0].error.message, "does not support tags") != NULL,
+	          "%s", h.run.report->particles[0].error.message);
 	cr_assert_eq(h.table.mutating, 0);
 	down(&h);
 }
@@ -206,10 +196,10 @@ Test(table_fake, an_unknown_policy_action_names_the_setting)
 	harness h = {.table = {.status = "ACTIVE", .sse = ""}};
 	up(&h, "  ResourcePolicy: {Version: \"2012-10-17\", Statement: []}\n");
 	cr_assert_lt(run(&h, pcf_engine_apply, 0), 0);
-	cr_assert_eq(h.report->particles[0].outcome, PCF_OUTCOME_FAILED);
-	cr_assert(strstr(h.report->particles[0].error.message,
+	cr_assert_eq(h.run.report->particles[0].outcome, PCF_OUTCOME_FAILED);
+	cr_assert(strstr(h.run.report->particles[0].error.message,
 	                 "does not support PutResourcePolicy (needed for ResourcePolicy") != NULL,
-	          "%s", h.report->particles[0].error.message);
+	          "%s", h.run.report->particles[0].error.message);
 	cr_assert_eq(h.table.policy_puts, 1);
 	down(&h);
 }

@@ -41,3 +41,23 @@ void pcf_test_engine_free_all(pcf_run_report *report, pcf_engine *engine, pcf_de
 	pcf_definitions_free(defs);
 	pcf_services_free(services);
 }
+
+void pcf_test_fake_run_start(pcf_test_fake_run *r, pcf_fake_handler handler, void *payload,
+                             int max_attempts, const char *yaml)
+{
+	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+
+	cr_assert_eq(pcf_fake_server_start(&r->server, handler, payload), 0);
+	o.endpoint = pcf_fake_server_url(r->server);
+	o.region = "us-east-1";
+	o.max_attempts = max_attempts;
+	cr_assert_eq(pcf_services_new(&r->services, &o, &err), 0, "%s", err.message);
+	r->defs = pcf_test_load_defs(yaml);
+}
+
+void pcf_test_fake_run_stop(pcf_test_fake_run *r)
+{
+	pcf_test_engine_free_all(r->report, NULL, r->defs, r->services);
+	pcf_fake_server_stop(r->server);
+}

@@ -10,6 +10,8 @@
 #include <pcf/engine.h>
 #include <pcf/particles.h>
 
+#include "fake_http.h"
+
 /* The definitions in yaml (named pcf.yml); the test fails if they do not load. */
 pcf_definitions *pcf_test_load_defs(const char *yaml);
 
@@ -23,5 +25,24 @@ pcf_engine *pcf_test_quick_engine(const pcf_definitions *defs, pcf_services *ser
 /* Frees what a test's engine run leaves; any of them may be NULL. */
 void pcf_test_engine_free_all(pcf_run_report *report, pcf_engine *engine, pcf_definitions *defs,
                               pcf_services *services);
+
+/* What a test converging against a fake server holds. */
+typedef struct pcf_test_fake_run {
+	pcf_fake_server *server;
+	pcf_services *services;
+	pcf_definitions *defs;
+	pcf_run_report *report; /* the last run's */
+} pcf_test_fake_run;
+
+/*
+ * Starts the fake server (handler, payload), services for us-east-1 on it
+ * trying each call max_attempts times (0: the transport's default) and the
+ * definitions in yaml; the test fails if any cannot be made.
+ */
+void pcf_test_fake_run_start(pcf_test_fake_run *r, pcf_fake_handler handler, void *payload,
+                             int max_attempts, const char *yaml);
+
+/* Frees all of r and stops its server. */
+void pcf_test_fake_run_stop(pcf_test_fake_run *r);
 
 #endif
