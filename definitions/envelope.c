@@ -127,23 +127,30 @@ static int read_bool(const pcf_particle_def *def, pcf_diags *diags, const char *
 	return 0;
 }
 
+/* The list under field, or NULL when absent or (reported) not a list; expected
+ * names what the list holds in the report. */
+static const cJSON *list_field(const pcf_particle_def *def, pcf_diags *diags, const char *field,
+                               const char *expected)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(def->node, field);
+	char found[128];
+
+	if (list == NULL || cJSON_IsArray(list))
+		return list;
+	pcf_defs_describe_value(list, found, sizeof(found));
+	pcf_particle_def_report(def, diags, field, "expected %s, found %s", expected, found);
+	return NULL;
+}
+
 /* parents / children: a list of non-empty strings. Resolved later by pcf_defs_envelope_link. */
 static void check_reference_list(const pcf_particle_def *def, pcf_diags *diags, const char *field)
 {
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(def->node, field), *item;
+	const cJSON *list, *item;
 	char found[128], path[64];
 	int i = 0;
 
-	if (list == NULL)
-		return;
-	if (!cJSON_IsArray(list)) {
-		pcf_defs_describe_value(list, found, sizeof(found));
-		pcf_particle_def_report(def, diags, field,
-		                        "expected a list of particle names (\"name\" or "
-		                        "\"flavor:name\"), found %s",
-		                        found);
-		return;
-	}
+	list =
+	    list_field(def, diags, field, "a list of particle names (\"name\" or \"flavor:name\")");
 	cJSON_ArrayForEach(item, list)
 	{
 		if (!cJSON_IsString(item) || item->valuestring[0] == '\0') {
@@ -188,20 +195,12 @@ static int path_shape_ok(const char *path)
  * "GlobalSecondaryIndexes[by_email].ProvisionedThroughput", "Tags[*]"). */
 static void check_ignore_changes(const pcf_particle_def *def, pcf_diags *diags)
 {
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(def->node, "ignore_changes"), *item;
+	const cJSON *list, *item;
 	char found[128], path[64];
 	int i = 0;
 
-	if (list == NULL)
-		return;
-	if (!cJSON_IsArray(list)) {
-		pcf_defs_describe_value(list, found, sizeof(found));
-		pcf_particle_def_report(def, diags, "ignore_changes",
-		                        "expected a list of paths into aws_resource (such as "
-		                        "ProvisionedThroughput), found %s",
-		                        found);
-		return;
-	}
+	list = list_field(def, diags, "ignore_changes",
+	                  "a list of paths into aws_resource (such as ProvisionedThroughput)");
 	cJSON_ArrayForEach(item, list)
 	{
 		snprintf(path, sizeof(path), "ignore_changes[%d]", i++);

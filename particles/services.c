@@ -128,16 +128,24 @@ static int find_region(region_client **out, pcf_services *s, const char *region,
 	return 0;
 }
 
+/* The argument checks both lookups share; an empty region means the default one. */
+static int check_lookup(pcf_services *s, const char **region, pcf_error *err)
+{
+	if (s == NULL)
+		return pcf_error_set(err, PCF_EINVAL, "no services");
+	if (*region != NULL && (*region)[0] == '\0')
+		*region = NULL;
+	return 0;
+}
+
 int pcf_services_ddb(pcf_ddb **out, pcf_services *s, const char *region, pcf_error *err)
 {
 	region_client *entry = NULL;
 	int rc;
 
 	*out = NULL;
-	if (s == NULL)
-		return pcf_error_set(err, PCF_EINVAL, "no services");
-	if (region != NULL && region[0] == '\0')
-		region = NULL;
+	if ((rc = check_lookup(s, &region, err)) < 0)
+		return rc;
 	pthread_mutex_lock(&s->lock);
 	rc = find_region(&entry, s, region, err);
 	if (rc == 0)
@@ -153,10 +161,8 @@ int pcf_services_autoscaling(pcf_aas **out, pcf_services *s, const char *region,
 	int rc;
 
 	*out = NULL;
-	if (s == NULL)
-		return pcf_error_set(err, PCF_EINVAL, "no services");
-	if (region != NULL && region[0] == '\0')
-		region = NULL;
+	if ((rc = check_lookup(s, &region, err)) < 0)
+		return rc;
 	pthread_mutex_lock(&s->lock);
 	rc = find_region(&entry, s, region, err);
 	if (rc == 0 && entry->aas == NULL) {

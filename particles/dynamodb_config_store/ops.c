@@ -27,6 +27,7 @@
 #include <pcf/particles.h>
 
 #include "src/common/util.h"
+#include "particles/ddb_state.h"
 #include "src/dynamodb/status.h"
 
 /* What the definition says, borrowed from the desired tree. */
@@ -73,17 +74,7 @@ static int client(pcf_ddb **db, pcf_particle *p, const struct resource *r, pcf_e
 /* The live table's state: pcf_ddb_table_status's verdict, as a pcf_state. */
 static pcf_state table_state(const cJSON *desc, char *why, size_t why_size)
 {
-	switch (pcf_ddb_table_status(why, why_size, desc)) {
-	case PCF_DDB_STATUS_RUNNING:
-		return PCF_STATE_RUNNING;
-	case PCF_DDB_STATUS_MISSING:
-		return PCF_STATE_MISSING;
-	case PCF_DDB_STATUS_UNAVAILABLE:
-		return PCF_STATE_UNAVAILABLE;
-	case PCF_DDB_STATUS_PENDING:
-	default:
-		return PCF_STATE_PENDING;
-	}
+	return pcf_particles_ddb_state(pcf_ddb_table_status(why, why_size, desc));
 }
 
 /* {"store": {"option": {data}}} for every store the definition names. */

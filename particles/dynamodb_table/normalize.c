@@ -40,20 +40,6 @@ static const char *const diff_open_lists[] = {"AttributeDefinitions",
 const pcf_diff_options pcf_table_diff_options = {
     .ignore = diff_ignore, .list_keys = diff_list_keys, .open_lists = diff_open_lists};
 
-static int copy_field(cJSON *to, const cJSON *from, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(from, key);
-	cJSON *dup;
-	if (v == NULL)
-		return 0;
-	dup = cJSON_Duplicate(v, 1);
-	if (dup == NULL || !cJSON_AddItemToObject(to, key, dup)) {
-		cJSON_Delete(dup);
-		return -1;
-	}
-	return 0;
-}
-
 static const char *billing_mode(const cJSON *d)
 {
 	const cJSON *summary = cJSON_GetObjectItemCaseSensitive(d, "BillingModeSummary");
@@ -66,8 +52,8 @@ static const char *billing_mode(const cJSON *d)
 static cJSON *throughput(const cJSON *pt)
 {
 	cJSON *out = cJSON_CreateObject();
-	if (out == NULL || copy_field(out, pt, "ReadCapacityUnits") < 0 ||
-	    copy_field(out, pt, "WriteCapacityUnits") < 0) {
+	if (out == NULL || pcf_table_copy_field(out, pt, "ReadCapacityUnits") < 0 ||
+	    pcf_table_copy_field(out, pt, "WriteCapacityUnits") < 0) {
 		cJSON_Delete(out);
 		return NULL;
 	}
@@ -78,8 +64,8 @@ static cJSON *projection(const cJSON *p)
 {
 	cJSON *out = cJSON_CreateObject();
 	const cJSON *nka = cJSON_GetObjectItemCaseSensitive(p, "NonKeyAttributes");
-	if (out == NULL || copy_field(out, p, "ProjectionType") < 0 ||
-	    (cJSON_GetArraySize(nka) > 0 && copy_field(out, p, "NonKeyAttributes") < 0)) {
+	if (out == NULL || pcf_table_copy_field(out, p, "ProjectionType") < 0 ||
+	    (cJSON_GetArraySize(nka) > 0 && pcf_table_copy_field(out, p, "NonKeyAttributes") < 0)) {
 		cJSON_Delete(out);
 		return NULL;
 	}
@@ -91,8 +77,8 @@ static cJSON *index_entry(const cJSON *ix, int with_throughput)
 {
 	cJSON *out = cJSON_CreateObject();
 	const cJSON *pt = cJSON_GetObjectItemCaseSensitive(ix, "ProvisionedThroughput");
-	if (out == NULL || copy_field(out, ix, "IndexName") < 0 ||
-	    copy_field(out, ix, "KeySchema") < 0 ||
+	if (out == NULL || pcf_table_copy_field(out, ix, "IndexName") < 0 ||
+	    pcf_table_copy_field(out, ix, "KeySchema") < 0 ||
 	    !cJSON_AddItemToObject(out, "Projection",
 	                           projection(cJSON_GetObjectItemCaseSensitive(ix, "Projection"))))
 		goto fail;
@@ -129,7 +115,7 @@ static int add_stream(cJSON *to, const cJSON *d)
 	int on = pcf_table_bool(spec, "StreamEnabled") == 1;
 	if (out == NULL || !cJSON_AddBoolToObject(out, "StreamEnabled", on))
 		return -1;
-	if (on && copy_field(out, spec, "StreamViewType") < 0)
+	if (on && pcf_table_copy_field(out, spec, "StreamViewType") < 0)
 		return -1;
 	return 0;
 }
@@ -145,7 +131,7 @@ static int add_sse(cJSON *to, const cJSON *d)
 	                            !strcmp(status, "UPDATING"));
 	if (out == NULL || !cJSON_AddBoolToObject(out, "Enabled", on))
 		return -1;
-	if (on && copy_field(out, sse, "SSEType") < 0)
+	if (on && pcf_table_copy_field(out, sse, "SSEType") < 0)
 		return -1;
 	if (on && arn != NULL && !cJSON_AddStringToObject(out, "KMSMasterKeyId", arn))
 		return -1;
@@ -159,7 +145,7 @@ static int add_ttl(cJSON *to, const cJSON *ttl)
 	cJSON *out = cJSON_AddObjectToObject(to, "TimeToLiveSpecification");
 	if (out == NULL || !cJSON_AddBoolToObject(out, "Enabled", on))
 		return -1;
-	if (on && copy_field(out, ttl, "AttributeName") < 0)
+	if (on && pcf_table_copy_field(out, ttl, "AttributeName") < 0)
 		return -1;
 	return 0;
 }
@@ -173,7 +159,7 @@ static int add_pitr(cJSON *to, const cJSON *backups)
 	int on = status != NULL && !strcmp(status, "ENABLED");
 	if (out == NULL || !cJSON_AddBoolToObject(out, "PointInTimeRecoveryEnabled", on))
 		return -1;
-	if (on && copy_field(out, pitr, "RecoveryPeriodInDays") < 0)
+	if (on && pcf_table_copy_field(out, pitr, "RecoveryPeriodInDays") < 0)
 		return -1;
 	return 0;
 }
@@ -217,7 +203,8 @@ static int add_raw_throughput(cJSON *to, const cJSON *d)
 	{
 		cJSON *entry = cJSON_CreateObject();
 		const cJSON *pt = cJSON_GetObjectItemCaseSensitive(ix, "ProvisionedThroughput");
-		if (!cJSON_AddItemToArray(list, entry) || copy_field(entry, ix, "IndexName") < 0 ||
+		if (!cJSON_AddItemToArray(list, entry) ||
+		    pcf_table_copy_field(entry, ix, "IndexName") < 0 ||
 		    (pt != NULL &&
 		     !cJSON_AddItemToObject(entry, "ProvisionedThroughput", throughput(pt))))
 			return -1;
@@ -233,8 +220,9 @@ cJSON *pcf_table_normalize(const cJSON *d, const cJSON *ttl, const cJSON *backup
 	int provisioned = strcmp(mode, "PAY_PER_REQUEST") != 0;
 	size_t i;
 
-	if (out == NULL || copy_field(out, d, "TableName") < 0 ||
-	    copy_field(out, d, "AttributeDefinitions") < 0 || copy_field(out, d, "KeySchema") < 0 ||
+	if (out == NULL || pcf_table_copy_field(out, d, "TableName") < 0 ||
+	    pcf_table_copy_field(out, d, "AttributeDefinitions") < 0 ||
+	    pcf_table_copy_field(out, d, "KeySchema") < 0 ||
 	    !cJSON_AddStringToObject(out, "BillingMode", mode))
 		goto fail;
 	if (provisioned && cJSON_GetObjectItemCaseSensitive(d, "ProvisionedThroughput") != NULL &&
@@ -253,7 +241,7 @@ cJSON *pcf_table_normalize(const cJSON *d, const cJSON *ttl, const cJSON *backup
 	    (backups != NULL && add_pitr(out, backups) < 0))
 		goto fail;
 	for (i = 0; pcf_table_server_fields[i] != NULL; i++)
-		if (copy_field(out, d, pcf_table_server_fields[i]) < 0)
+		if (pcf_table_copy_field(out, d, pcf_table_server_fields[i]) < 0)
 			goto fail;
 	if ((!provisioned && add_raw_throughput(out, d) < 0) ||
 	    pcf_table_replicas_normalize(out, d) < 0)

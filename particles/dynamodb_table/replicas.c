@@ -304,26 +304,12 @@ void pcf_table_arn_region(char *buf, size_t size, const char *arn)
 		snprintf(buf, size, "%.*s", (int)(strchr(p, ':') - p), p);
 }
 
-static int copy_field(cJSON *to, const cJSON *from, const char *key)
-{
-	const cJSON *v = get(from, key);
-	cJSON *dup;
-	if (v == NULL)
-		return 0;
-	dup = cJSON_Duplicate(v, 1);
-	if (dup == NULL || !cJSON_AddItemToObject(to, key, dup)) {
-		cJSON_Delete(dup);
-		return -1;
-	}
-	return 0;
-}
-
 static cJSON *replica_index(const cJSON *ix)
 {
 	cJSON *out = cJSON_CreateObject();
-	if (out == NULL || copy_field(out, ix, "IndexName") < 0 ||
-	    copy_field(out, ix, "ProvisionedThroughputOverride") < 0 ||
-	    copy_field(out, ix, "OnDemandThroughputOverride") < 0) {
+	if (out == NULL || pcf_table_copy_field(out, ix, "IndexName") < 0 ||
+	    pcf_table_copy_field(out, ix, "ProvisionedThroughputOverride") < 0 ||
+	    pcf_table_copy_field(out, ix, "OnDemandThroughputOverride") < 0) {
 		cJSON_Delete(out);
 		return NULL;
 	}
@@ -337,10 +323,11 @@ static cJSON *replica_entry(const cJSON *r, const char *table_class)
 	cJSON *out = cJSON_CreateObject(), *list, *ix;
 	const cJSON *live;
 
-	if (out == NULL || copy_field(out, r, "RegionName") < 0 ||
-	    copy_field(out, r, "ReplicaStatus") < 0 || copy_field(out, r, "KMSMasterKeyId") < 0 ||
-	    copy_field(out, r, "ProvisionedThroughputOverride") < 0 ||
-	    copy_field(out, r, "OnDemandThroughputOverride") < 0 ||
+	if (out == NULL || pcf_table_copy_field(out, r, "RegionName") < 0 ||
+	    pcf_table_copy_field(out, r, "ReplicaStatus") < 0 ||
+	    pcf_table_copy_field(out, r, "KMSMasterKeyId") < 0 ||
+	    pcf_table_copy_field(out, r, "ProvisionedThroughputOverride") < 0 ||
+	    pcf_table_copy_field(out, r, "OnDemandThroughputOverride") < 0 ||
 	    !cJSON_AddStringToObject(out, "TableClassOverride", cls != NULL ? cls : table_class))
 		goto fail;
 	if (cJSON_GetArraySize(get(r, "GlobalSecondaryIndexes")) > 0) {

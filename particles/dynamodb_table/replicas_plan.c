@@ -324,20 +324,6 @@ static int plan_update(rplan *c, const cJSON *w, const cJSON *h, const char *reg
 	           region, changes);
 }
 
-static int plan_updates(rplan *c)
-{
-	const cJSON *w;
-	cJSON_ArrayForEach(w, get(c->want, "Replicas"))
-	{
-		const char *region = pcf_table_str(w, "RegionName");
-		const cJSON *h = region != NULL ? live_replica(c, region) : NULL;
-		int rc;
-		if (h != NULL && (rc = plan_update(c, w, h, region)) < 0)
-			return rc;
-	}
-	return 0;
-}
-
 static const char *on_off(int on)
 {
 	return on ? "on" : "off";
@@ -437,7 +423,20 @@ static int plan_tags(rplan *c, const cJSON *w, const cJSON *h, const char *regio
 	return rc;
 }
 
-static int plan_regional(rplan *c)
+static int plan_settings(rplan *c, const cJSON *w, const cJSON *h, const char *region)
+{
+	int rc;
+	if ((rc = plan_protection(c, w, h, region)) < 0 || (rc = plan_pitr(c, w, h, region)) < 0 ||
+	    (rc = plan_insights(c, w, h, region)) < 0 || (rc = plan_tags(c, w, h, region)) < 0)
+		return rc;
+	return 0;
+}
+
+typedef int (*replica_step)(rplan *c, const cJSON *w, const cJSON *h, const char *region);
+
+/* step for every wanted replica that already lives; one this plan creates
+ * is skipped: its settings follow once it is ACTIVE. */
+static int each_live_replica(rplan *c, replica_step step)
 {
 	const cJSON *w;
 	cJSON_ArrayForEach(w, get(c->want, "Replicas"))
@@ -445,12 +444,7 @@ static int plan_regional(rplan *c)
 		const char *region = pcf_table_str(w, "RegionName");
 		const cJSON *h = region != NULL ? live_replica(c, region) : NULL;
 		int rc;
-		if (h == NULL)
-			continue; /* created by this plan: its settings follow once it is ACTIVE */
-		if ((rc = plan_protection(c, w, h, region)) < 0 ||
-		    (rc = plan_pitr(c, w, h, region)) < 0 ||
-		    (rc = plan_insights(c, w, h, region)) < 0 ||
-		    (rc = plan_tags(c, w, h, region)) < 0)
+		if (h != NULL && (rc = step(c, w, h, region)) < 0)
 			return rc;
 	}
 	return 0;
@@ -464,9 +458,9 @@ int pcf_table_plan_replicas(pcf_plan *out, const cJSON *want, const cJSON *have,
 	if (get(want, "Replicas") == NULL || have == NULL)
 		return 0;
 	if ((rc = refuse_unplannable(&c)) < 0 || (rc = plan_deletes(&c)) < 0 ||
-	    (rc = plan_creates(&c)) < 0 || (rc = plan_updates(&c)) < 0)
+	    (rc = plan_creates(&c)) < 0 || (rc = each_live_replica(&c, plan_update)) < 0)
 		return rc;
-	return plan_regional(&c);
+	return each_live_replica(&c, plan_settings);
 }
 
 int pcf_table_step_target(pcf_ddb **db, const cJSON **request, pcf_particle *p,

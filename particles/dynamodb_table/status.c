@@ -5,22 +5,17 @@
  */
 #include "replicas.h"
 
+#include "particles/ddb_state.h"
 #include "src/dynamodb/status.h"
 
 pcf_state pcf_table_state(const cJSON *description, char *why, size_t why_size)
 {
-	switch (pcf_ddb_table_status(why, why_size, description)) {
-	case PCF_DDB_STATUS_RUNNING:
-		/* An ACTIVE table whose replica is changing or failed is not running. */
+	pcf_ddb_status status = pcf_ddb_table_status(why, why_size, description);
+
+	/* An ACTIVE table whose replica is changing or failed is not running. */
+	if (status == PCF_DDB_STATUS_RUNNING)
 		return pcf_table_replicas_state(description, why, why_size);
-	case PCF_DDB_STATUS_MISSING:
-		return PCF_STATE_MISSING;
-	case PCF_DDB_STATUS_UNAVAILABLE:
-		return PCF_STATE_UNAVAILABLE;
-	case PCF_DDB_STATUS_PENDING:
-	default:
-		return PCF_STATE_PENDING;
-	}
+	return pcf_particles_ddb_state(status);
 }
 
 /* Whether the definition names what only other calls than DescribeTable read. */

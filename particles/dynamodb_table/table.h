@@ -213,6 +213,9 @@ int pcf_table_bool(const cJSON *obj, const char *key);
 cJSON *pcf_table_find_named(const cJSON *array, const char *key, const char *name);
 /* Two lists of scalars or objects equal as sets (order ignored). */
 int pcf_table_same_set(const cJSON *a, const cJSON *b);
+/* A deep copy of from's field key into to under the same key; 0 also when
+ * from has no such field, -1 when out of memory. */
+int pcf_table_copy_field(cJSON *to, const cJSON *from, const char *key);
 
 /* The DynamoDB client for a definition's region_name (or the default region). */
 int pcf_table_client(pcf_ddb **out, pcf_services *services, const cJSON *resource, pcf_error *err);

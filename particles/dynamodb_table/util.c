@@ -33,6 +33,20 @@ cJSON *pcf_table_find_named(const cJSON *array, const char *key, const char *nam
 	return pcf_util_json_find(array, key, name);
 }
 
+int pcf_table_copy_field(cJSON *to, const cJSON *from, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(from, key);
+	cJSON *dup;
+	if (v == NULL)
+		return 0;
+	dup = cJSON_Duplicate(v, 1);
+	if (dup == NULL || !cJSON_AddItemToObject(to, key, dup)) {
+		cJSON_Delete(dup);
+		return -1;
+	}
+	return 0;
+}
+
 static int equal(const cJSON *a, const cJSON *b)
 {
 	if (a == NULL || b == NULL)

@@ -83,6 +83,17 @@ static void run_in(cli_result *r, int status, const char *endpoint, const char *
 	cli_expect(r, status, path ? with_file : without);
 }
 
+/* Writes text as dir/pcf.yml (its path into path), applies it, and leaves
+ * in r the export of table. */
+static void apply_then_export(cli_result *r, char *path, size_t size, const char *endpoint,
+                              const char *dir, const char *text, const char *table)
+{
+	cli_write(path, size, dir, "pcf.yml", text);
+	run_in(r, 0, endpoint, path, "apply", NULL, NULL);
+	cli_result_free(r);
+	run_in(r, 0, endpoint, NULL, "export", table, NULL);
+}
+
 ParameterizedTestParameters(cli_export, round_trip)
 {
 	return PCF_TEST_TABLE_SERVERS();
@@ -101,11 +112,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_export, round_trip)
 	t2[4] = 'X'; /* "cli-Xxp-...": same length, another table */
 	snprintf(text, sizeof(text), rich_yaml, t1, t1,
 	         *kind == PCF_LOCAL_DYNOXIDE ? dynoxide_yaml : "");
-	cli_write(path, sizeof(path), dir, "pcf.yml", text);
-	run_in(&r, 0, endpoint, path, "apply", NULL, NULL);
-	cli_result_free(&r);
-
-	run_in(&r, 0, endpoint, NULL, "export", t1, NULL);
+	apply_then_export(&r, path, sizeof(path), endpoint, dir, text, t1);
 	cr_assert_not_null(strstr(r.out, "by_tag"), "%s", r.out);
 	cr_assert_not_null(strstr(r.out, "by_rank"), "%s", r.out);
 	if (*kind == PCF_LOCAL_DYNOXIDE) {
@@ -295,10 +302,7 @@ Test(cli_export, moto_modern_settings_round_trip)
 	         "        Action: [\"dynamodb:GetItem\", \"dynamodb:Query\"]\n"
 	         "        Resource: \"*\"\n",
 	         table, table);
-	cli_write(path, sizeof(path), dir, "pcf.yml", text);
-	run_in(&r, 0, endpoint, path, "apply", NULL, NULL);
-	cli_result_free(&r);
-	run_in(&r, 0, endpoint, NULL, "export", table, NULL);
+	apply_then_export(&r, path, sizeof(path), endpoint, dir, text, table);
 	cr_assert_not_null(strstr(r.out, "RecoveryPeriodInDays: 9"), "%s", r.out);
 	cr_assert_not_null(strstr(r.out, "ReadUnitsPerSecond: 13000"), "%s", r.out);
 	cr_assert_not_null(strstr(r.out, "dynamodb:Query"), "%s", r.out);

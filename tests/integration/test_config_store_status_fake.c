@@ -14,6 +14,7 @@
 
 #include "fake_http.h"
 #include "local_server.h"
+#include "quick_engine.h"
 
 static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
 {
@@ -61,40 +62,20 @@ ParameterizedTest(struct status_case *c, config_store_status_fake, states_table,
 {
 	const char *yaml = "pcf_name: settings\nflavor: dynamodb_config_store\naws_resource:\n"
 	                   "  TableName: cfg\n  Options:\n    app1:\n      db: {host: h}\n";
-	pcf_aws_options ao = PCF_AWS_OPTIONS_INIT;
-	pcf_engine_options eo = PCF_ENGINE_OPTIONS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	pcf_fake_server *server;
-	pcf_services *services;
-	pcf_definitions *defs;
+	pcf_test_fake_run r = {0};
 	pcf_engine *engine;
-	pcf_run_report *report = NULL;
-	pcf_diags diags;
+	pcf_run_report *report;
 
 	pcf_local_server_environment(1);
-	cr_assert_eq(pcf_fake_server_start(&server, handle, c->status), 0);
-	ao.endpoint = pcf_fake_server_url(server);
-	ao.region = "us-east-1";
-	ao.max_attempts = 1;
-	cr_assert_eq(pcf_services_new(&services, &ao, &err), 0, "%s", err.message);
-	pcf_diags_init(&diags);
-	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "pcf.yml", &diags), 0);
-	pcf_diags_cleanup(&diags);
-	eo.flavors = pcf_particles_flavors(&eo.flavor_count);
-	eo.services = services;
-	eo.timeout_ms = 500;
-	eo.poll_initial_ms = 10;
-	eo.poll_max_ms = 50;
-	eo.yes = 1;
-	cr_assert_eq(pcf_engine_new(&engine, defs, &eo, &err), 0, "%s", err.message);
-	cr_assert_eq(pcf_engine_apply(&report, engine, &err), c->rc, "%s: %s", c->status,
-	             report ? report->particles[0].error.message : err.message);
+	pcf_test_fake_run_start(&r, handle, c->status, 1, yaml);
+	engine = pcf_test_quick_engine(r.defs, r.services, 500);
+	cr_assert_eq(pcf_engine_apply(&r.report, engine, &err), c->rc, "%s: %s", c->status,
+	             r.report ? r.report->particles[0].error.message : err.message);
+	report = r.report;
 	cr_assert_eq(report->particles[0].state, c->state, "%s", c->status);
 	cr_assert(strstr(report->particles[0].error.message, c->status) != NULL, "%s",
 	          report->particles[0].error.message);
-	pcf_run_report_free(report);
 	pcf_engine_free(engine);
-	pcf_definitions_free(defs);
-	pcf_services_free(services);
-	pcf_fake_server_stop(server);
+	pcf_test_fake_run_stop(&r);
 }

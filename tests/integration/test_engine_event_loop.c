@@ -16,6 +16,7 @@
 
 #include <pcf/pcf.h>
 
+#include "quick_engine.h"
 #include "servers.h"
 
 #define CREATE_MS 1500
@@ -79,10 +80,7 @@ static void down(void)
 {
 	for (size_t i = 0; i < entry_count; i++)
 		free(entries[i]);
-	pcf_run_report_free(report);
-	pcf_engine_free(engine);
-	pcf_definitions_free(defs);
-	pcf_services_free(services);
+	pcf_test_engine_free_all(report, engine, defs, services);
 	pcf_local_server_stop(&server);
 	pcf_global_cleanup();
 }

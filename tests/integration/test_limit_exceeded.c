@@ -23,6 +23,7 @@
 
 #include "fake_http.h"
 #include "local_server.h"
+#include "quick_engine.h"
 #include "src/common/util.h"
 
 #define SIMULTANEOUS                                                                               \
@@ -97,19 +98,11 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 
 typedef struct harness {
 	fake_table table;
-	pcf_fake_server *server;
-	pcf_services *services;
-	pcf_definitions *defs;
-	pcf_run_report *report;
+	pcf_test_fake_run run;
 } harness;
 
 static void up(harness *h)
 {
-	/* The transport's own defaults (10 attempts, 500 ms throttle backoff):
-	 * a quota refusal it retried would take tens of seconds. */
-	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
-	pcf_diags diags;
 	const char *yaml = "pcf_name: t\nflavor: dynamodb_table\naws_resource:\n  TableName: t\n"
 	                   "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
 	                   "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
@@ -119,40 +112,24 @@ static void up(harness *h)
 	unsetenv("AWS_MAX_ATTEMPTS");
 	unsetenv("DYNAMODB_MAX_RETRIES");
 	pthread_mutex_init(&h->table.lock, NULL);
-	cr_assert_eq(pcf_fake_server_start(&h->server, handle, &h->table), 0);
-	o.endpoint = pcf_fake_server_url(h->server);
-	o.region = "us-east-1";
-	cr_assert_eq(pcf_services_new(&h->services, &o, &err), 0, "%s", err.message);
-	pcf_diags_init(&diags);
-	cr_assert_eq(pcf_definitions_load_string(&h->defs, yaml, strlen(yaml), "pcf.yml", &diags),
-	             0);
-	pcf_diags_cleanup(&diags);
+	/* The transport's own defaults (10 attempts, 500 ms throttle backoff):
+	 * a quota refusal it retried would take tens of seconds. */
+	pcf_test_fake_run_start(&h->run, handle, &h->table, 0, yaml);
 }
 
 static int apply(harness *h)
 {
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	pcf_engine *engine = NULL;
+	pcf_engine *engine = pcf_test_quick_engine(h->run.defs, h->run.services, 30000);
 	pcf_error err = PCF_ERROR_INIT;
 	int rc;
-	o.flavors = pcf_particles_flavors(&o.flavor_count);
-	o.services = h->services;
-	o.timeout_ms = 30000;
-	o.poll_initial_ms = 10;
-	o.poll_max_ms = 50;
-	o.yes = 1;
-	cr_assert_eq(pcf_engine_new(&engine, h->defs, &o, &err), 0);
-	rc = pcf_engine_apply(&h->report, engine, &err);
+	rc = pcf_engine_apply(&h->run.report, engine, &err);
 	pcf_engine_free(engine);
 	return rc;
 }
 
 static void down(harness *h)
 {
-	pcf_run_report_free(h->report);
-	pcf_definitions_free(h->defs);
-	pcf_services_free(h->services);
-	pcf_fake_server_stop(h->server);
+	pcf_test_fake_run_stop(&h->run);
 	pthread_mutex_destroy(&h->table.lock);
 }
 
@@ -165,10 +142,10 @@ Test(limit_exceeded, the_accounts_table_quota_fails_after_one_create_table, .tim
 	cr_assert_eq(apply(&h), PCF_ELIMIT_EXCEEDED);
 	cr_assert_lt(pcf_util_now_ms() - t0, 1000, "no wait: failed within a second");
 	cr_assert_eq(h.table.creates, 1, "exactly one CreateTable, not retried");
-	cr_assert_eq(h.report->particles[0].outcome, PCF_OUTCOME_FAILED);
-	cr_assert_eq(h.report->particles[0].error.retryable, 0);
-	cr_assert(strstr(h.report->particles[0].error.message, "256 tables per subscriber"), "%s",
-	          h.report->particles[0].error.message);
+	cr_assert_eq(h.run.report->particles[0].outcome, PCF_OUTCOME_FAILED);
+	cr_assert_eq(h.run.report->particles[0].error.retryable, 0);
+	cr_assert(strstr(h.run.report->particles[0].error.message, "256 tables per subscriber"),
+	          "%s", h.run.report->particles[0].error.message);
 	down(&h);
 }
 
@@ -176,10 +153,10 @@ Test(limit_exceeded, too_many_tables_changing_at_once_is_waited_out, .timeout = 
 {
 	harness h = {.table = {.refusal = SIMULTANEOUS, .refusals = 2}};
 	up(&h);
-	cr_assert_eq(apply(&h), 0, "%s", h.report->particles[0].error.message);
+	cr_assert_eq(apply(&h), 0, "%s", h.run.report->particles[0].error.message);
 	cr_assert_eq(h.table.creates, 3,
 	             "two refusals waited out, then the CreateTable that worked");
 	cr_assert(h.table.created);
-	cr_assert_eq(h.report->particles[0].outcome, PCF_OUTCOME_CONVERGED);
+	cr_assert_eq(h.run.report->particles[0].outcome, PCF_OUTCOME_CONVERGED);
 	down(&h);
 }

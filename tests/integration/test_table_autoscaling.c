@@ -24,26 +24,18 @@ TestSuite(table_autoscaling, .init = setup, .fini = teardown, .timeout = 120);
 
 /* A provisioned table with one index; %s: table name, then read units, then AutoScaling. */
 #define TABLE_YAML                                                                                 \
-	"pcf_name: t\n"                                                                            \
-	"flavor: dynamodb_table\n"                                                                 \
-	"aws_resource:\n"                                                                          \
-	"  TableName: %s\n"                                                                        \
-	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S},\n"                        \
-	"                         {AttributeName: e, AttributeType: S}]\n"                         \
-	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                      \
-	"  ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: 5}\n"                \
-	"  GlobalSecondaryIndexes:\n"                                                              \
-	"    - IndexName: by_e\n"                                                                  \
-	"      KeySchema: [{AttributeName: e, KeyType: HASH}]\n"                                   \
-	"      Projection: {ProjectionType: ALL}\n"                                                \
+	FX_TABLE_T                                                                                 \
+	FX_KEYS_ID_E                                                                               \
+	"  ProvisionedThroughput: {ReadCapacityUnits: %d, WriteCapacityUnits: 5}\n" FX_INDEX_BY_E  \
 	"      ProvisionedThroughput: {ReadCapacityUnits: 2, WriteCapacityUnits: 2}\n"             \
 	"%s"
 
-#define SCALING                                                                                    \
-	"  AutoScaling:\n"                                                                         \
-	"    ReadCapacity: {Min: 5, Max: 50, TargetUtilization: 70}\n"                             \
+#define INDEX_SCALING                                                                              \
 	"    GlobalSecondaryIndexes:\n"                                                            \
 	"      by_e: {WriteCapacity: {Min: 2, Max: 20, TargetUtilization: 60}}\n"
+#define SCALING                                                                                    \
+	"  AutoScaling:\n"                                                                         \
+	"    ReadCapacity: {Min: 5, Max: 50, TargetUtilization: 70}\n" INDEX_SCALING
 
 /* The live AutoScaling as export shows it; caller frees the particle. */
 static cJSON *exported(const cJSON **scaling)
@@ -76,6 +68,11 @@ Test(table_autoscaling, create_then_a_second_apply_sends_nothing)
 	cJSON_Delete(particle);
 }
 
+/* SCALING changed: another read target, the index's write policy kept. */
+#define RESCALED                                                                                   \
+	"  AutoScaling:\n"                                                                         \
+	"    ReadCapacity: {Min: 6, Max: 80, TargetUtilization: 75}\n" INDEX_SCALING
+
 Test(table_autoscaling, a_change_updates_target_and_policy_and_capacity_is_not_resent)
 {
 	const cJSON *scaling;
@@ -83,11 +80,7 @@ Test(table_autoscaling, a_change_updates_target_and_policy_and_capacity_is_not_r
 
 	fx_load(&f, TABLE_YAML, f.table, 5, SCALING);
 	fx_apply_ok(&f, NULL);
-	fx_load(&f, TABLE_YAML, f.table, 5,
-	        "  AutoScaling:\n"
-	        "    ReadCapacity: {Min: 6, Max: 80, TargetUtilization: 75}\n"
-	        "    GlobalSecondaryIndexes:\n"
-	        "      by_e: {WriteCapacity: {Min: 2, Max: 20, TargetUtilization: 60}}\n");
+	fx_load(&f, TABLE_YAML, f.table, 5, RESCALED);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 2, "RegisterScalableTarget and PutScalingPolicy");
 	particle = exported(&scaling);
 	cr_assert_eq(fx_number(scaling, "ReadCapacity.Min"), 6);
@@ -95,11 +88,7 @@ Test(table_autoscaling, a_change_updates_target_and_policy_and_capacity_is_not_r
 	cr_assert_eq(fx_number(scaling, "ReadCapacity.TargetUtilization"), 75);
 	cJSON_Delete(particle);
 	/* The autoscaler owns the read capacity: another value in the definition is no drift. */
-	fx_load(&f, TABLE_YAML, f.table, 40,
-	        "  AutoScaling:\n"
-	        "    ReadCapacity: {Min: 6, Max: 80, TargetUtilization: 75}\n"
-	        "    GlobalSecondaryIndexes:\n"
-	        "      by_e: {WriteCapacity: {Min: 2, Max: 20, TargetUtilization: 60}}\n");
+	fx_load(&f, TABLE_YAML, f.table, 40, RESCALED);
 	cr_assert_eq(fx_status(&f)->drift.count, 0);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 0, "sent %s", f.counts.last_mutating);
 }

@@ -12,15 +12,11 @@ Test(table_empty_lists, dynalite_creates_a_table_with_empty_index_lists)
 
 	fx_init(&f, PCF_LOCAL_DYNALITE, "emptyix");
 	fx_load(&f,
-	        "pcf_name: t\n"
-	        "flavor: dynamodb_table\n"
-	        "aws_resource:\n"
-	        "  TableName: %s\n"
-	        "  BillingMode: PAY_PER_REQUEST\n"
-	        "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-	        "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-	        "  GlobalSecondaryIndexes: []\n"
-	        "  LocalSecondaryIndexes: []\n",
+	        FX_TABLE_T "  BillingMode: PAY_PER_REQUEST\n"
+	                   "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+	                   "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	                   "  GlobalSecondaryIndexes: []\n"
+	                   "  LocalSecondaryIndexes: []\n",
 	        f.table);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 1, "one CreateTable");
 	cr_assert(fx_exists(&f));

@@ -17,8 +17,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fake_http.h"
+#include "fake_answers.h"
 #include "local_server.h"
+#include "quick_engine.h"
 
 typedef struct fake_table {
 	pthread_mutex_t lock;
@@ -31,20 +32,6 @@ typedef struct fake_table {
 	int mutating;
 } fake_table;
 
-static void answer(pcf_fake_response *resp, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void answer(pcf_fake_response *resp, int status, const char *fmt, ...)
-{
-	static _Thread_local char body[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(body, sizeof(body), fmt, ap);
-	va_end(ap);
-	resp->status = status;
-	resp->body = body;
-}
-
 static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
 {
 	fake_table *t = payload;
@@ -55,7 +42,7 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 	if (strncmp(action, "Describe", 8) != 0 && strncmp(action, "List", 4) != 0)
 		t->mutating++;
 	if (!strcmp(action, "DescribeTable")) {
-		answer(
+		pcf_fake_reply(
 		    resp, 200,
 		    "{\"Table\":{\"TableName\":\"t\",\"TableStatus\":\"%s\","
 		    "\"TableArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/t\","
@@ -68,7 +55,7 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 		    "\"DeletionProtectionEnabled\":false%s%s}}",
 		    t->status, t->sse[0] ? ",\"SSEDescription\":" : "", t->sse);
 	} else if (!strcmp(action, "DescribeContinuousBackups")) {
-		answer(
+		pcf_fake_reply(
 		    resp, 200,
 		    "{\"ContinuousBackupsDescription\":{\"ContinuousBackupsStatus\":\"ENABLED\","
 		    "\"PointInTimeRecoveryDescription\":{\"PointInTimeRecoveryStatus\":\"%s\"}}}",
@@ -77,98 +64,77 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 		t->backups_calls++;
 		if (t->refuse_backups > 0) {
 			t->refuse_backups--;
-			answer(resp, 400,
-			       "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
-			       "ContinuousBackupsUnavailableException\",\"message\":\"Backups are "
-			       "being "
-			       "enabled for the table: t. Please retry later\"}");
+			pcf_fake_reply(
+			    resp, 400,
+			    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
+			    "ContinuousBackupsUnavailableException\",\"message\":\"Backups are "
+			    "being "
+			    "enabled for the table: t. Please retry later\"}");
 		} else {
 			t->pitr = strstr(req->body, "\"PointInTimeRecoveryEnabled\":true") != NULL;
-			answer(resp, 200, "{\"ContinuousBackupsDescription\":{}}");
+			pcf_fake_reply(resp, 200, "{\"ContinuousBackupsDescription\":{}}");
 		}
 	} else if (!strcmp(action, "GetResourcePolicy")) {
-		answer(resp, 400,
-		       "{\"__type\":\"com.amazonaws.dynamodb.v20120810#PolicyNotFoundException\","
-		       "\"message\":\"Resource-based policy not found\"}");
+		pcf_fake_reply(
+		    resp, 400,
+		    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#PolicyNotFoundException\","
+		    "\"message\":\"Resource-based policy not found\"}");
 	} else if (!strcmp(action, "PutResourcePolicy")) {
 		t->policy_puts++;
-		answer(resp, 400,
-		       "{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}");
+		pcf_fake_reply(
+		    resp, 400,
+		    "{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}");
 	} else if (strstr(action, "Tag") != NULL) {
-		answer(resp, 400,
-		       "{\"__type\":\"com.amazonaws.dynamodb.v20120810#UnknownOperationException\","
-		       "\"Message\":\"the fake has no tagging\"}");
+		pcf_fake_reply(
+		    resp, 400,
+		    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#UnknownOperationException\","
+		    "\"Message\":\"the fake has no tagging\"}");
 	} else {
-		answer(resp, 400,
-		       "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
-		       "\"message\":\"the fake does not do %s\"}",
-		       action);
+		pcf_fake_reply(resp, 400,
+		               "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
+		               "\"message\":\"the fake does not do %s\"}",
+		               action);
 	}
 	pthread_mutex_unlock(&t->lock);
 }
 
 typedef struct harness {
 	fake_table table;
-	pcf_fake_server *server;
-	pcf_services *services;
-	pcf_definitions *defs;
-	pcf_run_report *report;
+	pcf_test_fake_run run;
 } harness;
 
 static void up(harness *h, const char *resource_yaml)
 {
-	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
-	pcf_diags diags;
 	char yaml[2048];
 
-	pcf_local_server_environment(1);
-	pthread_mutex_init(&h->table.lock, NULL);
-	cr_assert_eq(pcf_fake_server_start(&h->server, handle, &h->table), 0);
-	o.endpoint = pcf_fake_server_url(h->server);
-	o.region = "us-east-1";
-	o.max_attempts = 1;
-	cr_assert_eq(pcf_services_new(&h->services, &o, &err), 0);
 	snprintf(yaml, sizeof(yaml),
 	         "pcf_name: t\nflavor: dynamodb_table\naws_resource:\n  TableName: t\n"
 	         "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
 	         "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
 	         "  BillingMode: PAY_PER_REQUEST\n%s",
 	         resource_yaml);
-	pcf_diags_init(&diags);
-	cr_assert_eq(pcf_definitions_load_string(&h->defs, yaml, strlen(yaml), "pcf.yml", &diags),
-	             0);
-	pcf_diags_cleanup(&diags);
+	pcf_local_server_environment(1);
+	pthread_mutex_init(&h->table.lock, NULL);
+	pcf_test_fake_run_start(&h->run, handle, &h->table, 1, yaml);
 }
 
 static int run(harness *h, int (*fn)(pcf_run_report **, pcf_engine *, pcf_error *), int terminate)
 {
-	pcf_engine_options o = PCF_ENGINE_OPTIONS_INIT;
-	pcf_engine *engine = NULL;
+	pcf_engine *engine = pcf_test_quick_engine(h->run.defs, h->run.services, 20000);
 	pcf_error err = PCF_ERROR_INIT;
 	int rc;
-	o.flavors = pcf_particles_flavors(&o.flavor_count);
-	o.services = h->services;
-	o.timeout_ms = 20000;
-	o.poll_initial_ms = 10;
-	o.poll_max_ms = 50;
-	o.yes = 1;
-	cr_assert_eq(pcf_engine_new(&engine, h->defs, &o, &err), 0);
 	if (terminate)
 		pcf_engine_set_desired(engine, PCF_DESIRED_TERMINATED);
-	pcf_run_report_free(h->report);
-	h->report = NULL;
-	rc = fn(&h->report, engine, &err);
+	pcf_run_report_free(h->run.report);
+	h->run.report = NULL;
+	rc = fn(&h->run.report, engine, &err);
 	pcf_engine_free(engine);
 	return rc;
 }
 
 static void down(harness *h)
 {
-	pcf_run_report_free(h->report);
-	pcf_definitions_free(h->defs);
-	pcf_services_free(h->services);
-	pcf_fake_server_stop(h->server);
+	pcf_test_fake_run_stop(&h->run);
 	pthread_mutex_destroy(&h->table.lock);
 }
 
@@ -176,7 +142,8 @@ Test(table_fake, pitr_is_retried_while_backups_are_unavailable)
 {
 	harness h = {.table = {.status = "ACTIVE", .sse = "", .refuse_backups = 2}};
 	up(&h, "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n");
-	cr_assert_eq(run(&h, pcf_engine_apply, 0), 0, "%s", h.report->particles[0].error.message);
+	cr_assert_eq(run(&h, pcf_engine_apply, 0), 0, "%s",
+	             h.run.report->particles[0].error.message);
 	cr_assert_eq(h.table.backups_calls, 3, "two refusals, then the call that worked");
 	cr_assert(h.table.pitr);
 	cr_assert_eq(run(&h, pcf_engine_apply, 0), 0);
@@ -189,9 +156,9 @@ Test(table_fake, archived_tables_are_never_acted_on)
 	harness h = {.table = {.status = "ARCHIVED", .sse = ""}};
 	up(&h, "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n");
 	cr_assert_eq(run(&h, pcf_engine_apply, 0), PCF_EUNAVAILABLE);
-	cr_assert_eq(h.report->particles[0].state, PCF_STATE_UNAVAILABLE);
-	cr_assert(strstr(h.report->particles[0].error.message, "ARCHIVED") != NULL, "%s",
-	          h.report->particles[0].error.message);
+	cr_assert_eq(h.run.report->particles[0].state, PCF_STATE_UNAVAILABLE);
+	cr_assert(strstr(h.run.report->particles[0].error.message, "ARCHIVED") != NULL, "%s",
+	          h.run.report->particles[0].error.message);
 	cr_assert_lt(run(&h, pcf_engine_apply, 1), 0, "not even deleted");
 	cr_assert_eq(h.table.mutating, 0);
 	down(&h);
@@ -206,8 +173,8 @@ Test(table_fake, kms_encryption_matches_its_definition)
 	/* The definition names the key by alias; the service answers its ARN. */
 	up(&h, "  SSESpecification: {Enabled: true, SSEType: KMS, KMSMasterKeyId: alias/app}\n");
 	cr_assert_eq(run(&h, pcf_engine_status, 0), 0);
-	cr_assert_eq(h.report->particles[0].outcome, PCF_OUTCOME_IN_SYNC);
-	cr_assert_eq(h.report->particles[0].drift.count, 0);
+	cr_assert_eq(h.run.report->particles[0].outcome, PCF_OUTCOME_IN_SYNC);
+	cr_assert_eq(h.run.report->particles[0].drift.count, 0);
 	down(&h);
 }
 
@@ -216,9 +183,9 @@ Test(table_fake, tags_on_a_server_without_tagging_fail_clearly)
 	harness h = {.table = {.status = "ACTIVE", .sse = ""}};
 	up(&h, "  Tags: [{Key: a, Value: b}]\n");
 	cr_assert_lt(run(&h, pcf_engine_apply, 0), 0);
-	cr_assert_eq(h.report->particles[0].outcome, PCF_OUTCOME_FAILED);
-	cr_assert(strstr(h.report->particles[0].error.message, "does not support tags") != NULL,
-	          "%s", h.report->particles[0].error.message);
+	cr_assert_eq(h.run.report->particles[0].outcome, PCF_OUTCOME_FAILED);
+	cr_assert(strstr(h.run.report->particles[0].error.message, "does not support tags") != NULL,
+	          "%s", h.run.report->particles[0].error.message);
 	cr_assert_eq(h.table.mutating, 0);
 	down(&h);
 }
@@ -229,10 +196,10 @@ Test(table_fake, an_unknown_policy_action_names_the_setting)
 	harness h = {.table = {.status = "ACTIVE", .sse = ""}};
 	up(&h, "  ResourcePolicy: {Version: \"2012-10-17\", Statement: []}\n");
 	cr_assert_lt(run(&h, pcf_engine_apply, 0), 0);
-	cr_assert_eq(h.report->particles[0].outcome, PCF_OUTCOME_FAILED);
-	cr_assert(strstr(h.report->particles[0].error.message,
+	cr_assert_eq(h.run.report->particles[0].outcome, PCF_OUTCOME_FAILED);
+	cr_assert(strstr(h.run.report->particles[0].error.message,
 	                 "does not support PutResourcePolicy (needed for ResourcePolicy") != NULL,
-	          "%s", h.report->particles[0].error.message);
+	          "%s", h.run.report->particles[0].error.message);
 	cr_assert_eq(h.table.policy_puts, 1);
 	down(&h);
 }

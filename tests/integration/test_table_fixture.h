@@ -111,6 +111,26 @@ static inline void fx_cleanup(fixture *f)
 	pcf_services_free(f->services);
 }
 
+/* The first lines of a table particle named t, for fx_load: %s is the TableName. */
+#define FX_TABLE_T                                                                                 \
+	"pcf_name: t\n"                                                                            \
+	"flavor: dynamodb_table\n"                                                                 \
+	"aws_resource:\n"                                                                          \
+	"  TableName: %s\n"
+
+/* Keys of a table with one index on e: hash key id, attributes id and e. */
+#define FX_KEYS_ID_E                                                                               \
+	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S},\n"                        \
+	"                         {AttributeName: e, AttributeType: S}]\n"                         \
+	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+
+/* The start of that index, by_e: its settings follow at six spaces. */
+#define FX_INDEX_BY_E                                                                              \
+	"  GlobalSecondaryIndexes:\n"                                                              \
+	"    - IndexName: by_e\n"                                                                  \
+	"      KeySchema: [{AttributeName: e, KeyType: HASH}]\n"                                   \
+	"      Projection: {ProjectionType: ALL}\n"
+
 /* Loads yaml (a printf format; its first %s gets the table name). */
 static inline void fx_load(fixture *f, const char *fmt, ...)
 {

@@ -10,7 +10,7 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 
-#include "fake_http.h"
+#include "fake_answers.h"
 #include "test_table_fixture.h"
 
 #define MAX_DESTS 4
@@ -36,20 +36,6 @@ static fake state;
 static pcf_fake_server *server;
 static fixture f;
 
-static void reply(pcf_fake_response *resp, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void reply(pcf_fake_response *resp, int status, const char *fmt, ...)
-{
-	static _Thread_local char body[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(body, sizeof(body), fmt, ap);
-	va_end(ap);
-	resp->status = status;
-	resp->body = body;
-}
-
 static const char *str(const cJSON *obj, const char *key)
 {
 	const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(obj, key));
@@ -70,23 +56,25 @@ static void settle(char *status)
 static void describe_table(pcf_fake_response *resp)
 {
 	if (!state.exists) {
-		reply(resp, 400,
-		      "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\","
-		      "\"message\":\"Requested resource not found\"}");
+		pcf_fake_reply(
+		    resp, 400,
+		    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\","
+		    "\"message\":\"Requested resource not found\"}");
 		return;
 	}
-	reply(resp, 200,
-	      "{\"Table\":{\"TableName\":\"%s\",\"TableStatus\":\"ACTIVE\","
-	      "\"TableArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/%s\","
-	      "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
-	      "{\"AttributeName\":\"e\",\"AttributeType\":\"S\"}],"
-	      "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
-	      "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":5},"
-	      "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_e\",\"IndexStatus\":\"ACTIVE\","
-	      "\"KeySchema\":[{\"AttributeName\":\"e\",\"KeyType\":\"HASH\"}],"
-	      "\"Projection\":{\"ProjectionType\":\"ALL\"},"
-	      "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}]}}",
-	      state.name, state.name);
+	pcf_fake_reply(
+	    resp, 200,
+	    "{\"Table\":{\"TableName\":\"%s\",\"TableStatus\":\"ACTIVE\","
+	    "\"TableArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/%s\","
+	    "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
+	    "{\"AttributeName\":\"e\",\"AttributeType\":\"S\"}],"
+	    "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
+	    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":5},"
+	    "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_e\",\"IndexStatus\":\"ACTIVE\","
+	    "\"KeySchema\":[{\"AttributeName\":\"e\",\"KeyType\":\"HASH\"}],"
+	    "\"Projection\":{\"ProjectionType\":\"ALL\"},"
+	    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}]}}",
+	    state.name, state.name);
 }
 
 static void insights(pcf_fake_response *resp, const char *action, const cJSON *req)
@@ -96,8 +84,8 @@ static void insights(pcf_fake_response *resp, const char *action, const cJSON *r
 		snprintf(status, 16, "%s",
 		         !strcmp(str(req, "ContributorInsightsAction"), "ENABLE") ? "ENABLING"
 		                                                                  : "DISABLING");
-	reply(resp, 200, "{\"TableName\":\"%s\",\"ContributorInsightsStatus\":\"%s\"}", state.name,
-	      status);
+	pcf_fake_reply(resp, 200, "{\"TableName\":\"%s\",\"ContributorInsightsStatus\":\"%s\"}",
+	               state.name, status);
 	if (!strcmp(action, "DescribeContributorInsights"))
 		settle(status);
 }
@@ -121,8 +109,8 @@ static void describe_destinations(pcf_fake_response *resp)
 		}
 		settle(d->status);
 	}
-	reply(resp, 200, "{\"TableName\":\"%s\",\"KinesisDataStreamDestinations\":[%s]}",
-	      state.name, list);
+	pcf_fake_reply(resp, 200, "{\"TableName\":\"%s\",\"KinesisDataStreamDestinations\":[%s]}",
+	               state.name, list);
 }
 
 static dest *find_dest(const char *arn)
@@ -146,7 +134,8 @@ static void destination(pcf_fake_response *resp, const char *action, const cJSON
 	                                     : "EnableKinesisStreamingConfiguration"),
 	        "ApproximateCreationDateTimePrecision");
 	if (d == NULL) {
-		reply(resp, 400, "{\"__type\":\"LimitExceededException\",\"message\":\"full\"}");
+		pcf_fake_reply(resp, 400,
+		               "{\"__type\":\"LimitExceededException\",\"message\":\"full\"}");
 		return;
 	}
 	snprintf(d->status, sizeof(d->status), "%s",
@@ -155,8 +144,9 @@ static void destination(pcf_fake_response *resp, const char *action, const cJSON
 	                                          : "UPDATING");
 	if (p[0])
 		snprintf(d->precision, sizeof(d->precision), "%s", p);
-	reply(resp, 200, "{\"TableName\":\"%s\",\"StreamArn\":\"%s\",\"DestinationStatus\":\"%s\"}",
-	      state.name, d->arn, d->status);
+	pcf_fake_reply(resp, 200,
+	               "{\"TableName\":\"%s\",\"StreamArn\":\"%s\",\"DestinationStatus\":\"%s\"}",
+	               state.name, d->arn, d->status);
 }
 
 static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
@@ -169,14 +159,16 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 	pthread_mutex_lock(&state.lock);
 	if (state.no_features &&
 	    (strstr(action, "ContributorInsights") || strstr(action, "Kinesis"))) {
-		reply(resp, 400,
-		      "{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}");
+		pcf_fake_reply(
+		    resp, 400,
+		    "{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}");
 	} else if (!strcmp(action, "DescribeTable")) {
 		describe_table(resp);
 	} else if (!strcmp(action, "CreateTable") || !strcmp(action, "DeleteTable")) {
 		state.exists = action[0] == 'C';
 		snprintf(state.name, sizeof(state.name), "%s", str(body, "TableName"));
-		reply(resp, 200, "{\"TableDescription\":{\"TableName\":\"%s\"}}", state.name);
+		pcf_fake_reply(resp, 200, "{\"TableDescription\":{\"TableName\":\"%s\"}}",
+		               state.name);
 	} else if (strstr(action, "ContributorInsights") != NULL) {
 		insights(resp, action, body);
 	} else if (!strcmp(action, "DescribeKinesisStreamingDestination")) {
@@ -185,10 +177,10 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 		destination(resp, action, body);
 	} else {
 		/* TTL, backups and tags: what a server without them answers. */
-		reply(resp, 400,
-		      "{\"__type\":\"com.amazon.coral.service#UnknownOperationException\","
-		      "\"message\":\"the fake does not do %s\"}",
-		      action);
+		pcf_fake_reply(resp, 400,
+		               "{\"__type\":\"com.amazon.coral.service#UnknownOperationException\","
+		               "\"message\":\"the fake does not do %s\"}",
+		               action);
 	}
 	pthread_mutex_unlock(&state.lock);
 	cJSON_Delete(body);
@@ -214,18 +206,9 @@ static void teardown(void)
 TestSuite(table_managed_fake, .init = setup, .fini = teardown, .timeout = 60);
 
 #define TABLE_YAML                                                                                 \
-	"pcf_name: t\n"                                                                            \
-	"flavor: dynamodb_table\n"                                                                 \
-	"aws_resource:\n"                                                                          \
-	"  TableName: %s\n"                                                                        \
-	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S},\n"                        \
-	"                         {AttributeName: e, AttributeType: S}]\n"                         \
-	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                      \
-	"  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n"                 \
-	"  GlobalSecondaryIndexes:\n"                                                              \
-	"    - IndexName: by_e\n"                                                                  \
-	"      KeySchema: [{AttributeName: e, KeyType: HASH}]\n"                                   \
-	"      Projection: {ProjectionType: ALL}\n"                                                \
+	FX_TABLE_T                                                                                 \
+	FX_KEYS_ID_E                                                                               \
+	"  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n" FX_INDEX_BY_E   \
 	"      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"             \
 	"      ContributorInsightsSpecification: {Enabled: %s}\n"                                  \
 	"  ContributorInsightsSpecification: {Enabled: %s}\n"                                      \

@@ -18,10 +18,7 @@
 #include "test_table_fixture.h"
 
 #define HEAD                                                                                       \
-	"pcf_name: t\n"                                                                            \
-	"flavor: dynamodb_table\n"                                                                 \
-	"aws_resource:\n"                                                                          \
-	"  TableName: %s\n"                                                                        \
+	FX_TABLE_T                                                                                 \
 	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"                        \
 	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
 
@@ -36,6 +33,14 @@ static void assert_in_sync(fixture *f)
 	cr_assert_eq(r->drift.count, 0, "drift at %s",
 	             r->drift.count ? r->drift.entries[0].path : "");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_IN_SYNC);
+}
+
+/* The live table's number at path is want. */
+static void assert_live_number(fixture *f, const char *path, double want)
+{
+	cJSON *t = fx_describe(f);
+	cr_assert_eq(fx_number(t, path), want, "%s", path);
+	cJSON_Delete(t);
 }
 
 /* The export of the fixture's table loaded as its definition: must be in sync. */
@@ -209,20 +214,15 @@ static void raise_warm_behind_pcf(fixture *f, int read)
 Test(table_modern, moto_warm_throughput)
 {
 	fixture f;
-	cJSON *t;
 	fx_init(&f, PCF_LOCAL_MOTO, "warm");
 	fx_load(&f, ON_DEMAND WARM(13000, 5000), f.table);
 	fx_apply_ok(&f, NULL);
-	t = fx_describe(&f);
-	cr_assert_eq(fx_number(t, "WarmThroughput.ReadUnitsPerSecond"), 13000);
-	cJSON_Delete(t);
+	assert_live_number(&f, "WarmThroughput.ReadUnitsPerSecond", 13000);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 0, "the second apply sent %s", f.counts.last_mutating);
 
 	fx_load(&f, ON_DEMAND WARM(14000, 5000), f.table);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 1);
-	t = fx_describe(&f);
-	cr_assert_eq(fx_number(t, "WarmThroughput.ReadUnitsPerSecond"), 14000);
-	cJSON_Delete(t);
+	assert_live_number(&f, "WarmThroughput.ReadUnitsPerSecond", 14000);
 
 	/* The service raised it by itself: above the floor is in sync, and a
 	 * definition below the live value asks for nothing. */
@@ -231,9 +231,7 @@ Test(table_modern, moto_warm_throughput)
 	cr_assert_eq(fx_apply_ok(&f, NULL), 0);
 	fx_load(&f, ON_DEMAND WARM(12000, 4000), f.table);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 0);
-	t = fx_describe(&f);
-	cr_assert_eq(fx_number(t, "WarmThroughput.ReadUnitsPerSecond"), 20000);
-	cJSON_Delete(t);
+	assert_live_number(&f, "WarmThroughput.ReadUnitsPerSecond", 20000);
 	assert_export_in_sync(&f, "\"ReadUnitsPerSecond\":\t20000");
 	fx_load(&f, ON_DEMAND, f.table);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 0, "no key: the floor is left as it is");
@@ -287,9 +285,7 @@ Test(table_modern, dynoxide_on_demand_throughput)
 	fx_init(&f, PCF_LOCAL_DYNOXIDE, "cap");
 	fx_load(&f, ON_DEMAND CAP(100, 200), f.table);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 1, "CreateTable carries the cap");
-	t = fx_describe(&f);
-	cr_assert_eq(fx_number(t, "OnDemandThroughput.MaxReadRequestUnits"), 100);
-	cJSON_Delete(t);
+	assert_live_number(&f, "OnDemandThroughput.MaxReadRequestUnits", 100);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 0, "the second apply sent %s", f.counts.last_mutating);
 
 	fx_load(&f, ON_DEMAND CAP(100, 50), f.table);
@@ -350,26 +346,22 @@ Test(table_modern, moto_multi_attribute_index_key)
 	cJSON *t;
 	fx_init(&f, PCF_LOCAL_MOTO, "multikey");
 	fx_load(&f,
-	        "pcf_name: t\n"
-	        "flavor: dynamodb_table\n"
-	        "aws_resource:\n"
-	        "  TableName: %s\n"
-	        "  BillingMode: PAY_PER_REQUEST\n"
-	        "  AttributeDefinitions:\n"
-	        "    - {AttributeName: id, AttributeType: S}\n"
-	        "    - {AttributeName: tenant, AttributeType: S}\n"
-	        "    - {AttributeName: region, AttributeType: S}\n"
-	        "    - {AttributeName: day, AttributeType: S}\n"
-	        "    - {AttributeName: seq, AttributeType: N}\n"
-	        "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-	        "  GlobalSecondaryIndexes:\n"
-	        "    - IndexName: by_tenant_region\n"
-	        "      KeySchema:\n"
-	        "        - {AttributeName: tenant, KeyType: HASH}\n"
-	        "        - {AttributeName: region, KeyType: HASH}\n"
-	        "        - {AttributeName: day, KeyType: RANGE}\n"
-	        "        - {AttributeName: seq, KeyType: RANGE}\n"
-	        "      Projection: {ProjectionType: KEYS_ONLY}\n",
+	        FX_TABLE_T "  BillingMode: PAY_PER_REQUEST\n"
+	                   "  AttributeDefinitions:\n"
+	                   "    - {AttributeName: id, AttributeType: S}\n"
+	                   "    - {AttributeName: tenant, AttributeType: S}\n"
+	                   "    - {AttributeName: region, AttributeType: S}\n"
+	                   "    - {AttributeName: day, AttributeType: S}\n"
+	                   "    - {AttributeName: seq, AttributeType: N}\n"
+	                   "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	                   "  GlobalSecondaryIndexes:\n"
+	                   "    - IndexName: by_tenant_region\n"
+	                   "      KeySchema:\n"
+	                   "        - {AttributeName: tenant, KeyType: HASH}\n"
+	                   "        - {AttributeName: region, KeyType: HASH}\n"
+	                   "        - {AttributeName: day, KeyType: RANGE}\n"
+	                   "        - {AttributeName: seq, KeyType: RANGE}\n"
+	                   "      Projection: {ProjectionType: KEYS_ONLY}\n",
 	        f.table);
 	cr_assert_eq(fx_apply_ok(&f, NULL), 1, "CreateTable");
 	t = fx_describe(&f);

@@ -37,6 +37,15 @@ static void start(fixture *f, const char *fail_region, const char *replicas_yaml
 	cli_write(f->path, sizeof(f->path), f->dir, "pcf.yml", text);
 }
 
+/* A definition with replica eu-west-1 and a live table that has it and
+ * ap-southeast-2 as well. */
+static void start_with_a_stray_replica(fixture *f)
+{
+	start(f, NULL, "  Replicas: [{RegionName: eu-west-1}]\n");
+	pcf_fake_regions_add_replica(f->fake, "eu-west-1");
+	pcf_fake_regions_add_replica(f->fake, "ap-southeast-2");
+}
+
 static void stop(fixture *f)
 {
 	pcf_fake_regions_stop(f->fake);
@@ -146,9 +155,7 @@ Test(table_replicas, overrides_pitr_and_tags_of_one_replica_change_in_its_region
 Test(table_replicas, removing_a_replica_needs_yes)
 {
 	fixture f;
-	start(&f, NULL, "  Replicas: [{RegionName: eu-west-1}]\n");
-	pcf_fake_regions_add_replica(f.fake, "eu-west-1");
-	pcf_fake_regions_add_replica(f.fake, "ap-southeast-2");
+	start_with_a_stray_replica(&f);
 	expect(&f, 2, "status", 1, 0, "\"Replicas[ap-southeast-2]\"");
 	expect(&f, 2, "plan", 1, 0, "\"destructive\": true");
 	expect(&f, 2, "plan", 0, 0, "delete replica ap-southeast-2");
@@ -165,9 +172,7 @@ Test(table_replicas, removing_a_replica_needs_yes)
 Test(table_replicas, a_protected_replica_is_never_removed)
 {
 	fixture f;
-	start(&f, NULL, "  Replicas: [{RegionName: eu-west-1}]\n");
-	pcf_fake_regions_add_replica(f.fake, "eu-west-1");
-	pcf_fake_regions_add_replica(f.fake, "ap-southeast-2");
+	start_with_a_stray_replica(&f);
 	pcf_fake_regions_set_protection(f.fake, "ap-southeast-2", 1);
 	expect(&f, 1, "plan", 0, 0,
 	       "replica ap-southeast-2 is not in the definition, but it has "

@@ -1,6 +1,8 @@
 /* Canned FAKE server answers shared by the transport tests (fake_answers.h). */
 #include "fake_answers.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,4 +43,16 @@ void pcf_fake_quick_options(pcf_aws_options *o, const pcf_fake_server *fake, int
 	o->retry_base_delay_ms = 1;
 	o->retry_throttle_base_delay_ms = 1;
 	o->retry_max_delay_ms = 2;
+}
+
+void pcf_fake_reply(pcf_fake_response *resp, int status, const char *fmt, ...)
+{
+	static _Thread_local char body[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+	resp->status = status;
+	resp->body = body;
 }

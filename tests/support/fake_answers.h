@@ -33,6 +33,13 @@ extern const pcf_fake_response pcf_fake_e500;      /* 500 InternalServerError */
 extern const pcf_fake_response pcf_fake_e503;      /* 503 with an empty text body */
 extern const pcf_fake_response pcf_fake_throttled; /* 400 ThrottlingException */
 
+/*
+ * Answers `status` with the printf-formatted body. The body lives in a
+ * buffer of the calling thread (a handler's), valid until its next reply.
+ */
+void pcf_fake_reply(pcf_fake_response *resp, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Zeroes calls[0..count) and makes each one `action` with the body "{}". */
 void pcf_fake_call_specs(pcf_aws_call_spec *calls, size_t count, const char *action);
 

@@ -4,8 +4,11 @@
  * passes; each bad value is reported at its own line and column.
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "case_table.h"
 #include "particles/dynamodb_table/table.h"
 
 #define HEAD                                                                                       \
@@ -76,52 +79,73 @@ Test(table_managed, every_setting_well_formed_is_valid)
 	cr_assert_eq(diags.count, 0);
 }
 
-Test(table_managed, contributor_insights_needs_a_boolean_enabled)
+/* A bad definition (HEAD and tail) and the problems it must report. */
+typedef struct bad_case {
+	const char *name;
+	const char *tail;
+	struct {
+		int line, column;
+		const char *text;
+	} at[5]; /* ends at the first NULL text */
+} bad_case;
+
+static const bad_case bad_cases[] = {
+    {"contributor insights need a boolean Enabled",
+     "      ContributorInsightsSpecification: {Enable: true}\n"
+     "  BillingMode: PAY_PER_REQUEST\n"
+     "  ContributorInsightsSpecification: {Enabled: maybe}\n",
+     {{12, 42, "Enable"}, {12, 41, "Enabled"}, {14, 47, "Enabled"}}},
+    {"Kinesis destinations need a stream ARN, once, and a known precision",
+     "  BillingMode: PAY_PER_REQUEST\n"
+     "  KinesisStreamingDestinations:\n"
+     "    - StreamArn: arn:aws:sqs:us-east-1:123456789012:q\n"
+     "    - StreamArn: arn:aws:kinesis:us-east-1:123456789012:stream/s\n"
+     "      ApproximateCreationDateTimePrecision: SECOND\n"
+     "    - StreamArn: arn:aws:kinesis:us-east-1:123456789012:stream/s\n"
+     "    - {ApproximateCreationDateTimePrecision: MILLISECOND}\n",
+     {{14, 18, "expected a Kinesis stream ARN"},
+      {16, 45, "SECOND"},
+      {17, 18, "expected each Kinesis stream named once"},
+      {18, 7, "StreamArn"}}},
+    {"AutoScaling bounds are checked",
+     "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
+     "  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n"
+     "  AutoScaling:\n"
+     "    ReadCapacity: {Min: 0, Max: 5, TargetUtilization: 95}\n"
+     "    WriteCapacity: {Min: 10, Max: 5, TargetUtilization: 70}\n"
+     "    GlobalSecondaryIndexes:\n"
+     "      by_x: {ReadCapacity: {Min: 1, Max: 2, TargetUtilization: 50}}\n"
+     "      by_e: {ReadCapacity: {Min: 1, TargetUtilization: 50}}\n",
+     {{15, 25, "expected a Min of at least 1, found 0"},
+      {15, 55, "expected a TargetUtilization from 20 to 90"},
+      {16, 35, "expected a Max of at least Min (10), found 5"},
+      {18, 13, "expected the name of a global secondary index"},
+      {19, 28, "Max"}}},
+    {"AutoScaling is refused on demand",
+     "  BillingMode: PAY_PER_REQUEST\n"
+     "  AutoScaling:\n"
+     "    ReadCapacity: {Min: 1, Max: 5, TargetUtilization: 70}\n",
+     {{14, 5, "expected no AutoScaling with BillingMode PAY_PER_REQUEST"}}},
+};
+
+#define BAD_CASES (sizeof(bad_cases) / sizeof(bad_cases[0]))
+
+static int bad_case_numbers[BAD_CASES];
+
+ParameterizedTestParameters(table_managed, bad_settings_are_reported_where_they_are)
 {
-	validate(HEAD "      ContributorInsightsSpecification: {Enable: true}\n"
-	              "  BillingMode: PAY_PER_REQUEST\n"
-	              "  ContributorInsightsSpecification: {Enabled: maybe}\n");
-	cr_assert(reported(12, 42, "Enable"));
-	cr_assert(reported(12, 41, "Enabled"));
-	cr_assert(reported(14, 47, "Enabled"));
+	return pcf_case_numbers(bad_case_numbers, BAD_CASES);
 }
 
-Test(table_managed, kinesis_destinations_need_a_stream_arn_once_and_a_known_precision)
+ParameterizedTest(int *number, table_managed, bad_settings_are_reported_where_they_are)
 {
-	validate(HEAD "  BillingMode: PAY_PER_REQUEST\n"
-	              "  KinesisStreamingDestinations:\n"
-	              "    - StreamArn: arn:aws:sqs:us-east-1:123456789012:q\n"
-	              "    - StreamArn: arn:aws:kinesis:us-east-1:123456789012:stream/s\n"
-	              "      ApproximateCreationDateTimePrecision: SECOND\n"
-	              "    - StreamArn: arn:aws:kinesis:us-east-1:123456789012:stream/s\n"
-	              "    - {ApproximateCreationDateTimePrecision: MILLISECOND}\n");
-	cr_assert(reported(14, 18, "expected a Kinesis stream ARN"));
-	cr_assert(reported(16, 45, "SECOND"));
-	cr_assert(reported(17, 18, "expected each Kinesis stream named once"));
-	cr_assert(reported(18, 7, "StreamArn"));
-}
+	const bad_case *k = &bad_cases[*number];
+	char yaml[2048];
 
-Test(table_managed, autoscaling_bounds_are_checked)
-{
-	validate(HEAD "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
-	              "  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n"
-	              "  AutoScaling:\n"
-	              "    ReadCapacity: {Min: 0, Max: 5, TargetUtilization: 95}\n"
-	              "    WriteCapacity: {Min: 10, Max: 5, TargetUtilization: 70}\n"
-	              "    GlobalSecondaryIndexes:\n"
-	              "      by_x: {ReadCapacity: {Min: 1, Max: 2, TargetUtilization: 50}}\n"
-	              "      by_e: {ReadCapacity: {Min: 1, TargetUtilization: 50}}\n");
-	cr_assert(reported(15, 25, "expected a Min of at least 1, found 0"));
-	cr_assert(reported(15, 55, "expected a TargetUtilization from 20 to 90"));
-	cr_assert(reported(16, 35, "expected a Max of at least Min (10), found 5"));
-	cr_assert(reported(18, 13, "expected the name of a global secondary index"));
-	cr_assert(reported(19, 28, "Max"));
-}
-
-Test(table_managed, autoscaling_is_refused_on_demand)
-{
-	validate(HEAD "  BillingMode: PAY_PER_REQUEST\n"
-	              "  AutoScaling:\n"
-	              "    ReadCapacity: {Min: 1, Max: 5, TargetUtilization: 70}\n");
-	cr_assert(reported(14, 5, "expected no AutoScaling with BillingMode PAY_PER_REQUEST"));
+	snprintf(yaml, sizeof(yaml), "%s%s", HEAD, k->tail);
+	validate(yaml);
+	for (size_t i = 0; i < 5 && k->at[i].text != NULL; i++)
+		cr_assert(reported(k->at[i].line, k->at[i].column, k->at[i].text),
+		          "%s: no problem at %d:%d with \"%s\"", k->name, k->at[i].line,
+		          k->at[i].column, k->at[i].text);
 }

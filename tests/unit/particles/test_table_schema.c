@@ -483,17 +483,21 @@ Test(table_schema, bad_2026_values_are_refused_at_their_line)
 	done(&d);
 }
 
+/* A table whose name and key attribute YAML reads as numbers. */
+static const char numbered_yaml[] =
+    "pcf_name: t\n"
+    "flavor: dynamodb_table\n"
+    "aws_resource:\n"
+    "  TableName: 2024\n"
+    "  BillingMode: PAY_PER_REQUEST\n"
+    "  AttributeDefinitions: [{AttributeName: 7, AttributeType: S}]\n"
+    "  KeySchema: [{AttributeName: 7, KeyType: HASH}]\n";
+
 /* validate only reads: YAML's accidental numbers (`TableName: 2024`) stay
  * numbers in the definition until the explicit normalize step. */
 Test(table_schema, validate_leaves_the_definition_byte_identical)
 {
-	const char *yaml = "pcf_name: t\n"
-	                   "flavor: dynamodb_table\n"
-	                   "aws_resource:\n"
-	                   "  TableName: 2024\n"
-	                   "  BillingMode: PAY_PER_REQUEST\n"
-	                   "  AttributeDefinitions: [{AttributeName: 7, AttributeType: S}]\n"
-	                   "  KeySchema: [{AttributeName: 7, KeyType: HASH}]\n";
+	const char *yaml = numbered_yaml;
 	pcf_diags d;
 	cJSON *before;
 
@@ -511,13 +515,7 @@ Test(table_schema, validate_leaves_the_definition_byte_identical)
  * strings the schema wants, once, and validate then finds nothing. */
 Test(table_schema, normalize_is_the_step_that_turns_numbers_into_names)
 {
-	const char *yaml = "pcf_name: t\n"
-	                   "flavor: dynamodb_table\n"
-	                   "aws_resource:\n"
-	                   "  TableName: 2024\n"
-	                   "  BillingMode: PAY_PER_REQUEST\n"
-	                   "  AttributeDefinitions: [{AttributeName: 7, AttributeType: S}]\n"
-	                   "  KeySchema: [{AttributeName: 7, KeyType: HASH}]\n";
+	const char *yaml = numbered_yaml;
 	size_t count = 0;
 	const pcf_flavor *const *flavors = pcf_particles_flavors(&count);
 	pcf_error err = PCF_ERROR_INIT;
