@@ -11,7 +11,8 @@
  * SIGTERM to a watcher in the middle of a change leaves no lock held; a
  * watcher whose particle is locked by another holder says "locked by ..."
  * and keeps watching the others, then takes the particle over once it is
- * free.
+ * free; with --lock-timeout, a particle waiting for its lock holds up no
+ * other particle, and SIGTERM ends the wait and the watch with exit 0.
  */
 #include "cli_run.h"
 
@@ -109,13 +110,24 @@ static void case_cleanup(watch_case *wc)
 	cli_rmdir(wc->dir);
 }
 
-/* Starts `pcf --endpoint E -f PATH watch --interval 1 --lock-table L`, through a proxy or not. */
-static void watcher_start(watcher *w, const watch_case *wc, int proxied)
+/* Starts `pcf --endpoint E -f PATH watch --interval 1 --lock-table L [--lock-timeout S]`. */
+static void watcher_start_waiting(watcher *w, const watch_case *wc, int proxied,
+                                  const char *lock_timeout)
 {
 	const char *endpoint = server.endpoint;
-	char *argv[] = {(char *)PCF_CLI_PATH, "--endpoint",      NULL,         "-f",
-	                (char *)wc->path,     "watch",           "--interval", "1",
-	                "--lock-table",       (char *)wc->locks, NULL};
+	char *argv[] = {(char *)PCF_CLI_PATH,
+	                "--endpoint",
+	                NULL,
+	                "-f",
+	                (char *)wc->path,
+	                "watch",
+	                "--interval",
+	                "1",
+	                "--lock-table",
+	                (char *)wc->locks,
+	                lock_timeout ? "--lock-timeout" : NULL,
+	                (char *)lock_timeout,
+	                NULL};
 
 	memset(w, 0, sizeof(*w));
 	if (proxied) {
@@ -124,6 +136,12 @@ static void watcher_start(watcher *w, const watch_case *wc, int proxied)
 	}
 	argv[2] = (char *)endpoint;
 	cli_start(&w->p, argv);
+}
+
+/* The same, through its own counting proxy (proxied 1) or straight to the server. */
+static void watcher_start(watcher *w, const watch_case *wc, int proxied)
+{
+	watcher_start_waiting(w, wc, proxied, NULL);
 }
 
 /* Reads what the watcher printed meanwhile, without blocking; notes an exit. */
@@ -415,9 +433,25 @@ Test(cli_watch_lock, sigterm_in_the_middle_of_a_change_leaves_no_lock_held)
 	case_cleanup(&wc);
 }
 
-Test(cli_watch_lock, a_particle_locked_elsewhere_is_reported_and_the_rest_watched)
+/* Another run holds table's lock, renewing it, until the test releases it; key receives its key. */
+static pcf_lock_client *hold_elsewhere(const watch_case *wc, const char *table, char *key,
+                                       size_t size)
 {
 	pcf_lock_options lo = PCF_LOCK_OPTIONS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_lock_client *holder;
+
+	lo.table = wc->locks;
+	lo.command = "apply";
+	cr_assert_eq(pcf_lock_client_new(&holder, wc->db, &lo, &err), 0, "%s", err.message);
+	cr_assert_eq(pcf_lock_ensure_table(holder, 60000, &err), 0, "%s", err.message);
+	snprintf(key, size, "us-east-1/%s", table);
+	cr_assert_eq(pcf_lock_acquire(holder, key, &err), 0, "%s", err.message);
+	return holder;
+}
+
+Test(cli_watch_lock, a_particle_locked_elsewhere_is_reported_and_the_rest_watched)
+{
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_lock_client *holder;
 	char key[160], pid[32];
@@ -426,13 +460,7 @@ Test(cli_watch_lock, a_particle_locked_elsewhere_is_reported_and_the_rest_watche
 	double t0;
 
 	case_init(&wc);
-	/* Another run holds t0's lock, renewing it, for as long as this test likes. */
-	lo.table = wc.locks;
-	lo.command = "apply";
-	cr_assert_eq(pcf_lock_client_new(&holder, wc.db, &lo, &err), 0, "%s", err.message);
-	cr_assert_eq(pcf_lock_ensure_table(holder, 60000, &err), 0, "%s", err.message);
-	snprintf(key, sizeof(key), "us-east-1/%s", wc.tables[0]);
-	cr_assert_eq(pcf_lock_acquire(holder, key, &err), 0, "%s", err.message);
+	holder = hold_elsewhere(&wc, wc.tables[0], key, sizeof(key));
 	snprintf(pid, sizeof(pid), "pid %ld", (long)getpid());
 
 	watcher_start(&w, &wc, 0);
@@ -462,6 +490,40 @@ Test(cli_watch_lock, a_particle_locked_elsewhere_is_reported_and_the_rest_watche
 	}
 	watcher_stop(&w, SIGTERM);
 	cr_expect_eq(w.status, 0, "stderr:\n%s", text(&w.err));
+	pcf_lock_client_free(holder);
+	watcher_cleanup(&w);
+	case_cleanup(&wc);
+}
+
+Test(cli_watch_lock, a_wait_for_a_lock_holds_up_no_other_particle_and_ends_on_sigterm)
+{
+	pcf_lock_client *holder;
+	char key[160];
+	watch_case wc;
+	watcher w;
+	double t0;
+
+	case_init(&wc);
+	holder = hold_elsewhere(&wc, wc.tables[0], key, sizeof(key));
+	/* t0 waits up to 10 minutes for its lock; t1 and t2 must not wait with it. */
+	watcher_start_waiting(&w, &wc, 0, "600");
+	t0 = now_s();
+	while (active_read_units(&wc, wc.tables[1]) != 5 ||
+	       active_read_units(&wc, wc.tables[2]) != 5) {
+		cr_assert_lt(now_s() - t0, PATIENCE_S, "t1 and t2 waited with t0; stderr:\n%s",
+		             text(&w.err));
+		cr_assert(!w.exited, "the watcher exited; stderr:\n%s", text(&w.err));
+		let_run(&w, 1, 0.1);
+	}
+	cr_expect_eq(active_read_units(&wc, wc.tables[0]), -1, "t0 changed under another's lock");
+	let_run(&w, 1, 2.0);
+	cr_expect_eq(count_of(&w.err, "locked by"), 0, "t0 did not wait; stderr:\n%s",
+	             text(&w.err));
+	/* Still waiting for t0: SIGTERM ends the wait, and the watch, cleanly. */
+	t0 = now_s();
+	watcher_stop(&w, SIGTERM);
+	cr_expect_eq(w.status, 0, "stderr:\n%s", text(&w.err));
+	cr_expect_lt(now_s() - t0, 30.0, "SIGTERM took %.0f s to end a lock wait", now_s() - t0);
 	pcf_lock_client_free(holder);
 	watcher_cleanup(&w);
 	case_cleanup(&wc);
