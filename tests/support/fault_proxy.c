@@ -36,10 +36,17 @@ struct pcf_fault_proxy {
 	int sticky; /* 1: next_action keeps getting next_kind until cleared */
 	int active; /* connection threads running */
 	int stopping;
-	int fds[256]; /* open client connections, to shut down at stop */
+	int fds[256];          /* open client connections, to shut down at stop */
+	struct forwarded *log; /* every request forwarded, for pcf_fault_proxy_count */
+	size_t log_count, log_capacity;
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	pthread_t acceptor;
+};
+
+struct forwarded {
+	char action[64];
+	char *body;
 };
 
 struct conn {
@@ -185,6 +192,40 @@ static int decide(pcf_fault_proxy *p, const char *req)
 	return kind;
 }
 
+/* Notes a request about to be forwarded: its X-Amz-Target action and its body. */
+static void note_forwarded(pcf_fault_proxy *p, const char *req, long hlen, long len)
+{
+	const char *line = req, *end = req + hlen, *dot;
+	struct forwarded f;
+	size_t n;
+
+	memset(&f, 0, sizeof(f));
+	while (line && line < end && strncasecmp(line, "x-amz-target:", 13))
+		if ((line = strstr(line, "\r\n")) != NULL)
+			line += 2;
+	if (!line || line >= end || !(dot = memchr(line, '.', (size_t)(end - line))))
+		return;
+	n = strcspn(dot + 1, "\r");
+	snprintf(f.action, sizeof(f.action), "%.*s", (int)n, dot + 1);
+	f.body = strndup(req + hlen, (size_t)(len - hlen));
+	pthread_mutex_lock(&p->lock);
+	if (f.body && p->log_count == p->log_capacity) {
+		size_t cap = p->log_capacity ? 2 * p->log_capacity : 64;
+		struct forwarded *grown = realloc(p->log, cap * sizeof(*grown));
+
+		if (grown) {
+			p->log = grown;
+			p->log_capacity = cap;
+		}
+	}
+	if (f.body && p->log_count < p->log_capacity) {
+		p->log[p->log_count++] = f;
+		f.body = NULL;
+	}
+	pthread_mutex_unlock(&p->lock);
+	free(f.body);
+}
+
 /* Serves one request; 0 to keep the connection, -1 to close it. */
 static int serve(pcf_fault_proxy *p, int fd, char *req, char *resp)
 {
@@ -215,6 +256,7 @@ static int serve(pcf_fault_proxy *p, int fd, char *req, char *resp)
 	default:
 		break;
 	}
+	note_forwarded(p, req, hlen, len);
 	if ((rlen = forward(p, req, len, resp, &rhlen)) < 0)
 		return -1;
 	if (kind == PCF_FAULT_LOST_REPLY) {
@@ -364,6 +406,19 @@ int pcf_fault_proxy_injected(pcf_fault_proxy *proxy, pcf_fault_kind kind)
 	return n;
 }
 
+int pcf_fault_proxy_count(pcf_fault_proxy *proxy, const char *action, const char *needle)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&proxy->lock);
+	for (size_t k = 0; k < proxy->log_count; k++)
+		if (!strcmp(proxy->log[k].action, action) &&
+		    (!needle || strstr(proxy->log[k].body, needle)))
+			n++;
+	pthread_mutex_unlock(&proxy->lock);
+	return n;
+}
+
 void pcf_fault_proxy_stop(pcf_fault_proxy *p)
 {
 	if (!p)
@@ -381,5 +436,8 @@ void pcf_fault_proxy_stop(pcf_fault_proxy *p)
 	while (p->active > 0)
 		pthread_cond_wait(&p->idle, &p->lock);
 	pthread_mutex_unlock(&p->lock);
+	for (size_t k = 0; k < p->log_count; k++)
+		free(p->log[k].body);
+	free(p->log);
 	free(p);
 }

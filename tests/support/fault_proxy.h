@@ -5,7 +5,8 @@
  * fault a real network or service makes: 500, 503, throttling, a reset
  * connection, a delay, a truncated body, a wrong x-amz-crc32, a body that
  * is not JSON, a lost reply (forwarded, then the answer dropped) or, when
- * asked, a non-retryable ValidationException.
+ * asked, a non-retryable ValidationException. It also remembers what it
+ * forwarded, so that a test can count the requests one process sent.
  */
 #ifndef PCF_TESTS_FAULT_PROXY_H
 #define PCF_TESTS_FAULT_PROXY_H
@@ -53,6 +54,14 @@ const char *pcf_fault_proxy_url(const pcf_fault_proxy *proxy);
 
 /* How many faults of kind were injected so far. */
 int pcf_fault_proxy_injected(pcf_fault_proxy *proxy, pcf_fault_kind kind);
+
+/*
+ * How many requests for action (the end of its X-Amz-Target) the proxy
+ * forwarded to the server so far whose JSON body contains needle (NULL:
+ * any): with percent 0 a counting proxy, e.g. of one process's
+ * UpdateTable calls on one table.
+ */
+int pcf_fault_proxy_count(pcf_fault_proxy *proxy, const char *action, const char *needle);
 
 /* Stops, joins every thread and frees. Accepts NULL. */
 void pcf_fault_proxy_stop(pcf_fault_proxy *proxy);
