@@ -219,9 +219,12 @@ static int call_mutating(loop *l, op_fn_ptr op, const char *action, pcf_error *e
 	if (rc < 0)
 		return rc;
 	l->unwaited = 1;
-	/* What the call answers may become the next read (pcf_particle_offer_state). */
-	pcf_particle_cache_drop(l->p);
-	return op(l, err);
+	/* What the call answers may become the next read (pcf_particle_offer_state);
+	 * the read it was decided on stays visible to it (pcf_particle_last_read). */
+	pcf_particle_cache_to_last_read(l->p);
+	rc = op(l, err);
+	pcf_particle_last_read_drop(l->p);
+	return rc;
 }
 
 /* One attempt of an operation: LimitExceeded schedules a retry; records the action. */
