@@ -621,6 +621,15 @@ static int begin(loop *l)
 	return rc;
 }
 
+static int has_children(const pcf_engine *e, size_t index)
+{
+	for (size_t i = 0; i < e->count; i++)
+		for (size_t k = 0; k < e->parent_count[i]; k++)
+			if (e->parents[i][k] == index)
+				return 1;
+	return 0;
+}
+
 /* Concludes the particle's report; returns whether its dependents may go ahead. */
 static int finish_loop(loop *l, int rc)
 {
@@ -632,6 +641,11 @@ static int finish_loop(loop *l, int rc)
 		pcf_error_clear(&report->error);
 	}
 	forget_last(l);
+	/* The last read is what a concluded particle holds most of (a whole
+	 * table's description); only its children's $inherit$ values may still
+	 * want it (inherit.c), so a particle without children lets it go. */
+	if (!has_children(l->e, l->index))
+		pcf_particle_cache_drop(l->p);
 	if (l->e->options.particle_done)
 		l->e->options.particle_done(l->p, l->e->options.guard_payload);
 	if (l->holds_slot)
