@@ -219,9 +219,12 @@ static int call_mutating(loop *l, op_fn_ptr op, const char *action, pcf_error *e
 	if (rc < 0)
 		return rc;
 	l->unwaited = 1;
-	/* What the call answers may become the next read (pcf_particle_offer_state). */
-	pcf_particle_cache_drop(l->p);
-	return op(l, err);
+	/* What the call answers may become the next read (pcf_particle_offer_state);
+	 * the read it was decided on stays visible to it (pcf_particle_last_read). */
+	pcf_particle_cache_to_last_read(l->p);
+	rc = op(l, err);
+	pcf_particle_last_read_drop(l->p);
+	return rc;
 }
 
 /* One attempt of an operation: LimitExceeded schedules a retry; records the action. */
@@ -618,6 +621,15 @@ static int begin(loop *l)
 	return rc;
 }
 
+static int has_children(const pcf_engine *e, size_t index)
+{
+	for (size_t i = 0; i < e->count; i++)
+		for (size_t k = 0; k < e->parent_count[i]; k++)
+			if (e->parents[i][k] == index)
+				return 1;
+	return 0;
+}
+
 /* Concludes the particle's report; returns whether its dependents may go ahead. */
 static int finish_loop(loop *l, int rc)
 {
@@ -629,6 +641,11 @@ static int finish_loop(loop *l, int rc)
 		pcf_error_clear(&report->error);
 	}
 	forget_last(l);
+	/* The last read is what a concluded particle holds most of (a whole
+	 * table's description); only its children's $inherit$ values may still
+	 * want it (inherit.c), so a particle without children lets it go. */
+	if (!has_children(l->e, l->index))
+		pcf_particle_cache_drop(l->p);
 	if (l->e->options.particle_done)
 		l->e->options.particle_done(l->p, l->e->options.guard_payload);
 	if (l->holds_slot)

@@ -73,6 +73,7 @@ void pcf_particle_free(pcf_particle *p)
 		p->flavor->ops->release(p);
 	cJSON_Delete(p->desired);
 	cJSON_Delete(p->cache_current);
+	cJSON_Delete(p->last_read_current);
 	free(p->pending_detail);
 	free(p);
 }
@@ -159,4 +160,32 @@ void pcf_particle_cache_drop(pcf_particle *p)
 	cJSON_Delete(p->cache_current);
 	p->cache_current = NULL;
 	p->cache_valid = 0;
+}
+
+void pcf_particle_cache_to_last_read(pcf_particle *p)
+{
+	pcf_particle_last_read_drop(p);
+	if (p->cache_valid) {
+		p->last_read_valid = 1;
+		p->last_read_state = p->cache_state;
+		p->last_read_current = p->cache_current;
+		p->cache_current = NULL;
+	}
+	pcf_particle_cache_drop(p);
+}
+
+void pcf_particle_last_read_drop(pcf_particle *p)
+{
+	cJSON_Delete(p->last_read_current);
+	p->last_read_current = NULL;
+	p->last_read_valid = 0;
+}
+
+int pcf_particle_last_read(pcf_state *state, const cJSON **current, const pcf_particle *p)
+{
+	if (!p->last_read_valid)
+		return 0;
+	*state = p->last_read_state;
+	*current = p->last_read_current;
+	return 1;
 }

@@ -29,6 +29,10 @@ struct pcf_particle {
 	cJSON *cache_current;
 	int cache_offered; /* a mutation's answer said pending: the next read
 	                      (pcf_particle_offer_state) */
+	/* During a mutating call: the read it was decided on (pcf_particle_last_read). */
+	int last_read_valid;
+	pcf_state last_read_state;
+	cJSON *last_read_current;
 };
 
 /* Replaces desired with tree (taken). */
@@ -42,5 +46,9 @@ void pcf_particle_set_desired_take(pcf_particle *p, cJSON *tree);
 cJSON *pcf_particle_resource_copy(const pcf_particle_def *def);
 /* Forgets the cached state read. */
 void pcf_particle_cache_drop(pcf_particle *p);
+/* Moves a valid cached read to the last read a mutating call may consult. */
+void pcf_particle_cache_to_last_read(pcf_particle *p);
+/* Forgets the last read once the mutating call returned. */
+void pcf_particle_last_read_drop(pcf_particle *p);
 
 #endif

@@ -234,14 +234,36 @@ static int start(pcf_particle *p, pcf_error *err)
 	return judge_by_live_state(p, "CreateTable", rc, err);
 }
 
-/* Deletion refused for a table that is protected or in a state pcf leaves alone. */
+static int refuse_protected(const pcf_particle *p, pcf_error *err)
+{
+	return pcf_error_set(err, PCF_EREFUSED,
+	                     "table %s has deletion protection enabled: pcf will not delete "
+	                     "it (set DeletionProtectionEnabled: false and apply first)",
+	                     table_of(p));
+}
+
+/*
+ * Deletion refused for a table that is protected or in a state pcf leaves
+ * alone. The engine decided on a read of a running table in this turn
+ * (normalized, with DeletionProtectionEnabled always present): that read
+ * answers, and the DeleteTable's own answer is the next state, so a delete
+ * costs no DescribeTable of its own. Otherwise the table is read here.
+ */
 static int check_deletable(pcf_particle *p, pcf_ddb *db, int *gone, pcf_error *err)
 {
 	cJSON *desc = NULL;
-	int rc = pcf_ddb_describe_table(&desc, db, table_of(p), err);
+	const cJSON *last;
+	pcf_state state;
 	const char *status;
+	int rc;
 
 	*gone = 0;
+	if (pcf_particle_last_read(&state, &last, p) && state == PCF_STATE_RUNNING && last &&
+	    pcf_table_bool(last, "DeletionProtectionEnabled") >= 0)
+		return pcf_table_bool(last, "DeletionProtectionEnabled") == 1
+		           ? refuse_protected(p, err)
+		           : 0;
+	rc = pcf_ddb_describe_table(&desc, db, table_of(p), err);
 	if (rc == PCF_ERESOURCE_NOT_FOUND) {
 		pcf_error_clear(err);
 		*gone = 1;
@@ -251,10 +273,7 @@ static int check_deletable(pcf_particle *p, pcf_ddb *db, int *gone, pcf_error *e
 		return rc;
 	status = pcf_table_str(desc, "TableStatus");
 	if (pcf_table_bool(desc, "DeletionProtectionEnabled") == 1)
-		rc = pcf_error_set(err, PCF_EREFUSED,
-		                   "table %s has deletion protection enabled: pcf will not delete "
-		                   "it (set DeletionProtectionEnabled: false and apply first)",
-		                   table_of(p));
+		rc = refuse_protected(p, err);
 	else if (pcf_table_state(desc, NULL, 0) == PCF_STATE_UNAVAILABLE)
 		rc = pcf_error_set(err, PCF_EUNAVAILABLE, "table %s is %s: pcf does not act on it",
 		                   table_of(p), status);

@@ -194,6 +194,11 @@ static void set_options(pcf_aws_exchange *ex, CURL *easy)
 	curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, on_seek);
 	curl_easy_setopt(easy, CURLOPT_SEEKDATA, ex);
 	curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)ex->len);
+	/* libcurl's smallest upload buffer rather than its 64 KB: each handle of
+	 * the pool keeps one for its life (2 MB for the engine's 32 call
+	 * threads), and a request body bigger than it is only read in more
+	 * pieces. */
+	curl_easy_setopt(easy, CURLOPT_UPLOAD_BUFFERSIZE, 16384L);
 	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, ex->headers);
 	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, ex);

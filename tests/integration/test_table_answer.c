@@ -38,3 +38,28 @@ Test(table_answer, tags_are_read_after_the_create)
 	cr_assert_gt(f.counts.total, 2, "the tags were read after the creation");
 	fx_cleanup(&f);
 }
+
+/*
+ * A delete is decided on the read of its own turn: that read already says
+ * whether deletion protection is on, so the delete is the run's first
+ * DescribeTable, the DeleteTable, and the reads until the table is gone,
+ * with no DescribeTable of its own in between.
+ */
+Test(table_answer, a_delete_reads_the_table_once_before_deleting)
+{
+	fixture f;
+	fx_run del = {.yes = 1, .set_desired = 1, .desired = PCF_DESIRED_TERMINATED};
+	int before;
+
+	fx_init(&f, PCF_LOCAL_MOTO, "answerdel");
+	fx_load(&f, PLAIN, f.table);
+	cr_assert_eq(fx_apply_ok(&f, NULL), 1, "CreateTable only");
+	before = f.counts.total;
+	cr_assert_eq(fx_apply_ok(&f, &del), 1, "DeleteTable only");
+	cr_assert_str_eq(f.counts.last_mutating, "DeleteTable");
+	cr_assert_eq(f.counts.total - before, 3,
+	             "DescribeTable (active), DeleteTable, DescribeTable (gone); sent %d",
+	             f.counts.total - before);
+	cr_assert_not(fx_exists(&f));
+	fx_cleanup(&f);
+}

@@ -71,6 +71,16 @@ PCF_EXTERN void pcf_particle_set_flavor_data(pcf_particle *p, void *data);
  * pcf_particle_set_pending_detail first to say what a pending one waits on.
  */
 PCF_EXTERN void pcf_particle_offer_state(pcf_particle *p, pcf_state state, cJSON *current);
+/*
+ * Inside start, stop, terminate and run_step: the state read the engine
+ * decided this call on, in this same turn, so the call need not ask the
+ * service again (a terminate checking deletion protection, say). 1 with
+ * *state and *current (borrowed for the call; NULL when sync_state gave
+ * none) when there is one; 0 when the call was decided on an older read
+ * (it was retried after a wait): then read it yourself.
+ */
+PCF_EXTERN int pcf_particle_last_read(pcf_state *state, const cJSON **current,
+                                      const pcf_particle *p);
 
 /*
  * What a pending particle waits on, e.g. "table CREATING, index by_email
