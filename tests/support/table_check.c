@@ -13,9 +13,17 @@
 static pcf_definitions *defs;
 static pcf_diags diags;
 
+void table_check_done(void)
+{
+	pcf_diags_cleanup(&diags);
+	pcf_definitions_free(defs);
+	defs = NULL;
+}
+
 const pcf_diags *table_check(const char *yaml)
 {
 	pcf_diags load_diags;
+	table_check_done(); /* a test may check several definitions */
 	pcf_diags_init(&load_diags);
 	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "pcf.yml", &load_diags),
 	             0, "%zu load problems: %s", load_diags.count,
@@ -29,11 +37,9 @@ const pcf_diags *table_check(const char *yaml)
 	return &diags;
 }
 
-void table_check_done(void)
+void table_check_valid(const char *yaml)
 {
-	pcf_diags_cleanup(&diags);
-	pcf_definitions_free(defs);
-	defs = NULL;
+	cr_assert_eq(table_check(yaml)->count, 0, "%zu problems in:\n%s", diags.count, yaml);
 }
 
 int table_check_reported(int line, int column, const char *text)

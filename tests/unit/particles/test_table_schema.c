@@ -12,6 +12,8 @@
 #include "particles/dynamodb_table/table.h"
 #include "table_vectors.h"
 
+TestSuite(table_schema, .fini = table_check_done);
+
 /* The start of a table particle's YAML, up to its TableName. */
 #define TABLE_NAMED                                                                                \
 	"pcf_name: t\n"                                                                            \
@@ -27,8 +29,7 @@
 
 Test(table_schema, a_definition_using_every_field_is_valid)
 {
-	const pcf_diags *d;
-	d = table_check(
+	table_check_valid(
 	    "pcf_name: orders\n"
 	    "flavor: dynamodb_table\n"
 	    "aws_resource:\n"
@@ -59,14 +60,11 @@ Test(table_schema, a_definition_using_every_field_is_valid)
 	    "  Tags: [{Key: team, Value: core}]\n"
 	    "  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n"
 	    "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n");
-	cr_assert_eq(d->count, 0);
-	table_check_done();
 }
 
 Test(table_schema, every_problem_is_reported_at_its_line)
 {
-	const pcf_diags *d;
-	d = table_check(
+	const pcf_diags *d = table_check(
 	    "pcf_name: orders\n"                                                       /* 1 */
 	    "flavor: dynamodb_table\n"                                                 /* 2 */
 	    "aws_resource:\n"                                                          /* 3 */
@@ -90,13 +88,11 @@ Test(table_schema, every_problem_is_reported_at_its_line)
 	cr_assert_eq(d->count, 7);
 	cr_assert(table_check_reported(11, 0, "StreamViewType"));
 	cr_assert(table_check_reported(12, 0, "AttributeName"));
-	table_check_done();
 }
 
 Test(table_schema, throughput_must_match_billing_mode)
 {
-	const pcf_diags *d;
-	d = table_check(
+	const pcf_diags *d = table_check(
 	    TABLE_NAMED
 	    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, {AttributeName: g, "
 	    "AttributeType: S}]\n"
@@ -110,7 +106,6 @@ Test(table_schema, throughput_must_match_billing_mode)
 	cr_assert(table_check_reported(4, 0, "the table"));
 	cr_assert(table_check_reported(8, 0, "by_g"));
 	cr_assert(table_check_reported(10, 0, "NonKeyAttributes"));
-	table_check_done();
 }
 
 Test(table_schema, keys_must_be_defined_and_indexes_unique)
@@ -132,25 +127,21 @@ Test(table_schema, keys_must_be_defined_and_indexes_unique)
 	cr_assert(table_check_reported(9, 0, "nope"));
 	cr_assert(table_check_reported(10, 0, "unique index names"));
 	cr_assert(table_check_reported(11, 0, "unique tag keys"));
-	table_check_done();
 }
 
 Test(table_schema, a_key_type_typo_is_reported_once)
 {
-	const pcf_diags *d;
-	d = table_check(TABLE_NAMED
-	                "  BillingMode: PAY_PER_REQUEST\n"
+	const pcf_diags *d = table_check(
+	    TABLE_NAMED "  BillingMode: PAY_PER_REQUEST\n"
 	                "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
 	                "  KeySchema: [{AttributeName: id, KeyType: HASHH}]\n");
 	cr_assert_eq(d->count, 1);
 	cr_assert(table_check_reported(7, 0, "expected one of HASH, RANGE, found \"HASHH\""));
-	table_check_done();
 }
 
 Test(table_schema, names_aws_refuses_are_refused)
 {
-	const pcf_diags *d;
-	d = table_check(
+	const pcf_diags *d = table_check(
 	    "pcf_name: t\n"            /* 1 */
 	    "flavor: dynamodb_table\n" /* 2 */
 	    "aws_resource:\n"          /* 3 */
@@ -174,7 +165,6 @@ Test(table_schema, names_aws_refuses_are_refused)
 	cr_assert(table_check_reported(9, 0, "found \"by g!\""));
 	cr_assert(table_check_reported(12, 0, "WriteCapacityUnits: expected at least 1"));
 	cr_assert_eq(d->count, 5);
-	table_check_done();
 }
 
 /* Builds TABLE_HEAD plus `count` tags, keys k0..; returns a malloc'd text. */
@@ -253,7 +243,6 @@ Test(table_schema, tag_and_attribute_lengths_are_bounded)
 	cr_assert(
 	    table_check_reported(11, 0, "Key: expected a tag key of 1 to 128 characters, found 0"));
 	cr_assert_eq(d->count, 5);
-	table_check_done();
 }
 
 /* `count` indexes of the given list; GSIs get their own hash attribute. */
@@ -312,19 +301,13 @@ Test(table_schema, index_counts_are_bounded)
 /* An empty GSI list means "no global indexes" (the planner deletes live ones); valid. */
 Test(table_schema, an_empty_index_list_means_none)
 {
-	const pcf_diags *d;
-	d = table_check(TABLE_HEAD "  GlobalSecondaryIndexes: []\n"
-	                           "  LocalSecondaryIndexes: []\n");
-	cr_assert_eq(d->count, 0);
-	table_check_done();
+	table_check_valid(TABLE_HEAD "  GlobalSecondaryIndexes: []\n"
+	                             "  LocalSecondaryIndexes: []\n");
 }
 
 Test(table_schema, pcf_custom_config_is_accepted)
 {
-	const pcf_diags *d;
-	d = table_check(TABLE_HEAD "  custom_config: {anything: [1, 2]}\n");
-	cr_assert_eq(d->count, 0);
-	table_check_done();
+	table_check_valid(TABLE_HEAD "  custom_config: {anything: [1, 2]}\n");
 }
 
 /* The 2025 multi-attribute keys: a global index takes up to 4 HASH and 4
@@ -346,8 +329,8 @@ Test(table_schema, pcf_custom_config_is_accepted)
 
 Test(table_schema, an_index_key_of_several_hash_and_range_attributes_is_valid)
 {
-	const pcf_diags *d;
-	d = table_check(MULTI_KEY_HEAD "      KeySchema:\n"
+	const pcf_diags *d =
+	    table_check(MULTI_KEY_HEAD "      KeySchema:\n"
 	                               "        - {AttributeName: a, KeyType: HASH}\n"
 	                               "        - {AttributeName: b, KeyType: HASH}\n"
 	                               "        - {AttributeName: c, KeyType: HASH}\n"
@@ -355,7 +338,6 @@ Test(table_schema, an_index_key_of_several_hash_and_range_attributes_is_valid)
 	                               "        - {AttributeName: e, KeyType: RANGE}\n"
 	                               "        - {AttributeName: id, KeyType: RANGE}\n");
 	cr_assert_eq(d->count, 0);
-	table_check_done();
 }
 
 Test(table_schema, an_index_key_beyond_four_of_a_kind_or_out_of_order_is_refused)
@@ -383,13 +365,11 @@ Test(table_schema, an_index_key_beyond_four_of_a_kind_or_out_of_order_is_refused
 	            "  KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: a, "
 	            "KeyType: HASH}]\n");
 	cr_assert(table_check_reported(7, 0, "RANGE"));
-	table_check_done();
 }
 
 Test(table_schema, the_2026_fields_are_valid)
 {
-	const pcf_diags *d;
-	d = table_check(
+	table_check_valid(
 	    TABLE_HEAD
 	    "  OnDemandThroughput: {MaxReadRequestUnits: -1, MaxWriteRequestUnits: 500}\n"
 	    "  WarmThroughput: {ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4000}\n"
@@ -400,21 +380,16 @@ Test(table_schema, the_2026_fields_are_valid)
 	    "    Statement: [{Effect: Allow, Action: \"dynamodb:GetItem\", Resource: "
 	    "\"*\", Principal: {AWS: \"arn:aws:iam::123456789012:root\"}}]\n"
 	    "ignore_changes: [WarmThroughput, \"OnDemandThroughput.MaxReadRequestUnits\"]\n");
-	cr_assert_eq(d->count, 0);
-	table_check_done();
-	d = table_check(TABLE_HEAD
-	                "  ResourcePolicy: '{\"Version\": \"2012-10-17\", \"Statement\": []}'\n");
-	cr_assert_eq(d->count, 0, "a JSON string");
-	table_check_done();
-	d = table_check(TABLE_HEAD "  ResourcePolicy: null\n");
-	cr_assert_eq(d->count, 0, "null: no policy");
-	table_check_done();
+	/* A JSON string. */
+	table_check_valid(TABLE_HEAD
+	                  "  ResourcePolicy: '{\"Version\": \"2012-10-17\", \"Statement\": []}'\n");
+	/* null: no policy. */
+	table_check_valid(TABLE_HEAD "  ResourcePolicy: null\n");
 }
 
 Test(table_schema, bad_2026_values_are_refused_at_their_line)
 {
-	const pcf_diags *d;
-	d = table_check(
+	const pcf_diags *d = table_check(
 	    TABLE_HEAD
 	    "  OnDemandThroughput: {MaxReadRequestUnits: 0, MaxWriteRequestUnits: -2}\n" /* 8 */
 	    "  WarmThroughput: {}\n"                                                     /* 9 */
@@ -443,7 +418,6 @@ Test(table_schema, bad_2026_values_are_refused_at_their_line)
 	cr_assert(table_check_reported(8, 0, "PAY_PER_REQUEST"));
 	cr_assert(table_check_reported(8, 0, "MaxWriteRequestUnits"));
 	cr_assert(table_check_reported(9, 0, "policy document"));
-	table_check_done();
 }
 
 /* A table whose name and key attribute YAML reads as numbers. */
