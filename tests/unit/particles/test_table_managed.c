@@ -77,14 +77,7 @@ static const bad_case bad_cases[] = {
      {{14, 5, "expected no AutoScaling with BillingMode PAY_PER_REQUEST"}}},
 };
 
-#define BAD_CASES (sizeof(bad_cases) / sizeof(bad_cases[0]))
-
-static int bad_case_numbers[BAD_CASES];
-
-ParameterizedTestParameters(table_managed, bad_settings_are_reported_where_they_are)
-{
-	return pcf_case_numbers(bad_case_numbers, BAD_CASES);
-}
+PCF_CASE_TABLE_PARAMETERS(bad_cases, table_managed, bad_settings_are_reported_where_they_are)
 
 ParameterizedTest(int *number, table_managed, bad_settings_are_reported_where_they_are)
 {
