@@ -27,6 +27,20 @@ static int status_specs(const fake_spec *s, size_t n)
 	return pcf_engine_status(&run.rr, run.engine, NULL);
 }
 
+/* plan_specs succeeds; the report of the particle named name. */
+static const pcf_particle_report *planned(const fake_spec *s, size_t n, const char *name)
+{
+	cr_assert_eq(plan_specs(s, n), 0);
+	return report_of(run.rr, name);
+}
+
+/* status_specs succeeds; the report of the particle named name. */
+static const pcf_particle_report *status_read(const fake_spec *s, size_t n, const char *name)
+{
+	cr_assert_eq(status_specs(s, n), 0);
+	return report_of(run.rr, name);
+}
+
 static int no_changes_made(void)
 {
 	int changes = 0;
@@ -39,8 +53,7 @@ static int no_changes_made(void)
 Test(inspect, plan_of_a_missing_particle_starts_it_then_follows_up)
 {
 	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0}};
-	cr_assert_eq(plan_specs(s, 1), 0);
-	const pcf_particle_report *r = report_of(run.rr, "orders");
+	const pcf_particle_report *r = planned(s, 1, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(r->state, PCF_STATE_MISSING);
 	cr_assert_eq(r->plan.count, 2);
@@ -55,8 +68,7 @@ Test(inspect, plan_of_a_drifted_particle_lists_its_steps)
 	fake_spec s[] = {
 	    {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2,\"Key\":\"b\"}", NULL, 0, 0}};
 	fake_existing("orders", "{\"Size\":1,\"Key\":\"a\"}");
-	cr_assert_eq(plan_specs(s, 1), 0);
-	const pcf_particle_report *r = report_of(run.rr, "orders");
+	const pcf_particle_report *r = planned(s, 1, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(r->plan.count, 2);
 	cr_assert_str_eq(r->plan.steps[0].summary, "Size changes");
@@ -83,8 +95,7 @@ Test(inspect, plan_of_a_termination_is_destructive_or_kept)
 	};
 	fake_existing("orders", "{}");
 	fake_existing("kept", "{}");
-	cr_assert_eq(plan_specs(s, 3), 0);
-	const pcf_particle_report *r = report_of(run.rr, "orders");
+	const pcf_particle_report *r = planned(s, 3, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_str_eq(r->plan.steps[0].action, "Delete");
 	cr_assert_str_eq(r->plan.steps[0].summary, "remove orders-prod",
@@ -138,8 +149,7 @@ Test(inspect, status_reports_state_and_drift)
 	fake_existing("orders", "{\"P\":{\"R\":5}}");
 	fake_existing("users", "{\"P\":{\"R\":5,\"W\":1}}");
 	fake_existing("frozen", "{\"P\":2}");
-	cr_assert_eq(status_specs(s, 5), 0);
-	const pcf_particle_report *r = report_of(run.rr, "orders");
+	const pcf_particle_report *r = status_read(s, 5, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(r->state, PCF_STATE_RUNNING);
 	cr_assert_eq(r->drift.count, 1);
