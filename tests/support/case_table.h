@@ -14,4 +14,13 @@
 /* Sets numbers[i] = i for i < count and returns them as the parameters. */
 struct criterion_test_params pcf_case_numbers(int *numbers, size_t count);
 
+/* The parameters of ParameterizedTest(int *number, suite, name): the row
+ * numbers of the static array table. */
+#define PCF_CASE_TABLE_PARAMETERS(table, suite, name)                                              \
+	ParameterizedTestParameters(suite, name)                                                   \
+	{                                                                                          \
+		static int numbers[sizeof(table) / sizeof((table)[0])];                            \
+		return pcf_case_numbers(numbers, sizeof(table) / sizeof((table)[0]));              \
+	}
+
 #endif

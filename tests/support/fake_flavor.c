@@ -90,6 +90,13 @@ static void fake_note(const char *what, const char *name)
 	pthread_mutex_unlock(&fake_lock);
 }
 
+/* Counts one call of an op on r and notes it in fake_log. */
+static void fake_called(fake_res *r, int *counter, const char *what)
+{
+	(*counter)++;
+	fake_note(what, r->name);
+}
+
 fake_res *fake_of(pcf_particle *p)
 {
 	return fake_get(pcf_particle_definition(p)->name);
@@ -174,8 +181,7 @@ int fake_start(pcf_particle *p, pcf_error *err)
 		return PCF_ELIMIT_EXCEEDED;
 	if (r->fail_start)
 		return pcf_error_set(err, PCF_EVALIDATION, "fake start refused");
-	r->starts++;
-	fake_note("start", r->name);
+	fake_called(r, &r->starts, "start");
 	r->exists = 1;
 	cJSON_Delete(r->props);
 	r->props = cJSON_Duplicate(pcf_particle_desired(p), 1);
@@ -194,8 +200,7 @@ static int fake_stop(pcf_particle *p, pcf_error *err)
 {
 	fake_res *r = fake_of(p);
 	(void)err;
-	r->stops++;
-	fake_note("stop", r->name);
+	fake_called(r, &r->stops, "stop");
 	r->status = PCF_STATE_STOPPED;
 	return 0;
 }
@@ -205,8 +210,7 @@ int fake_terminate(pcf_particle *p, pcf_error *err)
 	fake_res *r = fake_of(p);
 	if (fake_limit(r, err) < 0)
 		return PCF_ELIMIT_EXCEEDED;
-	r->terminates++;
-	fake_note("terminate", r->name);
+	fake_called(r, &r->terminates, "terminate");
 	r->deleting = 1;
 	r->running_at = 1; /* not counted as in flight */
 	fake_pend(r, r->delete_ms);
@@ -248,8 +252,7 @@ int fake_run_step(pcf_particle *p, const pcf_step *step, pcf_error *err)
 	cJSON *kv;
 	if (fake_limit(r, err) < 0)
 		return PCF_ELIMIT_EXCEEDED;
-	r->steps++;
-	fake_note("step", r->name);
+	fake_called(r, &r->steps, "step");
 	if (r->noop_steps)
 		return 0;
 	cJSON_ArrayForEach(kv, step->request)
@@ -276,26 +279,20 @@ static char *fake_describe_terminate(pcf_particle *p)
 	return strdup(buf);
 }
 
+/* The ops both fake flavors have. */
+#define FAKE_COMMON_OPS                                                                            \
+	.validate = fake_validate, .sync_state = fake_sync, .start = fake_start,                   \
+	.terminate = fake_terminate, .diff = fake_diff
+
 const pcf_flavor_ops fake_ops = {
-    .validate = fake_validate,
-    .sync_state = fake_sync,
-    .start = fake_start,
-    .terminate = fake_terminate,
-    .diff = fake_diff,
+    FAKE_COMMON_OPS,
     .plan = fake_plan,
     .run_step = fake_run_step,
     .describe_start = fake_describe_start,
     .describe_terminate = fake_describe_terminate,
 };
 
-static const pcf_flavor_ops fake_stop_ops = {
-    .validate = fake_validate,
-    .sync_state = fake_sync,
-    .start = fake_start,
-    .stop = fake_stop,
-    .terminate = fake_terminate,
-    .diff = fake_diff,
-};
+static const pcf_flavor_ops fake_stop_ops = {FAKE_COMMON_OPS, .stop = fake_stop};
 
 const pcf_flavor fake_flavor = {"fake", PCF_FLAVOR_DELETES_DATA, "Create", "Delete", &fake_ops};
 const pcf_flavor fake_stop_flavor = {"fakestop", 0, "Launch", "Destroy", &fake_stop_ops};

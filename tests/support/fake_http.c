@@ -276,14 +276,20 @@ int pcf_fake_server_start_script(pcf_fake_server **out, const pcf_fake_response 
 	return rc;
 }
 
-int pcf_fake_server_connection_count(const pcf_fake_server *server)
+/* Reads one counter under the lock the connection threads update it with. */
+static int locked_count(const pcf_fake_server *server, const int *counter)
 {
 	pcf_fake_server *s = (pcf_fake_server *)server;
 	int n;
 	pthread_mutex_lock(&s->lock);
-	n = s->conn_count;
+	n = *counter;
 	pthread_mutex_unlock(&s->lock);
 	return n;
+}
+
+int pcf_fake_server_connection_count(const pcf_fake_server *server)
+{
+	return locked_count(server, &server->conn_count);
 }
 
 const char *pcf_fake_server_url(const pcf_fake_server *server)
@@ -293,12 +299,7 @@ const char *pcf_fake_server_url(const pcf_fake_server *server)
 
 int pcf_fake_server_request_count(const pcf_fake_server *server)
 {
-	pcf_fake_server *s = (pcf_fake_server *)server;
-	int n;
-	pthread_mutex_lock(&s->lock);
-	n = s->requests;
-	pthread_mutex_unlock(&s->lock);
-	return n;
+	return locked_count(server, &server->requests);
 }
 
 int pcf_fake_server_request_header(const pcf_fake_server *server, int index, const char *name,

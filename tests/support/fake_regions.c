@@ -563,22 +563,24 @@ int pcf_fake_regions_calls(pcf_fake_regions *f, const char *region, const char *
 	return total;
 }
 
-int pcf_fake_regions_writes(pcf_fake_regions *f)
+/* Reads one counter under the lock the server threads update it with. */
+static int locked_count(pcf_fake_regions *f, const int *counter)
 {
 	int n;
 	pthread_mutex_lock(&f->lock);
-	n = f->writes;
+	n = *counter;
 	pthread_mutex_unlock(&f->lock);
 	return n;
 }
 
+int pcf_fake_regions_writes(pcf_fake_regions *f)
+{
+	return locked_count(f, &f->writes);
+}
+
 int pcf_fake_regions_limit_refusals(pcf_fake_regions *f)
 {
-	int n;
-	pthread_mutex_lock(&f->lock);
-	n = f->limit_refusals;
-	pthread_mutex_unlock(&f->lock);
-	return n;
+	return locked_count(f, &f->limit_refusals);
 }
 
 void pcf_fake_regions_stop(pcf_fake_regions *f)

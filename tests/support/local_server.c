@@ -27,30 +27,25 @@
 
 #define START_ATTEMPTS 3
 
+/* Indexed by pcf_local_server_kind: the name a person reads and the
+ * upper-case stem of its environment variables. */
+static const struct {
+	const char *name;
+	const char *env;
+} kinds[PCF_LOCAL_SERVER_KINDS] = {
+    [PCF_LOCAL_DYNOXIDE] = {"dynoxide", "DYNOXIDE"},
+    [PCF_LOCAL_DYNALITE] = {"dynalite", "DYNALITE"},
+    [PCF_LOCAL_MOTO] = {"moto", "MOTO"},
+};
+
 const char *pcf_local_server_kind_name(pcf_local_server_kind kind)
 {
-	switch (kind) {
-	case PCF_LOCAL_DYNOXIDE:
-		return "dynoxide";
-	case PCF_LOCAL_DYNALITE:
-		return "dynalite";
-	case PCF_LOCAL_MOTO:
-		return "moto";
-	}
-	return "unknown";
+	return (unsigned)kind < PCF_LOCAL_SERVER_KINDS ? kinds[kind].name : "unknown";
 }
 
 const char *pcf_local_server_kind_env(pcf_local_server_kind kind)
 {
-	switch (kind) {
-	case PCF_LOCAL_DYNOXIDE:
-		return "DYNOXIDE";
-	case PCF_LOCAL_DYNALITE:
-		return "DYNALITE";
-	case PCF_LOCAL_MOTO:
-		return "MOTO";
-	}
-	return "UNKNOWN";
+	return (unsigned)kind < PCF_LOCAL_SERVER_KINDS ? kinds[kind].env : "UNKNOWN";
 }
 
 static const char *servers_dir(void)

@@ -40,6 +40,10 @@ static const char *const aws_vars[] = {
     "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
 };
 
+/* What a test resolves into, freed when it ends (each test is a process of its own). */
+static pcf_aws_credentials creds = PCF_AWS_CREDENTIALS_INIT;
+static pcf_error creds_err = PCF_ERROR_INIT;
+
 static void setup(void)
 {
 	for (size_t i = 0; i < sizeof(aws_vars) / sizeof(aws_vars[0]); i++)
@@ -66,6 +70,7 @@ static void write_file(const char *rel, const char *text, int mode)
 
 static void teardown(void)
 {
+	pcf_aws_credentials_cleanup(&creds);
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", home);
 	cr_assert_eq(system(cmd), 0);
@@ -131,45 +136,36 @@ static void set_environment_keys(void)
 
 Test(credentials, environment_keys_and_token)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
 	set_environment_keys();
 	setenv("AWS_SESSION_TOKEN", "envtoken", 1);
 	write_keys(".aws/credentials", "default", "AKIDFILE", "filesecret");
-	cr_assert_eq(resolve(&c, NULL, NULL), 0);
-	cr_assert_str_eq(c.access_key_id, "AKIDENV", "the environment comes first");
-	cr_assert_str_eq(c.secret_access_key, "envsecret");
-	expect_session(&c, "envtoken", 0);
-	pcf_aws_credentials_cleanup(&c);
+	cr_assert_eq(resolve(&creds, NULL, NULL), 0);
+	cr_assert_str_eq(creds.access_key_id, "AKIDENV", "the environment comes first");
+	cr_assert_str_eq(creds.secret_access_key, "envsecret");
+	expect_session(&creds, "envtoken", 0);
 }
 
 Test(credentials, half_an_environment_pair_stops_the_chain)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
 	write_keys(".aws/credentials", "default", "A", "B");
-	expect_refusal(&c, NULL, &err, "AWS_SECRET_ACCESS_KEY");
+	expect_refusal(&creds, NULL, &creds_err, "AWS_SECRET_ACCESS_KEY");
 }
 
 Test(credentials, default_profile_from_the_credentials_file)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	write_file(".aws/credentials",
 	           "# comment\n[default]\naws_access_key_id = AKIDFILE\n"
 	           "aws_secret_access_key = filesecret\n"
 	           "aws_session_token = filetoken\n",
 	           0600);
-	expect_key(&c, NULL, &err, "AKIDFILE", "");
-	cr_assert_str_eq(c.session_token, "filetoken");
-	cr_assert_str_eq(c.source, "profile default");
-	pcf_aws_credentials_cleanup(&c);
+	expect_key(&creds, NULL, &creds_err, "AKIDFILE", "");
+	cr_assert_str_eq(creds.session_token, "filetoken");
+	cr_assert_str_eq(creds.source, "profile default");
 }
 
 Test(credentials, named_profile_from_config_and_credentials_file_wins)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	write_file(".aws/config",
 	           "[profile dev]\nregion = eu-west-1\naws_access_key_id = AKIDCONF\n"
 	           "aws_secret_access_key = confsecret\n"
@@ -177,35 +173,29 @@ Test(credentials, named_profile_from_config_and_credentials_file_wins)
 	           "aws_secret_access_key = othersecret\n",
 	           0600);
 	write_keys(".aws/credentials", "dev", "AKIDCRED", "credsecret");
-	expect_key(&c, "dev", &err, "AKIDCRED", "");
+	expect_key(&creds, "dev", &creds_err, "AKIDCRED", "");
 	setenv("AWS_PROFILE", "other", 1);
-	expect_key(&c, NULL, &err, "AKIDOTHER", "AWS_PROFILE selects the profile");
-	expect_key(&c, "dev", &err, "AKIDCRED", "--profile wins over AWS_PROFILE");
-	pcf_aws_credentials_cleanup(&c);
+	expect_key(&creds, NULL, &creds_err, "AKIDOTHER", "AWS_PROFILE selects the profile");
+	expect_key(&creds, "dev", &creds_err, "AKIDCRED", "--profile wins over AWS_PROFILE");
 }
 
 Test(credentials, file_locations_from_the_environment)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	write_keys("elsewhere", "default", "AKIDELSE", "elsesecret");
 	setenv_to_file("AWS_SHARED_CREDENTIALS_FILE", "elsewhere");
-	expect_key(&c, NULL, &err, "AKIDELSE", "");
+	expect_key(&creds, NULL, &creds_err, "AKIDELSE", "");
 	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
 	write_keys("cfg", "profile p", "AKIDCFG", "s");
 	setenv_to_file("AWS_CONFIG_FILE", "cfg");
-	expect_key(&c, "p", &err, "AKIDCFG", "");
-	pcf_aws_credentials_cleanup(&c);
+	expect_key(&creds, "p", &creds_err, "AKIDCFG", "");
 }
 
 Test(credentials, named_profile_that_does_not_exist_is_an_error)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	write_keys(".aws/credentials", "default", "A", "B");
-	expect_refusal(&c, "nope", &err, "profile \"nope\" not found");
-	cr_assert(strstr(err.message, "/.aws/credentials") != NULL, "names the files: %s",
-	          err.message);
+	expect_refusal(&creds, "nope", &creds_err, "profile \"nope\" not found");
+	cr_assert(strstr(creds_err.message, "/.aws/credentials") != NULL, "names the files: %s",
+	          creds_err.message);
 }
 
 /*
@@ -215,44 +205,34 @@ Test(credentials, named_profile_that_does_not_exist_is_an_error)
  */
 Test(credentials, explicit_profile_skips_the_environment_keys)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	set_environment_keys();
 	write_keys(".aws/credentials", "dev", "AKIDDEV", "devsecret");
-	expect_key(&c, "dev", &err, "AKIDDEV", "--profile dev signs with dev's keys");
-	cr_assert_str_eq(c.source, "profile dev");
-	pcf_aws_credentials_cleanup(&c);
+	expect_key(&creds, "dev", &creds_err, "AKIDDEV", "--profile dev signs with dev's keys");
+	cr_assert_str_eq(creds.source, "profile dev");
 }
 
 Test(credentials, explicit_unknown_profile_is_an_error_even_with_environment_keys)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	set_environment_keys();
-	expect_refusal(&c, "nosuch", &err, "profile \"nosuch\" not found");
-	cr_assert_null(c.access_key_id, "the environment keys were not used");
+	expect_refusal(&creds, "nosuch", &creds_err, "profile \"nosuch\" not found");
+	cr_assert_null(creds.access_key_id, "the environment keys were not used");
 }
 
 /* AWS_PROFILE alone is not explicit in botocore: keys in the environment still win. */
 Test(credentials, aws_profile_variable_leaves_environment_keys_first)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	set_environment_keys();
 	setenv("AWS_PROFILE", "dev", 1);
 	write_keys(".aws/credentials", "dev", "AKIDDEV", "devsecret");
-	expect_key(&c, NULL, &err, "AKIDENV", "");
+	expect_key(&creds, NULL, &creds_err, "AKIDENV", "");
 	unsetenv("AWS_ACCESS_KEY_ID");
 	unsetenv("AWS_SECRET_ACCESS_KEY");
-	pcf_aws_credentials_cleanup(&c);
-	expect_key(&c, NULL, &err, "AKIDDEV", "");
-	pcf_aws_credentials_cleanup(&c);
+	pcf_aws_credentials_cleanup(&creds);
+	expect_key(&creds, NULL, &creds_err, "AKIDDEV", "");
 }
 
 Test(credentials, credential_process_output_is_used)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	char config[1024];
 	write_file("proc.sh",
 	           "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", "
@@ -261,35 +241,30 @@ Test(credentials, credential_process_output_is_used)
 	           0700);
 	snprintf(config, sizeof(config), "[profile proc]\ncredential_process = %s/proc.sh\n", home);
 	write_file(".aws/config", config, 0600);
-	expect_key(&c, "proc", &err, "AKIDPROC", "");
-	expect_session(&c, "proctoken", 4070908800);
-	pcf_aws_credentials_cleanup(&c);
+	expect_key(&creds, "proc", &creds_err, "AKIDPROC", "");
+	expect_session(&creds, "proctoken", 4070908800);
 }
 
 Test(credentials, failing_credential_process_says_why)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	write_file(".aws/config", "[default]\ncredential_process = sh -c 'exit 3'\n", 0600);
-	expect_refusal(&c, NULL, &err, "credential_process exited with status 3");
+	expect_refusal(&creds, NULL, &creds_err, "credential_process exited with status 3");
 	write_file(".aws/config", "[default]\ncredential_process = echo '{\"Version\": 2}'\n",
 	           0600);
-	expect_refusal(&c, NULL, &err, "Version");
+	expect_refusal(&creds, NULL, &creds_err, "Version");
 }
 
 Test(credentials, nothing_configured_lists_every_source)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
-	cr_assert_eq(resolve(&c, NULL, &err), PCF_ECREDENTIALS);
+	cr_assert_eq(resolve(&creds, NULL, &creds_err), PCF_ECREDENTIALS);
 	const char *expect[] = {"environment: AWS_ACCESS_KEY_ID not set",
 	                        "web identity: AWS_WEB_IDENTITY_TOKEN_FILE not set",
 	                        "shared config files: profile \"default\" not found",
 	                        "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
 	                        "instance metadata: disabled by AWS_EC2_METADATA_DISABLED"};
 	for (size_t i = 0; i < 5; i++)
-		cr_assert(strstr(err.message, expect[i]) != NULL, "missing \"%s\" in: %s",
-		          expect[i], err.message);
+		cr_assert(strstr(creds_err.message, expect[i]) != NULL, "missing \"%s\" in: %s",
+		          expect[i], creds_err.message);
 }
 
 /* --- FAKE STS, container endpoint and IMDS ------------------------------------ */
@@ -330,27 +305,22 @@ static pcf_fake_server *start_sts(void)
 
 Test(credentials, web_identity_through_a_fake_sts)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	pcf_fake_server *sts;
 
 	sts = start_sts();
 	setenv_to_file("AWS_WEB_IDENTITY_TOKEN_FILE", "token");
 	setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/pcf", 1);
-	expect_key(&c, NULL, &err, "ASIASTS", "");
-	cr_assert_str_eq(c.secret_access_key, "sts&secret");
-	expect_session(&c, "ststoken", 4070908800);
+	expect_key(&creds, NULL, &creds_err, "ASIASTS", "");
+	cr_assert_str_eq(creds.secret_access_key, "sts&secret");
+	expect_session(&creds, "ststoken", 4070908800);
 
 	write_file("token", "wrong-jwt\n", 0600);
-	expect_refusal(&c, NULL, &err, "InvalidIdentityToken");
-	pcf_aws_credentials_cleanup(&c);
+	expect_refusal(&creds, NULL, &creds_err, "InvalidIdentityToken");
 	pcf_fake_server_stop(sts);
 }
 
 Test(credentials, profile_web_identity_through_a_fake_sts)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	pcf_fake_server *sts;
 	char config[1024];
 
@@ -361,9 +331,8 @@ Test(credentials, profile_web_identity_through_a_fake_sts)
 	         "web_identity_token_file = %s/token\n",
 	         home, home);
 	write_file(".aws/config", config, 0600);
-	expect_key(&c, "wi", &err, "ASIASTS", "");
-	expect_refusal(&c, "broken", &err, "no role_arn");
-	pcf_aws_credentials_cleanup(&c);
+	expect_key(&creds, "wi", &creds_err, "ASIASTS", "");
+	expect_refusal(&creds, "broken", &creds_err, "no role_arn");
 	pcf_fake_server_stop(sts);
 }
 
@@ -383,8 +352,6 @@ static void fake_container(const pcf_fake_request *req, pcf_fake_response *resp,
 
 Test(credentials, container_full_uri_with_a_token_file_through_a_fake_endpoint)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	pcf_fake_server *fake;
 	char url[128];
 
@@ -393,22 +360,19 @@ Test(credentials, container_full_uri_with_a_token_file_through_a_fake_endpoint)
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
 	write_file("ctoken", "Bearer tok42\n", 0600);
 	setenv_to_file("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "ctoken");
-	expect_key(&c, NULL, &err, "ASIACONT", "");
-	cr_assert_str_eq(c.session_token, "conttoken");
+	expect_key(&creds, NULL, &creds_err, "ASIACONT", "");
+	cr_assert_str_eq(creds.session_token, "conttoken");
 
 	unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
 	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer wrong", 1);
-	expect_refusal(&c, NULL, &err, "HTTP 401");
-	pcf_aws_credentials_cleanup(&c);
+	expect_refusal(&creds, NULL, &creds_err, "HTTP 401");
 	pcf_fake_server_stop(fake);
 }
 
 Test(credentials, container_full_uri_over_http_must_be_local)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://credentials.example.com/x", 1);
-	expect_refusal(&c, NULL, &err, "neither loopback");
+	expect_refusal(&creds, NULL, &creds_err, "neither loopback");
 }
 
 static void fake_imds(const pcf_fake_request *req, pcf_fake_response *resp, void *payload)
@@ -440,18 +404,15 @@ static void fake_imds(const pcf_fake_request *req, pcf_fake_response *resp, void
 
 Test(credentials, imdsv2_through_a_fake_metadata_service)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	pcf_fake_server *fake;
 
 	cr_assert_eq(pcf_fake_server_start(&fake, fake_imds, NULL), 0);
 	unsetenv("AWS_EC2_METADATA_DISABLED");
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", pcf_fake_server_url(fake), 1);
-	expect_key(&c, NULL, &err, "ASIAIMDS", "");
-	cr_assert_str_eq(c.session_token, "imdstoken");
-	cr_assert_str_eq(c.source, "instance metadata");
+	expect_key(&creds, NULL, &creds_err, "ASIAIMDS", "");
+	cr_assert_str_eq(creds.session_token, "imdstoken");
+	cr_assert_str_eq(creds.source, "instance metadata");
 	cr_assert_eq(pcf_fake_server_request_count(fake), 3);
-	pcf_aws_credentials_cleanup(&c);
 	pcf_fake_server_stop(fake);
 }
 
@@ -467,30 +428,25 @@ static void flaky_imds(const pcf_fake_request *req, pcf_fake_response *resp, voi
 
 Test(credentials, imds_attempts_come_from_the_environment)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	pcf_fake_server *fake;
 
 	unsetenv("AWS_EC2_METADATA_DISABLED");
 	cr_assert_eq(pcf_fake_server_start(&fake, flaky_imds, NULL), 0);
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", pcf_fake_server_url(fake), 1);
-	expect_refusal(&c, NULL, &err, "HTTP 503"); /* one attempt by default */
+	expect_refusal(&creds, NULL, &creds_err, "HTTP 503"); /* one attempt by default */
 	pcf_fake_server_stop(fake);
 
 	cr_assert_eq(pcf_fake_server_start(&fake, flaky_imds, NULL), 0);
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", pcf_fake_server_url(fake), 1);
 	setenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2", 1);
 	setenv("AWS_METADATA_SERVICE_TIMEOUT", "2", 1);
-	expect_key(&c, NULL, &err, "ASIAIMDS", "");
+	expect_key(&creds, NULL, &creds_err, "ASIAIMDS", "");
 	cr_assert_eq(pcf_fake_server_request_count(fake), 4);
-	pcf_aws_credentials_cleanup(&c);
 	pcf_fake_server_stop(fake);
 }
 
 Test(credentials, unreachable_metadata_service_counts_as_absent)
 {
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 	pcf_fake_server *fake;
 	char url[64];
 
@@ -499,7 +455,7 @@ Test(credentials, unreachable_metadata_service_counts_as_absent)
 	pcf_fake_server_stop(fake);
 	unsetenv("AWS_EC2_METADATA_DISABLED");
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1);
-	expect_refusal(&c, NULL, &err, "instance metadata: no instance metadata service");
+	expect_refusal(&creds, NULL, &creds_err, "instance metadata: no instance metadata service");
 }
 
 /* --- The cache ------------------------------------------------------------------ */
@@ -519,60 +475,61 @@ static int counting_source(pcf_aws_credentials *out, const pcf_aws_credentials_c
 	                               source_expiration, "test");
 }
 
-Test(credentials, cache_refreshes_credentials_close_to_expiry)
+/* A quiet cache over counting_source, whose credentials expire `lifetime`
+ * seconds from now; the counters start again. */
+static pcf_aws_credentials_cache *counting_cache(time_t lifetime)
 {
-	pcf_logger quiet = {NULL, PCF_LOG_ERROR, NULL};
+	/* The cache keeps the context's logger: it lives as long as the test. */
+	static pcf_logger quiet = {NULL, PCF_LOG_ERROR, NULL};
 	pcf_aws_credentials_context ctx = {NULL, &quiet, 0, 0};
 	pcf_aws_credentials_cache *cache;
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
 
 	source_calls = 0;
 	source_fails = 0;
-	source_expiration = time(NULL) + 3600;
+	source_expiration = time(NULL) + lifetime;
 	cr_assert_eq(pcf_aws_credentials_cache_new(&cache, &ctx, counting_source, NULL), 0);
-	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
-	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
+	return cache;
+}
+
+Test(credentials, cache_refreshes_credentials_close_to_expiry)
+{
+	pcf_aws_credentials_cache *cache = counting_cache(3600);
+
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &creds, NULL), 0);
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &creds, NULL), 0);
 	cr_assert_eq(source_calls, 1, "an hour of validity left: cached");
 
 	pcf_aws_credentials_cache_invalidate(cache);
 	source_expiration = time(NULL) + 60;
-	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
-	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &creds, NULL), 0);
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &creds, NULL), 0);
 	cr_assert_eq(source_calls, 2, "a minute left, but just fetched: not asked again at once");
 	pcf_aws_credentials_cache_set_retry_interval(cache, 0);
-	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &creds, NULL), 0);
 	cr_assert_eq(source_calls, 3, "a minute left: refreshed");
-	cr_assert_str_eq(c.access_key_id, "LATER");
+	cr_assert_str_eq(creds.access_key_id, "LATER");
 
 	source_fails = 1;
-	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0,
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &creds, NULL), 0,
 	             "a failed refresh keeps still-valid credentials");
 	cr_assert_eq(source_calls, 4);
-	cr_assert_str_eq(c.access_key_id, "LATER");
+	cr_assert_str_eq(creds.access_key_id, "LATER");
 	pcf_aws_credentials_cache_invalidate(cache);
-	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, &err), PCF_ECREDENTIALS);
-	cr_assert_str_eq(err.message, "source is down");
-	pcf_aws_credentials_cleanup(&c);
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &creds, &creds_err), PCF_ECREDENTIALS);
+	cr_assert_str_eq(creds_err.message, "source is down");
+	pcf_aws_credentials_cleanup(&creds);
 	pcf_aws_credentials_cache_free(cache);
 }
 
 Test(credentials, expired_credentials_are_never_used)
 {
-	pcf_logger quiet = {NULL, PCF_LOG_ERROR, NULL};
-	pcf_aws_credentials_context ctx = {NULL, &quiet, 0, 0};
-	pcf_aws_credentials_cache *cache;
-	pcf_aws_credentials c = PCF_AWS_CREDENTIALS_INIT;
+	pcf_aws_credentials_cache *cache = counting_cache(-1);
 
-	source_calls = 0;
-	source_fails = 0;
-	source_expiration = time(NULL) - 1;
-	cr_assert_eq(pcf_aws_credentials_cache_new(&cache, &ctx, counting_source, NULL), 0);
-	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), 0);
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &creds, NULL), 0);
 	source_fails = 1;
-	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &c, NULL), PCF_ECREDENTIALS,
+	cr_assert_eq(pcf_aws_credentials_cache_get(cache, &creds, NULL), PCF_ECREDENTIALS,
 	             "expired ones are refetched at once, and not used when that fails");
 	cr_assert_eq(source_calls, 2);
-	pcf_aws_credentials_cleanup(&c);
+	pcf_aws_credentials_cleanup(&creds);
 	pcf_aws_credentials_cache_free(cache);
 }

@@ -45,19 +45,26 @@ static void expect_line(const pcf_buf *text, const char *line)
 	cr_assert_not_null(strstr(text->data, wanted), "no line '%s' in:\n%s", line, text->data);
 }
 
+/* Every line of the NULL-terminated list stands whole in the text. */
+static void expect_lines(const pcf_buf *text, const char *const *lines)
+{
+	for (size_t i = 0; lines[i] != NULL; i++)
+		expect_line(text, lines[i]);
+}
+
 Test(watch_metrics, starts_at_zero_with_help_and_type)
 {
 	pcf_buf text;
 
 	render(&text);
 	cr_assert_eq(strncmp(text.data, "# HELP pcf_watch_particles ", 27), 0, "%s", text.data);
-	expect_line(&text, "# TYPE pcf_watch_particles gauge");
-	expect_line(&text, "pcf_watch_particles{state=\"in_sync\"} 0");
-	expect_line(&text, "pcf_watch_particles{state=\"failed\"} 0");
-	expect_line(&text, "# TYPE pcf_watch_rounds_total counter");
-	expect_line(&text, "pcf_watch_rounds_total 0");
-	expect_line(&text, "pcf_watch_requests_total 0");
-	expect_line(&text, "pcf_watch_reloads_total{result=\"failed\"} 0");
+	expect_lines(&text,
+	             (const char *const[]){"# TYPE pcf_watch_particles gauge",
+	                                   "pcf_watch_particles{state=\"in_sync\"} 0",
+	                                   "pcf_watch_particles{state=\"failed\"} 0",
+	                                   "# TYPE pcf_watch_rounds_total counter",
+	                                   "pcf_watch_rounds_total 0", "pcf_watch_requests_total 0",
+	                                   "pcf_watch_reloads_total{result=\"failed\"} 0", NULL});
 	cr_assert_eq(text.data[text.len - 1], '\n');
 	pcf_buf_cleanup(&text);
 }
@@ -74,17 +81,17 @@ Test(watch_metrics, rounds_set_the_gauges_and_add_to_the_counters)
 	pcf_cli_metrics_reload(&m, 0);
 	pcf_cli_metrics_reload(&m, 0);
 	render(&text);
-	expect_line(&text, "pcf_watch_particles{state=\"in_sync\"} 2");
-	expect_line(&text, "pcf_watch_particles{state=\"drifted\"} 1");
-	expect_line(&text, "pcf_watch_particles{state=\"converging\"} 1");
-	expect_line(&text, "pcf_watch_particles{state=\"failed\"} 4");
-	expect_line(&text, "pcf_watch_rounds_total 2");
-	expect_line(&text, "pcf_watch_changes_total 3");
-	expect_line(&text, "pcf_watch_repairs_total 2");
-	expect_line(&text, "pcf_watch_reloads_total{result=\"ok\"} 1");
-	expect_line(&text, "pcf_watch_reloads_total{result=\"failed\"} 2");
-	expect_line(&text, "pcf_watch_last_run_timestamp_seconds 1800000060.000000");
-	expect_line(&text, "pcf_watch_last_run_duration_seconds 1.250000");
+	expect_lines(&text,
+	             (const char *const[]){"pcf_watch_particles{state=\"in_sync\"} 2",
+	                                   "pcf_watch_particles{state=\"drifted\"} 1",
+	                                   "pcf_watch_particles{state=\"converging\"} 1",
+	                                   "pcf_watch_particles{state=\"failed\"} 4",
+	                                   "pcf_watch_rounds_total 2", "pcf_watch_changes_total 3",
+	                                   "pcf_watch_repairs_total 2",
+	                                   "pcf_watch_reloads_total{result=\"ok\"} 1",
+	                                   "pcf_watch_reloads_total{result=\"failed\"} 2",
+	                                   "pcf_watch_last_run_timestamp_seconds 1800000060.000000",
+	                                   "pcf_watch_last_run_duration_seconds 1.250000", NULL});
 	pcf_buf_cleanup(&text);
 }
 
@@ -98,8 +105,8 @@ Test(watch_metrics, counts_requests_and_failed_ones)
 	pcf_cli_metrics_count_request(&ok, &m);
 	pcf_cli_metrics_count_request(&bad, &m);
 	render(&text);
-	expect_line(&text, "pcf_watch_requests_total 3");
-	expect_line(&text, "pcf_watch_request_errors_total 1");
+	expect_lines(&text, (const char *const[]){"pcf_watch_requests_total 3",
+	                                          "pcf_watch_request_errors_total 1", NULL});
 	pcf_buf_cleanup(&text);
 }
 
@@ -116,7 +123,8 @@ Test(watch_metrics, a_round_in_progress_shows_what_it_changes)
 
 	pcf_cli_metrics_round(&m, &done, 1800000000.0, 0.1);
 	render(&text);
-	expect_line(&text, "pcf_watch_particles{state=\"converging\"} 0");
-	expect_line(&text, "pcf_watch_particles{state=\"in_sync\"} 3");
+	expect_lines(&text,
+	             (const char *const[]){"pcf_watch_particles{state=\"converging\"} 0",
+	                                   "pcf_watch_particles{state=\"in_sync\"} 3", NULL});
 	pcf_buf_cleanup(&text);
 }

@@ -20,6 +20,11 @@ static const char *const server_fields[] = {"TableStatus",
                                             "*.ProvisionedThroughput.NumberOfDecreasesToday",
                                             NULL};
 
+/* Lists matched by their keys; with table_options also the fields the
+ * server adds left out. */
+static const pcf_diff_options keyed_options = {NULL, table_keys, NULL};
+static const pcf_diff_options table_options = {server_fields, table_keys, NULL};
+
 static const char *describe_table =
     "{\"TableName\":\"orders\",\"TableStatus\":\"ACTIVE\","
     "\"TableArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/orders\","
@@ -50,22 +55,33 @@ static const char *matching_definition =
     "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}],"
     "\"Tags\":[{\"Key\":\"env\",\"Value\":\"dev\"},{\"Key\":\"team\",\"Value\":\"core\"}]}";
 
-static pcf_drift run_diff(const char *desired, const char *current, const pcf_diff_options *options)
+/* The drift of the test's last run_diff; the next one or the end of the test frees it. */
+static pcf_drift the_drift;
+
+static void drop_drift(void)
 {
-	cJSON *d = pcf_test_json_parse(desired), *c = pcf_test_json_parse(current);
-	pcf_drift drift;
-	pcf_drift_init(&drift);
-	cr_assert_eq(pcf_diff(&drift, d, c, options), 0);
-	cJSON_Delete(d);
-	cJSON_Delete(c);
-	return drift;
+	pcf_drift_cleanup(&the_drift);
 }
 
-/* Asserts drift holds exactly one entry, at path. */
-static void assert_only_drift(const pcf_drift *drift, const char *path)
+TestSuite(diff, .fini = drop_drift);
+
+/* Diffs desired against current into the_drift. */
+static void run_diff(const char *desired, const char *current, const pcf_diff_options *options)
 {
-	cr_assert_eq(drift->count, 1);
-	cr_assert_str_eq(drift->entries[0].path, path);
+	cJSON *d = pcf_test_json_parse(desired), *c = pcf_test_json_parse(current);
+	pcf_drift_cleanup(&the_drift);
+	cr_assert_eq(pcf_diff(&the_drift, d, c, options), 0);
+	cJSON_Delete(d);
+	cJSON_Delete(c);
+}
+
+/* Diffs desired against current (run_diff): the drift is one entry, at path. */
+static void expect_only_drift(const char *desired, const char *current,
+                              const pcf_diff_options *options, const char *path)
+{
+	run_diff(desired, current, options);
+	cr_assert_eq(the_drift.count, 1);
+	cr_assert_str_eq(the_drift.entries[0].path, path);
 }
 
 static const pcf_drift_entry *find_path(const pcf_drift *drift, const char *path)
@@ -80,17 +96,14 @@ static void set_path(cJSON *root, const char *json_pointer_like, cJSON *value);
 
 Test(diff, converged_table_shows_no_drift)
 {
-	pcf_diff_options o = {server_fields, table_keys, NULL};
-	pcf_drift drift = run_diff(matching_definition, describe_table, &o);
-	for (size_t i = 0; i < drift.count; i++)
-		cr_log_error("unexpected drift at %s", drift.entries[i].path);
-	cr_assert_eq(drift.count, 0);
-	pcf_drift_cleanup(&drift);
+	run_diff(matching_definition, describe_table, &table_options);
+	for (size_t i = 0; i < the_drift.count; i++)
+		cr_log_error("unexpected drift at %s", the_drift.entries[i].path);
+	cr_assert_eq(the_drift.count, 0);
 }
 
 Test(diff, index_throughput_change_is_named_by_index)
 {
-	pcf_diff_options o = {server_fields, table_keys, NULL};
 	cJSON *d = pcf_test_json_parse(matching_definition),
 	      *c = pcf_test_json_parse(describe_table);
 	cJSON *gsi = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "GlobalSecondaryIndexes"), 0);
@@ -98,7 +111,7 @@ Test(diff, index_throughput_change_is_named_by_index)
 	         cJSON_CreateNumber(10));
 	pcf_drift drift;
 	pcf_drift_init(&drift);
-	cr_assert_eq(pcf_diff(&drift, d, c, &o), 0);
+	cr_assert_eq(pcf_diff(&drift, d, c, &table_options), 0);
 	cr_assert_eq(drift.count, 1);
 	cr_assert_str_eq(
 	    drift.entries[0].path,
@@ -117,124 +130,99 @@ static void set_path(cJSON *root, const char *key, cJSON *value)
 
 Test(diff, omitted_fields_are_not_drift)
 {
-	pcf_drift drift = run_diff("{\"TableName\":\"orders\"}", describe_table, NULL);
-	cr_assert_eq(drift.count, 0);
-	pcf_drift_cleanup(&drift);
+	run_diff("{\"TableName\":\"orders\"}", describe_table, NULL);
+	cr_assert_eq(the_drift.count, 0);
 }
 
 Test(diff, field_missing_from_current_is_drift_with_null_current)
 {
-	pcf_drift drift =
-	    run_diff("{\"StreamSpecification\":{\"StreamEnabled\":true}}", describe_table, NULL);
-	assert_only_drift(&drift, "StreamSpecification");
-	cr_assert_null(drift.entries[0].current);
-	cr_assert(cJSON_IsObject(drift.entries[0].desired));
-	pcf_drift_cleanup(&drift);
+	expect_only_drift("{\"StreamSpecification\":{\"StreamEnabled\":true}}", describe_table,
+	                  NULL, "StreamSpecification");
+	cr_assert_null(the_drift.entries[0].current);
+	cr_assert(cJSON_IsObject(the_drift.entries[0].desired));
 }
 
 Test(diff, empty_desired_list_equals_absent_current)
 {
-	pcf_drift drift = run_diff("{\"LocalSecondaryIndexes\":[],\"SSESpecification\":{}}",
-	                           describe_table, NULL);
-	cr_assert_eq(drift.count, 0);
-	pcf_drift_cleanup(&drift);
+	run_diff("{\"LocalSecondaryIndexes\":[],\"SSESpecification\":{}}", describe_table, NULL);
+	cr_assert_eq(the_drift.count, 0);
 }
 
 Test(diff, new_index_is_drift_with_null_current)
 {
-	pcf_diff_options o = {server_fields, table_keys, NULL};
-	pcf_drift drift = run_diff("{\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\"},"
-	                           "{\"IndexName\":\"by.date\",\"KeySchema\":[]}]}",
-	                           describe_table, &o);
-	assert_only_drift(&drift, "GlobalSecondaryIndexes[by.date]");
-	cr_assert_null(drift.entries[0].current);
-	pcf_drift_cleanup(&drift);
+	expect_only_drift("{\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\"},"
+	                  "{\"IndexName\":\"by.date\",\"KeySchema\":[]}]}",
+	                  describe_table, &table_options, "GlobalSecondaryIndexes[by.date]");
+	cr_assert_null(the_drift.entries[0].current);
 }
 
 Test(diff, element_only_in_current_is_drift_unless_list_is_open)
 {
-	pcf_diff_options closed = {NULL, table_keys, NULL};
-	pcf_drift drift =
-	    run_diff("{\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"}]}", describe_table, &closed);
-	assert_only_drift(&drift, "Tags[env]");
-	cr_assert_null(drift.entries[0].desired);
-	cr_assert_str_eq(cJSON_GetObjectItem(drift.entries[0].current, "Value")->valuestring,
+	expect_only_drift("{\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"}]}", describe_table,
+	                  &keyed_options, "Tags[env]");
+	cr_assert_null(the_drift.entries[0].desired);
+	cr_assert_str_eq(cJSON_GetObjectItem(the_drift.entries[0].current, "Value")->valuestring,
 	                 "dev");
-	pcf_drift_cleanup(&drift);
 
 	static const char *const open_lists[] = {"Tags", NULL};
 	pcf_diff_options open = {NULL, table_keys, open_lists};
-	drift =
-	    run_diff("{\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"}]}", describe_table, &open);
-	cr_assert_eq(drift.count, 0);
-	pcf_drift_cleanup(&drift);
+	run_diff("{\"Tags\":[{\"Key\":\"team\",\"Value\":\"core\"}]}", describe_table, &open);
+	cr_assert_eq(the_drift.count, 0);
 }
 
 Test(diff, changed_tag_value_is_named_by_key)
 {
-	pcf_diff_options o = {NULL, table_keys, NULL};
-	pcf_drift drift = run_diff("{\"Tags\":[{\"Key\":\"env\",\"Value\":\"prod\"},{\"Key\":"
-	                           "\"team\",\"Value\":\"core\"}]}",
-	                           describe_table, &o);
-	assert_only_drift(&drift, "Tags[env].Value");
-	cr_assert_str_eq(drift.entries[0].desired->valuestring, "prod");
-	cr_assert_str_eq(drift.entries[0].current->valuestring, "dev");
-	pcf_drift_cleanup(&drift);
+	expect_only_drift("{\"Tags\":[{\"Key\":\"env\",\"Value\":\"prod\"},{\"Key\":"
+	                  "\"team\",\"Value\":\"core\"}]}",
+	                  describe_table, &keyed_options, "Tags[env].Value");
+	cr_assert_str_eq(the_drift.entries[0].desired->valuestring, "prod");
+	cr_assert_str_eq(the_drift.entries[0].current->valuestring, "dev");
 }
 
 Test(diff, unkeyed_lists_compare_as_multisets)
 {
-	pcf_drift drift = run_diff("{\"L\":[1,2,2]}", "{\"L\":[2,1,2]}", NULL);
-	cr_assert_eq(drift.count, 0);
-	pcf_drift_cleanup(&drift);
-	drift = run_diff("{\"L\":[1,2,2]}", "{\"L\":[2,1,1]}", NULL);
-	assert_only_drift(&drift, "L");
-	cr_assert(cJSON_IsArray(drift.entries[0].current));
-	pcf_drift_cleanup(&drift);
+	run_diff("{\"L\":[1,2,2]}", "{\"L\":[2,1,2]}", NULL);
+	cr_assert_eq(the_drift.count, 0);
+	expect_only_drift("{\"L\":[1,2,2]}", "{\"L\":[2,1,1]}", NULL, "L");
+	cr_assert(cJSON_IsArray(the_drift.entries[0].current));
 }
 
 Test(diff, non_key_attribute_change_is_reported_on_the_list)
 {
-	pcf_diff_options o = {server_fields, table_keys, NULL};
-	pcf_drift drift = run_diff("{\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\","
-	                           "\"Projection\":{\"NonKeyAttributes\":[\"a\",\"c\"]}}]}",
-	                           describe_table, &o);
-	assert_only_drift(&drift, "GlobalSecondaryIndexes[by_email].Projection.NonKeyAttributes");
-	pcf_drift_cleanup(&drift);
+	expect_only_drift("{\"GlobalSecondaryIndexes\":[{\"IndexName\":\"by_email\","
+	                  "\"Projection\":{\"NonKeyAttributes\":[\"a\",\"c\"]}}]}",
+	                  describe_table, &table_options,
+	                  "GlobalSecondaryIndexes[by_email].Projection.NonKeyAttributes");
 }
 
 Test(diff, numbers_compare_by_value_strings_exactly)
 {
-	pcf_drift drift = run_diff("{\"a\":5,\"b\":\"5\",\"c\":\"x\",\"d\":1e1}",
-	                           "{\"a\":5.0,\"b\":5,\"c\":\"X\",\"d\":10}", NULL);
-	assert_only_drift(&drift, "c");
-	pcf_drift_cleanup(&drift);
+	expect_only_drift("{\"a\":5,\"b\":\"5\",\"c\":\"x\",\"d\":1e1}",
+	                  "{\"a\":5.0,\"b\":5,\"c\":\"X\",\"d\":10}", NULL, "c");
 }
 
 Test(diff, type_changes_and_booleans)
 {
-	pcf_drift drift = run_diff("{\"a\":true,\"b\":false,\"c\":{\"x\":1},\"d\":\"true\"}",
-	                           "{\"a\":true,\"b\":true,\"c\":[1],\"d\":true}", NULL);
-	cr_assert_eq(drift.count, 3);
-	cr_assert_not_null(find_path(&drift, "b"));
-	cr_assert_not_null(find_path(&drift, "c"));
-	cr_assert_not_null(find_path(&drift, "d"));
-	pcf_drift_cleanup(&drift);
+	run_diff("{\"a\":true,\"b\":false,\"c\":{\"x\":1},\"d\":\"true\"}",
+	         "{\"a\":true,\"b\":true,\"c\":[1],\"d\":true}", NULL);
+	cr_assert_eq(the_drift.count, 3);
+	cr_assert_not_null(find_path(&the_drift, "b"));
+	cr_assert_not_null(find_path(&the_drift, "c"));
+	cr_assert_not_null(find_path(&the_drift, "d"));
 }
 
 Test(diff, ignore_patterns_match_by_segment)
 {
 	static const char *const ignore[] = {"region_name", "*.Skip", "G[*].Arn", NULL};
 	pcf_diff_options o = {ignore, table_keys, NULL};
-	pcf_drift drift = run_diff("{\"region_name\":\"eu-west-1\",\"P\":{\"Skip\":1,\"Keep\":1},"
-	                           "\"G\":[{\"IndexName\":\"i\",\"Arn\":\"x\",\"Other\":\"y\"}]}",
-	                           "{\"P\":{\"Skip\":2,\"Keep\":2},\"G\":[{\"IndexName\":\"i\","
-	                           "\"Arn\":\"z\",\"Other\":\"w\"}]}",
-	                           &o);
-	cr_assert_eq(drift.count, 2);
-	cr_assert_not_null(find_path(&drift, "P.Keep"));
-	cr_assert_not_null(find_path(&drift, "G[i].Other"));
-	pcf_drift_cleanup(&drift);
+	run_diff("{\"region_name\":\"eu-west-1\",\"P\":{\"Skip\":1,\"Keep\":1},"
+	         "\"G\":[{\"IndexName\":\"i\",\"Arn\":\"x\",\"Other\":\"y\"}]}",
+	         "{\"P\":{\"Skip\":2,\"Keep\":2},\"G\":[{\"IndexName\":\"i\","
+	         "\"Arn\":\"z\",\"Other\":\"w\"}]}",
+	         &o);
+	cr_assert_eq(the_drift.count, 2);
+	cr_assert_not_null(find_path(&the_drift, "P.Keep"));
+	cr_assert_not_null(find_path(&the_drift, "G[i].Other"));
 }
 
 Test(diff, null_desired_is_no_drift)

@@ -13,6 +13,34 @@ static void setup(const fake_spec *s, size_t n)
 	run.engine = fake_engine(run.defs, &o);
 }
 
+/* Sets up the engine over s and plans: plan's code, its report in run.rr. */
+static int plan_specs(const fake_spec *s, size_t n)
+{
+	setup(s, n);
+	return pcf_engine_plan(&run.rr, run.engine, NULL);
+}
+
+/* Sets up the engine over s and reads the status into run.rr. */
+static int status_specs(const fake_spec *s, size_t n)
+{
+	setup(s, n);
+	return pcf_engine_status(&run.rr, run.engine, NULL);
+}
+
+/* plan_specs succeeds; the report of the particle named name. */
+static const pcf_particle_report *planned(const fake_spec *s, size_t n, const char *name)
+{
+	cr_assert_eq(plan_specs(s, n), 0);
+	return report_of(run.rr, name);
+}
+
+/* status_specs succeeds; the report of the particle named name. */
+static const pcf_particle_report *status_read(const fake_spec *s, size_t n, const char *name)
+{
+	cr_assert_eq(status_specs(s, n), 0);
+	return report_of(run.rr, name);
+}
+
 static int no_changes_made(void)
 {
 	int changes = 0;
@@ -25,9 +53,7 @@ static int no_changes_made(void)
 Test(inspect, plan_of_a_missing_particle_starts_it_then_follows_up)
 {
 	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0}};
-	setup(s, 1);
-	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), 0);
-	const pcf_particle_report *r = report_of(run.rr, "orders");
+	const pcf_particle_report *r = planned(s, 1, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(r->state, PCF_STATE_MISSING);
 	cr_assert_eq(r->plan.count, 2);
@@ -42,9 +68,7 @@ Test(inspect, plan_of_a_drifted_particle_lists_its_steps)
 	fake_spec s[] = {
 	    {"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":2,\"Key\":\"b\"}", NULL, 0, 0}};
 	fake_existing("orders", "{\"Size\":1,\"Key\":\"a\"}");
-	setup(s, 1);
-	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), 0);
-	const pcf_particle_report *r = report_of(run.rr, "orders");
+	const pcf_particle_report *r = planned(s, 1, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(r->plan.count, 2);
 	cr_assert_str_eq(r->plan.steps[0].summary, "Size changes");
@@ -57,8 +81,7 @@ Test(inspect, plan_of_a_converged_particle_is_empty)
 {
 	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0}};
 	fake_existing("orders", "{\"Size\":1,\"TableStatus\":\"ACTIVE\"}");
-	setup(s, 1);
-	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), 0);
+	cr_assert_eq(plan_specs(s, 1), 0);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_IN_SYNC);
 	cr_assert_eq(report_of(run.rr, "orders")->plan.count, 0);
 }
@@ -72,9 +95,7 @@ Test(inspect, plan_of_a_termination_is_destructive_or_kept)
 	};
 	fake_existing("orders", "{}");
 	fake_existing("kept", "{}");
-	setup(s, 3);
-	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), 0);
-	const pcf_particle_report *r = report_of(run.rr, "orders");
+	const pcf_particle_report *r = planned(s, 3, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_str_eq(r->plan.steps[0].action, "Delete");
 	cr_assert_str_eq(r->plan.steps[0].summary, "remove orders-prod",
@@ -90,8 +111,7 @@ Test(inspect, plan_of_unavailable_fails)
 {
 	fake_spec s[] = {{"fake:orders", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0}};
 	fake_existing("orders", "{}")->status = PCF_STATE_UNAVAILABLE;
-	setup(s, 1);
-	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), PCF_EUNAVAILABLE);
+	cr_assert_eq(plan_specs(s, 1), PCF_EUNAVAILABLE);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_FAILED);
 }
 
@@ -105,15 +125,13 @@ Test(inspect, plan_resolves_inherit_when_the_parent_exists)
 {
 	fake_existing("users", "{\"Arn\":\"arn:users\"}");
 	fake_existing("orders", "{\"U\":\"arn:users\"}");
-	setup(inheriting, 2);
-	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), 0);
+	cr_assert_eq(plan_specs(inheriting, 2), 0);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_IN_SYNC);
 }
 
 Test(inspect, plan_keeps_inherit_as_written_when_the_parent_is_missing)
 {
-	setup(inheriting, 2);
-	cr_assert_eq(pcf_engine_plan(&run.rr, run.engine, NULL), 0);
+	cr_assert_eq(plan_specs(inheriting, 2), 0);
 	cr_assert_eq(report_of(run.rr, "users")->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_str_eq(report_of(run.rr, "orders")->plan.steps[0].action, "Create");
@@ -131,9 +149,7 @@ Test(inspect, status_reports_state_and_drift)
 	fake_existing("orders", "{\"P\":{\"R\":5}}");
 	fake_existing("users", "{\"P\":{\"R\":5,\"W\":1}}");
 	fake_existing("frozen", "{\"P\":2}");
-	setup(s, 5);
-	cr_assert_eq(pcf_engine_status(&run.rr, run.engine, NULL), 0);
-	const pcf_particle_report *r = report_of(run.rr, "orders");
+	const pcf_particle_report *r = status_read(s, 5, "orders");
 	cr_assert_eq(r->outcome, PCF_OUTCOME_CHANGES);
 	cr_assert_eq(r->state, PCF_STATE_RUNNING);
 	cr_assert_eq(r->drift.count, 1);
@@ -156,8 +172,7 @@ Test(inspect, status_of_pending_is_not_in_sync)
 	fake_res *f = fake_existing("orders", "{}");
 	f->status = PCF_STATE_PENDING;
 	f->pending_until = fake_now + 100000;
-	setup(s, 1);
-	cr_assert_eq(pcf_engine_status(&run.rr, run.engine, NULL), 0);
+	cr_assert_eq(status_specs(s, 1), 0);
 	cr_assert_eq(report_of(run.rr, "orders")->state, PCF_STATE_PENDING);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_CHANGES);
 }
@@ -180,8 +195,7 @@ Test(inspect, an_unreadable_particle_fails_with_its_reason_and_no_state)
 	};
 	fake_get("orders")->fail_sync = 1;
 	fake_existing("users", "{}");
-	setup(s, 2);
-	cr_assert_eq(pcf_engine_status(&run.rr, run.engine, NULL), PCF_ECONNECT);
+	cr_assert_eq(status_specs(s, 2), PCF_ECONNECT);
 	cr_assert_eq(report_of(run.rr, "orders")->outcome, PCF_OUTCOME_FAILED);
 	cr_assert_eq(report_of(run.rr, "orders")->state_read, 0);
 	cr_assert_str_eq(report_of(run.rr, "orders")->error.message, "connection refused");

@@ -206,28 +206,38 @@ Test(definitions_loader, plain_scalars_follow_the_yaml_1_2_core_schema)
 	                   "  t: true\n  T: True\n  n: ~\n  empty:\n  yes_word: yes\n  off: off\n"
 	                   "  zero_lead: 012\n  inf: .inf\n  quoted: \"42\"\n  single: 'true'\n"
 	                   "  tagged: !!str 42\n  tagged_int: !!int \"7\"\n  ver: 1.2.3\n";
+	/* What each key must load as, in the order of the text. */
+	static const struct scalar_case {
+		const char *key;
+		enum { K_NUM, K_STR, K_TRUE, K_NULL } kind;
+		double num;
+		const char *str;
+	} cases[] = {
+	    {"i", K_NUM, 42, NULL},         {"neg", K_NUM, -7, NULL},
+	    {"hex", K_NUM, 31, NULL},       {"oct", K_NUM, 15, NULL},
+	    {"f", K_NUM, 1500, NULL},       {"dot", K_NUM, 0.5, NULL},
+	    {"t", K_TRUE, 0, NULL},         {"T", K_TRUE, 0, NULL},
+	    {"n", K_NULL, 0, NULL},         {"empty", K_NULL, 0, NULL},
+	    {"yes_word", K_STR, 0, "yes"},  {"off", K_STR, 0, "off"},
+	    {"zero_lead", K_NUM, 12, NULL}, {"inf", K_STR, 0, ".inf"},
+	    {"quoted", K_STR, 0, "42"},     {"single", K_STR, 0, "true"},
+	    {"tagged", K_STR, 0, "42"},     {"tagged_int", K_NUM, 7, NULL},
+	    {"ver", K_STR, 0, "1.2.3"},
+	};
 	pcf_definitions *defs = expect_load("typed.yml", yaml);
-	const cJSON *r = defs->particles[0].aws_resource;
 
-	expect_num(r, "i", 42);
-	expect_num(r, "neg", -7);
-	expect_num(r, "hex", 31);
-	expect_num(r, "oct", 15);
-	expect_num(r, "f", 1500);
-	expect_num(r, "dot", 0.5);
-	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(r, "t")));
-	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(r, "T")));
-	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(r, "n")));
-	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(r, "empty")));
-	expect_str(r, "yes_word", "yes");
-	expect_str(r, "off", "off");
-	expect_num(r, "zero_lead", 12);
-	expect_str(r, "inf", ".inf");
-	expect_str(r, "quoted", "42");
-	expect_str(r, "single", "true");
-	expect_str(r, "tagged", "42");
-	expect_num(r, "tagged_int", 7);
-	expect_str(r, "ver", "1.2.3");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct scalar_case *c = &cases[i];
+		const cJSON *item = cJSON_GetObjectItem(defs->particles[0].aws_resource, c->key);
+		if (c->kind == K_NUM)
+			expect_num(defs->particles[0].aws_resource, c->key, c->num);
+		else if (c->kind == K_STR)
+			expect_str(defs->particles[0].aws_resource, c->key, c->str);
+		else if (c->kind == K_TRUE)
+			cr_expect(cJSON_IsTrue(item), "%s", c->key);
+		else
+			cr_expect(cJSON_IsNull(item), "%s", c->key);
+	}
 	pcf_definitions_free(defs);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "case_table.h"
+#include "table_check.h"
 #include "particles/dynamodb_table/table.h"
 
 #define HEAD                                                                                       \
@@ -25,59 +26,7 @@
 	"      Projection: {ProjectionType: ALL}\n"
 /* HEAD ends on line 11. */
 
-static pcf_definitions *defs;
-static pcf_diags diags;
-
-static void validate(const char *yaml)
-{
-	pcf_diags load_diags;
-	pcf_diags_init(&load_diags);
-	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "pcf.yml", &load_diags),
-	             0, "load: %s", load_diags.count ? load_diags.items[0].message : "");
-	pcf_diags_cleanup(&load_diags);
-	pcf_diags_init(&diags);
-	pcf_table_validate(&defs->particles[0], &diags);
-	for (size_t i = 0; i < diags.count; i++)
-		cr_log_info("%d:%d: %s", diags.items[i].line, diags.items[i].column,
-		            diags.items[i].message);
-}
-
-static void fini(void)
-{
-	pcf_diags_cleanup(&diags);
-	pcf_definitions_free(defs);
-	defs = NULL;
-}
-
-/* A problem at line:column whose message holds text. */
-static int reported(int line, int column, const char *text)
-{
-	for (size_t i = 0; i < diags.count; i++)
-		if (diags.items[i].line == line && diags.items[i].column == column &&
-		    strstr(diags.items[i].message, text) != NULL)
-			return 1;
-	return 0;
-}
-
-TestSuite(table_managed, .fini = fini);
-
-Test(table_managed, every_setting_well_formed_is_valid)
-{
-	validate(HEAD "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
-	              "      ContributorInsightsSpecification: {Enabled: true}\n"
-	              "  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n"
-	              "  ContributorInsightsSpecification: {Enabled: false}\n"
-	              "  KinesisStreamingDestinations:\n"
-	              "    - StreamArn: arn:aws:kinesis:us-east-1:123456789012:stream/s1\n"
-	              "      ApproximateCreationDateTimePrecision: MICROSECOND\n"
-	              "    - {StreamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/s2'}\n"
-	              "  AutoScaling:\n"
-	              "    ReadCapacity: {Min: 5, Max: 500, TargetUtilization: 70}\n"
-	              "    WriteCapacity: {Min: 5, Max: 5, TargetUtilization: 20.5}\n"
-	              "    GlobalSecondaryIndexes:\n"
-	              "      by_e: {ReadCapacity: {Min: 1, Max: 50, TargetUtilization: 90}}\n");
-	cr_assert_eq(diags.count, 0);
-}
+TestSuite(table_managed, .fini = table_check_done);
 
 /* A bad definition (HEAD and tail) and the problems it must report. */
 typedef struct bad_case {
@@ -128,14 +77,7 @@ static const bad_case bad_cases[] = {
      {{14, 5, "expected no AutoScaling with BillingMode PAY_PER_REQUEST"}}},
 };
 
-#define BAD_CASES (sizeof(bad_cases) / sizeof(bad_cases[0]))
-
-static int bad_case_numbers[BAD_CASES];
-
-ParameterizedTestParameters(table_managed, bad_settings_are_reported_where_they_are)
-{
-	return pcf_case_numbers(bad_case_numbers, BAD_CASES);
-}
+PCF_CASE_TABLE_PARAMETERS(bad_cases, table_managed, bad_settings_are_reported_where_they_are)
 
 ParameterizedTest(int *number, table_managed, bad_settings_are_reported_where_they_are)
 {
@@ -143,9 +85,27 @@ ParameterizedTest(int *number, table_managed, bad_settings_are_reported_where_th
 	char yaml[2048];
 
 	snprintf(yaml, sizeof(yaml), "%s%s", HEAD, k->tail);
-	validate(yaml);
+	table_check(yaml);
 	for (size_t i = 0; i < 5 && k->at[i].text != NULL; i++)
-		cr_assert(reported(k->at[i].line, k->at[i].column, k->at[i].text),
+		cr_assert(table_check_reported(k->at[i].line, k->at[i].column, k->at[i].text),
 		          "%s: no problem at %d:%d with \"%s\"", k->name, k->at[i].line,
 		          k->at[i].column, k->at[i].text);
+}
+
+Test(table_managed, every_setting_well_formed_is_valid)
+{
+	table_check_valid(
+	    HEAD "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
+	         "      ContributorInsightsSpecification: {Enabled: true}\n"
+	         "  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n"
+	         "  ContributorInsightsSpecification: {Enabled: false}\n"
+	         "  KinesisStreamingDestinations:\n"
+	         "    - StreamArn: arn:aws:kinesis:us-east-1:123456789012:stream/s1\n"
+	         "      ApproximateCreationDateTimePrecision: MICROSECOND\n"
+	         "    - {StreamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/s2'}\n"
+	         "  AutoScaling:\n"
+	         "    ReadCapacity: {Min: 5, Max: 500, TargetUtilization: 70}\n"
+	         "    WriteCapacity: {Min: 5, Max: 5, TargetUtilization: 20.5}\n"
+	         "    GlobalSecondaryIndexes:\n"
+	         "      by_e: {ReadCapacity: {Min: 1, Max: 50, TargetUtilization: 90}}\n");
 }

@@ -115,6 +115,22 @@ static void plan(const cJSON *current)
 	p = plan_of(want, current);
 }
 
+/* The plan is exactly these steps: {action, request JSON} each. */
+static void assert_steps(const char *const steps[][2], size_t count)
+{
+	cr_assert_eq(p.count, count, "plan has %zu steps, expected %zu", p.count, count);
+	for (size_t i = 0; i < count; i++)
+		assert_step(&p, i, steps[i][0], steps[i][1]);
+}
+
+/* Plans want against the live table: one step, action with request json. */
+static void plan_one_step(const char *action, const char *json)
+{
+	plan(cur);
+	cr_assert_eq(p.count, 1, "plan has %zu steps", p.count);
+	assert_step(&p, 0, action, json);
+}
+
 TestSuite(table_planner, .init = finish, .fini = finish);
 
 Test(table_planner, an_equal_table_needs_no_step)
@@ -156,11 +172,9 @@ Test(table_planner, table_throughput_alone)
 {
 	table_of(1, 1);
 	set(want, "ProvisionedThroughput", "{\"ReadCapacityUnits\":10,\"WriteCapacityUnits\":5}");
-	plan(cur);
-	cr_assert_eq(p.count, 1);
-	assert_step(&p, 0, "UpdateTable",
-	            "{\"TableName\":\"t\",\"ProvisionedThroughput\":{\"ReadCapacityUnits\":10,"
-	            "\"WriteCapacityUnits\":5}}");
+	plan_one_step("UpdateTable",
+	              "{\"TableName\":\"t\",\"ProvisionedThroughput\":{\"ReadCapacityUnits\":10,"
+	              "\"WriteCapacityUnits\":5}}");
 	cr_assert_eq(p.steps[0].flags, 0u);
 }
 
@@ -182,10 +196,8 @@ Test(table_planner, to_provisioned_leaves_out_an_index_throughput_the_server_alr
 	table_of(0, 1);
 	/* The server kept by_g at 1/1 while on demand (as the raw answer shows). */
 	set(cur, "RawThroughput", "{\"Indexes\":[{\"IndexName\":\"by_g\"," PT(1, 1) "}]}");
-	plan(cur);
-	cr_assert_eq(p.count, 1);
-	assert_step(&p, 0, "UpdateTable",
-	            "{\"TableName\":\"t\",\"BillingMode\":\"PROVISIONED\"," PT(5, 5) "}");
+	plan_one_step("UpdateTable",
+	              "{\"TableName\":\"t\",\"BillingMode\":\"PROVISIONED\"," PT(5, 5) "}");
 }
 
 Test(table_planner, to_on_demand_sends_no_throughput)
@@ -193,10 +205,7 @@ Test(table_planner, to_on_demand_sends_no_throughput)
 	table_of(1, 0);
 	/* A user who leaves the old throughput in the definition: dropped. */
 	set(want, "ProvisionedThroughput", "{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":5}");
-	plan(cur);
-	cr_assert_eq(p.count, 1);
-	assert_step(&p, 0, "UpdateTable",
-	            "{\"TableName\":\"t\",\"BillingMode\":\"PAY_PER_REQUEST\"}");
+	plan_one_step("UpdateTable", "{\"TableName\":\"t\",\"BillingMode\":\"PAY_PER_REQUEST\"}");
 }
 
 Test(table_planner, index_throughput_alone)
@@ -204,11 +213,9 @@ Test(table_planner, index_throughput_alone)
 	table_of(1, 1);
 	cJSON *gsi = cJSON_GetArrayItem(cJSON_GetObjectItem(want, "GlobalSecondaryIndexes"), 0);
 	set(gsi, "ProvisionedThroughput", "{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":7}");
-	plan(cur);
-	cr_assert_eq(p.count, 1);
-	assert_step(&p, 0, "UpdateTable",
-	            "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":[{\"Update\":{"
-	            "\"IndexName\":\"by_g\"," PT(1, 7) "}}]}");
+	plan_one_step("UpdateTable",
+	              "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":[{\"Update\":{"
+	              "\"IndexName\":\"by_g\"," PT(1, 7) "}}]}");
 }
 
 Test(table_planner, a_new_index_is_one_create_with_its_attributes)
@@ -222,15 +229,13 @@ Test(table_planner, a_new_index_is_one_create_with_its_attributes)
 	cJSON_AddItemToArray(
 	    cJSON_GetObjectItem(want, "AttributeDefinitions"),
 	    pcf_test_json_parse("{\"AttributeName\":\"n\",\"AttributeType\":\"N\"}"));
-	plan(cur);
-	cr_assert_eq(p.count, 1);
-	assert_step(&p, 0, "UpdateTable",
-	            "{\"TableName\":\"t\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\","
-	            "\"AttributeType\":\"S\"},{\"AttributeName\":\"g\",\"AttributeType\":\"S\"},"
-	            "{\"AttributeName\":\"n\",\"AttributeType\":\"N\"}],"
-	            "\"GlobalSecondaryIndexUpdates\":[{\"Create\":{\"IndexName\":\"by_n\","
-	            "\"KeySchema\":[{\"AttributeName\":\"n\",\"KeyType\":\"HASH\"}],"
-	            "\"Projection\":{\"ProjectionType\":\"KEYS_ONLY\"}," PT(2, 2) "}}]}");
+	plan_one_step("UpdateTable",
+	              "{\"TableName\":\"t\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\","
+	              "\"AttributeType\":\"S\"},{\"AttributeName\":\"g\",\"AttributeType\":\"S\"},"
+	              "{\"AttributeName\":\"n\",\"AttributeType\":\"N\"}],"
+	              "\"GlobalSecondaryIndexUpdates\":[{\"Create\":{\"IndexName\":\"by_n\","
+	              "\"KeySchema\":[{\"AttributeName\":\"n\",\"KeyType\":\"HASH\"}],"
+	              "\"Projection\":{\"ProjectionType\":\"KEYS_ONLY\"}," PT(2, 2) "}}]}");
 }
 
 Test(table_planner, without_the_key_the_tables_indexes_are_left_alone)
@@ -245,11 +250,8 @@ Test(table_planner, a_listed_set_of_indexes_deletes_the_unlisted_ones)
 {
 	table_of(1, 1);
 	set(want, "GlobalSecondaryIndexes", "[]");
-	plan(cur);
-	cr_assert_eq(p.count, 1);
-	assert_step(&p, 0, "UpdateTable",
-	            "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":"
-	            "[{\"Delete\":{\"IndexName\":\"by_g\"}}]}");
+	plan_one_step("UpdateTable", "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":"
+	                             "[{\"Delete\":{\"IndexName\":\"by_g\"}}]}");
 	cr_assert(strstr(p.steps[0].summary, "not in the definition") != NULL, "%s",
 	          p.steps[0].summary);
 }
@@ -272,11 +274,9 @@ Test(table_planner, ttl_changes_only_when_they_differ)
 {
 	table_of(1, 1);
 	set(want, "TimeToLiveSpecification", "{\"Enabled\":false}");
-	plan(cur);
-	cr_assert_eq(p.count, 1);
-	assert_step(&p, 0, "UpdateTimeToLive",
-	            "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":false,"
-	            "\"AttributeName\":\"exp\"}}");
+	plan_one_step("UpdateTimeToLive",
+	              "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":false,"
+	              "\"AttributeName\":\"exp\"}}");
 	set(want, "TimeToLiveSpecification", "{\"Enabled\":true,\"AttributeName\":\"gone_at\"}");
 	plan(cur);
 	/* AWS refuses a second UpdateTimeToLive for up to an hour: the rename is
@@ -297,17 +297,19 @@ Test(table_planner, pitr_and_tags)
 	set(want, "Tags",
 	    "[{\"Key\":\"team\",\"Value\":\"data\"},{\"Key\":\"env\",\"Value\":\"dev\"}]");
 	plan(cur);
-	cr_assert_eq(p.count, 3);
-	assert_step(&p, 0, "UpdateContinuousBackups",
-	            "{\"TableName\":\"t\",\"PointInTimeRecoverySpecification\":"
-	            "{\"PointInTimeRecoveryEnabled\":true}}");
-	assert_step(&p, 1, "TagResource",
-	            "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\","
-	            "\"Tags\":[{\"Key\":\"env\",\"Value\":\"dev\"},{\"Key\":\"team\",\"Value\":"
-	            "\"data\"}]}");
-	assert_step(&p, 2, "UntagResource",
-	            "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\","
-	            "\"TagKeys\":[\"old\"]}");
+	assert_steps(
+	    (const char *const[][2]){
+	        {"UpdateContinuousBackups",
+	         "{\"TableName\":\"t\",\"PointInTimeRecoverySpecification\":"
+	         "{\"PointInTimeRecoveryEnabled\":true}}"},
+	        {"TagResource",
+	         "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\","
+	         "\"Tags\":[{\"Key\":\"env\",\"Value\":\"dev\"},{\"Key\":\"team\","
+	         "\"Value\":\"data\"}]}"},
+	        {"UntagResource",
+	         "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\","
+	         "\"TagKeys\":[\"old\"]}"}},
+	    3);
 }
 
 Test(table_planner, several_changes_run_in_dynamodb_order)
@@ -363,13 +365,15 @@ Test(table_planner, after_create_only_ttl_and_pitr_need_calls)
 	table_of(1, 1);
 	set(want, "PointInTimeRecoverySpecification", "{\"PointInTimeRecoveryEnabled\":true}");
 	plan(NULL);
-	cr_assert_eq(p.count, 2);
-	assert_step(&p, 0, "UpdateTimeToLive",
-	            "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":true,"
-	            "\"AttributeName\":\"exp\"}}");
-	assert_step(&p, 1, "UpdateContinuousBackups",
-	            "{\"TableName\":\"t\",\"PointInTimeRecoverySpecification\":"
-	            "{\"PointInTimeRecoveryEnabled\":true}}");
+	assert_steps(
+	    (const char *const[][2]){
+	        {"UpdateTimeToLive",
+	         "{\"TableName\":\"t\",\"TimeToLiveSpecification\":{\"Enabled\":true,"
+	         "\"AttributeName\":\"exp\"}}"},
+	        {"UpdateContinuousBackups",
+	         "{\"TableName\":\"t\",\"PointInTimeRecoverySpecification\":"
+	         "{\"PointInTimeRecoveryEnabled\":true}}"}},
+	    2);
 	set(want, "PointInTimeRecoverySpecification", "{\"PointInTimeRecoveryEnabled\":false}");
 	set(want, "TimeToLiveSpecification", "{\"Enabled\":false}");
 	plan(NULL);

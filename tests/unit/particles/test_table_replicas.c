@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "json_assert.h"
+#include "table_check.h"
 #include "particles/dynamodb_table/replicas.h"
 
 /* Lines 1-9; Replicas start on line 10. */
@@ -21,82 +22,54 @@
 	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                                      \
 	"  GlobalSecondaryIndexes: []\n"
 
-static pcf_definitions *defs;
-static pcf_diags diags;
-
-static void validate(const char *yaml)
-{
-	pcf_diags load;
-	pcf_diags_init(&load);
-	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "pcf.yml", &load), 0);
-	pcf_diags_cleanup(&load);
-	pcf_diags_init(&diags);
-	pcf_table_validate(&defs->particles[0], &diags);
-	for (size_t i = 0; i < diags.count; i++)
-		cr_log_info("%d:%d: %s", diags.items[i].line, diags.items[i].column,
-		            diags.items[i].message);
-}
-
-static void done(void)
-{
-	pcf_diags_cleanup(&diags);
-	pcf_definitions_free(defs);
-	defs = NULL;
-}
-
-static int reported(int line, const char *text)
-{
-	for (size_t i = 0; i < diags.count; i++)
-		if (diags.items[i].line == line && strstr(diags.items[i].message, text) != NULL)
-			return 1;
-	return 0;
-}
-
-TestSuite(table_replicas, .fini = done);
+TestSuite(table_replicas, .fini = table_check_done);
 
 Test(table_replicas, a_full_replica_definition_is_valid)
 {
-	validate(HEAD "  Replicas:\n"
-	              "    - RegionName: eu-west-1\n"
-	              "      KMSMasterKeyId: alias/orders-eu\n"
-	              "      OnDemandThroughputOverride: {MaxReadRequestUnits: 500}\n"
-	              "      TableClassOverride: STANDARD_INFREQUENT_ACCESS\n"
-	              "      DeletionProtectionEnabled: true\n"
-	              "      PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n"
-	              "      ContributorInsightsSpecification: {Enabled: true}\n"
-	              "      Tags: [{Key: region, Value: eu}]\n"
-	              "    - RegionName: us-gov-west-1\n"
-	              "  MultiRegionConsistency: EVENTUAL\n");
-	cr_assert_eq(diags.count, 0);
+	table_check_valid(
+	    HEAD "  Replicas:\n"
+	         "    - RegionName: eu-west-1\n"
+	         "      KMSMasterKeyId: alias/orders-eu\n"
+	         "      OnDemandThroughputOverride: {MaxReadRequestUnits: 500}\n"
+	         "      TableClassOverride: STANDARD_INFREQUENT_ACCESS\n"
+	         "      DeletionProtectionEnabled: true\n"
+	         "      PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n"
+	         "      ContributorInsightsSpecification: {Enabled: true}\n"
+	         "      Tags: [{Key: region, Value: eu}]\n"
+	         "    - RegionName: us-gov-west-1\n"
+	         "  MultiRegionConsistency: EVENTUAL\n");
 }
 
 Test(table_replicas, every_replica_problem_is_reported_at_its_line)
 {
-	validate(HEAD "  Replicas:\n"
-	              "    - RegionName: Europe\n"                                    /* 11 */
-	              "    - RegionName: us-east-1\n"                                 /* 12 */
-	              "    - RegionName: eu-west-1\n"                                 /* 13 */
-	              "      ProvisionedThroughputOverride: {ReadCapacityUnits: 5}\n" /* 14 */
-	              "      GlobalSecondaryIndexes: [{IndexName: nope}]\n"           /* 15 */
-	              "      TableClassOverride: COLD\n"                              /* 16 */
-	              "    - RegionName: eu-west-1\n"                                 /* 17 */
-	              "      PointInTimeRecoverySpecification:\n"                     /* 18 */
-	              "        {PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 40}\n"
-	              "      Colour: blue\n" /* 20 */
-	              "  StreamSpecification: {StreamEnabled: true, StreamViewType: KEYS_ONLY}\n"
-	              "  MultiRegionConsistency: SOMETIMES\n"); /* 22 */
-	cr_assert(reported(11, "expected an AWS region name such as eu-west-1, found Europe"));
-	cr_assert(reported(12, "other than the table's own (region_name us-east-1"));
-	cr_assert(reported(14, "expected no ProvisionedThroughputOverride with BillingMode "
-	                       "PAY_PER_REQUEST"));
-	cr_assert(reported(15, "found nope, which it does not list"));
-	cr_assert(reported(16, "COLD"));
-	cr_assert(reported(17, "expected each region once, found eu-west-1 again (first at "
-	                       "Replicas[2])"));
-	cr_assert(reported(19, "expected 1 to 35 days, found 40"));
-	cr_assert(reported(20, "Colour"));
-	cr_assert(reported(21, "NEW_AND_OLD_IMAGES"));
-	cr_assert(reported(22, "SOMETIMES"));
+	table_check(HEAD "  Replicas:\n"
+	                 "    - RegionName: Europe\n"                                    /* 11 */
+	                 "    - RegionName: us-east-1\n"                                 /* 12 */
+	                 "    - RegionName: eu-west-1\n"                                 /* 13 */
+	                 "      ProvisionedThroughputOverride: {ReadCapacityUnits: 5}\n" /* 14 */
+	                 "      GlobalSecondaryIndexes: [{IndexName: nope}]\n"           /* 15 */
+	                 "      TableClassOverride: COLD\n"                              /* 16 */
+	                 "    - RegionName: eu-west-1\n"                                 /* 17 */
+	                 "      PointInTimeRecoverySpecification:\n"                     /* 18 */
+	                 "        {PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 40}\n"
+	                 "      Colour: blue\n" /* 20 */
+	                 "  StreamSpecification: {StreamEnabled: true, StreamViewType: KEYS_ONLY}\n"
+	                 "  MultiRegionConsistency: SOMETIMES\n"); /* 22 */
+	cr_assert(table_check_reported(
+	    11, 0, "expected an AWS region name such as eu-west-1, found Europe"));
+	cr_assert(table_check_reported(12, 0, "other than the table's own (region_name us-east-1"));
+	cr_assert(table_check_reported(14, 0,
+	                               "expected no ProvisionedThroughputOverride with BillingMode "
+	                               "PAY_PER_REQUEST"));
+	cr_assert(table_check_reported(15, 0, "found nope, which it does not list"));
+	cr_assert(table_check_reported(16, 0, "COLD"));
+	cr_assert(table_check_reported(17, 0,
+	                               "expected each region once, found eu-west-1 again (first at "
+	                               "Replicas[2])"));
+	cr_assert(table_check_reported(19, 0, "expected 1 to 35 days, found 40"));
+	cr_assert(table_check_reported(20, 0, "Colour"));
+	cr_assert(table_check_reported(21, 0, "NEW_AND_OLD_IMAGES"));
+	cr_assert(table_check_reported(22, 0, "SOMETIMES"));
 }
 
 Test(table_replicas, region_names_have_the_aws_shape)

@@ -8,8 +8,11 @@
 #include <pcf/particles.h>
 
 #include "diags_count.h"
+#include "table_check.h"
 #include "particles/dynamodb_table/table.h"
 #include "table_vectors.h"
+
+TestSuite(table_schema, .fini = table_check_done);
 
 /* The start of a table particle's YAML, up to its TableName. */
 #define TABLE_NAMED                                                                                \
@@ -24,129 +27,90 @@
 	"  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"                        \
 	"  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
 
-static pcf_definitions *defs;
-
-static void load(const char *yaml, pcf_diags *diags)
-{
-	pcf_diags load_diags;
-	pcf_diags_init(&load_diags);
-	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "pcf.yml", &load_diags),
-	             0, "%zu load problems: %s", load_diags.count,
-	             load_diags.count ? load_diags.items[0].message : "");
-	pcf_diags_cleanup(&load_diags);
-	pcf_diags_init(diags);
-	pcf_table_validate(&defs->particles[0], diags);
-	for (size_t i = 0; i < diags->count; i++)
-		cr_log_info("%d:%d: %s", diags->items[i].line, diags->items[i].column,
-		            diags->items[i].message);
-}
-
-static void done(pcf_diags *diags)
-{
-	pcf_diags_cleanup(diags);
-	pcf_definitions_free(defs);
-	defs = NULL;
-}
-
-/* Is there a problem on line `line` whose message holds `text`? */
-static int reported(const pcf_diags *diags, int line, const char *text)
-{
-	for (size_t i = 0; i < diags->count; i++)
-		if (diags->items[i].line == line && strstr(diags->items[i].message, text) != NULL)
-			return 1;
-	return 0;
-}
-
 Test(table_schema, a_definition_using_every_field_is_valid)
 {
-	pcf_diags d;
-	load("pcf_name: orders\n"
-	     "flavor: dynamodb_table\n"
-	     "aws_resource:\n"
-	     "  TableName: orders\n"
-	     "  region_name: us-east-1\n"
-	     "  AttributeDefinitions:\n"
-	     "    - {AttributeName: id, AttributeType: S}\n"
-	     "    - {AttributeName: at, AttributeType: N}\n"
-	     "    - {AttributeName: email, AttributeType: S}\n"
-	     "  KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: at, KeyType: "
-	     "RANGE}]\n"
-	     "  BillingMode: PROVISIONED\n"
-	     "  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n"
-	     "  GlobalSecondaryIndexes:\n"
-	     "    - IndexName: by_email\n"
-	     "      KeySchema: [{AttributeName: email, KeyType: HASH}]\n"
-	     "      Projection: {ProjectionType: INCLUDE, NonKeyAttributes: [total]}\n"
-	     "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
-	     "  LocalSecondaryIndexes:\n"
-	     "    - IndexName: by_email_local\n"
-	     "      KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: email, "
-	     "KeyType: RANGE}]\n"
-	     "      Projection: {ProjectionType: KEYS_ONLY}\n"
-	     "  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_IMAGE}\n"
-	     "  SSESpecification: {Enabled: true, SSEType: KMS, KMSMasterKeyId: alias/x}\n"
-	     "  TableClass: STANDARD_INFREQUENT_ACCESS\n"
-	     "  DeletionProtectionEnabled: false\n"
-	     "  Tags: [{Key: team, Value: core}]\n"
-	     "  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n"
-	     "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n",
-	     &d);
-	cr_assert_eq(d.count, 0);
-	done(&d);
+	table_check_valid(
+	    "pcf_name: orders\n"
+	    "flavor: dynamodb_table\n"
+	    "aws_resource:\n"
+	    "  TableName: orders\n"
+	    "  region_name: us-east-1\n"
+	    "  AttributeDefinitions:\n"
+	    "    - {AttributeName: id, AttributeType: S}\n"
+	    "    - {AttributeName: at, AttributeType: N}\n"
+	    "    - {AttributeName: email, AttributeType: S}\n"
+	    "  KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: at, KeyType: "
+	    "RANGE}]\n"
+	    "  BillingMode: PROVISIONED\n"
+	    "  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n"
+	    "  GlobalSecondaryIndexes:\n"
+	    "    - IndexName: by_email\n"
+	    "      KeySchema: [{AttributeName: email, KeyType: HASH}]\n"
+	    "      Projection: {ProjectionType: INCLUDE, NonKeyAttributes: [total]}\n"
+	    "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
+	    "  LocalSecondaryIndexes:\n"
+	    "    - IndexName: by_email_local\n"
+	    "      KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: email, "
+	    "KeyType: RANGE}]\n"
+	    "      Projection: {ProjectionType: KEYS_ONLY}\n"
+	    "  StreamSpecification: {StreamEnabled: true, StreamViewType: NEW_IMAGE}\n"
+	    "  SSESpecification: {Enabled: true, SSEType: KMS, KMSMasterKeyId: alias/x}\n"
+	    "  TableClass: STANDARD_INFREQUENT_ACCESS\n"
+	    "  DeletionProtectionEnabled: false\n"
+	    "  Tags: [{Key: team, Value: core}]\n"
+	    "  TimeToLiveSpecification: {Enabled: true, AttributeName: expires_at}\n"
+	    "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n");
 }
 
 Test(table_schema, every_problem_is_reported_at_its_line)
 {
-	pcf_diags d;
-	load("pcf_name: orders\n"                                                       /* 1 */
-	     "flavor: dynamodb_table\n"                                                 /* 2 */
-	     "aws_resource:\n"                                                          /* 3 */
-	     "  TableName: orders\n"                                                    /* 4 */
-	     "  AttributeDefinitions:\n"                                                /* 5 */
-	     "    - {AttributeName: id, AttributeType: X}\n"                            /* 6 */
-	     "    - {AttributeName: unused, AttributeType: S}\n"                        /* 7 */
-	     "  KeySchema: [{AttributeName: id, KeyType: RANGE}]\n"                     /* 8 */
-	     "  BillingMode: PAY_PER_REQUEST\n"                                         /* 9 */
-	     "  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n" /* 10 */
-	     "  StreamSpecification: {StreamEnabled: true}\n"                           /* 11 */
-	     "  TimeToLiveSpecification: {Enabled: true}\n"                             /* 12 */
-	     "  Colour: blue\n",                                                        /* 13 */
-	     &d);
-	cr_assert(reported(&d, 6, "X"), "enum value");
-	cr_assert(reported(&d, 7, "unused"), "unused attribute definition");
-	cr_assert(reported(&d, 8, "HASH"), "first key must be HASH");
-	cr_assert(reported(&d, 10, "PAY_PER_REQUEST"), "throughput on an on-demand table");
-	cr_assert(reported(&d, 13, "Colour"), "unknown field");
-	cr_assert_eq(d.count, 7);
-	cr_assert(reported(&d, 11, "StreamViewType"));
-	cr_assert(reported(&d, 12, "AttributeName"));
-	done(&d);
+	const pcf_diags *d = table_check(
+	    "pcf_name: orders\n"                                                       /* 1 */
+	    "flavor: dynamodb_table\n"                                                 /* 2 */
+	    "aws_resource:\n"                                                          /* 3 */
+	    "  TableName: orders\n"                                                    /* 4 */
+	    "  AttributeDefinitions:\n"                                                /* 5 */
+	    "    - {AttributeName: id, AttributeType: X}\n"                            /* 6 */
+	    "    - {AttributeName: unused, AttributeType: S}\n"                        /* 7 */
+	    "  KeySchema: [{AttributeName: id, KeyType: RANGE}]\n"                     /* 8 */
+	    "  BillingMode: PAY_PER_REQUEST\n"                                         /* 9 */
+	    "  ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}\n" /* 10 */
+	    "  StreamSpecification: {StreamEnabled: true}\n"                           /* 11 */
+	    "  TimeToLiveSpecification: {Enabled: true}\n"                             /* 12 */
+	    "  Colour: blue\n"                                                         /* 13 */
+	);
+	cr_assert(table_check_reported(6, 0, "X"), "enum value");
+	cr_assert(table_check_reported(7, 0, "unused"), "unused attribute definition");
+	cr_assert(table_check_reported(8, 0, "HASH"), "first key must be HASH");
+	cr_assert(table_check_reported(10, 0, "PAY_PER_REQUEST"),
+	          "throughput on an on-demand table");
+	cr_assert(table_check_reported(13, 0, "Colour"), "unknown field");
+	cr_assert_eq(d->count, 7);
+	cr_assert(table_check_reported(11, 0, "StreamViewType"));
+	cr_assert(table_check_reported(12, 0, "AttributeName"));
 }
 
 Test(table_schema, throughput_must_match_billing_mode)
 {
-	pcf_diags d;
-	load(TABLE_NAMED
-	     "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, {AttributeName: g, "
-	     "AttributeType: S}]\n"
-	     "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-	     "  GlobalSecondaryIndexes:\n"
-	     "    - IndexName: by_g\n"
-	     "      KeySchema: [{AttributeName: g, KeyType: HASH}]\n"
-	     "      Projection: {ProjectionType: ALL, NonKeyAttributes: [a]}\n",
-	     &d);
+	const pcf_diags *d = table_check(
+	    TABLE_NAMED
+	    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, {AttributeName: g, "
+	    "AttributeType: S}]\n"
+	    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	    "  GlobalSecondaryIndexes:\n"
+	    "    - IndexName: by_g\n"
+	    "      KeySchema: [{AttributeName: g, KeyType: HASH}]\n"
+	    "      Projection: {ProjectionType: ALL, NonKeyAttributes: [a]}\n");
 	/* Provisioned by default: the table and its index need throughput; ALL takes no list. */
-	cr_assert_eq(d.count, 3);
-	cr_assert(reported(&d, 4, "the table"));
-	cr_assert(reported(&d, 8, "by_g"));
-	cr_assert(reported(&d, 10, "NonKeyAttributes"));
-	done(&d);
+	cr_assert_eq(d->count, 3);
+	cr_assert(table_check_reported(4, 0, "the table"));
+	cr_assert(table_check_reported(8, 0, "by_g"));
+	cr_assert(table_check_reported(10, 0, "NonKeyAttributes"));
 }
 
 Test(table_schema, keys_must_be_defined_and_indexes_unique)
 {
-	pcf_diags d;
-	load(
+	table_check(
 	    "pcf_name: t\n"
 	    "flavor: dynamodb_table\n"
 	    "aws_resource:\n"
@@ -159,59 +123,48 @@ Test(table_schema, keys_must_be_defined_and_indexes_unique)
 	    "{ProjectionType: ALL}}\n"
 	    "    - {IndexName: idx, KeySchema: [{AttributeName: id, KeyType: HASH}], Projection: "
 	    "{ProjectionType: ALL}}\n"
-	    "  Tags: [{Key: a, Value: b}, {Key: a, Value: c}]\n",
-	    &d);
-	cr_assert(reported(&d, 9, "nope"));
-	cr_assert(reported(&d, 10, "unique index names"));
-	cr_assert(reported(&d, 11, "unique tag keys"));
-	done(&d);
-}
-
-/* Like load, but from a text built at run time (for the large inputs). */
-static void load_buf(const char *text, pcf_diags *diags)
-{
-	load(text, diags);
+	    "  Tags: [{Key: a, Value: b}, {Key: a, Value: c}]\n");
+	cr_assert(table_check_reported(9, 0, "nope"));
+	cr_assert(table_check_reported(10, 0, "unique index names"));
+	cr_assert(table_check_reported(11, 0, "unique tag keys"));
 }
 
 Test(table_schema, a_key_type_typo_is_reported_once)
 {
-	pcf_diags d;
-	load(TABLE_NAMED "  BillingMode: PAY_PER_REQUEST\n"
-	                 "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-	                 "  KeySchema: [{AttributeName: id, KeyType: HASHH}]\n",
-	     &d);
-	cr_assert_eq(d.count, 1);
-	cr_assert(reported(&d, 7, "expected one of HASH, RANGE, found \"HASHH\""));
-	done(&d);
+	const pcf_diags *d = table_check(
+	    TABLE_NAMED "  BillingMode: PAY_PER_REQUEST\n"
+	                "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+	                "  KeySchema: [{AttributeName: id, KeyType: HASHH}]\n");
+	cr_assert_eq(d->count, 1);
+	cr_assert(table_check_reported(7, 0, "expected one of HASH, RANGE, found \"HASHH\""));
 }
 
 Test(table_schema, names_aws_refuses_are_refused)
 {
-	pcf_diags d;
-	load(
+	const pcf_diags *d = table_check(
 	    "pcf_name: t\n"            /* 1 */
 	    "flavor: dynamodb_table\n" /* 2 */
 	    "aws_resource:\n"          /* 3 */
 	    "  TableName: ab\n"        /* 4 */
 	    "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, {AttributeName: " /**/
-	    "g, AttributeType: S}]\n"                                                       /* 5 */
-	    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                           /* 6 */
-	    "  ProvisionedThroughput: {ReadCapacityUnits: 0, WriteCapacityUnits: -3}\n"     /* 7 */
-	    "  GlobalSecondaryIndexes:\n"                                                   /* 8 */
-	    "    - IndexName: by g!\n"                                                      /* 9 */
-	    "      KeySchema: [{AttributeName: g, KeyType: HASH}]\n"                        /* 10 */
-	    "      Projection: {ProjectionType: ALL}\n"                                     /* 11 */
-	    "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 0}\n", /* 12 */
-	    &d);
-	cr_assert(reported(&d, 4, "TableName: expected a name of 3 to 255 characters"));
-	cr_assert(reported(&d, 7, "ReadCapacityUnits: expected at least 1 capacity unit, found 0"));
-	cr_assert(
-	    reported(&d, 7, "WriteCapacityUnits: expected at least 1 capacity unit, found -3"));
-	cr_assert(reported(&d, 9, "IndexName: expected a name of 3 to 255 characters"));
-	cr_assert(reported(&d, 9, "found \"by g!\""));
-	cr_assert(reported(&d, 12, "WriteCapacityUnits: expected at least 1"));
-	cr_assert_eq(d.count, 5);
-	done(&d);
+	    "g, AttributeType: S}]\n"                                                      /* 5 */
+	    "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"                          /* 6 */
+	    "  ProvisionedThroughput: {ReadCapacityUnits: 0, WriteCapacityUnits: -3}\n"    /* 7 */
+	    "  GlobalSecondaryIndexes:\n"                                                  /* 8 */
+	    "    - IndexName: by g!\n"                                                     /* 9 */
+	    "      KeySchema: [{AttributeName: g, KeyType: HASH}]\n"                       /* 10 */
+	    "      Projection: {ProjectionType: ALL}\n"                                    /* 11 */
+	    "      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 0}\n" /* 12 */
+	);
+	cr_assert(table_check_reported(4, 0, "TableName: expected a name of 3 to 255 characters"));
+	cr_assert(table_check_reported(
+	    7, 0, "ReadCapacityUnits: expected at least 1 capacity unit, found 0"));
+	cr_assert(table_check_reported(
+	    7, 0, "WriteCapacityUnits: expected at least 1 capacity unit, found -3"));
+	cr_assert(table_check_reported(9, 0, "IndexName: expected a name of 3 to 255 characters"));
+	cr_assert(table_check_reported(9, 0, "found \"by g!\""));
+	cr_assert(table_check_reported(12, 0, "WriteCapacityUnits: expected at least 1"));
+	cr_assert_eq(d->count, 5);
 }
 
 /* Builds TABLE_HEAD plus `count` tags, keys k0..; returns a malloc'd text. */
@@ -229,36 +182,36 @@ static char *with_tags(int count, int duplicate_last)
 
 Test(table_schema, more_than_fifty_tags_are_refused_once)
 {
-	pcf_diags d;
+	const pcf_diags *d;
 	char *text = with_tags(51, 0);
-	load_buf(text, &d);
-	cr_assert_eq(d.count, 1);
-	cr_assert(reported(&d, 9, "Tags: expected at most 50 tags, found 51"));
-	done(&d);
+	d = table_check(text);
+	cr_assert_eq(d->count, 1);
+	cr_assert(table_check_reported(9, 0, "Tags: expected at most 50 tags, found 51"));
+	table_check_done();
 	free(text);
 	text = with_tags(50, 0);
-	load_buf(text, &d);
-	cr_assert_eq(d.count, 0);
-	done(&d);
+	d = table_check(text);
+	cr_assert_eq(d->count, 0);
+	table_check_done();
 	free(text);
 }
 
 /* 50,000 tags took 25 s with the quadratic duplicate check; the timeout is generous. */
 Test(table_schema, fifty_thousand_tags_are_checked_quickly, .timeout = 20)
 {
-	pcf_diags d;
+	const pcf_diags *d;
 	char *text = with_tags(50000, 1);
-	load_buf(text, &d);
-	cr_assert(diags_count(&d, "expected at most 50 tags") == 1);
-	cr_assert_eq(diags_count(&d, "unique tag keys"), 1);
-	done(&d);
+	d = table_check(text);
+	cr_assert(diags_count(d, "expected at most 50 tags") == 1);
+	cr_assert_eq(diags_count(d, "unique tag keys"), 1);
+	table_check_done();
 	free(text);
 }
 
 Test(table_schema, tag_and_attribute_lengths_are_bounded)
 {
 	char key[200], value[300], attr[300], text[2048];
-	pcf_diags d;
+	const pcf_diags *d;
 	memset(key, 'k', 129);
 	key[129] = '\0';
 	memset(value, 'v', 257);
@@ -278,17 +231,18 @@ Test(table_schema, tag_and_attribute_lengths_are_bounded)
 	         "    - {Key: ok, Value: %s}\n"
 	         "    - {Key: '', Value: ''}\n",
 	         attr, attr, key, value);
-	load(text, &d);
+	d = table_check(text);
+	cr_assert(table_check_reported(
+	    6, 0, "AttributeName: expected a name of 1 to 255 characters, found 256"));
+	cr_assert(table_check_reported(
+	    7, 0, "AttributeName: expected a name of 1 to 255 characters, found 256"));
+	cr_assert(table_check_reported(
+	    9, 0, "Key: expected a tag key of 1 to 128 characters, found 129"));
+	cr_assert(table_check_reported(
+	    10, 0, "Value: expected a tag value of at most 256 characters, found 257"));
 	cr_assert(
-	    reported(&d, 6, "AttributeName: expected a name of 1 to 255 characters, found 256"));
-	cr_assert(
-	    reported(&d, 7, "AttributeName: expected a name of 1 to 255 characters, found 256"));
-	cr_assert(reported(&d, 9, "Key: expected a tag key of 1 to 128 characters, found 129"));
-	cr_assert(
-	    reported(&d, 10, "Value: expected a tag value of at most 256 characters, found 257"));
-	cr_assert(reported(&d, 11, "Key: expected a tag key of 1 to 128 characters, found 0"));
-	cr_assert_eq(d.count, 5);
-	done(&d);
+	    table_check_reported(11, 0, "Key: expected a tag key of 1 to 128 characters, found 0"));
+	cr_assert_eq(d->count, 5);
 }
 
 /* `count` indexes of the given list; GSIs get their own hash attribute. */
@@ -332,14 +286,14 @@ Test(table_schema, index_counts_are_bounded)
 	    {"GlobalSecondaryIndexes", 20, NULL},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		pcf_diags d;
+		const pcf_diags *d;
 		char *text = with_indexes(cases[i].key, cases[i].count);
-		load(text, &d);
-		cr_assert_eq(d.count, cases[i].problem ? 1 : 0, "%s %d", cases[i].key,
+		d = table_check(text);
+		cr_assert_eq(d->count, cases[i].problem ? 1 : 0, "%s %d", cases[i].key,
 		             cases[i].count);
 		if (cases[i].problem)
-			cr_assert(reported(&d, 11, cases[i].problem));
-		done(&d);
+			cr_assert(table_check_reported(11, 0, cases[i].problem));
+		table_check_done();
 		free(text);
 	}
 }
@@ -347,20 +301,13 @@ Test(table_schema, index_counts_are_bounded)
 /* An empty GSI list means "no global indexes" (the planner deletes live ones); valid. */
 Test(table_schema, an_empty_index_list_means_none)
 {
-	pcf_diags d;
-	load(TABLE_HEAD "  GlobalSecondaryIndexes: []\n"
-	                "  LocalSecondaryIndexes: []\n",
-	     &d);
-	cr_assert_eq(d.count, 0);
-	done(&d);
+	table_check_valid(TABLE_HEAD "  GlobalSecondaryIndexes: []\n"
+	                             "  LocalSecondaryIndexes: []\n");
 }
 
 Test(table_schema, pcf_custom_config_is_accepted)
 {
-	pcf_diags d;
-	load(TABLE_HEAD "  custom_config: {anything: [1, 2]}\n", &d);
-	cr_assert_eq(d.count, 0);
-	done(&d);
+	table_check_valid(TABLE_HEAD "  custom_config: {anything: [1, 2]}\n");
 }
 
 /* The 2025 multi-attribute keys: a global index takes up to 4 HASH and 4
@@ -382,105 +329,95 @@ Test(table_schema, pcf_custom_config_is_accepted)
 
 Test(table_schema, an_index_key_of_several_hash_and_range_attributes_is_valid)
 {
-	pcf_diags d;
-	load(MULTI_KEY_HEAD "      KeySchema:\n"
-	                    "        - {AttributeName: a, KeyType: HASH}\n"
-	                    "        - {AttributeName: b, KeyType: HASH}\n"
-	                    "        - {AttributeName: c, KeyType: HASH}\n"
-	                    "        - {AttributeName: d, KeyType: HASH}\n"
-	                    "        - {AttributeName: e, KeyType: RANGE}\n"
-	                    "        - {AttributeName: id, KeyType: RANGE}\n",
-	     &d);
-	cr_assert_eq(d.count, 0);
-	done(&d);
+	const pcf_diags *d =
+	    table_check(MULTI_KEY_HEAD "      KeySchema:\n"
+	                               "        - {AttributeName: a, KeyType: HASH}\n"
+	                               "        - {AttributeName: b, KeyType: HASH}\n"
+	                               "        - {AttributeName: c, KeyType: HASH}\n"
+	                               "        - {AttributeName: d, KeyType: HASH}\n"
+	                               "        - {AttributeName: e, KeyType: RANGE}\n"
+	                               "        - {AttributeName: id, KeyType: RANGE}\n");
+	cr_assert_eq(d->count, 0);
 }
 
 Test(table_schema, an_index_key_beyond_four_of_a_kind_or_out_of_order_is_refused)
 {
-	pcf_diags d;
-	load(MULTI_KEY_HEAD "      KeySchema:\n"                             /* 17 */
-	                    "        - {AttributeName: a, KeyType: HASH}\n"  /* 18 */
-	                    "        - {AttributeName: e, KeyType: RANGE}\n" /* 19 */
-	                    "        - {AttributeName: b, KeyType: HASH}\n", /* 20 */
-	     &d);
-	cr_assert(reported(&d, 20, "HASH attributes before RANGE"), "HASH after RANGE");
-	done(&d);
-	load(MULTI_KEY_HEAD "      KeySchema:\n"
-	                    "        - {AttributeName: a, KeyType: HASH}\n"
-	                    "        - {AttributeName: b, KeyType: HASH}\n"
-	                    "        - {AttributeName: c, KeyType: HASH}\n"
-	                    "        - {AttributeName: d, KeyType: HASH}\n"
-	                    "        - {AttributeName: e, KeyType: HASH}\n",
-	     &d);
-	cr_assert(reported(&d, 18, "at most 4 HASH"), "five HASH attributes");
-	done(&d);
+	table_check(MULTI_KEY_HEAD "      KeySchema:\n"                             /* 17 */
+	                           "        - {AttributeName: a, KeyType: HASH}\n"  /* 18 */
+	                           "        - {AttributeName: e, KeyType: RANGE}\n" /* 19 */
+	                           "        - {AttributeName: b, KeyType: HASH}\n"  /* 20 */
+	);
+	cr_assert(table_check_reported(20, 0, "HASH attributes before RANGE"), "HASH after RANGE");
+	table_check_done();
+	table_check(MULTI_KEY_HEAD "      KeySchema:\n"
+	                           "        - {AttributeName: a, KeyType: HASH}\n"
+	                           "        - {AttributeName: b, KeyType: HASH}\n"
+	                           "        - {AttributeName: c, KeyType: HASH}\n"
+	                           "        - {AttributeName: d, KeyType: HASH}\n"
+	                           "        - {AttributeName: e, KeyType: HASH}\n");
+	cr_assert(table_check_reported(18, 0, "at most 4 HASH"), "five HASH attributes");
+	table_check_done();
 	/* The table's own key and a local index's stay at one HASH and one RANGE. */
-	load(TABLE_NAMED "  BillingMode: PAY_PER_REQUEST\n"
-	                 "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, "
-	                 "{AttributeName: a, AttributeType: S}]\n"
-	                 "  KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: a, "
-	                 "KeyType: HASH}]\n",
-	     &d);
-	cr_assert(reported(&d, 7, "RANGE"));
-	done(&d);
+	table_check(TABLE_NAMED
+	            "  BillingMode: PAY_PER_REQUEST\n"
+	            "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}, "
+	            "{AttributeName: a, AttributeType: S}]\n"
+	            "  KeySchema: [{AttributeName: id, KeyType: HASH}, {AttributeName: a, "
+	            "KeyType: HASH}]\n");
+	cr_assert(table_check_reported(7, 0, "RANGE"));
 }
 
 Test(table_schema, the_2026_fields_are_valid)
 {
-	pcf_diags d;
-	load(TABLE_HEAD
-	     "  OnDemandThroughput: {MaxReadRequestUnits: -1, MaxWriteRequestUnits: 500}\n"
-	     "  WarmThroughput: {ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4000}\n"
-	     "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true, "
-	     "RecoveryPeriodInDays: 35}\n"
-	     "  ResourcePolicy:\n"
-	     "    Version: \"2012-10-17\"\n"
-	     "    Statement: [{Effect: Allow, Action: \"dynamodb:GetItem\", Resource: "
-	     "\"*\", Principal: {AWS: \"arn:aws:iam::123456789012:root\"}}]\n"
-	     "ignore_changes: [WarmThroughput, \"OnDemandThroughput.MaxReadRequestUnits\"]\n",
-	     &d);
-	cr_assert_eq(d.count, 0);
-	done(&d);
-	load(TABLE_HEAD "  ResourcePolicy: '{\"Version\": \"2012-10-17\", \"Statement\": []}'\n",
-	     &d);
-	cr_assert_eq(d.count, 0, "a JSON string");
-	done(&d);
-	load(TABLE_HEAD "  ResourcePolicy: null\n", &d);
-	cr_assert_eq(d.count, 0, "null: no policy");
-	done(&d);
+	table_check_valid(
+	    TABLE_HEAD
+	    "  OnDemandThroughput: {MaxReadRequestUnits: -1, MaxWriteRequestUnits: 500}\n"
+	    "  WarmThroughput: {ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4000}\n"
+	    "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true, "
+	    "RecoveryPeriodInDays: 35}\n"
+	    "  ResourcePolicy:\n"
+	    "    Version: \"2012-10-17\"\n"
+	    "    Statement: [{Effect: Allow, Action: \"dynamodb:GetItem\", Resource: "
+	    "\"*\", Principal: {AWS: \"arn:aws:iam::123456789012:root\"}}]\n"
+	    "ignore_changes: [WarmThroughput, \"OnDemandThroughput.MaxReadRequestUnits\"]\n");
+	/* A JSON string. */
+	table_check_valid(TABLE_HEAD
+	                  "  ResourcePolicy: '{\"Version\": \"2012-10-17\", \"Statement\": []}'\n");
+	/* null: no policy. */
+	table_check_valid(TABLE_HEAD "  ResourcePolicy: null\n");
 }
 
 Test(table_schema, bad_2026_values_are_refused_at_their_line)
 {
-	pcf_diags d;
-	load(TABLE_HEAD
-	     "  OnDemandThroughput: {MaxReadRequestUnits: 0, MaxWriteRequestUnits: -2}\n" /* 8 */
-	     "  WarmThroughput: {}\n"                                                     /* 9 */
-	     "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true, "
-	     "RecoveryPeriodInDays: 36}\n"              /* 10 */
-	     "  ResourcePolicy: '{\"Version\": '\n"     /* 11 */
-	     "ignore_changes: [TableName, Colour.x]\n", /* 12 */
-	     &d);
-	cr_assert(reported(&d, 8, "found 0"));
-	cr_assert(reported(&d, 8, "found -2"));
-	cr_assert(reported(&d, 9, "found neither"));
-	cr_assert(reported(&d, 10, "expected 1 to 35 days, found 36"));
-	cr_assert(reported(&d, 11, "not JSON"));
-	cr_assert(reported(&d, 12, "names the table itself"));
-	cr_assert(reported(&d, 12, "found Colour"));
-	cr_assert_eq(d.count, 7);
-	done(&d);
+	const pcf_diags *d = table_check(
+	    TABLE_HEAD
+	    "  OnDemandThroughput: {MaxReadRequestUnits: 0, MaxWriteRequestUnits: -2}\n" /* 8 */
+	    "  WarmThroughput: {}\n"                                                     /* 9 */
+	    "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true, "
+	    "RecoveryPeriodInDays: 36}\n"             /* 10 */
+	    "  ResourcePolicy: '{\"Version\": '\n"    /* 11 */
+	    "ignore_changes: [TableName, Colour.x]\n" /* 12 */
+	);
+	cr_assert(table_check_reported(8, 0, "found 0"));
+	cr_assert(table_check_reported(8, 0, "found -2"));
+	cr_assert(table_check_reported(9, 0, "found neither"));
+	cr_assert(table_check_reported(10, 0, "expected 1 to 35 days, found 36"));
+	cr_assert(table_check_reported(11, 0, "not JSON"));
+	cr_assert(table_check_reported(12, 0, "names the table itself"));
+	cr_assert(table_check_reported(12, 0, "found Colour"));
+	cr_assert_eq(d->count, 7);
+	table_check_done();
 	/* Caps belong to on-demand tables; a cap names both members (Terraform #39760). */
-	load(TABLE_NAMED "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-	                 "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-	                 "  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
-	                 "  OnDemandThroughput: {MaxReadRequestUnits: 10}\n" /* 8 */
-	                 "  ResourcePolicy: [a]\n",                          /* 9 */
-	     &d);
-	cr_assert(reported(&d, 8, "PAY_PER_REQUEST"));
-	cr_assert(reported(&d, 8, "MaxWriteRequestUnits"));
-	cr_assert(reported(&d, 9, "policy document"));
-	done(&d);
+	d = table_check(TABLE_NAMED
+	                "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+	                "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	                "  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n"
+	                "  OnDemandThroughput: {MaxReadRequestUnits: 10}\n" /* 8 */
+	                "  ResourcePolicy: [a]\n"                           /* 9 */
+	);
+	cr_assert(table_check_reported(8, 0, "PAY_PER_REQUEST"));
+	cr_assert(table_check_reported(8, 0, "MaxWriteRequestUnits"));
+	cr_assert(table_check_reported(9, 0, "policy document"));
 }
 
 /* A table whose name and key attribute YAML reads as numbers. */
@@ -498,6 +435,7 @@ static const char numbered_yaml[] =
 Test(table_schema, validate_leaves_the_definition_byte_identical)
 {
 	const char *yaml = numbered_yaml;
+	pcf_definitions *defs = NULL;
 	pcf_diags d;
 	cJSON *before;
 
@@ -508,7 +446,8 @@ Test(table_schema, validate_leaves_the_definition_byte_identical)
 	cr_expect(cJSON_Compare(before, defs->particles[0].aws_resource, 1),
 	          "validate changed the definition");
 	cJSON_Delete(before);
-	done(&d);
+	pcf_diags_cleanup(&d);
+	pcf_definitions_free(defs);
 }
 
 /* The explicit step: pcf_engine_normalize turns the numbers into the
@@ -520,6 +459,7 @@ Test(table_schema, normalize_is_the_step_that_turns_numbers_into_names)
 	const pcf_flavor *const *flavors = pcf_particles_flavors(&count);
 	pcf_error err = PCF_ERROR_INIT;
 	const cJSON *name;
+	pcf_definitions *defs = NULL;
 	pcf_diags d;
 
 	pcf_diags_init(&d);
@@ -529,5 +469,6 @@ Test(table_schema, normalize_is_the_step_that_turns_numbers_into_names)
 	cr_expect(cJSON_IsString(name) && strcmp(name->valuestring, "2024") == 0);
 	cr_expect_eq(pcf_engine_validate(defs, flavors, count, &d), 0, "%s",
 	             d.count ? d.items[0].message : "");
-	done(&d);
+	pcf_diags_cleanup(&d);
+	pcf_definitions_free(defs);
 }

@@ -114,6 +114,14 @@ static void assert_step(const pcf_plan *p, size_t i, const char *action, const c
 	cJSON_Delete(want);
 }
 
+/* The plan is the one step assert_step(p, 0, ...) describes. */
+static void assert_only_step(const pcf_plan *p, const char *action, const char *json,
+                             const char *summary)
+{
+	cr_assert_eq(p->count, 1, "plan has %zu steps", p->count);
+	assert_step(p, 0, action, json, summary);
+}
+
 Test(table_throughput_modes, a_table_without_a_cap_has_no_limit)
 {
 	cJSON *current = live_with("", "", NULL, NULL);
@@ -134,11 +142,10 @@ Test(table_throughput_modes, a_cap_change_sends_both_members)
 	                "\"MaxWriteRequestUnits\":-1}"),
 	    live_with("", ",\"OnDemandThroughput\":{\"MaxReadRequestUnits\":50}", NULL, NULL),
 	    NULL);
-	cr_assert_eq(p->count, 1);
-	assert_step(p, 0, "UpdateTable",
-	            "{\"TableName\":\"t\",\"OnDemandThroughput\":{\"MaxReadRequestUnits\":100,"
-	            "\"MaxWriteRequestUnits\":-1}}",
-	            "OnDemandThroughput read 50 -> 100");
+	assert_only_step(p, "UpdateTable",
+	                 "{\"TableName\":\"t\",\"OnDemandThroughput\":{\"MaxReadRequestUnits\":100,"
+	                 "\"MaxWriteRequestUnits\":-1}}",
+	                 "OnDemandThroughput read 50 -> 100");
 }
 
 Test(table_throughput_modes, an_index_cap_is_one_index_update)
@@ -150,12 +157,12 @@ Test(table_throughput_modes, an_index_cap_is_one_index_update)
 	                                      "\"MaxWriteRequestUnits\":5}",
 	                                      "", NULL, NULL),
 	                            NULL);
-	cr_assert_eq(p->count, 1);
-	assert_step(p, 0, "UpdateTable",
-	            "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":[{\"Update\":{"
-	            "\"IndexName\":\"by_g\",\"OnDemandThroughput\":{\"MaxReadRequestUnits\":10,"
-	            "\"MaxWriteRequestUnits\":20}}}]}",
-	            "OnDemandThroughput of index by_g write 5 -> 20");
+	assert_only_step(
+	    p, "UpdateTable",
+	    "{\"TableName\":\"t\",\"GlobalSecondaryIndexUpdates\":[{\"Update\":{"
+	    "\"IndexName\":\"by_g\",\"OnDemandThroughput\":{\"MaxReadRequestUnits\":10,"
+	    "\"MaxWriteRequestUnits\":20}}}]}",
+	    "OnDemandThroughput of index by_g write 5 -> 20");
 }
 
 Test(table_throughput_modes, a_warm_floor_below_the_live_value_is_in_sync)
@@ -256,11 +263,10 @@ Test(table_throughput_modes, a_decrease_beside_a_raise_sends_the_live_value)
 	                                      NULL, NULL),
 	                            NULL);
 	const cJSON *warm;
-	cr_assert_eq(p->count, 1);
-	assert_step(p, 0, "UpdateTable",
-	            "{\"TableName\":\"t\",\"WarmThroughput\":{\"ReadUnitsPerSecond\":300,"
-	            "\"WriteUnitsPerSecond\":150}}",
-	            "WarmThroughput write 100 -> 150");
+	assert_only_step(p, "UpdateTable",
+	                 "{\"TableName\":\"t\",\"WarmThroughput\":{\"ReadUnitsPerSecond\":300,"
+	                 "\"WriteUnitsPerSecond\":150}}",
+	                 "WarmThroughput write 100 -> 150");
 	warm = cJSON_GetObjectItem(p->steps[0].request, "WarmThroughput");
 	cr_assert_eq(cJSON_GetObjectItem(warm, "ReadUnitsPerSecond")->valuedouble, 300,
 	             "never below the live 300");
@@ -297,11 +303,10 @@ Test(table_throughput_modes, a_recovery_period_change_is_one_continuous_backups_
 	    defined("", ",\"PointInTimeRecoverySpecification\":{\"PointInTimeRecoveryEnabled\":"
 	                "true,\"RecoveryPeriodInDays\":7}"),
 	    live_with("", "", PITR_ON(35), NULL), NULL);
-	cr_assert_eq(p->count, 1);
-	assert_step(p, 0, "UpdateContinuousBackups",
-	            "{\"TableName\":\"t\",\"PointInTimeRecoverySpecification\":"
-	            "{\"PointInTimeRecoveryEnabled\":true,\"RecoveryPeriodInDays\":7}}",
-	            "RecoveryPeriodInDays 35 -> 7");
+	assert_only_step(p, "UpdateContinuousBackups",
+	                 "{\"TableName\":\"t\",\"PointInTimeRecoverySpecification\":"
+	                 "{\"PointInTimeRecoveryEnabled\":true,\"RecoveryPeriodInDays\":7}}",
+	                 "RecoveryPeriodInDays 35 -> 7");
 	plan_of(defined("", ",\"PointInTimeRecoverySpecification\":{\"PointInTimeRecoveryEnabled\":"
 	                    "true,\"RecoveryPeriodInDays\":7}"),
 	        live_with("", "", PITR_ON(7), NULL), NULL);
@@ -349,10 +354,9 @@ Test(table_throughput_modes, a_policy_is_put_replaced_and_deleted)
 	cJSON_Delete(doc);
 	cJSON_Delete(expected);
 	p = plan_of(defined("", ",\"ResourcePolicy\":null"), live_with("", "", NULL, POLICY), NULL);
-	cr_assert_eq(p->count, 1);
-	assert_step(p, 0, "DeleteResourcePolicy",
-	            "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\"}",
-	            "-> none");
+	assert_only_step(p, "DeleteResourcePolicy",
+	                 "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/t\"}",
+	                 "-> none");
 	plan_of(defined("", ""), live_with("", "", NULL, NULL), NULL);
 	cr_assert_eq(the_plan.count, 0, "no key: the policy is someone else's");
 }
