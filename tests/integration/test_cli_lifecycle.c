@@ -11,6 +11,7 @@
  */
 #include "cli_run.h"
 #include <criterion/parameterized.h>
+#include "it_servers.h"
 #include "servers.h"
 
 #include <pcf/pcf.h>
@@ -132,12 +133,7 @@ static void expect_in_sync(const fixture *f)
 	cli_result_free(&r);
 }
 
-ParameterizedTestParameters(cli_lifecycle, apply_change_drift_terminate)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle, apply_change_drift_terminate)
+IT_TABLE_SERVERS_TEST(cli_lifecycle, apply_change_drift_terminate)
 {
 	fixture f;
 	cli_result r;
@@ -220,13 +216,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle, apply_change_drift
 	cli_rmdir(f.dir);
 }
 
-ParameterizedTestParameters(cli_lifecycle, persist_on_termination_keeps_the_table)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
-                  persist_on_termination_keeps_the_table)
+IT_TABLE_SERVERS_TEST(cli_lifecycle, persist_on_termination_keeps_the_table)
 {
 	fixture f;
 	cli_result r;
@@ -253,14 +243,8 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
 	cli_rmdir(f.dir);
 }
 
-ParameterizedTestParameters(cli_lifecycle, replacement_needs_allow_replace_and_yes)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
 /* A key attribute changing type cannot be done in place. */
-ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
-                  replacement_needs_allow_replace_and_yes)
+IT_TABLE_SERVERS_TEST(cli_lifecycle, replacement_needs_allow_replace_and_yes)
 {
 	fixture f;
 	cli_result r;

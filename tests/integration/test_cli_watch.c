@@ -10,6 +10,7 @@
  * wait (on a dynalite of the test's own holding tables CREATING).
  */
 #include "cli_run.h"
+#include "it_process.h"
 #include "servers.h"
 
 #include <arpa/inet.h>
@@ -145,21 +146,9 @@ static double wait_for(watcher *w, const char *needle, size_t times)
 /* Sends sig and collects the rest; returns how long the watcher took to exit. */
 static double watcher_stop(watcher *w, int sig)
 {
-	cli_buf out = {NULL, 0}, err = {NULL, 0};
 	double t0 = now_s();
-	int wstatus = 0;
 
-	cr_assert_eq(kill(w->p.pid, sig), 0);
-	cli_drain(w->p.out_fd, w->p.err_fd, &out, &err);
-	while (waitpid(w->p.pid, &wstatus, 0) < 0)
-		;
-	if (out.len)
-		cli_buf_append(&w->out, out.data, out.len);
-	if (err.len)
-		cli_buf_append(&w->err, err.data, err.len);
-	free(out.data);
-	free(err.data);
-	w->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	w->status = it_signal_and_collect(&w->p, sig, &w->out, &w->err);
 	return now_s() - t0;
 }
 
@@ -168,6 +157,23 @@ static void watcher_cleanup(watcher *w)
 	free(w->out.data);
 	free(w->err.data);
 	cli_rmdir(w->dir);
+}
+
+/* Starts a watcher on a fresh table with up to three extra arguments and waits for round 1. */
+static void watcher_up(watcher *w, const char *prefix, const char *e1, const char *e2,
+                       const char *e3)
+{
+	watcher_init(w, PCF_LOCAL_DYNOXIDE, prefix);
+	watcher_start(w, e1, e2, e3);
+	wait_for(w, "round 1:", 1);
+}
+
+/* Stops the watcher with SIGTERM, which must end it with exit 0, and cleans up. */
+static void watcher_down(watcher *w)
+{
+	watcher_stop(w, SIGTERM);
+	cr_assert_eq(w->status, 0, "stderr:\n%s", w->err.data);
+	watcher_cleanup(w);
 }
 
 static pcf_ddb *other_client(const watcher *w)
@@ -259,9 +265,7 @@ Test(cli_watch, repairs_a_deleted_table_within_two_intervals)
 	size_t changes, rounds;
 	double took;
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchdel");
-	watcher_start(&w, "-o", "json", NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchdel", "-o", "json", NULL);
 	cr_assert_eq(count_of(&w.err, ": CreateTable"), 1, "%s", w.err.data);
 	cr_assert_eq(read_units(&w), 5);
 
@@ -284,9 +288,7 @@ Test(cli_watch, repairs_changed_throughput)
 	watcher w;
 	double took;
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchtp");
-	watcher_start(&w, NULL, NULL, NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchtp", NULL, NULL, NULL);
 
 	set_read_units(&w, 9);
 	took = wait_for(&w, "orders: UpdateTable", 1);
@@ -294,18 +296,14 @@ Test(cli_watch, repairs_changed_throughput)
 	wait_for(&w, "1 repaired", 2);
 	cr_assert_eq(read_units(&w), 5);
 
-	watcher_stop(&w, SIGTERM);
-	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);
-	watcher_cleanup(&w);
+	watcher_down(&w);
 }
 
 Test(cli_watch, never_deletes_without_yes)
 {
 	watcher w;
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchkeep");
-	watcher_start(&w, NULL, NULL, NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchkeep", NULL, NULL, NULL);
 	cr_assert_eq(read_units(&w), 5);
 
 	write_defs(&w, "terminated", "5");
@@ -318,9 +316,7 @@ Test(cli_watch, never_deletes_without_yes)
 	cr_assert_eq(read_units(&w), 5, "the table must survive without --yes");
 	cr_assert_not_null(strstr(w.err.data, "--yes"), "%s", w.err.data);
 
-	watcher_stop(&w, SIGTERM);
-	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);
-	watcher_cleanup(&w);
+	watcher_down(&w);
 }
 
 /* GET (or another method) of path on url's host and port; the whole answer. */
@@ -369,9 +365,7 @@ Test(cli_watch, serves_the_counters_on_loopback)
 	const char *at;
 	char *answer;
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchmetrics");
-	watcher_start(&w, "--metrics-addr", "127.0.0.1:0", NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchmetrics", "--metrics-addr", "127.0.0.1:0", NULL);
 	at = strstr(w.err.data, "serving metrics on ");
 	cr_assert_not_null(at, "%s", w.err.data);
 	cr_assert_eq(sscanf(at, "serving metrics on %127s", url), 1);
@@ -398,18 +392,14 @@ Test(cli_watch, serves_the_counters_on_loopback)
 	cr_assert_not_null(strstr(answer, "HTTP/1.1 405"), "%s", answer);
 	free(answer);
 
-	watcher_stop(&w, SIGTERM);
-	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);
-	watcher_cleanup(&w);
+	watcher_down(&w);
 }
 
 Test(cli_watch, sighup_picks_up_a_changed_definition)
 {
 	watcher w;
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchhup");
-	watcher_start(&w, NULL, NULL, NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchhup", NULL, NULL, NULL);
 	cr_assert_eq(read_units(&w), 5);
 
 	write_defs(&w, "running", "8");
@@ -419,9 +409,7 @@ Test(cli_watch, sighup_picks_up_a_changed_definition)
 	wait_for(&w, "1 repaired", 2);
 	cr_assert_eq(read_units(&w), 8);
 
-	watcher_stop(&w, SIGTERM);
-	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);
-	watcher_cleanup(&w);
+	watcher_down(&w);
 }
 
 Test(cli_watch, a_bad_reload_keeps_the_old_definitions)
@@ -429,9 +417,7 @@ Test(cli_watch, a_bad_reload_keeps_the_old_definitions)
 	watcher w;
 	char text[1024];
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchbad");
-	watcher_start(&w, NULL, NULL, NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchbad", NULL, NULL, NULL);
 
 	/* Line 9, column 46: read units that are not a number. */
 	snprintf(text, sizeof(text), table_yaml, "running", w.table, "many");
@@ -446,9 +432,7 @@ Test(cli_watch, a_bad_reload_keeps_the_old_definitions)
 	wait_for(&w, "1 repaired", 2);
 	cr_assert_eq(read_units(&w), 5);
 
-	watcher_stop(&w, SIGTERM);
-	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);
-	watcher_cleanup(&w);
+	watcher_down(&w);
 }
 
 Test(cli_watch, sigterm_between_rounds_exits_0_promptly)
@@ -456,9 +440,7 @@ Test(cli_watch, sigterm_between_rounds_exits_0_promptly)
 	watcher w;
 	double took;
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchterm");
-	watcher_start(&w, NULL, NULL, NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchterm", NULL, NULL, NULL);
 
 	took = watcher_stop(&w, SIGTERM);
 	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);

@@ -16,6 +16,7 @@
 
 #include <pcf/pcf.h>
 
+#include "it_servers.h"
 #include "servers.h"
 
 struct result {
@@ -124,12 +125,7 @@ static void make_table(const char *endpoint, const char *table, const char *stor
 	pcf_ddb_free(db);
 }
 
-ParameterizedTestParameters(config_store_cli, set_get_list_delete_with_table)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_cli, set_get_list_delete_with_table)
+IT_TABLE_SERVERS_TEST(config_store_cli, set_get_list_delete_with_table)
 {
 	const char *ep = pcf_test_endpoint(*kind);
 	char table[64];
@@ -260,12 +256,7 @@ static void remove_definitions(char *path)
 	rmdir(path);
 }
 
-ParameterizedTestParameters(config_store_cli, table_from_definitions)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_cli, table_from_definitions)
+IT_TABLE_SERVERS_TEST(config_store_cli, table_from_definitions)
 {
 	const char *ep = pcf_test_endpoint(*kind);
 	char t1[64], t2[64], yaml[1024];

@@ -12,6 +12,7 @@
 
 #include <pcf/pcf.h>
 
+#include "it_servers.h"
 #include "servers.h"
 
 /* The registry the test hands the engine: both built-in flavors. */
@@ -128,13 +129,7 @@ static void assert_store(pcf_config_store *s, const char *expected)
 	"    app2:\n"                                                                              \
 	"      db: {host: other}\n"
 
-ParameterizedTestParameters(config_store_flavor_it, apply_converges_and_reports_changes)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
-                  apply_converges_and_reports_changes)
+IT_TABLE_SERVERS_TEST(config_store_flavor_it, apply_converges_and_reports_changes)
 {
 	const char *endpoint = pcf_test_endpoint(*kind);
 	char table[64], yaml[1024];
@@ -207,13 +202,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 	pcf_ddb_free(db);
 }
 
-ParameterizedTestParameters(config_store_flavor_it, mismatched_key_schema_is_refused)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
-                  mismatched_key_schema_is_refused)
+IT_TABLE_SERVERS_TEST(config_store_flavor_it, mismatched_key_schema_is_refused)
 {
 	const char *endpoint = pcf_test_endpoint(*kind);
 	char table[64], yaml[1024];
@@ -262,13 +251,7 @@ Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
 	pcf_local_server_stop(&server);
 }
 
-ParameterizedTestParameters(config_store_flavor_it, failed_create_is_table_not_created)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
-                  failed_create_is_table_not_created)
+IT_TABLE_SERVERS_TEST(config_store_flavor_it, failed_create_is_table_not_created)
 {
 	char table[64], yaml[512];
 	pcf_error err = PCF_ERROR_INIT;
@@ -312,12 +295,7 @@ Test(config_store_flavor_it, table_never_ready_times_out_naming_table_not_ready)
 	pcf_local_server_stop(&server);
 }
 
-ParameterizedTestParameters(config_store_flavor_it, terminate_deletes_the_table)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it, terminate_deletes_the_table)
+IT_TABLE_SERVERS_TEST(config_store_flavor_it, terminate_deletes_the_table)
 {
 	const char *endpoint = pcf_test_endpoint(*kind);
 	char table[64], yaml[1024];

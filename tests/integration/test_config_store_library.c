@@ -14,6 +14,7 @@
 
 #include <pcf/pcf.h>
 
+#include "it_servers.h"
 #include "servers.h"
 
 static void sleep_ms(long ms)
@@ -96,12 +97,7 @@ static void assert_option(pcf_config_store *s, const char *option, const char *e
 	cJSON_Delete(got);
 }
 
-ParameterizedTestParameters(config_store_library, round_trips_every_value_type)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_library, round_trips_every_value_type)
+IT_TABLE_SERVERS_TEST(config_store_library, round_trips_every_value_type)
 {
 	/* Binary and sets have no plain JSON type: the client's "$B"/"$SS"/... markers. */
 	static const char *const cases[] = {
@@ -131,13 +127,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library, round_trips
 	pcf_ddb_free(db);
 }
 
-ParameterizedTestParameters(config_store_library, two_stores_in_one_table_stay_separate)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
-                  two_stores_in_one_table_stay_separate)
+IT_TABLE_SERVERS_TEST(config_store_library, two_stores_in_one_table_stay_separate)
 {
 	char table[64];
 	pcf_ddb *db = client_for(pcf_test_endpoint(*kind));
@@ -183,12 +173,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 	pcf_ddb_free(db);
 }
 
-ParameterizedTestParameters(config_store_library, custom_key_names)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_library, custom_key_names)
+IT_TABLE_SERVERS_TEST(config_store_library, custom_key_names)
 {
 	char table[64];
 	pcf_ddb *db = client_for(pcf_test_endpoint(*kind));
@@ -225,13 +210,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library, custom_key_
 	pcf_ddb_free(db);
 }
 
-ParameterizedTestParameters(config_store_library, schema_mismatch_is_misconfigured_schema)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
-                  schema_mismatch_is_misconfigured_schema)
+IT_TABLE_SERVERS_TEST(config_store_library, schema_mismatch_is_misconfigured_schema)
 {
 	char table[64], request[512];
 	pcf_ddb *db = client_for(pcf_test_endpoint(*kind));
@@ -286,13 +265,7 @@ Test(config_store_library, missing_table_without_create_is_not_found)
 	pcf_ddb_free(db);
 }
 
-ParameterizedTestParameters(config_store_library, create_failure_is_table_not_created)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
-                  create_failure_is_table_not_created)
+IT_TABLE_SERVERS_TEST(config_store_library, create_failure_is_table_not_created)
 {
 	char table[64];
 	pcf_ddb *db = client_for(pcf_test_endpoint(*kind));
@@ -356,13 +329,7 @@ static int wait_for_option(pcf_config_store *s, const char *option, const char *
 	return seen;
 }
 
-ParameterizedTestParameters(config_store_library, time_based_picks_up_other_clients_writes)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
-                  time_based_picks_up_other_clients_writes)
+IT_TABLE_SERVERS_TEST(config_store_library, time_based_picks_up_other_clients_writes)
 {
 	char table[64];
 	pcf_ddb *reader_db = client_for(pcf_test_endpoint(*kind));

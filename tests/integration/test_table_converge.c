@@ -22,6 +22,8 @@
 
 #include <criterion/parameterized.h>
 
+#include "it_servers.h"
+
 #define HEAD                                                                                       \
 	"pcf_name: t\n"                                                                            \
 	"flavor: dynamodb_table\n"                                                                 \
@@ -138,12 +140,7 @@ static void omitted_fields(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-ParameterizedTestParameters(table_converge, omitted_fields_are_not_drift)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, table_converge, omitted_fields_are_not_drift)
+IT_TABLE_SERVERS_TEST(table_converge, omitted_fields_are_not_drift)
 {
 	omitted_fields(*kind);
 }
@@ -401,12 +398,7 @@ static void tags_added_and_removed(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-ParameterizedTestParameters(table_converge, tags_added_and_removed)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, table_converge, tags_added_and_removed)
+IT_TABLE_SERVERS_TEST(table_converge, tags_added_and_removed)
 {
 	tags_added_and_removed(*kind);
 }
@@ -503,13 +495,7 @@ static void out_of_band(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-ParameterizedTestParameters(table_converge, out_of_band_change_is_seen_and_undone)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, table_converge,
-                  out_of_band_change_is_seen_and_undone)
+IT_TABLE_SERVERS_TEST(table_converge, out_of_band_change_is_seen_and_undone)
 {
 	out_of_band(*kind);
 }
@@ -530,12 +516,7 @@ static void unsupported(pcf_local_server_kind kind, const char *extra, const cha
 }
 
 /* A server without tagging: test_table_fake.c (every open server tags). */
-ParameterizedTestParameters(table_converge, pitr_in_the_definition_fails_clearly)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, table_converge, pitr_in_the_definition_fails_clearly)
+IT_TABLE_SERVERS_TEST(table_converge, pitr_in_the_definition_fails_clearly)
 {
 	unsupported(*kind,
 	            "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n",
