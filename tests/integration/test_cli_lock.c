@@ -321,6 +321,15 @@ static void finish_outside(cli_process *outside)
 	cli_result_free(&r);
 }
 
+/* The run that lost its lock changed nothing after that; frees r and the case's files. */
+static void assert_no_change_after_loss(cli_result *r, const lock_case *lc)
+{
+	cr_assert_null(strstr(r->out, "done: UpdateTable"), "changed after losing the lock: %s",
+	               r->out);
+	cli_result_free(r);
+	cli_rmdir(lc->dir);
+}
+
 Test(cli_lock, lock_record_changed_by_another_writer_stops_before_the_next_change)
 {
 	pcf_aws_options options = PCF_AWS_OPTIONS_INIT;
@@ -352,10 +361,7 @@ Test(cli_lock, lock_record_changed_by_another_writer_stops_before_the_next_chang
 	cr_assert_not_null(strstr(r.out, "lost: its record was changed by another writer"), "%s",
 	                   r.out);
 	cr_assert_not_null(strstr(r.out, "stopped before changing it further"), "%s", r.out);
-	cr_assert_null(strstr(r.out, "done: UpdateTable"), "changed after losing the lock: %s",
-	               r.out);
-	cli_result_free(&r);
-	cli_rmdir(lc.dir);
+	assert_no_change_after_loss(&r, &lc);
 }
 
 Test(cli_lock, lock_table_unreachable_mid_run_stops_before_the_next_change)
@@ -381,10 +387,7 @@ Test(cli_lock, lock_table_unreachable_mid_run_stops_before_the_next_change)
 	EXPECT_STATUS(&r, 4);
 	cr_assert_not_null(strstr(r.out, "lost: not renewed for "), "%s", r.out);
 	cr_assert_not_null(strstr(r.out, "PutItem"), "the renewal's error is named: %s", r.out);
-	cr_assert_null(strstr(r.out, "done: UpdateTable"), "changed after losing the lock: %s",
-	               r.out);
-	cli_result_free(&r);
-	cli_rmdir(lc.dir);
+	assert_no_change_after_loss(&r, &lc);
 }
 
 Test(cli_lock, lock_is_released_after_a_run_that_timed_out)

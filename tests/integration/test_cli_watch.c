@@ -159,6 +159,13 @@ static void watcher_cleanup(watcher *w)
 	cli_rmdir(w->dir);
 }
 
+/* Rewrites the definitions and sends SIGHUP to reload them; returns what kill returned. */
+static int rewrite_and_hup(watcher *w, const char *desired, const char *read_units)
+{
+	write_defs(w, desired, read_units);
+	return kill(w->p.pid, SIGHUP);
+}
+
 /* Starts a watcher on a fresh table with up to three extra arguments and waits for round 1. */
 static void watcher_up(watcher *w, const char *prefix, const char *e1, const char *e2,
                        const char *e3)
@@ -206,6 +213,13 @@ static int read_units(const watcher *w)
 	cJSON_Delete(desc);
 	pcf_ddb_free(db);
 	return n;
+}
+
+/* Waits for the round that repairs the table and checks its read units then. */
+static void await_repaired(watcher *w, int units)
+{
+	wait_for(w, "1 repaired", 2);
+	cr_assert_eq(read_units(w), units);
 }
 
 static void delete_table(const watcher *w)
@@ -272,8 +286,7 @@ Test(cli_watch, repairs_a_deleted_table_within_two_intervals)
 	delete_table(&w);
 	took = wait_for(&w, ": CreateTable", 2);
 	cr_assert_lt(took, TWO_INTERVALS_S, "repaired after %.1f s:\n%s", took, w.err.data);
-	wait_for(&w, "1 repaired", 2);
-	cr_assert_eq(read_units(&w), 5);
+	await_repaired(&w, 5);
 
 	cr_assert_lt(watcher_stop(&w, SIGTERM), 3.0);
 	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);
@@ -293,8 +306,7 @@ Test(cli_watch, repairs_changed_throughput)
 	set_read_units(&w, 9);
 	took = wait_for(&w, "orders: UpdateTable", 1);
 	cr_assert_lt(took, TWO_INTERVALS_S, "repaired after %.1f s:\n%s", took, w.err.data);
-	wait_for(&w, "1 repaired", 2);
-	cr_assert_eq(read_units(&w), 5);
+	await_repaired(&w, 5);
 
 	watcher_down(&w);
 }
@@ -306,8 +318,7 @@ Test(cli_watch, never_deletes_without_yes)
 	watcher_up(&w, "watchkeep", NULL, NULL, NULL);
 	cr_assert_eq(read_units(&w), 5);
 
-	write_defs(&w, "terminated", "5");
-	kill(w.p.pid, SIGHUP);
+	rewrite_and_hup(&w, "terminated", "5");
 	wait_for(&w, "reloaded", 1);
 	wait_for(&w, "1 drifted", 1);
 	/* Rounds like that one log nothing; a second and a half covers one more. */
@@ -402,12 +413,10 @@ Test(cli_watch, sighup_picks_up_a_changed_definition)
 	watcher_up(&w, "watchhup", NULL, NULL, NULL);
 	cr_assert_eq(read_units(&w), 5);
 
-	write_defs(&w, "running", "8");
-	cr_assert_eq(kill(w.p.pid, SIGHUP), 0);
+	cr_assert_eq(rewrite_and_hup(&w, "running", "8"), 0);
 	wait_for(&w, "reloaded the definitions (1 particle)", 1);
 	wait_for(&w, "orders: UpdateTable", 1);
-	wait_for(&w, "1 repaired", 2);
-	cr_assert_eq(read_units(&w), 8);
+	await_repaired(&w, 8);
 
 	watcher_down(&w);
 }
@@ -429,8 +438,7 @@ Test(cli_watch, a_bad_reload_keeps_the_old_definitions)
 	/* Still at work with the definitions of before: a deleted table comes back at 5. */
 	delete_table(&w);
 	wait_for(&w, "orders: CreateTable", 2);
-	wait_for(&w, "1 repaired", 2);
-	cr_assert_eq(read_units(&w), 5);
+	await_repaired(&w, 5);
 
 	watcher_down(&w);
 }

@@ -80,6 +80,15 @@ static void run_close(struct run *r)
 	pcf_definitions_free(r->defs);
 }
 
+/* The first particle ended with outcome, and its error message names what. */
+static void assert_first_failed(const struct run *r, pcf_outcome outcome, const char *what)
+{
+	const pcf_particle_report *p = &r->report->particles[0];
+
+	cr_assert_eq(p->outcome, outcome);
+	cr_assert(strstr(p->error.message, what) != NULL, "%s", p->error.message);
+}
+
 static int has_action(const pcf_particle_report *pr, const char *text)
 {
 	for (size_t i = 0; i < pr->action_count; i++)
@@ -211,21 +220,28 @@ IT_TABLE_SERVERS_TEST(config_store_flavor_it, mismatched_key_schema_is_refused)
 
 	/* A config store with other key names owns the table first. */
 	pcf_test_table_name(table, sizeof(table), "cfg-flavor-schema");
-	snprintf(yaml, sizeof(yaml),
-	         "pcf_name: other\nflavor: dynamodb_config_store\naws_resource:\n"
-	         "  TableName: %s\n  StoreKey: app\n  OptionKey: key\n"
-	         "  BillingMode: PAY_PER_REQUEST\n",
-	         table);
+	snprintf(
+	    yaml, sizeof(yaml),
+	    "pcf_name: other\nflavor: dynamodb_config_store\naws_resource:\n"
+	    "  TableName: %s\n  StoreKey: app\n  OptionKey: key\n  BillingMode: PAY_PER_REQUEST\n",
+	    table);
 	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
 	run_close(&r);
 
 	snprintf(yaml, sizeof(yaml), DEFINITION, table, "false", "db.internal");
 	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), PCF_ESCHEMA, "%d %s",
 	             err.code, err.message);
-	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_FAILED);
-	cr_assert(strstr(r.report->particles[0].error.message, "MisconfiguredSchema") != NULL, "%s",
-	          r.report->particles[0].error.message);
+	assert_first_failed(&r, PCF_OUTCOME_FAILED, "MisconfiguredSchema");
 	run_close(&r);
+}
+
+/* Starts a dynalite of the test's own that holds new tables CREATING for
+ * create_ms, and writes the usual definition of table into yaml. */
+static void holding_server_and_definition(pcf_local_server *server, long create_ms, char *yaml,
+                                          size_t size, const char *table)
+{
+	pcf_test_dynalite_holding(server, create_ms, 0, 0);
+	snprintf(yaml, size, DEFINITION, table, "false", "db.internal");
 }
 
 Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
@@ -238,8 +254,7 @@ Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
 	struct run r;
 
 	/* A dynalite of this test's own that keeps new tables CREATING for a while. */
-	pcf_test_dynalite_holding(&server, 1500, 0, 0);
-	snprintf(yaml, sizeof(yaml), DEFINITION, "slow_config", "false", "db.internal");
+	holding_server_and_definition(&server, 1500, yaml, sizeof(yaml), "slow_config");
 	cr_assert_eq(run_engine(&r, server.endpoint, yaml, pcf_engine_apply, &err), 0, "%s",
 	             err.message);
 	cr_assert(has_action(&r.report->particles[0], "PutItem: app2/db: add"));
@@ -267,9 +282,7 @@ IT_TABLE_SERVERS_TEST(config_store_flavor_it, failed_create_is_table_not_created
 	    table);
 	cr_assert_eq(run_engine(&r, pcf_test_endpoint(*kind), yaml, pcf_engine_apply, &err),
 	             PCF_ETABLE_NOT_CREATED, "%d %s", err.code, err.message);
-	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_FAILED);
-	cr_assert(strstr(r.report->particles[0].error.message, "TableNotCreated") != NULL, "%s",
-	          r.report->particles[0].error.message);
+	assert_first_failed(&r, PCF_OUTCOME_FAILED, "TableNotCreated");
 	run_close(&r);
 }
 
@@ -281,14 +294,11 @@ Test(config_store_flavor_it, table_never_ready_times_out_naming_table_not_ready)
 	struct run r;
 
 	/* A dynalite of this test's own that keeps new tables CREATING past the deadline. */
-	pcf_test_dynalite_holding(&server, 60000, 0, 0);
-	snprintf(yaml, sizeof(yaml), DEFINITION, "stuck_config", "false", "db.internal");
+	holding_server_and_definition(&server, 60000, yaml, sizeof(yaml), "stuck_config");
 	engine_timeout_ms = 1000;
 	cr_assert_eq(run_engine(&r, server.endpoint, yaml, pcf_engine_apply, &err), PCF_ETIMEDOUT,
 	             "%d %s", err.code, err.message);
-	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_TIMED_OUT);
-	cr_assert(strstr(r.report->particles[0].error.message, "TableNotReady") != NULL, "%s",
-	          r.report->particles[0].error.message);
+	assert_first_failed(&r, PCF_OUTCOME_TIMED_OUT, "TableNotReady");
 	cr_assert(strstr(r.report->particles[0].error.message, "CREATING") != NULL, "%s",
 	          r.report->particles[0].error.message);
 	run_close(&r);

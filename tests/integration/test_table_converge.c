@@ -225,19 +225,22 @@ typedef struct server_case {
 	int a, b;
 } server_case;
 
+/* A test named name that runs fn(kind, a, b) once for each server_case of cases. */
+#define SERVER_CASES_TEST(name, cases, fn)                                                         \
+	ParameterizedTestParameters(table_converge, name)                                          \
+	{                                                                                          \
+		return cr_make_param_array(server_case, cases, sizeof(cases) / sizeof(cases[0]));  \
+	}                                                                                          \
+	ParameterizedTest(server_case *c, table_converge, name)                                    \
+	{                                                                                          \
+		fn(c->kind, c->a, c->b);                                                           \
+	}
+
 /* moto applies index throughput updates, which dynoxide ignores; moto
  * refuses the stream view type change, so it is shown on dynoxide. */
 static server_case update_step_cases[] = {{PCF_LOCAL_DYNOXIDE, 0, 1}, {PCF_LOCAL_MOTO, 1, 0}};
 
-ParameterizedTestParameters(table_converge, each_update_step_alone)
-{
-	return cr_make_param_array(server_case, update_step_cases, 2);
-}
-
-ParameterizedTest(server_case *c, table_converge, each_update_step_alone)
-{
-	update_steps(c->kind, c->a, c->b);
-}
+SERVER_CASES_TEST(each_update_step_alone, update_step_cases, update_steps)
 
 /*
  * dynoxide accepts an index throughput update and keeps the old figures.
@@ -442,15 +445,7 @@ static void several_steps(pcf_local_server_kind kind, int index_read, int steps)
 /* On dynoxide the index throughput stays: it would ignore its update. */
 static server_case several_step_cases[] = {{PCF_LOCAL_DYNOXIDE, 2, 4}, {PCF_LOCAL_MOTO, 3, 5}};
 
-ParameterizedTestParameters(table_converge, several_steps_at_once)
-{
-	return cr_make_param_array(server_case, several_step_cases, 2);
-}
-
-ParameterizedTest(server_case *c, table_converge, several_steps_at_once)
-{
-	several_steps(c->kind, c->a, c->b);
-}
+SERVER_CASES_TEST(several_steps_at_once, several_step_cases, several_steps)
 
 Test(table_converge, dynalite_several_steps_at_once)
 {
