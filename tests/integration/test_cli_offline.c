@@ -7,6 +7,7 @@
 #include "it_cli.h"
 
 #include "case_table.h"
+#include "it_cases.h"
 
 #include <criterion/parameterized.h>
 #include <stdio.h>
@@ -377,14 +378,7 @@ static const refusal_case refusals[] = {
 
 #define REFUSALS (sizeof(refusals) / sizeof(refusals[0]))
 
-static int refusal_numbers[REFUSALS];
-
-ParameterizedTestParameters(cli_offline, validate_refuses)
-{
-	return pcf_case_numbers(refusal_numbers, REFUSALS);
-}
-
-ParameterizedTest(int *number, cli_offline, validate_refuses)
+IT_CASES_TEST(cli_offline, validate_refuses, REFUSALS)
 {
 	const refusal_case *k = &refusals[*number];
 	char sub[600];
