@@ -293,6 +293,17 @@ IT_TABLE_SERVERS_TEST(config_store_library, create_failure_is_table_not_created)
 	pcf_ddb_free(c.db);
 }
 
+/* Starts a dynalite of the test's own that holds new tables CREATING for
+ * create_ms, points o at store "app" in table there and returns a client. */
+static pcf_ddb *own_dynalite(pcf_local_server *server, long create_ms, pcf_config_store_options *o,
+                             const char *table)
+{
+	pcf_test_dynalite_holding(server, create_ms, 0, 0);
+	o->table.name = table;
+	o->store = "app";
+	return client_for(server->endpoint);
+}
+
 Test(config_store_library, slow_creation_is_table_not_ready)
 {
 	pcf_local_server server;
@@ -302,10 +313,7 @@ Test(config_store_library, slow_creation_is_table_not_ready)
 	pcf_ddb *db;
 
 	/* This dynalite holds new tables CREATING far longer than the store waits. */
-	pcf_test_dynalite_holding(&server, 60000, 0, 0);
-	db = client_for(server.endpoint);
-	o.table.name = "slow_config";
-	o.store = "app";
+	db = own_dynalite(&server, 60000, &o, "slow_config");
 	o.create.timeout_ms = 300;
 	o.create.poll_interval_ms = 50;
 	cr_assert_eq(pcf_config_store_open(&s, db, &o, &err), PCF_ETABLE_NOT_READY, "%d %s",
@@ -433,10 +441,7 @@ Test(config_store_library, failed_refresh_keeps_answering_from_the_snapshot)
 	pcf_ddb *db;
 
 	/* A dynalite of this test's own, stopped halfway. */
-	pcf_test_dynalite_holding(&server, 0, 0, 0);
-	db = client_for(server.endpoint);
-	o.table.name = "snapshot_config";
-	o.store = "app";
+	db = own_dynalite(&server, 0, &o, "snapshot_config");
 	o.create.poll_interval_ms = 50;
 	o.mode = PCF_CONFIG_TIME_BASED;
 	o.refresh_interval_ms = 200;
