@@ -343,6 +343,18 @@ static int wait_for_option(pcf_config_store *s, const char *option, const char *
 	return seen;
 }
 
+/* Names a fresh table, opens store "app" in it directly and sets one option. */
+static pcf_config_store *new_writer(pcf_ddb *db, char *table, size_t size, const char *prefix,
+                                    const char *option, const char *data_json)
+{
+	pcf_config_store *writer;
+
+	pcf_test_table_name(table, size, prefix);
+	writer = open_store(db, table, "app", PCF_CONFIG_DIRECT, 0);
+	set_json(writer, option, data_json);
+	return writer;
+}
+
 IT_TABLE_SERVERS_TEST(config_store_library, time_based_picks_up_other_clients_writes)
 {
 	char table[64];
@@ -351,9 +363,8 @@ IT_TABLE_SERVERS_TEST(config_store_library, time_based_picks_up_other_clients_wr
 	pcf_config_store *writer, *reader;
 	cJSON *all = NULL;
 
-	pcf_test_table_name(table, sizeof(table), "cfg-timed");
-	writer = open_store(writer_db, table, "app", PCF_CONFIG_DIRECT, 0);
-	set_json(writer, "db", "{\"host\":\"old\"}");
+	writer =
+	    new_writer(writer_db, table, sizeof(table), "cfg-timed", "db", "{\"host\":\"old\"}");
 	reader = open_store(reader_db, table, "app", PCF_CONFIG_TIME_BASED, 200);
 	assert_option(reader, "db", "{\"host\":\"old\"}");
 
@@ -393,9 +404,7 @@ Test(config_store_library, reload_refreshes_at_once_and_own_writes_show)
 	pcf_config_store *writer, *reader;
 	pcf_error err = PCF_ERROR_INIT;
 
-	pcf_test_table_name(table, sizeof(table), "cfg-reload");
-	writer = open_store(db, table, "app", PCF_CONFIG_DIRECT, 0);
-	set_json(writer, "flag", "{\"on\":false}");
+	writer = new_writer(db, table, sizeof(table), "cfg-reload", "flag", "{\"on\":false}");
 	/* An hour between refreshes: only reload can bring a change in. */
 	reader = open_store(db, table, "app", PCF_CONFIG_TIME_BASED, 3600000);
 	set_json(writer, "flag", "{\"on\":true}");
