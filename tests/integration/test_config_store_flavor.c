@@ -211,6 +211,17 @@ IT_TABLE_SERVERS_TEST(config_store_flavor_it, apply_converges_and_reports_change
 	pcf_ddb_free(db);
 }
 
+/* Names a fresh table and writes into yaml a config store particle called
+ * name on it, with the rest of its aws_resource lines. */
+static void store_definition(char *yaml, size_t size, char *table, size_t table_size,
+                             const char *prefix, const char *name, const char *rest)
+{
+	pcf_test_table_name(table, table_size, prefix);
+	snprintf(yaml, size,
+	         "pcf_name: %s\nflavor: dynamodb_config_store\naws_resource:\n  TableName: %s\n%s",
+	         name, table, rest);
+}
+
 IT_TABLE_SERVERS_TEST(config_store_flavor_it, mismatched_key_schema_is_refused)
 {
 	const char *endpoint = pcf_test_endpoint(*kind);
@@ -219,12 +230,8 @@ IT_TABLE_SERVERS_TEST(config_store_flavor_it, mismatched_key_schema_is_refused)
 	struct run r;
 
 	/* A config store with other key names owns the table first. */
-	pcf_test_table_name(table, sizeof(table), "cfg-flavor-schema");
-	snprintf(
-	    yaml, sizeof(yaml),
-	    "pcf_name: other\nflavor: dynamodb_config_store\naws_resource:\n"
-	    "  TableName: %s\n  StoreKey: app\n  OptionKey: key\n  BillingMode: PAY_PER_REQUEST\n",
-	    table);
+	store_definition(yaml, sizeof(yaml), table, sizeof(table), "cfg-flavor-schema", "other",
+	                 "  StoreKey: app\n  OptionKey: key\n  BillingMode: PAY_PER_REQUEST\n");
 	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
 	run_close(&r);
 
@@ -273,13 +280,10 @@ IT_TABLE_SERVERS_TEST(config_store_flavor_it, failed_create_is_table_not_created
 	struct run r;
 
 	/* Both servers refuse ten trillion read units in CreateTable. */
-	pcf_test_table_name(table, sizeof(table), "cfg-flavor-notcreated");
-	snprintf(
-	    yaml, sizeof(yaml),
-	    "pcf_name: settings\nflavor: dynamodb_config_store\naws_resource:\n"
-	    "  TableName: %s\n"
-	    "  ProvisionedThroughput: {ReadCapacityUnits: 10000000000000, WriteCapacityUnits: 1}\n",
-	    table);
+	store_definition(yaml, sizeof(yaml), table, sizeof(table), "cfg-flavor-notcreated",
+	                 "settings",
+	                 "  ProvisionedThroughput: {ReadCapacityUnits: 10000000000000, "
+	                 "WriteCapacityUnits: 1}\n");
 	cr_assert_eq(run_engine(&r, pcf_test_endpoint(*kind), yaml, pcf_engine_apply, &err),
 	             PCF_ETABLE_NOT_CREATED, "%d %s", err.code, err.message);
 	assert_first_failed(&r, PCF_OUTCOME_FAILED, "TableNotCreated");
