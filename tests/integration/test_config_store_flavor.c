@@ -138,6 +138,17 @@ static void assert_store(pcf_config_store *s, const char *expected)
 	"    app2:\n"                                                                              \
 	"      db: {host: other}\n"
 
+/* Writes the usual definition of table into yaml (1024 bytes) and runs fn on it, which
+ * must succeed. */
+static void define_and_run(struct run *r, const char *endpoint, char yaml[static 1024],
+                           const char *table, const char *exclusive, const char *host, engine_fn fn)
+{
+	pcf_error err = PCF_ERROR_INIT;
+
+	snprintf(yaml, 1024, DEFINITION, table, exclusive, host);
+	cr_assert_eq(run_engine(r, endpoint, yaml, fn, &err), 0, "%s", err.message);
+}
+
 IT_TABLE_SERVERS_TEST(config_store_flavor_it, apply_converges_and_reports_changes)
 {
 	const char *endpoint = pcf_test_endpoint(*kind);
@@ -181,8 +192,7 @@ IT_TABLE_SERVERS_TEST(config_store_flavor_it, apply_converges_and_reports_change
 	extra = parse("{\"by\":\"hand\"}");
 	cr_assert_eq(pcf_config_store_set(app1, "manual", extra, NULL), 0);
 	cJSON_Delete(extra);
-	snprintf(yaml, sizeof(yaml), DEFINITION, table, "false", "db2.internal");
-	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_status, &err), 0, "%s", err.message);
+	define_and_run(&r, endpoint, yaml, table, "false", "db2.internal", pcf_engine_status);
 	cr_assert_eq(r.report->particles[0].drift.count, 1);
 	cr_assert_str_eq(r.report->particles[0].drift.entries[0].path, "Options.app1.db");
 	run_close(&r);
@@ -195,8 +205,7 @@ IT_TABLE_SERVERS_TEST(config_store_flavor_it, apply_converges_and_reports_change
 	                   "\"manual\":{\"by\":\"hand\"}}");
 
 	/* Exclusive: the undeclared option goes. */
-	snprintf(yaml, sizeof(yaml), DEFINITION, table, "true", "db2.internal");
-	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_plan, &err), 0, "%s", err.message);
+	define_and_run(&r, endpoint, yaml, table, "true", "db2.internal", pcf_engine_plan);
 	cr_assert_eq(r.report->particles[0].plan.count, 1);
 	cr_assert_str_eq(r.report->particles[0].plan.steps[0].action, "DeleteItem");
 	run_close(&r);
@@ -320,8 +329,7 @@ IT_TABLE_SERVERS_TEST(config_store_flavor_it, terminate_deletes_the_table)
 	struct run r;
 
 	pcf_test_table_name(table, sizeof(table), "cfg-flavor-term");
-	snprintf(yaml, sizeof(yaml), DEFINITION, table, "false", "db.internal");
-	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
+	define_and_run(&r, endpoint, yaml, table, "false", "db.internal", pcf_engine_apply);
 	run_close(&r);
 	snprintf(yaml, sizeof(yaml),
 	         "pcf_name: settings\nflavor: dynamodb_config_store\ndesired_state: terminated\n"
