@@ -11,6 +11,7 @@
  */
 #include "cli_run.h"
 #include "it_process.h"
+#include "it_ddb.h"
 #include "servers.h"
 
 #include <arpa/inet.h>
@@ -183,22 +184,10 @@ static void watcher_down(watcher *w)
 	watcher_cleanup(w);
 }
 
-static pcf_ddb *other_client(const watcher *w)
-{
-	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
-	pcf_ddb *db = NULL;
-
-	o.endpoint = w->endpoint;
-	o.region = "us-east-1";
-	cr_assert_eq(pcf_ddb_new(&db, &o, &err), 0, "%s", err.message);
-	return db;
-}
-
 /* The table's read units as DescribeTable says, or -1 when it does not exist. */
 static int read_units(const watcher *w)
 {
-	pcf_ddb *db = other_client(w);
+	pcf_ddb *db = it_ddb_for(w->endpoint);
 	pcf_error err = PCF_ERROR_INIT;
 	cJSON *desc = NULL;
 	const cJSON *units;
@@ -224,7 +213,7 @@ static void await_repaired(watcher *w, int units)
 
 static void delete_table(const watcher *w)
 {
-	pcf_ddb *db = other_client(w);
+	pcf_ddb *db = it_ddb_for(w->endpoint);
 	pcf_error err = PCF_ERROR_INIT;
 	cJSON *out = NULL;
 
@@ -235,17 +224,9 @@ static void delete_table(const watcher *w)
 
 static void set_read_units(const watcher *w, int units)
 {
-	pcf_ddb *db = other_client(w);
-	pcf_error err = PCF_ERROR_INIT;
-	cJSON *req = cJSON_CreateObject(), *pt, *out = NULL;
+	pcf_ddb *db = it_ddb_for(w->endpoint);
 
-	cJSON_AddStringToObject(req, "TableName", w->table);
-	pt = cJSON_AddObjectToObject(req, "ProvisionedThroughput");
-	cJSON_AddNumberToObject(pt, "ReadCapacityUnits", units);
-	cJSON_AddNumberToObject(pt, "WriteCapacityUnits", 5);
-	cr_assert_eq(pcf_ddb_update_table(&out, db, req, &err), 0, "%s", err.message);
-	cJSON_Delete(out);
-	cJSON_Delete(req);
+	it_ddb_set_read_units(db, w->table, units);
 	pcf_ddb_free(db);
 }
 

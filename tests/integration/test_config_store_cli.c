@@ -17,6 +17,7 @@
 #include <pcf/pcf.h>
 
 #include "it_servers.h"
+#include "it_ddb.h"
 #include "servers.h"
 
 struct result {
@@ -110,14 +111,11 @@ static void assert_json_out(const struct result *r, const char *expected)
 /* Creates a config table with the default keys through the library. */
 static void make_table(const char *endpoint, const char *table, const char *store_key)
 {
-	pcf_aws_options ao = PCF_AWS_OPTIONS_INIT;
 	pcf_config_table t = PCF_CONFIG_TABLE_INIT;
 	pcf_config_create_options co = PCF_CONFIG_CREATE_OPTIONS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	pcf_ddb *db = NULL;
-	ao.endpoint = endpoint;
-	ao.region = "us-east-1";
-	cr_assert_eq(pcf_ddb_new(&db, &ao, &err), 0, "%s", err.message);
+	pcf_ddb *db = it_ddb_for(endpoint);
+
 	t.name = table;
 	t.store_key = store_key;
 	co.poll_interval_ms = 100;
