@@ -254,6 +254,14 @@ static void remove_definitions(char *path)
 	rmdir(path);
 }
 
+/* Two config store particles, each on its own table (the two %s). */
+#define TWO_STORES                                                                                 \
+	"- pcf_name: first\n  flavor: dynamodb_config_store\n"                                     \
+	"  aws_resource: {TableName: %s, StoreKey: app, OptionKey: name,"                          \
+	" BillingMode: PAY_PER_REQUEST}\n"                                                         \
+	"- pcf_name: second\n  flavor: dynamodb_config_store\n"                                    \
+	"  aws_resource:\n    TableName: %s\n    Options: {web: {port: {value: 80}}}\n"
+
 IT_TABLE_SERVERS_TEST(config_store_cli, table_from_definitions)
 {
 	const char *ep = pcf_test_endpoint(*kind);
@@ -263,13 +271,7 @@ IT_TABLE_SERVERS_TEST(config_store_cli, table_from_definitions)
 
 	pcf_test_table_name(t1, sizeof(t1), "cfg-cli-one");
 	pcf_test_table_name(t2, sizeof(t2), "cfg-cli-two");
-	snprintf(yaml, sizeof(yaml),
-	         "- pcf_name: first\n  flavor: dynamodb_config_store\n"
-	         "  aws_resource: {TableName: %s, StoreKey: app, OptionKey: name,"
-	         " BillingMode: PAY_PER_REQUEST}\n"
-	         "- pcf_name: second\n  flavor: dynamodb_config_store\n"
-	         "  aws_resource:\n    TableName: %s\n    Options: {web: {port: {value: 80}}}\n",
-	         t1, t2);
+	snprintf(yaml, sizeof(yaml), TWO_STORES, t1, t2);
 	write_definitions(defs, yaml);
 
 	r = run_pcf("--endpoint", ep, "-f", defs, "apply", NULL);
