@@ -50,24 +50,40 @@ Test(aws_transport, lists_tables_on_dynalite)
 	assert_lists_tables(PCF_LOCAL_DYNALITE);
 }
 
-static void assert_missing_table_maps(pcf_local_server_kind kind)
+/* One call on a fresh client of a server: what the error tests look at. */
+typedef struct one_call {
+	pcf_aws_options o;
+	pcf_aws_client *c;
+	pcf_aws_response r;
+	pcf_error err;
+	int rc;
+} one_call;
+
+static void call_once(one_call *k, pcf_local_server_kind kind, const char *action, const char *body)
 {
 	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
-	pcf_aws_client *c = client_for(kind, &o);
-	pcf_aws_response r;
 	pcf_error err = PCF_ERROR_INIT;
-	const char *body = "{\"TableName\":\"pcf-no-such-table\"}";
 
-	int rc = pcf_aws_call(&r, c, "DescribeTable", body, strlen(body), &err);
-	cr_assert_eq(rc, PCF_ERESOURCE_NOT_FOUND, "got %s: %s", pcf_error_code_name(rc),
-	             err.message);
-	cr_assert_eq(err.code, PCF_ERESOURCE_NOT_FOUND);
-	cr_assert_str_eq(err.aws_type, "ResourceNotFoundException");
-	cr_assert_eq(err.http_status, 400);
-	cr_assert_eq(err.attempts, 1, "not retried");
-	cr_assert_neq(err.message[0], '\0', "the service's message is kept");
-	cr_assert_null(r.body);
-	pcf_aws_client_free(c);
+	k->o = o;
+	k->err = err;
+	k->c = client_for(kind, &k->o);
+	k->rc = pcf_aws_call(&k->r, k->c, action, body, strlen(body), &k->err);
+}
+
+static void assert_missing_table_maps(pcf_local_server_kind kind)
+{
+	one_call k;
+
+	call_once(&k, kind, "DescribeTable", "{\"TableName\":\"pcf-no-such-table\"}");
+	cr_assert_eq(k.rc, PCF_ERESOURCE_NOT_FOUND, "got %s: %s", pcf_error_code_name(k.rc),
+	             k.err.message);
+	cr_assert_eq(k.err.code, PCF_ERESOURCE_NOT_FOUND);
+	cr_assert_str_eq(k.err.aws_type, "ResourceNotFoundException");
+	cr_assert_eq(k.err.http_status, 400);
+	cr_assert_eq(k.err.attempts, 1, "not retried");
+	cr_assert_neq(k.err.message[0], '\0', "the service's message is kept");
+	cr_assert_null(k.r.body);
+	pcf_aws_client_free(k.c);
 }
 
 Test(aws_transport, missing_table_is_resource_not_found_on_dynoxide)
@@ -82,17 +98,13 @@ Test(aws_transport, missing_table_is_resource_not_found_on_dynalite)
 
 Test(aws_transport, validation_error_is_not_retried)
 {
-	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
-	pcf_aws_client *c = client_for(PCF_LOCAL_DYNOXIDE, &o);
-	pcf_aws_response r;
-	pcf_error err = PCF_ERROR_INIT;
-	const char *body = "{\"TableName\":\"x\"}";
+	one_call k;
 
-	int rc = pcf_aws_call(&r, c, "CreateTable", body, strlen(body), &err);
-	cr_assert_eq(rc, PCF_EVALIDATION, "got %s: %s", pcf_error_code_name(rc), err.message);
-	cr_assert_eq(err.attempts, 1);
-	cr_assert_eq(err.retryable, 0);
-	pcf_aws_client_free(c);
+	call_once(&k, PCF_LOCAL_DYNOXIDE, "CreateTable", "{\"TableName\":\"x\"}");
+	cr_assert_eq(k.rc, PCF_EVALIDATION, "got %s: %s", pcf_error_code_name(k.rc), k.err.message);
+	cr_assert_eq(k.err.attempts, 1);
+	cr_assert_eq(k.err.retryable, 0);
+	pcf_aws_client_free(k.c);
 }
 
 struct seen {

@@ -64,6 +64,11 @@ static void apply_and_signal(cli_result *r, const char *path, int sig, long dela
 	*stopped_in = seconds_since(&t0);
 }
 
+/* CLI_TABLE_KEY indented for a table inside a list of particles. */
+#define LIST_TABLE_KEY                                                                             \
+	"    AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"                      \
+	"    KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+
 static void cancel_while_creating(int sig)
 {
 	char dir[256], path[600], parent[96], child[96], yaml[2048];
@@ -74,14 +79,9 @@ static void cancel_while_creating(int sig)
 	pcf_test_table_name(child, sizeof(child), "cancelchild");
 	snprintf(yaml, sizeof(yaml),
 	         "- pcf_name: parent\n  flavor: dynamodb_table\n  aws_resource:\n"
-	         "    TableName: %s\n"
-	         "    AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-	         "    KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
-	         "    BillingMode: PAY_PER_REQUEST\n"
+	         "    TableName: %s\n" LIST_TABLE_KEY "    BillingMode: PAY_PER_REQUEST\n"
 	         "- pcf_name: child\n  flavor: dynamodb_table\n  parents: [parent]\n"
-	         "  aws_resource:\n    TableName: %s\n"
-	         "    AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-	         "    KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	         "  aws_resource:\n    TableName: %s\n" LIST_TABLE_KEY
 	         "    BillingMode: PAY_PER_REQUEST\n",
 	         parent, child);
 	cli_tempdir(dir, sizeof(dir));

@@ -12,7 +12,9 @@
  * as DescribeTable can tell.
  */
 #include "cli_run.h"
+#include "it_cli.h"
 #include <criterion/parameterized.h>
+#include "it_servers.h"
 #include "servers.h"
 
 #include <pcf/pcf.h>
@@ -94,12 +96,7 @@ static void apply_then_export(cli_result *r, char *path, size_t size, const char
 	run_in(r, 0, endpoint, NULL, "export", table, NULL);
 }
 
-ParameterizedTestParameters(cli_export, round_trip)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, cli_export, round_trip)
+IT_TABLE_SERVERS_TEST(cli_export, round_trip)
 {
 	const char *endpoint = pcf_test_endpoint(*kind);
 	char dir[256], path[600], exported[600], copy[600], t1[96], t2[96], text[2048];
@@ -150,12 +147,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_export, round_trip)
 	cli_rmdir(dir);
 }
 
-ParameterizedTestParameters(cli_export, items)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, cli_export, items)
+IT_TABLE_SERVERS_TEST(cli_export, items)
 {
 	const char *endpoint = pcf_test_endpoint(*kind);
 	const char *item = "{\"id\":\"a1\",\"n\":3,\"tags\":[\"x\",\"y\"],\"ok\":true}";
@@ -210,12 +202,8 @@ Test(cli_export, missing_table_is_named)
 {
 	const char *args[] = {"--endpoint", pcf_test_endpoint(PCF_LOCAL_DYNOXIDE), "export",
 	                      "cli-no-such-table", NULL};
-	cli_result r;
 
-	cli_expect(&r, 1, args);
-	cr_assert_not_null(strstr(r.err, "cli-no-such-table"), "%s", r.err);
-	cr_assert_str_eq(r.out, "");
-	cli_result_free(&r);
+	it_expect_err_only(1, args, "cli-no-such-table");
 }
 
 /*
@@ -284,13 +272,8 @@ Test(cli_export, moto_modern_settings_round_trip)
 	cli_tempdir(dir, sizeof(dir));
 	pcf_test_table_name(table, sizeof(table), "cli-modern");
 	snprintf(text, sizeof(text),
-	         "pcf_name: %s\n"
-	         "flavor: dynamodb_table\n"
-	         "aws_resource:\n"
-	         "  TableName: %s\n"
-	         "  BillingMode: PAY_PER_REQUEST\n"
-	         "  AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
-	         "  KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+	         "pcf_name: %s\nflavor: dynamodb_table\naws_resource:\n  TableName: %s\n"
+	         "  BillingMode: PAY_PER_REQUEST\n" CLI_TABLE_KEY
 	         "  WarmThroughput: {ReadUnitsPerSecond: 13000, WriteUnitsPerSecond: 5000}\n"
 	         "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true, "
 	         "RecoveryPeriodInDays: 9}\n"

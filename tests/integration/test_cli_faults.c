@@ -144,6 +144,14 @@ static pcf_fault_proxy *faulted_fixture(fixture *f, const char *name, unsigned s
 	return proxy;
 }
 
+/* apply through the proxy, expecting status; what starts the message shown when it differs. */
+static void apply_through(cli_result *r, pcf_fault_proxy *proxy, const fixture *f,
+                          const char *timeout, int status, const char *what)
+{
+	run_at(r, pcf_fault_proxy_url(proxy), f, "apply", timeout);
+	cr_assert_eq(r->status, status, "%sexit %d\n%s\n%s", what, r->status, r->out, r->err);
+}
+
 Test(cli_faults, apply_converges_through_retryable_faults)
 {
 	fixture f;
@@ -151,12 +159,10 @@ Test(cli_faults, apply_converges_through_retryable_faults)
 	cli_result r;
 	int injected = 0;
 
-	run_at(&r, pcf_fault_proxy_url(proxy), &f, "apply", "40");
-	cr_assert_eq(r.status, 0, "create: exit %d\n%s\n%s", r.status, r.out, r.err);
+	apply_through(&r, proxy, &f, "40", 0, "create: ");
 	cli_result_free(&r);
 	write_defs(&f, 1);
-	run_at(&r, pcf_fault_proxy_url(proxy), &f, "apply", "40");
-	cr_assert_eq(r.status, 0, "update: exit %d\n%s\n%s", r.status, r.out, r.err);
+	apply_through(&r, proxy, &f, "40", 0, "update: ");
 	cli_result_free(&r);
 	for (int k = 0; k < PCF_FAULT_RETRYABLE_KINDS; k++)
 		injected += pcf_fault_proxy_injected(proxy, (pcf_fault_kind)k);
@@ -176,8 +182,7 @@ Test(cli_faults, a_non_retryable_fault_fails_cleanly_naming_the_table)
 	cli_result r;
 	int named = 0;
 
-	run_at(&r, pcf_fault_proxy_url(proxy), &f, "apply", "20");
-	cr_assert_eq(r.status, 1, "exit %d\n%s\n%s", r.status, r.out, r.err);
+	apply_through(&r, proxy, &f, "20", 1, "");
 	cr_assert_lt(pcf_util_now_us() - start, 30000000u);
 	for (int i = 0; i < TABLES; i++)
 		named += strstr(r.out, f.tables[i]) != NULL;

@@ -11,6 +11,8 @@
  */
 #include "cli_run.h"
 #include <criterion/parameterized.h>
+#include "it_servers.h"
+#include "it_ddb.h"
 #include "servers.h"
 
 #include <pcf/pcf.h>
@@ -57,21 +59,9 @@ static void run_pcf(cli_result *r, const fixture *f, int status, const char *w1,
 	cli_expect(r, status, args);
 }
 
-static pcf_ddb *other_client(const fixture *f)
-{
-	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
-	pcf_ddb *db = NULL;
-
-	o.endpoint = f->endpoint;
-	o.region = "us-east-1";
-	cr_assert_eq(pcf_ddb_new(&db, &o, &err), 0, "%s", err.message);
-	return db;
-}
-
 static int table_exists(const fixture *f)
 {
-	pcf_ddb *db = other_client(f);
+	pcf_ddb *db = it_ddb_for(f->endpoint);
 	pcf_error err = PCF_ERROR_INIT;
 	cJSON *desc = NULL;
 	int rc = pcf_ddb_describe_table(&desc, db, f->table, &err);
@@ -85,19 +75,12 @@ static int table_exists(const fixture *f)
 /* Changes the read capacity behind pcf's back and waits for ACTIVE. */
 static void change_out_of_band(const fixture *f, int read_units)
 {
-	pcf_ddb *db = other_client(f);
+	pcf_ddb *db = it_ddb_for(f->endpoint);
 	pcf_error err = PCF_ERROR_INIT;
-	cJSON *req = cJSON_CreateObject(), *pt, *out = NULL;
 
-	cJSON_AddStringToObject(req, "TableName", f->table);
-	pt = cJSON_AddObjectToObject(req, "ProvisionedThroughput");
-	cJSON_AddNumberToObject(pt, "ReadCapacityUnits", read_units);
-	cJSON_AddNumberToObject(pt, "WriteCapacityUnits", 5);
-	cr_assert_eq(pcf_ddb_update_table(&out, db, req, &err), 0, "%s", err.message);
-	cJSON_Delete(out);
+	it_ddb_set_read_units(db, f->table, read_units);
 	cr_assert_eq(pcf_ddb_wait_table(NULL, db, f->table, PCF_DDB_TABLE_ACTIVE, 100, 30000, &err),
 	             0, "%s", err.message);
-	cJSON_Delete(req);
 	pcf_ddb_free(db);
 }
 
@@ -132,12 +115,7 @@ static void expect_in_sync(const fixture *f)
 	cli_result_free(&r);
 }
 
-ParameterizedTestParameters(cli_lifecycle, apply_change_drift_terminate)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle, apply_change_drift_terminate)
+IT_TABLE_SERVERS_TEST(cli_lifecycle, apply_change_drift_terminate)
 {
 	fixture f;
 	cli_result r;
@@ -220,13 +198,7 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle, apply_change_drift
 	cli_rmdir(f.dir);
 }
 
-ParameterizedTestParameters(cli_lifecycle, persist_on_termination_keeps_the_table)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
-                  persist_on_termination_keeps_the_table)
+IT_TABLE_SERVERS_TEST(cli_lifecycle, persist_on_termination_keeps_the_table)
 {
 	fixture f;
 	cli_result r;
@@ -253,14 +225,8 @@ ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
 	cli_rmdir(f.dir);
 }
 
-ParameterizedTestParameters(cli_lifecycle, replacement_needs_allow_replace_and_yes)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
 /* A key attribute changing type cannot be done in place. */
-ParameterizedTest(pcf_local_server_kind *kind, cli_lifecycle,
-                  replacement_needs_allow_replace_and_yes)
+IT_TABLE_SERVERS_TEST(cli_lifecycle, replacement_needs_allow_replace_and_yes)
 {
 	fixture f;
 	cli_result r;

@@ -12,6 +12,7 @@
  * PutItem) does the same, with a message saying why.
  */
 #include "cli_run.h"
+#include "it_cli.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -22,27 +23,19 @@
 #include <pcf/pcf.h>
 
 #include "fault_proxy.h"
-#include "local_server.h"
+#include "it_holding.h"
 #include "servers.h"
 
 #define CREATE_MS 3000
 #define UPDATE_MS 8000
 #define LEASE     "2"
 
-static pcf_local_server server;
-
 static void up(void)
 {
-	pcf_local_server_environment(1);
-	pcf_test_dynalite_holding(&server, CREATE_MS, UPDATE_MS, 0);
+	it_holding_up(CREATE_MS, UPDATE_MS);
 }
 
-static void down(void)
-{
-	pcf_local_server_stop(&server);
-}
-
-TestSuite(cli_lock, .init = up, .fini = down, .timeout = 180);
+TestSuite(cli_lock, .init = up, .fini = it_holding_down, .timeout = 180);
 
 /* One test's names and files: a table, a lock table, two definitions. */
 typedef struct lock_case {
@@ -129,8 +122,10 @@ static void wait_for_lock(const lock_case *lc, char *key, size_t size)
 	double deadline = now_s() + 30;
 
 	while (now_s() < deadline) {
-		const char *args[] = {"--endpoint", server.endpoint, "--lock-table", lc->locks,
-		                      "-o",         "json",          "locks",        NULL};
+		const char *args[] = {"--endpoint",   it_holding_endpoint(),
+		                      "--lock-table", lc->locks,
+		                      "-o",           "json",
+		                      "locks",        NULL};
 		cli_result r;
 		cJSON *doc, *first;
 
@@ -164,9 +159,9 @@ Test(cli_lock, second_apply_fails_locked_with_exit_4_while_the_first_converges)
 	char key[256], holder[64];
 
 	case_init(&lc);
-	start_locked(&a, server.endpoint, &lc, lc.a, "apply", NULL, NULL);
+	start_locked(&a, it_holding_endpoint(), &lc, lc.a, "apply", NULL, NULL);
 	wait_for_lock(&lc, key, sizeof(key));
-	run_locked(&rb, server.endpoint, &lc, lc.b, "apply", NULL, NULL);
+	run_locked(&rb, it_holding_endpoint(), &lc, lc.b, "apply", NULL, NULL);
 	cli_finish(&ra, &a);
 
 	EXPECT_STATUS(&ra, 0);
@@ -184,16 +179,16 @@ Test(cli_lock, second_apply_fails_locked_with_exit_4_while_the_first_converges)
 
 Test(cli_lock, second_apply_with_lock_timeout_waits_then_converges)
 {
-	const char *status[] = {"--endpoint", server.endpoint, "-f", NULL, "status", NULL};
+	const char *status[] = {"--endpoint", it_holding_endpoint(), "-f", NULL, "status", NULL};
 	lock_case lc;
 	cli_process a;
 	cli_result ra, rb, rs;
 	char key[256];
 
 	case_init(&lc);
-	start_locked(&a, server.endpoint, &lc, lc.a, "apply", NULL, NULL);
+	start_locked(&a, it_holding_endpoint(), &lc, lc.a, "apply", NULL, NULL);
 	wait_for_lock(&lc, key, sizeof(key));
-	run_locked(&rb, server.endpoint, &lc, lc.b, "apply", "--lock-timeout", "60");
+	run_locked(&rb, it_holding_endpoint(), &lc, lc.b, "apply", "--lock-timeout", "60");
 	cli_finish(&ra, &a);
 
 	EXPECT_STATUS(&ra, 0);
@@ -219,20 +214,20 @@ Test(cli_lock, killed_holder_blocks_one_lease_then_a_waiting_run_takes_over)
 	double t0, took;
 
 	case_init(&lc);
-	start_locked(&a, server.endpoint, &lc, lc.a, "apply", NULL, NULL);
+	start_locked(&a, it_holding_endpoint(), &lc, lc.a, "apply", NULL, NULL);
 	wait_for_lock(&lc, key, sizeof(key));
 	cr_assert_eq(kill(a.pid, SIGKILL), 0);
 	cli_finish(&ra, &a);
 	cr_assert_eq(ra.status, 128 + SIGKILL);
 
 	/* The dead holder's lock still stands for a run that does not wait... */
-	run_locked(&rb, server.endpoint, &lc, lc.b, "apply", NULL, NULL);
+	run_locked(&rb, it_holding_endpoint(), &lc, lc.b, "apply", NULL, NULL);
 	EXPECT_STATUS(&rb, 4);
 	cr_assert_not_null(strstr(rb.out, "locked by "), "%s", rb.out);
 
 	/* ...and a run that waits takes it over after one lease of 2 s unchanged. */
 	t0 = now_s();
-	run_locked(&rc, server.endpoint, &lc, lc.b, "apply", "--lock-timeout", "30");
+	run_locked(&rc, it_holding_endpoint(), &lc, lc.b, "apply", "--lock-timeout", "30");
 	took = now_s() - t0;
 	EXPECT_STATUS(&rc, 0);
 	cr_assert_not_null(strstr(rc.err, "took over lock"), "%s", rc.err);
@@ -247,9 +242,13 @@ Test(cli_lock, killed_holder_blocks_one_lease_then_a_waiting_run_takes_over)
 
 Test(cli_lock, unlock_needs_yes_then_releases_a_dead_holders_lock)
 {
-	const char *list[] = {"--endpoint", server.endpoint, "--lock-table", NULL, "locks", NULL};
-	const char *unlock[] = {"--endpoint", server.endpoint, "--lock-table", NULL, "-f",
-	                        NULL,         "unlock",        "orders",       NULL, NULL};
+	const char *list[] = {"--endpoint", it_holding_endpoint(), "--lock-table", NULL, "locks",
+	                      NULL};
+	const char *unlock[] = {"--endpoint",   it_holding_endpoint(),
+	                        "--lock-table", NULL,
+	                        "-f",           NULL,
+	                        "unlock",       "orders",
+	                        NULL,           NULL};
 	lock_case lc;
 	cli_process a;
 	cli_result r;
@@ -258,7 +257,7 @@ Test(cli_lock, unlock_needs_yes_then_releases_a_dead_holders_lock)
 	case_init(&lc);
 	list[3] = unlock[3] = lc.locks;
 	unlock[5] = lc.a;
-	start_locked(&a, server.endpoint, &lc, lc.a, "apply", NULL, NULL);
+	start_locked(&a, it_holding_endpoint(), &lc, lc.a, "apply", NULL, NULL);
 	wait_for_lock(&lc, key, sizeof(key));
 	kill(a.pid, SIGKILL);
 	cli_finish(&r, &a);
@@ -268,23 +267,17 @@ Test(cli_lock, unlock_needs_yes_then_releases_a_dead_holders_lock)
 	cr_assert_not_null(strstr(r.out, key), "%s", r.out);
 	cli_result_free(&r);
 
-	cli_expect(&r, 1, unlock);
-	cr_assert_not_null(strstr(r.err, "--yes"), "%s", r.err);
-	cli_result_free(&r);
+	it_expect_err(1, unlock, "--yes");
 	cli_expect(&r, 0, list);
 	cr_assert_not_null(strstr(r.out, key), "still held without --yes: %s", r.out);
 	cli_result_free(&r);
 
 	unlock[8] = "--yes";
-	cli_expect(&r, 0, unlock);
-	cr_assert_not_null(strstr(r.out, "released "), "%s", r.out);
-	cli_result_free(&r);
-	cli_expect(&r, 0, list);
-	cr_assert_not_null(strstr(r.out, "no locks held"), "%s", r.out);
-	cli_result_free(&r);
+	it_expect_out(0, unlock, "released ");
+	it_expect_out(0, list, "no locks held");
 
 	/* Nothing left to block a run that does not wait. */
-	run_locked(&r, server.endpoint, &lc, lc.b, "apply", NULL, NULL);
+	run_locked(&r, it_holding_endpoint(), &lc, lc.b, "apply", NULL, NULL);
 	EXPECT_STATUS(&r, 0);
 	cli_result_free(&r);
 	cli_rmdir(lc.dir);
@@ -298,9 +291,14 @@ Test(cli_lock, unlock_needs_yes_then_releases_a_dead_holders_lock)
 static void locked_apply_waiting_on_update(lock_case *lc, cli_process *locked, cli_process *outside,
                                            const char *endpoint, char *key, size_t size)
 {
-	const char *create[] = {"--endpoint", server.endpoint, "-f", NULL, "apply", NULL};
-	char *argv[] = {
-	    (char *)PCF_CLI_PATH, "--endpoint", server.endpoint, "-f", NULL, "apply", NULL};
+	const char *create[] = {"--endpoint", it_holding_endpoint(), "-f", NULL, "apply", NULL};
+	char *argv[] = {(char *)PCF_CLI_PATH,
+	                "--endpoint",
+	                (char *)it_holding_endpoint(),
+	                "-f",
+	                NULL,
+	                "apply",
+	                NULL};
 	cli_result r;
 
 	case_init(lc);
@@ -323,6 +321,15 @@ static void finish_outside(cli_process *outside)
 	cli_result_free(&r);
 }
 
+/* The run that lost its lock changed nothing after that; frees r and the case's files. */
+static void assert_no_change_after_loss(cli_result *r, const lock_case *lc)
+{
+	cr_assert_null(strstr(r->out, "done: UpdateTable"), "changed after losing the lock: %s",
+	               r->out);
+	cli_result_free(r);
+	cli_rmdir(lc->dir);
+}
+
 Test(cli_lock, lock_record_changed_by_another_writer_stops_before_the_next_change)
 {
 	pcf_aws_options options = PCF_AWS_OPTIONS_INIT;
@@ -334,9 +341,9 @@ Test(cli_lock, lock_record_changed_by_another_writer_stops_before_the_next_chang
 	cJSON *item;
 	char key[256], json[1024];
 
-	locked_apply_waiting_on_update(&lc, &a, &outside, server.endpoint, key, sizeof(key));
+	locked_apply_waiting_on_update(&lc, &a, &outside, it_holding_endpoint(), key, sizeof(key));
 	/* Another writer (not a pcf run) overwrites the record while the holder waits. */
-	options.endpoint = server.endpoint;
+	options.endpoint = it_holding_endpoint();
 	cr_assert_eq(pcf_ddb_new(&db, &options, &err), 0, "%s", err.message);
 	snprintf(json, sizeof(json),
 	         "{\"lock_key\":\"%s\",\"record_version\":\"intruder\",\"run_id\":\"other\","
@@ -354,10 +361,7 @@ Test(cli_lock, lock_record_changed_by_another_writer_stops_before_the_next_chang
 	cr_assert_not_null(strstr(r.out, "lost: its record was changed by another writer"), "%s",
 	                   r.out);
 	cr_assert_not_null(strstr(r.out, "stopped before changing it further"), "%s", r.out);
-	cr_assert_null(strstr(r.out, "done: UpdateTable"), "changed after losing the lock: %s",
-	               r.out);
-	cli_result_free(&r);
-	cli_rmdir(lc.dir);
+	assert_no_change_after_loss(&r, &lc);
 }
 
 Test(cli_lock, lock_table_unreachable_mid_run_stops_before_the_next_change)
@@ -368,7 +372,7 @@ Test(cli_lock, lock_table_unreachable_mid_run_stops_before_the_next_change)
 	cli_result r;
 	char key[256];
 
-	cr_assert_eq(pcf_fault_proxy_start(&proxy, server.endpoint, 1, 0, 0), 0);
+	cr_assert_eq(pcf_fault_proxy_start(&proxy, it_holding_endpoint(), 1, 0, 0), 0);
 	/* Few resends, so that the renewal thread's failures come quickly. */
 	setenv("AWS_MAX_ATTEMPTS", "2", 1);
 	locked_apply_waiting_on_update(&lc, &a, &outside, pcf_fault_proxy_url(proxy), key,
@@ -383,25 +387,23 @@ Test(cli_lock, lock_table_unreachable_mid_run_stops_before_the_next_change)
 	EXPECT_STATUS(&r, 4);
 	cr_assert_not_null(strstr(r.out, "lost: not renewed for "), "%s", r.out);
 	cr_assert_not_null(strstr(r.out, "PutItem"), "the renewal's error is named: %s", r.out);
-	cr_assert_null(strstr(r.out, "done: UpdateTable"), "changed after losing the lock: %s",
-	               r.out);
-	cli_result_free(&r);
-	cli_rmdir(lc.dir);
+	assert_no_change_after_loss(&r, &lc);
 }
 
 Test(cli_lock, lock_is_released_after_a_run_that_timed_out)
 {
-	const char *list[] = {"--endpoint", server.endpoint, "--lock-table", NULL, "locks", NULL};
+	const char *list[] = {"--endpoint", it_holding_endpoint(), "--lock-table", NULL, "locks",
+	                      NULL};
 	lock_case lc;
 	cli_result r;
 
 	case_init(&lc);
 	list[3] = lc.locks;
-	run_locked(&r, server.endpoint, &lc, lc.a, "apply", NULL, NULL);
+	run_locked(&r, it_holding_endpoint(), &lc, lc.a, "apply", NULL, NULL);
 	EXPECT_STATUS(&r, 0);
 	cli_result_free(&r);
 	/* UPDATING lasts 8 s: the run's 2 s deadline passes while it waits. */
-	run_locked(&r, server.endpoint, &lc, lc.c, "apply", "--timeout", "2");
+	run_locked(&r, it_holding_endpoint(), &lc, lc.c, "apply", "--timeout", "2");
 	EXPECT_STATUS(&r, 3);
 	cr_assert_null(strstr(r.err, "releasing lock"), "%s", r.err);
 	cli_result_free(&r);
@@ -415,9 +417,9 @@ Test(cli_lock, lock_is_released_after_a_run_that_timed_out)
 Test(cli_lock, plan_and_status_never_lock)
 {
 	const char *plan[] = {
-	    "--endpoint", server.endpoint, "--lock-table", NULL, "-f", NULL, "plan", NULL};
+	    "--endpoint", it_holding_endpoint(), "--lock-table", NULL, "-f", NULL, "plan", NULL};
 	const char *status[] = {
-	    "--endpoint", server.endpoint, "--lock-table", NULL, "-f", NULL, "status", NULL};
+	    "--endpoint", it_holding_endpoint(), "--lock-table", NULL, "-f", NULL, "status", NULL};
 	lock_case lc;
 	cli_process a;
 	cli_result ra, r;
@@ -426,7 +428,7 @@ Test(cli_lock, plan_and_status_never_lock)
 	case_init(&lc);
 	plan[3] = status[3] = lc.locks;
 	plan[5] = status[5] = lc.b;
-	start_locked(&a, server.endpoint, &lc, lc.a, "apply", NULL, NULL);
+	start_locked(&a, it_holding_endpoint(), &lc, lc.a, "apply", NULL, NULL);
 	wait_for_lock(&lc, key, sizeof(key));
 	/* While a holds the particle's lock, both read it without waiting or failing. */
 	cli_run(&r, plan);

@@ -4,8 +4,10 @@
  * the endpoint given here is a closed port to prove it).
  */
 #include "cli_run.h"
+#include "it_cli.h"
 
 #include "case_table.h"
+#include "it_cases.h"
 
 #include <criterion/parameterized.h>
 #include <stdio.h>
@@ -99,20 +101,14 @@ Test(cli_offline, help_command_spelling)
 	cli_expect(&r, 0, a1);
 	cr_assert(strncmp(r.out, "usage: pcf status", 17) == 0, "%s", r.out);
 	cli_result_free(&r);
-	cli_expect(&r, 1, a2);
-	cr_assert_not_null(strstr(r.err, "unknown command 'nosuch'"), "%s", r.err);
-	cli_result_free(&r);
+	it_expect_err(1, a2, "unknown command 'nosuch'");
 }
 
 Test(cli_offline, no_command_is_a_usage_error)
 {
 	const char *args[] = {NULL};
-	cli_result r;
 
-	cli_expect(&r, 1, args);
-	cr_assert_not_null(strstr(r.err, "usage: pcf"), "%s", r.err);
-	cr_assert_str_eq(r.out, "");
-	cli_result_free(&r);
+	it_expect_err_only(1, args, "usage: pcf");
 }
 
 Test(cli_offline, version)
@@ -130,27 +126,17 @@ Test(cli_offline, unknown_command_and_option)
 	const char *a1[] = {"deploy", NULL};
 	const char *a2[] = {"-f", good, "plan", "--dry", NULL};
 	const char *a3[] = {"-o", "xml", "validate", NULL};
-	cli_result r;
 
-	cli_expect(&r, 1, a1);
-	cr_assert_not_null(strstr(r.err, "unknown command 'deploy'"), "%s", r.err);
-	cli_result_free(&r);
-	cli_expect(&r, 1, a2);
-	cr_assert_not_null(strstr(r.err, "unknown option '--dry'"), "%s", r.err);
-	cli_result_free(&r);
-	cli_expect(&r, 1, a3);
-	cr_assert_not_null(strstr(r.err, "found 'xml'"), "%s", r.err);
-	cli_result_free(&r);
+	it_expect_err(1, a1, "unknown command 'deploy'");
+	it_expect_err(1, a2, "unknown option '--dry'");
+	it_expect_err(1, a3, "found 'xml'");
 }
 
 Test(cli_offline, validate_good_definitions)
 {
 	const char *args[] = {"validate", "-f", good, "--endpoint", "http://127.0.0.1:1", NULL};
-	cli_result r;
 
-	cli_expect(&r, 0, args);
-	cr_assert_not_null(strstr(r.out, "dynamodb_table:orders"), "%s", r.out);
-	cli_result_free(&r);
+	it_expect_out(0, args, "dynamodb_table:orders");
 }
 
 Test(cli_offline, validate_reports_every_problem_with_its_place)
@@ -206,23 +192,17 @@ Test(cli_offline, validate_json_lists_problems)
 Test(cli_offline, validate_unknown_name)
 {
 	const char *args[] = {"-f", good, "validate", "nosuch", NULL};
-	cli_result r;
 
-	cli_expect(&r, 1, args);
-	cr_assert_not_null(strstr(r.err, "no particle named 'nosuch'"), "%s", r.err);
-	cli_result_free(&r);
+	it_expect_err(1, args, "no particle named 'nosuch'");
 }
 
 Test(cli_offline, missing_definitions_file_is_named)
 {
 	char missing[600];
 	const char *args[] = {"-f", missing, "validate", NULL};
-	cli_result r;
 
 	snprintf(missing, sizeof(missing), "%s/none.yml", dir);
-	cli_expect(&r, 1, args);
-	cr_assert_not_null(strstr(r.err, "none.yml"), "%s", r.err);
-	cli_result_free(&r);
+	it_expect_err(1, args, "none.yml");
 }
 
 Test(cli_offline, item_usage_errors)
@@ -230,17 +210,10 @@ Test(cli_offline, item_usage_errors)
 	const char *a1[] = {"-f", good, "item", "get", "orders", NULL};
 	const char *a2[] = {"-f", good, "item", "fetch", "orders", NULL};
 	const char *a3[] = {"-f", good, "item", "get", "orders", "--key", "{id:1}", NULL};
-	cli_result r;
 
-	cli_expect(&r, 1, a1);
-	cr_assert_not_null(strstr(r.err, "get needs --key"), "%s", r.err);
-	cli_result_free(&r);
-	cli_expect(&r, 1, a2);
-	cr_assert_not_null(strstr(r.err, "found 'fetch'"), "%s", r.err);
-	cli_result_free(&r);
-	cli_expect(&r, 1, a3);
-	cr_assert_not_null(strstr(r.err, "--key: not valid JSON"), "%s", r.err);
-	cli_result_free(&r);
+	it_expect_err(1, a1, "get needs --key");
+	it_expect_err(1, a2, "found 'fetch'");
+	it_expect_err(1, a3, "--key: not valid JSON");
 }
 
 /* The shipped examples stay valid. */
@@ -249,11 +222,8 @@ Test(cli_offline, examples_validate)
 	const char *args[] = {"-f",       PCF_SOURCE_DIR "/examples/pcf.yml",
 	                      "-f",       PCF_SOURCE_DIR "/examples/demo/definitions",
 	                      "validate", NULL};
-	cli_result r;
 
-	cli_expect(&r, 0, args);
-	cr_assert_not_null(strstr(r.out, "5 particles valid"), "%s", r.out);
-	cli_result_free(&r);
+	it_expect_out(0, args, "5 particles valid");
 }
 
 /* A directory of the given files (name, text pairs, NULL-terminated) under dir. */
@@ -408,14 +378,7 @@ static const refusal_case refusals[] = {
 
 #define REFUSALS (sizeof(refusals) / sizeof(refusals[0]))
 
-static int refusal_numbers[REFUSALS];
-
-ParameterizedTestParameters(cli_offline, validate_refuses)
-{
-	return pcf_case_numbers(refusal_numbers, REFUSALS);
-}
-
-ParameterizedTest(int *number, cli_offline, validate_refuses)
+IT_CASES_TEST(cli_offline, validate_refuses, REFUSALS)
 {
 	const refusal_case *k = &refusals[*number];
 	char sub[600];

@@ -10,6 +10,8 @@
  * wait (on a dynalite of the test's own holding tables CREATING).
  */
 #include "cli_run.h"
+#include "it_process.h"
+#include "it_ddb.h"
 #include "servers.h"
 
 #include <arpa/inet.h>
@@ -145,21 +147,9 @@ static double wait_for(watcher *w, const char *needle, size_t times)
 /* Sends sig and collects the rest; returns how long the watcher took to exit. */
 static double watcher_stop(watcher *w, int sig)
 {
-	cli_buf out = {NULL, 0}, err = {NULL, 0};
 	double t0 = now_s();
-	int wstatus = 0;
 
-	cr_assert_eq(kill(w->p.pid, sig), 0);
-	cli_drain(w->p.out_fd, w->p.err_fd, &out, &err);
-	while (waitpid(w->p.pid, &wstatus, 0) < 0)
-		;
-	if (out.len)
-		cli_buf_append(&w->out, out.data, out.len);
-	if (err.len)
-		cli_buf_append(&w->err, err.data, err.len);
-	free(out.data);
-	free(err.data);
-	w->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	w->status = it_signal_and_collect(&w->p, sig, &w->out, &w->err);
 	return now_s() - t0;
 }
 
@@ -170,22 +160,34 @@ static void watcher_cleanup(watcher *w)
 	cli_rmdir(w->dir);
 }
 
-static pcf_ddb *other_client(const watcher *w)
+/* Rewrites the definitions and sends SIGHUP to reload them; returns what kill returned. */
+static int rewrite_and_hup(watcher *w, const char *desired, const char *read_units)
 {
-	pcf_aws_options o = PCF_AWS_OPTIONS_INIT;
-	pcf_error err = PCF_ERROR_INIT;
-	pcf_ddb *db = NULL;
+	write_defs(w, desired, read_units);
+	return kill(w->p.pid, SIGHUP);
+}
 
-	o.endpoint = w->endpoint;
-	o.region = "us-east-1";
-	cr_assert_eq(pcf_ddb_new(&db, &o, &err), 0, "%s", err.message);
-	return db;
+/* Starts a watcher on a fresh table with up to three extra arguments and waits for round 1. */
+static void watcher_up(watcher *w, const char *prefix, const char *e1, const char *e2,
+                       const char *e3)
+{
+	watcher_init(w, PCF_LOCAL_DYNOXIDE, prefix);
+	watcher_start(w, e1, e2, e3);
+	wait_for(w, "round 1:", 1);
+}
+
+/* Stops the watcher with SIGTERM, which must end it with exit 0, and cleans up. */
+static void watcher_down(watcher *w)
+{
+	watcher_stop(w, SIGTERM);
+	cr_assert_eq(w->status, 0, "stderr:\n%s", w->err.data);
+	watcher_cleanup(w);
 }
 
 /* The table's read units as DescribeTable says, or -1 when it does not exist. */
 static int read_units(const watcher *w)
 {
-	pcf_ddb *db = other_client(w);
+	pcf_ddb *db = it_ddb_for(w->endpoint);
 	pcf_error err = PCF_ERROR_INIT;
 	cJSON *desc = NULL;
 	const cJSON *units;
@@ -202,9 +204,16 @@ static int read_units(const watcher *w)
 	return n;
 }
 
+/* Waits for the round that repairs the table and checks its read units then. */
+static void await_repaired(watcher *w, int units)
+{
+	wait_for(w, "1 repaired", 2);
+	cr_assert_eq(read_units(w), units);
+}
+
 static void delete_table(const watcher *w)
 {
-	pcf_ddb *db = other_client(w);
+	pcf_ddb *db = it_ddb_for(w->endpoint);
 	pcf_error err = PCF_ERROR_INIT;
 	cJSON *out = NULL;
 
@@ -215,17 +224,9 @@ static void delete_table(const watcher *w)
 
 static void set_read_units(const watcher *w, int units)
 {
-	pcf_ddb *db = other_client(w);
-	pcf_error err = PCF_ERROR_INIT;
-	cJSON *req = cJSON_CreateObject(), *pt, *out = NULL;
+	pcf_ddb *db = it_ddb_for(w->endpoint);
 
-	cJSON_AddStringToObject(req, "TableName", w->table);
-	pt = cJSON_AddObjectToObject(req, "ProvisionedThroughput");
-	cJSON_AddNumberToObject(pt, "ReadCapacityUnits", units);
-	cJSON_AddNumberToObject(pt, "WriteCapacityUnits", 5);
-	cr_assert_eq(pcf_ddb_update_table(&out, db, req, &err), 0, "%s", err.message);
-	cJSON_Delete(out);
-	cJSON_Delete(req);
+	it_ddb_set_read_units(db, w->table, units);
 	pcf_ddb_free(db);
 }
 
@@ -259,17 +260,14 @@ Test(cli_watch, repairs_a_deleted_table_within_two_intervals)
 	size_t changes, rounds;
 	double took;
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchdel");
-	watcher_start(&w, "-o", "json", NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchdel", "-o", "json", NULL);
 	cr_assert_eq(count_of(&w.err, ": CreateTable"), 1, "%s", w.err.data);
 	cr_assert_eq(read_units(&w), 5);
 
 	delete_table(&w);
 	took = wait_for(&w, ": CreateTable", 2);
 	cr_assert_lt(took, TWO_INTERVALS_S, "repaired after %.1f s:\n%s", took, w.err.data);
-	wait_for(&w, "1 repaired", 2);
-	cr_assert_eq(read_units(&w), 5);
+	await_repaired(&w, 5);
 
 	cr_assert_lt(watcher_stop(&w, SIGTERM), 3.0);
 	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);
@@ -284,32 +282,24 @@ Test(cli_watch, repairs_changed_throughput)
 	watcher w;
 	double took;
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchtp");
-	watcher_start(&w, NULL, NULL, NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchtp", NULL, NULL, NULL);
 
 	set_read_units(&w, 9);
 	took = wait_for(&w, "orders: UpdateTable", 1);
 	cr_assert_lt(took, TWO_INTERVALS_S, "repaired after %.1f s:\n%s", took, w.err.data);
-	wait_for(&w, "1 repaired", 2);
-	cr_assert_eq(read_units(&w), 5);
+	await_repaired(&w, 5);
 
-	watcher_stop(&w, SIGTERM);
-	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);
-	watcher_cleanup(&w);
+	watcher_down(&w);
 }
 
 Test(cli_watch, never_deletes_without_yes)
 {
 	watcher w;
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchkeep");
-	watcher_start(&w, NULL, NULL, NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchkeep", NULL, NULL, NULL);
 	cr_assert_eq(read_units(&w), 5);
 
-	write_defs(&w, "terminated", "5");
-	kill(w.p.pid, SIGHUP);
+	rewrite_and_hup(&w, "terminated", "5");
 	wait_for(&w, "reloaded", 1);
 	wait_for(&w, "1 drifted", 1);
 	/* Rounds like that one log nothing; a second and a half covers one more. */
@@ -318,9 +308,7 @@ Test(cli_watch, never_deletes_without_yes)
 	cr_assert_eq(read_units(&w), 5, "the table must survive without --yes");
 	cr_assert_not_null(strstr(w.err.data, "--yes"), "%s", w.err.data);
 
-	watcher_stop(&w, SIGTERM);
-	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);
-	watcher_cleanup(&w);
+	watcher_down(&w);
 }
 
 /* GET (or another method) of path on url's host and port; the whole answer. */
@@ -369,9 +357,7 @@ Test(cli_watch, serves_the_counters_on_loopback)
 	const char *at;
 	char *answer;
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchmetrics");
-	watcher_start(&w, "--metrics-addr", "127.0.0.1:0", NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchmetrics", "--metrics-addr", "127.0.0.1:0", NULL);
 	at = strstr(w.err.data, "serving metrics on ");
 	cr_assert_not_null(at, "%s", w.err.data);
 	cr_assert_eq(sscanf(at, "serving metrics on %127s", url), 1);
@@ -398,30 +384,22 @@ Test(cli_watch, serves_the_counters_on_loopback)
 	cr_assert_not_null(strstr(answer, "HTTP/1.1 405"), "%s", answer);
 	free(answer);
 
-	watcher_stop(&w, SIGTERM);
-	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);
-	watcher_cleanup(&w);
+	watcher_down(&w);
 }
 
 Test(cli_watch, sighup_picks_up_a_changed_definition)
 {
 	watcher w;
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchhup");
-	watcher_start(&w, NULL, NULL, NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchhup", NULL, NULL, NULL);
 	cr_assert_eq(read_units(&w), 5);
 
-	write_defs(&w, "running", "8");
-	cr_assert_eq(kill(w.p.pid, SIGHUP), 0);
+	cr_assert_eq(rewrite_and_hup(&w, "running", "8"), 0);
 	wait_for(&w, "reloaded the definitions (1 particle)", 1);
 	wait_for(&w, "orders: UpdateTable", 1);
-	wait_for(&w, "1 repaired", 2);
-	cr_assert_eq(read_units(&w), 8);
+	await_repaired(&w, 8);
 
-	watcher_stop(&w, SIGTERM);
-	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);
-	watcher_cleanup(&w);
+	watcher_down(&w);
 }
 
 Test(cli_watch, a_bad_reload_keeps_the_old_definitions)
@@ -429,9 +407,7 @@ Test(cli_watch, a_bad_reload_keeps_the_old_definitions)
 	watcher w;
 	char text[1024];
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchbad");
-	watcher_start(&w, NULL, NULL, NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchbad", NULL, NULL, NULL);
 
 	/* Line 9, column 46: read units that are not a number. */
 	snprintf(text, sizeof(text), table_yaml, "running", w.table, "many");
@@ -443,12 +419,9 @@ Test(cli_watch, a_bad_reload_keeps_the_old_definitions)
 	/* Still at work with the definitions of before: a deleted table comes back at 5. */
 	delete_table(&w);
 	wait_for(&w, "orders: CreateTable", 2);
-	wait_for(&w, "1 repaired", 2);
-	cr_assert_eq(read_units(&w), 5);
+	await_repaired(&w, 5);
 
-	watcher_stop(&w, SIGTERM);
-	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);
-	watcher_cleanup(&w);
+	watcher_down(&w);
 }
 
 Test(cli_watch, sigterm_between_rounds_exits_0_promptly)
@@ -456,9 +429,7 @@ Test(cli_watch, sigterm_between_rounds_exits_0_promptly)
 	watcher w;
 	double took;
 
-	watcher_init(&w, PCF_LOCAL_DYNOXIDE, "watchterm");
-	watcher_start(&w, NULL, NULL, NULL);
-	wait_for(&w, "round 1:", 1);
+	watcher_up(&w, "watchterm", NULL, NULL, NULL);
 
 	took = watcher_stop(&w, SIGTERM);
 	cr_assert_eq(w.status, 0, "stderr:\n%s", w.err.data);

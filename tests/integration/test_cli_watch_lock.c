@@ -28,7 +28,8 @@
 #include <pcf/pcf.h>
 
 #include "fault_proxy.h"
-#include "local_server.h"
+#include "it_holding.h"
+#include "it_process.h"
 #include "servers.h"
 
 #define CREATE_MS 4000
@@ -37,20 +38,12 @@
 #define PATIENCE_S 90.0
 #define TABLES     3
 
-static pcf_local_server server;
-
 static void up(void)
 {
-	pcf_local_server_environment(1);
-	pcf_test_dynalite_holding(&server, CREATE_MS, UPDATE_MS, 0);
+	it_holding_up(CREATE_MS, UPDATE_MS);
 }
 
-static void down(void)
-{
-	pcf_local_server_stop(&server);
-}
-
-TestSuite(cli_watch_lock, .init = up, .fini = down, .timeout = 600);
+TestSuite(cli_watch_lock, .init = up, .fini = it_holding_down, .timeout = 600);
 
 /* A watch process, the proxy it talks through (or none) and what it printed. */
 typedef struct watcher {
@@ -100,7 +93,7 @@ static void case_init(watch_case *wc)
 		                         k ? "---\n" : "", k, wc->tables[k]);
 	}
 	cli_write(wc->path, sizeof(wc->path), wc->dir, "pcf.yml", yaml);
-	o.endpoint = server.endpoint;
+	o.endpoint = it_holding_endpoint();
 	cr_assert_eq(pcf_ddb_new(&wc->db, &o, &err), 0, "%s", err.message);
 }
 
@@ -114,7 +107,7 @@ static void case_cleanup(watch_case *wc)
 static void watcher_start_waiting(watcher *w, const watch_case *wc, int proxied,
                                   const char *lock_timeout)
 {
-	const char *endpoint = server.endpoint;
+	const char *endpoint = it_holding_endpoint();
 	char *argv[] = {(char *)PCF_CLI_PATH,
 	                "--endpoint",
 	                NULL,
@@ -131,7 +124,7 @@ static void watcher_start_waiting(watcher *w, const watch_case *wc, int proxied,
 
 	memset(w, 0, sizeof(*w));
 	if (proxied) {
-		cr_assert_eq(pcf_fault_proxy_start(&w->proxy, server.endpoint, 1, 0, 0), 0);
+		cr_assert_eq(pcf_fault_proxy_start(&w->proxy, it_holding_endpoint(), 1, 0, 0), 0);
 		endpoint = pcf_fault_proxy_url(w->proxy);
 	}
 	argv[2] = (char *)endpoint;
@@ -189,23 +182,10 @@ static size_t count_of(const cli_buf *b, const char *needle)
 /* Sends sig, collects the rest of the output and the exit status. */
 static void watcher_stop(watcher *w, int sig)
 {
-	cli_buf out = {NULL, 0}, err = {NULL, 0};
-	int wstatus = 0;
-
 	if (!w->exited) {
-		cr_assert_eq(kill(w->p.pid, sig), 0);
-		cli_drain(w->p.out_fd, w->p.err_fd, &out, &err);
-		while (waitpid(w->p.pid, &wstatus, 0) < 0)
-			;
-		w->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+		w->status = it_signal_and_collect(&w->p, sig, &w->out, &w->err);
 		w->exited = 1;
 	}
-	if (out.len)
-		cli_buf_append(&w->out, out.data, out.len);
-	if (err.len)
-		cli_buf_append(&w->err, err.data, err.len);
-	free(out.data);
-	free(err.data);
 }
 
 static void watcher_cleanup(watcher *w)
@@ -423,7 +403,7 @@ Test(cli_watch_lock, sigterm_in_the_middle_of_a_change_leaves_no_lock_held)
 	watcher_stop(&w, SIGTERM);
 	cr_expect_eq(w.status, 0, "stderr:\n%s", text(&w.err));
 	cr_expect_eq(locks_held(&wc), 0, "a lock outlived its watcher; stderr:\n%s", text(&w.err));
-	args[1] = server.endpoint;
+	args[1] = it_holding_endpoint();
 	args[3] = wc.locks;
 	cli_expect(&r, 0, args);
 	cr_expect(r.out && strstr(r.out, "no locks held"), "pcf locks printed:\n%s",

@@ -16,6 +16,8 @@
 
 #include <pcf/pcf.h>
 
+#include "it_servers.h"
+#include "it_ddb.h"
 #include "servers.h"
 
 struct result {
@@ -109,14 +111,11 @@ static void assert_json_out(const struct result *r, const char *expected)
 /* Creates a config table with the default keys through the library. */
 static void make_table(const char *endpoint, const char *table, const char *store_key)
 {
-	pcf_aws_options ao = PCF_AWS_OPTIONS_INIT;
 	pcf_config_table t = PCF_CONFIG_TABLE_INIT;
 	pcf_config_create_options co = PCF_CONFIG_CREATE_OPTIONS_INIT;
 	pcf_error err = PCF_ERROR_INIT;
-	pcf_ddb *db = NULL;
-	ao.endpoint = endpoint;
-	ao.region = "us-east-1";
-	cr_assert_eq(pcf_ddb_new(&db, &ao, &err), 0, "%s", err.message);
+	pcf_ddb *db = it_ddb_for(endpoint);
+
 	t.name = table;
 	t.store_key = store_key;
 	co.poll_interval_ms = 100;
@@ -124,12 +123,7 @@ static void make_table(const char *endpoint, const char *table, const char *stor
 	pcf_ddb_free(db);
 }
 
-ParameterizedTestParameters(config_store_cli, set_get_list_delete_with_table)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_cli, set_get_list_delete_with_table)
+IT_TABLE_SERVERS_TEST(config_store_cli, set_get_list_delete_with_table)
 {
 	const char *ep = pcf_test_endpoint(*kind);
 	char table[64];
@@ -260,12 +254,15 @@ static void remove_definitions(char *path)
 	rmdir(path);
 }
 
-ParameterizedTestParameters(config_store_cli, table_from_definitions)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
+/* Two config store particles, each on its own table (the two %s). */
+#define TWO_STORES                                                                                 \
+	"- pcf_name: first\n  flavor: dynamodb_config_store\n"                                     \
+	"  aws_resource: {TableName: %s, StoreKey: app, OptionKey: name,"                          \
+	" BillingMode: PAY_PER_REQUEST}\n"                                                         \
+	"- pcf_name: second\n  flavor: dynamodb_config_store\n"                                    \
+	"  aws_resource:\n    TableName: %s\n    Options: {web: {port: {value: 80}}}\n"
 
-ParameterizedTest(pcf_local_server_kind *kind, config_store_cli, table_from_definitions)
+IT_TABLE_SERVERS_TEST(config_store_cli, table_from_definitions)
 {
 	const char *ep = pcf_test_endpoint(*kind);
 	char t1[64], t2[64], yaml[1024];
@@ -274,13 +271,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_cli, table_from_defi
 
 	pcf_test_table_name(t1, sizeof(t1), "cfg-cli-one");
 	pcf_test_table_name(t2, sizeof(t2), "cfg-cli-two");
-	snprintf(yaml, sizeof(yaml),
-	         "- pcf_name: first\n  flavor: dynamodb_config_store\n"
-	         "  aws_resource: {TableName: %s, StoreKey: app, OptionKey: name,"
-	         " BillingMode: PAY_PER_REQUEST}\n"
-	         "- pcf_name: second\n  flavor: dynamodb_config_store\n"
-	         "  aws_resource:\n    TableName: %s\n    Options: {web: {port: {value: 80}}}\n",
-	         t1, t2);
+	snprintf(yaml, sizeof(yaml), TWO_STORES, t1, t2);
 	write_definitions(defs, yaml);
 
 	r = run_pcf("--endpoint", ep, "-f", defs, "apply", NULL);

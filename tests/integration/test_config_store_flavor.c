@@ -12,6 +12,7 @@
 
 #include <pcf/pcf.h>
 
+#include "it_servers.h"
 #include "servers.h"
 
 /* The registry the test hands the engine: both built-in flavors. */
@@ -79,6 +80,15 @@ static void run_close(struct run *r)
 	pcf_definitions_free(r->defs);
 }
 
+/* The first particle ended with outcome, and its error message names what. */
+static void assert_first_failed(const struct run *r, pcf_outcome outcome, const char *what)
+{
+	const pcf_particle_report *p = &r->report->particles[0];
+
+	cr_assert_eq(p->outcome, outcome);
+	cr_assert(strstr(p->error.message, what) != NULL, "%s", p->error.message);
+}
+
 static int has_action(const pcf_particle_report *pr, const char *text)
 {
 	for (size_t i = 0; i < pr->action_count; i++)
@@ -128,13 +138,18 @@ static void assert_store(pcf_config_store *s, const char *expected)
 	"    app2:\n"                                                                              \
 	"      db: {host: other}\n"
 
-ParameterizedTestParameters(config_store_flavor_it, apply_converges_and_reports_changes)
+/* Writes the usual definition of table into yaml (1024 bytes) and runs fn on it, which
+ * must succeed. */
+static void define_and_run(struct run *r, const char *endpoint, char yaml[static 1024],
+                           const char *table, const char *exclusive, const char *host, engine_fn fn)
 {
-	return PCF_TEST_TABLE_SERVERS();
+	pcf_error err = PCF_ERROR_INIT;
+
+	snprintf(yaml, 1024, DEFINITION, table, exclusive, host);
+	cr_assert_eq(run_engine(r, endpoint, yaml, fn, &err), 0, "%s", err.message);
 }
 
-ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
-                  apply_converges_and_reports_changes)
+IT_TABLE_SERVERS_TEST(config_store_flavor_it, apply_converges_and_reports_changes)
 {
 	const char *endpoint = pcf_test_endpoint(*kind);
 	char table[64], yaml[1024];
@@ -177,8 +192,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 	extra = parse("{\"by\":\"hand\"}");
 	cr_assert_eq(pcf_config_store_set(app1, "manual", extra, NULL), 0);
 	cJSON_Delete(extra);
-	snprintf(yaml, sizeof(yaml), DEFINITION, table, "false", "db2.internal");
-	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_status, &err), 0, "%s", err.message);
+	define_and_run(&r, endpoint, yaml, table, "false", "db2.internal", pcf_engine_status);
 	cr_assert_eq(r.report->particles[0].drift.count, 1);
 	cr_assert_str_eq(r.report->particles[0].drift.entries[0].path, "Options.app1.db");
 	run_close(&r);
@@ -191,8 +205,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 	                   "\"manual\":{\"by\":\"hand\"}}");
 
 	/* Exclusive: the undeclared option goes. */
-	snprintf(yaml, sizeof(yaml), DEFINITION, table, "true", "db2.internal");
-	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_plan, &err), 0, "%s", err.message);
+	define_and_run(&r, endpoint, yaml, table, "true", "db2.internal", pcf_engine_plan);
 	cr_assert_eq(r.report->particles[0].plan.count, 1);
 	cr_assert_str_eq(r.report->particles[0].plan.steps[0].action, "DeleteItem");
 	run_close(&r);
@@ -207,13 +220,18 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 	pcf_ddb_free(db);
 }
 
-ParameterizedTestParameters(config_store_flavor_it, mismatched_key_schema_is_refused)
+/* Names a fresh table and writes into yaml a config store particle called
+ * name on it, with the rest of its aws_resource lines. */
+static void store_definition(char *yaml, size_t size, char *table, size_t table_size,
+                             const char *prefix, const char *name, const char *rest)
 {
-	return PCF_TEST_TABLE_SERVERS();
+	pcf_test_table_name(table, table_size, prefix);
+	snprintf(yaml, size,
+	         "pcf_name: %s\nflavor: dynamodb_config_store\naws_resource:\n  TableName: %s\n%s",
+	         name, table, rest);
 }
 
-ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
-                  mismatched_key_schema_is_refused)
+IT_TABLE_SERVERS_TEST(config_store_flavor_it, mismatched_key_schema_is_refused)
 {
 	const char *endpoint = pcf_test_endpoint(*kind);
 	char table[64], yaml[1024];
@@ -221,22 +239,25 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
 	struct run r;
 
 	/* A config store with other key names owns the table first. */
-	pcf_test_table_name(table, sizeof(table), "cfg-flavor-schema");
-	snprintf(yaml, sizeof(yaml),
-	         "pcf_name: other\nflavor: dynamodb_config_store\naws_resource:\n"
-	         "  TableName: %s\n  StoreKey: app\n  OptionKey: key\n"
-	         "  BillingMode: PAY_PER_REQUEST\n",
-	         table);
+	store_definition(yaml, sizeof(yaml), table, sizeof(table), "cfg-flavor-schema", "other",
+	                 "  StoreKey: app\n  OptionKey: key\n  BillingMode: PAY_PER_REQUEST\n");
 	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
 	run_close(&r);
 
 	snprintf(yaml, sizeof(yaml), DEFINITION, table, "false", "db.internal");
 	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), PCF_ESCHEMA, "%d %s",
 	             err.code, err.message);
-	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_FAILED);
-	cr_assert(strstr(r.report->particles[0].error.message, "MisconfiguredSchema") != NULL, "%s",
-	          r.report->particles[0].error.message);
+	assert_first_failed(&r, PCF_OUTCOME_FAILED, "MisconfiguredSchema");
 	run_close(&r);
+}
+
+/* Starts a dynalite of the test's own that holds new tables CREATING for
+ * create_ms, and writes the usual definition of table into yaml. */
+static void holding_server_and_definition(pcf_local_server *server, long create_ms, char *yaml,
+                                          size_t size, const char *table)
+{
+	pcf_test_dynalite_holding(server, create_ms, 0, 0);
+	snprintf(yaml, size, DEFINITION, table, "false", "db.internal");
 }
 
 Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
@@ -249,8 +270,7 @@ Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
 	struct run r;
 
 	/* A dynalite of this test's own that keeps new tables CREATING for a while. */
-	pcf_test_dynalite_holding(&server, 1500, 0, 0);
-	snprintf(yaml, sizeof(yaml), DEFINITION, "slow_config", "false", "db.internal");
+	holding_server_and_definition(&server, 1500, yaml, sizeof(yaml), "slow_config");
 	cr_assert_eq(run_engine(&r, server.endpoint, yaml, pcf_engine_apply, &err), 0, "%s",
 	             err.message);
 	cr_assert(has_action(&r.report->particles[0], "PutItem: app2/db: add"));
@@ -262,31 +282,20 @@ Test(config_store_flavor_it, waits_for_a_slow_table_then_writes)
 	pcf_local_server_stop(&server);
 }
 
-ParameterizedTestParameters(config_store_flavor_it, failed_create_is_table_not_created)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it,
-                  failed_create_is_table_not_created)
+IT_TABLE_SERVERS_TEST(config_store_flavor_it, failed_create_is_table_not_created)
 {
 	char table[64], yaml[512];
 	pcf_error err = PCF_ERROR_INIT;
 	struct run r;
 
 	/* Both servers refuse ten trillion read units in CreateTable. */
-	pcf_test_table_name(table, sizeof(table), "cfg-flavor-notcreated");
-	snprintf(
-	    yaml, sizeof(yaml),
-	    "pcf_name: settings\nflavor: dynamodb_config_store\naws_resource:\n"
-	    "  TableName: %s\n"
-	    "  ProvisionedThroughput: {ReadCapacityUnits: 10000000000000, WriteCapacityUnits: 1}\n",
-	    table);
+	store_definition(yaml, sizeof(yaml), table, sizeof(table), "cfg-flavor-notcreated",
+	                 "settings",
+	                 "  ProvisionedThroughput: {ReadCapacityUnits: 10000000000000, "
+	                 "WriteCapacityUnits: 1}\n");
 	cr_assert_eq(run_engine(&r, pcf_test_endpoint(*kind), yaml, pcf_engine_apply, &err),
 	             PCF_ETABLE_NOT_CREATED, "%d %s", err.code, err.message);
-	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_FAILED);
-	cr_assert(strstr(r.report->particles[0].error.message, "TableNotCreated") != NULL, "%s",
-	          r.report->particles[0].error.message);
+	assert_first_failed(&r, PCF_OUTCOME_FAILED, "TableNotCreated");
 	run_close(&r);
 }
 
@@ -298,26 +307,18 @@ Test(config_store_flavor_it, table_never_ready_times_out_naming_table_not_ready)
 	struct run r;
 
 	/* A dynalite of this test's own that keeps new tables CREATING past the deadline. */
-	pcf_test_dynalite_holding(&server, 60000, 0, 0);
-	snprintf(yaml, sizeof(yaml), DEFINITION, "stuck_config", "false", "db.internal");
+	holding_server_and_definition(&server, 60000, yaml, sizeof(yaml), "stuck_config");
 	engine_timeout_ms = 1000;
 	cr_assert_eq(run_engine(&r, server.endpoint, yaml, pcf_engine_apply, &err), PCF_ETIMEDOUT,
 	             "%d %s", err.code, err.message);
-	cr_assert_eq(r.report->particles[0].outcome, PCF_OUTCOME_TIMED_OUT);
-	cr_assert(strstr(r.report->particles[0].error.message, "TableNotReady") != NULL, "%s",
-	          r.report->particles[0].error.message);
+	assert_first_failed(&r, PCF_OUTCOME_TIMED_OUT, "TableNotReady");
 	cr_assert(strstr(r.report->particles[0].error.message, "CREATING") != NULL, "%s",
 	          r.report->particles[0].error.message);
 	run_close(&r);
 	pcf_local_server_stop(&server);
 }
 
-ParameterizedTestParameters(config_store_flavor_it, terminate_deletes_the_table)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it, terminate_deletes_the_table)
+IT_TABLE_SERVERS_TEST(config_store_flavor_it, terminate_deletes_the_table)
 {
 	const char *endpoint = pcf_test_endpoint(*kind);
 	char table[64], yaml[1024];
@@ -328,8 +329,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_flavor_it, terminate
 	struct run r;
 
 	pcf_test_table_name(table, sizeof(table), "cfg-flavor-term");
-	snprintf(yaml, sizeof(yaml), DEFINITION, table, "false", "db.internal");
-	cr_assert_eq(run_engine(&r, endpoint, yaml, pcf_engine_apply, &err), 0, "%s", err.message);
+	define_and_run(&r, endpoint, yaml, table, "false", "db.internal", pcf_engine_apply);
 	run_close(&r);
 	snprintf(yaml, sizeof(yaml),
 	         "pcf_name: settings\nflavor: dynamodb_config_store\ndesired_state: terminated\n"

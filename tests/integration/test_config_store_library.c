@@ -14,6 +14,7 @@
 
 #include <pcf/pcf.h>
 
+#include "it_servers.h"
 #include "servers.h"
 
 static void sleep_ms(long ms)
@@ -96,12 +97,7 @@ static void assert_option(pcf_config_store *s, const char *option, const char *e
 	cJSON_Delete(got);
 }
 
-ParameterizedTestParameters(config_store_library, round_trips_every_value_type)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_library, round_trips_every_value_type)
+IT_TABLE_SERVERS_TEST(config_store_library, round_trips_every_value_type)
 {
 	/* Binary and sets have no plain JSON type: the client's "$B"/"$SS"/... markers. */
 	static const char *const cases[] = {
@@ -131,13 +127,7 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library, round_trips
 	pcf_ddb_free(db);
 }
 
-ParameterizedTestParameters(config_store_library, two_stores_in_one_table_stay_separate)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
-                  two_stores_in_one_table_stay_separate)
+IT_TABLE_SERVERS_TEST(config_store_library, two_stores_in_one_table_stay_separate)
 {
 	char table[64];
 	pcf_ddb *db = client_for(pcf_test_endpoint(*kind));
@@ -183,135 +173,135 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 	pcf_ddb_free(db);
 }
 
-ParameterizedTestParameters(config_store_library, custom_key_names)
+/* What the tests of opening start from: a client, a fresh table name and
+ * options that name that table. */
+typedef struct open_case {
+	char table[64];
+	pcf_ddb *db;
+	pcf_config_store_options o;
+	pcf_config_store *s;
+	pcf_error err;
+} open_case;
+
+static void open_case_init(open_case *c, pcf_local_server_kind kind, const char *prefix)
 {
-	return PCF_TEST_TABLE_SERVERS();
+	pcf_config_store_options o = PCF_CONFIG_STORE_OPTIONS_INIT;
+	pcf_error err = PCF_ERROR_INIT;
+
+	c->db = client_for(pcf_test_endpoint(kind));
+	c->o = o;
+	c->s = NULL;
+	c->err = err;
+	pcf_test_table_name(c->table, sizeof(c->table), prefix);
+	c->o.table.name = c->table;
 }
 
-ParameterizedTest(pcf_local_server_kind *kind, config_store_library, custom_key_names)
+IT_TABLE_SERVERS_TEST(config_store_library, custom_key_names)
 {
-	char table[64];
-	pcf_ddb *db = client_for(pcf_test_endpoint(*kind));
-	pcf_config_store_options o = PCF_CONFIG_STORE_OPTIONS_INIT;
-	pcf_config_store *s = NULL;
-	pcf_error err = PCF_ERROR_INIT;
+	open_case c;
 	cJSON *desc = NULL;
 
-	pcf_test_table_name(table, sizeof(table), "cfg-keys");
-	o.table.name = table;
-	o.table.store_key = "app";
-	o.table.option_key = "setting";
-	o.store = "web";
-	o.create.read_units = 0; /* on-demand */
-	o.create.write_units = 0;
-	cr_assert_eq(pcf_config_store_open(&s, db, &o, &err), 0, "%s", err.message);
-	set_json(s, "port", "{\"value\":8080}");
-	assert_option(s, "port", "{\"value\":8080}");
-	cr_assert_eq(pcf_ddb_describe_table(&desc, db, table, &err), 0, "%s", err.message);
+	open_case_init(&c, *kind, "cfg-keys");
+	c.o.table.store_key = "app";
+	c.o.table.option_key = "setting";
+	c.o.store = "web";
+	c.o.create.read_units = 0; /* on-demand */
+	c.o.create.write_units = 0;
+	cr_assert_eq(pcf_config_store_open(&c.s, c.db, &c.o, &c.err), 0, "%s", c.err.message);
+	set_json(c.s, "port", "{\"value\":8080}");
+	assert_option(c.s, "port", "{\"value\":8080}");
+	cr_assert_eq(pcf_ddb_describe_table(&desc, c.db, c.table, &c.err), 0, "%s", c.err.message);
 	cr_assert_str_eq(
 	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(desc, "KeySchema"), 0),
 	                        "AttributeName")
 	        ->valuestring,
 	    "app");
 	cJSON_Delete(desc);
-	pcf_config_store_close(s);
+	pcf_config_store_close(c.s);
 
 	/* The same table opened with the default key names is refused. */
-	o.table.store_key = NULL;
-	o.table.option_key = NULL;
-	s = (pcf_config_store *)1;
-	cr_assert_eq(pcf_config_store_open(&s, db, &o, &err), PCF_ESCHEMA);
-	cr_assert_null(s);
-	pcf_ddb_free(db);
+	c.o.table.store_key = NULL;
+	c.o.table.option_key = NULL;
+	c.s = (pcf_config_store *)1;
+	cr_assert_eq(pcf_config_store_open(&c.s, c.db, &c.o, &c.err), PCF_ESCHEMA);
+	cr_assert_null(c.s);
+	pcf_ddb_free(c.db);
 }
 
-ParameterizedTestParameters(config_store_library, schema_mismatch_is_misconfigured_schema)
+IT_TABLE_SERVERS_TEST(config_store_library, schema_mismatch_is_misconfigured_schema)
 {
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
-                  schema_mismatch_is_misconfigured_schema)
-{
-	char table[64], request[512];
-	pcf_ddb *db = client_for(pcf_test_endpoint(*kind));
-	pcf_config_store_options o = PCF_CONFIG_STORE_OPTIONS_INIT;
-	pcf_config_store *s = NULL;
-	pcf_error err = PCF_ERROR_INIT;
+	open_case c;
+	char request[512];
 	cJSON *req, *desc = NULL;
 
-	pcf_test_table_name(table, sizeof(table), "cfg-schema");
+	open_case_init(&c, *kind, "cfg-schema");
 	snprintf(request, sizeof(request),
 	         "{\"TableName\":\"%s\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\","
 	         "\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"id\","
 	         "\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}",
-	         table);
+	         c.table);
 	req = parse(request);
-	cr_assert_eq(pcf_ddb_create_table(&desc, db, req, &err), 0, "%s", err.message);
+	cr_assert_eq(pcf_ddb_create_table(&desc, c.db, req, &c.err), 0, "%s", c.err.message);
 	cJSON_Delete(req);
 	cJSON_Delete(desc);
-	cr_assert_eq(pcf_ddb_wait_table(NULL, db, table, PCF_DDB_TABLE_ACTIVE, 100, 60000, &err), 0,
-	             "%s", err.message);
+	cr_assert_eq(
+	    pcf_ddb_wait_table(NULL, c.db, c.table, PCF_DDB_TABLE_ACTIVE, 100, 60000, &c.err), 0,
+	    "%s", c.err.message);
 
-	o.table.name = table;
-	o.store = "app";
-	cr_assert_eq(pcf_config_store_open(&s, db, &o, &err), PCF_ESCHEMA);
-	cr_assert_null(s);
-	cr_assert(strstr(err.message, "MisconfiguredSchema") != NULL, "%s", err.message);
-	cr_assert(strstr(err.message, table) != NULL, "the table is named: %s", err.message);
-	cr_assert(strstr(err.message, "HASH key id, expected _store") != NULL,
-	          "the key found and the key expected are named: %s", err.message);
+	c.o.store = "app";
+	cr_assert_eq(pcf_config_store_open(&c.s, c.db, &c.o, &c.err), PCF_ESCHEMA);
+	cr_assert_null(c.s);
+	cr_assert(strstr(c.err.message, "MisconfiguredSchema") != NULL, "%s", c.err.message);
+	cr_assert(strstr(c.err.message, c.table) != NULL, "the table is named: %s", c.err.message);
+	cr_assert(strstr(c.err.message, "HASH key id, expected _store") != NULL,
+	          "the key found and the key expected are named: %s", c.err.message);
 
-	o.create_table = 0;
-	cr_assert_eq(pcf_config_store_open(&s, db, &o, &err), PCF_ESCHEMA);
-	cr_assert(strstr(err.message, "HASH key id, expected _store") != NULL, "%s", err.message);
-	pcf_ddb_free(db);
+	c.o.create_table = 0;
+	cr_assert_eq(pcf_config_store_open(&c.s, c.db, &c.o, &c.err), PCF_ESCHEMA);
+	cr_assert(strstr(c.err.message, "HASH key id, expected _store") != NULL, "%s",
+	          c.err.message);
+	pcf_ddb_free(c.db);
 }
 
 Test(config_store_library, missing_table_without_create_is_not_found)
 {
-	char table[64];
-	pcf_ddb *db = client_for(pcf_test_endpoint(PCF_LOCAL_DYNOXIDE));
-	pcf_config_store_options o = PCF_CONFIG_STORE_OPTIONS_INIT;
-	pcf_config_store *s = NULL;
-	pcf_error err = PCF_ERROR_INIT;
+	open_case c;
 
-	pcf_test_table_name(table, sizeof(table), "cfg-missing");
-	o.table.name = table;
-	o.store = "app";
-	o.create_table = 0;
-	cr_assert_eq(pcf_config_store_open(&s, db, &o, &err), PCF_ERESOURCE_NOT_FOUND, "%s",
-	             err.message);
-	cr_assert_null(s);
-	pcf_ddb_free(db);
+	open_case_init(&c, PCF_LOCAL_DYNOXIDE, "cfg-missing");
+	c.o.store = "app";
+	c.o.create_table = 0;
+	cr_assert_eq(pcf_config_store_open(&c.s, c.db, &c.o, &c.err), PCF_ERESOURCE_NOT_FOUND, "%s",
+	             c.err.message);
+	cr_assert_null(c.s);
+	pcf_ddb_free(c.db);
 }
 
-ParameterizedTestParameters(config_store_library, create_failure_is_table_not_created)
+IT_TABLE_SERVERS_TEST(config_store_library, create_failure_is_table_not_created)
 {
-	return PCF_TEST_TABLE_SERVERS();
-}
+	open_case c;
 
-ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
-                  create_failure_is_table_not_created)
-{
-	char table[64];
-	pcf_ddb *db = client_for(pcf_test_endpoint(*kind));
-	pcf_config_store_options o = PCF_CONFIG_STORE_OPTIONS_INIT;
-	pcf_config_store *s = NULL;
-	pcf_error err = PCF_ERROR_INIT;
-
+	open_case_init(&c, *kind, "cfg-notcreated");
 	/* Both servers refuse ten trillion read units. */
-	pcf_test_table_name(table, sizeof(table), "cfg-notcreated");
-	o.table.name = table;
-	o.create.read_units = 10000000000000L;
-	o.store = "app";
-	cr_assert_eq(pcf_config_store_open(&s, db, &o, &err), PCF_ETABLE_NOT_CREATED, "%d %s",
-	             err.code, err.message);
-	cr_assert_eq(err.code, PCF_ETABLE_NOT_CREATED);
-	cr_assert(strstr(err.message, "TableNotCreated") != NULL, "%s", err.message);
-	cr_assert_str_eq(err.aws_type, "ValidationException", "the service's error is kept");
-	cr_assert_null(s);
-	pcf_ddb_free(db);
+	c.o.create.read_units = 10000000000000L;
+	c.o.store = "app";
+	cr_assert_eq(pcf_config_store_open(&c.s, c.db, &c.o, &c.err), PCF_ETABLE_NOT_CREATED,
+	             "%d %s", c.err.code, c.err.message);
+	cr_assert_eq(c.err.code, PCF_ETABLE_NOT_CREATED);
+	cr_assert(strstr(c.err.message, "TableNotCreated") != NULL, "%s", c.err.message);
+	cr_assert_str_eq(c.err.aws_type, "ValidationException", "the service's error is kept");
+	cr_assert_null(c.s);
+	pcf_ddb_free(c.db);
+}
+
+/* Starts a dynalite of the test's own that holds new tables CREATING for
+ * create_ms, points o at store "app" in table there and returns a client. */
+static pcf_ddb *own_dynalite(pcf_local_server *server, long create_ms, pcf_config_store_options *o,
+                             const char *table)
+{
+	pcf_test_dynalite_holding(server, create_ms, 0, 0);
+	o->table.name = table;
+	o->store = "app";
+	return client_for(server->endpoint);
 }
 
 Test(config_store_library, slow_creation_is_table_not_ready)
@@ -323,10 +313,7 @@ Test(config_store_library, slow_creation_is_table_not_ready)
 	pcf_ddb *db;
 
 	/* This dynalite holds new tables CREATING far longer than the store waits. */
-	pcf_test_dynalite_holding(&server, 60000, 0, 0);
-	db = client_for(server.endpoint);
-	o.table.name = "slow_config";
-	o.store = "app";
+	db = own_dynalite(&server, 60000, &o, "slow_config");
 	o.create.timeout_ms = 300;
 	o.create.poll_interval_ms = 50;
 	cr_assert_eq(pcf_config_store_open(&s, db, &o, &err), PCF_ETABLE_NOT_READY, "%d %s",
@@ -356,13 +343,19 @@ static int wait_for_option(pcf_config_store *s, const char *option, const char *
 	return seen;
 }
 
-ParameterizedTestParameters(config_store_library, time_based_picks_up_other_clients_writes)
+/* Names a fresh table, opens store "app" in it directly and sets one option. */
+static pcf_config_store *new_writer(pcf_ddb *db, char *table, size_t size, const char *prefix,
+                                    const char *option, const char *data_json)
 {
-	return PCF_TEST_TABLE_SERVERS();
+	pcf_config_store *writer;
+
+	pcf_test_table_name(table, size, prefix);
+	writer = open_store(db, table, "app", PCF_CONFIG_DIRECT, 0);
+	set_json(writer, option, data_json);
+	return writer;
 }
 
-ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
-                  time_based_picks_up_other_clients_writes)
+IT_TABLE_SERVERS_TEST(config_store_library, time_based_picks_up_other_clients_writes)
 {
 	char table[64];
 	pcf_ddb *reader_db = client_for(pcf_test_endpoint(*kind));
@@ -370,9 +363,8 @@ ParameterizedTest(pcf_local_server_kind *kind, config_store_library,
 	pcf_config_store *writer, *reader;
 	cJSON *all = NULL;
 
-	pcf_test_table_name(table, sizeof(table), "cfg-timed");
-	writer = open_store(writer_db, table, "app", PCF_CONFIG_DIRECT, 0);
-	set_json(writer, "db", "{\"host\":\"old\"}");
+	writer =
+	    new_writer(writer_db, table, sizeof(table), "cfg-timed", "db", "{\"host\":\"old\"}");
 	reader = open_store(reader_db, table, "app", PCF_CONFIG_TIME_BASED, 200);
 	assert_option(reader, "db", "{\"host\":\"old\"}");
 
@@ -412,9 +404,7 @@ Test(config_store_library, reload_refreshes_at_once_and_own_writes_show)
 	pcf_config_store *writer, *reader;
 	pcf_error err = PCF_ERROR_INIT;
 
-	pcf_test_table_name(table, sizeof(table), "cfg-reload");
-	writer = open_store(db, table, "app", PCF_CONFIG_DIRECT, 0);
-	set_json(writer, "flag", "{\"on\":false}");
+	writer = new_writer(db, table, sizeof(table), "cfg-reload", "flag", "{\"on\":false}");
 	/* An hour between refreshes: only reload can bring a change in. */
 	reader = open_store(db, table, "app", PCF_CONFIG_TIME_BASED, 3600000);
 	set_json(writer, "flag", "{\"on\":true}");
@@ -460,10 +450,7 @@ Test(config_store_library, failed_refresh_keeps_answering_from_the_snapshot)
 	pcf_ddb *db;
 
 	/* A dynalite of this test's own, stopped halfway. */
-	pcf_test_dynalite_holding(&server, 0, 0, 0);
-	db = client_for(server.endpoint);
-	o.table.name = "snapshot_config";
-	o.store = "app";
+	db = own_dynalite(&server, 0, &o, "snapshot_config");
 	o.create.poll_interval_ms = 50;
 	o.mode = PCF_CONFIG_TIME_BASED;
 	o.refresh_interval_ms = 200;

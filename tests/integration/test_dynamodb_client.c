@@ -13,6 +13,7 @@
 #include <pcf/pcf.h>
 
 #include "case_table.h"
+#include "it_cases.h"
 #include "servers.h"
 #include "test_dynamodb_it.h"
 
@@ -114,14 +115,7 @@ static const setting_case settings[] = {
 
 #define SETTINGS (sizeof(settings) / sizeof(settings[0]))
 
-static int setting_numbers[SETTINGS];
-
-ParameterizedTestParameters(ddb_client, setting_update_on_the_server_that_has_it)
-{
-	return pcf_case_numbers(setting_numbers, SETTINGS);
-}
-
-ParameterizedTest(int *number, ddb_client, setting_update_on_the_server_that_has_it)
+IT_CASES_TEST(ddb_client, setting_update_on_the_server_that_has_it, SETTINGS)
 {
 	const setting_case *k = &settings[*number];
 	pcf_ddb *db = it_client(k->kind);

@@ -121,6 +121,19 @@ Test(ddb_items, plain_json_values_round_trip_through_the_server)
 	each_server(plain_values);
 }
 
+/* A TransactItems request with two op entries on table, for the items x and y. */
+static cJSON *transact_pair(const char *op, const char *field, const char *table)
+{
+	char text[1024];
+
+	snprintf(
+	    text, sizeof(text),
+	    "{\"TransactItems\":[{\"%s\":{\"TableName\":\"%s\",\"%s\":{\"pk\":{\"S\":\"x\"}}}},"
+	    "{\"%s\":{\"TableName\":\"%s\",\"%s\":{\"pk\":{\"S\":\"y\"}}}}]}",
+	    op, table, field, op, table, field);
+	return it_json(text);
+}
+
 static void transactions(pcf_ddb *db, pcf_local_server_kind kind)
 {
 	char name[128], text[1024];
@@ -128,21 +141,11 @@ static void transactions(pcf_ddb *db, pcf_local_server_kind kind)
 	pcf_error err = PCF_ERROR_INIT;
 	(void)kind;
 	it_create_table(db, name, sizeof(name), "tx", 0);
-	snprintf(
-	    text, sizeof(text),
-	    "{\"TransactItems\":[{\"Put\":{\"TableName\":\"%s\",\"Item\":{\"pk\":{\"S\":\"x\"}}}},"
-	    "{\"Put\":{\"TableName\":\"%s\",\"Item\":{\"pk\":{\"S\":\"y\"}}}}]}",
-	    name, name);
-	req = it_json(text);
+	req = transact_pair("Put", "Item", name);
 	IT_OK(pcf_ddb_transact_write_items(&out, db, req, &err), err);
 	cJSON_Delete(out);
 	cJSON_Delete(req);
-	snprintf(
-	    text, sizeof(text),
-	    "{\"TransactItems\":[{\"Get\":{\"TableName\":\"%s\",\"Key\":{\"pk\":{\"S\":\"x\"}}}},"
-	    "{\"Get\":{\"TableName\":\"%s\",\"Key\":{\"pk\":{\"S\":\"y\"}}}}]}",
-	    name, name);
-	req = it_json(text);
+	req = transact_pair("Get", "Key", name);
 	IT_OK(pcf_ddb_transact_get_items(&out, db, req, &err), err);
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(out, "Responses")), 2);
 	cJSON_Delete(out);

@@ -117,6 +117,12 @@ static void up(harness *h)
 	pcf_test_fake_run_start(&h->run, handle, &h->table, 0, yaml);
 }
 
+static void down(harness *h)
+{
+	pcf_test_fake_run_stop(&h->run);
+	pthread_mutex_destroy(&h->table.lock);
+}
+
 static int apply(harness *h)
 {
 	pcf_engine *engine = pcf_test_quick_engine(h->run.defs, h->run.services, 30000);
@@ -125,12 +131,6 @@ static int apply(harness *h)
 	rc = pcf_engine_apply(&h->run.report, engine, &err);
 	pcf_engine_free(engine);
 	return rc;
-}
-
-static void down(harness *h)
-{
-	pcf_test_fake_run_stop(&h->run);
-	pthread_mutex_destroy(&h->table.lock);
 }
 
 Test(limit_exceeded, the_accounts_table_quota_fails_after_one_create_table, .timeout = 120)

@@ -14,6 +14,7 @@
 
 #include <pcf/pcf.h>
 
+#include "it_servers.h"
 #include "servers.h"
 
 #define LEASE_MS 1200
@@ -134,13 +135,7 @@ ParameterizedTest(pcf_local_server_kind *kind, lock_client, one_of_many_racing_c
 	pcf_ddb_free(f.db);
 }
 
-ParameterizedTestParameters(lock_client, renewed_lock_outlives_its_lease_and_is_never_taken)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, lock_client,
-                  renewed_lock_outlives_its_lease_and_is_never_taken)
+IT_TABLE_SERVERS_TEST(lock_client, renewed_lock_outlives_its_lease_and_is_never_taken)
 {
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_lock_client *a, *b;
@@ -166,13 +161,7 @@ ParameterizedTest(pcf_local_server_kind *kind, lock_client,
 	pcf_ddb_free(f.db);
 }
 
-ParameterizedTestParameters(lock_client, dead_holder_is_taken_over_after_one_lease)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, lock_client,
-                  dead_holder_is_taken_over_after_one_lease)
+IT_TABLE_SERVERS_TEST(lock_client, dead_holder_is_taken_over_after_one_lease)
 {
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_lock_client *b;
@@ -191,13 +180,7 @@ ParameterizedTest(pcf_local_server_kind *kind, lock_client,
 	pcf_ddb_free(f.db);
 }
 
-ParameterizedTestParameters(lock_client, changed_record_is_lost_and_left_to_its_new_holder)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, lock_client,
-                  changed_record_is_lost_and_left_to_its_new_holder)
+IT_TABLE_SERVERS_TEST(lock_client, changed_record_is_lost_and_left_to_its_new_holder)
 {
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_lock_info *infos = NULL;
@@ -228,12 +211,7 @@ ParameterizedTest(pcf_local_server_kind *kind, lock_client,
 	pcf_ddb_free(f.db);
 }
 
-ParameterizedTestParameters(lock_client, list_and_force_release)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, lock_client, list_and_force_release)
+IT_TABLE_SERVERS_TEST(lock_client, list_and_force_release)
 {
 	pcf_error err = PCF_ERROR_INIT;
 	pcf_lock_info *infos = NULL, was;

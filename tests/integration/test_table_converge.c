@@ -22,6 +22,8 @@
 
 #include <criterion/parameterized.h>
 
+#include "it_servers.h"
+
 #define HEAD                                                                                       \
 	"pcf_name: t\n"                                                                            \
 	"flavor: dynamodb_table\n"                                                                 \
@@ -138,12 +140,7 @@ static void omitted_fields(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-ParameterizedTestParameters(table_converge, omitted_fields_are_not_drift)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, table_converge, omitted_fields_are_not_drift)
+IT_TABLE_SERVERS_TEST(table_converge, omitted_fields_are_not_drift)
 {
 	omitted_fields(*kind);
 }
@@ -228,19 +225,22 @@ typedef struct server_case {
 	int a, b;
 } server_case;
 
+/* A test named name that runs fn(kind, a, b) once for each server_case of cases. */
+#define SERVER_CASES_TEST(name, cases, fn)                                                         \
+	ParameterizedTestParameters(table_converge, name)                                          \
+	{                                                                                          \
+		return cr_make_param_array(server_case, cases, sizeof(cases) / sizeof(cases[0]));  \
+	}                                                                                          \
+	ParameterizedTest(server_case *c, table_converge, name)                                    \
+	{                                                                                          \
+		fn(c->kind, c->a, c->b);                                                           \
+	}
+
 /* moto applies index throughput updates, which dynoxide ignores; moto
  * refuses the stream view type change, so it is shown on dynoxide. */
 static server_case update_step_cases[] = {{PCF_LOCAL_DYNOXIDE, 0, 1}, {PCF_LOCAL_MOTO, 1, 0}};
 
-ParameterizedTestParameters(table_converge, each_update_step_alone)
-{
-	return cr_make_param_array(server_case, update_step_cases, 2);
-}
-
-ParameterizedTest(server_case *c, table_converge, each_update_step_alone)
-{
-	update_steps(c->kind, c->a, c->b);
-}
+SERVER_CASES_TEST(each_update_step_alone, update_step_cases, update_steps)
 
 /*
  * dynoxide accepts an index throughput update and keeps the old figures.
@@ -401,12 +401,7 @@ static void tags_added_and_removed(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-ParameterizedTestParameters(table_converge, tags_added_and_removed)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, table_converge, tags_added_and_removed)
+IT_TABLE_SERVERS_TEST(table_converge, tags_added_and_removed)
 {
 	tags_added_and_removed(*kind);
 }
@@ -450,15 +445,7 @@ static void several_steps(pcf_local_server_kind kind, int index_read, int steps)
 /* On dynoxide the index throughput stays: it would ignore its update. */
 static server_case several_step_cases[] = {{PCF_LOCAL_DYNOXIDE, 2, 4}, {PCF_LOCAL_MOTO, 3, 5}};
 
-ParameterizedTestParameters(table_converge, several_steps_at_once)
-{
-	return cr_make_param_array(server_case, several_step_cases, 2);
-}
-
-ParameterizedTest(server_case *c, table_converge, several_steps_at_once)
-{
-	several_steps(c->kind, c->a, c->b);
-}
+SERVER_CASES_TEST(several_steps_at_once, several_step_cases, several_steps)
 
 Test(table_converge, dynalite_several_steps_at_once)
 {
@@ -503,13 +490,7 @@ static void out_of_band(pcf_local_server_kind kind)
 	fx_cleanup(&f);
 }
 
-ParameterizedTestParameters(table_converge, out_of_band_change_is_seen_and_undone)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, table_converge,
-                  out_of_band_change_is_seen_and_undone)
+IT_TABLE_SERVERS_TEST(table_converge, out_of_band_change_is_seen_and_undone)
 {
 	out_of_band(*kind);
 }
@@ -530,12 +511,7 @@ static void unsupported(pcf_local_server_kind kind, const char *extra, const cha
 }
 
 /* A server without tagging: test_table_fake.c (every open server tags). */
-ParameterizedTestParameters(table_converge, pitr_in_the_definition_fails_clearly)
-{
-	return PCF_TEST_TABLE_SERVERS();
-}
-
-ParameterizedTest(pcf_local_server_kind *kind, table_converge, pitr_in_the_definition_fails_clearly)
+IT_TABLE_SERVERS_TEST(table_converge, pitr_in_the_definition_fails_clearly)
 {
 	unsupported(*kind,
 	            "  PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n",

@@ -138,6 +138,17 @@ static void down(harness *h)
 	pthread_mutex_destroy(&h->table.lock);
 }
 
+/* apply fails, and the particle fails with an error message containing what. */
+static void apply_fails_naming(harness *h, const char *what)
+{
+	const pcf_particle_report *p;
+
+	cr_assert_lt(run(h, pcf_engine_apply, 0), 0);
+	p = &h->run.report->particles[0];
+	cr_assert_eq(p->outcome, PCF_OUTCOME_FAILED);
+	cr_assert(strstr(p->error.message, what) != NULL, "%s", p->error.message);
+}
+
 Test(table_fake, pitr_is_retried_while_backups_are_unavailable)
 {
 	harness h = {.table = {.status = "ACTIVE", .sse = "", .refuse_backups = 2}};
@@ -182,10 +193,7 @@ Test(table_fake, tags_on_a_server_without_tagging_fail_clearly)
 {
 	harness h = {.table = {.status = "ACTIVE", .sse = ""}};
 	up(&h, "  Tags: [{Key: a, Value: b}]\n");
-	cr_assert_lt(run(&h, pcf_engine_apply, 0), 0);
-	cr_assert_eq(h.run.report->particles[0].outcome, PCF_OUTCOME_FAILED);
-	cr_assert(strstr(h.run.report->particles[0].error.message, "does not support tags") != NULL,
-	          "%s", h.run.report->particles[0].error.message);
+	apply_fails_naming(&h, "does not support tags");
 	cr_assert_eq(h.table.mutating, 0);
 	down(&h);
 }
@@ -195,11 +203,7 @@ Test(table_fake, an_unknown_policy_action_names_the_setting)
 {
 	harness h = {.table = {.status = "ACTIVE", .sse = ""}};
 	up(&h, "  ResourcePolicy: {Version: \"2012-10-17\", Statement: []}\n");
-	cr_assert_lt(run(&h, pcf_engine_apply, 0), 0);
-	cr_assert_eq(h.run.report->particles[0].outcome, PCF_OUTCOME_FAILED);
-	cr_assert(strstr(h.run.report->particles[0].error.message,
-	                 "does not support PutResourcePolicy (needed for ResourcePolicy") != NULL,
-	          "%s", h.run.report->particles[0].error.message);
+	apply_fails_naming(&h, "does not support PutResourcePolicy (needed for ResourcePolicy");
 	cr_assert_eq(h.table.policy_puts, 1);
 	down(&h);
 }
