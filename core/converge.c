@@ -11,18 +11,22 @@
  * sleeps: a wait is a due time handed back to the scheduler, so a waiting
  * particle holds no thread.
  *
- * Waits back off from poll_initial_ms, growing by a quarter each time up
- * to poll_max_ms, with 10% jitter either way, and never past the run's
- * deadline. Growing by a quarter rather than doubling bounds how late a
- * change is seen to about a quarter of the time already waited for a
- * handful more DescribeTable calls before the cap. LimitExceeded from the
- * control plane (too many tables changing at once) is waited out the same
- * way. When the drift a step was meant to fix is still there, unchanged,
- * on the next turn (whatever step is planned now), the step gets a few
- * seconds of re-reads (reads can lag writes), then the particle fails with
- * PCF_ENOCHANGE instead of looping. Every mutating call waits one backoff
- * after the previous one, so no path can send them back to back, and
- * every one goes out through call_mutating.
+ * Waits back off from poll_initial_ms (an eighth of it after a change),
+ * growing by a tenth each time up to poll_max_ms, with 5% jitter either
+ * way, and never past the run's deadline. Growing by a tenth bounds how
+ * late a transition is seen to about a tenth of the time already waited,
+ * for about 24 reads per tenfold of waiting (10 at a quarter); the whole
+ * run's reads stay under PCF_POLL_RATE a second however many particles
+ * wait (pcf_schedule_poll_floor_ms), so the cost of polling is bounded by
+ * the rate, not by the number of tables. LimitExceeded from the control
+ * plane (too many tables changing at once) is waited out the same way,
+ * growing by a quarter as a throttle should. When the drift a step was
+ * meant to fix is still there, unchanged, on the next turn (whatever step
+ * is planned now), the step gets a few seconds of re-reads (reads can lag
+ * writes), then the particle fails with PCF_ENOCHANGE instead of looping.
+ * Every mutating call waits one backoff after the previous one, so no path
+ * can send them back to back, and every one goes out through
+ * call_mutating.
  */
 #include "core/engine_internal.h"
 
@@ -118,27 +122,36 @@ static int check_cancel(loop *l, const char *what)
  * takes the next turn once it ends. TURN_WAITS; PCF_ETIMEDOUT when no time
  * is left; PCF_ECANCELLED (concluded) when cancelled.
  */
-static int backoff(loop *l, pcf_state state, const char *why)
+static int backoff_by(loop *l, pcf_state state, const char *why, int growth_divisor)
 {
 	long now = now_ms(l), left = l->e->deadline_ms - now, d = l->delay_ms;
+	long floor_ms = pcf_schedule_poll_floor_ms(l->e);
 
 	if (check_cancel(l, "waiting") < 0)
 		return PCF_ECANCELLED;
 	if (left <= 0)
 		return PCF_ETIMEDOUT;
-	/* +-10%, so that particles started together do not poll in lockstep. */
-	d += (long)(rand_r(&l->seed) % (unsigned)(d / 5 + 1)) - d / 10;
+	if (d < floor_ms)
+		d = floor_ms;
+	/* +-5%, so that particles started together do not poll in lockstep. */
+	d += (long)(rand_r(&l->seed) % (unsigned)(d / 10 + 1)) - d / 20;
 	if (d > left)
 		d = left;
 	pcf_engine_emit(l->e, PCF_EVENT_WAITING, l->p, state, why);
 	l->due_ms = now + d;
 	l->waited = 1;
-	l->delay_ms += l->delay_ms / 4;
+	l->delay_ms += l->delay_ms / growth_divisor > 0 ? l->delay_ms / growth_divisor : 1;
 	if (l->delay_ms > l->e->options.poll_max_ms)
 		l->delay_ms = l->e->options.poll_max_ms;
 	pcf_particle_cache_drop(l->p);
 	l->unwaited = 0;
 	return TURN_WAITS;
+}
+
+/* A wait for the live state to change: grows by a tenth. */
+static int backoff(loop *l, pcf_state state, const char *why)
+{
+	return backoff_by(l, state, why, 10);
 }
 
 /* The next turn makes this call without reading first. */
@@ -236,7 +249,8 @@ static int attempt(loop *l, op_fn_ptr op, const char *action, const char *summar
 	if (retryable(rc, &err)) {
 		pcf_particle_log(l->p, PCF_LOG_INFO, "%s refused for now (%s); backing off", action,
 		                 err.message);
-		if ((rc = backoff(l, state, err.message)) == PCF_ECANCELLED)
+		/* A refusal is a throttle, not a transition: it backs off by a quarter. */
+		if ((rc = backoff_by(l, state, err.message, 4)) == PCF_ECANCELLED)
 			return rc;
 		if (rc < 0)
 			return conclude(l, PCF_OUTCOME_TIMED_OUT, PCF_ETIMEDOUT,
@@ -263,10 +277,10 @@ static int attempt(loop *l, op_fn_ptr op, const char *action, const char *summar
 		rc = pcf_report_add_action(l->r, "%s", action);
 	l->r->state_read = 0; /* changed since the last read: unknown until the next */
 	/* The call's own answer stands for the read that used to follow it at
-	 * once, so that read is spent early instead: after a change the polls
-	 * come at about +100, +225, +381, +576 ms, and a 500 ms hold is seen
-	 * 15% late rather than 52% (at +762 ms). */
-	l->delay_ms = l->e->options.poll_initial_ms / 2 > 0 ? l->e->options.poll_initial_ms / 2 : 1;
+	 * once, so that read is spent early instead: the polls after a change
+	 * start at an eighth of the initial wait (25 ms by default), so a
+	 * transition a few hundred ms away is not overshot by the first waits. */
+	l->delay_ms = l->e->options.poll_initial_ms / 8 > 0 ? l->e->options.poll_initial_ms / 8 : 1;
 	return rc < 0 ? conclude(l, PCF_OUTCOME_FAILED, rc, "out of memory") : 0;
 }
 

@@ -88,6 +88,18 @@ int pcf_schedule_run(pcf_engine *engine, const int *in_run, pcf_turn_fn turn, pc
 int pcf_schedule_take_slot(pcf_engine *engine);
 /* Gives a taken slot back. */
 void pcf_schedule_release_slot(pcf_engine *engine);
+/*
+ * The shortest wait between two polls of one particle that keeps the whole
+ * run's polls under PCF_POLL_RATE a second: the particles waiting now,
+ * divided by that rate. 0 outside a run.
+ */
+long pcf_schedule_poll_floor_ms(pcf_engine *engine);
+/*
+ * Reads a run may send each second while it waits, all particles together:
+ * two fifths of the 2,500 control-plane requests a second that AWS
+ * throttles at per account and region, leaving the rest to other clients.
+ */
+#define PCF_POLL_RATE 1000
 
 /* The converge loop (apply) and the read-only tasks (plan, status). */
 pcf_turn pcf_converge_turn(pcf_engine *engine, size_t index, pcf_particle_report *report,

@@ -174,6 +174,20 @@ void pcf_schedule_release_slot(pcf_engine *engine)
 	pthread_mutex_unlock(&s->m);
 }
 
+long pcf_schedule_poll_floor_ms(pcf_engine *engine)
+{
+	pcf_sched *s = engine->sched;
+	long waiting;
+
+	if (!s)
+		return 0;
+	pthread_mutex_lock(&s->m);
+	/* The asking particle is between turns: it counts as one more. */
+	waiting = (long)s->heap.count + 1;
+	pthread_mutex_unlock(&s->m);
+	return waiting * 1000 / PCF_POLL_RATE;
+}
+
 /* Called with the lock held: where particle i goes after a turn. */
 static void place(pcf_sched *s, size_t i, pcf_turn t, long due_ms)
 {

@@ -18,6 +18,9 @@
  *                                    less the hold: how late the end of the
  *                                    hold was noticed)
  *   maxrss_kb=<peak resident set size of the process>
+ *   last_change_ms=<when the last particle's first change went out>:
+ *                                    the server's own bound on the wall
+ *                                    time is this plus the hold
  * Definitions are loaded and the engine made before the clock starts.
  */
 #include <pthread.h>
@@ -34,6 +37,7 @@ typedef struct bench {
 	long hold_ms;
 	long *action_at; /* by particle number: elapsed ms of its first change, -1: none */
 	long late_sum, late_max, late_count;
+	long last_change_ms; /* the latest first change sent, elapsed ms */
 	long requests;
 	pthread_mutex_t lock;
 } bench;
@@ -105,8 +109,11 @@ static void on_event(const pcf_event *ev, void *payload)
 	if (k < 0 || k >= b->n)
 		return;
 	pthread_mutex_lock(&b->lock);
-	if (ev->kind == PCF_EVENT_ACTION && b->action_at[k] < 0)
+	if (ev->kind == PCF_EVENT_ACTION && b->action_at[k] < 0) {
 		b->action_at[k] = ev->elapsed_ms;
+		if (ev->elapsed_ms > b->last_change_ms)
+			b->last_change_ms = ev->elapsed_ms;
+	}
 	if (ev->kind == PCF_EVENT_DONE && b->action_at[k] >= 0) {
 		late = ev->elapsed_ms - b->action_at[k] - b->hold_ms;
 		b->late_sum += late;
@@ -136,6 +143,7 @@ static void print_figures(const bench *b, double seconds)
 	printf("late_mean_ms=%ld\n", b->late_count ? b->late_sum / b->late_count : 0);
 	printf("late_max_ms=%ld\n", b->late_max);
 	printf("maxrss_kb=%ld\n", ru.ru_maxrss);
+	printf("last_change_ms=%ld\n", b->last_change_ms);
 }
 
 static int usage(void)

@@ -10,7 +10,8 @@
 #                50 tables created, their throughput changed, deleted, on a
 #                dynalite holding CREATING / UPDATING / DELETING 500 ms;
 #                also how late the end of the hold is noticed (mean, as a
-#                fraction of the hold)
+#                fraction of the hold), requests per table and the server's own
+#                bound: when the last change went out, plus the hold
 #   create_1000  1000 tables on dynalite with 0 ms holds and on dynoxide:
 #                wall seconds, requests per table, peak RSS
 #   noop_1000 / status_1000
@@ -73,6 +74,13 @@ held() {
   b=$(boto "$2" "$3")
   line "engine_$1" "$(awk -v s="$(field seconds "$p")" -v h="$4" 'BEGIN { print s * 1000 / h }')" \
     x_hold "$(awk -v s="$(field seconds "$b")" -v h="$4" 'BEGIN { print s * 1000 / h }')"
+  line "engine_$1_requests" "$(awk -v r="$(field requests "$p")" -v n="$3" 'BEGIN { print r / n }')" \
+    requests_per_table "$(awk -v r="$(field requests "$b")" -v n="$3" 'BEGIN { print r / n }')"
+  # What this server allows: the last change sent, then the hold.
+  # No baseline measures this one: the format's baseline is "none 0".
+  awk -v n="engine_$1_server_bound" -v c="$(field last_change_ms "$p")" -v h="$4" 'BEGIN {
+    printf "BENCH %s %.3f x_hold baseline=none 0.000 ratio=0.000\n", n, (c + h) / h
+  }'
   LAST_PCF=$p
 }
 # costs NAME MODE N: wall seconds, requests per table and peak RSS, engine and boto3

@@ -67,7 +67,7 @@ typedef struct pcf_engine_options {
 	void *services;          /* handed to flavors (pcf_particle_services) */
 	int parallel;            /* particles changing at once; 0: 250 */
 	long timeout_ms;         /* per run; 0: 1800000 (30 min) */
-	long poll_initial_ms;    /* first wait while pending; 0: 200 (grows by 1/4) */
+	long poll_initial_ms;    /* first wait while pending; 0: 200 (grows by 1/10) */
 	long poll_max_ms;        /* backoff cap; 0: 5000 */
 	long state_cache_ttl_ms; /* reuse a state read this fresh; 0: 1000, < 0: never */
 	int allow_replace;       /* --allow-replace */

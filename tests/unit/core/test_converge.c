@@ -134,24 +134,48 @@ Test(converge, creates_missing_and_waits_until_running)
 
 Test(converge, backoff_starts_small_and_is_capped)
 {
-	/* A 60 s creation: polls start at 200 ms, so a short creation is seen early, and
-	 * the cap keeps a long one from being noticed late. */
+	/* A 60 s creation: polls start at 25 ms after the create, so a short creation
+	 * is seen early, and the cap keeps a long one from being noticed late. */
 	fake_spec s = {"fake:big", PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
 	fake_get("big")->create_ms = 60000;
 
 	cr_assert_eq(apply_specs(&s, 1), 0);
 	fake_res *f = fake_get("big");
 	cr_assert_leq(fake_now - f->running_at, 5500);
-	/* 200, 250, 312, ... 4900 (about 19 s), then 5000 each: about 23 reads, not
-	 * hundreds, not 2. */
-	cr_assert_geq(f->syncs, 15);
-	cr_assert_leq(f->syncs, 30);
+	/* 25, 27, 30, ... growing by a tenth to 5000 (about 50 s), then 5000 each:
+	 * about 58 reads, not hundreds, not 2. */
+	cr_assert_geq(f->syncs, 45);
+	cr_assert_leq(f->syncs, 70);
 
 	fake_reset();
 	fake_get("big")->create_ms = 300;
 	cr_assert_eq(apply_specs(&s, 1), 0);
 	cr_assert_leq(fake_now - fake_get("big")->running_at, 900,
 	              "a 300 ms creation is noticed within a fraction of a second");
+}
+
+Test(converge, polls_of_many_particles_stay_under_the_run_rate)
+{
+	/* 120 creations of 2 s each: on its own each particle would poll about
+	 * 23 times (25 ms growing by a tenth), 1380 reads a second together;
+	 * the run's floor keeps them under PCF_POLL_RATE. */
+	enum { N = 120 };
+	static char ids[N][16];
+	fake_spec s[N];
+	long t0 = fake_now, reads = 0, seconds_x1000;
+
+	for (int i = 0; i < N; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "fake:p%d", i);
+		s[i] = (fake_spec){ids[i], PCF_DESIRED_RUNNING, "{}", NULL, 0, 0};
+		fake_get(ids[i] + 5)->create_ms = 2000;
+	}
+	cr_assert_eq(apply_specs(s, N), 0);
+	for (size_t i = 0; i < fake_count; i++)
+		reads += fake_table[i].syncs - 1; /* the first read of each decided the create */
+	seconds_x1000 = fake_now - t0;
+	cr_assert_gt(seconds_x1000, 2000);
+	cr_assert_leq(reads * 1000 / seconds_x1000, PCF_POLL_RATE * 11 / 10, "%ld reads in %ld ms",
+	              reads, seconds_x1000);
 }
 
 Test(converge, converged_particle_is_read_once_and_left_alone)
