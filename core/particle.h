@@ -17,7 +17,8 @@ struct pcf_particle {
 	const pcf_particle_def *def;
 	const pcf_flavor *flavor;
 	void *services;
-	cJSON *desired; /* aws_resource with $inherit$ values resolved */
+	cJSON *desired;    /* aws_resource with $inherit$ values resolved */
+	int desired_owned; /* 0: desired is the definition's own tree, borrowed */
 	void *flavor_data;
 	const pcf_logger *logger; /* borrowed from the engine; NULL: stderr */
 	char *pending_detail;     /* what the flavor last said it waits on */

@@ -14,10 +14,12 @@
  * set by pcf-with-server). Prints, one per line:
  *   seconds=<wall time of the command>
  *   requests=<requests sent>        (the transport's instrumentation)
+ *   requests_by_action=<Action:count,...>
  *   late_mean_ms= late_max_ms=      (from a particle's change to its DONE,
  *                                    less the hold: how late the end of the
  *                                    hold was noticed)
  *   maxrss_kb=<peak resident set size of the process>
+ *   rss_file_kb=<resident pages mapped from files (the libraries) at the end>
  *   last_change_ms=<when the last particle's first change went out>:
  *                                    the server's own bound on the wall
  *                                    time is this plus the hold
@@ -39,6 +41,11 @@ typedef struct bench {
 	long late_sum, late_max, late_count;
 	long last_change_ms; /* the latest first change sent, elapsed ms */
 	long requests;
+	/* Requests by action, for requests_by_action= */
+	struct {
+		char action[48];
+		long count;
+	} by_action[16];
 	pthread_mutex_t lock;
 } bench;
 
@@ -90,8 +97,19 @@ static long parse_count(const char *text, long min)
 static void on_request(const pcf_aws_request_info *info, void *payload)
 {
 	bench *b = payload;
-	(void)info;
+	size_t k;
+
 	__atomic_add_fetch(&b->requests, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&b->lock);
+	for (k = 0; k < 16 && b->by_action[k].action[0]; k++)
+		if (strcmp(b->by_action[k].action, info->action) == 0)
+			break;
+	if (k < 16) {
+		snprintf(b->by_action[k].action, sizeof(b->by_action[k].action), "%s",
+		         info->action);
+		b->by_action[k].count++;
+	}
+	pthread_mutex_unlock(&b->lock);
 }
 
 /* The particle number in "dynamodb_table:t<k>", or -1. */
@@ -133,6 +151,22 @@ static int run_command(pcf_engine *engine, const char *mode, pcf_run_report **re
 	return pcf_engine_apply(report, engine, err);
 }
 
+/* A "Name:  N kB" line of /proc/self/status, in kB; -1 when absent. */
+static long status_kb(const char *name)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	size_t len = strlen(name);
+	long kb = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, name, len) == 0 && line[len] == ':')
+			kb = strtol(line + len + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
 static void print_figures(const bench *b, double seconds)
 {
 	struct rusage ru;
@@ -140,9 +174,16 @@ static void print_figures(const bench *b, double seconds)
 	getrusage(RUSAGE_SELF, &ru);
 	printf("seconds=%.3f\n", seconds);
 	printf("requests=%ld\n", b->requests);
+	printf("requests_by_action=");
+	for (size_t k = 0; k < 16 && b->by_action[k].action[0]; k++)
+		printf("%s%s:%ld", k ? "," : "", b->by_action[k].action, b->by_action[k].count);
+	printf("\n");
 	printf("late_mean_ms=%ld\n", b->late_count ? b->late_sum / b->late_count : 0);
 	printf("late_max_ms=%ld\n", b->late_max);
 	printf("maxrss_kb=%ld\n", ru.ru_maxrss);
+	/* The pages of shared libraries mapped from files, which every process
+	 * using them shares: peak RSS less these is the run's own memory. */
+	printf("rss_file_kb=%ld\n", status_kb("RssFile"));
 	printf("last_change_ms=%ld\n", b->last_change_ms);
 }
 

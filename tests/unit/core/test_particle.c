@@ -5,6 +5,8 @@
 #include <pcf/flavor.h>
 #include <string.h>
 
+#include "core/particle.h"
+
 static int released;
 
 static void release(pcf_particle *p)
@@ -27,7 +29,7 @@ Test(particle, state_names_match_pcf)
 	cr_assert_str_eq(pcf_state_name((pcf_state)99), "unknown");
 }
 
-Test(particle, new_copies_resource_and_releases_flavor_data)
+Test(particle, new_borrows_resource_and_releases_flavor_data)
 {
 	pcf_particle_def def;
 	memset(&def, 0, sizeof(def));
@@ -43,9 +45,14 @@ Test(particle, new_copies_resource_and_releases_flavor_data)
 	cr_assert_eq(pcf_particle_new(&p, &def, &flavor, &services, &err), 0);
 	cr_assert_eq(pcf_particle_definition(p), &def);
 	cr_assert_eq(pcf_particle_services(p), &services);
-	cr_assert_neq(pcf_particle_desired(p), def.aws_resource, "desired is a copy");
+	/* Without custom_config the definition's own tree is desired, unchanged. */
+	cr_assert_eq(pcf_particle_desired(p), def.aws_resource, "desired is borrowed");
 	cr_assert_str_eq(cJSON_GetObjectItem(pcf_particle_desired(p), "TableName")->valuestring,
 	                 "orders");
+	/* A replacement (resolved $inherit$ values) is owned and leaves the definition alone. */
+	pcf_particle_set_desired_take(p, cJSON_Parse("{\"TableName\":\"other\"}"));
+	cr_assert_neq(pcf_particle_desired(p), def.aws_resource);
+	cr_assert_str_eq(cJSON_GetObjectItem(def.aws_resource, "TableName")->valuestring, "orders");
 	cr_assert_null(pcf_particle_flavor_data(p));
 	pcf_particle_set_flavor_data(p, strdup("mine"));
 	cr_assert_str_eq(pcf_particle_flavor_data(p), "mine");
