@@ -248,13 +248,7 @@ static void wait_until(pcf_sched *s, long due_ms)
 		pthread_mutex_lock(&s->m);
 		return;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += d / 1000;
-	ts.tv_nsec += (d % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	pcf_util_monotonic_after(&ts, d);
 	while (pthread_cond_timedwait(&s->cv, &s->m, &ts) == EINTR)
 		;
 }

@@ -11,11 +11,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
 /* Milliseconds on CLOCK_MONOTONIC: only differences mean anything. */
 int64_t pcf_util_now_ms(void);
+
+/* ms milliseconds from now on CLOCK_MONOTONIC, as the absolute time
+ * pthread_cond_timedwait takes on a condition set to that clock. */
+void pcf_util_monotonic_after(struct timespec *out, long ms);
 
 /* Microseconds on CLOCK_MONOTONIC, for latency figures. */
 uint64_t pcf_util_now_us(void);

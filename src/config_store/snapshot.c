@@ -14,6 +14,8 @@
  */
 #include "store_internal.h"
 
+#include "src/common/util.h"
+
 #include <errno.h>
 #include <time.h>
 
@@ -40,17 +42,6 @@ int config_snapshot_reload(pcf_config_store *store, pcf_error *err)
 	return 0;
 }
 
-static void deadline_after(struct timespec *ts, long ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
-
 static void *refresh_main(void *arg)
 {
 	pcf_config_store *store = arg;
@@ -59,7 +50,7 @@ static void *refresh_main(void *arg)
 	pthread_mutex_lock(&store->lock);
 	while (!store->stopping) {
 		int wait_rc = 0;
-		deadline_after(&deadline, store->refresh_interval_ms);
+		pcf_util_monotonic_after(&deadline, store->refresh_interval_ms);
 		while (!store->stopping && wait_rc != ETIMEDOUT)
 			wait_rc = pthread_cond_timedwait(&store->wake, &store->lock, &deadline);
 		if (store->stopping)

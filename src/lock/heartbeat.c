@@ -12,6 +12,8 @@
  */
 #include "src/lock/client.h"
 
+#include "src/common/util.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,13 +85,7 @@ static void *heartbeat(void *arg)
 		struct timespec at;
 		int rc = 0;
 
-		clock_gettime(CLOCK_MONOTONIC, &at);
-		at.tv_sec += period_ms / 1000;
-		at.tv_nsec += (period_ms % 1000) * 1000000L;
-		if (at.tv_nsec >= 1000000000L) {
-			at.tv_sec++;
-			at.tv_nsec -= 1000000000L;
-		}
+		pcf_util_monotonic_after(&at, period_ms);
 		while (!c->stopping && rc != ETIMEDOUT)
 			rc = pthread_cond_timedwait(&c->cond, &c->mu, &at);
 		if (!c->stopping)

@@ -160,3 +160,18 @@ Test(util, same_members_needs_every_name_on_both_sides)
 	cJSON_Delete(b);
 	cJSON_Delete(c);
 }
+
+Test(util, monotonic_after_carries_milliseconds_into_seconds)
+{
+	struct timespec before, at;
+
+	clock_gettime(CLOCK_MONOTONIC, &before);
+	pcf_util_monotonic_after(&at, 2999);
+	cr_assert_lt(at.tv_nsec, 1000000000L, "nanoseconds stay below a second");
+	cr_assert_geq(at.tv_nsec, 0);
+	/* 2.999 s later, give or take the time between the two clock reads. */
+	long long diff_ms =
+	    (long long)(at.tv_sec - before.tv_sec) * 1000 + (at.tv_nsec - before.tv_nsec) / 1000000;
+	cr_assert_geq(diff_ms, 2999);
+	cr_assert_lt(diff_ms, 2999 + 1000);
+}
