@@ -236,6 +236,7 @@ void pcf_table_check_replicas(const pcf_particle_def *def, pcf_diags *diags)
 	const cJSON *replicas = get(def->aws_resource, "Replicas"), *r;
 	int i = 0;
 
+	pcf_table_check_witnesses(def, diags);
 	if (!cJSON_IsArray(replicas))
 		return;
 	cJSON_ArrayForEach(r, replicas) check_replica(def, diags, r, i++);
@@ -290,7 +291,7 @@ pcf_state pcf_table_replicas_state(const cJSON *description, char *why, size_t w
 			         status);
 		return PCF_STATE_PENDING;
 	}
-	return PCF_STATE_RUNNING;
+	return pcf_table_witness_state(description, why, why_size);
 }
 
 /* The region field of an ARN ("arn:aws:dynamodb:REGION:..."), into buf; "" when none. */
@@ -356,6 +357,9 @@ int pcf_table_replicas_normalize(cJSON *out, const cJSON *description)
 	cJSON *list;
 	char home[64];
 
+	/* Before the replicas: a witness still DELETING may outlive the last one. */
+	if (pcf_table_witnesses_normalize(out, description) < 0)
+		return -1;
 	if (cJSON_GetArraySize(get(description, "Replicas")) == 0)
 		return 0;
 	pcf_table_arn_region(home, sizeof(home), pcf_table_str(description, "TableArn"));
@@ -421,6 +425,7 @@ void pcf_table_replicas_export_clean(cJSON *resource)
 
 	if (mode != NULL && !strcmp(mode, "EVENTUAL"))
 		cJSON_DeleteItemFromObjectCaseSensitive(resource, "MultiRegionConsistency");
+	pcf_table_witnesses_export_clean(resource);
 	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(resource, "Replicas"))
 	{
 		const char *over = pcf_table_str(r, "TableClassOverride");

@@ -16,6 +16,11 @@
  * PCF_STEP_DESTRUCTIVE (the engine asks for --yes), and a replica with
  * deletion protection is refused while planning, so `plan` says so before
  * anything runs. A definition without Replicas plans nothing here.
+ *
+ * The witness of an MRSC table has no step of its own: DynamoDB adds it
+ * only in the UpdateTable that creates the MRSC table's replica and
+ * removes it only in one that removes a replica, so its Create and Delete
+ * ride on those steps (replicas_witness.c decides which).
  */
 #include "replicas.h"
 
@@ -29,6 +34,7 @@ typedef struct rplan {
 	const cJSON *have;
 	const char *table;
 	pcf_error *err;
+	pcf_table_witness_steps witness; /* rides on the first replica Create / Delete */
 } rplan;
 
 static const cJSON *get(const cJSON *obj, const char *key)
@@ -170,12 +176,18 @@ static int plan_deletes(rplan *c)
 			cJSON_Delete(body);
 			body = NULL;
 		}
-		rc =
-		    add(c, "UpdateTable", replica_request(c, "Delete", body), PCF_STEP_DESTRUCTIVE,
-		        "delete replica %s (deletes that region's copy of every item; needs --yes)",
-		        region);
+		/* DynamoDB removes a witness only in the call that removes a replica. */
+		rc = add(c, "UpdateTable",
+		         pcf_table_with_witness_update(replica_request(c, "Delete", body), "Delete",
+		                                       c->witness.remove),
+		         PCF_STEP_DESTRUCTIVE,
+		         "delete replica %s%s%s (deletes that region's copy of every item; needs "
+		         "--yes)",
+		         region, c->witness.remove != NULL ? " and witness " : "",
+		         c->witness.remove != NULL ? c->witness.remove : "");
 		if (rc < 0)
 			return rc;
+		c->witness.remove = NULL;
 	}
 	return 0;
 }
@@ -207,14 +219,19 @@ static int plan_creates(rplan *c)
 		if (first && mode != NULL)
 			req = with(req, "MultiRegionConsistency",
 			           get(c->want, "MultiRegionConsistency"));
+		/* ... and so is the witness: only the call that makes the table MRSC adds one. */
+		if (first)
+			req = pcf_table_with_witness_update(req, "Create", c->witness.create);
 		rc = add(c, "UpdateTable", req, 0,
 		         "create replica %s: none -> replica (TableClassOverride %s, "
-		         "ReadCapacityUnits override %s%s%s)",
+		         "ReadCapacityUnits override %s%s%s%s%s)",
 		         region, cls != NULL ? cls : "inherited",
 		         units(rcu, sizeof(rcu), get(w, "ProvisionedThroughputOverride"),
 		               "ReadCapacityUnits"),
 		         first && mode != NULL ? ", MultiRegionConsistency " : "",
-		         first && mode != NULL ? mode : "");
+		         first && mode != NULL ? mode : "",
+		         first && c->witness.create != NULL ? ", witness " : "",
+		         first && c->witness.create != NULL ? c->witness.create : "");
 		if (rc < 0)
 			return rc;
 		first = 0;
@@ -452,13 +469,17 @@ static int each_live_replica(rplan *c, replica_step step)
 
 int pcf_table_plan_replicas(pcf_plan *out, const cJSON *want, const cJSON *have, pcf_error *err)
 {
-	rplan c = {out, want, have, pcf_table_str(want, "TableName"), err};
+	rplan c = {out, want, have, pcf_table_str(want, "TableName"), err, {NULL, NULL}};
 	int rc;
 
+	/* Without Replicas, GlobalTableWitnesses plans nothing either: validate
+	 * wants both, and a witness only ever changes with a replica. */
 	if (get(want, "Replicas") == NULL || have == NULL)
 		return 0;
-	if ((rc = refuse_unplannable(&c)) < 0 || (rc = plan_deletes(&c)) < 0 ||
-	    (rc = plan_creates(&c)) < 0 || (rc = each_live_replica(&c, plan_update)) < 0)
+	if ((rc = refuse_unplannable(&c)) < 0 ||
+	    (rc = pcf_table_plan_witness(&c.witness, want, have, err)) < 0 ||
+	    (rc = plan_deletes(&c)) < 0 || (rc = plan_creates(&c)) < 0 ||
+	    (rc = each_live_replica(&c, plan_update)) < 0)
 		return rc;
 	return each_live_replica(&c, plan_settings);
 }

@@ -143,6 +143,8 @@ static const pcf_schema_field table_fields[] = {
     {"Replicas", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT, &pcf_table_replica_schema},
     {"MultiRegionConsistency", PCF_SCHEMA_STRING, 0, pcf_table_consistency_modes, NULL,
      PCF_SCHEMA_ANY, NULL},
+    {"GlobalTableWitnesses", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT,
+     &pcf_table_witness_schema},
     {"ContributorInsightsSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &pcf_table_insights_schema,
      PCF_SCHEMA_ANY, NULL},
     {"KinesisStreamingDestinations", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT,

@@ -6,6 +6,7 @@
  */
 #include "fake_regions.h"
 #include "fake_http.h"
+#include "fake_regions_witness.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -35,6 +36,7 @@ struct pcf_fake_regions {
 	region_state regions[MAX_REGIONS];
 	int count;
 	char consistency[16]; /* MultiRegionConsistency, "" before the first replica */
+	fake_witness witness; /* an MRSC table's witness region (fake_regions_witness.c) */
 	cJSON *calls;         /* {"region Action": n} */
 	int writes;
 	int limit_refusals;
@@ -121,12 +123,22 @@ static void advance(pcf_fake_regions *f)
 			r->status = r->next;
 		}
 	}
+	fake_witness_advance(&f->witness, now, f->o.hold_ms);
 }
 
 static int any_changing(const pcf_fake_regions *f)
 {
 	for (int i = 0; i < f->count; i++)
 		if (changing(&f->regions[i]) || deleting(&f->regions[i]))
+			return 1;
+	return fake_witness_changing(&f->witness);
+}
+
+/* The home region is regions[0]; any other present one is a replica. */
+static int has_replicas(const pcf_fake_regions *f)
+{
+	for (int i = 1; i < f->count; i++)
+		if (f->regions[i].present)
 			return 1;
 	return 0;
 }
@@ -193,6 +205,7 @@ static cJSON *table_description(const pcf_fake_regions *f, const region_state *s
 	} else {
 		cJSON_Delete(list);
 	}
+	fake_witness_describe(&f->witness, t);
 	return t;
 }
 
@@ -310,6 +323,7 @@ static void update_table(pcf_fake_regions *f, region_state *here, const cJSON *r
 	const cJSON *updates = cJSON_GetObjectItemCaseSensitive(request, "ReplicaUpdates");
 	const cJSON *protection =
 	    cJSON_GetObjectItemCaseSensitive(request, "DeletionProtectionEnabled");
+	char message[256];
 
 	if (updates != NULL && any_changing(f)) {
 		f->limit_refusals++;
@@ -331,8 +345,14 @@ static void update_table(pcf_fake_regions *f, region_state *here, const cJSON *r
 		           "the fake takes one replica update per call");
 		return;
 	}
+	if (fake_witness_check(message, sizeof(message), &f->witness, request, f->o.home,
+	                       has_replicas(f)) < 0) {
+		send_error(resp, "ValidationException", "%s", message);
+		return;
+	}
 	if (updates != NULL && replica_update(f, updates->child, request, resp) < 0)
 		return;
+	fake_witness_apply(&f->witness, request, now_ms());
 	if (updates == NULL && !cJSON_IsBool(protection)) {
 		send_error(resp, "ValidationException", "the fake does not do this UpdateTable");
 		return;

@@ -15,7 +15,8 @@
  *   exists, listing the other regions as replicas);
  * - per-region deletion protection, point-in-time recovery, contributor
  *   insights and tags, refused through another region's endpoint;
- * - a protected replica cannot be deleted.
+ * - a protected replica cannot be deleted;
+ * - the witness Region of an MRSC table (fake_regions_witness.h).
  */
 #ifndef PCF_TESTS_FAKE_REGIONS_H
 #define PCF_TESTS_FAKE_REGIONS_H
