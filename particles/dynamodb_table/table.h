@@ -121,13 +121,6 @@ cJSON *pcf_table_canonical(const cJSON *desired);
 extern const pcf_diff_options pcf_table_diff_options;
 
 /*
- * The full drift: pcf_diff, plus the elements of GlobalSecondaryIndexes
- * and Tags that the live table has and the definition does not list (the
- * definition owns those lists once it names them). desired is canonical.
- */
-int pcf_table_drift(pcf_drift *out, const cJSON *desired, const cJSON *current, pcf_error *err);
-
-/*
  * The steps that bring current (normalised) to desired (canonical), in the
  * order DynamoDB needs them. current NULL: the steps that follow
  * CreateTable (TTL, point-in-time recovery). A change DynamoDB cannot make
