@@ -169,6 +169,74 @@ int pcf_table_known_field(const char *name)
 	return 0;
 }
 
+/*
+ * The keys, of those above, that DescribeTable alone shows in full
+ * (pcf_table_normalize reads them from its answer). Every other key is
+ * read by a call of its own (TTL, backups, tags, resource policy,
+ * contributor insights, Kinesis, autoscaling, each replica's region), so a
+ * definition naming one is read in full after its creation. A list of what
+ * is safe rather than of what is not: a key added to the tables above is
+ * read in full until it is added here too.
+ */
+static const char *const described_table_fields[] = {"TableName",
+                                                     "region_name",
+                                                     "AttributeDefinitions",
+                                                     "KeySchema",
+                                                     "BillingMode",
+                                                     "ProvisionedThroughput",
+                                                     "GlobalSecondaryIndexes",
+                                                     "LocalSecondaryIndexes",
+                                                     "StreamSpecification",
+                                                     "SSESpecification",
+                                                     "TableClass",
+                                                     "DeletionProtectionEnabled",
+                                                     "OnDemandThroughput",
+                                                     "WarmThroughput",
+                                                     NULL};
+static const char *const described_gsi_fields[] = {
+    "IndexName",          "KeySchema",      "Projection", "ProvisionedThroughput",
+    "OnDemandThroughput", "WarmThroughput", NULL};
+static const char *const described_lsi_fields[] = {"IndexName", "KeySchema", "Projection", NULL};
+
+static int listed(const char *const *names, const char *name)
+{
+	for (; *names != NULL; names++)
+		if (!strcmp(*names, name))
+			return 1;
+	return 0;
+}
+
+/* Every key of obj is in names. */
+static int only_described(const cJSON *obj, const char *const *names)
+{
+	const cJSON *field;
+	cJSON_ArrayForEach(field, obj)
+	{
+		if (field->string == NULL || !listed(names, field->string))
+			return 0;
+	}
+	return 1;
+}
+
+/* Every element of owner's list key carries only names. */
+static int elements_described(const cJSON *owner, const char *key, const char *const *names)
+{
+	const cJSON *element;
+	cJSON_ArrayForEach(element, cJSON_GetObjectItemCaseSensitive(owner, key))
+	{
+		if (!only_described(element, names))
+			return 0;
+	}
+	return 1;
+}
+
+int pcf_table_described_alone(const cJSON *want)
+{
+	return only_described(want, described_table_fields) &&
+	       elements_described(want, "GlobalSecondaryIndexes", described_gsi_fields) &&
+	       elements_described(want, "LocalSecondaryIndexes", described_lsi_fields);
+}
+
 typedef struct check_ctx {
 	const pcf_particle_def *def;
 	pcf_diags *diags;

@@ -18,14 +18,6 @@ pcf_state pcf_table_state(const cJSON *description, char *why, size_t why_size)
 	return pcf_particles_ddb_state(status);
 }
 
-/* Whether the definition names what only other calls than DescribeTable read. */
-static int names_more_than_the_description(const cJSON *want)
-{
-	return cJSON_GetObjectItemCaseSensitive(want, "TimeToLiveSpecification") ||
-	       cJSON_GetObjectItemCaseSensitive(want, "PointInTimeRecoverySpecification") ||
-	       cJSON_GetObjectItemCaseSensitive(want, "Tags");
-}
-
 void pcf_table_offer_answer(pcf_particle *p, const cJSON *description, int created)
 {
 	pcf_state state;
@@ -40,12 +32,15 @@ void pcf_table_offer_answer(pcf_particle *p, const cJSON *description, int creat
 		pcf_particle_offer_state(p, state, NULL);
 		return;
 	}
-	/* Settled (dynoxide creates at once): the answer is all sync_state would
-	 * read unless the definition names TTL, backups or tags, which only
-	 * their own calls tell; then the engine reads in full. Only a creation's
-	 * answer: an update's may still show the old settings. */
+	/* Settled (dynoxide and moto create at once): the answer is all
+	 * sync_state would read when the definition names only what
+	 * DescribeTable shows (schema.c keeps that list); anything else (TTL,
+	 * tags, a resource policy, autoscaling, ...) only its own call tells,
+	 * and may be there already (moto keeps a policy or a scalable target of
+	 * an earlier table of the same name): the engine reads in full. Only a
+	 * creation's answer: an update's may still show the old settings. */
 	if (!created || state != PCF_STATE_RUNNING ||
-	    names_more_than_the_description(pcf_particle_desired(p)))
+	    !pcf_table_described_alone(pcf_particle_desired(p)))
 		return;
 	current = pcf_table_normalize(description, NULL, NULL, NULL);
 	if (current != NULL)

@@ -121,13 +121,6 @@ cJSON *pcf_table_canonical(const cJSON *desired);
 extern const pcf_diff_options pcf_table_diff_options;
 
 /*
- * The full drift: pcf_diff, plus the elements of GlobalSecondaryIndexes
- * and Tags that the live table has and the definition does not list (the
- * definition owns those lists once it names them). desired is canonical.
- */
-int pcf_table_drift(pcf_drift *out, const cJSON *desired, const cJSON *current, pcf_error *err);
-
-/*
  * The steps that bring current (normalised) to desired (canonical), in the
  * order DynamoDB needs them. current NULL: the steps that follow
  * CreateTable (TTL, point-in-time recovery). A change DynamoDB cannot make
@@ -146,6 +139,13 @@ int pcf_table_plan_settings(pcf_plan *out, const cJSON *desired, const cJSON *cu
 
 /* An aws_resource field the table schema knows (schema.c). */
 int pcf_table_known_field(const char *name);
+/*
+ * 1 when DescribeTable alone shows every setting want (a definition's
+ * aws_resource) names, so that a DescribeTable answer is all sync_state
+ * would read; 0 when want names anything another call reads (TTL, tags,
+ * resource policy, autoscaling, ...) or a key this rule does not know.
+ */
+int pcf_table_described_alone(const cJSON *want);
 
 /* throughput_modes.c: validate OnDemandThroughput and WarmThroughput. */
 void pcf_table_check_throughput_modes(const pcf_particle_def *def, pcf_diags *diags);

@@ -1,10 +1,10 @@
 /*
  * A creation's own answer stands for the read after it: moto creates a
- * table ACTIVE at once, so an apply of a table whose definition names no
- * TTL, backups or tags is one DescribeTable (not found) and one
+ * table ACTIVE at once, so an apply of a table whose definition names only
+ * what DescribeTable shows is one DescribeTable (not found) and one
  * CreateTable, with no DescribeTable after it; a definition naming tags
  * is read in full after the creation, since only ListTagsOfResource tells
- * them.
+ * them (test_table_offer.c: the other settings read by calls of their own).
  */
 #include "test_table_fixture.h"
 

@@ -28,7 +28,8 @@ typedef struct fake {
 	char insights[2][16]; /* the table's, index by_e's */
 	dest dests[MAX_DESTS];
 	int ndests;
-	int no_features; /* answer UnknownOperationException to both features */
+	int no_features;   /* answer UnknownOperationException to both features */
+	int create_active; /* CreateTable answers the table ACTIVE, as dynoxide and moto do */
 	int pending_seen;
 } fake;
 
@@ -53,18 +54,12 @@ static void settle(char *status)
 		}
 }
 
-static void describe_table(pcf_fake_response *resp)
+/* The table as DescribeTable shows it; wrapper: "Table" or "TableDescription". */
+static void reply_table(pcf_fake_response *resp, const char *wrapper)
 {
-	if (!state.exists) {
-		pcf_fake_reply(
-		    resp, 400,
-		    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\","
-		    "\"message\":\"Requested resource not found\"}");
-		return;
-	}
 	pcf_fake_reply(
 	    resp, 200,
-	    "{\"Table\":{\"TableName\":\"%s\",\"TableStatus\":\"ACTIVE\","
+	    "{\"%s\":{\"TableName\":\"%s\",\"TableStatus\":\"ACTIVE\","
 	    "\"TableArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/%s\","
 	    "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
 	    "{\"AttributeName\":\"e\",\"AttributeType\":\"S\"}],"
@@ -74,7 +69,19 @@ static void describe_table(pcf_fake_response *resp)
 	    "\"KeySchema\":[{\"AttributeName\":\"e\",\"KeyType\":\"HASH\"}],"
 	    "\"Projection\":{\"ProjectionType\":\"ALL\"},"
 	    "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":1,\"WriteCapacityUnits\":1}}]}}",
-	    state.name, state.name);
+	    wrapper, state.name, state.name);
+}
+
+static void describe_table(pcf_fake_response *resp)
+{
+	if (!state.exists) {
+		pcf_fake_reply(
+		    resp, 400,
+		    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\","
+		    "\"message\":\"Requested resource not found\"}");
+		return;
+	}
+	reply_table(resp, "Table");
 }
 
 static void insights(pcf_fake_response *resp, const char *action, const cJSON *req)
@@ -167,8 +174,11 @@ static void handle(const pcf_fake_request *req, pcf_fake_response *resp, void *p
 	} else if (!strcmp(action, "CreateTable") || !strcmp(action, "DeleteTable")) {
 		state.exists = action[0] == 'C';
 		snprintf(state.name, sizeof(state.name), "%s", str(body, "TableName"));
-		pcf_fake_reply(resp, 200, "{\"TableDescription\":{\"TableName\":\"%s\"}}",
-		               state.name);
+		if (state.exists && state.create_active)
+			reply_table(resp, "TableDescription");
+		else
+			pcf_fake_reply(resp, 200, "{\"TableDescription\":{\"TableName\":\"%s\"}}",
+			               state.name);
 	} else if (strstr(action, "ContributorInsights") != NULL) {
 		insights(resp, action, body);
 	} else if (!strcmp(action, "DescribeKinesisStreamingDestination")) {
@@ -315,4 +325,43 @@ Test(table_managed_fake, a_server_without_the_features_is_a_clear_error_not_a_lo
 	/* Turned off, the setting is what such a server has: in sync, nothing sent. */
 	fx_load(&f, TABLE_YAML, f.table, "false", "false", "  KinesisStreamingDestinations: []\n");
 	cr_assert_eq(fx_apply_ok(&f, NULL), 0);
+}
+
+/*
+ * A CreateTable answer that says ACTIVE tells nothing of contributor
+ * insights or Kinesis destinations, which only their own calls read: the
+ * engine reads them after the creation instead of taking the answer as the
+ * table's whole state, so the first apply makes every setting and the
+ * second has nothing to do.
+ */
+Test(table_managed_fake, an_active_create_answer_is_no_read_of_the_settings)
+{
+	state.create_active = 1;
+	fx_load(&f, TABLE_YAML, f.table, "true", "true", TWO_STREAMS);
+	cr_assert_eq(fx_apply_ok(&f, NULL), 5, "CreateTable, 2 insights, 2 destinations");
+	cr_assert_str_eq(state.insights[0], "ENABLED");
+	cr_assert_str_eq(state.insights[1], "ENABLED");
+	cr_assert_str_eq(live_dest(ARN_A)->status, "ACTIVE");
+	cr_assert_str_eq(live_dest(ARN_B)->status, "ACTIVE");
+	cr_assert_eq(fx_apply_ok(&f, NULL), 0, "sent %s", f.counts.last_mutating);
+}
+
+/*
+ * Settings the creation did not make (the fake keeps them from an earlier
+ * table of the same name, as moto keeps scalable targets and resource
+ * policies): the definition turns them off, and the first apply must,
+ * although nothing in the CreateTable answer shows them.
+ */
+Test(table_managed_fake, settings_the_creation_did_not_make_are_turned_off_by_the_first_apply)
+{
+	state.create_active = 1;
+	snprintf(state.insights[0], 16, "ENABLED");
+	snprintf(state.insights[1], 16, "ENABLED");
+	snprintf(find_dest(ARN_A)->status, 16, "ACTIVE");
+	fx_load(&f, TABLE_YAML, f.table, "false", "false", "  KinesisStreamingDestinations: []\n");
+	cr_assert_eq(fx_apply_ok(&f, NULL), 4, "CreateTable, 2 insights, 1 destination");
+	cr_assert_str_eq(state.insights[0], "DISABLED");
+	cr_assert_str_eq(state.insights[1], "DISABLED");
+	cr_assert_str_eq(live_dest(ARN_A)->status, "DISABLED");
+	cr_assert_eq(fx_apply_ok(&f, NULL), 0, "sent %s", f.counts.last_mutating);
 }

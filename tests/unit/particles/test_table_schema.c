@@ -483,3 +483,60 @@ Test(table_schema, normalize_is_the_step_that_turns_numbers_into_names)
 	pcf_diags_cleanup(&d);
 	pcf_definitions_free(defs);
 }
+
+/*
+ * Which definitions a DescribeTable answer fully tells (a CreateTable
+ * answer that says ACTIVE then stands for the read after the creation):
+ * only those whose every key, at the top and in each index, is one that
+ * DescribeTable shows. Anything else, a key added to the schema later
+ * included, makes the engine read in full.
+ */
+static int described_alone(const char *json)
+{
+	cJSON *want = pcf_test_json_parse(json);
+	int alone = pcf_table_described_alone(want);
+	cJSON_Delete(want);
+	return alone;
+}
+
+#define DESCRIBED_HEAD                                                                             \
+	"{\"TableName\":\"t\",\"region_name\":\"us-east-1\",\"AttributeDefinitions\":[],"          \
+	"\"KeySchema\":[],\"BillingMode\":\"PROVISIONED\",\"ProvisionedThroughput\":{},"           \
+	"\"StreamSpecification\":{},\"SSESpecification\":{},\"TableClass\":\"STANDARD\","          \
+	"\"DeletionProtectionEnabled\":false,\"OnDemandThroughput\":{},\"WarmThroughput\":{},"     \
+	"\"LocalSecondaryIndexes\":[{\"IndexName\":\"l\",\"KeySchema\":[],\"Projection\":{}}],"    \
+	"\"GlobalSecondaryIndexes\":[{\"IndexName\":\"g\",\"KeySchema\":[],\"Projection\":{},"     \
+	"\"ProvisionedThroughput\":{},\"OnDemandThroughput\":{},\"WarmThroughput\":{}"
+
+Test(table_schema, description_alone_tells_the_settings_describe_table_shows)
+{
+	cr_assert(described_alone(DESCRIBED_HEAD "}]}"));
+	cr_assert(described_alone("{\"TableName\":\"t\"}"));
+}
+
+Test(table_schema, any_setting_another_call_reads_needs_the_full_read)
+{
+	static const char *const others[] = {
+	    "\"TimeToLiveSpecification\":{}", "\"PointInTimeRecoverySpecification\":{}",
+	    "\"Tags\":[]", "\"ResourcePolicy\":null", "\"ContributorInsightsSpecification\":{}",
+	    "\"KinesisStreamingDestinations\":[]", "\"AutoScaling\":{}", "\"Replicas\":[]",
+	    "\"MultiRegionConsistency\":\"EVENTUAL\"",
+	    /* A key added later is read in full until the rule says otherwise. */
+	    "\"SomeSettingAddedLater\":{}"};
+	char json[2048];
+
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		snprintf(json, sizeof(json), DESCRIBED_HEAD "}],%s}", others[i]);
+		cr_expect_not(described_alone(json), "%s", others[i]);
+	}
+}
+
+Test(table_schema, an_index_setting_another_call_reads_needs_the_full_read)
+{
+	cr_expect_not(
+	    described_alone(DESCRIBED_HEAD ",\"ContributorInsightsSpecification\":{}}]}"));
+	cr_expect_not(described_alone(DESCRIBED_HEAD ",\"SomeIndexSettingAddedLater\":1}]}"));
+	cr_expect_not(
+	    described_alone("{\"TableName\":\"t\",\"LocalSecondaryIndexes\":[{\"IndexName\":"
+	                    "\"l\",\"SomeIndexSettingAddedLater\":1}]}"));
+}
