@@ -3,8 +3,9 @@
  * the flavors, so they live in the core and not in a flavor's validate;
  * none touches the network.
  *
- * Per particle: a known flavor, the flavor's own validate, parents that
- * exist, $inherit$ references that name a parent. Across particles: no
+ * Per particle: a known flavor, envelope fields the flavor must honour
+ * (flavor_check.c), the flavor's own validate, parents that exist,
+ * $inherit$ references that name a parent. Across particles: no
  * cycle through parents, and no two particles declaring the same live
  * resource (they would undo each other's changes on every apply).
  *
@@ -203,8 +204,10 @@ static void check_particle(const struct finder *f, const struct edges *e,
 	if (!flavor) {
 		pcf_particle_def_report(def, diags, "flavor", "expected a known flavor, found %s",
 		                        def->flavor);
-	} else if (flavor->ops && flavor->ops->validate && def->aws_resource) {
-		flavor->ops->validate(def, diags);
+	} else {
+		pcf_flavor_check_envelope(flavor, flavors, flavor_count, def, diags);
+		if (flavor->ops && flavor->ops->validate && def->aws_resource)
+			flavor->ops->validate(def, diags);
 	}
 	for (size_t k = 0; k < def->parent_count; k++)
 		if (find(f, def->parents[k]) < 0)

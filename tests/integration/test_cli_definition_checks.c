@@ -1,7 +1,7 @@
 /*
  * pcf validate (and apply, which validates first) on what only the whole
  * run can tell: two particles on one table once the run's region fills in
- * a missing region_name.
+ * a missing region_name, and an ignore_changes the flavor cannot honour.
  * No server: the endpoint is a closed port, and nothing is sent.
  */
 #include "cli_run.h"
@@ -149,6 +149,45 @@ Test(cli_definition_checks, without_a_region_the_names_compare_as_written)
 	cli_result r;
 
 	write_pair("dynamodb_table");
+	cli_expect(&r, 0, args);
+	cli_result_free(&r);
+}
+
+/* A config store has no ignore_changes: refused where it is written, not dropped. */
+Test(cli_definition_checks, ignore_changes_is_refused_where_the_flavor_cannot_honour_it)
+{
+	char c_yml[512], want[800];
+	const char *args[] = {"validate", "-f", dir, NULL};
+	cli_result r;
+
+	cli_write(c_yml, sizeof(c_yml), dir, "c.yml",
+	          "pcf_name: settings\n"
+	          "flavor: dynamodb_config_store\n"
+	          "ignore_changes: [ProvisionedThroughput]\n"
+	          "aws_resource: {TableName: app_config}\n");
+	cli_expect(&r, 1, args);
+	snprintf(want, sizeof(want),
+	         "%s:3:17: ignore_changes: expected no ignore_changes for flavor "
+	         "dynamodb_config_store, which does not honour it",
+	         c_yml);
+	cr_assert(strstr(r.err, want), "want:\n%s\nin:\n%s", want, r.err);
+	cr_assert(strstr(r.err, "1 problem found"), "%s", r.err);
+	cli_result_free(&r);
+}
+
+Test(cli_definition_checks, ignore_changes_of_a_table_is_accepted)
+{
+	const char *args[] = {"validate", "-f", a_yml, NULL};
+	cli_result r;
+
+	cli_write(a_yml, sizeof(a_yml), dir, "a.yml",
+	          "pcf_name: orders\n"
+	          "flavor: dynamodb_table\n"
+	          "ignore_changes: [ProvisionedThroughput]\n"
+	          "aws_resource:\n"
+	          "  TableName: orders\n"
+	          "  ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: "
+	          "1}\n" CLI_TABLE_KEY);
 	cli_expect(&r, 0, args);
 	cli_result_free(&r);
 }

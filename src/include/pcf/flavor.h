@@ -249,6 +249,10 @@ typedef struct pcf_flavor_ops {
 } pcf_flavor_ops;
 
 #define PCF_FLAVOR_DELETES_DATA 0x1u /* terminate destroys data: needs --yes */
+/* The flavor honours the envelope's ignore_changes (its diff and plan keep
+ * the live values there); validate refuses ignore_changes in a particle of
+ * a flavor without this flag, which would drop it without a word. */
+#define PCF_FLAVOR_IGNORE_CHANGES 0x2u
 
 typedef struct pcf_flavor {
 	const char *name;             /* "dynamodb_table" */
