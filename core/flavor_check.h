@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include <pcf/definitions.h>
 #include <pcf/error.h>
 #include <pcf/flavor.h>
 
@@ -16,5 +17,13 @@
 int pcf_flavor_check(const pcf_flavor *flavor, pcf_error *err);
 /* pcf_flavor_check over a registry; NULL entries are skipped. */
 int pcf_flavor_check_all(const pcf_flavor *const *flavors, size_t count, pcf_error *err);
+
+/*
+ * Reports, at the field, an envelope field of def that its flavor does not
+ * declare it honours: ignore_changes without PCF_FLAVOR_IGNORE_CHANGES
+ * (the message names the flavors of the registry that do).
+ */
+void pcf_flavor_check_envelope(const pcf_flavor *flavor, const pcf_flavor *const *flavors,
+                               size_t count, const pcf_particle_def *def, pcf_diags *diags);
 
 #endif

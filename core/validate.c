@@ -3,8 +3,9 @@
  * the flavors, so they live in the core and not in a flavor's validate;
  * none touches the network.
  *
- * Per particle: a known flavor, the flavor's own validate, parents that
- * exist, $inherit$ references that name a parent. Across particles: no
+ * Per particle: a known flavor, envelope fields the flavor must honour
+ * (flavor_check.c), the flavor's own validate, parents that exist,
+ * $inherit$ references that name a parent. Across particles: no
  * cycle through parents, and no two particles declaring the same live
  * resource (they would undo each other's changes on every apply).
  *
@@ -203,8 +204,10 @@ static void check_particle(const struct finder *f, const struct edges *e,
 	if (!flavor) {
 		pcf_particle_def_report(def, diags, "flavor", "expected a known flavor, found %s",
 		                        def->flavor);
-	} else if (flavor->ops && flavor->ops->validate && def->aws_resource) {
-		flavor->ops->validate(def, diags);
+	} else {
+		pcf_flavor_check_envelope(flavor, flavors, flavor_count, def, diags);
+		if (flavor->ops && flavor->ops->validate && def->aws_resource)
+			flavor->ops->validate(def, diags);
 	}
 	for (size_t k = 0; k < def->parent_count; k++)
 		if (find(f, def->parents[k]) < 0)
@@ -307,18 +310,21 @@ static int compare_resources(const void *a, const void *b)
 static void report_shared(const pcf_particle_def *first, const pcf_particle_def *again,
                           const char *resource, pcf_diags *diags)
 {
+	const pcf_source_mark *a = &first->mark, *b = &again->mark;
+
 	pcf_particle_def_report(
 	    again, diags, "aws_resource",
 	    "expected each resource declared by one particle, found %s declared "
-	    "by both %s (%s:%d) and %s (%s:%d); each apply would undo the "
-	    "other's changes",
-	    resource, label(first), first->mark.file ? first->mark.file : "?", first->mark.line,
-	    label(again), again->mark.file ? again->mark.file : "?", again->mark.line);
+	    "by both %s (%s:%d:%d) and %s (%s:%d:%d); each apply would undo "
+	    "the other's changes",
+	    resource, label(first), a->file ? a->file : "?", a->line, a->column, label(again),
+	    b->file ? b->file : "?", b->line, b->column);
 }
 
-/* Two particles naming one live resource, found by sorting the names. */
+/* Two particles naming one live resource, found by sorting the names;
+ * services lets the flavors name a default as the run resolves it. */
 static int check_shared(const pcf_definitions *defs, const pcf_flavor *const *flavors,
-                        size_t flavor_count, pcf_diags *diags)
+                        size_t flavor_count, void *services, pcf_diags *diags)
 {
 	struct resource *r = calloc(defs->count + 1, sizeof(*r));
 	size_t n = 0, i;
@@ -329,7 +335,7 @@ static int check_shared(const pcf_definitions *defs, const pcf_flavor *const *fl
 		const pcf_particle_def *def = &defs->particles[i];
 		const pcf_flavor *flavor = pcf_flavor_find(flavors, flavor_count, def->flavor);
 		if (flavor && flavor->ops && flavor->ops->resource_name && def->aws_resource &&
-		    (r[n].name = flavor->ops->resource_name(def)) != NULL)
+		    (r[n].name = flavor->ops->resource_name(def, services)) != NULL)
 			r[n++].index = i;
 	}
 	qsort(r, n, sizeof(*r), compare_resources);
@@ -351,7 +357,18 @@ static int check_shared(const pcf_definitions *defs, const pcf_flavor *const *fl
 int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *flavors,
                         size_t flavor_count, pcf_diags *diags)
 {
-	size_t before = diags->count;
+	pcf_engine_options options = PCF_ENGINE_OPTIONS_INIT;
+
+	options.flavors = flavors;
+	options.flavor_count = flavor_count;
+	return pcf_engine_validate_with(defs, &options, diags);
+}
+
+int pcf_engine_validate_with(const pcf_definitions *defs, const pcf_engine_options *options,
+                             pcf_diags *diags)
+{
+	const pcf_flavor *const *flavors = options->flavors;
+	size_t flavor_count = options->flavor_count, before = diags->count;
 	struct finder f = {NULL, NULL, 0, 0};
 	struct edges e = {NULL, NULL};
 	pcf_error err = PCF_ERROR_INIT;
@@ -368,7 +385,7 @@ int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *fl
 		if (defs->particles[i].name && defs->particles[i].flavor)
 			check_particle(&f, &e, defs, i, flavors, flavor_count, diags);
 	if ((rc = check_cycles(defs, &e, diags)) < 0 ||
-	    (rc = check_shared(defs, flavors, flavor_count, diags)) < 0)
+	    (rc = check_shared(defs, flavors, flavor_count, options->services, diags)) < 0)
 		goto out;
 	rc = diags->count > before ? PCF_EDEFINITION : 0;
 out:

@@ -3,10 +3,12 @@
  * engine. A flavor joins pcf by adding its descriptor here; core/ never
  * names a flavor. Also the one wording both DynamoDB flavors use to name
  * the table a definition declares, so validate sees a table particle and a
- * config store on the same table as the clash they are.
+ * config store on the same table, or a table named with the run's region
+ * and the same table left to it, as the clash they are.
  */
 #include <pcf/particles.h>
 
+#include "particles/services.h"
 #include "src/common/util.h"
 
 static const pcf_flavor *const builtin[] = {
@@ -21,13 +23,17 @@ const pcf_flavor *const *pcf_particles_flavors(size_t *count)
 	return builtin;
 }
 
-char *pcf_particles_table_resource_name(const pcf_particle_def *def)
+char *pcf_particles_table_resource_name(const pcf_particle_def *def, void *services)
 {
 	const char *table = pcf_util_json_str(def->aws_resource, "TableName");
 	const char *region = pcf_util_json_str(def->aws_resource, "region_name");
 
 	if (table == NULL)
 		return NULL;
+	/* As pcf_services_ddb picks the client: an empty region_name is the
+	 * default region, which is the same table as that region written out. */
+	if (region == NULL || region[0] == '\0')
+		region = pcf_services_region(services);
 	if (region == NULL)
 		return pcf_util_format("table %s in the run's region", table);
 	return pcf_util_format("table %s in region %s", table, region);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/aws/endpoint.h"
 #include "src/common/util.h"
 
 typedef struct region_client {
@@ -28,6 +29,8 @@ struct pcf_services {
 	pcf_aws_options base;
 	char *strings[9]; /* owned copies behind base's string fields */
 	pthread_mutex_t lock;
+	char *region;      /* the default region, once resolved; NULL: none */
+	int region_looked; /* 1 once resolved (region may still be NULL) */
 	region_client *clients;
 	size_t count;
 	size_t capacity;
@@ -77,6 +80,7 @@ void pcf_services_free(pcf_services *s)
 		free(s->clients[i].region);
 	}
 	free(s->clients);
+	free(s->region);
 	for (size_t i = 0; i < sizeof(s->strings) / sizeof(s->strings[0]); i++)
 		free(s->strings[i]);
 	pthread_mutex_destroy(&s->lock);
@@ -175,4 +179,29 @@ int pcf_services_autoscaling(pcf_aas **out, pcf_services *s, const char *region,
 		*out = entry->aas;
 	pthread_mutex_unlock(&s->lock);
 	return rc;
+}
+
+/*
+ * Resolved as a client resolves it, but without making one: validate asks
+ * offline, where a client would also want an endpoint. A region that
+ * cannot be read (a malformed config file, an unknown profile) counts as
+ * none here; the run's first client reports it.
+ */
+const char *pcf_services_region(pcf_services *s)
+{
+	pcf_error err = PCF_ERROR_INIT;
+	const char *region;
+
+	if (s == NULL)
+		return NULL;
+	pthread_mutex_lock(&s->lock);
+	if (!s->region_looked) {
+		/* Looked up once, found or not: validate asks for every particle. */
+		if (pcf_aws_resolve_region(&s->region, s->base.region, s->base.profile, &err) < 0)
+			s->region = NULL;
+		s->region_looked = 1;
+	}
+	region = s->region;
+	pthread_mutex_unlock(&s->lock);
+	return region;
 }

@@ -178,6 +178,14 @@ void pcf_cli_aws_options(pcf_aws_options *out, const pcf_cli_context *ctx);
  * Free *out with pcf_definitions_free.
  */
 int pcf_cli_load_definitions(pcf_definitions **out, const pcf_cli_context *ctx);
+/*
+ * pcf_engine_validate_with the built-in flavors and services from the
+ * context, so that defaults compare as this run resolves them (a table
+ * without region_name is in the run's region). No network. 0 or a PCF_E
+ * code, problems added to diags.
+ */
+int pcf_cli_check_definitions(const pcf_definitions *defs, const pcf_cli_context *ctx,
+                              pcf_diags *diags);
 /* pcf_engine_normalize, its failure added to diags; 0 or its code. */
 int pcf_cli_normalize(pcf_definitions *defs, const pcf_flavor *const *flavors, size_t count,
                       pcf_diags *diags);

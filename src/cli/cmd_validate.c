@@ -133,7 +133,7 @@ int pcf_cli_validate(const pcf_cli_context *ctx, int argc, char **argv)
 	if (defs != NULL) {
 		/* A failure is a diag, which makes the exit code an error. */
 		pcf_cli_normalize(defs, flavors, flavor_count, &diags);
-		pcf_engine_validate(defs, flavors, flavor_count, &diags);
+		pcf_cli_check_definitions(defs, ctx, &diags);
 		if (rc == 0)
 			check_names(defs, argc, argv, &diags);
 		pcf_diags_sort(&diags, 0);

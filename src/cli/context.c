@@ -109,6 +109,28 @@ int pcf_cli_normalize(pcf_definitions *defs, const pcf_flavor *const *flavors, s
 	return rc;
 }
 
+int pcf_cli_check_definitions(const pcf_definitions *defs, const pcf_cli_context *ctx,
+                              pcf_diags *diags)
+{
+	pcf_engine_options options = PCF_ENGINE_OPTIONS_INIT;
+	pcf_services *services = NULL;
+	pcf_error err = PCF_ERROR_INIT;
+	int rc;
+
+	/* Services only resolve the run's region here (no client, no request),
+	 * so that a table left to that region and the same one named in it
+	 * are seen as one. */
+	if ((rc = pcf_cli_services_new(&services, ctx, &err)) < 0) {
+		pcf_diags_add(diags, NULL, 0, 0, "%s", err.message);
+		return rc;
+	}
+	options.flavors = pcf_cli_flavors(&options.flavor_count);
+	options.services = services;
+	rc = pcf_engine_validate_with(defs, &options, diags);
+	pcf_services_free(services);
+	return rc;
+}
+
 int pcf_cli_load_definitions(pcf_definitions **out, const pcf_cli_context *ctx)
 {
 	pcf_definitions *defs = NULL;
@@ -123,7 +145,7 @@ int pcf_cli_load_definitions(pcf_definitions **out, const pcf_cli_context *ctx)
 	if (rc == 0)
 		rc = pcf_cli_normalize(defs, flavors, flavor_count, &diags);
 	if (rc == 0)
-		rc = pcf_engine_validate(defs, flavors, flavor_count, &diags);
+		rc = pcf_cli_check_definitions(defs, ctx, &diags);
 	if (diags.count)
 		pcf_diags_print(&diags, ctx->err);
 	if (rc) {

@@ -121,6 +121,15 @@ PCF_EXTERN int pcf_engine_normalize(pcf_definitions *defs, const pcf_flavor *con
  */
 PCF_EXTERN int pcf_engine_validate(const pcf_definitions *defs, const pcf_flavor *const *flavors,
                                    size_t flavor_count, pcf_diags *diags);
+/*
+ * pcf_engine_validate as the run made with options will see the
+ * definitions: the flavors are options->flavors, and options->services
+ * goes to each flavor's resource_name, so that what a particle leaves to
+ * the run (a DynamoDB table without region_name is in the run's region)
+ * is compared as the run resolves it. Reads no other option. No network.
+ */
+PCF_EXTERN int pcf_engine_validate_with(const pcf_definitions *defs,
+                                        const pcf_engine_options *options, pcf_diags *diags);
 
 /*
  * A new engine, freed with pcf_engine_free. PCF_EINVAL when a flavor of

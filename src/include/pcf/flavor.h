@@ -234,8 +234,12 @@ typedef struct pcf_flavor_ops {
 	 * does not say (or out of memory). validate refuses two particles that
 	 * name the same resource: each apply would undo the other's changes.
 	 * Particles of all flavors are compared, so a flavor managing the same
-	 * kind of resource as another uses the same words. */
-	char *(*resource_name)(const pcf_particle_def *def);
+	 * kind of resource as another uses the same words, and a default the
+	 * run fills in is named as the run resolves it (the run's region), so
+	 * that a default and the same value written out compare equal.
+	 * services is the run's options.services, or NULL when validating
+	 * without one: then name defaults as written ("in the run's region"). */
+	char *(*resource_name)(const pcf_particle_def *def, void *services);
 
 	/* MAY: a one-line summary of what terminate deletes, naming it as the
 	 * service does ("delete table orders-prod"), for plan output. NULL: the
@@ -245,6 +249,10 @@ typedef struct pcf_flavor_ops {
 } pcf_flavor_ops;
 
 #define PCF_FLAVOR_DELETES_DATA 0x1u /* terminate destroys data: needs --yes */
+/* The flavor honours the envelope's ignore_changes (its diff and plan keep
+ * the live values there); validate refuses ignore_changes in a particle of
+ * a flavor without this flag, which would drop it without a word. */
+#define PCF_FLAVOR_IGNORE_CHANGES 0x2u
 
 typedef struct pcf_flavor {
 	const char *name;             /* "dynamodb_table" */

@@ -26,11 +26,13 @@ PCF_EXTERN extern const pcf_flavor pcf_flavor_dynamodb_config_store;
 PCF_EXTERN const pcf_flavor *const *pcf_particles_flavors(size_t *count);
 
 /*
- * The resource_name op of both DynamoDB flavors: "table T in region R" (or
- * "in the run's region" without region_name), NULL without a TableName.
+ * The resource_name op of both DynamoDB flavors: "table T in region R",
+ * NULL without a TableName. R is region_name, else the default region of
+ * services (a pcf_services: --region, AWS_REGION, AWS_DEFAULT_REGION, the
+ * profile's); "in the run's region" when services is NULL or names none.
  * The endpoint is the run's, the same for every particle. Caller frees.
  */
-PCF_EXTERN char *pcf_particles_table_resource_name(const pcf_particle_def *def);
+PCF_EXTERN char *pcf_particles_table_resource_name(const pcf_particle_def *def, void *services);
 
 typedef struct pcf_services pcf_services;
 

@@ -91,3 +91,31 @@ Test(flavor_check, a_flavor_with_every_must_operation_is_accepted)
 	pcf_diags_cleanup(&d);
 	fake_defs_free(defs);
 }
+
+/* ignore_changes is refused for a flavor that does not declare it honours it. */
+Test(flavor_check, ignore_changes_needs_a_flavor_that_honours_it)
+{
+	static const fake_spec two[] = {
+	    {"fake:kept", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0},
+	    {"fakestop:dropped", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0},
+	};
+	pcf_flavor honouring = fake_flavor;
+	const pcf_flavor *const registry[] = {&honouring, &fake_stop_flavor};
+	pcf_definitions *defs = fake_defs(two, 2);
+	pcf_diags d;
+
+	honouring.flags |= PCF_FLAVOR_IGNORE_CHANGES;
+	for (size_t i = 0; i < 2; i++)
+		defs->particles[i].node = cJSON_Parse("{\"ignore_changes\":[\"Size\"]}");
+	pcf_diags_init(&d);
+	cr_expect_eq(pcf_engine_validate(defs, registry, 2, &d), PCF_EDEFINITION);
+	cr_assert_eq(d.count, 1);
+	cr_expect(strstr(d.items[0].message,
+	                 "ignore_changes: expected no ignore_changes for flavor fakestop, which "
+	                 "does not honour it (flavors that do: fake)"),
+	          "%s", d.items[0].message);
+	pcf_diags_cleanup(&d);
+	for (size_t i = 0; i < 2; i++)
+		cJSON_Delete(defs->particles[i].node);
+	fake_defs_free(defs);
+}

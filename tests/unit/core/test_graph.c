@@ -308,8 +308,9 @@ Test(graph, events_report_progress)
 }
 
 /* A flavor whose particles name their resource by aws_resource.Name. */
-static char *named_resource(const pcf_particle_def *def)
+static char *named_resource(const pcf_particle_def *def, void *services)
 {
+	(void)services;
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(def->aws_resource, "Name");
 	char text[128];
 	if (!cJSON_IsString(name))

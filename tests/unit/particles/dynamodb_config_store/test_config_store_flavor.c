@@ -138,3 +138,51 @@ Test(config_store_flavor, every_problem_in_one_run)
 	             3);
 	pcf_diags_cleanup(&d);
 }
+
+/* Validates yaml with every built-in flavor, as pcf validate does. */
+static int validate_all(const char *yaml, pcf_diags *diags)
+{
+	pcf_definitions *defs = NULL;
+	size_t count = 0;
+	const pcf_flavor *const *flavors = pcf_particles_flavors(&count);
+	int rc;
+	cr_assert_eq(pcf_definitions_load_string(&defs, yaml, strlen(yaml), "t.yml", diags), 0,
+	             "the envelope loads: %s", diags->count ? diags->items[0].message : "");
+	rc = pcf_engine_validate(defs, flavors, count, diags);
+	pcf_definitions_free(defs);
+	return rc;
+}
+
+/* The store has no ignore_changes: a user's would be dropped without a word. */
+Test(config_store_flavor, ignore_changes_is_refused_where_written)
+{
+	pcf_diags d;
+	pcf_diags_init(&d);
+	cr_assert_eq(validate_all("pcf_name: settings\n"
+	                          "flavor: dynamodb_config_store\n"
+	                          "ignore_changes:\n"
+	                          "  - ProvisionedThroughput\n"
+	                          "aws_resource: {TableName: t1}\n",
+	                          &d),
+	             PCF_EDEFINITION);
+	cr_assert_eq(d.count, 1);
+	cr_assert_eq(d.items[0].line, 4, "%d: %s", d.items[0].line, d.items[0].message);
+	cr_assert_eq(d.items[0].column, 3, "%d", d.items[0].column);
+	cr_assert(strstr(d.items[0].message,
+	                 "ignore_changes: expected no ignore_changes for flavor "
+	                 "dynamodb_config_store"),
+	          "%s", d.items[0].message);
+	cr_assert(strstr(d.items[0].message, "dynamodb_table"), "names who honours it: %s",
+	          d.items[0].message);
+	pcf_diags_cleanup(&d);
+}
+
+Test(config_store_flavor, an_empty_ignore_changes_is_refused_too)
+{
+	pcf_diags d;
+	pcf_diags_init(&d);
+	cr_assert_eq(validate_all(HEAD "  TableName: t1\nignore_changes: []\n", &d),
+	             PCF_EDEFINITION);
+	cr_assert_eq(d.count, 1);
+	pcf_diags_cleanup(&d);
+}
