@@ -96,10 +96,13 @@ void pcf_schedule_release_slot(pcf_engine *engine);
 long pcf_schedule_poll_floor_ms(pcf_engine *engine);
 /*
  * Reads a run may send each second while it waits, all particles together:
- * two fifths of the 2,500 control-plane requests a second that AWS
- * throttles at per account and region, leaving the rest to other clients.
+ * a fifth of the 2,500 control-plane requests a second that AWS throttles
+ * at per account and region, leaving the rest to other runs and clients.
+ * bench/engine on 50 tables held 500 ms by dynalite: 1000 a second cost 12
+ * requests per table for no shorter a wall time than 500 (8 requests);
+ * 250 (5 requests) noticed the end of the hold twice as late.
  */
-#define PCF_POLL_RATE 1000
+#define PCF_POLL_RATE 500
 
 /* The converge loop (apply) and the read-only tasks (plan, status). */
 pcf_turn pcf_converge_turn(pcf_engine *engine, size_t index, pcf_particle_report *report,

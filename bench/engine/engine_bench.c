@@ -15,6 +15,7 @@
  *   seconds=<wall time of the command>
  *   requests=<requests sent>        (the transport's instrumentation)
  *   requests_by_action=<Action:count,...>
+ *   mean_ms_by_action=<Action:mean ms from send to answer,...>
  *   late_mean_ms= late_max_ms=      (from a particle's change to its DONE,
  *                                    less the hold: how late the end of the
  *                                    hold was noticed)
@@ -26,6 +27,7 @@
  * Definitions are loaded and the engine made before the clock starts.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,7 @@ typedef struct bench {
 	struct {
 		char action[48];
 		long count;
+		uint64_t us; /* their durations, summed */
 	} by_action[16];
 	pthread_mutex_t lock;
 } bench;
@@ -108,6 +111,7 @@ static void on_request(const pcf_aws_request_info *info, void *payload)
 		snprintf(b->by_action[k].action, sizeof(b->by_action[k].action), "%s",
 		         info->action);
 		b->by_action[k].count++;
+		b->by_action[k].us += info->duration_us;
 	}
 	pthread_mutex_unlock(&b->lock);
 }
@@ -177,6 +181,10 @@ static void print_figures(const bench *b, double seconds)
 	printf("requests_by_action=");
 	for (size_t k = 0; k < 16 && b->by_action[k].action[0]; k++)
 		printf("%s%s:%ld", k ? "," : "", b->by_action[k].action, b->by_action[k].count);
+	printf("\nmean_ms_by_action=");
+	for (size_t k = 0; k < 16 && b->by_action[k].action[0]; k++)
+		printf("%s%s:%.1f", k ? "," : "", b->by_action[k].action,
+		       (double)b->by_action[k].us / 1000.0 / (double)b->by_action[k].count);
 	printf("\n");
 	printf("late_mean_ms=%ld\n", b->late_count ? b->late_sum / b->late_count : 0);
 	printf("late_max_ms=%ld\n", b->late_max);
