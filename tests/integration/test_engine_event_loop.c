@@ -3,8 +3,9 @@
  * CREATING: a waiting table holds no call thread, so with two call threads
  * (DYNAMODB_MAX_CLIENTS=2) every CreateTable of twenty tables goes out
  * before the first table is seen ACTIVE; and a create's own answer is the
- * first state the engine acts on, with no DescribeTable right after it.
- * Both are judged by the order of requests and events, never by the
+ * first state the engine acts on, with no DescribeTable right after it;
+ * and no poll goes out while a table's first change is still to be sent.
+ * All are judged by the order of requests and events, never by the
  * wall clock.
  */
 #define PCF_TEST_SERVERS_NO_HOOKS
@@ -161,4 +162,23 @@ Test(engine_event_loop, the_create_answer_is_the_first_state)
 	cr_assert_str_eq(entries[at + 1], "state:pending", "the answer said CREATING");
 	cr_assert_eq(strncmp(entries[at + 2], "waiting:", 8), 0,
 	             "a wait, not a DescribeTable, follows the create: %s", entries[at + 2]);
+}
+
+Test(engine_event_loop, changes_go_out_before_polls)
+{
+	size_t reads = 0, end;
+
+	/* A call thread per table (the default 32 is more than the tables) on the
+	 * suite's two connections: first turns queue for a connection beside
+	 * whatever else a free thread would start. */
+	unsetenv("DYNAMODB_MAX_CLIENTS");
+	apply_tables(TABLES, "first");
+	end = last("req:CreateTable");
+	cr_assert_lt(end, entry_count);
+	for (size_t i = 0; i < end; i++)
+		reads += strcmp(entries[i], "req:DescribeTable") == 0;
+	/* Each table's first read decided its create; a poll of a table being
+	 * created would only have delayed the creates still to go out. */
+	cr_assert_eq(reads, TABLES, "%zu DescribeTable answered before the last CreateTable",
+	             reads);
 }
