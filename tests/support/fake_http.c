@@ -37,6 +37,7 @@ struct pcf_fake_server {
 	char *kept[MAX_KEPT];
 	pthread_t conns[MAX_CONNECTIONS];
 	int conn_count;
+	int closed_count; /* connections this side has closed */
 };
 
 struct conn {
@@ -183,6 +184,9 @@ static void *serve_connection(void *arg)
 		respond(c->fd, &resp, req.index);
 	}
 	close(c->fd);
+	pthread_mutex_lock(&s->lock);
+	s->closed_count++;
+	pthread_mutex_unlock(&s->lock);
 	free(c);
 	return NULL;
 }
@@ -290,6 +294,11 @@ static int locked_count(const pcf_fake_server *server, const int *counter)
 int pcf_fake_server_connection_count(const pcf_fake_server *server)
 {
 	return locked_count(server, &server->conn_count);
+}
+
+int pcf_fake_server_closed_count(const pcf_fake_server *server)
+{
+	return locked_count(server, &server->closed_count);
 }
 
 const char *pcf_fake_server_url(const pcf_fake_server *server)

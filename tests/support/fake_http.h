@@ -62,6 +62,9 @@ int pcf_fake_server_request_count(const pcf_fake_server *server);
 /* Connections accepted so far (to observe connection reuse). */
 int pcf_fake_server_connection_count(const pcf_fake_server *server);
 
+/* Connections the server has closed so far (their descriptors are free again). */
+int pcf_fake_server_closed_count(const pcf_fake_server *server);
+
 /* The value of header name in the request numbered index (copied into out), or -1. */
 int pcf_fake_server_request_header(const pcf_fake_server *server, int index, const char *name,
                                    char *out, size_t size);

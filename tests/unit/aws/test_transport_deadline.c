@@ -252,6 +252,14 @@ Test(transport_deadline, running_out_of_descriptors_says_so)
 	/* One request first, so that curl's own machinery exists; its connection closes. */
 	cr_assert_eq(pcf_aws_call(&r, c, "GetItem", "{}", 2, &err), 0, "%s", err.message);
 	pcf_aws_response_free(&r);
+	/* The server's side of it closes on the server's thread: a descriptor
+	 * it freed after the exhaustion below would let the client connect to
+	 * a server that can no longer accept (a 30 s timeout on a loaded
+	 * machine instead of the error under test). */
+	for (long until = pcf_util_now_ms() + pcf_test_scaled_ms(10000);
+	     pcf_fake_server_closed_count(fake) < 1 && pcf_util_now_ms() < until;)
+		pcf_util_sleep_ms(5);
+	cr_assert_eq(pcf_fake_server_closed_count(fake), 1);
 	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &limit), 0);
 	limit.rlim_cur = 256;
 	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &limit), 0);
