@@ -87,6 +87,20 @@ PCF_EXTERN int pcf_lock_ensure_table(pcf_lock_client *client, long timeout_ms, p
 PCF_EXTERN int pcf_lock_acquire(pcf_lock_client *client, const char *key, pcf_error *err);
 
 /*
+ * One attempt at key's lock, never sleeping: one read and, when the rule
+ * allows, one take. 0 when this client holds it (also when it already
+ * did). While another run holds it and options.wait_ms, counted from this
+ * client's first attempt for key, has not run out: PCF_ELOCKED with
+ * err->retryable set and err->retry_after_ms saying when to try again
+ * ("lock KEY held by HOST pid N (run R, COMMAND, since T)"); what this
+ * client saw of the record is kept between attempts, so a lock left
+ * unchanged for a lease is taken over. Once the wait ran out: PCF_ELOCKED,
+ * not retryable, as pcf_lock_acquire says it. The wait ends with the
+ * final answer, or with pcf_lock_release of key when the caller gives up.
+ */
+PCF_EXTERN int pcf_lock_try_acquire(pcf_lock_client *client, const char *key, pcf_error *err);
+
+/*
  * Whether this client still holds key's lock and may change its resource:
  * 0, PCF_ELOCK_LOST (taken over, or not renewed for most of a lease; the
  * message says which) or PCF_ENOTFOUND (never taken). No network.
@@ -96,11 +110,16 @@ PCF_EXTERN int pcf_lock_check(pcf_lock_client *client, const char *key, pcf_erro
 /*
  * Releases key's lock with a write conditional on the version this client
  * last wrote; a lock lost meanwhile is left to its new holder (0). Not
- * held: 0.
+ * held: 0 (a wait for it of pcf_lock_try_acquire ends).
  */
 PCF_EXTERN int pcf_lock_release(pcf_lock_client *client, const char *key, pcf_error *err);
 
-/* Makes waits in pcf_lock_acquire end with PCF_ECANCELLED; async-signal-safe. */
+/*
+ * Makes waits in pcf_lock_acquire end with PCF_ECANCELLED, for the rest of
+ * the client's life (as pcf_engine_cancel does for its engine);
+ * async-signal-safe. pcf_lock_try_acquire never waits, so it does not
+ * look at it.
+ */
 PCF_EXTERN void pcf_lock_client_cancel(pcf_lock_client *client);
 
 /* A lock item as read from the table. */
