@@ -117,8 +117,8 @@ PCF_EXTERN int pcf_lock_release(pcf_lock_client *client, const char *key, pcf_er
 /*
  * Makes waits in pcf_lock_acquire end with PCF_ECANCELLED, for the rest of
  * the client's life (as pcf_engine_cancel does for its engine);
- * async-signal-safe. pcf_lock_try_acquire never waits, so it does not
- * look at it.
+ * async-signal-safe. pcf_lock_try_acquire and the engine guard never wait,
+ * so they do not look at it: the engine's own cancel ends their waits.
  */
 PCF_EXTERN void pcf_lock_client_cancel(pcf_lock_client *client);
 
@@ -167,11 +167,14 @@ PCF_EXTERN char *pcf_lock_particle_key(const pcf_particle_def *def, const char *
 /*
  * Makes an engine take client's locks: fills options->before_change,
  * options->particle_done and options->guard_payload. Each particle's lock
- * is taken (waiting as acquire does) before the engine reads it and
- * checked before every change; a refusal fails that particle with the
- * lock's error (PCF_ELOCKED / PCF_ELOCK_LOST) while the others go on; it
- * is released when the particle is done. Keys as pcf_lock_particle_key
- * with options.default_region.
+ * is taken before the engine reads it and checked before every change;
+ * while another run holds it, the guard refuses for now
+ * (pcf_lock_try_acquire) and the engine asks again after the wait it
+ * names, holding no call thread meanwhile, up to options.wait_ms. A
+ * final refusal fails that particle with the lock's error (PCF_ELOCKED /
+ * PCF_ELOCK_LOST) while the others go on. The lock is released when the
+ * particle is done. Keys as pcf_lock_particle_key with
+ * options.default_region.
  */
 PCF_EXTERN void pcf_lock_engine_guard(pcf_engine_options *options, pcf_lock_client *client);
 
