@@ -21,7 +21,8 @@ static struct {
 	int syncs_at_start; /* reads of the resource before the guard's first call */
 	int not_yet;        /* refusals for now (a lock held elsewhere) before the rest */
 	int syncs_at_admit; /* reads of the resource when the guard first let it go ahead */
-} g = {PTHREAD_MUTEX_INITIALIZER, "", NULL, -1, 0, {0, 0}, -1, 0, -1};
+	int cancel_at;      /* > 0: the run is cancelled at this call (Ctrl-C while waiting) */
+} g = {PTHREAD_MUTEX_INITIALIZER, "", NULL, -1, 0, {0, 0}, -1, 0, -1, 0};
 
 /* What a refusal for now asks the engine to wait, in fake ms. */
 #define LOOK_AGAIN_MS 700
@@ -36,6 +37,7 @@ static void guard_reset(void)
 	g.syncs_at_start = -1;
 	g.not_yet = 0;
 	g.syncs_at_admit = -1;
+	g.cancel_at = 0;
 }
 
 static int guard(const pcf_particle *p, const char *action, pcf_error *err, void *payload)
@@ -63,6 +65,8 @@ static int guard(const pcf_particle *p, const char *action, pcf_error *err, void
 		g.syncs_at_admit = fake_get(name)->syncs;
 	}
 	g.calls++;
+	if (g.calls == g.cancel_at)
+		pcf_engine_cancel(run.engine);
 	pthread_mutex_unlock(&g.mu);
 	return rc;
 }
@@ -188,5 +192,23 @@ Test(converge_guard, refused_for_now_until_the_deadline_times_out_unread)
 	                   a->error.message);
 	cr_assert_eq(fake_get("a")->syncs, 0, "never read without the guard's leave");
 	cr_assert_eq(fake_get("a")->starts, 0);
+	cr_assert_eq(g.done[0], 1);
+}
+
+Test(converge_guard, cancel_while_refused_for_now_ends_the_wait_unread)
+{
+	fake_spec s = {"fake:a", PCF_DESIRED_RUNNING, "{\"Size\":1}", NULL, 0, 0};
+	const pcf_particle_report *a;
+	long t0 = fake_now;
+
+	guard_reset();
+	g.not_yet = 1000000;
+	g.cancel_at = 2; /* during the second refusal: its wait is never waited out */
+	cr_assert_eq(apply_guarded(&s, 1), PCF_ECANCELLED);
+	a = report_of(run.rr, "a");
+	cr_assert_eq(a->outcome, PCF_OUTCOME_CANCELLED, "%s", a->error.message);
+	cr_assert_eq(g.calls, 2, "not asked again after the cancel");
+	cr_assert_lt(fake_now - t0, 2 * LOOK_AGAIN_MS, "the second wait ended at the cancel");
+	cr_assert_eq(fake_get("a")->syncs, 0);
 	cr_assert_eq(g.done[0], 1);
 }
