@@ -61,6 +61,7 @@ struct loop {
 	long due_ms;    /* when the wait scheduled last ends */
 	int waited;     /* the turn starts after a wait */
 	int holds_slot; /* one of --parallel's change slots */
+	int admitted;   /* the guard let it start: its state may be read */
 	/* A call to make at the next turn without a new read: after the pause
 	 * between two changes, or when the last attempt was refused for now. */
 	op_fn_ptr pending_op;
@@ -118,13 +119,13 @@ static int check_cancel(loop *l, const char *what)
 }
 
 /*
- * Schedules one backoff interval, bounded by the deadline: the scheduler
+ * Schedules a wait of about d ms, bounded by the deadline: the scheduler
  * takes the next turn once it ends. TURN_WAITS; PCF_ETIMEDOUT when no time
  * is left; PCF_ECANCELLED (concluded) when cancelled.
  */
-static int backoff_by(loop *l, pcf_state state, const char *why, int growth_divisor)
+static int wait_for(loop *l, pcf_state state, const char *why, long d)
 {
-	long now = now_ms(l), left = l->e->deadline_ms - now, d = l->delay_ms;
+	long now = now_ms(l), left = l->e->deadline_ms - now;
 	long floor_ms = pcf_schedule_poll_floor_ms(l->e);
 
 	if (check_cancel(l, "waiting") < 0)
@@ -140,12 +141,33 @@ static int backoff_by(loop *l, pcf_state state, const char *why, int growth_divi
 	pcf_engine_emit(l->e, PCF_EVENT_WAITING, l->p, state, why);
 	l->due_ms = now + d;
 	l->waited = 1;
-	l->delay_ms += l->delay_ms / growth_divisor > 0 ? l->delay_ms / growth_divisor : 1;
-	if (l->delay_ms > l->e->options.poll_max_ms)
-		l->delay_ms = l->e->options.poll_max_ms;
 	pcf_particle_cache_drop(l->p);
 	l->unwaited = 0;
 	return TURN_WAITS;
+}
+
+/* One backoff interval (wait_for), which grows by 1/growth_divisor for the next. */
+static int backoff_by(loop *l, pcf_state state, const char *why, int growth_divisor)
+{
+	int rc = wait_for(l, state, why, l->delay_ms);
+
+	if (rc != TURN_WAITS)
+		return rc;
+	l->delay_ms += l->delay_ms / growth_divisor > 0 ? l->delay_ms / growth_divisor : 1;
+	if (l->delay_ms > l->e->options.poll_max_ms)
+		l->delay_ms = l->e->options.poll_max_ms;
+	return rc;
+}
+
+/*
+ * A refusal for now: as long as it says (a lock held elsewhere names when
+ * to look again), else a throttle's backoff, which grows by a quarter.
+ */
+static int refused_wait(loop *l, pcf_state state, const pcf_error *err)
+{
+	if (err->retry_after_ms > 0)
+		return wait_for(l, state, err->message, err->retry_after_ms);
+	return backoff_by(l, state, err->message, 4);
 }
 
 /* A wait for the live state to change: grows by a tenth. */
@@ -204,7 +226,8 @@ static void name_action(pcf_error *err, const char *action)
 /*
  * The engine's one call to options.before_change (a lease lock, say): at
  * the particle's start and before every mutating call. A refusal fills err
- * and fails the particle before anything is sent.
+ * and fails the particle before anything is sent; one for now
+ * (err->retryable: a lock held elsewhere) is waited out by the caller.
  */
 static int guarded(loop *l, const char *action, pcf_error *err)
 {
@@ -249,8 +272,7 @@ static int attempt(loop *l, op_fn_ptr op, const char *action, const char *summar
 	if (retryable(rc, &err)) {
 		pcf_particle_log(l->p, PCF_LOG_INFO, "%s refused for now (%s); backing off", action,
 		                 err.message);
-		/* A refusal is a throttle, not a transition: it backs off by a quarter. */
-		if ((rc = backoff_by(l, state, err.message, 4)) == PCF_ECANCELLED)
+		if ((rc = refused_wait(l, state, &err)) == PCF_ECANCELLED)
 			return rc;
 		if (rc < 0)
 			return conclude(l, PCF_OUTCOME_TIMED_OUT, PCF_ETIMEDOUT,
@@ -259,8 +281,7 @@ static int attempt(loop *l, op_fn_ptr op, const char *action, const char *summar
 		return pend(l, op, action, summary, state, 1);
 	}
 	if (rc < 0) {
-		/* The run's deadline cut the operation short (the transport's wait),
-		 * or a guard waiting for a lock was cancelled with the run. */
+		/* The run's deadline cut the operation short (the transport's wait). */
 		l->r->outcome = rc == PCF_ETIMEDOUT    ? PCF_OUTCOME_TIMED_OUT
 		                : rc == PCF_ECANCELLED ? PCF_OUTCOME_CANCELLED
 		                                       : PCF_OUTCOME_FAILED;
@@ -615,24 +636,42 @@ static loop *loop_new(pcf_engine *engine, size_t index, pcf_particle_report *rep
 	return l;
 }
 
-/* The first turn: cancelled before it started, or $inherit$ values unresolved. */
+/*
+ * The turns before the first read: cancelled before it started, the guard
+ * (a lock) refusing for now (a wait, then this again) or for good, or
+ * $inherit$ values unresolved; then the first turn proper.
+ */
 static int begin(loop *l)
 {
+	pcf_error err = PCF_ERROR_INIT;
 	int rc = check_cancel(l, "it started");
 
 	if (rc < 0)
 		return rc;
 	/* The guard (a lock) comes before the first read: a run that waited
 	 * for it must not act on a state read before it held it. */
-	rc = guarded(l, "start of run", &l->r->error);
+	rc = guarded(l, "start of run", &err);
+	if (retryable(rc, &err)) {
+		rc = refused_wait(l, l->r->state, &err);
+		if (rc == PCF_ECANCELLED)
+			return rc;
+		return rc < 0 ? conclude(l, PCF_OUTCOME_TIMED_OUT, PCF_ETIMEDOUT,
+		                         "timed out after %ld ms, not started: %s",
+		                         pcf_engine_elapsed_ms(l->e), err.message)
+		              : rc;
+	}
 	if (rc < 0) {
 		l->r->outcome = rc == PCF_ECANCELLED ? PCF_OUTCOME_CANCELLED : PCF_OUTCOME_FAILED;
+		l->r->error = err;
 		return rc;
 	}
+	l->admitted = 1;
 	rc = pcf_inherit_resolve(l->e, l->index, 1, &l->r->error);
-	if (rc < 0)
+	if (rc < 0) {
 		l->r->outcome = PCF_OUTCOME_FAILED;
-	return rc;
+		return rc;
+	}
+	return turn(l);
 }
 
 static int has_children(const pcf_engine *e, size_t index)
@@ -687,12 +726,8 @@ pcf_turn pcf_converge_turn(pcf_engine *engine, size_t index, pcf_particle_report
 			return PCF_TURN_HALT;
 		}
 		*state = l;
-		rc = begin(l);
-		if (rc == 0)
-			rc = turn(l);
-	} else {
-		rc = turn(l);
 	}
+	rc = l->admitted ? turn(l) : begin(l);
 	if (rc == TURN_SLOT)
 		return PCF_TURN_NEED_SLOT;
 	if (rc == TURN_WAITS) {

@@ -4,9 +4,13 @@
  * Taking reads the item (consistently) and asks lock_decide what the rule
  * allows; a take is a PutItem conditional on what was read, so of two
  * runs that read the same item one write wins and the other reads again.
- * While another run holds the lock, the client polls until the wait runs
- * out, and takes it over when its version stayed the same for a full
- * lease. Checking never touches the network: the renewal thread keeps
+ * While another run holds the lock, each attempt says when to look again,
+ * until the wait (counted from the first attempt for that key) runs out;
+ * the lock is taken over when its version stayed the same for a full
+ * lease as this client observed it across attempts. An attempt never
+ * sleeps, so the engine's guard waits on the engine's timer heap instead
+ * of in a call thread; pcf_lock_acquire is the sleeping loop over
+ * attempts. Checking never touches the network: the renewal thread keeps
  * each lock's state, and a lock not renewed for most of its lease counts
  * as lost even when nobody has taken it yet.
  */
@@ -275,7 +279,25 @@ static int nap(pcf_lock_client *c, long ms, pcf_error *err)
 	           : 0;
 }
 
-/* One read and, when the rule allows, one take. 1: wait and look again. */
+/*
+ * Held by another run: PCF_ELOCKED, final once the wait that ends at
+ * deadline is over, else retryable with when to look again.
+ */
+static int held_elsewhere(pcf_lock_client *c, const char *key, const pcf_lock_info *holder,
+                          long deadline, pcf_error *err)
+{
+	long left = deadline - lock_now_ms(), poll = lock_poll_ms(c->lease_ms);
+
+	if (left <= 0)
+		return lock_locked_error(err, key, holder);
+	pcf_error_set(err, PCF_ELOCKED, "lock %s held by %s pid %ld (run %s, %s, since %s)", key,
+	              holder->host, holder->pid, holder->run_id, holder->command, holder->taken_at);
+	err->retryable = 1;
+	err->retry_after_ms = poll < left ? poll : left;
+	return PCF_ELOCKED;
+}
+
+/* One read and, when the rule allows, one take. 2: another run wrote between; read again. */
 static int attempt(pcf_lock_client *c, const char *key, lock_observation *obs, long deadline,
                    pcf_error *err)
 {
@@ -288,7 +310,7 @@ static int attempt(pcf_lock_client *c, const char *key, lock_observation *obs, l
 		return pcf_error_prefix(err, "reading lock %s in table %s", key, c->table);
 	v = lock_decide(found ? &seen : NULL, c->run_id, obs, lock_now_ms());
 	if (v == LOCK_WAIT) {
-		rc = lock_now_ms() >= deadline ? lock_locked_error(err, key, &seen) : 1;
+		rc = held_elsewhere(c, key, &seen, deadline, err);
 	} else {
 		rc = take(c, key, v == LOCK_TAKE_ABSENT ? NULL : seen.version, err);
 		if (rc == 0 && v == LOCK_TAKE_EXPIRED)
@@ -296,7 +318,6 @@ static int attempt(pcf_lock_client *c, const char *key, lock_observation *obs, l
 			        "took over lock %s from %s pid %ld (run %s): not renewed for a "
 			        "lease of %ld ms",
 			        key, seen.host, seen.pid, seen.run_id, seen.lease_ms);
-		/* Another run wrote between the read and the take: read again at once. */
 		if (rc == PCF_ECONDITIONAL_CHECK_FAILED) {
 			pcf_error_clear(err);
 			rc = 2;
@@ -309,29 +330,107 @@ static int attempt(pcf_lock_client *c, const char *key, lock_observation *obs, l
 	return rc;
 }
 
-int pcf_lock_acquire(pcf_lock_client *client, const char *key, pcf_error *err)
+static lock_wait **find_wait(pcf_lock_client *c, const char *key)
 {
-	lock_observation obs;
-	long deadline = lock_now_ms() + client->wait_ms;
+	lock_wait **at = &c->waits;
+
+	while (*at && strcmp((*at)->key, key) != 0)
+		at = &(*at)->next;
+	return at;
+}
+
+/* Ends the wait for key, if any; called with c->mu held. */
+static void drop_wait(pcf_lock_client *c, const char *key)
+{
+	lock_wait **at = find_wait(c, key), *w = *at;
+
+	if (!w)
+		return;
+	*at = w->next;
+	free(w->key);
+	free(w);
+}
+
+/*
+ * 1 and the wait's observation and start when key is not held (a wait
+ * starts now when none was going on), else what pcf_lock_check says.
+ */
+static int not_held(pcf_lock_client *c, const char *key, lock_wait *out, pcf_error *err)
+{
+	held_lock *h;
+	lock_wait *w;
+	int rc = 1;
+
+	pthread_mutex_lock(&c->mu);
+	h = find(c, key);
+	w = *find_wait(c, key);
+	if (h) {
+		rc = held_state(c, h, err);
+	} else if (!w) {
+		w = calloc(1, sizeof(*w));
+		if (w && (w->key = strdup(key)) != NULL) {
+			w->first_ms = lock_now_ms();
+			w->next = c->waits;
+			c->waits = w;
+		} else {
+			free(w);
+			w = NULL;
+			rc = pcf_error_set(err, PCF_ENOMEM, "out of memory");
+		}
+	}
+	if (rc == 1)
+		*out = *w;
+	pthread_mutex_unlock(&c->mu);
+	return rc;
+}
+
+int pcf_lock_try_acquire(pcf_lock_client *client, const char *key, pcf_error *err)
+{
+	pcf_error mine = PCF_ERROR_INIT;
+	lock_wait w;
 	int rc;
 
-	pthread_mutex_lock(&client->mu);
-	held_lock *h = find(client, key);
-	rc = h ? held_state(client, h, err) : 1;
-	pthread_mutex_unlock(&client->mu);
+	/* Whether to keep waiting is read from the error, so there must be one. */
+	if (!err)
+		err = &mine;
+	rc = not_held(client, key, &w, err);
 	if (rc <= 0)
 		return rc;
-	memset(&obs, 0, sizeof(obs));
-	for (;;) {
-		rc = attempt(client, key, &obs, deadline, err);
-		if (rc <= 0)
-			return rc;
-		if (rc == 1) {
-			long left = deadline - lock_now_ms(), poll = lock_poll_ms(client->lease_ms);
+	/* Another run wrote between the read and the take: read again at once. */
+	do
+		rc = attempt(client, key, &w.obs, w.first_ms + client->wait_ms, err);
+	while (rc == 2);
+	pthread_mutex_lock(&client->mu);
+	if (rc < 0 && err->retryable) {
+		lock_wait *kept = *find_wait(client, key);
 
-			if ((rc = nap(client, poll < left ? poll : left, err)) < 0)
-				return rc;
-		}
+		if (kept)
+			kept->obs = w.obs;
+	} else {
+		drop_wait(client, key);
+	}
+	pthread_mutex_unlock(&client->mu);
+	return rc;
+}
+
+int pcf_lock_acquire(pcf_lock_client *client, const char *key, pcf_error *err)
+{
+	pcf_error mine = PCF_ERROR_INIT;
+	int rc;
+
+	if (!err)
+		err = &mine;
+	for (;;) {
+		rc = pcf_lock_try_acquire(client, key, err);
+		if (rc >= 0 || !err->retryable)
+			return rc; /* final: the wait is over */
+		if (rc == PCF_ELOCKED && (rc = nap(client, err->retry_after_ms, err)) == 0)
+			continue;
+		/* Cancelled, or the lock table refusing for now: this call gives up. */
+		pthread_mutex_lock(&client->mu);
+		drop_wait(client, key);
+		pthread_mutex_unlock(&client->mu);
+		return rc;
 	}
 }
 
@@ -342,6 +441,7 @@ int pcf_lock_release(pcf_lock_client *client, const char *key, pcf_error *err)
 	int rc;
 
 	pthread_mutex_lock(&client->mu);
+	drop_wait(client, key); /* a wait given up (a cancelled or timed-out run) ends too */
 	for (at = &client->locks; *at && strcmp((*at)->key, key) != 0; at = &(*at)->next)
 		;
 	h = *at;
@@ -394,6 +494,8 @@ void pcf_lock_client_free(pcf_lock_client *client)
 		free(h->key);
 		free(h);
 	}
+	while (client->waits)
+		drop_wait(client, client->waits->key);
 	pthread_cond_destroy(&client->cond);
 	pthread_mutex_destroy(&client->mu);
 	free(client->table);

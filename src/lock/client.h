@@ -3,7 +3,8 @@
  * taking, checking, releasing), the renewal thread (heartbeat.c) and the
  * table's administration (admin.c).
  *
- * Every held lock sits in one list under the client's mutex. The renewal
+ * Every held lock sits in one list under the client's mutex, and so does
+ * every lock being waited for. The renewal
  * thread marks the locks it is renewing in_flight and writes without the
  * mutex; a release waits until its lock is not in flight, so a renewal and
  * a release of one lock never race each other's conditional writes.
@@ -25,6 +26,18 @@ typedef struct held_lock {
 	struct held_lock *next;
 } held_lock;
 
+/*
+ * A lock this client waits for: what it saw of the record (a takeover is
+ * judged by what this client observed over time) and when it first asked,
+ * which --lock-timeout counts from. Dropped when the wait ends either way.
+ */
+typedef struct lock_wait {
+	char *key;
+	lock_observation obs;
+	long first_ms;
+	struct lock_wait *next;
+} lock_wait;
+
 struct pcf_lock_client {
 	pcf_ddb *db;
 	char *table;
@@ -40,6 +53,7 @@ struct pcf_lock_client {
 	pthread_mutex_t mu;
 	pthread_cond_t cond; /* on a monotonic clock: renewal ticks and in_flight changes */
 	held_lock *locks;
+	lock_wait *waits;
 	pthread_t thread;
 	int thread_started;
 	int stopping;

@@ -2,8 +2,11 @@
  * The engine guard: a lock client as pcf_engine_options.before_change.
  *
  * The first call for a particle (the engine calls it before the particle's
- * first state read) takes its lock, waiting as the client is told to;
- * later calls, before each change, only check that the lock is still held.
+ * first state read) takes its lock; while another run holds it, the call
+ * answers "not yet, look again in N ms" (a retryable PCF_ELOCKED) and the
+ * engine calls again on a later turn, so a waiting particle holds no call
+ * thread; once the client's wait runs out the answer is final. Later
+ * calls, before each change, only check that the lock is still held.
  * Taking it before the first read means every decision the engine makes
  * for the particle rests on a state read under the lock. particle_done
  * releases it.
@@ -48,7 +51,7 @@ static int before_change(const pcf_particle *p, const char *action, pcf_error *e
 	rc = pcf_lock_check(c, key, err);
 	if (rc == PCF_ENOTFOUND) {
 		pcf_error_clear(err);
-		rc = pcf_lock_acquire(c, key, err);
+		rc = pcf_lock_try_acquire(c, key, err);
 	}
 	free(key);
 	return rc;

@@ -241,3 +241,81 @@ IT_TABLE_SERVERS_TEST(lock_client, list_and_force_release)
 	pcf_lock_client_free(admin);
 	pcf_ddb_free(f.db);
 }
+
+/* Tries key until the answer is final, sleeping as each refusal for now says. */
+static int try_until_final(pcf_lock_client *c, const char *key, pcf_error *err)
+{
+	int rc;
+
+	while ((rc = pcf_lock_try_acquire(c, key, err)) == PCF_ELOCKED && err->retryable) {
+		cr_assert_gt(err->retry_after_ms, 0);
+		cr_assert_leq(err->retry_after_ms, 1000, "looks again within a second");
+		sleep_ms(err->retry_after_ms);
+	}
+	return rc;
+}
+
+IT_TABLE_SERVERS_TEST(lock_client, try_acquire_answers_at_once_and_takes_over_across_attempts)
+{
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_lock_client *b;
+	fixture f;
+	double t0, took;
+
+	fixture_up(&f, *kind);
+	overwrite(&f, "us-east-1/tried", "v-dead"); /* a holder that never renews */
+	b = client(&f, 5 * LEASE_MS);
+	cr_assert_eq(pcf_lock_try_acquire(b, "us-east-1/tried", &err), PCF_ELOCKED);
+	cr_assert_eq(err.retryable, 1, "held elsewhere, the wait not over: try again");
+	cr_assert_not_null(strstr(err.message, "lock us-east-1/tried held by elsewhere pid 7"),
+	                   "%s", err.message);
+	/* What the first attempt saw counts: one lease after it, the lock is taken over. */
+	t0 = now_s();
+	cr_assert_eq(try_until_final(b, "us-east-1/tried", &err), 0, "%s", err.message);
+	took = now_s() - t0;
+	cr_assert_lt(took, LEASE_MS / 1000.0 + 1.5, "took %.2f s", took);
+	cr_assert_eq(pcf_lock_check(b, "us-east-1/tried", &err), 0, "%s", err.message);
+	pcf_lock_client_free(b);
+	pcf_ddb_free(f.db);
+}
+
+IT_TABLE_SERVERS_TEST(lock_client, try_acquire_is_final_once_the_wait_from_the_first_try_ran_out)
+{
+	pcf_error err = PCF_ERROR_INIT;
+	pcf_lock_client *a, *b, *now;
+	fixture f;
+	double t0;
+
+	fixture_up(&f, *kind);
+	a = client(&f, 0);
+	b = client(&f, LEASE_MS / 2);
+	now = client(&f, 0);
+	cr_assert_eq(pcf_lock_acquire(a, "us-east-1/busy", &err), 0, "%s", err.message);
+	/* Without a wait the first answer is final. */
+	cr_assert_eq(pcf_lock_try_acquire(now, "us-east-1/busy", &err), PCF_ELOCKED);
+	cr_assert_eq(err.retryable, 0);
+	cr_assert_not_null(strstr(err.message, "locked by "), "%s", err.message);
+	t0 = now_s();
+	cr_assert_eq(try_until_final(b, "us-east-1/busy", &err), PCF_ELOCKED);
+	cr_assert_geq(now_s() - t0, LEASE_MS / 2000.0 - 0.05);
+	cr_assert_not_null(strstr(err.message, "locked by "), "%s", err.message);
+	cr_assert_not_null(strstr(err.message, pcf_lock_client_run_id(a)), "%s", err.message);
+	/* A new try waits afresh; left alone past its wait, it is final at the next try... */
+	cr_assert_eq(pcf_lock_try_acquire(b, "us-east-1/busy", &err), PCF_ELOCKED);
+	cr_assert_eq(err.retryable, 1, "%s", err.message);
+	sleep_ms(LEASE_MS / 2 + 100);
+	cr_assert_eq(pcf_lock_try_acquire(b, "us-east-1/busy", &err), PCF_ELOCKED);
+	cr_assert_eq(err.retryable, 0, "the wait counts from the first try: %s", err.message);
+	/* ...unless a release (of a lock not held) ended the wait given up. */
+	cr_assert_eq(pcf_lock_try_acquire(b, "us-east-1/busy", &err), PCF_ELOCKED);
+	cr_assert_eq(err.retryable, 1, "%s", err.message);
+	sleep_ms(LEASE_MS / 2 + 100);
+	cr_assert_eq(pcf_lock_release(b, "us-east-1/busy", &err), 0, "%s", err.message);
+	cr_assert_eq(pcf_lock_try_acquire(b, "us-east-1/busy", &err), PCF_ELOCKED);
+	cr_assert_eq(err.retryable, 1, "%s", err.message);
+	cr_assert_eq(pcf_lock_release(b, "us-east-1/busy", &err), 0, "%s", err.message);
+	pcf_lock_client_free(a);
+	pcf_lock_client_free(b);
+	pcf_lock_client_free(now);
+	pcf_ddb_free(f.db);
+}

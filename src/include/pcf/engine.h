@@ -52,9 +52,13 @@ typedef void (*pcf_event_fn)(const pcf_event *event, void *payload);
  * pcf/lock.h): before its first state read (action "start of run") and
  * before every mutating flavor call (start, stop, terminate, run_step;
  * action is its name). 0 lets it go ahead; < 0 with err filled fails that
- * particle with err (nothing is sent) while unrelated particles go on.
- * MUST be thread-safe: workers call it, never twice at once for one
- * particle. MAY wait (the run's cancel does not interrupt it).
+ * particle with err (nothing is sent) while unrelated particles go on,
+ * unless err->retryable is set: refused for now, the particle waits
+ * err->retry_after_ms (0: the engine's backoff; within the run's timeout)
+ * holding no call thread, and the guard is asked again. MUST be
+ * thread-safe: workers call it, never twice at once for one particle.
+ * SHOULD NOT sleep: a guard that waits in the call holds one of the few
+ * call threads, and the run's cancel does not interrupt it.
  */
 typedef int (*pcf_guard_fn)(const pcf_particle *p, const char *action, pcf_error *err,
                             void *payload);

@@ -122,12 +122,15 @@ typedef struct pcf_error {
 	 * by that. Set only by the AWS transport.
 	 */
 	int maybe_applied;
+	/* With retryable: how long to wait before trying again (a lock held
+	 * elsewhere is looked at again this soon); 0: the caller's own backoff. */
+	long retry_after_ms;
 } pcf_error;
 
 #define PCF_ERROR_INIT                                                                             \
 	{                                                                                          \
 		.code = 0, .http_status = 0, .retryable = 0, .attempts = 0, .aws_type = "",        \
-		.request_id = "", .message = "", .maybe_applied = 0                                \
+		.request_id = "", .message = "", .maybe_applied = 0, .retry_after_ms = 0           \
 	}
 
 /* Resets err to "no error". Accepts NULL. */

@@ -87,6 +87,20 @@ PCF_EXTERN int pcf_lock_ensure_table(pcf_lock_client *client, long timeout_ms, p
 PCF_EXTERN int pcf_lock_acquire(pcf_lock_client *client, const char *key, pcf_error *err);
 
 /*
+ * One attempt at key's lock, never sleeping: one read and, when the rule
+ * allows, one take. 0 when this client holds it (also when it already
+ * did). While another run holds it and options.wait_ms, counted from this
+ * client's first attempt for key, has not run out: PCF_ELOCKED with
+ * err->retryable set and err->retry_after_ms saying when to try again
+ * ("lock KEY held by HOST pid N (run R, COMMAND, since T)"); what this
+ * client saw of the record is kept between attempts, so a lock left
+ * unchanged for a lease is taken over. Once the wait ran out: PCF_ELOCKED,
+ * not retryable, as pcf_lock_acquire says it. The wait ends with the
+ * final answer, or with pcf_lock_release of key when the caller gives up.
+ */
+PCF_EXTERN int pcf_lock_try_acquire(pcf_lock_client *client, const char *key, pcf_error *err);
+
+/*
  * Whether this client still holds key's lock and may change its resource:
  * 0, PCF_ELOCK_LOST (taken over, or not renewed for most of a lease; the
  * message says which) or PCF_ENOTFOUND (never taken). No network.
@@ -96,11 +110,16 @@ PCF_EXTERN int pcf_lock_check(pcf_lock_client *client, const char *key, pcf_erro
 /*
  * Releases key's lock with a write conditional on the version this client
  * last wrote; a lock lost meanwhile is left to its new holder (0). Not
- * held: 0.
+ * held: 0 (a wait for it of pcf_lock_try_acquire ends).
  */
 PCF_EXTERN int pcf_lock_release(pcf_lock_client *client, const char *key, pcf_error *err);
 
-/* Makes waits in pcf_lock_acquire end with PCF_ECANCELLED; async-signal-safe. */
+/*
+ * Makes waits in pcf_lock_acquire end with PCF_ECANCELLED, for the rest of
+ * the client's life (as pcf_engine_cancel does for its engine);
+ * async-signal-safe. pcf_lock_try_acquire and the engine guard never wait,
+ * so they do not look at it: the engine's own cancel ends their waits.
+ */
 PCF_EXTERN void pcf_lock_client_cancel(pcf_lock_client *client);
 
 /* A lock item as read from the table. */
@@ -148,11 +167,14 @@ PCF_EXTERN char *pcf_lock_particle_key(const pcf_particle_def *def, const char *
 /*
  * Makes an engine take client's locks: fills options->before_change,
  * options->particle_done and options->guard_payload. Each particle's lock
- * is taken (waiting as acquire does) before the engine reads it and
- * checked before every change; a refusal fails that particle with the
- * lock's error (PCF_ELOCKED / PCF_ELOCK_LOST) while the others go on; it
- * is released when the particle is done. Keys as pcf_lock_particle_key
- * with options.default_region.
+ * is taken before the engine reads it and checked before every change;
+ * while another run holds it, the guard refuses for now
+ * (pcf_lock_try_acquire) and the engine asks again after the wait it
+ * names, holding no call thread meanwhile, up to options.wait_ms. A
+ * final refusal fails that particle with the lock's error (PCF_ELOCKED /
+ * PCF_ELOCK_LOST) while the others go on. The lock is released when the
+ * particle is done. Keys as pcf_lock_particle_key with
+ * options.default_region.
  */
 PCF_EXTERN void pcf_lock_engine_guard(pcf_engine_options *options, pcf_lock_client *client);
 
