@@ -42,6 +42,8 @@
 
 /* A cancel set from a signal handler cannot wake a waiting thread; waits are sliced this fine. */
 #define WAIT_SLICE_MS 100
+/* How long polls give way to first turns still running (poll_must_wait). */
+#define POLLS_HELD_MAX_MS 1000
 /*
  * Call threads when DYNAMODB_MAX_CLIENTS is unset. Fewer than the pool's
  * 100 connections: each thread costs about 60 KB of resident memory
@@ -64,6 +66,7 @@ struct pcf_sched {
 	char *done;
 	char *started;      /* the particle's first turn has begun */
 	size_t first_turns; /* first turns running now */
+	long first_turn_at; /* when the latest first turn began */
 	pcf_timer_heap heap;
 	size_t *slot_queue; /* particles waiting for a change slot, first in first out */
 	size_t sq_head, sq_count;
@@ -261,12 +264,14 @@ static void wait_until(pcf_sched *s, long due_ms)
  * are still running. Changes go out before polls: a server answers in
  * turn, and a poll sent now would only delay the change behind it (on
  * dynalite 50 creates took up to 300 ms to send beside the polls of the
- * tables created first).
+ * tables created first). Only for POLLS_HELD_MAX_MS after the latest
+ * first turn began, though: a first turn stuck in its transport's retries
+ * must not keep every other table from being seen.
  */
 static int poll_must_wait(const pcf_sched *s)
 {
 	return s->first_turns > 0 && s->started[pcf_timer_heap_top(&s->heap)->index] &&
-	       !s->e->cancelled;
+	       !s->e->cancelled && now_ms(s) - s->first_turn_at < POLLS_HELD_MAX_MS;
 }
 
 static void *worker(void *arg)
@@ -284,8 +289,12 @@ static void *worker(void *arg)
 		due_now = s->heap.count > 0 && pcf_timer_heap_top(&s->heap)->due_ms <= now_ms(s);
 
 		if (due_now && poll_must_wait(s)) {
-			/* Woken when a turn ends. */
-			pthread_cond_wait(&s->cv, &s->m);
+			/* Woken when a turn ends, or when the hold runs out. The fake
+			 * clock's turns take no time: a sleep there would only move it. */
+			if (s->e->clock.wall)
+				wait_until(s, s->first_turn_at + POLLS_HELD_MAX_MS);
+			else
+				pthread_cond_wait(&s->cv, &s->m);
 		} else if (due_now) {
 			int first;
 
@@ -293,6 +302,8 @@ static void *worker(void *arg)
 			first = !s->started[i];
 			s->started[i] = 1;
 			s->first_turns += (size_t)first;
+			if (first)
+				s->first_turn_at = now_ms(s);
 			s->busy++;
 			pthread_mutex_unlock(&s->m);
 			t = one_turn(s, i, &due);
