@@ -187,7 +187,12 @@ Test(cli_faults, a_non_retryable_fault_fails_cleanly_naming_the_table)
 	for (int i = 0; i < TABLES; i++)
 		named += strstr(r.out, f.tables[i]) != NULL;
 	cr_assert_gt(named, 0, "%s", r.out);
-	cr_assert(strstr(r.out, "ValidationException") != NULL, "%s", r.out);
+	/* Which non-retryable answer ends a table first depends on the order
+	 * the requests meet the proxy's faults: a ValidationException, or a 400
+	 * cut short whose body cannot be read (CI saw the second alone). */
+	cr_assert(strstr(r.out, "ValidationException") != NULL ||
+	              strstr(r.out, "without an AWS error body") != NULL,
+	          "%s", r.out);
 	cli_result_free(&r);
 	pcf_fault_proxy_stop(proxy);
 	cleanup(&f);
