@@ -18,6 +18,14 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define REQ      PCF_SCHEMA_REQUIRED
+/*
+ * A field DescribeTable alone shows in full (pcf_table_normalize reads it
+ * from its answer); a flavor-private flag bit, which the schema check
+ * ignores. Every other field is read by a call of its own (TTL, backups,
+ * tags, resource policy, contributor insights, Kinesis, autoscaling, each
+ * replica's region): see pcf_table_described_alone.
+ */
+#define SHOWN 0x100u
 
 static const char *const attribute_types[] = {"S", "N", "B", NULL};
 static const char *const key_types[] = {"HASH", "RANGE", NULL};
@@ -69,22 +77,23 @@ static const pcf_schema_field warm_fields[] = {
 static const pcf_schema warm_schema = {"WarmThroughput", warm_fields, COUNT(warm_fields), 0};
 
 static const pcf_schema_field gsi_fields[] = {
-    {"IndexName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-    {"KeySchema", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
-    {"Projection", PCF_SCHEMA_OBJECT, REQ, NULL, &projection_schema, PCF_SCHEMA_ANY, NULL},
-    {"ProvisionedThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &throughput_schema, PCF_SCHEMA_ANY, NULL},
+    {"IndexName", PCF_SCHEMA_STRING, REQ | SHOWN, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"KeySchema", PCF_SCHEMA_LIST, REQ | SHOWN, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
+    {"Projection", PCF_SCHEMA_OBJECT, REQ | SHOWN, NULL, &projection_schema, PCF_SCHEMA_ANY, NULL},
+    {"ProvisionedThroughput", PCF_SCHEMA_OBJECT, SHOWN, NULL, &throughput_schema, PCF_SCHEMA_ANY,
+     NULL},
     {"ContributorInsightsSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &pcf_table_insights_schema,
      PCF_SCHEMA_ANY, NULL},
-    {"OnDemandThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &on_demand_schema, PCF_SCHEMA_ANY, NULL},
-    {"WarmThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &warm_schema, PCF_SCHEMA_ANY, NULL},
+    {"OnDemandThroughput", PCF_SCHEMA_OBJECT, SHOWN, NULL, &on_demand_schema, PCF_SCHEMA_ANY, NULL},
+    {"WarmThroughput", PCF_SCHEMA_OBJECT, SHOWN, NULL, &warm_schema, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema gsi_schema = {"GlobalSecondaryIndexes element", gsi_fields,
                                       COUNT(gsi_fields), 0};
 
 static const pcf_schema_field lsi_fields[] = {
-    {"IndexName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-    {"KeySchema", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
-    {"Projection", PCF_SCHEMA_OBJECT, REQ, NULL, &projection_schema, PCF_SCHEMA_ANY, NULL},
+    {"IndexName", PCF_SCHEMA_STRING, REQ | SHOWN, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"KeySchema", PCF_SCHEMA_LIST, REQ | SHOWN, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
+    {"Projection", PCF_SCHEMA_OBJECT, REQ | SHOWN, NULL, &projection_schema, PCF_SCHEMA_ANY, NULL},
 };
 static const pcf_schema lsi_schema = {"LocalSecondaryIndexes element", lsi_fields,
                                       COUNT(lsi_fields), 0};
@@ -123,19 +132,20 @@ static const pcf_schema pitr_schema = {"PointInTimeRecoverySpecification", pitr_
                                        COUNT(pitr_fields), 0};
 
 static const pcf_schema_field table_fields[] = {
-    {"TableName", PCF_SCHEMA_STRING, REQ, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-    {"region_name", PCF_SCHEMA_STRING, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
-    {"AttributeDefinitions", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT,
+    {"TableName", PCF_SCHEMA_STRING, REQ | SHOWN, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"region_name", PCF_SCHEMA_STRING, SHOWN, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"AttributeDefinitions", PCF_SCHEMA_LIST, REQ | SHOWN, NULL, NULL, PCF_SCHEMA_OBJECT,
      &attribute_schema},
-    {"KeySchema", PCF_SCHEMA_LIST, REQ, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
-    {"BillingMode", PCF_SCHEMA_STRING, 0, billing_modes, NULL, PCF_SCHEMA_ANY, NULL},
-    {"ProvisionedThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &throughput_schema, PCF_SCHEMA_ANY, NULL},
-    {"GlobalSecondaryIndexes", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT, &gsi_schema},
-    {"LocalSecondaryIndexes", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT, &lsi_schema},
-    {"StreamSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &stream_schema, PCF_SCHEMA_ANY, NULL},
-    {"SSESpecification", PCF_SCHEMA_OBJECT, 0, NULL, &sse_schema, PCF_SCHEMA_ANY, NULL},
-    {"TableClass", PCF_SCHEMA_STRING, 0, table_classes, NULL, PCF_SCHEMA_ANY, NULL},
-    {"DeletionProtectionEnabled", PCF_SCHEMA_BOOL, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
+    {"KeySchema", PCF_SCHEMA_LIST, REQ | SHOWN, NULL, NULL, PCF_SCHEMA_OBJECT, &key_schema},
+    {"BillingMode", PCF_SCHEMA_STRING, SHOWN, billing_modes, NULL, PCF_SCHEMA_ANY, NULL},
+    {"ProvisionedThroughput", PCF_SCHEMA_OBJECT, SHOWN, NULL, &throughput_schema, PCF_SCHEMA_ANY,
+     NULL},
+    {"GlobalSecondaryIndexes", PCF_SCHEMA_LIST, SHOWN, NULL, NULL, PCF_SCHEMA_OBJECT, &gsi_schema},
+    {"LocalSecondaryIndexes", PCF_SCHEMA_LIST, SHOWN, NULL, NULL, PCF_SCHEMA_OBJECT, &lsi_schema},
+    {"StreamSpecification", PCF_SCHEMA_OBJECT, SHOWN, NULL, &stream_schema, PCF_SCHEMA_ANY, NULL},
+    {"SSESpecification", PCF_SCHEMA_OBJECT, SHOWN, NULL, &sse_schema, PCF_SCHEMA_ANY, NULL},
+    {"TableClass", PCF_SCHEMA_STRING, SHOWN, table_classes, NULL, PCF_SCHEMA_ANY, NULL},
+    {"DeletionProtectionEnabled", PCF_SCHEMA_BOOL, SHOWN, NULL, NULL, PCF_SCHEMA_ANY, NULL},
     {"Tags", PCF_SCHEMA_LIST, 0, NULL, NULL, PCF_SCHEMA_OBJECT, &tag_schema},
     {"TimeToLiveSpecification", PCF_SCHEMA_OBJECT, 0, NULL, &ttl_schema, PCF_SCHEMA_ANY, NULL},
     {"PointInTimeRecoverySpecification", PCF_SCHEMA_OBJECT, 0, NULL, &pitr_schema, PCF_SCHEMA_ANY,
@@ -151,8 +161,8 @@ static const pcf_schema_field table_fields[] = {
      &pcf_table_kinesis_schema},
     {"AutoScaling", PCF_SCHEMA_OBJECT, 0, NULL, &pcf_table_autoscaling_schema, PCF_SCHEMA_ANY,
      NULL},
-    {"OnDemandThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &on_demand_schema, PCF_SCHEMA_ANY, NULL},
-    {"WarmThroughput", PCF_SCHEMA_OBJECT, 0, NULL, &warm_schema, PCF_SCHEMA_ANY, NULL},
+    {"OnDemandThroughput", PCF_SCHEMA_OBJECT, SHOWN, NULL, &on_demand_schema, PCF_SCHEMA_ANY, NULL},
+    {"WarmThroughput", PCF_SCHEMA_OBJECT, SHOWN, NULL, &warm_schema, PCF_SCHEMA_ANY, NULL},
     /* A mapping or a JSON string: resource_policy.c checks it. */
     {"ResourcePolicy", PCF_SCHEMA_ANY, 0, NULL, NULL, PCF_SCHEMA_ANY, NULL},
     /* PCF's own, which its filter drops before any call; so does pcf. */
@@ -169,72 +179,44 @@ int pcf_table_known_field(const char *name)
 	return 0;
 }
 
-/*
- * The keys, of those above, that DescribeTable alone shows in full
- * (pcf_table_normalize reads them from its answer). Every other key is
- * read by a call of its own (TTL, backups, tags, resource policy,
- * contributor insights, Kinesis, autoscaling, each replica's region), so a
- * definition naming one is read in full after its creation. A list of what
- * is safe rather than of what is not: a key added to the tables above is
- * read in full until it is added here too.
- */
-static const char *const described_table_fields[] = {"TableName",
-                                                     "region_name",
-                                                     "AttributeDefinitions",
-                                                     "KeySchema",
-                                                     "BillingMode",
-                                                     "ProvisionedThroughput",
-                                                     "GlobalSecondaryIndexes",
-                                                     "LocalSecondaryIndexes",
-                                                     "StreamSpecification",
-                                                     "SSESpecification",
-                                                     "TableClass",
-                                                     "DeletionProtectionEnabled",
-                                                     "OnDemandThroughput",
-                                                     "WarmThroughput",
-                                                     NULL};
-static const char *const described_gsi_fields[] = {
-    "IndexName",          "KeySchema",      "Projection", "ProvisionedThroughput",
-    "OnDemandThroughput", "WarmThroughput", NULL};
-static const char *const described_lsi_fields[] = {"IndexName", "KeySchema", "Projection", NULL};
-
-static int listed(const char *const *names, const char *name)
+/* Every key of obj is a field of schema marked SHOWN. */
+static int only_shown(const cJSON *obj, const pcf_schema *schema)
 {
-	for (; *names != NULL; names++)
-		if (!strcmp(*names, name))
-			return 1;
-	return 0;
-}
+	const cJSON *key;
 
-/* Every key of obj is in names. */
-static int only_described(const cJSON *obj, const char *const *names)
-{
-	const cJSON *field;
-	cJSON_ArrayForEach(field, obj)
+	cJSON_ArrayForEach(key, obj)
 	{
-		if (field->string == NULL || !listed(names, field->string))
+		size_t i = 0;
+
+		while (i < schema->field_count &&
+		       (key->string == NULL || strcmp(schema->fields[i].name, key->string) != 0))
+			i++;
+		if (i == schema->field_count || !(schema->fields[i].flags & SHOWN))
 			return 0;
 	}
 	return 1;
 }
 
-/* Every element of owner's list key carries only names. */
-static int elements_described(const cJSON *owner, const char *key, const char *const *names)
+/* Every element of owner's list key carries only SHOWN fields of schema. */
+static int elements_shown(const cJSON *owner, const char *key, const pcf_schema *schema)
 {
 	const cJSON *element;
+
 	cJSON_ArrayForEach(element, cJSON_GetObjectItemCaseSensitive(owner, key))
 	{
-		if (!only_described(element, names))
+		if (!only_shown(element, schema))
 			return 0;
 	}
 	return 1;
 }
 
+/* A list of what is safe rather than of what is not: a field added to the
+ * tables above without SHOWN, or a key they do not know, is read in full. */
 int pcf_table_described_alone(const cJSON *want)
 {
-	return only_described(want, described_table_fields) &&
-	       elements_described(want, "GlobalSecondaryIndexes", described_gsi_fields) &&
-	       elements_described(want, "LocalSecondaryIndexes", described_lsi_fields);
+	return only_shown(want, &table_schema) &&
+	       elements_shown(want, "GlobalSecondaryIndexes", &gsi_schema) &&
+	       elements_shown(want, "LocalSecondaryIndexes", &lsi_schema);
 }
 
 typedef struct check_ctx {
